@@ -1,0 +1,59 @@
+"""Drift Explorer's library: data drift statistics for machine-learning models.
+
+Pure Python (never imports streamlit); the app, the CLI and notebooks all use these names::
+
+    import drift
+    table = drift.feature_drift(reference_df, current_df)
+
+Names are imported lazily, so ``import drift`` stays fast and the heavy parts (scikit-learn, UMAP)
+load only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_EXPORTS = {
+    # errors
+    "DriftError": "errors", "DriftInputError": "errors", "DriftParameterError": "errors",
+    # data in
+    "load_table": "io", "infer_schema": "schema", "Schema": "schema", "validate_pair": "validation",
+    # per-feature statistics
+    "ks_test": "univariate", "chi2_test": "univariate", "wasserstein_score": "univariate",
+    "psi_score": "psi", "jensen_shannon_score": "psi", "PSI_BANDS": "psi", "PSI_EPSILON": "psi",
+    "adjust_pvalues": "correction",
+    "feature_drift": "features", "feature_detail": "features", "summarize": "features",
+    "profile_reference": "features", "ReferenceProfile": "features", "severity": "features",
+    # multivariate
+    "domain_classifier_test": "domain", "mmd_test": "mmd",
+    "model_embeddings": "embeddings", "text_embeddings": "embeddings", "embeddings_from_frame": "embeddings",
+    "embedding_columns": "embeddings", "project": "projection",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'drift' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .correction import adjust_pvalues
+    from .errors import DriftError, DriftInputError, DriftParameterError
+    from .features import ReferenceProfile, feature_detail, feature_drift, profile_reference, severity, summarize
+    from .psi import PSI_BANDS, PSI_EPSILON, jensen_shannon_score, psi_score
+    from .schema import Schema, infer_schema
+    from .univariate import chi2_test, ks_test, wasserstein_score

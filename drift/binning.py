@@ -1,0 +1,137 @@
+"""PSI bins: reference-quantile edges for numeric columns, one bin per category for categorical ones.
+
+Counting is kept apart from scoring (DESIGN §4): this module only *counts*; :mod:`drift.psi` and
+:mod:`drift.univariate` score the counts.  A :class:`BinCounts` of the reference is reusable for every
+later batch.
+
+Conventions
+-----------
+Numeric: ``bins`` bins whose inner edges are the reference quantiles at ``1/bins … (bins-1)/bins``
+(``numpy.quantile``, default linear method) over the non-missing reference values, duplicate edges
+dropped, outer edges -inf and +inf.  A value equal to an edge falls in the bin above it (left-closed
+bins, as ``numpy.searchsorted(edges, x, side="right")``).  Missing values get their own bin when either
+side has any.
+
+Categorical: one bin per reference category (in order of reference frequency, ties by label), one bin
+``"(unseen)"`` for all categories absent from the reference when the current side has any, and one bin
+``"(missing)"`` when either side has missing values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DriftParameterError
+from .samples import SortedSample
+
+MISSING_LABEL = "(missing)"
+UNSEEN_LABEL = "(unseen)"
+
+
+@dataclass(frozen=True, slots=True)
+class BinCounts:
+    """Counts of both sides on common bins.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        One label per bin, e.g. ``"[1.5, 2.7)"`` or a category.
+    reference, current : ndarray of int64
+        Counts per bin (missing values included in their own bin when present).
+    edges : ndarray or None
+        Inner edges of numeric bins (None for categorical).
+    note : str
+        E.g. that duplicate quantiles left fewer bins than asked for.
+    """
+
+    labels: tuple[str, ...]
+    reference: np.ndarray
+    current: np.ndarray
+    edges: np.ndarray | None = None
+    note: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """Counts and proportions per bin."""
+        return pd.DataFrame({
+            "bin": list(self.labels),
+            "ref_count": self.reference,
+            "cur_count": self.current,
+            "ref_pct": self.reference / max(self.reference.sum(), 1),
+            "cur_pct": self.current / max(self.current.sum(), 1),
+        })
+
+
+def check_bins(bins: int, func: str) -> None:
+    """Reject a bin count below 2."""
+    if not isinstance(bins, int | np.integer) or isinstance(bins, bool) or bins < 2:
+        raise DriftParameterError.invalid("bins", func, "an integer >= 2", bins)
+
+
+def quantile_edges(reference: SortedSample, bins: int) -> np.ndarray:
+    """Inner edges: reference quantiles at 1/bins … (bins-1)/bins, duplicates dropped."""
+    if reference.n == 0:
+        return np.empty(0)
+    qs = np.arange(1, bins) / bins
+    return np.unique(np.quantile(reference.values, qs))
+
+
+def count_sorted(sample: SortedSample, edges: np.ndarray) -> np.ndarray:
+    """Counts of a sorted sample in the left-closed bins ``(-inf, e0), [e0, e1), …, [ek, inf)``."""
+    cuts = np.searchsorted(sample.values, edges, side="left")
+    return np.diff(np.concatenate(([0], cuts, [sample.n]))).astype(np.int64)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def numeric_bin_counts(reference: SortedSample, current: SortedSample, bins: int = 10,
+                       edges: np.ndarray | None = None) -> BinCounts:
+    """Bin both sorted samples on the reference-quantile edges (see module conventions)."""
+    if edges is None:
+        edges = quantile_edges(reference, bins)
+    bounds = ["-inf", *(_fmt(e) for e in edges), "inf"]
+    labels = [f"[{lo}, {hi})" if lo != "-inf" else f"(-inf, {hi})" for lo, hi in zip(bounds, bounds[1:])]
+    ref = count_sorted(reference, edges)
+    cur = count_sorted(current, edges)
+    if reference.n_missing or current.n_missing:
+        labels.append(MISSING_LABEL)
+        ref = np.append(ref, reference.n_missing)
+        cur = np.append(cur, current.n_missing)
+    note = ""
+    if reference.n and len(edges) + 1 < bins:
+        note = (f"{bins} bins requested; the reference has only {len(edges) + 1} distinct quantile bins "
+                "(tied values)")
+    return BinCounts(tuple(labels), ref, cur, edges, note)
+
+
+def value_counts(values) -> tuple[pd.Series, int]:
+    """Category counts (missing excluded) and the number of missing values of one side."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    counts = s.value_counts(dropna=True, sort=False)
+    counts = counts[counts > 0]  # unused levels of a pandas Categorical
+    return counts, int(s.isna().sum())
+
+
+def categorical_bin_counts(reference: tuple[pd.Series, int], current: tuple[pd.Series, int]) -> BinCounts:
+    """Bin two sides' category counts (from :func:`value_counts`) per the module conventions."""
+    ref_counts, ref_missing = reference
+    cur_counts, cur_missing = current
+    order = sorted(ref_counts.index, key=lambda c: (-int(ref_counts[c]), str(c)))
+    ref = [int(ref_counts[c]) for c in order]
+    cur_aligned = cur_counts.reindex(order, fill_value=0)
+    cur = [int(v) for v in cur_aligned.to_numpy()]
+    labels = [str(c) for c in order]
+    unseen = int(cur_counts.sum()) - sum(cur)
+    if unseen:
+        labels.append(UNSEEN_LABEL)
+        ref.append(0)
+        cur.append(unseen)
+    if ref_missing or cur_missing:
+        labels.append(MISSING_LABEL)
+        ref.append(ref_missing)
+        cur.append(cur_missing)
+    return BinCounts(tuple(labels), np.asarray(ref, dtype=np.int64), np.asarray(cur, dtype=np.int64))

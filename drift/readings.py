@@ -1,0 +1,57 @@
+"""Plain-language readings of the per-feature statistics, one sentence each, for the pages and reports."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from .psi import PSI_BANDS, psi_band
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .features import FeatureDetail
+
+
+def format_pvalue(p: float) -> str:
+    """``"p < 0.001"`` or ``"p = 0.034"``."""
+    if math.isnan(p):
+        return "p n/a"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def feature_readings(d: FeatureDetail) -> dict[str, str]:
+    """One sentence per statistic: what the number says about this feature (uncorrected p-value)."""
+    out: dict[str, str] = {}
+    t = d.test
+    sig = "a real difference" if t.pvalue < d.alpha else "no evidence of a difference"
+    if math.isnan(t.statistic):
+        out["test"] = f"Test not run: {t.note}."
+    elif d.kind == "numeric":
+        out["test"] = (f"KS: the two cumulative distributions differ by at most {t.statistic:.1%} of rows "
+                       f"(D = {t.statistic:.3f}, {format_pvalue(t.pvalue)}): {sig} at alpha = {d.alpha:g}.")
+    else:
+        out["test"] = (f"Chi-square: category shares differ (χ² = {t.statistic:.1f}, "
+                       f"{format_pvalue(t.pvalue)}): {sig} at alpha = {d.alpha:g}.")
+    psi = d.psi.statistic
+    if math.isnan(psi):
+        out["psi"] = f"PSI not computed: {d.psi.note}."
+    else:
+        band = psi_band(psi)
+        out["psi"] = (f"PSI {psi:.3f}: a {band} shift in how rows spread over the bins "
+                      f"(< {PSI_BANDS[0]:g} small, ≥ {PSI_BANDS[1]:g} major).")
+        table = d.psi.table
+        if len(table) and psi >= PSI_BANDS[0]:
+            top = table.loc[table["contribution"].idxmax()]
+            out["psi"] += (f" Most of it comes from bin {top['bin']}: {top['ref_pct']:.1%} of reference rows, "
+                           f"{top['cur_pct']:.1%} of current rows.")
+    w = d.wasserstein.statistic
+    if d.kind == "numeric":
+        out["wasserstein"] = (f"Wasserstein: values moved by {w:.2f} reference standard deviations on average."
+                              if not math.isnan(w) else f"Wasserstein not computed: {d.wasserstein.note}.")
+    js = d.js.statistic
+    out["js"] = (f"Jensen–Shannon distance {js:.3f} on a 0–1 scale (0 = identical bin shares)."
+                 if not math.isnan(js) else f"Jensen–Shannon not computed: {d.js.note}.")
+    if d.missing_ref or d.missing_cur:
+        change = "changed" if d.missing_pvalue < d.alpha else "did not change significantly"
+        out["missing"] = (f"Missing values: {d.missing_ref:.1%} in reference, {d.missing_cur:.1%} in current — "
+                          f"the rate {change} ({format_pvalue(d.missing_pvalue)}).")
+    return out

@@ -1,0 +1,136 @@
+"""Two-sample tests and distances on one column: KS, chi-square, normalised Wasserstein.
+
+Each public function takes raw columns; the ``*_sorted`` / ``*_counts`` variants take the shared
+intermediate (sorted samples, bin counts) so :func:`drift.feature_drift` sorts each column only once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .binning import categorical_bin_counts, value_counts
+from .psi import DistanceResult
+from .samples import SortedSample, compare_sorted, sort_sample
+
+#: scipy's ``ks_2samp(method="auto")`` computes an exact p-value up to this many values per side.
+KS_EXACT_MAX_N = 10_000
+#: Fewest non-missing values per side for a test to be run.
+MIN_VALUES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class TestResult:
+    """A two-sample test: ``statistic`` and ``pvalue`` as SciPy names them, the values used, a note."""
+
+    __test__ = False  # not a pytest class
+
+    statistic: float
+    pvalue: float
+    n_reference: int
+    n_current: int
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {"statistic": self.statistic, "pvalue": self.pvalue, "n_reference": self.n_reference,
+                "n_current": self.n_current, "note": self.note}
+
+
+def _too_few(n_ref: int, n_cur: int) -> str:
+    if min(n_ref, n_cur) < MIN_VALUES:
+        return f"needs at least {MIN_VALUES} non-missing values per side (reference {n_ref}, current {n_cur})"
+    return ""
+
+
+def ks_sorted(reference: SortedSample, current: SortedSample) -> tuple[TestResult, float]:
+    """KS test and raw Wasserstein-1 distance from two sorted samples (one merge serves both).
+
+    Decision rule and p-value as ``scipy.stats.ks_2samp(method="auto")``: exact when both sides have at
+    most :data:`KS_EXACT_MAX_N` values (scipy computes it), else Smirnov's asymptotic distribution
+    ``kstwo.sf(D, round(n·m/(n+m)))``.
+    """
+    n, m = reference.n, current.n
+    note = _too_few(n, m)
+    if note:
+        return TestResult(float("nan"), float("nan"), n, m, note), float("nan")
+    d, w = compare_sorted(reference.values, current.values)
+    if max(n, m) <= KS_EXACT_MAX_N:
+        res = stats.ks_2samp(reference.values, current.values, method="auto")
+        d, p = float(res.statistic), float(res.pvalue)
+    else:
+        big, small = max(n, m), min(n, m)
+        p = float(np.clip(stats.kstwo.sf(d, np.round(big * small / (big + small))), 0.0, 1.0))
+    return TestResult(d, p, n, m), w
+
+
+def ks_test(reference, current) -> TestResult:
+    """Two-sample, two-sided Kolmogorov–Smirnov test; missing values are excluded.
+
+    Same ``statistic`` (D) and ``pvalue`` as ``scipy.stats.ks_2samp(method="auto")`` on the non-missing
+    values.  Fewer than 2 values on a side gives nan with a note.
+
+    Examples
+    --------
+    >>> from drift import ks_test
+    >>> ks_test([1, 2, 3, 4], [1, 2, 3, 4]).statistic
+    0.0
+    """
+    return ks_sorted(sort_sample(reference), sort_sample(current))[0]
+
+
+def wasserstein_from(raw: float, reference: SortedSample) -> DistanceResult:
+    """Normalise a raw Wasserstein-1 distance by the reference's population std (ddof=0)."""
+    if np.isnan(raw):
+        return DistanceResult(float("nan"), _too_few(reference.n, 0) or "a side has too few values")
+    std = reference.std
+    if not std > 0:
+        return DistanceResult(float("nan"), "the reference is constant: its standard deviation is 0")
+    return DistanceResult(raw / std)
+
+
+def wasserstein_score(reference, current) -> DistanceResult:
+    """Wasserstein-1 distance divided by the reference's population standard deviation.
+
+    ``scipy.stats.wasserstein_distance(ref, cur) / np.std(ref)`` on non-missing values: how far, in
+    reference standard deviations, the mass moved on average.  A constant reference gives nan.
+    """
+    ref, cur = sort_sample(reference), sort_sample(current)
+    return wasserstein_from(ks_sorted(ref, cur)[1] if min(ref.n, cur.n) else float("nan"), ref)
+
+
+def chi2_counts(reference: np.ndarray, current: np.ndarray) -> TestResult:
+    """Chi-square homogeneity test of a 2×k table of category counts (missing excluded).
+
+    Exactly ``scipy.stats.chi2_contingency`` with its defaults on the categories seen on either side.
+    """
+    n, m = int(reference.sum()), int(current.sum())
+    note = _too_few(n, m)
+    if note:
+        return TestResult(float("nan"), float("nan"), n, m, note)
+    seen = (reference + current) > 0
+    if seen.sum() < 2:
+        return TestResult(0.0, 1.0, n, m, "a single category on both sides")
+    res = stats.chi2_contingency(np.vstack([reference[seen], current[seen]]))
+    return TestResult(float(res.statistic), float(res.pvalue), n, m)
+
+
+def chi2_test(reference, current) -> TestResult:
+    """Chi-square test that two categorical columns come from one distribution; missing excluded."""
+    counts = categorical_bin_counts(value_counts(reference), value_counts(current))
+    keep = np.array([label != "(missing)" for label in counts.labels])
+    return chi2_counts(counts.reference[keep], counts.current[keep])
+
+
+def missing_rate_test(n_missing_ref: int, n_ref: int, n_missing_cur: int, n_cur: int) -> float:
+    """p-value that the missing-value rate changed: ``chi2_contingency`` on the 2×2 missing/present table.
+
+    nan when neither side has missing values (nothing to test) or a side is empty.
+    """
+    if n_ref == 0 or n_cur == 0 or (n_missing_ref == 0 and n_missing_cur == 0):
+        return float("nan")
+    table = np.array([[n_missing_ref, n_ref - n_missing_ref], [n_missing_cur, n_cur - n_missing_cur]])
+    if (table.sum(axis=0) == 0).any():
+        return 1.0 if n_missing_ref / n_ref == n_missing_cur / n_cur else 0.0
+    return float(stats.chi2_contingency(table).pvalue)
