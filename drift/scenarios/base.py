@@ -1,0 +1,120 @@
+"""The :class:`Scenario` container shared by every built-in scenario.
+
+A scenario is a reference (training) table, a current (production) table, the names of the columns that
+play a special role, and -- for synthetic scenarios -- a manifest saying what was injected into each
+production batch, so the app can show which detectors caught what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import DriftParameterError
+
+#: Ground-truth kinds a manifest row can carry.
+MANIFEST_KINDS = ("no_drift", "covariate_shift", "prediction_drift", "prior_shift", "concept_drift",
+                  "data_quality")
+#: Columns of a manifest, in order.
+MANIFEST_COLUMNS = ("batch", "kind", "description", "features")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Scenario:
+    """A built-in scenario: reference and production data, column roles and the ground truth.
+
+    ``eq=False``: two scenarios compare (and hash) by identity, since DataFrames have no truth value.
+
+    Attributes
+    ----------
+    name : str
+        Registry key, e.g. ``"credit"``.
+    title : str
+        Short human title.
+    description : str
+        A paragraph for the app: what the data is, how reference and current were formed.
+    reference : pandas.DataFrame
+        Training data, shape (n_reference, n_columns).
+    current : pandas.DataFrame
+        All production rows; when ``batch`` is set it holds the batch column, rows in batch order.
+    target, prediction, batch, time : str or None
+        Names of the label, model-score, batch and timestamp columns (``None`` when absent).
+    manifest : pandas.DataFrame or None
+        One row per batch with columns ``batch, kind, description, features``; ``kind`` is one of
+        :data:`MANIFEST_KINDS` and ``features`` is a comma-separated list of the affected features
+        (``""`` for none).  ``None`` when there is no known ground truth.
+    model : object or None
+        The fitted model whose ``predict_proba(X)[:, 1]`` produced the ``prediction`` column, where
+        ``X`` is the frame restricted to :attr:`feature_names`.
+    source : str
+        Provenance: generator and seed, or the dataset, its origin and licence.
+    """
+
+    name: str
+    title: str
+    description: str
+    reference: pd.DataFrame
+    current: pd.DataFrame
+    target: str | None
+    prediction: str | None
+    batch: str | None
+    time: str | None
+    manifest: pd.DataFrame | None
+    model: object | None
+    source: str
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """Reference columns that are not the target, prediction, batch or time column."""
+        special = {self.target, self.prediction, self.batch, self.time}
+        return tuple(c for c in self.reference.columns if c not in special)
+
+    def batches(self) -> list[str]:
+        """Batch labels in the order they appear in :attr:`current` (``[]`` without a batch column)."""
+        if self.batch is None:
+            return []
+        return [str(b) for b in pd.unique(self.current[self.batch])]
+
+    def get_batch(self, label: str) -> pd.DataFrame:
+        """The production rows of one batch, with a fresh ``RangeIndex``.
+
+        (Named ``get_batch`` because ``batch`` is the field holding the batch column's name.)
+
+        Parameters
+        ----------
+        label : str
+            A batch label from :meth:`batches`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of the rows of :attr:`current` whose batch column equals ``label``.
+
+        Raises
+        ------
+        DriftParameterError
+            If the scenario has no batches or ``label`` is not one of them.
+        """
+        labels = self.batches()
+        if label not in labels:
+            allowed = f"one of {labels}" if labels else "unused: this scenario has no batches"
+            raise DriftParameterError.invalid("label", "Scenario.get_batch", allowed, label)
+        rows = self.current[self.current[self.batch].astype(str) == label]
+        return rows.reset_index(drop=True)
+
+    def manifest_row(self, label: str) -> dict[str, str]:
+        """The manifest entry of one batch as a dict (``batch, kind, description, features``).
+
+        Raises
+        ------
+        DriftParameterError
+            If there is no manifest or ``label`` is not in it.
+        """
+        if self.manifest is None:
+            raise DriftParameterError.invalid("label", "Scenario.manifest_row", "unused: no manifest", label)
+        if label not in set(self.manifest["batch"]):
+            allowed = f"one of {list(self.manifest['batch'])}"
+            raise DriftParameterError.invalid("label", "Scenario.manifest_row", allowed, label)
+        row = self.manifest.loc[self.manifest["batch"] == label].iloc[0]
+        return {c: str(row[c]) for c in MANIFEST_COLUMNS}
