@@ -32,6 +32,10 @@ _EXPORTS = {
     "domain_classifier_test": "domain", "mmd_test": "mmd",
     "model_embeddings": "embeddings", "text_embeddings": "embeddings", "embeddings_from_frame": "embeddings",
     "embedding_columns": "embeddings", "project": "projection",
+    # model output and diagnosis
+    "prediction_drift": "prediction", "realised_performance": "performance", "performance_change": "performance",
+    "concept_drift_test": "performance", "estimated_performance": "performance",
+    "quality_issues": "quality", "diagnose": "diagnosis",
 }
 
 __all__ = sorted(_EXPORTS)

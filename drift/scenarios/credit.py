@@ -55,11 +55,11 @@ batch     kind             what was injected
 ========  ===============  ===============================================================================
 2025-01   no_drift         none: drawn exactly as the training set
 2025-02   no_drift         none
-2025-03   prediction_drift online marketing campaign: 30 % of applicants come from a new population --
+2025-03   prediction_drift online marketing campaign: 40 % of applicants come from a new population --
                            age 21 + Gamma(2, 2.5) (mean ~26, so shorter employment and credit history,
                            median income ~$29k instead of ~$60k), log-income a further -0.15, stress
                            +0.3, all online, more credit_card / car / other.  P(default | x) unchanged;
-                           inputs, scores and the default rate (~17 %) all move: by the diagnosis'
+                           inputs, scores and the default rate (~18 %) all move: by the diagnosis'
                            taxonomy this is *prediction drift* (inputs moved, predictions with them).
 2025-04   no_drift         none
 2025-05   data_quality     unit change: ``income`` recorded in thousands of USD (divided by 1000).
@@ -145,7 +145,7 @@ CHANNELS = ("branch", "online", "broker")
 MONTHS = tuple(f"2025-{m:02d}" for m in range(1, 13))
 
 # Injection settings (documented in the module docstring).
-CAMPAIGN_SHARE = 0.30
+CAMPAIGN_SHARE = 0.40
 RECESSION_INTERCEPT_SHIFT = 1.1
 MISSING_SHARE = 0.40
 UNKNOWN_REGION_SHARE = 0.20
@@ -238,7 +238,7 @@ PLAN: dict[str, tuple[str, str, str]] = {
     "2025-01": ("no_drift", "Clean month: drawn exactly as the training set.", ""),
     "2025-02": ("no_drift", "Clean month: drawn exactly as the training set.", ""),
     "2025-03": ("prediction_drift",
-                "Online marketing campaign: 30% of applicants are a new, younger (mean age ~26), "
+                "Online marketing campaign: 40% of applicants are a new, younger (mean age ~26), "
                 "lower-income, more stressed online population; P(default | x) unchanged, so the inputs "
                 "and the model's scores move together.",
                 "age,income,employment_years,credit_history_years,home_ownership,channel,purpose,loan_amount,"
