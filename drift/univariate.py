@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from .binning import categorical_bin_counts, value_counts
 from .psi import DistanceResult
@@ -61,8 +61,50 @@ def ks_sorted(reference: SortedSample, current: SortedSample) -> tuple[TestResul
         d, p = float(res.statistic), float(res.pvalue)
     else:
         big, small = max(n, m), min(n, m)
-        p = float(np.clip(stats.kstwo.sf(d, np.round(big * small / (big + small))), 0.0, 1.0))
+        p = kstwo_sf(d, int(np.round(big * small / (big + small))))
     return TestResult(d, p, n, m), w
+
+
+def kstwo_sf(d: float, n: int) -> float:
+    """``scipy.stats.kstwo.sf(d, n)``, the asymptotic-method p-value of ``ks_2samp``, computed faster.
+
+    SciPy evaluates the exact ``2 · smirnov(n, d)`` in its middle range (``2.2 <= n·d² < 370``) with a
+    scalar loop over ``n·(1 - d)`` terms for ``n`` up to 1,000,000 (beyond, an asymptotic form): half a
+    second per column at n = 500,000, two seconds at 1,000,000.  The same
+    Birnbaum–Tingey sum is evaluated here in log space, vectorised, over the terms that matter (those
+    within e⁻⁶⁰ of the largest; the terms are unimodal in j).  Agrees with SciPy to ~1e-9 relative
+    (tested); every other range is delegated to SciPy unchanged.
+    """
+    nx2 = n * d * d
+    if not 140 < n <= SCIPY_SMIRNOV_EXACT_MAX_N or not 2.2 <= nx2 < 370.0 or n * d <= 1.0 or n * d >= n - 1:
+        return float(np.clip(stats.kstwo.sf(d, n), 0.0, 1.0))
+    return float(np.clip(2.0 * _smirnov_sf(n, d), 0.0, 1.0))
+
+
+#: Up to this n, ``scipy.special.smirnov`` sums the exact series (measured: SciPy 1.17).
+SCIPY_SMIRNOV_EXACT_MAX_N = 1_000_000
+#: Terms of the Smirnov sum smaller than the largest by more than this (natural-log units) are dropped.
+_SMIRNOV_LOG_WINDOW = 60.0
+
+
+def _smirnov_log_terms(n: int, x: float, j: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (special.gammaln(n + 1) - special.gammaln(j + 1) - special.gammaln(n - j + 1) + np.log(x)
+                + (j - 1) * np.log(x + j / n) + (n - j) * np.log1p(-x - j / n))
+
+
+def _smirnov_sf(n: int, x: float) -> float:
+    """One-sided Smirnov survival P(D⁺ₙ >= x) = Σ_j C(n, j)·x·(x + j/n)^(j-1)·(1 - x - j/n)^(n-j)."""
+    jmax = int(np.floor(n * (1 - x)))
+    stride = max(1, jmax // 2000)
+    coarse = np.arange(0, jmax + 1, stride, dtype=np.float64)
+    logc = _smirnov_log_terms(n, x, coarse)
+    keep = np.flatnonzero(logc >= np.nanmax(logc) - _SMIRNOV_LOG_WINDOW)
+    lo = int(max(0, coarse[keep[0]] - stride))
+    hi = int(min(jmax, coarse[keep[-1]] + stride))
+    logt = _smirnov_log_terms(n, x, np.arange(lo, hi + 1, dtype=np.float64))
+    top = np.nanmax(logt)
+    return float(np.exp(top) * np.nansum(np.exp(logt - top)))
 
 
 def ks_test(reference, current) -> TestResult:

@@ -152,3 +152,14 @@ def test_big_shift_detected():
     rng = np.random.default_rng(12)
     assert ks_test(rng.normal(size=500), rng.normal(1.0, size=500)).pvalue < 1e-10
     assert psi_score(rng.normal(size=500), rng.normal(1.0, size=500)).statistic > 0.25
+
+
+# scipy needs ~2 s per value at n = 1,000,000 in the exact range, so only its cheapest point is used there
+@pytest.mark.parametrize("n,nx2", [(n, x) for n in (141, 5_000, 60_000, 499_999, 1_000_001, 3_000_000)
+                                   for x in (0.3, 2.2, 5.0, 40.0, 300.0)] + [(1_000_000, 300.0)])
+def test_fast_asymptotic_ks_pvalue_equals_scipy_kstwo(n, nx2):
+    from drift.univariate import kstwo_sf
+
+    d = np.sqrt(nx2 / n)
+    expected = stats.kstwo.sf(d, n)
+    assert kstwo_sf(d, n) == pytest.approx(expected, rel=2e-9, abs=1e-300)
