@@ -36,6 +36,9 @@ _EXPORTS = {
     "prediction_drift": "prediction", "realised_performance": "performance", "performance_change": "performance",
     "concept_drift_test": "performance", "estimated_performance": "performance",
     "quality_issues": "quality", "diagnose": "diagnosis",
+    # reporting
+    "business_impact": "impact", "impact_from_diagnosis": "impact", "stakeholder_summary": "report",
+    "build_report": "report", "build_batch_report": "report",
 }
 
 __all__ = sorted(_EXPORTS)

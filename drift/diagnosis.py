@@ -41,6 +41,9 @@ from .validation import validate_pair
 STATUSES = ("ok", "warning", "alert", "skipped")
 VERDICTS = ("no_drift", "covariate_shift", "prediction_drift", "prior_shift", "concept_drift", "data_quality")
 STEP_KEYS = ("inputs", "prediction", "concept", "domain", "mmd")
+STEP_TITLES = {"inputs": "0 · Inputs: data quality and per-feature drift", "prediction": "1 · Prediction drift",
+               "concept": "2 · Concept drift", "domain": "3 · Domain classifier",
+               "mmd": "4 · MMD on embeddings"}
 
 #: Prediction PSI from which the outputs count as moved (the moderate band).
 PREDICTION_PSI = PSI_BANDS[0]
@@ -168,7 +171,7 @@ def _inputs_step(reference, current, schema, alpha, correction) -> tuple[Step, p
                + (f" ({', '.join(drifted[:4])}{'…' if len(drifted) > 4 else ''})" if drifted else "")
                + (f"; {len(issues)} data-quality issue(s)" if issues else ""))
     step = Step(
-        "inputs", "0 · Inputs: data quality and per-feature drift", status, summary,
+        "inputs", STEP_TITLES["inputs"], status, summary,
         why="Broken pipelines (unit changes, missing-value bursts, new codes) look like drift; rule them out "
             "first, and see which single features moved.",
         explanation=("Data-quality issues: " + "; ".join(i.message for i in issues) + ". "
@@ -185,7 +188,7 @@ def _prediction_step(reference, current, prediction, threshold) -> Step:
     why = ("The model's output is the cheapest signal and needs no labels: if the score distribution "
            "moved, the decisions the business sees moved too.")
     if prediction is None or prediction not in current.columns:
-        return Step("prediction", "1 · Prediction drift", "skipped", "No prediction column", why,
+        return Step("prediction", STEP_TITLES["prediction"], "skipped", "No prediction column", why,
                     "Name the prediction (score) column on the Data page to run this step.",
                     "Continue with concept drift.", {})
     res = prediction_drift(reference[prediction], current[prediction], threshold=threshold)
@@ -196,7 +199,7 @@ def _prediction_step(reference, current, prediction, threshold) -> Step:
     if res.kind == "binary":
         expl += (f"; share predicted positive at {threshold:g}: {res.positive_rate_reference:.1%} → "
                  f"{res.positive_rate_current:.1%}")
-    return Step("prediction", "1 · Prediction drift", status, summary, why, expl + ".",
+    return Step("prediction", STEP_TITLES["prediction"], status, summary, why, expl + ".",
                 "Stable outputs do not prove a stable model: check whether the outcome still follows the "
                 "score (concept drift).",
                 {"psi": res.statistic, "ks_pvalue": res.pvalue, "band": res.band,
@@ -208,7 +211,7 @@ def _prediction_step(reference, current, prediction, threshold) -> Step:
 def _concept_step(reference, current, target, prediction, threshold, use_labels, rng) -> Step:
     why = ("Stable inputs do not guarantee stable outcomes: the relationship between inputs and outcome "
            "(P(y | x)) can change on its own.  With labels we measure it; without, we estimate.")
-    title = "2 · Concept drift"
+    title = STEP_TITLES["concept"]
     if prediction is None or target is None or target not in reference.columns:
         return Step("concept", title, "skipped", "Needs a target and a prediction column", why,
                     "Name the target and prediction columns on the Data page to run this step.",
@@ -256,14 +259,14 @@ def _domain_step(reference, current, schema, rng, alpha) -> Step:
            "tell training rows from production rows finds it: AUC 0.5 means indistinguishable.")
     feats = list(schema.features)
     if not feats:
-        return Step("domain", "3 · Domain classifier", "skipped", "No features to train on", why, "", "", {})
+        return Step("domain", STEP_TITLES["domain"], "skipped", "No features to train on", why, "", "", {})
     res = domain_classifier_test(reference[feats], current[feats], rng=rng, alpha=alpha)
     auc = res.auc
     status = ("alert" if auc >= DOMAIN_AUC_ALERT and res.pvalue < alpha else
               "warning" if auc >= DOMAIN_AUC and res.pvalue < alpha else "ok")
     top = res.importances.head(3)
     top_txt = ", ".join(f"{r.feature} ({r.importance:+.3f})" for r in top.itertuples())
-    return Step("domain", "3 · Domain classifier", status,
+    return Step("domain", STEP_TITLES["domain"], status,
                 f"AUC {auc:.3f} [{res.auc_ci[0]:.3f}, {res.auc_ci[1]:.3f}], {_p(res.pvalue)}", why,
                 f"Out-of-fold ROC AUC of a gradient-boosted classifier on {res.n_reference:,} + "
                 f"{res.n_current:,} balanced rows. The features it relies on most (AUC drop when permuted): "
@@ -279,7 +282,7 @@ def _mmd_step(reference, current, schema, target, embeddings, rng, alpha) -> Ste
 
     why = ("A model sees its inputs through what it has learned. Comparing embeddings (its penultimate "
            "layer, or text embeddings) with MMD tests the whole distribution at once.")
-    title = "4 · MMD on embeddings"
+    title = STEP_TITLES["mmd"]
     source = "provided embeddings"
     if embeddings is None:
         if target is None or target not in reference.columns or not schema.features:
@@ -414,7 +417,7 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
         if progress:
             progress(key, i, len(STEP_KEYS))
         if key not in plan:
-            done[key] = Step(key, key, "skipped", "Not requested", "", "", "", {})
+            done[key] = Step(key, STEP_TITLES[key], "skipped", "Not requested in this run", "", "", "", {})
             continue
         if key == "inputs":
             done[key], table, issues = _inputs_step(reference, current, schema, alpha, correction)

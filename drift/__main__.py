@@ -1,0 +1,8 @@
+"""``python -m drift``: the command line (see :mod:`drift.cli`)."""
+
+from __future__ import annotations
+
+from drift.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,529 @@
+"""The command line: ``python -m drift report | check | scenario``.
+
+* ``report`` runs the guided diagnosis (:func:`drift.diagnose`) and writes the stakeholder report as
+  self-contained HTML, JSON and/or Markdown.  With ``--batch-col`` and no ``--batch``, **every batch** is
+  diagnosed, one section each (a scheduler or CI job sees the whole history in one file); ``--batch``
+  picks one or more.  Verdicts go to stdout, progress to stderr.
+* ``check`` is the fast gate for CI pipelines and schedulers: per-feature drift, data-quality checks and,
+  when a prediction column is known, prediction drift.  Exit codes:
+
+  ====  ==========================================================================================
+  0     no feature (nor the prediction) reaches the ``--fail-on`` level, no data-quality issue
+  1     drift at that level (the features are printed), or a data-quality issue
+  2     bad input: unreadable or empty file, missing column, bad option (message on stderr)
+  3     an internal error (a bug: the traceback is printed; please report it)
+  ====  ==========================================================================================
+
+* ``scenario`` writes a built-in scenario's reference and production CSVs, to try the other commands.
+
+Roles: ``--target`` / ``--prediction`` override what :func:`drift.infer_schema` guesses from the column
+names and values (the roles used are printed on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DriftError, DriftInputError
+
+#: Exit codes of :func:`main`.
+EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: ``--fail-on`` level -> feature severities (and prediction PSI bands) that fail the check.
+FAIL_LEVELS = {"moderate": ("moderate", "major"), "major": ("major",)}
+STEP_LABELS = {"inputs": "data quality and per-feature drift", "prediction": "prediction drift",
+               "concept": "concept drift", "domain": "domain classifier", "mmd": "MMD on embeddings"}
+#: Label given to rows whose batch value is missing.
+MISSING_BATCH = "(missing)"
+
+PROG = "python -m drift"
+
+_MAIN_EPILOG = f"""\
+commands:
+  report    guided diagnosis -> verdict, HTML / JSON / Markdown report
+  check     fast drift gate for CI: exit 0 (no drift), 1 (drift), 2 (bad input)
+  scenario  write a built-in scenario's CSV files to try the other commands
+
+examples:
+  {PROG} scenario credit --out demo
+  {PROG} check --reference demo/reference.csv --current demo/production.csv --batch-col batch
+  {PROG} report --reference demo/reference.csv --current demo/production.csv --batch-col batch \\
+      --batch 2025-05 --html report.html --json report.json
+
+'{PROG} COMMAND --help' documents each command.
+"""
+
+_REPORT_EPILOG = f"""\
+examples:
+  # one production file against the training data, all outputs
+  {PROG} report --reference train.csv --current prod.parquet --target default --prediction score \\
+      --html report.html --json report.json --markdown report.md
+
+  # every monthly batch of one file, with the business impact priced
+  {PROG} report --reference train.csv --current prod.csv --batch-col batch --html report.html \\
+      --decisions-per-month 20000 --value-per-good-decision 120 --cost-per-error 900
+
+  # only the fast steps, one batch, no labels yet
+  {PROG} report --reference train.csv --current prod.csv --batch-col batch --batch 2025-05 \\
+      --steps prediction,concept --no-labels
+
+Verdicts go to stdout, progress lines ("[2/5] prediction drift ...") to stderr.
+Exit codes: 0 report written, 2 bad input, 3 internal error.
+"""
+
+_CHECK_EPILOG = f"""\
+examples:
+  {PROG} check --reference train.csv --current prod.csv
+  {PROG} check --reference train.csv --current prod.csv --batch-col batch --fail-on major --json drift.json
+
+A feature fails when its drift is significant (corrected p-value < --alpha) and its severity reaches
+--fail-on (PSI >= 0.1 moderate, >= 0.25 major).  The prediction fails when its KS test is significant
+and its PSI band reaches --fail-on.  A data-quality issue (unit change, missing-value burst, new
+category) always fails.  With --batch-col every batch is checked; the check fails if any batch fails.
+
+exit codes:
+  0  no drift at the --fail-on level
+  1  drift at that level, or a data-quality issue (printed)
+  2  bad input (unreadable / empty file, missing column, bad option)
+  3  internal error (a bug; please report it)
+"""
+
+_SCENARIO_EPILOG = f"""\
+examples:
+  {PROG} scenario credit --out demo
+  {PROG} scenario credit --out demo --batch-size 1000 --seed 7
+
+Writes DIR/reference.csv, DIR/production.csv and, when the scenario knows its ground truth,
+DIR/manifest.csv (what was injected into each batch).
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the epilog's layout; show a default when there is one worth showing."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and "%(default)" not in text
+        if shown and action.option_strings:
+            default = ",".join(action.default) if isinstance(action.default, tuple) else action.default
+            text += f" (default: {str(default).replace('%', '%%')})"
+        return text
+
+
+# ------------------------------------------------------------------------------------------ parser
+def _data_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("data")
+    g.add_argument("--reference", required=True, metavar="PATH",
+                   help="training (reference) data: CSV/TSV, Parquet, JSON lines or Excel, e.g. "
+                        "--reference train.csv")
+    g.add_argument("--current", required=True, metavar="PATH",
+                   help="production (current) data in any of those formats, e.g. --current prod.parquet")
+    g.add_argument("--target", metavar="COL", default=None,
+                   help="label column (default: guessed from the column names), e.g. --target default")
+    g.add_argument("--prediction", metavar="COL", default=None,
+                   help="model score column, P(positive) for a classifier (default: guessed), "
+                        "e.g. --prediction score")
+    g.add_argument("--batch-col", metavar="COL", default=None,
+                   help="column of --current that splits it into batches; every batch is analysed "
+                        "unless --batch picks some, e.g. --batch-col batch")
+    g.add_argument("--batch", metavar="LABEL", action="append", default=None,
+                   help="analyse only this batch (repeatable; needs --batch-col), e.g. --batch 2025-05")
+    s = p.add_argument_group("statistics")
+    s.add_argument("--alpha", type=_probability, default=0.05,
+                   help="significance level for the corrected p-values, e.g. --alpha 0.01")
+    s.add_argument("--correction", choices=("bh", "bonferroni", "none"), default="bh",
+                   help="multiple-testing correction across features, e.g. --correction bonferroni")
+    s.add_argument("--threshold", type=_probability, default=0.5,
+                   help="the model's decision threshold on the score, e.g. --threshold 0.3")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m drift`` argument parser (subcommands ``report``, ``check``, ``scenario``)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, formatter_class=_Formatter, epilog=_MAIN_EPILOG,
+        description="Drift Explorer: find out whether production data drifted from the training data, "
+                    "where, how much, whether it matters for the model, and what to do.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"Drift Explorer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    rep = sub.add_parser("report", formatter_class=_Formatter, epilog=_REPORT_EPILOG,
+                         help="guided diagnosis and stakeholder report",
+                         description="Run the guided diagnosis (inputs -> prediction drift -> concept drift "
+                                     "-> domain classifier -> MMD) and write the stakeholder report.")
+    _data_options(rep)
+    r = rep.add_argument_group("diagnosis")
+    r.add_argument("--no-labels", action="store_true",
+                   help="ignore production labels: estimate performance from the model's confidence "
+                        "instead (what you get before labels arrive), e.g. --no-labels")
+    r.add_argument("--steps", default="all", metavar="LIST", type=_steps,
+                   help="steps to run besides the input checks: 'all' or a comma list of prediction, "
+                        "concept, domain, mmd (domain and mmd are the slow ones), "
+                        "e.g. --steps prediction,concept")
+    r.add_argument("--seed", type=int, default=0,
+                   help="random seed (bootstrap, domain classifier, MMD), e.g. --seed 7")
+    o = rep.add_argument_group("outputs (none given: only the verdicts are printed)")
+    o.add_argument("--html", metavar="PATH", type=Path,
+                   help="self-contained HTML report (opens offline), e.g. --html report.html")
+    o.add_argument("--json", metavar="PATH", type=Path,
+                   help="everything as JSON (verdicts, steps, evidence, features), e.g. --json report.json")
+    o.add_argument("--markdown", metavar="PATH", type=Path,
+                   help="copyable Markdown summary, e.g. --markdown report.md")
+    o.add_argument("--title", default=None, help="report title (default: names the two files), "
+                                                 "e.g. --title 'Credit model, May'")
+    o.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr, e.g. -q")
+    m = rep.add_argument_group("business impact (give all three to price the accuracy change)")
+    m.add_argument("--decisions-per-month", type=_non_negative, metavar="N",
+                   help="decisions the model takes a month, e.g. --decisions-per-month 20000")
+    m.add_argument("--value-per-good-decision", type=_non_negative, metavar="V",
+                   help="what a right decision is worth, e.g. --value-per-good-decision 120")
+    m.add_argument("--cost-per-error", type=_non_negative, metavar="C",
+                   help="what a wrong decision costs on top of the lost value, e.g. --cost-per-error 900")
+    m.add_argument("--currency", default="$", help="currency symbol in the sentences, e.g. --currency €")
+    rep.set_defaults(func=_report)
+
+    chk = sub.add_parser("check", formatter_class=_Formatter, epilog=_CHECK_EPILOG,
+                         help="fast drift gate for CI (exit 0 / 1 / 2)",
+                         description="Per-feature drift, data-quality checks and prediction drift; the exit "
+                                     "code says whether anything reached the --fail-on level.")
+    _data_options(chk)
+    c = chk.add_argument_group("gate")
+    c.add_argument("--fail-on", choices=tuple(FAIL_LEVELS), default="moderate",
+                   help="lowest severity that fails the check (PSI >= 0.1 moderate, >= 0.25 major), "
+                        "e.g. --fail-on major")
+    c.add_argument("--json", metavar="PATH", type=Path,
+                   help="the full result (every feature of every batch) as JSON, e.g. --json drift.json")
+    chk.set_defaults(func=_check)
+
+    from .scenarios import SCENARIOS
+
+    sc = sub.add_parser("scenario", formatter_class=_Formatter, epilog=_SCENARIO_EPILOG,
+                        help="write a built-in scenario's CSV files",
+                        description="Write a built-in scenario's reference and production data as CSV files.")
+    sc.add_argument("name", choices=sorted(SCENARIOS),
+                    help="scenario: " + "; ".join(f"{k} = {v.title}" for k, v in SCENARIOS.items())
+                         + ", e.g. credit")
+    sc.add_argument("--out", required=True, metavar="DIR", type=Path,
+                    help="output directory (created if needed), e.g. --out demo")
+    sc.add_argument("--seed", type=int, default=0, help="generator seed (credit), e.g. --seed 7")
+    sc.add_argument("--batch-size", type=int, default=None, metavar="N",
+                    help="rows per production batch (credit; default 4000), e.g. --batch-size 1000")
+    sc.set_defaults(func=_scenario)
+    return parser
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1), got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
+def _steps(text: str) -> tuple[str, ...]:
+    from .diagnosis import STEP_KEYS
+
+    if text.strip().lower() == "all":
+        return STEP_KEYS
+    chosen = tuple(s.strip() for s in text.split(",") if s.strip())
+    unknown = [s for s in chosen if s not in STEP_KEYS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"expected 'all' or a comma list of {', '.join(STEP_KEYS[1:])}; "
+                                         f"got {text!r}")
+    return ("inputs",) + tuple(s for s in STEP_KEYS[1:] if s in chosen)
+
+
+# -------------------------------------------------------------------------------------------- data
+@dataclass(frozen=True, slots=True)
+class _Data:
+    reference: pd.DataFrame
+    current: pd.DataFrame
+    batches: tuple[tuple[str, pd.DataFrame], ...]
+    reference_name: str
+    current_name: str
+
+
+def _err(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def _load(args: argparse.Namespace) -> _Data:
+    from .io import load_table
+
+    ref_name, cur_name = Path(args.reference).name, Path(args.current).name
+    reference = load_table(args.reference)
+    current = load_table(args.current)
+    for flag, col in (("--target", args.target), ("--prediction", args.prediction)):
+        if col is not None and col not in reference.columns:
+            raise DriftInputError(f"no column named {col!r}", file=ref_name, column=col,
+                                  fix=f"pass {flag} one of {_some(reference.columns)}")
+    if args.batch_col is None:
+        return _Data(reference, current, ((cur_name, current),), ref_name, cur_name)
+    col = args.batch_col
+    if col not in current.columns:
+        raise DriftInputError(f"no column named {col!r}", file=cur_name, column=col,
+                              fix=f"pass --batch-col one of {_some(current.columns)}")
+    labels = current[col].astype("string").fillna(MISSING_BATCH)
+    order = list(pd.unique(labels))
+    wanted = list(dict.fromkeys(args.batch)) if args.batch else order
+    unknown = [b for b in wanted if b not in order]
+    if unknown:
+        raise DriftInputError(f"no batch labelled {unknown[0]!r}", file=cur_name, column=col,
+                              fix=f"pass --batch one of {_some(order)}")
+    batches = tuple((label, current[(labels == label).to_numpy()].drop(columns=[col]).reset_index(drop=True))
+                    for label in wanted)
+    return _Data(reference.drop(columns=[col], errors="ignore"), current.drop(columns=[col]), batches,
+                 ref_name, cur_name)
+
+
+def _some(values, k: int = 12) -> str:
+    values = [str(v) for v in values]
+    return ", ".join(repr(v) for v in values[:k]) + (f" … ({len(values)} in all)" if len(values) > k else "")
+
+
+def _schema(data: _Data, args: argparse.Namespace):
+    """Kinds and roles guessed from both files, with --target / --prediction taking precedence."""
+    from .schema import infer_schema
+
+    schema = infer_schema(data.reference, data.current)
+    if args.target or args.prediction:
+        schema = schema.with_roles(target=args.target or schema.target,
+                                   prediction=args.prediction or schema.prediction)
+    return schema
+
+
+def _in_batch(err: DriftError, name: str, data: _Data) -> None:
+    """Re-raise ``err``, naming the batch when there are several."""
+    if len(data.batches) > 1:
+        raise DriftInputError(f"batch {name!r}: {err}", file=data.current_name) from err
+    raise err
+
+
+def _roles_line(schema, args: argparse.Namespace) -> str:
+    def one(role: str, given: str | None) -> str:
+        col = getattr(schema, role)
+        if col is None:
+            return f"{role}=none"
+        return f"{role}={col!r}" + ("" if given else " (guessed)")
+
+    return "roles: " + ", ".join((one("target", args.target), one("prediction", args.prediction)))
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    size = path.stat().st_size
+    _err(f"wrote {path} ({size / 1024:,.0f} KB)" if size >= 1024 else f"wrote {path} ({size} bytes)")
+
+
+# ------------------------------------------------------------------------------------------ report
+def _report(args: argparse.Namespace) -> int:
+    from .diagnosis import STEP_KEYS, diagnose
+    from .impact import impact_from_diagnosis
+    from .report import build_batch_report
+
+    money = (args.decisions_per_month, args.value_per_good_decision, args.cost_per_error)
+    data = _load(args)
+    schema = _schema(data, args)
+    if not args.quiet:
+        _err(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
+             f"{len(data.current):,} rows in {len(data.batches)} set(s)")
+        _err(_roles_line(schema, args))
+    plan = [k for k in STEP_KEYS if k in args.steps]
+    diagnoses, impacts = {}, {}
+    for b, (name, frame) in enumerate(data.batches, start=1):
+        if not args.quiet and len(data.batches) > 1:
+            _err(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
+        started = time.perf_counter()
+
+        def progress(key: str, i: int, n: int) -> None:
+            if not args.quiet and key in plan:
+                _err(f"[{plan.index(key) + 1}/{len(plan)}] {STEP_LABELS.get(key, key)} …")
+
+        try:
+            d = diagnose(data.reference, frame, target=schema.target, prediction=schema.prediction,
+                         use_labels=not args.no_labels, threshold=args.threshold, alpha=args.alpha,
+                         correction=args.correction, steps=args.steps, rng=args.seed, progress=progress)
+        except DriftError as err:
+            _in_batch(err, name, data)
+        if not args.quiet:
+            _err(f"done in {time.perf_counter() - started:.1f} s")
+        diagnoses[name] = d
+        impacts[name] = None
+        if money[0] is not None:
+            impacts[name] = impact_from_diagnosis(d, decisions_per_month=money[0],
+                                                  value_per_good_decision=money[1], cost_per_error=money[2],
+                                                  currency=args.currency)
+    title = args.title or f"Drift report: {data.current_name} vs {data.reference_name}"
+    report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name)
+    for section in report.sections:
+        v = section.diagnosis.verdict
+        print(f"{section.name}: {v.kind} — {v.label} ({v.confidence_label} confidence, {v.confidence:.0%})")
+        for key, heading in (("what_changed", "What changed"), ("what_it_costs", "What it costs"),
+                             ("recommendation", "Recommendation")):
+            print(f"    {heading}: {section.summary[key]}")
+    sys.stdout.flush()
+    if args.html:
+        _write(args.html, report.to_html())
+    if args.json:
+        _write(args.json, report.to_json())
+    if args.markdown:
+        _write(args.markdown, report.to_markdown())
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------- check
+def _check(args: argparse.Namespace) -> int:
+    from .features import feature_drift
+    from .prediction import prediction_drift
+    from .quality import quality_issues
+    from .report import jsonable
+
+    data = _load(args)
+    schema = _schema(data, args)
+    _err(_roles_line(schema, args))
+    failing = FAIL_LEVELS[args.fail_on]
+    pred = schema.prediction
+    results, any_failed = [], False
+    for name, frame in data.batches:
+        try:
+            table = feature_drift(data.reference, frame, schema=schema, alpha=args.alpha,
+                                  correction=args.correction)
+            issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha)
+            pd_res = None
+            if pred is not None and pred in data.reference.columns and pred in frame.columns:
+                pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=args.threshold)
+            elif args.prediction is not None:
+                raise DriftInputError(f"no column named {pred!r}", file=data.current_name, column=pred,
+                                      fix="score the production rows, or leave out --prediction")
+        except DriftError as err:
+            _in_batch(err, name, data)
+        bad = table[table["severity"].isin(failing)]
+        pred_failed = bool(pd_res is not None and pd_res.band in failing and pd_res.pvalue < args.alpha)
+        failed = bool(len(bad) or issues or pred_failed)
+        any_failed |= failed
+        counts = table["severity"].value_counts()
+        tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("major", "moderate", "minor")
+                          if counts.get(s, 0))
+        print(f"{name} ({len(frame):,} rows): {'FAIL' if failed else 'ok'} — "
+              f"{len(bad)} of {len(table)} feature(s) at {args.fail_on} or above"
+              + (f" [{tally}]" if tally else "")
+              + (f"; prediction PSI {pd_res.statistic:.3f} ({pd_res.band})" if pd_res is not None else ""))
+        for r in bad.itertuples(index=False):
+            print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  adjusted p {_p(r.pvalue_adjusted)}")
+        if pred_failed:
+            print(f"    prediction {pred}  PSI {pd_res.statistic:.3f} ({pd_res.band})  "
+                  f"KS p {_p(pd_res.pvalue)}")
+        for issue in issues:
+            print(f"    data quality: {issue.message}")
+        results.append({"name": name, "n_rows": len(frame), "failed": failed,
+                        "failing_features": bad["feature"].tolist(), "features": table,
+                        "quality_issues": [i.to_dict() for i in issues],
+                        "prediction": None if pd_res is None else
+                        {"column": pred, "psi": pd_res.statistic, "band": pd_res.band,
+                         "ks_pvalue": pd_res.pvalue, "failed": pred_failed}})
+    code = EXIT_DRIFT if any_failed else EXIT_OK
+    n_failed = sum(r["failed"] for r in results)
+    print(f"result: {'drift' if any_failed else 'no drift'} at level '{args.fail_on}'"
+          + (f" in {n_failed} of {len(results)} batches" if len(results) > 1 else "") + f" (exit {code})")
+    sys.stdout.flush()
+    if args.json:
+        import json
+
+        from . import __version__
+
+        payload = {"version": __version__, "reference": data.reference_name, "current": data.current_name,
+                   "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
+                   "target": schema.target, "prediction": pred, "exit_code": code, "passed": not any_failed,
+                   "batches": results}
+        _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False))
+    return code
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+# ---------------------------------------------------------------------------------------- scenario
+def _scenario(args: argparse.Namespace) -> int:
+    from .errors import DriftParameterError
+    from .scenarios import load_scenario
+
+    kwargs = {}
+    if args.name == "credit":
+        kwargs["rng"] = args.seed
+        if args.batch_size is not None:
+            if args.batch_size < 10:
+                raise DriftParameterError.invalid("--batch-size", "scenario", "an integer >= 10",
+                                                  args.batch_size)
+            kwargs["batch_size"] = args.batch_size
+    _err(f"generating scenario {args.name!r} …")
+    sc = load_scenario(args.name, **kwargs)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    _write(out / "reference.csv", sc.reference.to_csv(index=False))
+    _write(out / "production.csv", sc.current.to_csv(index=False))
+    if sc.manifest is not None:
+        _write(out / "manifest.csv", sc.manifest.to_csv(index=False))
+    print(f"{sc.title}: {len(sc.reference):,} reference rows, {len(sc.current):,} production rows"
+          + (f" in {len(sc.batches())} batches (column {sc.batch!r})" if sc.batch else ""))
+    if sc.manifest is not None:
+        for row in sc.manifest.itertuples(index=False):
+            print(f"    {row.batch}: {row.kind}")
+    batch = f" --batch-col {sc.batch}" if sc.batch else ""
+    print("try:\n"
+          f"    {PROG} check --reference {out / 'reference.csv'} --current {out / 'production.csv'}{batch}\n"
+          f"    {PROG} report --reference {out / 'reference.csv'} --current {out / 'production.csv'}{batch} "
+          f"--html {out / 'report.html'}")
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------------------------------- main
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (see the module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse exits with 2 on a usage error
+    if getattr(args, "batch", None) and not args.batch_col:
+        parser.error("--batch needs --batch-col (the column that holds the batch labels)")
+    if args.command == "report":
+        given = [v is not None for v in (args.decisions_per_month, args.value_per_good_decision,
+                                         args.cost_per_error)]
+        if any(given) and not all(given):
+            parser.error("the business impact needs all three of --decisions-per-month, "
+                         "--value-per-good-decision and --cost-per-error")
+    try:
+        return args.func(args)
+    except DriftError as err:
+        _err(f"{PROG} {args.command}: error: {err}")
+        return EXIT_INPUT
+    except OSError as err:
+        _err(f"{PROG} {args.command}: error: {err.strerror or err}"
+             + (f": {err.filename}" if getattr(err, "filename", None) else ""))
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception:  # a bug: never exit 1, which would read as "drift found"
+        _err(f"{PROG} {args.command}: internal error (a bug — please report it with this traceback):")
+        traceback.print_exc()
+        return EXIT_INTERNAL

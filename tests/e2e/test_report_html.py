@@ -1,0 +1,107 @@
+"""The exported HTML report in a real browser: it opens offline, draws its charts, and shows hostile
+column names as text.
+
+The report is built from the credit sample's unit-change month with two columns renamed to
+``<img src=x onerror=alert(1)>`` and ``</script><script>alert(1)</script>``, opened from a ``file://``
+URL in Debian's Chromium (Playwright) with every non-file request recorded.  A full-page screenshot
+goes to ``tests/e2e/screenshots/report.png`` (git-ignored).
+
+Chromium missing: the test skips locally, and fails when ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import drift
+from drift.diagnosis import diagnose
+from drift.impact import impact_from_diagnosis
+from drift.report import build_report
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "</script><script>alert(1)</script>"
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true and the browser test cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory) -> Path:
+    ref = drift.load_table(ROOT / "data" / "credit_reference_sample.csv")
+    prod = drift.load_table(ROOT / "data" / "credit_production_sample.csv")
+    cur = prod[prod["batch"] == "2025-05"].drop(columns=["batch", "month"]).reset_index(drop=True)
+    names = {"income": IMG, "region": SCRIPT}
+    d = diagnose(ref.rename(columns=names), cur.rename(columns=names), target="default", prediction="score",
+                 rng=0)
+    impact = impact_from_diagnosis(d, decisions_per_month=20_000, value_per_good_decision=120,
+                                   cost_per_error=900)
+    report = build_report(d, title="Credit model — May 2025", impact=impact,
+                          reference_name="credit_reference_sample.csv", current_name="2025-05")
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(report.to_html(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -r requirements-dev.txt)")
+    if not os.access(CHROMIUM, os.X_OK):
+        _unavailable(f"{CHROMIUM} not found (make test installs it with apt-get when run as root)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_report_opens_offline_with_charts_and_escaped_names(browser, report_file):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console_errors, page_errors, dialogs, requests = [], [], [], []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    try:
+        page.goto(report_file.as_uri(), wait_until="load")
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                               timeout=60_000)
+        page.wait_for_timeout(500)  # let the on-load resize settle before looking
+
+        assert page.locator(".js-plotly-plot").count() >= 5  # PSI, prediction bins, performance x2, ...
+        assert page.locator(".js-plotly-plot .main-svg").count() >= 3
+        assert page.locator("h1").inner_text() == "Credit model — May 2025"
+        assert "Data-quality problem" in page.locator(".banner").inner_text()
+
+        # hostile names are text: in the feature table, the summary, and the chart axis labels
+        assert page.locator("td.name", has_text=IMG).count() == 1
+        assert page.locator("td.name", has_text=SCRIPT).count() == 1
+        assert IMG in page.locator(".summary").first.inner_text()
+        assert page.locator(".js-plotly-plot .ytick text", has_text=IMG).count() >= 1
+        assert page.locator("img").count() == 0  # the report itself has no <img>: none was injected
+        assert page.evaluate("document.querySelectorAll('script').length") \
+            == page.evaluate("document.documentElement.outerHTML.split('<script').length - 1")
+
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+    finally:
+        page.close()
+    assert dialogs == [], f"an alert fired: {dialogs}"
+    assert page_errors == [], page_errors
+    assert console_errors == [], console_errors
+    assert requests == [], f"the report made network requests: {requests}"

@@ -1,0 +1,171 @@
+"""``python -m drift``: exit codes, messages and outputs of ``check``, ``report`` and ``scenario``.
+
+The commands run in a subprocess exactly as a CI job runs them (``sys.executable -m drift`` from the
+repository root) for each exit code; the other messages, help texts and the internal-error path are
+checked in-process with ``cli.main``, which is much faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drift import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+REF = "data/credit_reference_sample.csv"
+PROD = "data/credit_production_sample.csv"
+TIMEOUT = 600
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "drift", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=TIMEOUT)
+
+
+def assert_clean_error(proc: subprocess.CompletedProcess, *words: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    for word in words:
+        assert word in proc.stderr
+
+
+# ------------------------------------------------------------------------------------------- check
+def in_process(capsys, *args: str) -> tuple[int, str, str]:
+    """``main(args)`` in this interpreter (fast): exit code, stdout, stderr."""
+    try:
+        code = cli.main(list(args))
+    except SystemExit as exc:  # argparse usage errors and --help
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_check_passes_on_a_clean_batch(tmp_path):
+    proc = run("check", "--reference", REF, "--current", PROD, "--batch-col", "batch", "--batch", "2025-01",
+               "--json", str(tmp_path / "check.json"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no drift at level 'moderate'" in proc.stdout
+    data = json.loads((tmp_path / "check.json").read_text())
+    assert data["passed"] and data["exit_code"] == 0 and data["batches"][0]["name"] == "2025-01"
+    assert data["prediction"] == "score" and data["batches"][0]["prediction"]["failed"] is False
+
+
+def test_check_fails_on_the_unit_change_at_major(tmp_path):
+    proc = run("check", "--reference", REF, "--current", PROD, "--batch-col", "batch", "--batch", "2025-05",
+               "--fail-on", "major", "--json", str(tmp_path / "check.json"))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "FAIL" in proc.stdout and "income" in proc.stdout and "unit change" in proc.stdout
+    data = json.loads((tmp_path / "check.json").read_text())
+    assert data["exit_code"] == 1 and data["batches"][0]["failing_features"] == ["income"]
+
+
+def test_check_bad_input_exits_2_with_a_clear_message(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert_clean_error(run("check", "--reference", REF, "--current", str(empty)), "empty.csv", "empty")
+    proc = run("check", "--reference", REF, "--current", PROD, "--fail-on", "extreme")
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr  # argparse's own usage error
+
+
+def test_check_in_process_codes(capsys, tmp_path):
+    code, out, _ = in_process(capsys, "check", "--reference", REF, "--current", REF)
+    assert code == 0, out  # identical data
+    code, out, _ = in_process(capsys, "check", "--reference", REF, "--current", PROD, "--batch-col", "batch")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("2025-01") and " ok " in lines[0] and "in 2 of 3 batches" in out
+    for args, words in [
+        (("--target", "no_such_col"), ("no column named 'no_such_col'", "--target")),
+        (("--batch-col", "batch", "--batch", "2099-01"), ("no batch labelled '2099-01'", "2025-03")),
+        (("--batch-col", "no_such_col"), ("no column named 'no_such_col'", "--batch-col")),
+    ]:
+        code, _, err = in_process(capsys, "check", "--reference", REF, "--current", PROD, *args)
+        assert code == 2 and all(w in err for w in words), err
+    code, _, err = in_process(capsys, "check", "--reference", REF, "--current", str(tmp_path / "nope.csv"))
+    assert code == 2 and "does not exist" in err
+    code, _, err = in_process(capsys, "check", "--reference", REF, "--current", PROD, "--batch", "2025-01")
+    assert code == 2 and "--batch needs --batch-col" in err
+    code, _, err = in_process(capsys, "report", "--reference", REF, "--current", PROD,
+                              "--decisions-per-month", "10")
+    assert code == 2 and "all three" in err
+    code, _, err = in_process(capsys, "check", "--reference", REF, "--current", PROD, "--alpha", "2")
+    assert code == 2 and "must be in (0, 1)" in err
+
+
+# ------------------------------------------------------------------------------------------ report
+def test_report_writes_html_json_markdown_for_every_batch(tmp_path):
+    out = tmp_path / "out"
+    proc = run("report", "--reference", REF, "--current", PROD, "--batch-col", "batch",
+               "--steps", "prediction,concept", "--html", str(out / "r.html"), "--json", str(out / "r.json"),
+               "--markdown", str(out / "r.md"), "--decisions-per-month", "20000",
+               "--value-per-good-decision", "120", "--cost-per-error", "900")
+    assert proc.returncode == 0, proc.stderr
+    verdicts = {line.split(":")[0]: line.split()[1] for line in proc.stdout.splitlines()
+                if not line.startswith(" ")}
+    assert verdicts == {"2025-01": "no_drift", "2025-03": "prediction_drift", "2025-05": "data_quality"}
+    assert "[1/3] data quality and per-feature drift" in proc.stderr  # progress on stderr
+    assert "[3/3] concept drift" in proc.stderr and "[1/3]" not in proc.stdout
+    data = json.loads((out / "r.json").read_text())
+    kinds = [s["verdict"]["kind"] for s in data["sections"]]
+    assert kinds == ["no_drift", "prediction_drift", "data_quality"]
+    assert all(s["impact"] is not None for s in data["sections"])
+    html_text = (out / "r.html").read_text()
+    assert html_text.count("plotly.js v") == 1 and html_text.count('id="section-') == 3
+    md = (out / "r.md").read_text()
+    assert "Data-quality problem" in md and "## 2025-03" in md
+
+
+def test_report_single_file_without_labels(capsys, tmp_path):
+    code, out, err = in_process(capsys, "report", "--reference", REF, "--current", PROD, "--steps", "concept",
+                                "--no-labels", "-q", "--json", str(tmp_path / "r.json"))
+    assert code == 0, err
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["sections"][0]["current_name"] == "credit_production_sample.csv"
+    assert data["sections"][0]["has_labels"] is False
+    assert out.startswith("credit_production_sample.csv: ")
+    assert "[1/" not in err  # --quiet
+
+
+# ---------------------------------------------------------------------------------------- scenario
+def test_scenario_writes_files_the_other_commands_read(tmp_path):
+    proc = run("scenario", "credit", "--out", str(tmp_path), "--batch-size", "300")
+    assert proc.returncode == 0, proc.stderr
+    for name in ("reference.csv", "production.csv", "manifest.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert "2025-05: data_quality" in proc.stdout and "--batch-col batch" in proc.stdout
+
+
+# -------------------------------------------------------------------------------------------- help
+def test_help_documents_every_option_with_an_example(capsys):
+    proc = run("--help")
+    assert proc.returncode == 0 and "report" in proc.stdout and "check" in proc.stdout
+    parser = cli.build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(subparsers.choices) == {"report", "check", "scenario"}
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            assert action.help and "e.g." in action.help, f"{name} {action.option_strings or action.dest}"
+        with pytest.raises(SystemExit) as exc:
+            cli.main([name, "--help"])
+        assert exc.value.code == 0
+        text = capsys.readouterr().out
+        assert "examples:" in text and f"python -m drift {name}" in text
+    assert "exit codes:" in cli.build_parser()._subparsers._group_actions[0].choices["check"].epilog
+
+
+def test_an_internal_error_is_exit_3_not_1(monkeypatch, capsys):
+    def boom(args):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(cli, "_check", boom)
+    code = cli.main(["check", "--reference", REF, "--current", PROD])
+    assert code == cli.EXIT_INTERNAL == 3
+    assert "internal error" in capsys.readouterr().err
