@@ -39,6 +39,9 @@ _EXPORTS = {
     # reporting
     "business_impact": "impact", "impact_from_diagnosis": "impact", "stakeholder_summary": "report",
     "build_report": "report", "build_batch_report": "report",
+    # text
+    "text_drift": "text", "text_descriptors": "text", "TextDriftResult": "text", "tokenize": "text",
+    "vocabulary": "text",
     # over time
     "run_autopilot": "autopilot", "compare_policies": "autopilot", "Policy": "autopilot",
     "CostModel": "autopilot", "default_policies": "autopilot",

@@ -8,7 +8,7 @@ Examples
 --------
 >>> from drift.scenarios import SCENARIOS, load_scenario
 >>> sorted(SCENARIOS)
-['credit', 'german_credit']
+['credit', 'german_credit', 'pricing', 'sentiment', 'vader']
 >>> sc = load_scenario("credit", batch_size=500)
 >>> len(sc.batches())
 12
@@ -50,6 +50,10 @@ def _lazy(module: str, function: str) -> Callable[..., Scenario]:
 SCENARIOS: dict[str, ScenarioEntry] = {
     "credit": ScenarioEntry("Credit scoring (synthetic, 12 monthly batches)", _lazy("credit", "generate")),
     "german_credit": ScenarioEntry("German Credit by age (real data)", _lazy("german", "load")),
+    "pricing": ScenarioEntry("Dynamic pricing (synthetic)", _lazy("pricing", "generate")),
+    "sentiment": ScenarioEntry("Brand sentiment on social media (synthetic)", _lazy("sentiment", "generate")),
+    "vader": ScenarioEntry("Sentiment across text sources: VADER tweets vs reviews (real data)",
+                           _lazy("vader", "load")),
 }
 
 
