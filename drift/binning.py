@@ -12,6 +12,12 @@ dropped, outer edges -inf and +inf.  A value equal to an edge falls in the bin a
 bins, as ``numpy.searchsorted(edges, x, side="right")``).  Missing values get their own bin when either
 side has any.
 
+One addition to DESIGN §4: a quantile that several cut points share (a point mass holding about
+``1/bins`` of the reference or more, e.g. the zeros of ``delinquencies_2y``) gets a bin of its own —
+an extra edge at ``nextafter(v, +inf)`` closes ``[v, v⁺)`` so that it holds exactly the value ``v``.
+Without it, a feature that is 95 % zeros has one bin for everything, and PSI cannot see the share of
+non-zero values triple.  Continuous data has no tied quantiles and is binned exactly as DESIGN says.
+
 Categorical: one bin per reference category (in order of reference frequency, ties by label), one bin
 ``"(unseen)"`` for all categories absent from the reference when the current side has any, and one bin
 ``"(missing)"`` when either side has missing values.
@@ -71,11 +77,14 @@ def check_bins(bins: int, func: str) -> None:
 
 
 def quantile_edges(reference: SortedSample, bins: int) -> np.ndarray:
-    """Inner edges: reference quantiles at 1/bins … (bins-1)/bins, duplicates dropped."""
+    """Inner edges: reference quantiles at 1/bins … (bins-1)/bins, duplicates dropped; a tied quantile
+    ``v`` also gets the edge ``nextafter(v, inf)`` so its point mass has a bin of its own."""
     if reference.n == 0:
         return np.empty(0)
     qs = np.arange(1, bins) / bins
-    return np.unique(np.quantile(reference.values, qs))
+    edges, ties = np.unique(np.quantile(reference.values, qs), return_counts=True)
+    point_masses = edges[ties > 1]
+    return np.unique(np.concatenate([edges, np.nextafter(point_masses, np.inf)]))
 
 
 def count_sorted(sample: SortedSample, edges: np.ndarray) -> np.ndarray:
@@ -88,13 +97,28 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _numeric_labels(edges: np.ndarray) -> list[str]:
+    """``(-inf, a)``, ``[a, b)``, ``= v`` for a point-mass bin and ``(v, b)`` for the bin after it."""
+    bounds = [-np.inf, *edges, np.inf]
+    labels = []
+    for k, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
+        after_point = k >= 2 and lo == np.nextafter(bounds[k - 1], np.inf)
+        if hi == np.nextafter(lo, np.inf):
+            labels.append(f"= {_fmt(lo)}")
+        elif lo == -np.inf:
+            labels.append(f"(-inf, {_fmt(hi)})")
+        else:
+            start = f"({_fmt(bounds[k - 1])}" if after_point else f"[{_fmt(lo)}"
+            labels.append(f"{start}, {_fmt(hi) if hi != np.inf else 'inf'})")
+    return labels
+
+
 def numeric_bin_counts(reference: SortedSample, current: SortedSample, bins: int = 10,
                        edges: np.ndarray | None = None) -> BinCounts:
     """Bin both sorted samples on the reference-quantile edges (see module conventions)."""
     if edges is None:
         edges = quantile_edges(reference, bins)
-    bounds = ["-inf", *(_fmt(e) for e in edges), "inf"]
-    labels = [f"[{lo}, {hi})" if lo != "-inf" else f"(-inf, {hi})" for lo, hi in zip(bounds, bounds[1:])]
+    labels = _numeric_labels(edges)
     ref = count_sorted(reference, edges)
     cur = count_sorted(current, edges)
     if reference.n_missing or current.n_missing:

@@ -77,7 +77,20 @@ def test_psi_identical_is_zero_and_tied_quantiles_are_noted():
     x = np.repeat([1.0, 2.0, 3.0], 100)
     res = psi_score(x, x, bins=10)
     assert res.statistic == 0.0
-    assert "10 bins requested" in res.note and len(res.table) == 4  # edges 1, 2, 3 (DESIGN §4)
+    assert "10 bins requested" in res.note
+    # each tied quantile (a point mass) gets its own bin: (-inf,1), =1, (1,2), =2, (2,3), =3, (3,inf)
+    assert list(res.table["bin"]) == ["(-inf, 1)", "= 1", "(1, 2)", "= 2", "(2, 3)", "= 3", "(3, inf)"]
+    assert list(res.table["ref_count"]) == [0, 100, 0, 100, 0, 100, 0]
+
+
+def test_psi_sees_a_change_in_a_zero_inflated_feature():
+    rng = np.random.default_rng(13)
+    ref = np.where(rng.uniform(size=10_000) < 0.95, 0, rng.poisson(2, 10_000) + 1)
+    cur = np.where(rng.uniform(size=10_000) < 0.80, 0, rng.poisson(2, 10_000) + 1)
+    table = psi_score(ref, cur).table
+    assert list(table["bin"][:2]) == ["(-inf, 0)", "= 0"]
+    assert table["ref_pct"].iloc[1] == pytest.approx(np.mean(ref == 0))
+    assert psi_score(ref, cur).statistic > 0.2        # 5 % -> 20 % non-zero is a major shift
 
 
 def test_psi_categorical_bins_unseen_and_missing():
