@@ -31,7 +31,8 @@ _EXPORTS = {
     # multivariate
     "domain_classifier_test": "domain", "mmd_test": "mmd",
     "model_embeddings": "embeddings", "text_embeddings": "embeddings", "embeddings_from_frame": "embeddings",
-    "embedding_columns": "embeddings", "project": "projection",
+    "embedding_columns": "embeddings", "embed": "embeddings", "load_embeddings_npy": "embeddings",
+    "project": "projection", "warm_up_umap": "projection",
     # model output and diagnosis
     "prediction_drift": "prediction", "realised_performance": "performance", "performance_change": "performance",
     "concept_drift_test": "performance", "estimated_performance": "performance",

