@@ -12,7 +12,6 @@ load only when used.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -63,11 +62,3 @@ def __getattr__(name: str):
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS))
 
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .correction import adjust_pvalues
-    from .errors import DriftError, DriftInputError, DriftParameterError
-    from .features import ReferenceProfile, feature_detail, feature_drift, profile_reference, severity, summarize
-    from .psi import PSI_BANDS, PSI_EPSILON, jensen_shannon_score, psi_score
-    from .schema import Schema, infer_schema
-    from .univariate import chi2_test, ks_test, wasserstein_score

@@ -31,6 +31,7 @@ import pandas as pd
 
 from .errors import DriftInputError, DriftParameterError
 from .features import feature_drift, summarize
+from .jsonsafe import jsonable
 from .performance import concept_drift_test, estimated_performance, performance_change
 from .prediction import prediction_drift
 from .psi import PSI_BANDS
@@ -147,12 +148,7 @@ class Diagnosis:
     def to_dict(self) -> dict:
         return {"verdict": self.verdict.to_dict(), "steps": [s.to_dict() for s in self.steps],
                 "n_reference": self.n_reference, "n_current": self.n_current, "has_labels": self.has_labels,
-                "features": _records(self.feature_table), "schema": self.schema.to_dict()}
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    return [{k: (None if isinstance(v, float) and np.isnan(v) else v.item() if hasattr(v, "item") else v)
-             for k, v in row.items()} for row in df.to_dict("records")]
+                "features": jsonable(self.feature_table), "schema": self.schema.to_dict()}
 
 
 def _p(p: float) -> str:

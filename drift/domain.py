@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from drift.errors import ColumnMismatchError, DriftInputError, DriftParameterError, MixedTypeError
+from drift.jsonsafe import json_float
 
 __all__ = ["DomainClassifierResult", "domain_classifier_test", "cauchy_combination", "MAX_CATEGORIES",
            "AUC_CI_LEVEL"]
@@ -129,14 +130,14 @@ class DomainClassifierResult:
     def to_dict(self) -> dict:
         """JSON-safe dictionary (``nan`` becomes ``None``); per-row scores are left out."""
         return {
-            "statistic": _json_float(self.statistic),
-            "auc": _json_float(self.auc),
-            "auc_ci": [_json_float(v) for v in self.auc_ci],
-            "pvalue": _json_float(self.pvalue),
-            "fold_pvalues": [_json_float(v) for v in self.fold_pvalues],
+            "statistic": json_float(self.statistic),
+            "auc": json_float(self.auc),
+            "auc_ci": [json_float(v) for v in self.auc_ci],
+            "pvalue": json_float(self.pvalue),
+            "fold_pvalues": [json_float(v) for v in self.fold_pvalues],
             "n_reference": self.n_reference,
             "n_current": self.n_current,
-            "importances": [{"feature": str(f), "importance": _json_float(v)} for f, v in
+            "importances": [{"feature": str(f), "importance": json_float(v)} for f, v in
                             zip(self.importances["feature"], self.importances["importance"], strict=True)],
             "drifted": bool(self.drifted),
             "alpha": self.alpha,
@@ -443,8 +444,3 @@ def _nan_result(k: int, base: dict, note: str) -> DomainClassifierResult:
                              "fold": pd.Series([], dtype=np.int64),
                              "p_current": pd.Series([], dtype=float)}),
         drifted=False, note=note, **base)
-
-
-def _json_float(value: float) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None

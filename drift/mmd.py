@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from drift.errors import DriftInputError, DriftParameterError, InfiniteValuesError
+from drift.jsonsafe import json_float
 
 __all__ = ["MMDResult", "mmd_test"]
 
@@ -64,14 +65,14 @@ class MMDResult:
     def to_dict(self) -> dict:
         """JSON-safe dictionary (``nan`` becomes ``None``)."""
         return {
-            "statistic": _json_float(self.statistic),
-            "pvalue": _json_float(self.pvalue),
-            "bandwidth": _json_float(self.bandwidth),
+            "statistic": json_float(self.statistic),
+            "pvalue": json_float(self.pvalue),
+            "bandwidth": json_float(self.bandwidth),
             "n_reference": self.n_reference,
             "n_current": self.n_current,
             "subsampled": self.subsampled,
             "n_permutations": self.n_permutations,
-            "null": [_json_float(v) for v in self.null.tolist()],
+            "null": [json_float(v) for v in self.null.tolist()],
             "note": self.note,
         }
 
@@ -340,8 +341,3 @@ def _nan_result(n: int, m: int, subsampled: bool, n_permutations: int, note: str
     return MMDResult(statistic=math.nan, pvalue=math.nan, bandwidth=math.nan, n_reference=n,
                      n_current=m, subsampled=subsampled, null=np.full(0, math.nan),
                      n_permutations=int(n_permutations), note=note)
-
-
-def _json_float(value: float) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from drift.errors import DriftInputError, DriftParameterError, InfiniteValuesError
+from drift.jsonsafe import json_float
 
 __all__ = ["Projection", "project", "warm_up_umap", "METHODS", "UMAP_EPOCHS"]
 
@@ -65,12 +66,12 @@ class Projection:
         """JSON-safe summary (``nan`` becomes ``None``); coordinates are left out."""
         return {
             "method": self.method,
-            "overlap": _json_float(self.overlap),
+            "overlap": json_float(self.overlap),
             "n_reference": self.n_reference,
             "n_current": self.n_current,
             "subsampled": self.subsampled,
             "n_neighbors": self.n_neighbors,
-            "seconds": _json_float(self.seconds),
+            "seconds": json_float(self.seconds),
             "note": self.note,
         }
 
@@ -291,8 +292,3 @@ def _empty(method, kr, kc, subsampled, n_neighbors, start, note) -> Projection:
     return Projection(coords=coords, method=method, overlap=math.nan, n_reference=kr, n_current=kc,
                       subsampled=subsampled, n_neighbors=int(n_neighbors),
                       seconds=time.perf_counter() - start, note=note)
-
-
-def _json_float(value: float) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .errors import DriftParameterError
 from .impact import BusinessImpact, accuracy_change_of, format_money
+from .jsonsafe import jsonable  # noqa: F401  (re-exported: reports use it)
 
 #: Keys of :func:`stakeholder_summary`, in reading order, with their headings.
 SUMMARY_HEADINGS = {"what_changed": "What changed", "how_sure": "How sure we are",
@@ -215,29 +216,6 @@ def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None) -> dict
 
 
 # ---------------------------------------------------------------------------------------- report
-def jsonable(obj):
-    """``obj`` with NumPy / pandas values turned into plain JSON types and ``nan``/``inf`` into ``None``."""
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, pd.DataFrame):
-        return [jsonable(r) for r in obj.to_dict("records")]
-    if isinstance(obj, pd.Series):
-        return jsonable(obj.tolist())
-    if isinstance(obj, (list, tuple, set, np.ndarray)):
-        return [jsonable(v) for v in (obj.tolist() if isinstance(obj, np.ndarray) else obj)]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if obj is None or isinstance(obj, (bool, int, str)):
-        return obj
-    if isinstance(obj, (pd.Timestamp, datetime)):
-        return obj.isoformat()
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    return str(obj)
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class ReportSection:
     """One diagnosed production set (a file, or one batch of it) inside a :class:`Report`."""

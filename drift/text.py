@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DriftInputError, DriftParameterError, TooFewRowsError
+from .jsonsafe import json_float
 
 if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time
     from .domain import DomainClassifierResult
@@ -426,11 +427,11 @@ class TextDriftResult:
             "descriptors": _records(self.descriptors),
             "mmd": self.mmd.to_dict(),
             "domain": self.domain.to_dict(),
-            "terms_reference": [[t, _json_float(w)] for t, w in self.terms_reference],
-            "terms_current": [[t, _json_float(w)] for t, w in self.terms_current],
+            "terms_reference": [[t, json_float(w)] for t, w in self.terms_reference],
+            "terms_current": [[t, json_float(w)] for t, w in self.terms_current],
             "examples_reference": _records(self.examples_reference),
             "examples_current": _records(self.examples_current),
-            "linear_auc": _json_float(self.linear_auc),
+            "linear_auc": json_float(self.linear_auc),
             "embeddings": self.embeddings,
             "embedding_fit": self.embedding_fit,
             "n_reference": self.n_reference,
@@ -727,12 +728,7 @@ def _json_value(value):
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return _json_float(value)
+        return json_float(value)
     if value is None or value is pd.NA:
         return None
     return str(value)
-
-
-def _json_float(value) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
