@@ -43,6 +43,7 @@ _EXPORTS = {
     "text_drift": "text", "text_descriptors": "text", "TextDriftResult": "text", "tokenize": "text",
     "vocabulary": "text",
     # over time
+    "monitor": "monitor", "split_batches": "batching", "HistoryStore": "store", "scorecard": "scorecard",
     "run_autopilot": "autopilot", "compare_policies": "autopilot", "Policy": "autopilot",
     "CostModel": "autopilot", "default_policies": "autopilot",
 }

@@ -217,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--batch-size", type=int, default=None, metavar="N",
                     help="rows per production batch (credit; default 4000), e.g. --batch-size 1000")
     sc.set_defaults(func=_scenario)
+
+    from .cli_monitor import add_monitor_parser
+
+    add_monitor_parser(sub)
     return parser
 
 

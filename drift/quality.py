@@ -7,7 +7,9 @@ Three signatures, each with a named threshold:
 * **new category** — at least :data:`NEW_CATEGORY_SHARE` of current rows carry categories never seen
   in the reference;
 * **unit change** — a numeric feature's median moved by a factor of at least :data:`UNIT_FACTOR`
-  (e.g. income recorded in thousands), a jump no plausible population shift makes.
+  (e.g. income recorded in thousands) *and* landed outside the reference's central
+  :data:`UNIT_RANGE` quantile range — a jump no plausible population shift makes.  (The second
+  condition keeps features whose medians sit near 0 from tripping the ratio.)
 """
 
 from __future__ import annotations
@@ -22,6 +24,31 @@ from .schema import Schema
 MISSING_JUMP = 0.05
 NEW_CATEGORY_SHARE = 0.01
 UNIT_FACTOR = 20.0
+UNIT_RANGE = (0.01, 0.99)
+
+
+@dataclass(frozen=True, slots=True)
+class QualityBaseline:
+    """What the checks need of the reference, computed once (reused for every monitored batch).
+
+    ``categories``: each categorical feature's set of seen values; ``numeric``: each numeric
+    feature's (median, low, high) with low/high the :data:`UNIT_RANGE` quantiles.
+    """
+
+    categories: dict
+    numeric: dict
+
+    @classmethod
+    def of(cls, reference: pd.DataFrame, schema: Schema) -> QualityBaseline:
+        categories, numeric = {}, {}
+        for col in schema.features:
+            if schema.kinds[col] == "categorical":
+                categories[col] = frozenset(reference[col].dropna().unique())
+            else:
+                values = pd.to_numeric(reference[col], errors="coerce")
+                lo, hi = values.quantile(list(UNIT_RANGE))
+                numeric[col] = (float(values.median()), float(lo), float(hi))
+        return cls(categories, numeric)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +64,11 @@ class QualityIssue:
         return {"feature": self.feature, "kind": self.kind, "message": self.message, "size": self.size}
 
 
-def quality_issues(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema,
+def quality_issues(reference: pd.DataFrame | QualityBaseline, current: pd.DataFrame, schema: Schema,
                    feature_table: pd.DataFrame, *, alpha: float = 0.05) -> tuple[QualityIssue, ...]:
-    """Data-quality issues of ``current`` against ``reference`` (module docstring for the rules)."""
+    """Data-quality issues of ``current`` against ``reference`` or its :class:`QualityBaseline`
+    (module docstring for the rules)."""
+    base = reference if isinstance(reference, QualityBaseline) else QualityBaseline.of(reference, schema)
     issues: list[QualityIssue] = []
     for row in feature_table.itertuples(index=False):
         jump = row.missing_cur - row.missing_ref
@@ -49,10 +78,10 @@ def quality_issues(reference: pd.DataFrame, current: pd.DataFrame, schema: Schem
                                        f"{row.missing_cur:.1%}", float(jump)))
     for col in schema.features:
         if schema.kinds[col] == "categorical":
-            seen = set(reference[col].dropna().unique())
+            seen = base.categories[col]
             cur = current[col].dropna()
             if len(cur):
-                unseen = ~cur.isin(seen)
+                unseen = ~cur.isin(list(seen))
                 share = float(unseen.mean())
                 if share >= NEW_CATEGORY_SHARE:
                     top = cur[unseen].value_counts().index[:3].tolist()
@@ -60,11 +89,12 @@ def quality_issues(reference: pd.DataFrame, current: pd.DataFrame, schema: Schem
                                                f"{col}: {share:.1%} of rows carry categories never seen in "
                                                f"training ({', '.join(map(repr, top))})", share))
         else:
-            r = pd.to_numeric(reference[col], errors="coerce").median()
+            r, lo, hi = base.numeric[col]
             c = pd.to_numeric(current[col], errors="coerce").median()
             if r and c and np.isfinite(r) and np.isfinite(c) and np.sign(r) == np.sign(c):
                 ratio = float(c / r)
-                if ratio >= UNIT_FACTOR or ratio <= 1 / UNIT_FACTOR:
+                outside = c < lo or c > hi
+                if outside and (ratio >= UNIT_FACTOR or ratio <= 1 / UNIT_FACTOR):
                     issues.append(QualityIssue(col, "unit_change",
                                                f"{col}: the median went from {r:,.4g} to {c:,.4g} (×{ratio:.3g})"
                                                " — looks like a unit change", ratio))

@@ -147,7 +147,7 @@ def test_help_documents_every_option_with_an_example(capsys):
     assert proc.returncode == 0 and "report" in proc.stdout and "check" in proc.stdout
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(subparsers.choices) == {"report", "check", "scenario"}
+    assert set(subparsers.choices) == {"report", "check", "scenario", "monitor"}
     for name, sub in subparsers.choices.items():
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
