@@ -1,0 +1,295 @@
+"""Timeline: every production batch against the reference, with calibrated thresholds, alerts, the
+detector scorecard on scenarios with ground truth, and the history of earlier runs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from drift.errors import DriftError
+from drift.monitor import DEFAULT_DETECTORS, DETECTORS
+from ui import data, layout, state
+from ui import timeline as tl
+
+st.title("Timeline")
+st.markdown(
+    "Drift is a story over time. Each production batch is compared with the reference, and each metric's "
+    "**alert threshold is calibrated on the reference itself**: null batches of the same size are drawn "
+    "from the training data and compared exactly like a real batch, and the threshold is a high quantile "
+    "of what they give. A threshold therefore means the same at 500 rows and at 500,000.")
+
+ctx = layout.require_data()
+opts = data.settings()
+layout.source_caption(ctx)
+
+# --- how to cut production into batches, and what to monitor -------------------------------------------
+ss = st.session_state
+ss.setdefault(state.TIMELINE_QUANTILE, tl.QUANTILES[0])
+ss.setdefault(state.TIMELINE_DETECTORS, list(DEFAULT_DETECTORS))
+ss.setdefault(state.TIMELINE_PERIOD, "W")
+ss.setdefault(state.TIMELINE_SIZE, max(len(ctx.current) // 10, 50))
+
+with st.expander("Monitoring settings", icon=":material/tune:"):
+    left, right = st.columns([1, 2])
+    left.segmented_control(
+        "Threshold quantile", list(tl.QUANTILES), key=state.TIMELINE_QUANTILE, persist_state="session",
+        format_func=lambda q: f"{q:.0%}", required=True,
+        help="A batch like the reference exceeds each metric's threshold with probability at most "
+             "1 − quantile. 99 % gives fewer false alarms and later detections.")
+    right.multiselect(
+        "Detectors", list(DETECTORS), key=state.TIMELINE_DETECTORS, format_func=DETECTORS.get,
+        persist_state="session",
+        help="Detectors whose input is missing (no prediction, labels or embeddings) are skipped. The "
+             "domain classifier trains one model per batch and per calibration draw: slow.")
+    if ctx.batch_column is None:
+        if ctx.schema.time is not None:
+            st.segmented_control("Batch period", list(tl.PERIODS), key=state.TIMELINE_PERIOD,
+                                 format_func=tl.PERIODS.get, required=True, persist_state="session",
+                                 help=f"The data has no batch column; `{ctx.schema.time}` is cut into "
+                                      "periods.")
+        else:
+            st.number_input("Rows per batch", min_value=50, max_value=max(len(ctx.current), 50), step=50,
+                            key=state.TIMELINE_SIZE, persist_state="session",
+                            help="The data has neither a batch nor a time column: production is cut into "
+                                 "consecutive runs of this many rows (set a batch or time column on the Data "
+                                 "page to use real periods).")
+
+detectors = [d for d in ss[state.TIMELINE_DETECTORS] if d in DETECTORS]
+quantile = float(ss[state.TIMELINE_QUANTILE])
+spec = tl.split_spec(ctx, ss[state.TIMELINE_PERIOD], ss[state.TIMELINE_SIZE])
+if not detectors:
+    st.info("Pick at least one detector in **Monitoring settings**.", icon=":material/tune:")
+    st.stop()
+
+try:
+    result = tl.monitor_result(ctx, opts, spec, quantile=quantile, detectors=detectors)
+except DriftError as err:
+    st.error(str(err), icon=":material/error:")
+    st.stop()
+
+batches = tl.batch_table(result, getattr(ctx.scenario, "manifest", None) if "batch_col" in spec else None)
+alerted = batches.loc[batches["status"] == "alert", "batch"].tolist()
+sizes = batches["n_rows"]
+st.caption(f"Batches: {tl.describe_split(spec)} · reference {result.reference['n_rows']:,} rows · "
+           f"batches of {sizes.min():,}–{sizes.max():,} rows · thresholds at the {quantile:.0%} quantile of "
+           f"{result.params['n_calibration']} null batches per size · α = {opts.alpha:g}, "
+           f"{state.CORRECTIONS[opts.correction]} (sidebar)")
+for note in result.notes:
+    st.caption(f":material/info: {note}")
+
+# --- headline -----------------------------------------------------------------------------------------
+cols = st.columns(4)
+cols[0].metric("Batches monitored", len(batches), border=True)
+cols[1].metric("Batches with an alert", f"{len(alerted)} / {len(batches)}", border=True,
+               help="A batch alerts when any metric of any detector crosses its threshold.")
+cols[2].metric("Alerts", len(result.alerts), border=True, help="Metric × batch crossings.")
+cols[3].metric("Detectors run", len(result.detectors), border=True,
+               help=", ".join(DETECTORS[d] for d in result.detectors))
+if alerted:
+    st.warning(f"{len(alerted)} of {len(batches)} batches crossed at least one threshold: "
+               + ", ".join(alerted) + ".", icon=":material/notifications_active:")
+else:
+    st.success(f"No batch crossed a threshold at the {quantile:.0%} quantile.",
+               icon=":material/check_circle:")
+n_metrics = result.metrics["detector"].notna().groupby(result.metrics["batch"]).sum().max()
+st.caption(f"Each metric alerts a clean batch with probability at most {1 - quantile:.0%}; with "
+           f"{int(n_metrics)} metrics per batch some clean batches alert too. The detector scorecard below "
+           "(on scenarios with ground truth) counts those false alarms.")
+
+# --- batches at a glance ------------------------------------------------------------------------------
+st.subheader("Feature drift, batch by batch", divider="gray")
+truth = dict(zip(batches["batch"], batches["truth"])) if "truth" in batches else None
+st.plotly_chart(tl.severity_heatmap(result.severity, result.psi, alerted, truth), key="severity_heatmap")
+st.caption(layout.SEVERITY_LEGEND + " ⚠ marks a batch with at least one alert (of any detector).")
+st.dataframe(batches, hide_index=True, key="batch_table", height=38 + 35 * len(batches), column_config={
+    "batch": "Batch", "n_rows": st.column_config.NumberColumn("Rows", format="localized"),
+    "n_alerts": "Alerts", "status": "Status", "detectors": "Detectors that alerted",
+    "truth": "Ground truth (injected)"})
+
+# --- metrics over time --------------------------------------------------------------------------------
+st.subheader("Metrics and their calibrated thresholds", divider="gray")
+st.markdown("Red dashed line: the threshold calibrated on the reference at the batch's size; shaded: the "
+            "alert zone; red ✕: an alert. Performance metrics alert on a **drop** below the reference's own "
+            "value (dotted) minus its sampling noise.")
+shown = [m for m in result.wide().columns if m != "n_rows" and result.metrics.loc[
+    result.metrics["metric"] == m, "value"].notna().any()]
+grid = st.columns(2)
+for i, metric in enumerate(shown):
+    with grid[i % 2]:
+        st.plotly_chart(tl.metric_chart(result.metrics, metric), key=f"metric_{metric}")
+
+# --- alerts -------------------------------------------------------------------------------------------
+st.subheader("Alerts", divider="gray")
+if result.alerts.empty:
+    st.info("No alert: every metric stayed within its threshold.", icon=":material/check_circle:")
+else:
+    st.dataframe(tl.alert_table(result.alerts), hide_index=True, key="alert_table", column_config={
+        "batch": "Batch", "detector": "Detector", "metric": "Metric",
+        "value": st.column_config.NumberColumn("Value", format="%.4g"),
+        "threshold": st.column_config.NumberColumn("Threshold", format="%.4g"),
+        "reason": st.column_config.TextColumn("Reason", width="large")})
+
+
+# --- open one batch -----------------------------------------------------------------------------------
+@st.fragment
+def open_batch() -> None:
+    st.subheader("Open a batch", divider="gray")
+    labels = result.labels
+    if ss.get(state.TIMELINE_BATCH) not in labels:
+        ss[state.TIMELINE_BATCH] = (ss[state.BATCH] if ss.get(state.BATCH) in labels
+                                    else (alerted or labels)[0])
+    status = dict(zip(batches["batch"], batches["n_alerts"]))
+
+    def sync() -> None:
+        if "batch_col" in spec:
+            ss[state.BATCH] = ss[state.TIMELINE_BATCH]
+
+    batch = st.selectbox("Batch", labels, key=state.TIMELINE_BATCH, on_change=sync,
+                         format_func=lambda b: f"{b} — {status[b]} alert(s)" if status[b] else f"{b} — ok",
+                         help="Also sets the sidebar's batch, so the other pages open on it.")
+    rows = batches[batches["batch"] == batch].iloc[0]
+    if "truth" in batches and rows["truth"]:
+        info = data.ground_truth(ctx, batch)
+        st.markdown(f"**Ground truth:** {rows['truth']}" + (f" — {info['description']}" if info else ""))
+    reasons = result.alerts[result.alerts["batch"] == batch]
+    if reasons.empty:
+        st.markdown(f"Batch **{batch}** ({rows['n_rows']:,} rows) stayed within every threshold.")
+    else:
+        st.markdown(f"Batch **{batch}** ({rows['n_rows']:,} rows) — why it alerted:")
+        for reason in reasons["reason"]:
+            st.markdown(f"- {reason}")
+
+    if "batch_col" not in spec:
+        st.caption("These batches are cut on this page only; set a batch column on the Data page to open one "
+                   "batch on the other pages.")
+        return
+
+    def select() -> None:  # a callback: it runs before the sidebar's batch widget is drawn
+        ss[state.BATCH] = batch
+
+    left, right = st.columns(2)
+    with left.container(border=True):
+        if st.button("Open in Feature Drift", icon=":material/stacked_bar_chart:", key="open_feature_drift",
+                     on_click=select):
+            st.switch_page(layout.FEATURE_DRIFT)
+        st.caption("Every feature of this batch against the reference: tests, effect sizes, distributions.")
+    with right.container(border=True):
+        if tl.page_exists(tl.DIAGNOSIS):
+            if st.button("Open in Diagnosis", icon=":material/troubleshoot:", key="open_diagnosis",
+                         on_click=select):
+                st.switch_page(tl.DIAGNOSIS)
+            st.caption("The guided diagnosis of this batch: prediction drift, concept drift, domain "
+                       "classifier.")
+        else:
+            st.caption("The guided Diagnosis page is not available in this version.")
+
+
+open_batch()
+
+# --- detector scorecard -------------------------------------------------------------------------------
+card = None
+try:
+    card = tl.detector_scorecard(ctx, opts, spec, result, quantile=quantile, detectors=detectors)
+except DriftError as err:
+    st.error(str(err), icon=":material/error:")
+if card is not None:
+    st.subheader("Detector scorecard", divider="gray")
+    st.markdown("This scenario's ground truth says which batches carry injected drift. A detector **caught** "
+                "an injection when it alerted on it; a **false alarm** is an alert on a clean batch.")
+    summary = card.summary.assign(
+        caught=[f"{c} / {n}" for c, n in zip(card.summary["caught"], card.summary["n_injections"])],
+        false_alarms=[f"{a} / {n}" for a, n in zip(card.summary["false_alarms"], card.summary["n_clean"])])
+    injections = card.injections.assign(
+        kind=card.injections["kind"].str.replace("_", " "),
+        caught_by=[[DETECTORS.get(d, d) for d in s.split(",") if d] for s in card.injections["caught_by"]],
+        first_detectors=[[DETECTORS.get(d, d) for d in s.split(",") if d]
+                         for s in card.injections["first_detectors"]])
+    tab_table, tab_chart = st.tabs(["Table", "Chart"])
+    with tab_table:
+        st.dataframe(summary[["label", "caught", "mean_delay", "false_alarms", "false_alarm_rate"]],
+                     hide_index=True, key="scorecard_summary", column_config={
+                         "label": "Detector", "caught": "Injections caught",
+                         "mean_delay": st.column_config.NumberColumn("Mean delay (batches)", format="%.1f"),
+                         "false_alarms": "False alarms / clean batches",
+                         "false_alarm_rate": st.column_config.NumberColumn("False-alarm rate",
+                                                                           format="percent")})
+        st.markdown("**Which detector caught each injection first**")
+        st.dataframe(injections[["first_batch", "kind", "first_detectors", "caught_by", "description"]],
+                     hide_index=True, key="scorecard_injections", column_config={
+                         "first_batch": "Batch", "kind": "Injected drift",
+                         "first_detectors": st.column_config.ListColumn("Caught first by", width="large"),
+                         "caught_by": st.column_config.ListColumn("Caught by", width="large"),
+                         "description": st.column_config.TextColumn("What happened", width="large")})
+        st.caption("Empty: no detector caught it. Delay counts batches from an injection's first batch to "
+                   "the first alert within it (0 = caught at once).")
+    with tab_chart:
+        st.plotly_chart(tl.scorecard_chart(card), key="scorecard_chart")
+    if card.not_run:
+        st.caption("Not run: " + ", ".join(DETECTORS[d] for d in card.not_run)
+                   + " (not selected, or their input is missing).")
+
+# --- history ------------------------------------------------------------------------------------------
+history = tl.store()
+run_id, problem = tl.record_run(history, ctx, result)
+
+
+@st.fragment
+def show_history() -> None:
+    st.subheader("History", divider="gray")
+    if problem:
+        st.warning(problem, icon=":material/database:")
+    runs, read_problem = tl.history_runs(history)
+    if read_problem:
+        st.warning(read_problem, icon=":material/database:")
+        return
+    st.caption(f"Every monitoring run is saved to `{history.path}` (set `DRIFT_EXPLORER_DATA` to choose the "
+               "folder), so it is still here after a restart; `python -m drift monitor --store …` appends "
+               "runs from a scheduler.")
+    if runs.empty:
+        st.info("No run recorded yet.", icon=":material/history:")
+        return
+    table = runs.assign(detectors=[list(p.get("detectors", [])) for p in runs["params"]],
+                        quantile=[p.get("quantile") for p in runs["params"]],
+                        created=pd.to_datetime(runs["created"], utc=True, format="ISO8601"))
+    st.dataframe(table[["id", "created", "reference_name", "source", "n_batches", "n_alerts", "quantile",
+                        "detectors"]], hide_index=True, key="history_runs", column_config={
+        "id": "Run",
+        "created": st.column_config.DatetimeColumn("Recorded (UTC)", format="YYYY-MM-DD HH:mm"),
+        "reference_name": "Reference", "source": "Source", "n_batches": "Batches", "n_alerts": "Alerts",
+        "quantile": st.column_config.NumberColumn("Quantile", format="%.2f"),
+        "detectors": st.column_config.ListColumn("Detectors")})
+    ids = runs["id"].tolist()
+    if ss.get(state.HISTORY_RUN) not in ids:
+        ss[state.HISTORY_RUN] = run_id if run_id in ids else ids[0]
+    names = dict(zip(runs["id"], table["created"].dt.strftime("%Y-%m-%d %H:%M UTC") + " · "
+                     + runs["reference_name"].astype(str)))
+    chosen = st.selectbox("Look at a stored run", ids, key=state.HISTORY_RUN,
+                          format_func=lambda i: f"run {i} — {names[i]}"
+                          + (" (this page)" if i == run_id else ""))
+    stored = history.batches(chosen)
+    counts = history.alerts(chosen)["batch"].value_counts()
+    stored = stored.assign(n_alerts=stored["label"].map(counts).fillna(0).astype(int),
+                           created=pd.to_datetime(stored["created"], utc=True, format="ISO8601"))
+    st.dataframe(stored[["label", "n_rows", "status", "n_alerts", "verdict", "created"]], hide_index=True,
+                 key="history_batches", height=min(38 + 35 * len(stored), 460), column_config={
+                     "label": "Batch", "n_rows": st.column_config.NumberColumn("Rows", format="localized"),
+                     "status": "Status", "n_alerts": "Alerts", "verdict": "Verdict",
+                     "created": st.column_config.DatetimeColumn("Recorded (UTC)",
+                                                                format="YYYY-MM-DD HH:mm:ss")})
+    severity = history.severity(chosen)
+    if not severity.empty:
+        alerted_then = stored.loc[stored["status"] == "alert", "label"].tolist()
+        st.plotly_chart(tl.severity_heatmap(severity, alerted=alerted_then), key="history_heatmap")
+
+
+show_history()
+
+st.subheader("Next steps", divider="gray")
+left, right = st.columns(2)
+with left.container(border=True):
+    st.page_link(tl.AUTOPILOT, label="Autopilot", icon=":material/autoplay:")
+    st.caption("Close the loop: detect, decide and retrain by itself on the dynamic-pricing stream, "
+               "compared with never retraining and a fixed schedule, with costs.")
+with right.container(border=True):
+    st.page_link(layout.FEATURE_DRIFT, label="Feature Drift", icon=":material/stacked_bar_chart:")
+    st.caption("Every feature of the sidebar's batch in detail.")

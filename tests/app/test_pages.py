@@ -1,0 +1,267 @@
+"""Every page of the app, run headless with Streamlit's AppTest, on each built-in scenario and on an upload.
+
+The expected numbers come from calling ``drift`` directly on the same data, the way a notebook user
+would: load (or generate) the two tables, infer the schema (plus the scenario's known roles), validate,
+run ``feature_drift``.  Uploads go through the real ``st.file_uploader`` (AppTest stages the bytes),
+so the app's path from bytes to table is the one a user's browser exercises.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import drift
+from drift.scenarios import SCENARIOS, load_scenario
+from ui import state
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+PAGES = ("pages/overview.py", "pages/data.py", "pages/feature_drift.py")
+TIMEOUT = 180  # seconds per run: the first run generates the credit scenario
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def new_app(**session: object) -> AppTest:
+    """A fresh session (like a newly opened link), with some session state preset, run once."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in session.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    values = [m.value for m in at.metric if m.label == label]
+    assert values, f"no metric {label!r}; metrics: {[m.label for m in at.metric]}"
+    return values[0]
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def upload(at: AppTest, reference: Path, production: Path) -> AppTest:
+    """Switch the sidebar to uploads and upload both files through the file uploaders."""
+    at.radio(key=state.SOURCE_MODE).set_value(state.SOURCE_UPLOAD).run()
+    at.file_uploader(key=state.UPLOAD_REFERENCE).upload(reference.name, reference.read_bytes(), "text/csv")
+    at.file_uploader(key=state.UPLOAD_CURRENT).upload(production.name, production.read_bytes(), "text/csv")
+    return at.run()
+
+
+@cache
+def scenario_tables(name: str):
+    sc = load_scenario(name)
+    schema = drift.infer_schema(sc.reference, sc.current).with_roles(
+        target=sc.target, prediction=sc.prediction, batch=sc.batch, time=sc.time)
+    return sc.reference, sc.current, schema
+
+
+@cache
+def upload_tables(reference: Path, production: Path):
+    ref, cur = drift.load_table(reference), drift.load_table(production)
+    return ref, cur, drift.infer_schema(ref, cur)
+
+
+def expected(reference: pd.DataFrame, current: pd.DataFrame, schema, *, batch: str | None = None,
+             alpha: float = 0.05, correction: str = "bh", bins: int = 10):
+    """The drift table and the validated schema, straight from the library."""
+    validation = drift.validate_pair(reference, current, schema, reference_name="reference",
+                                     current_name="current")
+    rows = current
+    if batch is not None:
+        col = validation.schema.batch
+        rows = current[current[col].astype(str) == batch].reset_index(drop=True)
+    table = drift.feature_drift(reference, rows, schema=validation.schema, alpha=alpha,
+                                correction=correction, bins=bins, on_invalid="exclude")
+    return table, validation
+
+
+def assert_headline(at: AppTest, table: pd.DataFrame) -> None:
+    summary = drift.summarize(table)
+    assert metric(at, "Features drifted") == f"{summary.n_drifted} / {summary.n_features}"
+    assert metric(at, "Share drifted") == f"{summary.share_drifted:.0%}"
+    assert metric(at, "Major") == str(summary.by_severity["major"])
+
+
+def assert_drift_table(at: AppTest, table: pd.DataFrame) -> None:
+    assert len(at.dataframe) >= 2, "expected the drift table and the PSI bin table"
+    shown = at.dataframe[0].value
+    assert list(shown["Feature"]) == list(table["feature"])
+    assert [s.split()[-1] for s in shown["Severity"]] == list(table["severity"])
+
+
+# --- built-in scenarios ------------------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_every_page_on_each_scenario(scenario: str, page: str) -> None:
+    at = open_page(new_app(**{state.SCENARIO: scenario}), page)
+    assert not errors(at)
+    reference, current, schema = scenario_tables(scenario)
+    table, validation = expected(reference, current, schema)
+    if page.endswith("data.py"):
+        assert metric(at, "Reference rows") == f"{len(reference):,}"
+        assert metric(at, "Production rows") == f"{len(current):,}"
+        assert metric(at, "Features tested") == str(len(validation.schema.features))
+        assert metric(at, "Problems") == str(len(validation.problems))
+        assert len(at.dataframe) >= 2  # both previews (the roles editor is a data_editor)
+    else:
+        assert_headline(at, table)
+    if page.endswith("feature_drift.py"):
+        assert_drift_table(at, table)
+        assert len(at.get("plotly_chart")) >= 3  # overview, distribution, PSI bins
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_fresh_session_shows_the_default_scenario(page: str) -> None:
+    """A shared link opens any page in a new session: it must show results, never a blank page."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # nothing preset in session state
+    open_page(at, page)
+    assert at.session_state[state.SCENARIO] == "credit"
+    assert at.metric, "the page shows no numbers"
+    assert "credit" in " ".join(c.value for c in at.caption).lower()
+
+
+def test_credit_batches_and_ground_truth() -> None:
+    sc = load_scenario("credit")
+    reference, current, schema = scenario_tables("credit")
+    labels = [str(b) for b in pd.unique(current[sc.batch].astype(str))]
+    assert len(labels) >= 12
+    at = open_page(new_app(), "pages/feature_drift.py")
+    batch_box = at.selectbox(key=state.BATCH)
+    assert batch_box.options == [state.ALL_BATCHES, *labels]
+    drifting = sc.manifest[sc.manifest["kind"] != "no_drift"]["batch"].astype(str).iloc[0]
+    batch_box.set_value(drifting).run()
+    assert not at.exception
+    table, _ = expected(reference, current, schema, batch=drifting)
+    assert_headline(at, table)
+    assert_drift_table(at, table)
+    assert any(drifting in e.label for e in at.expander), "ground truth of the batch not offered"
+
+
+def test_settings_change_the_numbers() -> None:
+    reference, current, schema = scenario_tables("credit")
+    at = open_page(new_app(), "pages/feature_drift.py")
+    at.radio(key=state.ALPHA).set_value(0.01)
+    at.radio(key=state.CORRECTION).set_value("bonferroni")
+    at.number_input(key=state.BINS).set_value(5)
+    at.run()
+    assert not at.exception
+    table, _ = expected(reference, current, schema, alpha=0.01, correction="bonferroni", bins=5)
+    assert_headline(at, table)
+    assert_drift_table(at, table)
+
+
+def test_open_each_kind_of_feature() -> None:
+    at = open_page(new_app(), "pages/feature_drift.py")
+    reference, current, schema = scenario_tables("credit")
+    kinds = {f: schema.kinds[f] for f in at.dataframe[0].value["Feature"]}
+    for kind in ("numeric", "categorical"):
+        feature = next(f for f, k in kinds.items() if k == kind)
+        at.selectbox(key=state.FEATURE).set_value(feature).run()
+        assert not at.exception
+        assert not errors(at)
+        assert any(feature in m.value for m in at.markdown), f"{feature} detail not shown"
+        psi_shown = metric(at, "PSI")
+        detail = drift.feature_detail(reference[feature], current[feature], kind=kind)
+        assert psi_shown == f"{detail.psi.statistic:.3f}"
+
+
+def test_role_override_on_the_data_page() -> None:
+    at = open_page(new_app(), "pages/data.py")
+    reference, current, schema = scenario_tables("credit")
+    target = schema.target
+    assert target is not None
+    tested = int(metric(at, "Features tested"))
+    target_box = next(s for s in at.selectbox if s.label == "Target")
+    target_box.set_value("— none —")
+    at.button[0].click().run()  # the form's Apply button
+    assert not at.exception
+    assert int(metric(at, "Features tested")) == tested + 1
+    open_page(at, "pages/feature_drift.py")
+    assert target in list(at.dataframe[0].value["Feature"])
+    open_page(at, "pages/data.py")
+    next(b for b in at.button if b.label.startswith("Reset")).click().run()
+    assert int(metric(at, "Features tested")) == tested
+
+
+# --- uploads -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_an_upload(page: str, sample_files: tuple[Path, Path]) -> None:
+    at = upload(new_app(), *sample_files)
+    open_page(at, page)
+    assert not errors(at)
+    reference, current, schema = upload_tables(*sample_files)
+    table, validation = expected(reference, current, schema)
+    captions = " ".join(c.value for c in at.caption)
+    assert sample_files[0].name in captions and sample_files[1].name in captions
+    if page.endswith("data.py"):
+        assert metric(at, "Reference rows") == f"{len(reference):,}"
+        assert metric(at, "Features tested") == str(len(validation.schema.features))
+    else:
+        assert_headline(at, table)
+    if page.endswith("feature_drift.py"):
+        assert_drift_table(at, table)
+
+
+def test_upload_batch_selection(sample_files: tuple[Path, Path]) -> None:
+    at = open_page(upload(new_app(), *sample_files), "pages/feature_drift.py")
+    reference, current, schema = upload_tables(*sample_files)
+    assert schema.batch is not None, "the sample production file has a batch column"
+    label = str(current[schema.batch].astype(str).iloc[-1])
+    at.selectbox(key=state.BATCH).set_value(label).run()
+    assert not at.exception
+    table, _ = expected(reference, current, schema, batch=label)
+    assert_headline(at, table)
+
+
+def test_upload_waits_for_both_files(sample_files: tuple[Path, Path]) -> None:
+    at = new_app()
+    at.radio(key=state.SOURCE_MODE).set_value(state.SOURCE_UPLOAD).run()
+    ref = sample_files[0]
+    at.file_uploader(key=state.UPLOAD_REFERENCE).upload(ref.name, ref.read_bytes(), "text/csv")
+    at.run()
+    for page in PAGES:
+        open_page(at, page)
+        assert any("production" in i.value for i in at.info), "no hint about the missing file"
+        assert not at.metric and not at.dataframe
+
+
+@pytest.mark.parametrize("content, expected_words", [
+    (b"", "empty"),
+    (b"a,b\n", "row"),
+])
+def test_bad_upload_shows_the_message(content: bytes, expected_words: str,
+                                      sample_files: tuple[Path, Path]) -> None:
+    at = new_app()
+    at.radio(key=state.SOURCE_MODE).set_value(state.SOURCE_UPLOAD).run()
+    cur = sample_files[1]
+    at.file_uploader(key=state.UPLOAD_REFERENCE).upload("broken.csv", content, "text/csv")
+    at.file_uploader(key=state.UPLOAD_CURRENT).upload(cur.name, cur.read_bytes(), "text/csv")
+    at.run()
+    for page in PAGES:
+        open_page(at, page)
+        messages = errors(at)
+        assert messages, "a bad file must give an error message"
+        assert "broken.csv" in messages[0] and expected_words in messages[0].lower()
+
+
+def test_uploads_survive_a_look_at_a_scenario(sample_files: tuple[Path, Path]) -> None:
+    """Switching to a scenario and back keeps the uploaded files (the uploaders are redrawn empty)."""
+    at = open_page(upload(new_app(), *sample_files), "pages/feature_drift.py")
+    drifted = metric(at, "Features drifted")
+    at.radio(key=state.SOURCE_MODE).set_value(state.SOURCE_SCENARIO).run()
+    assert "credit" in " ".join(c.value for c in at.caption).lower()
+    at.radio(key=state.SOURCE_MODE).set_value(state.SOURCE_UPLOAD).run()
+    assert not at.exception
+    assert metric(at, "Features drifted") == drifted
+    assert sample_files[0].name in " ".join(c.value for c in at.caption)

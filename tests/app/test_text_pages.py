@@ -1,0 +1,113 @@
+"""The Text and Practice pages, run headless with Streamlit's AppTest.
+
+Lean on purpose (a 2-core machine): one session per page on the scenario that page is about; the
+expected numbers come from the library (``drift.scenarios.sentiment.INJECTED_TERMS``,
+``drift.practice.score_answer``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from drift import practice
+from drift.scenarios.sentiment import INJECTED_TERMS
+from ui import state
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TEXT, PRACTICE = "pages/text.py", "pages/practice.py"
+TIMEOUT = 300  # seconds per run: the first run generates the scenario and tests every week
+
+
+def new_app(**session: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in session.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_text_page_without_text_column_offers_the_sentiment_scenario() -> None:
+    at = open_page(new_app(**{state.SCENARIO: "credit"}), TEXT)
+    assert not at.error
+    assert any("no text column" in i.value for i in at.info)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state[state.SCENARIO] == "sentiment"
+    assert not any("no text column" in i.value for i in at.info)
+
+
+def test_text_page_on_sentiment_finds_the_crisis_words() -> None:
+    at = open_page(new_app(**{state.SCENARIO: "sentiment", state.TEXT_PERIOD_B: "W09"}), TEXT)
+    assert not at.error, [e.value for e in at.error]
+    # charts: timeline, the two term charts, the map
+    keys = {c.proto.id for c in at.get("plotly_chart")}
+    assert len(keys) >= 4
+    assert at.selectbox(key=state.TEXT_PERIOD_B).value == "W09"
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["Domain classifier AUC"]) > 0.65
+    assert float(metrics["Words classifier AUC"]) > 0.65
+    # the crisis week's injected words are among the terms most typical of it
+    charts = [c for c in at.get("plotly_chart")]
+    terms_b = next(c for c in charts if "Typical of B" in c.proto.spec)
+    injected = set(INJECTED_TERMS["W09"])
+    found = [t for t in injected if f'"{t}"' in terms_b.proto.spec]
+    assert len(found) >= 4, found
+    # examples and descriptor table
+    assert len(at.dataframe) >= 3
+    captions = "\n".join(c.value for c in at.caption)
+    assert "Language changed (MMD p <" in captions and "W09" in captions.split("Language changed")[1]
+
+
+def test_text_page_week_against_week_of_stable_weeks_is_calm() -> None:
+    at = open_page(new_app(**{state.SCENARIO: "sentiment", state.TEXT_PERIOD_A: "W06",
+                              state.TEXT_PERIOD_B: "W07"}), TEXT)
+    assert not at.error, [e.value for e in at.error]
+    assert any("No significant difference" in s.value for s in at.success)
+    assert any("noise" in i.value for i in at.info)  # the words classifier is at chance
+
+
+def test_practice_submit_shows_rubric_and_live_evidence() -> None:
+    at = open_page(new_app(), PRACTICE)
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox(key=state.PRACTICE_PROMPT).value == "debug_accuracy"
+    assert not any("Rubric" in h.value for h in at.subheader)
+    answer = ("First rule out a broken pipeline, then check prediction drift with PSI, then measure concept "
+              "drift on the labels.")
+    at.text_area(key=state.PRACTICE_ANSWER).input(answer)
+    at.button[0].click().run()   # the form's submit button
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    expected = practice.score_answer("debug_accuracy", answer)
+    assert {m.label: m.value for m in at.metric}["Points your answer mentions"] == (
+        f"{len(expected.covered)} / {len(expected.matches)}")
+    rubric = at.dataframe[0].value
+    assert list(rubric["point"]) == [p.label for p in practice.PROMPTS["debug_accuracy"].rubric]
+    assert sum(rubric["covered"].str.startswith("✅")) == len(expected.covered)
+    text = markdown(at)
+    # live evidence of every diagnosis step, and the concept drift the scenario injected in 2025-10
+    assert "Prediction PSI" in text and "ROC AUC" in text and "MMD²" in text
+    assert "Concept drift" in text
+    assert any("Ground truth of 2025-10: concept drift" in s.value for s in at.success)
+    assert any("keyword / phrase matching" in c.value for c in at.caption)
+
+
+def test_practice_behavioural_star_is_filled_with_numbers() -> None:
+    at = open_page(new_app(**{state.PRACTICE_PROMPT: "behavioural_star"}), PRACTICE)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    text = markdown(at)
+    assert "**Situation.**" in text and "**Result.**" in text
+    assert "per quarter" in text.split("**Result.**")[1]

@@ -1,0 +1,133 @@
+"""The Timeline and Autopilot pages in a real browser (Debian's Chromium driven by Playwright).
+
+One ``streamlit run`` for this module, with ``DRIFT_EXPLORER_DATA`` pointing at a temporary folder (the
+history store is a fresh file).  Visits the Timeline on the credit scenario (opens one batch, which
+moves the sidebar's batch), then the Autopilot, checks for no exception or error element, and saves
+full-page screenshots to ``tests/e2e/screenshots/``.  Chromium missing: skip locally, fail when CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.test_browser import (
+    ROOT,
+    RUN_TIMEOUT,
+    STARTUP_TIMEOUT,
+    VIEWPORT,
+    _free_port,
+    assert_no_dialog,
+    assert_no_exception,
+    browser,  # noqa: F401  (fixture)
+    go_to,
+    open_dropdown,
+    page,  # noqa: F401  (fixture)
+    screenshot,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("monitor")
+    log_path = folder / "server.log"
+    log = open(log_path, "w")
+    env = {**os.environ, "DRIFT_EXPLORER_DATA": str(folder / "data")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         "--client.toolbarMode", "minimal"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start within {STARTUP_TIMEOUT}s:\n"
+                            f"{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser, server) -> str:  # noqa: F811
+    """The server after a first session opened the home page (see tests/e2e/test_browser.py)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(RUN_TIMEOUT)
+    warm = context.new_page()
+    warm.goto(server)
+    warm.get_by_test_id("stMetric").first.wait_for()
+    context.close()
+    return server
+
+
+def assert_no_error(page, where: str) -> None:  # noqa: F811
+    alerts = page.get_by_test_id("stMain").locator('[data-testid="stAlertContentError"]')
+    assert alerts.count() == 0, f"{where}: {alerts.first.inner_text()[:1000]}"
+
+
+def test_timeline_and_autopilot(page, app_url) -> None:  # noqa: F811
+    page.goto(app_url)
+    page.get_by_test_id("stMetric").first.wait_for()
+    wait_idle(page)
+
+    go_to(page, "Timeline", "batch-timeline")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("Batches monitored", exact=True).wait_for()
+    main.get_by_text("Detector scorecard", exact=True).wait_for()
+    main.get_by_text("History", exact=True).wait_for()
+    wait_idle(page)
+    assert main.get_by_test_id("stPlotlyChart").count() >= 5
+    assert_no_exception(page, "timeline")
+    assert_no_error(page, "timeline")
+    assert_no_dialog(page, "timeline")
+    screenshot(page, "timeline_credit")
+
+    # open one batch: the sidebar's batch follows
+    select = main.get_by_test_id("stSelectbox").filter(has_text="Batch").first
+    options = open_dropdown(page, select)
+    options.filter(has_text="2025-05").first.click()
+    wait_idle(page)
+    main.get_by_text("income recorded in thousands", exact=False).first.wait_for()
+    main.get_by_role("button", name="Open in Feature Drift").click()
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("feature-drift"))
+    wait_idle(page)
+    main.get_by_text("Ground truth of batch 2025-05").wait_for()
+    assert_no_exception(page, "feature drift from the timeline")
+
+    go_to(page, "Autopilot", "retrain-autopilot")
+    main.get_by_text("Which policy pays", exact=True).wait_for()
+    main.get_by_text("Action log", exact=True).wait_for()
+    wait_idle(page)
+    assert main.get_by_test_id("stPlotlyChart").count() >= 2
+    assert_no_exception(page, "autopilot")
+    assert_no_error(page, "autopilot")
+    screenshot(page, "autopilot_pricing")

@@ -1,0 +1,235 @@
+"""The Diagnosis and Report pages' data: the cached ``drift.diagnose`` run, the report, and their furniture.
+
+Cache
+-----
+A diagnosis is keyed on the data's content key, the roles key, the batch, the labels flag, alpha, the
+correction and the seed (:func:`diagnosis_key`).  ``drift.Diagnosis`` holds a ``Schema`` (not
+picklable) and the step results, so it is shared with ``st.cache_resource`` like the schema in
+:mod:`ui.data` (it is frozen; nobody mutates it).  The cached function returns a small per-key *slot*
+(a dict) and the diagnosis is computed *outside* the cached function and stored in the slot: that way
+the page's progress bar, fed by ``diagnose``'s ``progress`` callback, is an ordinary element and is
+not recorded for cache replay (a cached function that updates an element created outside it would
+replay that update on every hit).  The slot also memoises the HTML export per impact setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+import drift
+from drift.diagnosis import STEP_KEYS, Diagnosis
+from drift.report import Report, md_escape
+
+from . import data, state
+
+#: Page files (paths relative to app.py), for st.page_link / st.switch_page.
+DIAGNOSIS = "pages/diagnosis.py"
+REPORT = "pages/report.py"
+MULTIVARIATE = "pages/multivariate.py"
+EMBEDDINGS = "pages/embeddings.py"
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Step status -> (badge colour, label, icon).
+STATUS_BADGES = {
+    "ok": ("green", "ok", ":material/check_circle:"),
+    "warning": ("orange", "warning", ":material/warning:"),
+    "alert": ("red", "alert", ":material/error:"),
+    "skipped": ("gray", "skipped", ":material/block:"),
+}
+#: Short step names for the tracker and the buttons.
+STEP_NAMES = {"inputs": "Inputs", "prediction": "Prediction drift", "concept": "Concept drift",
+              "domain": "Domain classifier", "mmd": "MMD on embeddings"}
+VERDICT_STEP = len(STEP_KEYS)   # walk position of the verdict (after the last step)
+
+#: Defaults of the impact calculator (a mid-sized consumer lender).
+IMPACT_DEFAULTS = {state.IMPACT_DECISIONS: 10_000, state.IMPACT_VALUE: 100.0, state.IMPACT_COST: 500.0}
+CURRENCY = "$"
+
+
+# --- text ----------------------------------------------------------------------------------------
+def md(text: object) -> str:
+    """Library text (which may carry column names) safe for ``st.markdown``: no markup, no HTML, no maths.
+
+    ``drift.report.md_escape`` escapes Markdown and HTML; Streamlit also reads ``$…$`` as LaTeX (money!)
+    and ``:name:`` as an emoji or icon shortcode, so those are escaped too.
+    """
+    return md_escape(text).replace("$", "\\$").replace(":", "\\:")
+
+
+def status_badge(status: str) -> str:
+    """A coloured status badge for ``st.markdown`` (statuses are library constants, not user text)."""
+    color, label, icon = STATUS_BADGES.get(status, STATUS_BADGES["skipped"])
+    return f":{color}-badge[{icon} {label}]"
+
+
+# --- which production rows ---------------------------------------------------------------------
+def _pick_batch() -> None:
+    """Page-level batch picker callback: select the batch in the sidebar (one source of truth)."""
+    picked = st.session_state.get(state.DIAG_PICK)
+    if picked is not None:
+        st.session_state[state.BATCH] = picked
+        st.session_state[state.DIAG_POOLED] = False
+
+
+def _set_pooled(value: bool) -> None:
+    st.session_state[state.DIAG_POOLED] = value
+
+
+def choose_batch(ctx: data.Context, opts: data.Settings) -> str | None:
+    """The production set to diagnose: the sidebar's batch, all rows pooled, or ``None`` (ask, then stop).
+
+    With a batch column and "All batches" in the sidebar, the page asks for one batch: a diagnosis
+    names *one* dominant change, and pooling months that changed in different ways blurs it.  Pooling
+    stays available on request.
+    """
+    st.session_state.setdefault(state.DIAG_POOLED, False)
+    batch = data.effective_batch(ctx, opts)
+    if not ctx.batches or batch != state.ALL_BATCHES:
+        return batch
+    if st.session_state[state.DIAG_POOLED]:
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.info(f"Diagnosing all {len(ctx.batches)} batches of `{md(ctx.batch_column)}` pooled together. "
+                  "Changes that happened in different months blur into one; pick a batch in the sidebar "
+                  "for a sharper verdict.", icon=":material/stacks:")
+        right.button("Pick one batch instead", on_click=_set_pooled, args=(False,), key="diag_unpool")
+        return state.ALL_BATCHES
+    with st.container(border=True):
+        st.markdown(f"**Which production batch?** A diagnosis explains one change at a time, so it runs on "
+                    f"one batch of `{md(ctx.batch_column)}` ({len(ctx.batches)} in this data). Pooling "
+                    "batches that changed in different ways blurs the verdict.")
+        left, right = st.columns([2, 1], vertical_alignment="bottom")
+        left.selectbox("Batch to diagnose", list(ctx.batches), index=None, placeholder="Pick a batch…",
+                       key=state.DIAG_PICK, on_change=_pick_batch,
+                       help="Sets the production batch in the sidebar, so the other pages follow.")
+        right.button(f"Diagnose all {len(ctx.batches)} batches pooled", on_click=_set_pooled, args=(True,),
+                     key="diag_pool", icon=":material/stacks:")
+    return None
+
+
+def labels_available(ctx: data.Context) -> bool:
+    """Whether production has labels at all (the target column with values in it)."""
+    target = ctx.schema.target
+    return target is not None and target in ctx.current.columns and bool(ctx.current[target].notna().any())
+
+
+def use_labels(ctx: data.Context) -> bool:
+    """The labels flag of the run: the Diagnosis page's toggle (kept for the session), if labels exist."""
+    st.session_state.setdefault(state.DIAG_LABELS, True)
+    return labels_available(ctx) and bool(st.session_state[state.DIAG_LABELS])
+
+
+# --- the diagnosis -----------------------------------------------------------------------------
+def diagnosis_key(ctx: data.Context, opts: data.Settings, batch: str, labels: bool) -> tuple:
+    """What a diagnosis depends on: data content, roles, batch, labels flag, alpha, correction, seed."""
+    return (ctx.source.key, ctx.roles_key, batch, bool(labels), float(opts.alpha), str(opts.correction),
+            int(opts.seed))
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _slot(key: tuple) -> dict:
+    """A shared, per-key store for one diagnosis and its exports (see the module docstring)."""
+    return {}
+
+
+def cached_diagnosis(ctx: data.Context, opts: data.Settings, batch: str, labels: bool) -> Diagnosis | None:
+    """The diagnosis if it was already computed (by any session), else ``None``."""
+    return _slot(diagnosis_key(ctx, opts, batch, labels)).get("diagnosis")
+
+
+def diagnosis(ctx: data.Context, opts: data.Settings, batch: str, labels: bool,
+              progress: Callable[[str, int, int], None] | None = None) -> Diagnosis:
+    """``drift.diagnose`` on the reference and one production set (cached on :func:`diagnosis_key`).
+
+    Raises ``DriftError`` for data the diagnosis cannot use (the page shows its message).
+    """
+    slot = _slot(diagnosis_key(ctx, opts, batch, labels))
+    if "diagnosis" not in slot:
+        slot["diagnosis"] = drift.diagnose(
+            ctx.reference, data.current_rows(ctx, batch), schema=ctx.schema, use_labels=labels,
+            alpha=opts.alpha, correction=opts.correction, rng=opts.seed, progress=progress)
+    return slot["diagnosis"]
+
+
+def run_with_progress(ctx: data.Context, opts: data.Settings, batch: str, labels: bool) -> Diagnosis:
+    """:func:`diagnosis`, with a progress bar (one tick per step) while it computes."""
+    found = cached_diagnosis(ctx, opts, batch, labels)
+    if found is not None:
+        return found
+    n_rows = len(data.current_rows(ctx, batch))
+    bar = st.progress(0.0, text="Starting the diagnosis…")
+
+    def tick(step_key: str, i: int, n: int) -> None:
+        bar.progress(i / n, text=f"Step {i + 1} of {n}: {STEP_NAMES.get(step_key, step_key)} — "
+                                 f"{len(ctx.reference):,} reference vs {n_rows:,} production rows…")
+
+    try:
+        return diagnosis(ctx, opts, batch, labels, progress=tick)
+    finally:
+        bar.empty()
+
+
+# --- the report --------------------------------------------------------------------------------
+def impact(diag: Diagnosis, decisions: float, value: float, cost: float):
+    """``drift.impact_from_diagnosis`` (``None`` without target and prediction)."""
+    return drift.impact_from_diagnosis(diag, decisions_per_month=decisions, value_per_good_decision=value,
+                                       cost_per_error=cost, currency=CURRENCY)
+
+
+def report(diag: Diagnosis, ctx: data.Context, batch: str, bi) -> Report:
+    """``drift.build_report`` of one diagnosis, named after the data and the batch."""
+    current_name = ctx.source.current_name if batch == state.ALL_BATCHES else f"batch {batch}"
+    return drift.build_report(diag, title=f"Drift report — {ctx.source.title}", impact=bi,
+                              reference_name=ctx.source.reference_name, current_name=current_name)
+
+
+def html_export(ctx: data.Context, opts: data.Settings, batch: str, labels: bool,
+                rep: Report, impact_key: tuple) -> Callable[[], str]:
+    """A no-argument callable for ``st.download_button``: the report's HTML, built on first click, kept.
+
+    The HTML embeds plotly.js (several MB), so it is built only when asked for, off the script run.
+    """
+    slot = _slot(diagnosis_key(ctx, opts, batch, labels))
+
+    def build() -> str:
+        key = ("html", impact_key)
+        if key not in slot:
+            slot[key] = rep.to_html()
+        return slot[key]
+
+    return build
+
+
+def file_stem(ctx: data.Context, batch: str) -> str:
+    """A file-name-safe stem for the exports: ``drift-report-credit-2025-03``."""
+    base = ctx.source.scenario or "upload"
+    tail = "all-batches" if batch == state.ALL_BATCHES else batch
+    raw = f"drift-report-{base}-{tail}"
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in raw)
+
+
+# --- furniture ---------------------------------------------------------------------------------
+def page_available(path: str) -> bool:
+    """Whether a page file exists (links to pages other engineers are still building)."""
+    return (ROOT / path).is_file()
+
+
+def walk_position(walk_key: str) -> int:
+    """Where the stepper stands for this data and batch: 0…4 a step, :data:`VERDICT_STEP` the verdict."""
+    walks = st.session_state.setdefault(state.DIAG_WALK, {})
+    return int(walks.get(walk_key, 0))
+
+
+def set_walk_position(walk_key: str, position: int) -> None:
+    walks = dict(st.session_state.get(state.DIAG_WALK, {}))
+    walks[walk_key] = max(0, min(VERDICT_STEP, int(position)))
+    st.session_state[state.DIAG_WALK] = walks
+
+
+def ground_truth_matches(truth: dict[str, str] | None, diag: Diagnosis) -> bool | None:
+    """Whether the verdict names the injected change (``None`` without a ground truth)."""
+    if truth is None:
+        return None
+    return truth["kind"] == diag.verdict.kind

@@ -1,0 +1,117 @@
+"""Page furniture shared by every page: the data-source line and the empty / error states."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import data, state
+from .charts import PSI_BANDS
+
+LOW, HIGH = PSI_BANDS
+
+#: Page files, for st.page_link / st.switch_page (paths relative to app.py).
+OVERVIEW = "pages/overview.py"
+DATA = "pages/data.py"
+FEATURE_DRIFT = "pages/feature_drift.py"
+
+
+def require_data() -> data.Context:
+    """The run's context if it holds data; otherwise show why not, with the way out, and stop."""
+    ctx = data.page_context()
+    if ctx.error is not None:
+        st.error(ctx.error, icon=":material/error:")
+        st.caption("Fix the file and upload it again, or pick a built-in scenario in the sidebar.")
+        st.stop()
+    if ctx.waiting is not None:
+        st.info(ctx.waiting, icon=":material/upload_file:")
+        st.markdown(
+            "**Formats:** CSV / TSV / TXT (delimiter and encoding detected), Parquet, JSON lines, Excel. "
+            "Both files need the same feature columns; a target, a model-score, a time or a batch column "
+            "is recognised and can be reassigned on the **Data** page.\n\n"
+            "**Sample files:** `data/credit_reference_sample.csv` and `data/credit_production_sample.csv`.")
+        st.stop()
+    return ctx
+
+
+def source_caption(ctx: data.Context, opts: data.Settings | None = None) -> None:
+    """One line under a page title: what is being compared, with which settings."""
+    src = ctx.source
+    batches = f" in {len(ctx.batches)} batches" if ctx.batches else ""
+    if src.kind == "scenario":
+        parts = [f"**{src.title}**", f"reference {len(ctx.reference):,} rows",
+                 f"production {len(ctx.current):,} rows{batches}"]
+    else:
+        parts = [f"reference **{src.reference_name}** ({len(ctx.reference):,} rows)",
+                 f"production **{src.current_name}** ({len(ctx.current):,} rows{batches})"]
+    if opts is not None:
+        if ctx.batches:
+            parts.append(f"showing: **{data.effective_batch(ctx, opts)}**")
+        parts.append(f"α = {opts.alpha:g}, {state.CORRECTIONS[opts.correction]}")
+    st.caption(" · ".join(parts))
+
+
+def verdict(summary) -> tuple[str, str]:
+    """Headline sentence for a ``drift.DriftSummary`` and its level: "success", "warning", "error"."""
+    sev = summary.by_severity
+    if summary.n_features == 0:
+        return "warning", "No feature could be tested: check the column roles on the Data page."
+    major, moderate, minor = sev.get("major", 0), sev.get("moderate", 0), sev.get("minor", 0)
+    if summary.n_drifted == 0 and minor == 0:
+        return "success", (f"No drift: none of the {summary.n_features} features differs significantly "
+                           "from the reference.")
+    if summary.n_drifted == 0:
+        return "success", (f"No material drift: {minor} of {summary.n_features} features differ "
+                           "significantly, "
+                           f"but by a small amount (PSI < {LOW:g}).")
+    level = "error" if major else "warning"
+    return level, (f"Drift: {summary.n_drifted} of {summary.n_features} features "
+                   f"({summary.share_drifted:.0%}) moved materially — {major} major, {moderate} moderate"
+                   + (f", plus {minor} minor." if minor else "."))
+
+
+def show_verdict(summary) -> None:
+    """The verdict as a callout: green without material drift, amber with it (st.error stays for errors)."""
+    level, text = verdict(summary)
+    if level == "success":
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.warning(text, icon=":material/error:" if level == "error" else ":material/warning:")
+
+
+def headline_metrics(summary) -> None:
+    """Features drifted / total, share, and the severity counts, as a row of metrics."""
+    sev = summary.by_severity
+    cols = st.columns(4)
+    cols[0].metric("Features drifted", f"{summary.n_drifted} / {summary.n_features}", border=True,
+                   help=f"Severity moderate or major: significant after correction and PSI ≥ {LOW:g}.")
+    share = "—" if summary.n_features == 0 else f"{summary.share_drifted:.0%}"
+    cols[1].metric("Share drifted", share, border=True, help="Drifted features / features tested.")
+    cols[2].metric("Major", sev.get("major", 0), border=True, help=f"Significant and PSI ≥ {HIGH:g}.")
+    cols[3].metric("Minor (significant, small)", sev.get("minor", 0), border=True,
+                   help=f"Significant after correction but PSI < {LOW:g}: real, yet small.")
+
+
+SEVERITY_LEGEND = (f"**Severity:** :green-badge[stable] no significant difference after correction · "
+                   f":yellow-badge[minor] significant, PSI < {LOW:g} · :orange-badge[moderate] significant, "
+                   f"{LOW:g} ≤ PSI < {HIGH:g} · :red-badge[major] significant, PSI ≥ {HIGH:g}. "
+                   "A feature counts as *drifted* at moderate or major.")
+
+
+def load_summary(frame) -> str | None:
+    """How an uploaded file was read (format, delimiter, encoding, notes), from ``attrs["drift_load"]``."""
+    info = frame.attrs.get("drift_load")
+    if not info:
+        return None
+    names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+    parts = [f"**{info.get('file', 'file')}**: read as {str(info.get('format', '?')).upper()}"]
+    if info.get("delimiter"):
+        parts.append(f"delimiter {names.get(info['delimiter'], repr(info['delimiter']))}")
+    if info.get("encoding"):
+        parts.append(f"encoding {info['encoding']}")
+    if info.get("decimal") and info["decimal"] != ".":
+        parts.append(f"decimal mark {info['decimal']!r}")
+    text = ", ".join(parts) + "."
+    notes = info.get("notes") or []
+    if notes:
+        text += " " + " ".join(f"{n}." if not str(n).endswith(".") else str(n) for n in notes)
+    return text

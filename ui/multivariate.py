@@ -1,0 +1,503 @@
+"""The multivariate pages' data and charts: domain classifier, embeddings, projection, MMD.
+
+Cached wrappers follow :mod:`ui.data`'s pattern: hashed arguments are the data's content key, the
+roles key, the batch and the settings; frames and arrays are ``_``-prefixed (not hashed).  Embeddings
+are computed once for all production rows (every source is fitted on the reference only, so a
+production row's embedding does not depend on the other production rows) and sliced per batch, so
+switching batches does not recompute them.
+
+UMAP compiles its numba code on first use (10–35 s per process): :func:`start_umap_warm_up` starts
+that in a background thread once per server process, and the Embeddings page shows PCA with a
+progress bar until :class:`UmapWarmUp` says it is done.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import drift
+from drift.diagnosis import DOMAIN_AUC, DOMAIN_AUC_ALERT
+
+from . import data, state
+from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
+
+#: Rows per side the domain classifier trains on (a balanced, seeded sample above it).
+DC_MAX_SAMPLES = 5_000
+#: Folds of the domain classifier's cross-validation.
+DC_FOLDS = 5
+#: MMD: permutations and rows per side.
+MMD_PERMUTATIONS = 500
+MMD_MAX_SAMPLES = 2_000
+#: Points projected at most (both sides together): the choices offered, and the default.
+POINT_CHOICES = (1_000, 2_000, 3_000, 5_000)
+DEFAULT_POINTS = 2_000
+#: Reading of the overlap score (``drift.project``): at or above ``OVERLAP_MIXED`` the sets mix like
+#: two samples of one distribution; below ``OVERLAP_SEPARATED`` they occupy visibly different regions
+#: (the cut-off quoted in ``drift.project``'s docstring).
+OVERLAP_MIXED = 0.95
+OVERLAP_SEPARATED = 0.8
+#: Seconds UMAP's first compilation usually takes here (scales the progress bar; never a promise).
+UMAP_EXPECTED_SECONDS = 30.0
+#: A row "stands out" on a numeric feature outside these reference percentiles, and on a categorical
+#: feature whose value is rarer than ``RARE_SHARE`` of reference rows.
+OUTSIDE_PERCENTILES = (5.0, 95.0)
+RARE_SHARE = 0.05
+#: Features (by importance) described in the table of production-like rows.
+EXPLAINED_FEATURES = 5
+
+SIDE_LABELS = {"reference": "reference", "current": "production"}
+#: Layout of this module's charts: the title on top, the legend under it (never on top of each other).
+_MV_LAYOUT = {**_LAYOUT, "margin": dict(l=10, r=10, t=100, b=10),
+              "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)}
+
+
+def _title(text: str) -> dict:
+    return dict(text=text, font_size=15, y=0.98, yanchor="top", x=0.01, xanchor="left")
+SIDE_COLORS = {"reference": REFERENCE_COLOR, "current": CURRENT_COLOR}
+
+
+# --- UMAP warm-up --------------------------------------------------------------------------------
+@dataclass
+class UmapWarmUp:
+    """State of the background UMAP compilation (one per server process, shared by sessions)."""
+
+    started: float = field(default_factory=time.monotonic)
+    done: threading.Event = field(default_factory=threading.Event)
+    seconds: float | None = None
+    error: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.done.is_set() and self.error is None
+
+    @property
+    def failed(self) -> bool:
+        return self.done.is_set() and self.error is not None
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def _warm_up(status: UmapWarmUp) -> None:
+    try:
+        from drift.projection import warm_up_umap
+
+        status.seconds = warm_up_umap()
+    except Exception as err:  # noqa: BLE001 - a missing/broken umap must not kill the thread silently
+        status.error = f"{type(err).__name__}: {err}"
+    finally:
+        status.done.set()
+
+
+@st.cache_resource(show_spinner=False)
+def start_umap_warm_up() -> UmapWarmUp:
+    """Start compiling UMAP in a daemon thread; runs once per server process (``st.cache_resource``)."""
+    status = UmapWarmUp()
+    threading.Thread(target=_warm_up, args=(status,), name="umap-warm-up", daemon=True).start()
+    return status
+
+
+# --- domain classifier ---------------------------------------------------------------------------
+def classifier_features(ctx: data.Context) -> tuple[str, ...]:
+    """Columns the domain classifier learns from: the schema's features plus numeric ``emb_*`` columns."""
+    schema = ctx.schema
+    special = set(schema.roles) | set(schema.excluded)
+    emb = tuple(c for c in schema.columns_of("embedding") if c not in special
+                and c in ctx.current.columns
+                and pd.api.types.is_numeric_dtype(ctx.reference[c])
+                and pd.api.types.is_numeric_dtype(ctx.current[c]))
+    return tuple(schema.features) + emb
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _domain(data_key: str, roles_key: str, batch: str, features: tuple[str, ...], alpha: float, seed: int,
+            _reference: pd.DataFrame, _current: pd.DataFrame):
+    return drift.domain_classifier_test(_reference, _current, features=list(features), n_folds=DC_FOLDS,
+                                        max_samples=DC_MAX_SAMPLES, alpha=alpha, rng=seed)
+
+
+def domain_result(ctx: data.Context, opts: data.Settings):
+    """``drift.domain_classifier_test`` on the reference and the selected batch (cached)."""
+    batch = data.effective_batch(ctx, opts)
+    return _domain(ctx.source.key, ctx.roles_key, batch, classifier_features(ctx), opts.alpha, opts.seed,
+                   ctx.reference, data.current_rows(ctx, batch))
+
+
+def show_reading(level: str, text: str) -> None:
+    """A reading as a callout: green when nothing moved, amber when something did (red stays for errors,
+    as on the other pages); the icon tells a strong signal from a mild one."""
+    if level == "success":
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.warning(text, icon=":material/error:" if level == "error" else ":material/warning:")
+
+
+def auc_reading(res) -> tuple[str, str]:
+    """Level ("success" / "warning" / "error") and one plain sentence for a domain-classifier result.
+
+    Bands: the library's diagnosis cut-offs ``DOMAIN_AUC`` (distinguishable) and ``DOMAIN_AUC_ALERT``
+    (clearly moved), applied only when the p-value is below alpha.
+    """
+    if math.isnan(res.auc):
+        return "warning", f"The classifier could not be trained: {res.note}."
+    auc, lo, hi = res.auc, *res.auc_ci
+    odds = f"it ranks a random production row above a random reference row {auc:.0%} of the time"
+    if res.pvalue >= res.alpha:
+        return "success", (f"Indistinguishable: a classifier cannot tell production rows from training rows "
+                           f"better than chance (AUC {auc:.3f}, {format_pvalue(res.pvalue)} ≥ α).")
+    if auc < DOMAIN_AUC:
+        return "success", (f"Barely distinguishable: {odds} (AUC {auc:.3f}). Significant, but below "
+                           f"{DOMAIN_AUC:g}: a difference too small to matter for most models.")
+    if auc < DOMAIN_AUC_ALERT:
+        return "warning", (f"Slightly distinguishable: {odds} (AUC {auc:.3f}, 95 % interval {lo:.3f}–"
+                           f"{hi:.3f}). Production has moved somewhat away from the training data.")
+    return "error", (f"Clearly distinguishable: {odds} (AUC {auc:.3f}, 95 % interval {lo:.3f}–{hi:.3f}). "
+                     "Production rows no longer look like the training data.")
+
+
+def production_like_rows(res, reference: pd.DataFrame, current: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The ``k`` most production-like rows with their values on the most important features.
+
+    Columns: ``P(production)``, ``row`` (index label in the production data), ``stands out on`` (the
+    important features on which the row is unusual for the reference: outside the reference's
+    :data:`OUTSIDE_PERCENTILES` or a category rarer than :data:`RARE_SHARE`), then one column per
+    important feature.  The first row holds the reference's median (numeric) or most common value.
+    Descriptive only: percentiles and shares of the reference, no test.
+    """
+    feats = [f for f in res.importances["feature"] if f in current.columns][:EXPLAINED_FEATURES]
+    top = res.top_rows(k, current=current)
+    lo_pct, hi_pct = OUTSIDE_PERCENTILES
+    typical: dict[str, object] = {}
+    reasons: list[list[str]] = [[] for _ in range(len(top))]
+    for f in feats:
+        ref = reference[f].dropna()
+        numeric = pd.api.types.is_numeric_dtype(ref) and not pd.api.types.is_bool_dtype(ref)
+        if numeric:
+            sorted_ref = np.sort(ref.to_numpy(dtype=float))
+            typical[f] = float(np.median(sorted_ref)) if len(sorted_ref) else math.nan
+            for i, v in enumerate(top[f]):
+                if pd.isna(v) or not len(sorted_ref):
+                    continue
+                pct = 100.0 * np.searchsorted(sorted_ref, float(v), side="right") / len(sorted_ref)
+                if pct < lo_pct:
+                    reasons[i].append(f"{f} {_short(v)} (lowest {max(1, math.ceil(pct))} % of reference)")
+                elif pct > hi_pct:
+                    reasons[i].append(f"{f} {_short(v)} (highest {max(1, math.ceil(100 - pct))} % of "
+                                      "reference)")
+        else:
+            shares = ref.astype(str).value_counts(normalize=True)
+            typical[f] = str(shares.index[0]) if len(shares) else ""
+            for i, v in enumerate(top[f]):
+                if pd.isna(v):
+                    continue
+                share = float(shares.get(str(v), 0.0))
+                if share < RARE_SHARE:
+                    reasons[i].append(f"{f} {v} (only {share:.1%} of reference)")
+    rows = pd.DataFrame({
+        "P(production)": top["p_current"].to_numpy(dtype=float),
+        "row": top["index"].astype(str).to_numpy(),
+        "stands out on": ["; ".join(r) if r else "a combination of values" for r in reasons],
+    })
+    for f in feats:
+        rows[f] = top[f].to_numpy(dtype=object)
+    head = pd.DataFrame([{"P(production)": math.nan, "row": "reference",
+                          "stands out on": "", **typical}])
+    out = pd.concat([head, rows], ignore_index=True)
+    for f in feats:  # one type per column: numbers stay numbers (sortable), categories become text
+        if all(isinstance(v, (int, float, np.integer, np.floating)) or pd.isna(v) for v in out[f]):
+            out[f] = pd.to_numeric(out[f], errors="coerce")
+        else:
+            out[f] = out[f].map(lambda v: "" if pd.isna(v) else str(v))
+    return out
+
+
+def _short(v: object) -> str:
+    """A value for a sentence: thousands separated, at most 4 significant digits below 1,000."""
+    if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool):
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+    return str(v)
+
+
+# --- embeddings ----------------------------------------------------------------------------------
+def embedding_sources(ctx: data.Context) -> dict[str, str]:
+    """Embedding sources this data offers: key -> label, in order of preference."""
+    out: dict[str, str] = {}
+    try:
+        cols = drift.embedding_columns(ctx.reference)
+    except drift.DriftError:
+        cols = []
+    if cols and all(c in ctx.current.columns for c in cols):
+        what = f"{cols[0]} … {cols[-1]}" if len(cols) > 1 else cols[0]
+        out["provided"] = f"Embeddings in the data ({what})"
+    for col in ctx.schema.columns_of("text"):
+        if col in ctx.current.columns and col not in ctx.schema.excluded:
+            out[f"text:{col}"] = f"Text column {col} (TF-IDF + SVD, fitted on the reference)"
+    target = ctx.schema.target
+    if target is not None and target in ctx.reference.columns and ctx.schema.features:
+        out["model"] = f"Model's last hidden layer (an MLP trained on the reference to predict {target})"
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _embeddings(data_key: str, roles_key: str, source: str, seed: int, _reference: pd.DataFrame,
+                _current: pd.DataFrame, _target: str | None, _features: tuple[str, ...]):
+    if source == "provided":
+        cols = drift.embedding_columns(_reference)
+        return (drift.embeddings_from_frame(_reference, cols, file="reference"),
+                drift.embeddings_from_frame(_current, cols, file="production"))
+    if source == "model":
+        return drift.model_embeddings(_reference, _current, target=_target, features=list(_features),
+                                      rng=seed)
+    if source.startswith("text:"):
+        col = source.removeprefix("text:")
+        return drift.text_embeddings(_reference[col], _current[col], method="tfidf", rng=seed)
+    raise drift.DriftParameterError(f"Unknown embedding source {source!r}.")
+
+
+def embeddings(ctx: data.Context, opts: data.Settings, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """Reference and selected-batch embeddings from one source (all production rows cached once)."""
+    ref, cur = _embeddings(ctx.source.key, ctx.roles_key, source, opts.seed, ctx.reference, ctx.current,
+                           ctx.schema.target, tuple(ctx.schema.features))
+    batch = data.effective_batch(ctx, opts)
+    if ctx.batch_column is not None and batch != state.ALL_BATCHES:
+        cur = cur[(ctx.current[ctx.batch_column].astype(str) == batch).to_numpy()]
+    return ref, cur
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _mmd(data_key: str, roles_key: str, batch: str, source: str, seed: int, _reference: np.ndarray,
+         _current: np.ndarray):
+    return drift.mmd_test(_reference, _current, n_permutations=MMD_PERMUTATIONS, max_samples=MMD_MAX_SAMPLES,
+                          rng=seed)
+
+
+def mmd_result(ctx: data.Context, opts: data.Settings, source: str):
+    """``drift.mmd_test`` on the source's embeddings, reference vs the selected batch (cached)."""
+    ref, cur = embeddings(ctx, opts, source)
+    return _mmd(ctx.source.key, ctx.roles_key, data.effective_batch(ctx, opts), source, opts.seed, ref, cur)
+
+
+def mmd_reading(res, alpha: float) -> tuple[str, str]:
+    """Level and one plain sentence for an MMD result."""
+    if math.isnan(res.statistic):
+        return "warning", f"MMD could not be computed: {res.note}."
+    larger = int(np.sum(res.null < res.statistic))
+    if res.pvalue < alpha:
+        return "error", (f"The embeddings moved: the observed MMD² ({res.statistic:.4f}) is larger than "
+                         f"{larger} of {res.n_permutations} shuffles of the labels "
+                         f"({format_pvalue(res.pvalue)} < α = {alpha:g}).")
+    return "success", (f"No evidence that the embeddings moved: the observed MMD² ({res.statistic:.4f}) is "
+                       f"typical of label shuffles ({format_pvalue(res.pvalue)} ≥ α = {alpha:g}).")
+
+
+# --- projection ----------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def _projection(data_key: str, roles_key: str, batch: str, source: str, method: str, points: int, seed: int,
+                sample: str, _reference: np.ndarray, _current: np.ndarray):
+    return drift.project(_reference, _current, method=method, max_samples=points, rng=seed)
+
+
+def projection(ctx: data.Context, opts: data.Settings, source: str, method: str, points: int, dc=None):
+    """Joint 2-D projection of both sides, and a points table for the chart.
+
+    With a domain-classifier result ``dc``, the rows it scored (its balanced sample) are projected, so
+    every point has an out-of-fold P(production); otherwise all rows (``drift.project`` subsamples).
+
+    Returns
+    -------
+    (drift Projection, DataFrame)
+        Points: ``x, y, side, row`` (position in the reference / selected production rows),
+        ``p_production`` (nan without ``dc``).
+    """
+    ref, cur = embeddings(ctx, opts, source)
+    batch = data.effective_batch(ctx, opts)
+    if dc is not None and len(dc.scores):
+        s = dc.scores
+        pos_ref = s.loc[s["side"] == "reference", "position"].to_numpy()
+        pos_cur = s.loc[s["side"] == "current", "position"].to_numpy()
+        p_ref = s.loc[s["side"] == "reference", "p_current"].to_numpy()
+        p_cur = s.loc[s["side"] == "current", "p_current"].to_numpy()
+        sample = f"dc:{len(pos_ref)}:{len(pos_cur)}"
+    else:
+        pos_ref, pos_cur = np.arange(len(ref)), np.arange(len(cur))
+        p_ref, p_cur = np.full(len(ref), np.nan), np.full(len(cur), np.nan)
+        sample = "all"
+    proj = _projection(ctx.source.key, ctx.roles_key, batch, source, method, points, opts.seed, sample,
+                       ref[pos_ref], cur[pos_cur])
+    c = proj.coords
+    is_ref = (c["side"] == "reference").to_numpy()
+    pos = c["position"].to_numpy()
+    safe_ref, safe_cur = np.minimum(pos, len(pos_ref) - 1), np.minimum(pos, len(pos_cur) - 1)
+    points_df = pd.DataFrame({
+        "x": c["x"].to_numpy(), "y": c["y"].to_numpy(), "side": c["side"].astype(str).to_numpy(),
+        "row": np.where(is_ref, pos_ref[safe_ref], pos_cur[safe_cur]) if len(c) else np.array([], int),
+        "p_production": np.where(is_ref, p_ref[safe_ref], p_cur[safe_cur]) if len(c) else np.array([]),
+    })
+    return proj, points_df
+
+
+def overlap_reading(overlap: float) -> tuple[str, str]:
+    """Level and sentence for the overlap score of a projection."""
+    if math.isnan(overlap):
+        return "warning", "The overlap score could not be computed."
+    if overlap >= OVERLAP_MIXED:
+        return "success", (f"Overlap {overlap:.2f}: the two sets are as mixed as two samples of one "
+                           "distribution — a point's neighbours come from either side as often as chance.")
+    if overlap >= OVERLAP_SEPARATED:
+        return "warning", (f"Overlap {overlap:.2f}: mostly mixed, but some neighbourhoods are dominated by "
+                           f"one side (1 = mixed as chance, below {OVERLAP_SEPARATED:g} = visibly separate).")
+    return "error", (f"Overlap {overlap:.2f}: production occupies visibly different regions from the "
+                     f"training data (1 = mixed as chance, below {OVERLAP_SEPARATED:g} = separate).")
+
+
+def point_values(ctx: data.Context, opts: data.Settings, points: pd.DataFrame, column: str) -> pd.Series:
+    """A column's value for every projected point (reference rows from the reference, others from the
+    selected production rows)."""
+    cur = data.current_rows(ctx, data.effective_batch(ctx, opts))
+    is_ref = (points["side"] == "reference").to_numpy()
+    rows = points["row"].to_numpy()
+    out = pd.Series(index=points.index, dtype=object)
+    if column in ctx.reference.columns:
+        out[is_ref] = ctx.reference[column].iloc[rows[is_ref]].to_numpy()
+    if column in cur.columns:
+        out[~is_ref] = cur[column].iloc[rows[~is_ref]].to_numpy()
+    return out
+
+
+# --- charts --------------------------------------------------------------------------------------
+def importance_bars(importances: pd.DataFrame, *, top: int = 15) -> go.Figure:
+    """Horizontal bars: AUC drop when each feature is permuted, most important on top."""
+    t = importances.head(top).iloc[::-1]
+    values = t["importance"].fillna(0.0)
+    colors = [CURRENT_COLOR if v > 0 else "#BBBBBB" for v in values]
+    fig = go.Figure(go.Bar(
+        x=values, y=t["feature"].astype(str), orientation="h", marker_color=colors,
+        text=[f"{v:+.3f}" if v > 0.0005 else "" for v in values], textposition="outside", cliponaxis=False,
+        hovertemplate="<b>%{y}</b><br>AUC drop when shuffled: %{x:.4f}<extra></extra>"))
+    title = "What gives production away" + (f" (top {top} of {len(importances)})"
+                                             if len(importances) > top else "")
+    hi = max(float(values.max()) if len(values) else 0.0, 0.01)
+    lo = min(float(values.min()) if len(values) else 0.0, 0.0)
+    fig.update_layout(**_MV_LAYOUT, height=max(300, 26 * len(t) + 140), showlegend=False, title=_title(title),
+                      xaxis_title="drop in AUC when the feature is shuffled")
+    fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_xaxes(zeroline=True, zerolinecolor="#888", range=[lo - 0.04 * hi, hi * 1.25])
+    return fig
+
+
+def score_histogram(scores: pd.DataFrame, *, bins: int = 40) -> go.Figure:
+    """Out-of-fold P(production) of the rows of each side, as overlaid shares of rows."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    centers, width = (edges[:-1] + edges[1:]) / 2, edges[1] - edges[0]
+    fig = go.Figure()
+    for side in ("reference", "current"):
+        p = scores.loc[scores["side"] == side, "p_current"].to_numpy(dtype=float)
+        counts, _ = np.histogram(p, bins=edges)
+        share = counts / max(len(p), 1)
+        name = f"{SIDE_LABELS[side]} rows ({len(p):,})"
+        fig.add_trace(go.Bar(x=centers, y=share, width=width, name=name, marker_color=SIDE_COLORS[side],
+                             opacity=0.6, hovertemplate="P %{x:.3f}: %{y:.1%} of rows<extra>" + name
+                             + "</extra>"))
+    fig.add_vline(x=0.5, line_dash="dash", line_color="#888", annotation_text="0.5 = can't tell",
+                  annotation_position="top right", annotation_font_size=11)
+    fig.update_layout(**_MV_LAYOUT, barmode="overlay", bargap=0, height=400,
+                      title=_title("How production-like each row looks (out-of-fold)"),
+                      xaxis=dict(title="P(production) from the classifier that did not see the row",
+                                 range=[0, 1]),
+                      yaxis=dict(title="share of rows", tickformat=".0%"))
+    return fig
+
+
+def projection_scatter(points: pd.DataFrame, *, color: pd.Series | None = None, color_name: str = "",
+                       method: str = "umap", contours: bool = True) -> go.Figure:
+    """Reference and production in one 2-D map: density contours per side, points coloured as asked.
+
+    ``color`` None: by dataset.  Numeric ``color``: a continuous scale.  Otherwise one colour per value
+    (the 12 most frequent; the rest as "other").
+    """
+    fig = go.Figure()
+    hover = "row %{customdata[0]}<br>%{customdata[1]}"
+    side_text = points["side"].map(SIDE_LABELS).fillna(points["side"])
+    if color is None:
+        for side in ("reference", "current"):
+            m = (points["side"] == side).to_numpy()
+            fig.add_trace(go.Scatter(
+                x=points["x"][m], y=points["y"][m], mode="markers", name=f"{SIDE_LABELS[side]} ({m.sum():,})",
+                marker=dict(color=SIDE_COLORS[side], size=5, opacity=0.55),
+                customdata=np.stack([points["row"][m], side_text[m]], axis=1),
+                hovertemplate=hover + "<extra></extra>"))
+    else:
+        values = pd.Series(color.to_numpy(), index=points.index)
+        numeric = pd.to_numeric(values, errors="coerce")
+        if values.notna().any() and numeric.notna().sum() == values.notna().sum() and values.nunique() > 12:
+            m = numeric.notna().to_numpy()
+            if (~m).any():
+                fig.add_trace(go.Scatter(x=points["x"][~m], y=points["y"][~m], mode="markers",
+                                         name="missing", marker=dict(color="#CCCCCC", size=4, opacity=0.5),
+                                         hoverinfo="skip"))
+            fig.add_trace(go.Scatter(
+                x=points["x"][m], y=points["y"][m], mode="markers", name=color_name, showlegend=False,
+                marker=dict(color=numeric[m], colorscale="Viridis", size=5, opacity=0.7,
+                            colorbar=dict(title=dict(text=color_name, side="right"), thickness=12)),
+                customdata=np.stack([points["row"][m], side_text[m], numeric[m]], axis=1),
+                hovertemplate=hover + f"<br>{color_name} " + "%{customdata[2]:.4g}<extra></extra>"))
+        else:
+            labels = values.map(lambda v: "missing" if pd.isna(v) else str(v))
+            keep = labels.value_counts().index[:12]
+            labels = labels.where(labels.isin(keep), "other")
+            palette = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#FF9DA6",
+                       "#9D755D", "#BAB0AC", "#EECA3B", "#79706E", "#D67195", "#CCCCCC"]
+            for i, label in enumerate(sorted(labels.unique(), key=lambda s: (s in ("other", "missing"), s))):
+                m = (labels == label).to_numpy()
+                fig.add_trace(go.Scatter(
+                    x=points["x"][m], y=points["y"][m], mode="markers", name=f"{label} ({m.sum():,})",
+                    marker=dict(color=palette[i % len(palette)], size=5, opacity=0.6),
+                    customdata=np.stack([points["row"][m], side_text[m]], axis=1),
+                    hovertemplate=hover + f"<br>{color_name}: {label}<extra></extra>"))
+    if contours:
+        for side in ("reference", "current"):
+            m = (points["side"] == side).to_numpy()
+            if m.sum() < 10:
+                continue
+            c = SIDE_COLORS[side]
+            fig.add_trace(go.Histogram2dContour(
+                x=points["x"][m], y=points["y"][m], name=f"{SIDE_LABELS[side]} density",
+                colorscale=[[0, c], [1, c]], showscale=False, ncontours=6, hoverinfo="skip",
+                contours=dict(coloring="lines", showlabels=False), line=dict(width=1.6),
+                histnorm="probability density", showlegend=True, legendgroup=f"density-{side}"))
+    name = "UMAP" if method == "umap" else "PCA"
+    fig.update_layout(**_MV_LAYOUT, height=620, xaxis_title=f"{name} 1", yaxis_title=f"{name} 2")
+    fig.update_xaxes(showticklabels=method == "pca", zeroline=False)
+    fig.update_yaxes(showticklabels=method == "pca", zeroline=False)
+    return fig
+
+
+def mmd_null_histogram(res) -> go.Figure:
+    """The permutation null of MMD² as a histogram, with the observed value marked."""
+    null = np.asarray(res.null, dtype=float)
+    fig = go.Figure(go.Histogram(x=null, nbinsx=40, marker_color="#9E9E9E", opacity=0.85,
+                                 name=f"{res.n_permutations} label shuffles",
+                                 hovertemplate="MMD² %{x}: %{y} shuffles<extra></extra>"))
+    observed = float(res.statistic)
+    top_null = float(np.nanmax(null)) if null.size else observed
+    fig.add_vline(x=observed, line_color=CURRENT_COLOR, line_width=3,
+                  annotation_text=f"observed {observed:.4g}",
+                  annotation_position="top left" if observed >= top_null else "top right",
+                  annotation_font_color=CURRENT_COLOR)
+    lo = float(min(np.nanmin(null) if null.size else observed, observed))
+    hi = float(max(top_null, observed))
+    pad = 0.08 * (hi - lo or abs(hi) or 1.0)
+    fig.update_layout(**_MV_LAYOUT, height=360, showlegend=True, bargap=0.02,
+                      title=_title("MMD² when nothing changed (labels shuffled) vs observed"),
+                      xaxis=dict(title="MMD² (unbiased)", range=[lo - pad, hi + pad]),
+                      yaxis=dict(title="shuffles"))
+    return fig

@@ -1,0 +1,96 @@
+"""Session-state keys and their defaults: the one place a key is spelled.
+
+Session state holds small choices only (data source, settings, selected feature, role overrides).
+Data and results come back from the ``st.cache_data`` wrappers in :mod:`ui.data`, keyed on content.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# --- sidebar: data source ---------------------------------------------------------------------
+SOURCE_MODE = "source"                  # radio: SOURCE_SCENARIO | SOURCE_UPLOAD
+SCENARIO = "scenario"                   # selectbox: a key of drift.scenarios.SCENARIOS
+UPLOAD_REFERENCE = "upload_reference"   # st.file_uploader: the training (reference) file
+UPLOAD_CURRENT = "upload_current"       # st.file_uploader: the production (current) file
+KEPT_UPLOADS = "kept_uploads"           # {uploader key: (file name, bytes)}: survives a switch to a scenario
+
+# --- sidebar: settings ------------------------------------------------------------------------
+BATCH = "batch"                         # selectbox: ALL_BATCHES or one batch label
+ALPHA = "alpha"                         # segmented control: significance level
+CORRECTION = "correction"               # radio: multiple-testing correction
+BINS = "bins"                           # number input: PSI bins for numeric features
+SEED = "seed"                           # number input: seed for every randomised step
+
+# --- pages ------------------------------------------------------------------------------------
+FEATURE = "feature"                     # Feature Drift: the feature shown in detail
+DRIFT_TABLE = "drift_table"             # Feature Drift: row selection of the drift table
+ROLE_OVERRIDES = "role_overrides"       # Data: {source key: overrides dict}, see ui.data.RoleOverrides
+ROLES_EDITOR = "roles_editor"           # Data: prefix of the role form's widget keys
+ROLES_VERSION = "roles_version"         # Data: bumped on apply/reset so the form starts from the new roles
+TEXT_PERIOD_A = "text_period_a"         # Text: the first period compared (default the reference)
+TEXT_PERIOD_B = "text_period_b"         # Text: the second period compared
+TEXT_MAP_METHOD = "text_map_method"     # Text: "pca" | "umap" for the map of post embeddings
+PRACTICE_PROMPT = "practice_prompt"     # Practice: id of the prompt (drift.practice.PROMPTS)
+PRACTICE_SCENARIO = "practice_scenario"  # Practice: built-in scenario the evidence runs on
+PRACTICE_ANSWER = "practice_answer"     # Practice: the user's answer (text area)
+PRACTICE_SUBMITTED = "practice_submitted"  # Practice: (prompt, scenario, answer) last submitted, or None
+PRACTICE_DECISIONS = "practice_decisions"  # Practice: business impact, decisions per month
+PRACTICE_VALUE = "practice_value"       # Practice: business impact, value of a good decision
+PRACTICE_COST = "practice_cost"         # Practice: business impact, cost of an error
+TIMELINE_QUANTILE = "timeline_quantile"     # Timeline: threshold quantile (ui.timeline.QUANTILES)
+TIMELINE_DETECTORS = "timeline_detectors"   # Timeline: detectors monitored (keys of drift.monitor.DETECTORS)
+TIMELINE_PERIOD = "timeline_period"         # Timeline: period of the time column when there is no batch column
+TIMELINE_SIZE = "timeline_size"             # Timeline: rows per batch when there is neither batch nor time
+TIMELINE_BATCH = "timeline_batch"           # Timeline: the batch opened (mirrored into BATCH)
+HISTORY_RUN = "history_run"                 # Timeline: the stored run shown in the History section
+AUTOPILOT_POLICIES = "autopilot_policies"   # Autopilot: policy kinds compared (drift.autopilot.POLICY_KINDS)
+AUTOPILOT_EVERY_K = "autopilot_every_k"     # Autopilot: weeks between retrains of the scheduled policy
+AUTOPILOT_RETRAIN_COST = "autopilot_retrain_cost"  # Autopilot: cost of one retrain
+AUTOPILOT_ERROR_COST = "autopilot_error_cost"      # Autopilot: cost per unit of error per session
+AUTOPILOT_LOG_POLICY = "autopilot_log_policy"      # Autopilot: policy whose action log is shown
+AUTOPILOT_QUIET = "autopilot_quiet"         # Autopilot: also list weeks without an action
+DIAG_LABELS = "diag_labels"             # Diagnosis: toggle, production labels available (off = not yet)
+DIAG_PICK = "diag_pick"                 # Diagnosis / Report: page-level batch picker (sets BATCH)
+DIAG_POOLED = "diag_pooled"             # Diagnosis / Report: diagnose all batches pooled (bool)
+DIAG_WALK = "diag_walk"                 # Diagnosis: {data key|batch: steps revealed, 0…5; 5 = verdict}
+IMPACT_DECISIONS = "impact_decisions"   # Report: decisions per month
+IMPACT_VALUE = "impact_value"           # Report: value of a good decision
+IMPACT_COST = "impact_cost"             # Report: cost of an error
+MV_TOP_ROWS = "mv_top_rows"             # Multivariate: how many production-like rows the table lists
+EMB_SOURCE = "emb_source"               # Embeddings: a key of ui.multivariate.embedding_sources
+EMB_METHOD = "emb_method"               # Embeddings: projection method, "umap" | "pca"
+EMB_POINTS = "emb_points"               # Embeddings: points projected at most (both sides together)
+EMB_COLOR = "emb_color"                 # Embeddings: colour by dataset / P(production) / batch / feature
+EMB_COLOR_FEATURE = "emb_color_feature" # Embeddings: the feature that colours the map
+
+# --- per-run, written by app.py and read by pages ---------------------------------------------
+CONTEXT = "_context"                    # ui.data.Context built for this run
+
+# --- values -----------------------------------------------------------------------------------
+SOURCE_SCENARIO = "Built-in scenario"
+SOURCE_UPLOAD = "Upload your own"
+ALL_BATCHES = "All batches"
+ALPHAS = (0.01, 0.05, 0.10)
+CORRECTIONS = {"bh": "Benjamini–Hochberg", "bonferroni": "Bonferroni"}
+BINS_RANGE = (2, 50)
+UPLOAD_TYPES = ("csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx")
+
+DEFAULTS: dict[str, object] = {
+    SOURCE_MODE: SOURCE_SCENARIO,
+    SCENARIO: "credit",
+    BATCH: ALL_BATCHES,
+    ALPHA: 0.05,
+    CORRECTION: "bh",
+    BINS: 10,
+    SEED: 0,
+}
+
+
+def init() -> None:
+    """Give every shared key its default value on a session's first run (e.g. a shared link)."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    st.session_state.setdefault(ROLE_OVERRIDES, {})
+    st.session_state.setdefault(ROLES_VERSION, 0)
+    st.session_state.setdefault(KEPT_UPLOADS, {})

@@ -1,0 +1,503 @@
+"""Monitoring over time for the Timeline and Autopilot pages: cached runs, the history store, figures.
+
+Cached results
+--------------
+:func:`monitor_result` wraps :func:`drift.monitor.monitor` and :func:`autopilot_comparison` wraps
+:func:`drift.autopilot.compare_policies`, both in ``st.cache_data`` keyed on content (the context's data
+and roles keys plus the settings; frames are ``_``-prefixed and not hashed), as in :mod:`ui.data`.
+
+Both take a progress callback.  Streamlit records every element message sent while a cached function
+runs, to replay it on a cache hit; an update of a progress bar drawn *outside* the function cannot be
+replayed (Streamlit would raise ``CacheReplayClosureError``).  So :func:`_progress_outside_cache` runs
+the callback in a copy of the caller's context, where the capture is not active: the bar moves while
+the function computes and nothing is replayed afterwards.
+
+History
+-------
+:func:`store` opens :class:`drift.store.HistoryStore` at :func:`drift.store.default_store_path`
+(``$DRIFT_EXPLORER_DATA/history.sqlite``); :func:`record_run` appends a monitoring result once per
+data source and parameters, so reruns and new sessions do not duplicate it.
+
+Figures
+-------
+Builders take ``drift`` results and return plotly figures; they compute no statistic.  Labels that come
+from the data (batch, feature, policy names) are HTML-escaped, since plotly reads tags in text.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import html
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from drift.errors import DriftError
+from drift.monitor import DETECTORS, SPECS, MonitorResult, monitor
+from drift.scorecard import Scorecard, scorecard
+from drift.store import HistoryStore, default_store_path
+
+from . import data
+from .charts import _LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Page files, for st.page_link / st.switch_page (paths relative to app.py).
+TIMELINE = "pages/timeline.py"
+AUTOPILOT = "pages/autopilot.py"
+DIAGNOSIS = "pages/diagnosis.py"
+
+#: Threshold quantiles offered on the Timeline page (a clean batch exceeds a threshold with
+#: probability at most 1 - quantile).
+QUANTILES = (0.95, 0.99)
+#: Time periods offered when the data has a time column but no batch column.
+PERIODS = {"D": "day", "W": "week", "M": "month"}
+#: Store ``source`` prefix of autopilot runs (kept apart from monitoring runs in the History list).
+AUTOPILOT_SOURCE = "autopilot"
+
+SEVERITY_ORDER = ("stable", "minor", "moderate", "major")
+ALERT_COLOR = "#E45756"
+OK_COLOR = "#54A24B"
+#: One colour per policy, in the order of drift.autopilot.POLICY_KINDS.
+POLICY_COLORS = ("#7F7F7F", "#4C78A8", "#F58518", "#54A24B", "#B279A2", "#9D755D")
+ACTION_MARKERS = {"retrain": ("triangle-up", "retrain"), "rollback": ("triangle-down", "rollback"),
+                  "alert": ("diamond-open", "alert")}
+
+
+def page_exists(path: str) -> bool:
+    """Whether a page file exists (pages added by other work may not be there yet)."""
+    return (ROOT / path).is_file()
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value))
+
+
+# --- progress ------------------------------------------------------------------------------------
+def _progress_outside_cache(callback: Callable) -> Callable:
+    """``callback`` run in a copy of the caller's context (see the module docstring)."""
+    ctx = contextvars.copy_context()
+
+    def run(*args):
+        return ctx.run(callback, *args)
+
+    return run
+
+
+def progress_bar(text: str) -> tuple[Callable[[str, float], None], Callable[[], None]]:
+    """A progress bar: ``(update(message, fraction), clear())``."""
+    bar = st.progress(0.0, text=text)
+
+    def update(message: str, fraction: float) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=f"{text} {message}")
+
+    return _progress_outside_cache(update), bar.empty
+
+
+# --- monitoring ----------------------------------------------------------------------------------
+def split_spec(ctx: data.Context, period: str | None, size: int | None) -> dict:
+    """How production is cut into batches: the batch column, else the time column by ``period``, else
+    runs of ``size`` rows (arguments of :func:`drift.monitor.monitor`)."""
+    if ctx.batch_column is not None:
+        return {"batch_col": ctx.batch_column}
+    time_col = ctx.schema.time
+    if time_col is not None and time_col in ctx.current.columns and period:
+        return {"time_col": time_col, "period": period}
+    return {"size": int(size or max(len(ctx.current) // 10, 1))}
+
+
+def describe_split(spec: dict) -> str:
+    if "batch_col" in spec:
+        return f"one batch per value of `{spec['batch_col']}`"
+    if "time_col" in spec:
+        return f"one batch per {PERIODS[spec['period']]} of `{spec['time_col']}`"
+    return f"consecutive runs of {spec['size']:,} rows"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _monitor(data_key: str, roles_key: str, split: tuple, alpha: float, correction: str, bins: int,
+             quantile: float, detectors: tuple[str, ...], seed: int, embeddings: bool,
+             _reference: pd.DataFrame, _current: pd.DataFrame, _schema, _progress=None) -> MonitorResult:
+    return monitor(_reference, _current, schema=_schema, alpha=alpha, correction=correction, bins=bins,
+                   quantile=quantile, detectors=detectors, rng=seed, progress=_progress,
+                   embeddings="auto" if embeddings else None, **dict(split))
+
+
+def _has_embeddings(ctx: data.Context) -> bool:
+    from drift.embeddings import embedding_columns
+
+    try:
+        cols = embedding_columns(ctx.reference)
+    except DriftError:
+        return False
+    return bool(cols) and all(c in ctx.current.columns for c in cols)
+
+
+def monitor_result(ctx: data.Context, opts: data.Settings, spec: dict, *, quantile: float,
+                   detectors: Sequence[str]) -> MonitorResult:
+    """:func:`drift.monitor.monitor` on the context's production data (cached), with a progress bar."""
+    update, clear = progress_bar("Monitoring every batch…")
+    try:
+        return _monitor(ctx.source.key, ctx.roles_key, tuple(sorted(spec.items())), opts.alpha,
+                        opts.correction, opts.bins, float(quantile), tuple(detectors), opts.seed,
+                        _has_embeddings(ctx), ctx.reference, ctx.current, ctx.schema,
+                        _progress=lambda message, done, total: update(message, done / max(total, 1)))
+    finally:
+        clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scorecard(data_key: str, roles_key: str, split: tuple, alpha: float, correction: str, bins: int,
+               quantile: float, detectors: tuple[str, ...], seed: int, _result: MonitorResult,
+               _manifest: pd.DataFrame) -> Scorecard:
+    return scorecard(_result, _manifest)
+
+
+def detector_scorecard(ctx: data.Context, opts: data.Settings, spec: dict, result: MonitorResult, *,
+                       quantile: float, detectors: Sequence[str]) -> Scorecard | None:
+    """:func:`drift.scorecard.scorecard` against the scenario's manifest; ``None`` without one."""
+    manifest = getattr(ctx.scenario, "manifest", None)
+    if manifest is None or "batch_col" not in spec:
+        return None
+    return _scorecard(ctx.source.key, ctx.roles_key, tuple(sorted(spec.items())), opts.alpha, opts.correction,
+                      opts.bins, float(quantile), tuple(detectors), opts.seed, result, manifest)
+
+
+def batch_table(result: MonitorResult, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per batch: rows, alerts, status, the detectors that alerted (and the ground truth)."""
+    fired = result.detector_alerts()
+    table = result.batches[["batch", "n_rows", "n_alerts", "status"]].copy()
+    table["detectors"] = [", ".join(DETECTORS[d] for d in fired.columns if fired.loc[b, d])
+                          for b in table["batch"]]
+    if manifest is not None:
+        truth = manifest.assign(batch=manifest["batch"].astype(str)).set_index("batch")["kind"]
+        table["truth"] = [str(truth.get(b, "")).replace("_", " ") for b in table["batch"]]
+    return table
+
+
+def alert_table(alerts: pd.DataFrame) -> pd.DataFrame:
+    """Alerts with readable detector and metric names."""
+    out = alerts.copy()
+    out["detector"] = [DETECTORS.get(d, d) if isinstance(d, str) else "" for d in out["detector"]]
+    out["metric"] = [SPECS[m].label if m in SPECS else m for m in out["metric"]]
+    return out[["batch", "detector", "metric", "value", "threshold", "reason"]]
+
+
+# --- history store -------------------------------------------------------------------------------
+def store() -> HistoryStore:
+    """The history store at :func:`drift.store.default_store_path` (honours ``DRIFT_EXPLORER_DATA``)."""
+    return HistoryStore(default_store_path())
+
+
+def record_run(history: HistoryStore, ctx: data.Context,
+               result: MonitorResult) -> tuple[int | None, str | None]:
+    """Append the result to the store once per data source and parameters: ``(run id, error message)``.
+
+    A store that cannot be written (read-only disk, a file that is not a store) must not take the page
+    down, so its errors come back as a message.
+    """
+    name, source = ctx.source.reference_name, ctx.source.key
+    try:
+        run_id = history.find_run(name, source=source, params=result.params)
+        if run_id is not None and len(history.batches(run_id)) >= len(result.labels):
+            return run_id, None
+        return history.record_monitor(result, run_id=run_id, reference_name=name, source=source,
+                                      skip_existing=True), None
+    except (DriftError, OSError, sqlite3.Error) as err:
+        return None, f"The history store at {history.path} could not be written: {err}"
+
+
+def history_runs(history: HistoryStore) -> tuple[pd.DataFrame, str | None]:
+    """Monitoring runs in the store (newest first), or an error message."""
+    try:
+        runs = history.runs()
+    except (DriftError, OSError, sqlite3.Error) as err:
+        return pd.DataFrame(), f"The history store at {history.path} could not be read: {err}"
+    runs = runs[~runs["source"].astype(str).str.startswith(AUTOPILOT_SOURCE)]
+    return runs.sort_values("id", ascending=False).reset_index(drop=True), None
+
+
+def record_autopilot(history: HistoryStore, comparison, *, scenario: str) -> str | None:
+    """Log every action (other than ``none``) of each policy's run, once per policy, costs and seed."""
+    try:
+        for run in comparison.runs:
+            params = {"policy": run.policy.to_dict(), "cost": run.cost.to_dict(),
+                      "label_delay": run.label_delay}
+            source = f"{AUTOPILOT_SOURCE}:{run.policy.name}"
+            if history.find_run(scenario, source=source, params=params) is not None:
+                continue
+            run_id = history.start_run(scenario, source=source, params=params)
+            weekly = run.weekly.set_index("batch")
+            for step, row in enumerate(run.log.itertuples(index=False)):
+                if row.action == "none":
+                    continue
+                history.record_action(run_id, step, row.action, reason=row.reason,
+                                      cost=float(weekly.loc[row.batch, "action_cost"]),
+                                      details={"batch": row.batch, "truth": row.truth,
+                                               "champion_version": int(row.champion_version)})
+    except (DriftError, OSError, sqlite3.Error) as err:
+        return f"The history store at {history.path} could not be written: {err}"
+    return None
+
+
+# --- autopilot -----------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=16)
+def _comparison(scenario: str, kinds: tuple[str, ...], every_k: int, retrain_cost: float,
+                cost_per_error_unit: float, seed: int, _progress=None):
+    from drift.autopilot import CostModel, compare_policies, default_policies
+
+    sc = data.load_scenario(scenario)
+    policies = [p for p in default_policies(sc, every_k=every_k) if p.kind in kinds]
+    cost = CostModel(retrain_cost=retrain_cost, cost_per_error_unit=cost_per_error_unit)
+    return compare_policies(sc, policies, cost=cost, rng=seed, progress=_progress)
+
+
+def autopilot_comparison(scenario: str, kinds: Sequence[str], *, every_k: int, retrain_cost: float,
+                         cost_per_error_unit: float, seed: int):
+    """:func:`drift.autopilot.compare_policies` on a built-in scenario (cached), with a progress bar."""
+    update, clear = progress_bar("Replaying the stream under each policy…")
+    try:
+        return _comparison(scenario, tuple(kinds), int(every_k), float(retrain_cost),
+                           float(cost_per_error_unit), int(seed),
+                           _progress=lambda fraction: update(f"{fraction:.0%}", fraction))
+    finally:
+        clear()
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def autopilot_conclusion(summary: pd.DataFrame) -> tuple[str, str]:
+    """Plain-language verdict of a policy comparison and its level ("success" / "info").
+
+    Reads :attr:`drift.autopilot.PolicyComparison.summary`: the cheapest policy, its saving against the
+    first policy, where the saving comes from, and its break-even retrain cost.
+    """
+    first = summary.iloc[0]
+    best = summary.loc[summary["total_cost"].idxmin()]
+    if len(summary) == 1:
+        return "info", (f"Only **{first['policy']}** was run: total cost {_money(first['total_cost'])}. "
+                        "Pick more policies to compare.")
+    if best["policy"] == first["policy"]:
+        runner = summary.iloc[1:].loc[summary["total_cost"].iloc[1:].idxmin()]
+        return "info", (
+            f"**No policy beats {first['policy']}** at these costs. The closest, **{runner['policy']}**, "
+            f"costs {_money(-runner['saving_vs_first'])} more ({_money(runner['total_cost'])} against "
+            f"{_money(first['total_cost'])}): its {int(runner['retrains'])} retrain(s) and other actions "
+            f"cost {_money(runner['action_cost'])}, while its error cost moved by "
+            f"{_money(runner['error_cost'] - first['error_cost'])}."
+            + (f" It would break even at a retrain cost of {_money(runner['break_even_retrain_cost'])}."
+               if np.isfinite(runner["break_even_retrain_cost"]) and runner["break_even_retrain_cost"] > 0
+               else " Retraining did not lower the error enough to pay for itself at any retrain cost."))
+    saving = best["saving_vs_first"]
+    share = saving / first["total_cost"] if first["total_cost"] else np.nan
+    text = (f"**{best['policy']} is cheapest**: {_money(best['total_cost'])} in total, "
+            f"{_money(saving)} ({share:.1%}) less than {first['policy']}. It lowered the error cost by "
+            f"{_money(first['error_cost'] - best['error_cost'])} "
+            f"for {_money(best['action_cost'])} of actions "
+            f"({int(best['retrains'])} retrain(s), {int(best['promotions'])} promoted, "
+            f"{int(best['rollbacks'])} rollback(s), {int(best['alerts'])} alert(s)); weeks with a degraded "
+            f"model: {int(best['weeks_degraded'])} against {int(first['weeks_degraded'])}.")
+    if np.isfinite(best["break_even_retrain_cost"]):
+        text += (f" Above a retrain cost of {_money(best['break_even_retrain_cost'])} it would no longer "
+                 f"beat {first['policy']}.")
+    if share < 0.01:
+        text += (" The margin is small: most of the error cost is the demand's own randomness, which every "
+                 "policy pays; the gain lies in the degraded weeks.")
+    return "success", text
+
+
+# --- figures: timeline ---------------------------------------------------------------------------
+def severity_heatmap(severity: pd.DataFrame, psi: pd.DataFrame | None = None,
+                     alerted: Sequence[str] = (), truth: dict[str, str] | None = None) -> go.Figure:
+    """Features (rows) × batches (columns) coloured by severity; alerted batches marked on the axis."""
+    codes = severity.apply(lambda col: col.map({s: i for i, s in enumerate(SEVERITY_ORDER)}))
+    n = len(SEVERITY_ORDER)
+    scale = []
+    for i, s in enumerate(SEVERITY_ORDER):
+        scale += [(i / n, SEVERITY_COLORS[s][0]), ((i + 1) / n, SEVERITY_COLORS[s][0])]
+    batches = [str(b) for b in severity.columns]
+    truth = truth or {}
+    ticks = [("⚠ " if b in set(alerted) else "") + _esc(b) for b in batches]
+    hover = []
+    for f in severity.index:
+        row = []
+        for b in severity.columns:
+            text = f"{_esc(f)} · batch {_esc(b)}<br>{severity.loc[f, b]}"
+            if psi is not None and f in psi.index and b in psi.columns and pd.notna(psi.loc[f, b]):
+                text += f", PSI {psi.loc[f, b]:.3g}"
+            if truth.get(str(b)):
+                text += f"<br>truth: {_esc(truth[str(b)])}"
+            row.append(text)
+        hover.append(row)
+    fig = go.Figure(go.Heatmap(
+        z=codes.to_numpy(dtype=float), x=ticks, y=[_esc(f) for f in severity.index], zmin=-0.5,
+        zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2, text=hover, hovertemplate="%{text}<extra></extra>",
+        colorbar=dict(tickvals=list(range(n)), ticktext=list(SEVERITY_ORDER), title="severity",
+                      thickness=14, len=0.8)))
+    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
+    fig.update_layout(**layout, height=max(280, 24 * len(severity) + 110))
+    fig.update_yaxes(autorange="reversed", tickfont_size=12)
+    fig.update_xaxes(side="top", tickfont_size=11, type="category")
+    return fig
+
+
+def metric_chart(metrics: pd.DataFrame, metric: str) -> go.Figure:
+    """One metric over the batches: values, the calibrated threshold, the alert zone beyond it shaded,
+    alerted batches in red, and the reference's own value where one exists."""
+    m = metrics[metrics["metric"] == metric]
+    spec = SPECS.get(metric)
+    direction = spec.direction if spec else "none"
+    x = [_esc(b) for b in m["batch"]]
+    values, thresholds = m["value"].to_numpy(float), m["threshold"].to_numpy(float)
+    finite = np.concatenate([values[np.isfinite(values)], thresholds[np.isfinite(thresholds)]])
+    fig = go.Figure()
+    if direction in ("up", "down") and np.isfinite(thresholds).any() and finite.size:
+        span = finite.max() - finite.min() or max(abs(finite.max()), 1e-3)
+        edge = finite.max() + 0.15 * span if direction == "up" else finite.min() - 0.15 * span
+        fig.add_trace(go.Scatter(x=x, y=thresholds, mode="lines", line=dict(color=ALERT_COLOR, dash="dash",
+                                                                           width=1.5, shape="hvh"),
+                                 name="threshold", hovertemplate="threshold %{y:.4g}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=x, y=np.full(len(x), edge), mode="lines", line=dict(width=0, shape="hvh"),
+                                 fill="tonexty", fillcolor="rgba(228,87,86,0.10)", name="alert zone",
+                                 hoverinfo="skip"))
+    if "baseline" in m.columns and m["baseline"].notna().any():
+        fig.add_trace(go.Scatter(x=x, y=m["baseline"], mode="lines", name="reference",
+                                 line=dict(color=REFERENCE_COLOR, dash="dot", width=1.5),
+                                 hovertemplate="reference %{y:.4g}<extra></extra>"))
+    alert = m["alert"].astype(bool).to_numpy()
+    fig.add_trace(go.Scatter(x=x, y=values, mode="lines+markers", name="value",
+                             line=dict(color="#555555", width=2),
+                             marker=dict(size=[11 if a else 7 for a in alert],
+                                         color=[ALERT_COLOR if a else OK_COLOR for a in alert],
+                                         symbol=["x" if a else "circle" for a in alert]),
+                             hovertemplate="%{x}: %{y:.4g}<extra></extra>"))
+    title = spec.label if spec else metric
+    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=60, b=10),
+              "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, font_size=11)}
+    fig.update_layout(**layout, height=270, title=dict(text=title, font_size=14, x=0, y=0.97))
+    fig.update_xaxes(type="category", tickfont_size=10)
+    if metric == "share_drifted":
+        fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+SCORE_CODES = {"quiet": 0, "false alarm": 1, "missed": 2, "caught": 3}
+SCORE_COLORS = {"quiet": "#EEEEEE", "false alarm": "#F2B701", "missed": "#E45756", "caught": "#54A24B"}
+
+
+def scorecard_chart(card: Scorecard) -> go.Figure:
+    """Detector × batch grid: caught / missed on injected batches, false alarm / quiet on clean ones."""
+    grid = card.grid
+    n = len(SCORE_CODES)
+    scale = []
+    for state_, i in SCORE_CODES.items():
+        scale += [(i / n, SCORE_COLORS[state_]), ((i + 1) / n, SCORE_COLORS[state_])]
+    z = grid.apply(lambda col: col.map(SCORE_CODES)).to_numpy(dtype=float)
+    labels = [DETECTORS.get(d, d) for d in grid.index]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[_esc(b) for b in grid.columns], y=labels, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
+        xgap=3, ygap=3, text=grid.to_numpy(), texttemplate="%{text}", textfont_size=10,
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        colorbar=dict(tickvals=list(SCORE_CODES.values()), ticktext=list(SCORE_CODES), thickness=14)))
+    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
+    fig.update_layout(**layout, height=90 + 46 * len(grid))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", type="category")
+    return fig
+
+
+# --- figures: autopilot --------------------------------------------------------------------------
+def _regimes(weekly: pd.DataFrame, manifest: pd.DataFrame | None) -> list[tuple[str, str, str]]:
+    """Runs of consecutive weeks with the same injected drift: (first batch, last batch, label)."""
+    if manifest is None:
+        return []
+    truth = manifest.assign(batch=manifest["batch"].astype(str)).set_index("batch")
+    batches = list(dict.fromkeys(weekly["batch"]))
+    runs: list[list] = []
+    for b in batches:
+        if b not in truth.index or truth.loc[b, "kind"] == "no_drift":
+            continue
+        description = str(truth.loc[b, "description"]) if "description" in truth.columns else ""
+        label = description.split(":")[0].split(" (")[0].strip() if ":" in description[:60] else \
+            str(truth.loc[b, "kind"]).replace("_", " ")
+        if runs and runs[-1][2] == label and batches.index(runs[-1][1]) + 1 == batches.index(b):
+            runs[-1][1] = b
+        else:
+            runs.append([b, b, label])
+    return [tuple(r) for r in runs]
+
+
+def _shade_regimes(fig: go.Figure, regimes, rows=None) -> None:
+    for first, last, label in regimes:
+        fig.add_vrect(x0=_esc(first), x1=_esc(last), fillcolor="rgba(120,120,120,0.10)", line_width=0,
+                      annotation_text=_esc(label), annotation_position="top left",
+                      annotation_font_size=10, annotation_font_color="#666", layer="below")
+
+
+def policy_colors(policies: Sequence[str]) -> dict[str, str]:
+    return {p: POLICY_COLORS[i % len(POLICY_COLORS)] for i, p in enumerate(policies)}
+
+
+def error_chart(weekly: pd.DataFrame, manifest: pd.DataFrame | None = None, *, metric: str = "error",
+                label: str = "log-loss per session") -> go.Figure:
+    """Each policy's weekly error with its actions marked (retrain / rollback / alert); injected regimes
+    shaded."""
+    policies = list(dict.fromkeys(weekly["policy"]))
+    colors = policy_colors(policies)
+    fig = go.Figure()
+    for p in policies:
+        w = weekly[weekly["policy"] == p]
+        x = [_esc(b) for b in w["batch"]]
+        fig.add_trace(go.Scatter(x=x, y=w[metric], mode="lines", name=_esc(p), legendgroup=_esc(p),
+                                 line=dict(color=colors[p], width=2),
+                                 hovertemplate=_esc(p) + " · %{x}: %{y:.4f}<extra></extra>"))
+        for action, (symbol, name) in ACTION_MARKERS.items():
+            a = w[w["action"] == action]
+            if a.empty:
+                continue
+            fig.add_trace(go.Scatter(x=[_esc(b) for b in a["batch"]], y=a[metric], mode="markers",
+                                     name=f"{_esc(p)}: {name}", legendgroup=_esc(p), showlegend=False,
+                                     marker=dict(symbol=symbol, size=13, color=colors[p],
+                                                 line=dict(color="#222", width=1)),
+                                     hovertemplate=f"{_esc(p)} · %{{x}}: {name}<extra></extra>"))
+    for symbol, name in ACTION_MARKERS.values():  # legend entries for the marker shapes
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
+                                 marker=dict(symbol=symbol, size=11, color="#888",
+                                             line=dict(color="#222", width=1))))
+    _shade_regimes(fig, _regimes(weekly, manifest))
+    fig.update_layout(**_LAYOUT, height=420, yaxis_title=label)
+    fig.update_xaxes(type="category", tickfont_size=10)
+    return fig
+
+
+def cost_chart(weekly: pd.DataFrame, manifest: pd.DataFrame | None = None, *,
+               relative: bool = False) -> go.Figure:
+    """Cumulative cost per policy; ``relative``: minus the first policy's, so that a line below zero is a
+    policy ahead of it."""
+    policies = list(dict.fromkeys(weekly["policy"]))
+    colors = policy_colors(policies)
+    first = weekly[weekly["policy"] == policies[0]].set_index("batch")["cumulative_cost"]
+    fig = go.Figure()
+    for p in policies:
+        w = weekly[weekly["policy"] == p]
+        y = w["cumulative_cost"].to_numpy(float)
+        if relative:
+            y = y - first.reindex(w["batch"]).to_numpy(float)
+        fig.add_trace(go.Scatter(x=[_esc(b) for b in w["batch"]], y=y, mode="lines", name=_esc(p),
+                                 line=dict(color=colors[p], width=2.5 if p != policies[0] else 2,
+                                           dash="dot" if p == policies[0] else "solid"),
+                                 hovertemplate=_esc(p) + " · %{x}: %{y:,.0f}<extra></extra>"))
+    _shade_regimes(fig, _regimes(weekly, manifest))
+    title = f"cumulative cost − {policies[0]}'s" if relative else "cumulative cost"
+    fig.update_layout(**_LAYOUT, height=380, yaxis=dict(title=_esc(title), tickformat=",.0f"))
+    if relative:
+        fig.add_hline(y=0, line_color="#999", line_width=1)
+    fig.update_xaxes(type="category", tickfont_size=10)
+    return fig
