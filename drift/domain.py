@@ -18,6 +18,7 @@ from scipy import stats
 
 from drift.errors import ColumnMismatchError, DriftInputError, DriftParameterError, MixedTypeError
 from drift.jsonsafe import json_float
+from drift.schema import feature_kind
 
 __all__ = ["DomainClassifierResult", "domain_classifier_test", "cauchy_combination", "MAX_CATEGORIES",
            "AUC_CI_LEVEL"]
@@ -366,23 +367,10 @@ def _as_frame(data, name: str) -> pd.DataFrame:
     return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
 
 
-def _kind(series: pd.Series) -> str | None:
-    """``"numeric"``, ``"categorical"`` or ``None`` (unsupported: datetime, timedelta, complex...)."""
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "categorical"
-    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
-        return "numeric"
-    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype) \
-            or pd.api.types.is_object_dtype(dtype):
-        return "categorical"
-    return None
-
-
 def _select_features(reference: pd.DataFrame, current: pd.DataFrame, features) -> list[str]:
     if features is None:
         feats = [c for c in reference.columns if c in current.columns
-                 and _kind(reference[c]) is not None and _kind(current[c]) is not None]
+                 and feature_kind(reference[c]) is not None and feature_kind(current[c]) is not None]
         if not feats:
             raise DriftInputError("no numeric or categorical column is present on both sides",
                                   file="current", fix="check the column names, or pass features=")
@@ -396,12 +384,12 @@ def _select_features(reference: pd.DataFrame, current: pd.DataFrame, features) -
                 if col not in frame.columns:
                     raise ColumnMismatchError("the column is missing", file=name, column=str(col),
                                               fix="pass only columns present on both sides")
-                if _kind(frame[col]) is None:
+                if feature_kind(frame[col]) is None:
                     raise DriftInputError(f"unsupported type {frame[col].dtype} for the domain classifier",
                                           file=name, column=str(col),
                                           fix="convert it to a number or a category, or leave it out")
     for col in feats:
-        kr, kc = _kind(reference[col]), _kind(current[col])
+        kr, kc = feature_kind(reference[col]), feature_kind(current[col])
         if kr != kc and reference[col].notna().any() and current[col].notna().any():
             raise MixedTypeError(f"the column is {kr} in the reference but {kc} in the current data",
                                  file="current", column=str(col),
@@ -416,7 +404,7 @@ def _encode(ref: pd.DataFrame, cur: pd.DataFrame, feats: list[str]) -> tuple[np.
     is_cat = np.zeros(len(feats), bool)
     for j, col in enumerate(feats):
         r, c = ref[col], cur[col]
-        kind = _kind(r) if r.notna().any() else _kind(c)
+        kind = feature_kind(r) if r.notna().any() else feature_kind(c)
         if kind == "numeric":
             x[:k_ref, j] = r.to_numpy(dtype=np.float64, na_value=np.nan)
             x[k_ref:, j] = c.to_numpy(dtype=np.float64, na_value=np.nan)

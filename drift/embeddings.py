@@ -27,6 +27,7 @@ from drift.errors import (
     MixedTypeError,
     TooFewRowsError,
 )
+from drift.schema import feature_kind
 
 __all__ = [
     "embedding_columns", "embeddings_from_frame", "load_embeddings_npy", "model_embeddings",
@@ -305,7 +306,7 @@ def model_embeddings(
 def _model_features(reference, current, target, features) -> list[str]:
     if features is None:
         feats = [c for c in reference.columns if c != target and c in current.columns
-                 and _column_kind(reference[c]) is not None]
+                 and feature_kind(reference[c]) is not None]
     else:
         feats = [c for c in features if c != target]
         for name, frame in (("reference", reference), ("current", current)):
@@ -319,20 +320,8 @@ def _model_features(reference, current, target, features) -> list[str]:
     return feats
 
 
-def _column_kind(series: pd.Series) -> str | None:
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "categorical"
-    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
-        return "numeric"
-    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype) \
-            or pd.api.types.is_object_dtype(dtype):
-        return "categorical"
-    return None
-
-
 def _is_classification(y: pd.Series) -> bool:
-    if _column_kind(y) != "numeric":
+    if feature_kind(y) != "numeric":
         return True
     values = y.to_numpy(dtype=np.float64)
     return bool(np.all(values == np.round(values)) and len(np.unique(values)) <= MAX_CLASSES)
@@ -346,8 +335,8 @@ def _prepare(frame: pd.DataFrame, feats: list[str], reference: pd.DataFrame) -> 
     out = {}
     for c in feats:
         s = frame[c]
-        if _column_kind(reference[c]) == "numeric":
-            if _column_kind(s) != "numeric" and s.notna().any():
+        if feature_kind(reference[c]) == "numeric":
+            if feature_kind(s) != "numeric" and s.notna().any():
                 raise MixedTypeError("the column is numeric in the reference but not here", file="current",
                                      column=str(c), fix="make the column the same type on both sides")
             out[c] = s.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -364,7 +353,7 @@ def _preprocessor(reference: pd.DataFrame, feats: list[str]):
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    num = [c for c in feats if _column_kind(reference[c]) == "numeric"]
+    num = [c for c in feats if feature_kind(reference[c]) == "numeric"]
     cat = [c for c in feats if c not in num]
     parts = []
     if num:

@@ -454,3 +454,17 @@ def _suggest_roles(columns: list, kinds: Mapping[str, str], reference: pd.DataFr
                 break
     roles["batch"] = batch
     return roles, notes
+
+
+def feature_kind(series: pd.Series) -> str | None:
+    """The model-facing kind of a column by dtype alone: ``"numeric"``, ``"categorical"`` (bool, category,
+    string, object) or ``None`` (datetime, timedelta, complex…) — what a classifier can take as is."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "categorical"
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+        return "numeric"
+    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype) \
+            or pd.api.types.is_object_dtype(dtype):
+        return "categorical"
+    return None
