@@ -9,21 +9,13 @@ full-page screenshots to ``tests/e2e/screenshots/``.  Chromium missing: skip loc
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from tests.e2e.test_browser import (
-    ROOT,
     RUN_TIMEOUT,
-    STARTUP_TIMEOUT,
     VIEWPORT,
-    _free_port,
     assert_no_dialog,
     assert_no_exception,
     browser,  # noqa: F401  (fixture)
@@ -31,6 +23,7 @@ from tests.e2e.test_browser import (
     open_dropdown,
     page,  # noqa: F401  (fixture)
     screenshot,
+    streamlit_server,
     wait_idle,
 )
 
@@ -39,42 +32,10 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    port = _free_port()
     folder = tmp_path_factory.mktemp("monitor")
-    log_path = folder / "server.log"
-    log = open(log_path, "w")
     env = {**os.environ, "DRIFT_EXPLORER_DATA": str(folder / "data")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-         "--client.toolbarMode", "minimal"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start within {STARTUP_TIMEOUT}s:\n"
-                            f"{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with streamlit_server(folder / "server.log", env=env) as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
