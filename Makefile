@@ -28,7 +28,7 @@ test: $(DEV_STAMP) chromium
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
-	$(PY) -m ruff check app.py pages ui tests
+	$(PY) -m ruff check app.py pages ui drift tests bench
 
 # --- environment ----------------------------------------------------------------------------------
 $(PY):

@@ -37,7 +37,8 @@ PAGES = {
     ],
     "Monitor": [
         st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="batch-timeline"),
-        st.Page("pages/autopilot.py", title="Autopilot", icon=":material/autoplay:", url_path="retrain-autopilot"),
+        st.Page("pages/autopilot.py", title="Autopilot", icon=":material/autoplay:",
+                url_path="retrain-autopilot"),
     ],
     "Text & practice": [
         st.Page("pages/text.py", title="Text", icon=":material/text_fields:", url_path="text-drift"),

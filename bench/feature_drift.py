@@ -65,7 +65,8 @@ def floor(ref: pd.DataFrame, cur: pd.DataFrame) -> int:
             stats.chi2_contingency(counts.to_numpy().T)
             r = counts.iloc[:, 0].to_numpy() / len(ref)
             c = counts.iloc[:, 1].to_numpy() / len(cur)
-            np.sum((np.maximum(c, 1e-4) - np.maximum(r, 1e-4)) * np.log(np.maximum(c, 1e-4) / np.maximum(r, 1e-4)))
+            rc, cc = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+            np.sum((cc - rc) * np.log(cc / rc))
             jensenshannon(r, c, base=2)
         out += 1
     return out

@@ -33,7 +33,8 @@ _EXPORTS = {
     "embedding_columns": "embeddings", "embed": "embeddings", "load_embeddings_npy": "embeddings",
     "project": "projection", "warm_up_umap": "projection",
     # model output and diagnosis
-    "prediction_drift": "prediction", "realised_performance": "performance", "performance_change": "performance",
+    "prediction_drift": "prediction", "realised_performance": "performance",
+    "performance_change": "performance",
     "concept_drift_test": "performance", "estimated_performance": "performance",
     "quality_issues": "quality", "diagnose": "diagnosis",
     # reporting

@@ -93,7 +93,8 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
                     "on the training data, print alerts, and append every batch to the history store.")
     d = p.add_argument_group("data")
     d.add_argument("--reference", required=True, metavar="PATH",
-                   help="training (reference) data: CSV/TSV, Parquet, JSON lines or Excel, e.g. --reference train.csv")
+                   help="training (reference) data: CSV/TSV, Parquet, JSON lines or Excel, "
+                        "e.g. --reference train.csv")
     d.add_argument("--batch", required=True, metavar="PATH", action="append", dest="batch_files",
                    help="production file to monitor (repeatable, in order), e.g. --batch 2025-05.csv")
     how = d.add_mutually_exclusive_group()
@@ -101,24 +102,31 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
                      help="split each file into batches by this column's values, e.g. --batch-col month")
     how.add_argument("--time-col", metavar="COL",
                      help="split each file by time period of this timestamp column, e.g. --time-col ts")
-    how.add_argument("--size", metavar="N", type=_positive_int, help="split each file into runs of N rows, e.g. --size 5000")
+    how.add_argument("--size", metavar="N", type=_positive_int,
+                     help="split each file into runs of N rows, e.g. --size 5000")
     d.add_argument("--period", choices=("D", "W", "M"),
                    help="with --time-col: day, week or month (default M), e.g. --period W")
     d.add_argument("--label", metavar="TEXT",
-                   help="label of an unsplit file (default: its name without extension), e.g. --label 2025-05")
+                   help="label of an unsplit file (default: its name without extension), "
+                        "e.g. --label 2025-05")
     d.add_argument("--target", metavar="COL", help="label column (default: guessed), e.g. --target default")
-    d.add_argument("--prediction", metavar="COL", help="model score column (default: guessed), e.g. --prediction score")
+    d.add_argument("--prediction", metavar="COL",
+                   help="model score column (default: guessed), e.g. --prediction score")
     s = p.add_argument_group("monitoring")
-    s.add_argument("--store", metavar="PATH", help="history store file (default: see below), e.g. --store history.sqlite")
+    s.add_argument("--store", metavar="PATH",
+                   help="history store file (default: see below), e.g. --store history.sqlite")
     s.add_argument("--skip-existing", action="store_true",
                    help="skip batches whose label the run already holds, e.g. for a re-run cron job")
     s.add_argument("--detectors", type=_detectors, default=DEFAULT_DETECTORS,
                    help="comma-separated detectors among " + ",".join(DETECTORS)
-                        + " (default: all whose inputs exist but domain, the slow one), e.g. --detectors features,prediction")
-    s.add_argument("--alpha", type=_open_unit, default=0.05, help="significance level of per-feature tests, e.g. --alpha 0.01")
+                        + " (default: all whose inputs exist but domain, the slow one), "
+                          "e.g. --detectors features,prediction")
+    s.add_argument("--alpha", type=_open_unit, default=0.05,
+                   help="significance level of per-feature tests, e.g. --alpha 0.01")
     s.add_argument("--quantile", type=_open_unit, default=0.95,
                    help="threshold quantile of the null (default 0.95), e.g. --quantile 0.99")
-    s.add_argument("--n-calibration", type=_positive_int, default=40, help="null batches per calibration, e.g. --n-calibration 100")
+    s.add_argument("--n-calibration", type=_positive_int, default=40,
+                   help="null batches per calibration, e.g. --n-calibration 100")
     s.add_argument("--seed", type=int, default=0, help="random seed (default 0), e.g. --seed 7")
     p.set_defaults(func=run_monitor)
     return p

@@ -42,7 +42,8 @@ from .validation import validate_pair
 STATUSES = ("ok", "warning", "alert", "skipped")
 VERDICTS = ("no_drift", "covariate_shift", "prediction_drift", "prior_shift", "concept_drift", "data_quality")
 STEP_KEYS = ("inputs", "prediction", "concept", "domain", "mmd")
-STEP_TITLES = {"inputs": "0 · Inputs: data quality and per-feature drift", "prediction": "1 · Prediction drift",
+STEP_TITLES = {"inputs": "0 · Inputs: data quality and per-feature drift",
+               "prediction": "1 · Prediction drift",
                "concept": "2 · Concept drift", "domain": "3 · Domain classifier",
                "mmd": "4 · MMD on embeddings"}
 
@@ -172,7 +173,8 @@ def _inputs_step(reference, current, schema, alpha, correction) -> tuple[Step, p
             "first, and see which single features moved.",
         explanation=("Data-quality issues: " + "; ".join(i.message for i in issues) + ". "
                      if issues else "No data-quality issue found. ")
-        + f"Per feature: KS / chi-square with {correction.upper()} correction for significance, PSI for size.",
+        + f"Per feature: KS / chi-square with {correction.upper()} correction for significance, "
+        "PSI for size.",
         next_step="Check the prediction distribution: did the model's output move?",
         evidence={"n_features": s.n_features, "n_drifted": s.n_drifted, "drifted": drifted,
                   "by_severity": s.by_severity, "quality_issues": [i.to_dict() for i in issues]},
@@ -188,7 +190,8 @@ def _prediction_step(reference, current, prediction, threshold) -> Step:
                     "Name the prediction (score) column on the Data page to run this step.",
                     "Continue with concept drift.", {})
     res = prediction_drift(reference[prediction], current[prediction], threshold=threshold)
-    status = "alert" if res.statistic >= PSI_BANDS[1] else "warning" if res.statistic >= PSI_BANDS[0] else "ok"
+    psi = res.statistic
+    status = "alert" if psi >= PSI_BANDS[1] else "warning" if psi >= PSI_BANDS[0] else "ok"
     summary = f"Prediction PSI {res.statistic:.3f} ({res.band}); KS {_p(res.pvalue)}"
     expl = (f"PSI on reference-decile bins of the score is {res.statistic:.3f}. "
             f"Mean score {res.headline.mean_reference:.3f} → {res.headline.mean_current:.3f}")
@@ -283,7 +286,8 @@ def _mmd_step(reference, current, schema, target, embeddings, rng, alpha) -> Ste
     if embeddings is None:
         if target is None or target not in reference.columns or not schema.features:
             return Step("mmd", title, "skipped", "No embeddings and no target to learn them from", why,
-                        "Provide embedding columns, or name a target so a small network can be fitted.", "", {})
+                        "Provide embedding columns, or name a target so a small network can be fitted.",
+                        "", {})
         feats = list(schema.features)
         ref_emb, cur_emb = model_embeddings(reference[feats + [target]], current[feats], target=target,
                                             features=feats, rng=rng)
@@ -335,8 +339,8 @@ def verdict(steps: dict[str, Step], issues: tuple, alpha: float = 0.05) -> Verdi
                   f"intercept shift {test.intercept_shift:+.2f} log-odds ({_p(test.pvalue_intercept)}), "
                   f"slope ratio {test.slope_ratio:.2f}",
                   f"ROC AUC change {auc['change']:+.3f}"]
-            findings.append(Finding("prior_shift", 0.85 if abs(base["change"]) >= 2 * BASE_RATE_CHANGE else 0.65,
-                                    tuple(ev)))
+            conf = 0.85 if abs(base["change"]) >= 2 * BASE_RATE_CHANGE else 0.65
+            findings.append(Finding("prior_shift", conf, tuple(ev)))
     if pred_moved:
         e = pred.evidence
         findings.append(Finding("prediction_drift", 0.9 if e["psi"] >= PSI_BANDS[1] else 0.7,
@@ -360,7 +364,8 @@ def verdict(steps: dict[str, Step], issues: tuple, alpha: float = 0.05) -> Verdi
             ev.append(f"domain classifier AUC {dom.evidence['auc']:.3f}")
         if concept and concept.status == "ok":
             ev.append("performance and P(y | score) unchanged" if concept.evidence.get("labels")
-                      else "estimated performance unchanged (labels would be needed to rule out concept drift)")
+                      else "estimated performance unchanged "
+                           "(labels would be needed to rule out concept drift)")
         findings.append(Finding("no_drift", 0.8 if dom and dom.status == "ok" else 0.6, tuple(ev)))
     order = {k: i for i, k in enumerate(("data_quality", "concept_drift", "prior_shift", "prediction_drift",
                                          "covariate_shift", "no_drift"))}

@@ -272,7 +272,8 @@ def _table(details: list[FeatureDetail], *, alpha: float, correction: str,
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     if k:
         rank = table["severity"].map(SEVERITIES.index)
-        table = (table.assign(_rank=rank).sort_values(["_rank", "psi"], ascending=[False, False], kind="stable")
+        table = (table.assign(_rank=rank)
+                 .sort_values(["_rank", "psi"], ascending=[False, False], kind="stable")
                  .drop(columns="_rank").reset_index(drop=True))
     return table
 

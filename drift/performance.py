@@ -41,7 +41,8 @@ def _clean(y, p, side: str) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(pd.Series(y).to_numpy(dtype=np.float64, na_value=np.nan))
     p = np.asarray(pd.Series(p).to_numpy(dtype=np.float64, na_value=np.nan))
     if y.shape != p.shape:
-        raise DriftInputError(f"{len(y)} labels but {len(p)} scores", file=side, fix="align labels and scores")
+        raise DriftInputError(f"{len(y)} labels but {len(p)} scores", file=side,
+                              fix="align labels and scores")
     ok = ~(np.isnan(y) | np.isnan(p))
     y, p = y[ok], p[ok]
     if y.size and not np.isin(y, (0.0, 1.0)).all():
@@ -123,7 +124,8 @@ def _bootstrap(y: np.ndarray, p: np.ndarray, threshold: float, n_boot: int,
     return np.vstack(blocks)
 
 
-def realised_performance(y_true, scores, *, threshold: float = 0.5, n_boot: int = 200, confidence: float = 0.95,
+def realised_performance(y_true, scores, *, threshold: float = 0.5, n_boot: int = 200,
+                         confidence: float = 0.95,
                 n_calibration_bins: int = 10, rng=0, side: str = "current") -> PerformanceResult:
     """Realised performance of a binary classifier with percentile-bootstrap intervals.
 
@@ -238,7 +240,8 @@ def concept_drift_test(reference_y, reference_scores, current_y, current_scores)
         statistic=lr, pvalue=float(stats.chi2.sf(lr, 2)),
         pvalue_intercept=float(stats.chi2.sf(max(0.0, 2 * (ll1 - ll0)), 1)),
         pvalue_slope=float(stats.chi2.sf(max(0.0, 2 * (ll2 - ll1)), 1)),
-        intercept_shift=float(coef[2]), slope_ratio=float((coef[1] + coef[3]) / coef[1]) if coef[1] else np.nan,
+        intercept_shift=float(coef[2]),
+        slope_ratio=float((coef[1] + coef[3]) / coef[1]) if coef[1] else np.nan,
         n_reference=int(ry.size), n_current=int(cy.size))
 
 

@@ -103,7 +103,8 @@ def _infer_kind(ref: np.ndarray) -> str:
 
 
 def prediction_drift(reference_scores, current_scores, *, kind: str = "auto", bins: int = 10,
-                     threshold: float = 0.5, psi_bands: tuple[float, float] = PSI_BANDS) -> PredictionDriftResult:
+                     threshold: float = 0.5,
+                     psi_bands: tuple[float, float] = PSI_BANDS) -> PredictionDriftResult:
     """Drift of a model's predictions between reference and current data.
 
     Parameters

@@ -96,6 +96,7 @@ def quality_issues(reference: pd.DataFrame | QualityBaseline, current: pd.DataFr
                 outside = c < lo or c > hi
                 if outside and (ratio >= UNIT_FACTOR or ratio <= 1 / UNIT_FACTOR):
                     issues.append(QualityIssue(col, "unit_change",
-                                               f"{col}: the median went from {r:,.4g} to {c:,.4g} (×{ratio:.3g})"
+                                               f"{col}: the median went from {r:,.4g} to {c:,.4g} "
+                                               f"(×{ratio:.3g})"
                                                " — looks like a unit change", ratio))
     return tuple(issues)

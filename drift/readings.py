@@ -41,17 +41,20 @@ def feature_readings(d: FeatureDetail) -> dict[str, str]:
         table = d.psi.table
         if len(table) and psi >= PSI_BANDS[0]:
             top = table.loc[table["contribution"].idxmax()]
-            out["psi"] += (f" Most of it comes from bin {top['bin']}: {top['ref_pct']:.1%} of reference rows, "
+            out["psi"] += (f" Most of it comes from bin {top['bin']}: "
+                           f"{top['ref_pct']:.1%} of reference rows, "
                            f"{top['cur_pct']:.1%} of current rows.")
     w = d.wasserstein.statistic
     if d.kind == "numeric":
-        out["wasserstein"] = (f"Wasserstein: values moved by {w:.2f} reference standard deviations on average."
+        out["wasserstein"] = (f"Wasserstein: values moved by {w:.2f} reference standard deviations "
+                              "on average."
                               if not math.isnan(w) else f"Wasserstein not computed: {d.wasserstein.note}.")
     js = d.js.statistic
     out["js"] = (f"Jensen–Shannon distance {js:.3f} on a 0–1 scale (0 = identical bin shares)."
                  if not math.isnan(js) else f"Jensen–Shannon not computed: {d.js.note}.")
     if d.missing_ref or d.missing_cur:
         change = "changed" if d.missing_pvalue < d.alpha else "did not change significantly"
-        out["missing"] = (f"Missing values: {d.missing_ref:.1%} in reference, {d.missing_cur:.1%} in current — "
+        out["missing"] = (f"Missing values: {d.missing_ref:.1%} in reference, "
+                          f"{d.missing_cur:.1%} in current — "
                           f"the rate {change} ({format_pvalue(d.missing_pvalue)}).")
     return out

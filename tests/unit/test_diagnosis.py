@@ -30,7 +30,8 @@ def test_every_credit_batch_gets_the_injected_verdict(credit, verdicts):
     truth = credit.manifest.set_index("batch")["kind"]
     got = pd.Series({b: d.verdict.kind for b, d in verdicts.items()})
     confusion = pd.crosstab(truth.rename("injected"), got.rename("verdict"))
-    print("\nVerdict vs injected ground truth (credit scenario, 12 monthly batches):\n" + confusion.to_string())
+    print("\nVerdict vs injected ground truth (credit scenario, 12 monthly batches):\n"
+          + confusion.to_string())
     assert (got == truth.loc[got.index]).all(), confusion
 
 

@@ -161,7 +161,8 @@ def test_summary():
 
 def test_feature_detail_readings():
     rng = np.random.default_rng(11)
-    d = drift.feature_detail(pd.Series(rng.normal(size=3000), name="x"), rng.normal(1, 1, 3000), kind="numeric")
+    d = drift.feature_detail(pd.Series(rng.normal(size=3000), name="x"), rng.normal(1, 1, 3000),
+                             kind="numeric")
     assert d.feature == "x"
     assert set(d.readings) >= {"test", "psi", "wasserstein", "js"}
     assert "major" in d.readings["psi"] and "real difference" in d.readings["test"]

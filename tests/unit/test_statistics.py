@@ -10,8 +10,15 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
-from drift import (DriftParameterError, PSI_EPSILON, chi2_test, jensen_shannon_score, ks_test, psi_score,
-                   wasserstein_score)
+from drift import (
+    PSI_EPSILON,
+    DriftParameterError,
+    chi2_test,
+    jensen_shannon_score,
+    ks_test,
+    psi_score,
+    wasserstein_score,
+)
 
 
 @pytest.mark.parametrize("n,m,ties", [(30, 45, False), (800, 1200, True), (9_000, 10_000, False),
