@@ -18,7 +18,9 @@ from streamlit.testing.v1 import AppTest
 import drift
 from drift.impact import format_money
 from drift.report import md_escape
-from tests.app.test_pages import APP, scenario_tables
+from tests.app.test_pages import new_app as shared_new_app
+from tests.app.test_pages import open_page as shared_open_page
+from tests.app.test_pages import scenario_tables
 from ui import state
 from ui.diagnosis import md
 
@@ -32,15 +34,11 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 # --- helpers -----------------------------------------------------------------------------------
 def new_app(**session: object) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in session.items():
-        at.session_state[key] = value
-    return at.run()
+    return shared_new_app(timeout=TIMEOUT, **session)
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = shared_open_page(at, page)
     assert not [e.value for e in at.error]
     return at
 

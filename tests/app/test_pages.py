@@ -26,9 +26,9 @@ TIMEOUT = 180  # seconds per run: the first run generates the credit scenario
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def new_app(**session: object) -> AppTest:
+def new_app(*, timeout: float = TIMEOUT, **session: object) -> AppTest:
     """A fresh session (like a newly opened link), with some session state preset, run once."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in session.items():
         at.session_state[key] = value
     return at.run()

@@ -7,31 +7,20 @@ expected numbers come from the library (``drift.scenarios.sentiment.INJECTED_TER
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from drift import practice
 from drift.scenarios.sentiment import INJECTED_TERMS
+from tests.app.test_pages import new_app as shared_new_app
+from tests.app.test_pages import open_page
 from ui import state
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 TEXT, PRACTICE = "pages/text.py", "pages/practice.py"
 TIMEOUT = 300  # seconds per run: the first run generates the scenario and tests every week
 
 
 def new_app(**session: object) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in session.items():
-        at.session_state[key] = value
-    return at.run()
-
-
-def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return shared_new_app(timeout=TIMEOUT, **session)
 
 
 def markdown(at: AppTest) -> str:

@@ -11,7 +11,6 @@ Chromium missing: the test skips locally, and fails when ``CI=true``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,23 +19,12 @@ import drift
 from drift.diagnosis import diagnose
 from drift.impact import impact_from_diagnosis
 from drift.report import build_report
+from tests.e2e.test_browser import ROOT, SCREENSHOTS, browser  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(1)</script>"
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"CI=true and the browser test cannot run: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -56,21 +44,7 @@ def report_file(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -r requirements-dev.txt)")
-    if not os.access(CHROMIUM, os.X_OK):
-        _unavailable(f"{CHROMIUM} not found (make test installs it with apt-get when run as root)")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def test_report_opens_offline_with_charts_and_escaped_names(browser, report_file):
+def test_report_opens_offline_with_charts_and_escaped_names(browser, report_file):  # noqa: F811
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     console_errors, page_errors, dialogs, requests = [], [], [], []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
