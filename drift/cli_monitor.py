@@ -30,6 +30,7 @@ import time
 import warnings
 from pathlib import Path
 
+from .cli import _probability
 from .errors import DriftError, DriftInputError
 
 EXIT_OK, EXIT_ALERT, EXIT_INPUT = 0, 1, 2
@@ -58,16 +59,6 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
-
-
-def _open_unit(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (exclusive), got {value}")
     return value
 
 
@@ -121,9 +112,9 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
                    help="comma-separated detectors among " + ",".join(DETECTORS)
                         + " (default: all whose inputs exist but domain, the slow one), "
                           "e.g. --detectors features,prediction")
-    s.add_argument("--alpha", type=_open_unit, default=0.05,
+    s.add_argument("--alpha", type=_probability, default=0.05,
                    help="significance level of per-feature tests, e.g. --alpha 0.01")
-    s.add_argument("--quantile", type=_open_unit, default=0.95,
+    s.add_argument("--quantile", type=_probability, default=0.95,
                    help="threshold quantile of the null (default 0.95), e.g. --quantile 0.99")
     s.add_argument("--n-calibration", type=_positive_int, default=40,
                    help="null batches per calibration, e.g. --n-calibration 100")
