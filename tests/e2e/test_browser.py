@@ -45,6 +45,19 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def upload_pair(page, reference: Path, production: Path) -> None:
+    """Switch the sidebar to uploads and give both files through the real file uploader."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Upload your own").click()
+    inputs = sidebar.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    inputs.nth(1).wait_for(state="attached")
+    inputs.nth(0).set_input_files(str(reference))
+    sidebar.get_by_text(reference.name).wait_for()
+    inputs.nth(1).set_input_files(str(production))
+    sidebar.get_by_text(production.name).wait_for()
+    wait_idle(page)
+
+
 # --- fixtures ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser():
@@ -213,15 +226,7 @@ def test_upload_samples_and_visit_every_page(page, app_url, sample_files) -> Non
     assert_no_exception(page, "overview (default scenario)")
     assert_no_dialog(page, "overview (default scenario)")
 
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Upload your own").click()
-    inputs = sidebar.locator('[data-testid="stFileUploaderDropzoneInput"]')
-    inputs.nth(1).wait_for(state="attached")
-    inputs.nth(0).set_input_files(str(reference))
-    sidebar.get_by_text(reference.name).wait_for()
-    inputs.nth(1).set_input_files(str(production))
-    sidebar.get_by_text(production.name).wait_for()
-    wait_idle(page)
+    upload_pair(page, reference, production)
     assert_no_exception(page, "after upload")
 
     go_to(page, "Feature Drift", "feature-drift")
