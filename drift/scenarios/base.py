@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DriftParameterError
@@ -118,3 +119,14 @@ class Scenario:
             raise DriftParameterError.invalid("label", "Scenario.manifest_row", allowed, label)
         row = self.manifest.loc[self.manifest["batch"] == label].iloc[0]
         return {c: str(row[c]) for c in MANIFEST_COLUMNS}
+
+
+def category_effects(frame: pd.DataFrame, effects) -> np.ndarray:
+    """Sum of per-category log-odds effects: ``effects`` is ``((column, ((category, effect), …)), …)``;
+    a category not listed contributes 0.  Shared by the scenarios' known label models."""
+    z = np.zeros(len(frame))
+    for column, pairs in effects:
+        values = frame[column].to_numpy(object)
+        for category, effect in pairs:
+            z = z + effect * (values == category)
+    return z

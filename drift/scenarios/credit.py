@@ -110,7 +110,7 @@ from sklearn.preprocessing import OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
 from ..errors import DriftParameterError
-from .base import MANIFEST_COLUMNS, Scenario
+from .base import MANIFEST_COLUMNS, Scenario, category_effects
 
 #: Label, score, batch and time columns.
 TARGET, PREDICTION, BATCH, TIME = "default", "score", "batch", "month"
@@ -210,12 +210,8 @@ class LabelModel:
              + self.employment_years * (np.minimum(a["employment_years"].to_numpy(float), 20.0) - 8.0)
              + self.term_60 * (a["term"].to_numpy() == 60)
              + self.log_loan_amount * np.log(a["loan_amount"].to_numpy(float) / 9_000.0))
-        for column, effects in (("purpose", self.purpose), ("home_ownership", self.home_ownership),
-                                ("channel", self.channel)):
-            values = a[column].to_numpy(object)
-            for category, effect in effects:
-                z = z + effect * (values == category)
-        return z
+        return z + category_effects(a, (("purpose", self.purpose), ("home_ownership", self.home_ownership),
+                                        ("channel", self.channel)))
 
     def probability(self, applicants: pd.DataFrame) -> np.ndarray:
         """P(default | applicant), shape (n,)."""

@@ -113,7 +113,7 @@ from sklearn.preprocessing import OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
 from ..errors import DriftParameterError
-from .base import MANIFEST_COLUMNS, Scenario
+from .base import MANIFEST_COLUMNS, Scenario, category_effects
 
 #: Label, score, batch and time columns.
 TARGET, PREDICTION, BATCH, TIME = "converted", "conversion_score", "batch", "week"
@@ -221,12 +221,8 @@ class DemandModel:
              + self.season * rows["seasonality"].to_numpy(float)
              + self.weekend * np.isin(rows["day_of_week"].to_numpy(object), ("Sat", "Sun"))
              - self.stockout * (rows["stock_level"].to_numpy(float) == 0))
-        for column, effects in (("customer_segment", self.segment), ("channel", self.channel),
-                                ("product_category", self.category)):
-            values = rows[column].to_numpy(object)
-            for label, effect in effects:
-                z = z + effect * (values == label)
-        return z
+        return z + category_effects(rows, (("customer_segment", self.segment), ("channel", self.channel),
+                                           ("product_category", self.category)))
 
     def probability(self, rows: pd.DataFrame) -> np.ndarray:
         """P(converted | session), shape (n,)."""
