@@ -382,7 +382,7 @@ def _report(args: argparse.Namespace) -> int:
     report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name)
     for section in report.sections:
         v = section.diagnosis.verdict
-        print(f"{section.name}: {v.kind} — {v.label} ({v.confidence_label} confidence, {v.confidence:.0%})")
+        print(f"{section.name}: {v.kind} — {v.label} ({v.strength} evidence; {v.confidence_text})")
         for key, heading in (("what_changed", "What changed"), ("what_it_costs", "What it costs"),
                              ("recommendation", "Recommendation")):
             print(f"    {heading}: {section.summary[key]}")

@@ -2,23 +2,14 @@
 
 Each step returns a :class:`Step` with a status (``ok`` / ``warning`` / ``alert`` / ``skipped``), its
 evidence (JSON-safe numbers), the underlying result object (for charts), why the step exists, what the
-numbers mean and what to check next.  :func:`verdict` turns the steps into one dominant finding.
+numbers mean and what to check next.  The statuses and the verdict come from :mod:`drift.decisions`, the
+one home of every decision rule; this module only computes.
 
-Verdict rule (every cut-off is a named constant below), first match wins, because each earlier cause
-also produces the later symptoms:
-
-1. ``data_quality`` — any :mod:`drift.quality` issue (missing burst, new category, unit change): fix the
-   pipeline before reading any drift statistic.
-2. ``concept_drift`` — with labels: the recalibration test's slope changed (p < alpha and slope ratio
-   outside :data:`SLOPE_BAND`), or the realised ROC AUC fell by at least :data:`AUC_DROP` with an
-   interval excluding 0 while inputs did not move.
-3. ``prior_shift`` — with labels: the base rate changed (interval excludes 0 and by at least
-   :data:`BASE_RATE_CHANGE`) with an intercept-only recalibration shift, while predictions did not move.
-4. ``prediction_drift`` — prediction PSI ≥ :data:`PREDICTION_PSI` and the KS test significant: inputs
-   moved and the model's outputs with them.
-5. ``covariate_shift`` — inputs moved (a feature drifted, or the domain classifier's AUC ≥
-   :data:`DOMAIN_AUC` and significant, or MMD significant) but predictions did not.
-6. ``no_drift``.
+No claim without evidence: without a prediction column nothing is said about the model's outputs (the
+verdict is ``input_drift`` at most); without labels nothing is said about concept drift beyond "cannot be
+ruled out".  Pipeline breaks (:mod:`drift.quality`) are checked first; split proxies
+(:mod:`drift.proxies`) and broken columns are left out of the domain classifier and MMD by default, and
+the domain classifier's AUC with the proxies is reported beside it.
 """
 
 from __future__ import annotations
@@ -29,46 +20,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import DriftInputError, DriftParameterError
+from . import decisions
+from .decisions import ESTIMATED_DROP, STRENGTHS, VERDICT_LABELS, VERDICTS, Finding, Verdict  # noqa: F401
+from .errors import DriftError, DriftInputError, DriftParameterError
 from .features import feature_drift, summarize
 from .jsonsafe import jsonable
 from .performance import concept_drift_test, estimated_performance, performance_change
 from .prediction import prediction_drift
-from .psi import PSI_BANDS
+from .proxies import TIME_LIKE
 from .quality import quality_issues
+from .readings import format_pvalue as _p
 from .schema import Schema, infer_schema
 from .validation import validate_pair
 
 STATUSES = ("ok", "warning", "alert", "skipped")
-VERDICTS = ("no_drift", "covariate_shift", "prediction_drift", "prior_shift", "concept_drift", "data_quality")
 STEP_KEYS = ("inputs", "prediction", "concept", "domain", "mmd")
 STEP_TITLES = {"inputs": "0 · Inputs: data quality and per-feature drift",
                "prediction": "1 · Prediction drift",
                "concept": "2 · Concept drift", "domain": "3 · Domain classifier",
                "mmd": "4 · MMD on embeddings"}
-
-#: Prediction PSI from which the outputs count as moved (the moderate band).
-PREDICTION_PSI = PSI_BANDS[0]
-#: Domain-classifier AUC from which inputs count as distinguishable (warning) / clearly moved (alert).
-DOMAIN_AUC = 0.55
-DOMAIN_AUC_ALERT = 0.65
-#: Realised ROC AUC fall that counts as concept drift.
-AUC_DROP = 0.02
-#: Base-rate change (absolute) that counts as a prior shift.
-BASE_RATE_CHANGE = 0.03
-#: Recalibration slope ratios inside this band are "unchanged ranking".
-SLOPE_BAND = (0.8, 1.25)
-#: Estimated (label-free) accuracy or AUC fall that earns a warning.
-ESTIMATED_DROP = 0.02
-
-VERDICT_LABELS = {
-    "no_drift": "No meaningful drift",
-    "covariate_shift": "Covariate shift: the inputs moved, the model's predictions did not",
-    "prediction_drift": "Prediction drift: the inputs moved and the model's predictions moved with them",
-    "prior_shift": "Prior shift: the outcome rate changed while the inputs did not",
-    "concept_drift": "Concept drift: the relationship between inputs and outcome changed",
-    "data_quality": "Data-quality problem: the pipeline delivers broken inputs",
-}
+#: Features quoted by name in the inputs step's "largest moves".
+MOVES_SHOWN = 5
+#: Labelled current rows needed to measure performance (fewer: estimated instead).
+MIN_LABELS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,48 +66,12 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """A candidate explanation with its confidence (0–1) and supporting evidence."""
-
-    kind: str
-    confidence: float
-    evidence: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return VERDICT_LABELS[self.kind]
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "label": self.label, "confidence": self.confidence,
-                "evidence": list(self.evidence)}
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """The dominant finding (``kind`` in :data:`VERDICTS`) and every finding that applies."""
-
-    kind: str
-    confidence: float
-    evidence: tuple[str, ...]
-    findings: tuple[Finding, ...]
-
-    @property
-    def label(self) -> str:
-        return VERDICT_LABELS[self.kind]
-
-    @property
-    def confidence_label(self) -> str:
-        return "high" if self.confidence >= 0.8 else "medium" if self.confidence >= 0.6 else "low"
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "label": self.label, "confidence": self.confidence,
-                "confidence_label": self.confidence_label, "evidence": list(self.evidence),
-                "findings": [f.to_dict() for f in self.findings]}
-
-
-@dataclass(frozen=True, slots=True)
 class Diagnosis:
-    """Result of :func:`diagnose`."""
+    """Result of :func:`diagnose`.
+
+    ``split_proxies`` names the features that on their own separate the sides (:mod:`drift.proxies`);
+    ``has_predictions`` / ``has_labels`` say which model evidence was available.
+    """
 
     steps: tuple[Step, ...]
     verdict: Verdict
@@ -142,6 +80,8 @@ class Diagnosis:
     n_reference: int
     n_current: int
     has_labels: bool
+    has_predictions: bool = False
+    split_proxies: tuple[str, ...] = ()
 
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
@@ -149,49 +89,94 @@ class Diagnosis:
     def to_dict(self) -> dict:
         return {"verdict": self.verdict.to_dict(), "steps": [s.to_dict() for s in self.steps],
                 "n_reference": self.n_reference, "n_current": self.n_current, "has_labels": self.has_labels,
+                "has_predictions": self.has_predictions, "split_proxies": list(self.split_proxies),
                 "features": jsonable(self.feature_table), "schema": self.schema.to_dict()}
 
 
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+def _skipped(key: str, summary: str, why: str, explanation: str, next_step: str = "") -> Step:
+    return Step(key, STEP_TITLES[key], "skipped", summary, why, explanation, next_step, {})
+
+
+# --------------------------------------------------------------------------------------------- roles
+def _role_problem(frame: pd.DataFrame, col: str | None, role: str, side: str) -> str:
+    """Why a target / prediction column cannot be used on one side ("" when it can)."""
+    if col is None:
+        return f"no {role} column"
+    if col not in frame.columns:
+        return f"the {role} column {col!r} is not in the {side} data"
+    values = frame[col]
+    if not values.notna().any():
+        return f"the {role} column {col!r} is empty in the {side} data"
+    numeric = pd.to_numeric(values, errors="coerce")
+    bad = values[numeric.isna() & values.notna()]
+    if len(bad):
+        examples = ", ".join(repr(str(v)) for v in bad.astype(str).unique()[:3])
+        return (f"the {role} column {col!r} holds text in the {side} data ({examples}); "
+                + ("map the classes to 0/1" if role == "target" else "give the model's score as numbers"))
+    if role == "target" and not numeric.dropna().isin((0, 1)).all():
+        return f"the target {col!r} is not 0/1 in the {side} data; map the positive class to 1"
+    return ""
 
 
 # --------------------------------------------------------------------------------------------- steps
-def _inputs_step(reference, current, schema, alpha, correction) -> tuple[Step, pd.DataFrame, tuple]:
+def _inputs_step(reference, current, schema, problems, alpha, correction) -> tuple[Step, pd.DataFrame, tuple]:
     table = feature_drift(reference, current, schema=schema, alpha=alpha, correction=correction,
                           on_invalid="exclude")
-    issues = quality_issues(reference, current, schema, table, alpha=alpha)
+    issues = quality_issues(None, None, schema, table, alpha=alpha, problems=problems)
     s = summarize(table)
-    drifted = table.loc[table["drifted"], "feature"].tolist()
-    status = "alert" if issues or s.by_severity["major"] else "warning" if s.n_drifted else "ok"
+    plain = table[table["proxy"] == ""]
+    drifted = plain.loc[plain["drifted"], "feature"].tolist()
+    proxies = [{"feature": r.feature, "reason": r.proxy, "message": r.finding,
+                "time_like": r.proxy in TIME_LIKE} for r in table[table["proxy"] != ""].itertuples()]
+    movers = plain[plain["drifted"]].sort_values("psi", ascending=False).head(MOVES_SHOWN)
+    moves = [f"{r.feature}: {r.change} (PSI {r.psi:.2f}, {r.severity})" for r in movers.itertuples()]
+    broken = {i.feature for i in issues}
+    new_values = [f"{r.feature}: {r.finding}" for r in plain.itertuples()
+                  if r.finding.startswith("new values") and r.feature not in broken]
+    status = "alert" if issues or s.by_severity["major"] else "warning" if s.n_drifted or proxies else "ok"
     summary = (f"{s.n_drifted} of {s.n_features} features drifted"
                + (f" ({', '.join(drifted[:4])}{'…' if len(drifted) > 4 else ''})" if drifted else "")
-               + (f"; {len(issues)} data-quality issue(s)" if issues else ""))
+               + (f"; {len(issues)} pipeline break(s)" if issues else "")
+               + (f"; {len(proxies)} split prox{'y' if len(proxies) == 1 else 'ies'} set apart"
+                  if proxies else ""))
+    parts = []
+    if issues:
+        parts.append("Pipeline breaks: " + "; ".join(i.message for i in issues) + ".")
+    else:
+        parts.append("No pipeline break found (unit change, missing burst, type change, stuck or "
+                     "out-of-range values, renamed levels).")
+    if moves:
+        parts.append("Largest moves: " + "; ".join(moves) + ".")
+    if new_values:
+        parts.append("New values (entity churn, not a break): " + "; ".join(new_values[:4]) + ".")
+    if proxies:
+        parts.append("Split proxies (separate the sides on their own; left out of the domain classifier and "
+                     "MMD): " + "; ".join(f"{p['feature']} — {p['message']}" for p in proxies) + ".")
+    parts.append(f"Per feature: KS / chi-square with {correction.upper()} correction for significance, "
+                 "PSI for size.")
     step = Step(
         "inputs", STEP_TITLES["inputs"], status, summary,
-        why="Broken pipelines (unit changes, missing-value bursts, new codes) look like drift; rule them out "
-            "first, and see which single features moved.",
-        explanation=("Data-quality issues: " + "; ".join(i.message for i in issues) + ". "
-                     if issues else "No data-quality issue found. ")
-        + f"Per feature: KS / chi-square with {correction.upper()} correction for significance, "
-        "PSI for size.",
+        why="Broken pipelines (unit changes, missing-value bursts, placeholder codes) look like drift; rule "
+            "them out first, and see which single features moved.",
+        explanation=" ".join(parts),
         next_step="Check the prediction distribution: did the model's output move?",
         evidence={"n_features": s.n_features, "n_drifted": s.n_drifted, "drifted": drifted,
-                  "by_severity": s.by_severity, "quality_issues": [i.to_dict() for i in issues]},
+                  "by_severity": s.by_severity, "quality_issues": [i.to_dict() for i in issues],
+                  "split_proxies": proxies, "moves": moves, "new_values": new_values},
         result=table)
     return step, table, issues
 
 
-def _prediction_step(reference, current, prediction, threshold) -> Step:
+def _prediction_step(reference, current, prediction, problem, threshold, alpha) -> Step:
     why = ("The model's output is the cheapest signal and needs no labels: if the score distribution "
            "moved, the decisions the business sees moved too.")
-    if prediction is None or prediction not in current.columns:
-        return Step("prediction", STEP_TITLES["prediction"], "skipped", "No prediction column", why,
-                    "Name the prediction (score) column on the Data page to run this step.",
-                    "Continue with concept drift.", {})
+    if problem:
+        return _skipped("prediction", "No usable prediction column", why,
+                        f"{problem[0].upper()}{problem[1:]}. Without the model's predictions nothing can be "
+                        "said about its outputs: name the prediction (score) column on the Data page.",
+                        "Continue with concept drift.")
     res = prediction_drift(reference[prediction], current[prediction], threshold=threshold)
-    psi = res.statistic
-    status = "alert" if psi >= PSI_BANDS[1] else "warning" if psi >= PSI_BANDS[0] else "ok"
+    status = decisions.prediction_level(res.statistic, res.pvalue, alpha)
     summary = f"Prediction PSI {res.statistic:.3f} ({res.band}); KS {_p(res.pvalue)}"
     expl = (f"PSI on reference-decile bins of the score is {res.statistic:.3f}. "
             f"Mean score {res.headline.mean_reference:.3f} → {res.headline.mean_current:.3f}")
@@ -201,29 +186,38 @@ def _prediction_step(reference, current, prediction, threshold) -> Step:
     return Step("prediction", STEP_TITLES["prediction"], status, summary, why, expl + ".",
                 "Stable outputs do not prove a stable model: check whether the outcome still follows the "
                 "score (concept drift).",
-                {"psi": res.statistic, "ks_pvalue": res.pvalue, "band": res.band,
+                {"psi": res.statistic, "ks_pvalue": res.pvalue, "band": res.band, "level": status,
                  "mean_reference": res.headline.mean_reference, "mean_current": res.headline.mean_current,
                  "positive_rate_reference": res.positive_rate_reference,
                  "positive_rate_current": res.positive_rate_current}, res)
 
 
-def _concept_step(reference, current, target, prediction, threshold, use_labels, rng) -> Step:
+def _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng) -> Step:
     why = ("Stable inputs do not guarantee stable outcomes: the relationship between inputs and outcome "
-           "(P(y | x)) can change on its own.  With labels we measure it; without, we estimate.")
+           "(P(y | x)) can change on its own.  Only labels can show it.")
     title = STEP_TITLES["concept"]
-    if prediction is None or target is None or target not in reference.columns:
-        return Step("concept", title, "skipped", "Needs a target and a prediction column", why,
-                    "Name the target and prediction columns on the Data page to run this step.",
-                    "Continue with the domain classifier.", {})
-    has_labels = use_labels and target in current.columns and current[target].notna().sum() >= 10
-    if not has_labels:
+    ref_target, ref_pred, cur_target, cur_pred = problems
+    if ref_target or ref_pred or cur_pred:
+        reason = ref_target or ref_pred or cur_pred
+        return _skipped("concept", "Concept drift cannot be ruled out: not enough to test it", why,
+                        f"{reason[0].upper()}{reason[1:]}. Testing concept drift needs the model's "
+                        "predictions and the outcomes (labels) of the reference; measuring it needs the "
+                        "current outcomes too.",
+                        "Continue with the domain classifier.")
+    labelled = (use_labels and not cur_target
+                and int(current[[target, prediction]].notna().all(axis=1).sum()) >= MIN_LABELS)
+    if not labelled:
         est = estimated_performance(reference[target], reference[prediction], current[prediction],
                                     threshold=threshold)
         d_auc, d_acc = est.change("roc_auc"), est.change("accuracy")
         status = "warning" if min(d_auc, d_acc) <= -ESTIMATED_DROP else "ok"
+        why_none = cur_target or "labels are not used in this run"
         return Step("concept", title, status,
-                    f"No labels: estimated AUC change {d_auc:+.3f}, accuracy {d_acc:+.3f}", why,
-                    "Performance estimated from the model's calibrated confidence (CBPE). " + est.caveat,
+                    f"No labels: concept drift cannot be ruled out; estimated AUC change {d_auc:+.3f}, "
+                    f"accuracy {d_acc:+.3f}", why,
+                    f"{why_none[0].upper()}{why_none[1:]}. Performance estimated from the model's calibrated "
+                    "confidence (CBPE) assumes the outcome still follows the score, so it cannot see concept "
+                    "drift. " + est.caveat,
                     "Labels will settle it; meanwhile the domain classifier shows where the inputs moved.",
                     {"labels": False, "estimated": est.to_dict()["table"]}, est)
     ref_lab = reference[[target, prediction]].dropna()
@@ -233,11 +227,12 @@ def _concept_step(reference, current, target, prediction, threshold, use_labels,
     test = concept_drift_test(ref_lab[target], ref_lab[prediction], cur_lab[target], cur_lab[prediction])
     auc = change.table.loc["roc_auc"]
     base = change.table.loc["base_rate"]
-    slope_changed = test.pvalue_slope < 0.05 and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1]
-    auc_fell = auc["change"] <= -AUC_DROP and auc["hi"] < 0
+    slope_changed = (test.pvalue_slope < 0.05
+                     and not decisions.SLOPE_BAND[0] <= test.slope_ratio <= decisions.SLOPE_BAND[1])
+    auc_fell = auc["change"] <= -decisions.AUC_DROP and auc["hi"] < 0
     status = "alert" if slope_changed or auc_fell else "warning" if test.pvalue < 0.05 else "ok"
     summary = (f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} ({auc['change']:+.3f}); "
-               f"default/base rate {base['reference']:.1%} → {base['current']:.1%}; "
+               f"outcome rate {base['reference']:.1%} → {base['current']:.1%}; "
                f"P(y | score) test {_p(test.pvalue)}")
     expl = (f"Realised performance on {change.current.n:,} labelled rows vs the reference. The recalibration "
             f"test (logit P(y) on logit(score), per period) gives an intercept shift of "
@@ -251,130 +246,92 @@ def _concept_step(reference, current, target, prediction, threshold, use_labels,
                 (change, test))
 
 
-def _domain_step(reference, current, schema, rng, alpha) -> Step:
+def _domain_step(reference, current, feats, proxies, broken, rng, alpha) -> Step:
     from .domain import domain_classifier_test
 
     why = ("Per-feature tests miss drift that lives in combinations of features. A classifier trained to "
            "tell training rows from production rows finds it: AUC 0.5 means indistinguishable.")
-    feats = list(schema.features)
-    if not feats:
-        return Step("domain", STEP_TITLES["domain"], "skipped", "No features to train on", why, "", "", {})
-    res = domain_classifier_test(reference[feats], current[feats], rng=rng, alpha=alpha)
-    auc = res.auc
-    status = ("alert" if auc >= DOMAIN_AUC_ALERT and res.pvalue < alpha else
-              "warning" if auc >= DOMAIN_AUC and res.pvalue < alpha else "ok")
+    used = [f for f in feats if f not in proxies and f not in broken]
+    left_out = [f for f in feats if f not in used]
+    if not used:
+        return _skipped("domain", "No features to train on", why,
+                        "Every feature is a split proxy or broken" if left_out
+                        else "The data has no features.")
+    res = domain_classifier_test(reference[used], current[used], rng=rng, alpha=alpha)
+    status = decisions.domain_level(res.auc, res.auc_ci, res.pvalue, alpha)
     top = res.importances.head(3)
     top_txt = ", ".join(f"{r.feature} ({r.importance:+.3f})" for r in top.itertuples())
-    return Step("domain", STEP_TITLES["domain"], status,
-                f"AUC {auc:.3f} [{res.auc_ci[0]:.3f}, {res.auc_ci[1]:.3f}], {_p(res.pvalue)}", why,
-                f"Out-of-fold ROC AUC of a gradient-boosted classifier on {res.n_reference:,} + "
-                f"{res.n_current:,} balanced rows. The features it relies on most (AUC drop when permuted): "
-                f"{top_txt}.",
+    evidence = {"auc": res.auc, "auc_ci": list(res.auc_ci), "pvalue": res.pvalue, "level": status,
+                "importances": top.to_dict("records"), "left_out": left_out, "auc_with_proxies": None}
+    expl = (f"Out-of-fold ROC AUC of a gradient-boosted classifier on {res.n_reference:,} + "
+            f"{res.n_current:,} balanced rows. "
+            f"{decisions.domain_reading(res.auc, res.auc_ci, res.pvalue, alpha)} "
+            f"The features it relies on most (AUC drop when permuted): {top_txt}.")
+    summary = f"AUC {res.auc:.3f} [{res.auc_ci[0]:.3f}, {res.auc_ci[1]:.3f}], {_p(res.pvalue)}"
+    with_proxies = [f for f in feats if f not in broken]
+    if any(f in proxies for f in with_proxies):
+        full = domain_classifier_test(reference[with_proxies], current[with_proxies], rng=rng, alpha=alpha)
+        evidence["auc_with_proxies"] = full.auc
+        summary += f" without split proxies ({full.auc:.3f} with them)"
+        expl += (f" Left out: {', '.join(left_out)} (split proxies / broken columns); with the proxies the "
+                 f"AUC is {full.auc:.3f} — they alone tell the sides apart, which says when or where a row "
+                 "was taken, not what the model sees.")
+    elif left_out:
+        expl += f" Left out: {', '.join(left_out)} (broken columns)."
+    return Step("domain", STEP_TITLES["domain"], status, summary, why, expl,
                 "Compare learned representations: MMD on embeddings catches shifts in what the model sees.",
-                {"auc": auc, "auc_ci": list(res.auc_ci), "pvalue": res.pvalue,
-                 "importances": top.to_dict("records")}, res)
+                evidence, res)
 
 
-def _mmd_step(reference, current, schema, target, embeddings, rng, alpha) -> Step:
-    from .embeddings import model_embeddings
+def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, rng, alpha) -> Step:
+    from .embeddings import feature_embeddings, model_embeddings
     from .mmd import mmd_test
 
     why = ("A model sees its inputs through what it has learned. Comparing embeddings (its penultimate "
            "layer, or text embeddings) with MMD tests the whole distribution at once.")
     title = STEP_TITLES["mmd"]
-    source = "provided embeddings"
-    if embeddings is None:
-        if target is None or target not in reference.columns or not schema.features:
-            return Step("mmd", title, "skipped", "No embeddings and no target to learn them from", why,
-                        "Provide embedding columns, or name a target so a small network can be fitted.",
-                        "", {})
-        feats = list(schema.features)
-        ref_emb, cur_emb = model_embeddings(reference[feats + [target]], current[feats], target=target,
-                                            features=feats, rng=rng)
+    used = [f for f in feats if f not in left_out]
+    if embeddings is not None:
+        ref_emb, cur_emb = embeddings
+        source = "provided embeddings"
+    elif not used:
+        return _skipped("mmd", "No features to embed", why, "Every feature is a split proxy or broken.")
+    elif target_ok:
+        ref_emb, cur_emb = model_embeddings(reference[used + [target]], current[used], target=target,
+                                            features=used, rng=rng)
         source = "penultimate layer of a small MLP fitted on the reference"
     else:
-        ref_emb, cur_emb = embeddings
+        ref_emb, cur_emb = feature_embeddings(reference[used], current[used], features=used)
+        source = "the features themselves, standardised (no target to fit a model on)"
     res = mmd_test(ref_emb, cur_emb, rng=rng)
-    status = "alert" if res.pvalue < alpha / 10 else "warning" if res.pvalue < alpha else "ok"
+    status = decisions.mmd_level(res.pvalue, alpha)
+    extra = (f" Left out: {', '.join(left_out)} (split proxies / broken columns)."
+             if left_out and embeddings is None else "")
     return Step("mmd", title, status, f"MMD² {res.statistic:.4g}, permutation {_p(res.pvalue)}", why,
                 f"Embeddings: {source}; {res.n_reference:,} + {res.n_current:,} rows, Gaussian kernel with "
-                f"bandwidth {res.bandwidth:.3g} (median heuristic).",
+                f"bandwidth {res.bandwidth:.3g} (median heuristic).{extra}",
                 "Read the verdict; open the Report page for the stakeholder summary.",
                 {"mmd2": res.statistic, "pvalue": res.pvalue, "bandwidth": res.bandwidth, "source": source,
-                 "n_reference": res.n_reference, "n_current": res.n_current}, res)
-
-
-# -------------------------------------------------------------------------------------------- verdict
-def verdict(steps: dict[str, Step], issues: tuple, alpha: float = 0.05) -> Verdict:
-    """The dominant finding from the steps (module docstring for the rule)."""
-    findings: list[Finding] = []
-    if issues:
-        findings.append(Finding("data_quality", 0.95 if len(issues) > 0 else 0.7,
-                                tuple(i.message for i in issues)))
-    pred = steps.get("prediction")
-    pred_moved = bool(pred and pred.status != "skipped" and pred.evidence["psi"] >= PREDICTION_PSI
-                      and pred.evidence["ks_pvalue"] < alpha)
-    dom = steps.get("domain")
-    mmd = steps.get("mmd")
-    inputs = steps["inputs"].evidence
-    dom_moved = bool(dom and dom.status in ("warning", "alert"))
-    mmd_moved = bool(mmd and mmd.status in ("warning", "alert"))
-    inputs_moved = inputs["n_drifted"] > 0 or dom_moved or mmd_moved
-    concept = steps.get("concept")
-    if concept and concept.status != "skipped" and concept.evidence.get("labels"):
-        change, test = concept.result
-        auc = change.table.loc["roc_auc"]
-        base = change.table.loc["base_rate"]
-        slope_changed = test.pvalue_slope < alpha and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1]
-        auc_fell = auc["change"] <= -AUC_DROP and auc["hi"] < 0
-        if slope_changed or (auc_fell and not inputs_moved):
-            ev = [f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} (95% interval of the change "
-                  f"[{auc['lo']:+.3f}, {auc['hi']:+.3f}])",
-                  f"recalibration slope ratio {test.slope_ratio:.2f} ({_p(test.pvalue_slope)})"]
-            conf = 0.9 if (slope_changed and auc_fell) else 0.7
-            findings.append(Finding("concept_drift", conf, tuple(ev)))
-        base_changed = abs(base["change"]) >= BASE_RATE_CHANGE and (base["lo"] > 0 or base["hi"] < 0)
-        if base_changed and test.pvalue_intercept < alpha and not slope_changed and not pred_moved:
-            ev = [f"outcome rate {base['reference']:.1%} → {base['current']:.1%}",
-                  f"intercept shift {test.intercept_shift:+.2f} log-odds ({_p(test.pvalue_intercept)}), "
-                  f"slope ratio {test.slope_ratio:.2f}",
-                  f"ROC AUC change {auc['change']:+.3f}"]
-            conf = 0.85 if abs(base["change"]) >= 2 * BASE_RATE_CHANGE else 0.65
-            findings.append(Finding("prior_shift", conf, tuple(ev)))
-    if pred_moved:
-        e = pred.evidence
-        findings.append(Finding("prediction_drift", 0.9 if e["psi"] >= PSI_BANDS[1] else 0.7,
-                                (f"prediction PSI {e['psi']:.3f} ({_p(e['ks_pvalue'])})",
-                                 f"mean score {e['mean_reference']:.3f} → {e['mean_current']:.3f}")))
-    if inputs_moved and not pred_moved:
-        ev = []
-        if inputs["n_drifted"]:
-            ev.append(f"{inputs['n_drifted']} feature(s) drifted: {', '.join(inputs['drifted'][:5])}")
-        if dom_moved:
-            ev.append(f"domain classifier AUC {dom.evidence['auc']:.3f} ({_p(dom.evidence['pvalue'])})")
-        if mmd_moved:
-            ev.append(f"embedding MMD {_p(mmd.evidence['pvalue'])}")
-        strong = (dom and dom.status == "alert") or inputs["by_severity"]["major"]
-        findings.append(Finding("covariate_shift", 0.85 if strong else 0.6, tuple(ev)))
-    if not findings:
-        ev = [f"{inputs['n_features']} features, none drifted"]
-        if pred and pred.status != "skipped":
-            ev.append(f"prediction PSI {pred.evidence['psi']:.3f}")
-        if dom and dom.status != "skipped":
-            ev.append(f"domain classifier AUC {dom.evidence['auc']:.3f}")
-        if concept and concept.status == "ok":
-            ev.append("performance and P(y | score) unchanged" if concept.evidence.get("labels")
-                      else "estimated performance unchanged "
-                           "(labels would be needed to rule out concept drift)")
-        findings.append(Finding("no_drift", 0.8 if dom and dom.status == "ok" else 0.6, tuple(ev)))
-    order = {k: i for i, k in enumerate(("data_quality", "concept_drift", "prior_shift", "prediction_drift",
-                                         "covariate_shift", "no_drift"))}
-    findings.sort(key=lambda f: order[f.kind])
-    top = findings[0]
-    return Verdict(top.kind, top.confidence, top.evidence, tuple(findings))
+                 "level": status, "n_reference": res.n_reference, "n_current": res.n_current}, res)
 
 
 # ------------------------------------------------------------------------------------------ workflow
+def _check_arguments(reference, current, target, prediction, steps) -> None:
+    for arg, frame in (("reference", reference), ("current", current)):
+        if not isinstance(frame, pd.DataFrame):
+            raise DriftParameterError.invalid(arg, "diagnose", "a pandas DataFrame", type(frame).__name__)
+    for name, value in (("target", target), ("prediction", prediction)):
+        if value is not None and value not in reference.columns:
+            raise DriftInputError(f"no column named {value!r}", file="reference", column=str(value),
+                                  fix=f"choose the {name} among {list(reference.columns)[:10]}")
+    if target is not None and target == prediction:
+        raise DriftParameterError.invalid("prediction", "diagnose", "a column other than the target",
+                                          prediction)
+    unknown = set(steps) - set(STEP_KEYS)
+    if unknown:
+        raise DriftParameterError.invalid("steps", "diagnose", f"a subset of {STEP_KEYS}", sorted(unknown))
+
+
 def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema | None = None,
              target: str | None = None, prediction: str | None = None, embeddings=None,
              use_labels: bool = True, threshold: float = 0.5, alpha: float = 0.05, correction: str = "bh",
@@ -390,30 +347,41 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
         Column kinds and roles; inferred when omitted.  ``target`` / ``prediction`` override its roles.
     embeddings : (ndarray, ndarray), optional
         Embeddings of reference and current rows for the MMD step; by default the penultimate layer of a
-        small MLP fitted on the reference (needs a target).
+        small MLP fitted on the reference (with a usable 0/1 target), else the standardised features.
     use_labels : bool, default True
         False simulates "no labels yet": the concept step estimates performance instead.
+    threshold : float, default 0.5
+        The model's decision threshold on its score.
     steps : tuple of str
         Which of :data:`STEP_KEYS` to run (``inputs`` always runs); the others are ``skipped``.
     progress : callable(step_key, i, n), optional
         Called before each step (the app's progress bar, the CLI's stderr).
+
+    Notes
+    -----
+    A target or prediction column that is missing from the current data (normal before scores or labels
+    arrive), empty, or holds text is not an error: the steps that need it are skipped and say why.  The
+    verdict rule is :func:`drift.decisions.verdict`.
     """
-    for name, value in (("target", target), ("prediction", prediction)):
-        if value is not None and value not in reference.columns:
-            raise DriftInputError(f"no column named {value!r}", file="reference", column=value,
-                                  fix=f"choose the {name} among {list(reference.columns)[:10]}")
-    unknown = set(steps) - set(STEP_KEYS)
-    if unknown:
-        raise DriftParameterError.invalid("steps", "diagnose", f"a subset of {STEP_KEYS}", sorted(unknown))
+    _check_arguments(reference, current, target, prediction, steps)
     if schema is None:
         schema = infer_schema(reference, current)
     schema = schema.with_roles(target=target or schema.target, prediction=prediction or schema.prediction)
-    schema = validate_pair(reference, current, schema).schema
+    if schema.target is not None and schema.target == schema.prediction:
+        schema = schema.with_roles(prediction=None)
+    validation = validate_pair(reference, current, schema)
+    schema = validation.schema
     target, prediction = schema.target, schema.prediction
+    role_problems = (_role_problem(reference, target, "target", "reference"),
+                     _role_problem(reference, prediction, "prediction", "reference"),
+                     _role_problem(current, target, "target", "current"),
+                     _role_problem(current, prediction, "prediction", "current"))
     gen = np.random.default_rng(rng)
     seeds = gen.integers(0, 2**31 - 1, size=4)
     done: dict[str, Step] = {}
     plan = [k for k in STEP_KEYS if k == "inputs" or k in steps]
+    proxies: tuple[str, ...] = ()
+    broken: set[str] = set()
     for i, key in enumerate(STEP_KEYS):
         if progress:
             progress(key, i, len(STEP_KEYS))
@@ -421,15 +389,32 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
             done[key] = Step(key, STEP_TITLES[key], "skipped", "Not requested in this run", "", "", "", {})
             continue
         if key == "inputs":
-            done[key], table, issues = _inputs_step(reference, current, schema, alpha, correction)
+            done[key], table, issues = _inputs_step(reference, current, schema, validation.problems, alpha,
+                                                    correction)
+            proxies = tuple(table.attrs.get("split_proxies", ()))
+            broken = {i.feature for i in issues}
         elif key == "prediction":
-            done[key] = _prediction_step(reference, current, prediction, threshold)
+            problem = role_problems[1] or role_problems[3]
+            done[key] = _prediction_step(reference, current, prediction, problem, threshold, alpha)
         elif key == "concept":
-            done[key] = _concept_step(reference, current, target, prediction, threshold, use_labels, seeds[0])
+            done[key] = _concept_step(reference, current, target, prediction, role_problems, threshold,
+                                      use_labels, seeds[0])
         elif key == "domain":
-            done[key] = _domain_step(reference, current, schema, int(seeds[1]), alpha)
+            done[key] = _domain_step(reference, current, list(schema.features), proxies, broken,
+                                     int(seeds[1]), alpha)
         else:
-            done[key] = _mmd_step(reference, current, schema, target, embeddings, int(seeds[2]), alpha)
+            left_out = [f for f in schema.features if f in proxies or f in broken]
+            done[key] = _safe_mmd(reference, current, list(schema.features), target, not role_problems[0],
+                                  embeddings, left_out, int(seeds[2]), alpha)
     has_labels = bool(done["concept"].evidence.get("labels"))
-    return Diagnosis(tuple(done.values()), verdict(done, issues, alpha), table, schema, len(reference),
-                     len(current), has_labels)
+    has_predictions = not (role_problems[1] or role_problems[3])
+    return Diagnosis(tuple(done.values()), decisions.verdict(done, alpha), table, schema, len(reference),
+                     len(current), has_labels, has_predictions, proxies)
+
+
+def _safe_mmd(reference, current, feats, target, target_ok, embeddings, left_out, seed, alpha) -> Step:
+    """The MMD step; an input the embedding cannot use skips the step with the reason instead of failing."""
+    try:
+        return _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, seed, alpha)
+    except DriftError as err:
+        return _skipped("mmd", "Could not embed the data", "", f"{err}", "")

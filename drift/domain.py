@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from drift import decisions
 from drift.errors import ColumnMismatchError, DriftInputError, DriftParameterError, MixedTypeError
 from drift.jsonsafe import json_float
 from drift.schema import feature_kind
@@ -216,10 +217,11 @@ def domain_classifier_test(
     **Importance** of a feature: AUC of the out-of-fold scores minus the AUC after shuffling that
     feature within each held-out fold (one seeded shuffle, scored by the same fold models).
 
-    **Decision rule**: ``drifted = pvalue < alpha and auc >= min_auc``.  The p-value answers "is there
-    any difference"; with tens of thousands of rows an AUC of 0.51 is significant but practically
-    negligible, hence the effect-size cut-off ``min_auc`` (0.55 by default, a common "slight drift"
-    level for domain classifiers).
+    **Decision rule** (:func:`drift.decisions.domain_level`): ``drifted = pvalue < alpha and
+    auc_ci[0] > 0.5 and auc >= min_auc``.  A claim needs the fold test and the interval to agree.  The
+    p-value answers "is there any difference"; with tens of thousands of rows an AUC of 0.51 is
+    significant but practically negligible, hence the effect-size cut-off ``min_auc`` (0.55 by default,
+    a common "slight drift" level for domain classifiers).
 
     Degenerate input (a side with fewer rows than ``n_folds``) gives ``nan`` with a ``note``.
 
@@ -286,7 +288,8 @@ def domain_classifier_test(
                f"{len(current):,} current)"
     return DomainClassifierResult(
         statistic=auc, auc=auc, auc_ci=ci, pvalue=pvalue, fold_pvalues=fold_p, n_reference=k, n_current=k,
-        importances=importances, scores=scores, drifted=bool(pvalue < alpha and auc >= min_auc),
+        importances=importances, scores=scores,
+        drifted=decisions.domain_level(auc, ci, pvalue, alpha, min_auc=min_auc) != "ok",
         note=note, **base)
 
 

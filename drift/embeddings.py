@@ -303,6 +303,28 @@ def model_embeddings(
     return forward(reference), forward(current)
 
 
+def feature_embeddings(reference: pd.DataFrame, current: pd.DataFrame, *,
+                       features: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The features themselves as vectors, for data without a target to fit a model on.
+
+    Same pipeline as the input of :func:`model_embeddings`, fitted on the reference: numeric columns ->
+    median imputation -> standardisation; categorical columns -> one-hot (at most
+    :data:`MAX_ONEHOT_CATEGORIES` per column, unknown categories as all zeros).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        One row per reference / current row, one column per standardised numeric feature or category.
+    """
+    feats = _model_features(reference, current, None, features)
+    pre = _preprocessor(reference, feats)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")              # unknown categories -> zeros, as documented
+        ref = pre.fit_transform(_prepare(reference, feats, reference))
+        cur = pre.transform(_prepare(current, feats, reference))
+    return np.asarray(ref, dtype=np.float64), np.asarray(cur, dtype=np.float64)
+
+
 def _model_features(reference, current, target, features) -> list[str]:
     if features is None:
         feats = [c for c in reference.columns if c != target and c in current.columns

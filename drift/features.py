@@ -21,24 +21,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import proxies, quality
 from .binning import categorical_bin_counts, check_bins, numeric_bin_counts, quantile_edges, value_counts
 from .correction import CORRECTIONS, adjust_pvalues
+from .decisions import DRIFTED_FROM, SEVERITIES, is_drifted, severity
 from .errors import DriftInputError, DriftParameterError
 from .psi import PSI_BANDS, DistanceResult, PSIResult, js_from_counts, psi_from_counts
-from .readings import feature_readings
+from .readings import categorical_movement, feature_readings, numeric_movement
 from .samples import SortedSample, sort_sample
 from .schema import Schema
 from .univariate import TestResult, chi2_counts, ks_sorted, missing_rate_test, wasserstein_from
 
-SEVERITIES = ("stable", "minor", "moderate", "major")
-#: Severity from which a feature counts as drifted.
-DRIFTED_FROM = "moderate"
+__all__ = ["COLUMNS", "DRIFTED_FROM", "SEVERITIES", "FeatureDetail", "ReferenceProfile", "feature_detail",
+           "feature_drift", "profile_reference", "severity", "summarize"]
+
 #: Worker threads (NumPy's sorts release the GIL, so two cores sort two columns at once).
 N_JOBS = 2
+#: Break signatures are looked for only from this KS D / PSI on (a break moves the distribution at least
+#: this much; the gate keeps the extra passes off stable features).
+BREAK_CHECK_D = 0.02
 
 COLUMNS = ("feature", "kind", "method", "statistic", "pvalue", "pvalue_adjusted", "psi", "wasserstein_norm",
            "js", "missing_ref", "missing_cur", "missing_pvalue", "missing_pvalue_adjusted", "severity",
-           "drifted", "n_ref", "n_cur", "note")
+           "drifted", "n_ref", "n_cur", "note", "change", "unseen_cur", "issue", "issue_size", "proxy",
+           "finding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,7 @@ class FeatureProfile:
     sample: SortedSample | None = None            # numeric
     edges: np.ndarray | None = None               # numeric PSI edges
     categories: tuple[pd.Series, int] | None = None  # categorical counts and missing count
+    increasing: bool = False                      # numeric: values increase with the row order
 
     @property
     def n_total(self) -> int:
@@ -84,6 +91,11 @@ class FeatureDetail:
     missing_cur: float
     missing_pvalue: float
     alpha: float = 0.05
+    change: str = ""
+    unseen_cur: float = float("nan")
+    issue: quality.Break | None = None
+    proxy: str = ""
+    finding: str = ""
 
     @property
     def method(self) -> str:
@@ -95,18 +107,29 @@ class FeatureDetail:
         return feature_readings(self)
 
 
+def _increasing(values) -> bool:
+    s = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values).ravel())
+    try:
+        return bool(s.dropna().is_monotonic_increasing)
+    except TypeError:
+        return False
+
+
 def profile_feature(name: str, kind: str, values, bins: int) -> FeatureProfile:
     """Profile one reference column (numeric: sort once and take the quantile edges)."""
     if kind == "numeric":
         sample = sort_sample(values)
-        return FeatureProfile(name, kind, sample=sample, edges=quantile_edges(sample, bins))
+        return FeatureProfile(name, kind, sample=sample, edges=quantile_edges(sample, bins),
+                              increasing=_increasing(values))
     if kind == "categorical":
         return FeatureProfile(name, kind, categories=value_counts(values))
     raise DriftParameterError.invalid("kind", "profile_feature", "'numeric' or 'categorical'", kind)
 
 
 def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> FeatureDetail:
-    """All statistics of one feature from the reference profile and the current column."""
+    """All statistics of one feature from the reference profile and the current column, with its break
+    signature (:mod:`drift.quality`) or split-proxy reason (:mod:`drift.proxies`) when it has one."""
+    issue, proxy, unseen = None, "", float("nan")
     if profile.kind == "numeric":
         cur = sort_sample(values)
         test, raw_w = ks_sorted(profile.sample, cur)
@@ -114,6 +137,15 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> 
         wass = wasserstein_from(raw_w, profile.sample)
         miss_r, n_r = profile.sample.n_missing, profile.sample.n_total
         miss_c, n_c = cur.n_missing, cur.n_total
+        ref_v, cur_v = profile.sample.values, cur.values
+        change = numeric_movement(ref_v, cur_v)
+        if test.statistic >= BREAK_CHECK_D:
+            issue = quality.numeric_break(ref_v, cur_v)
+            if issue is None:
+                proxy = proxies.numeric_proxy(profile.name, ref_v, cur_v, test.statistic,
+                                              reference_increasing=profile.increasing,
+                                              current_increasing=_increasing(values)) or ""
+        finding = ""
     else:
         cur_counts = value_counts(values)
         counts = categorical_bin_counts(profile.categories, cur_counts)
@@ -122,11 +154,24 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> 
         wass = DistanceResult(float("nan"), "numeric features only")
         miss_r, n_r = profile.categories[1], profile.n_total
         miss_c, n_c = cur_counts[1], int(cur_counts[0].sum()) + cur_counts[1]
+        ref_c, cur_c = profile.categories[0], cur_counts[0]
+        change = categorical_movement(ref_c, cur_c)
+        n_valid = int(cur_c.sum())
+        unseen = float(quality.unseen_levels(ref_c, cur_c).sum() / n_valid) if n_valid else float("nan")
+        issue = quality.categorical_break(ref_c, cur_c)
+        if issue is None:
+            proxy = proxies.categorical_proxy(profile.name, ref_c, cur_c) or ""
+        finding = quality.new_values_finding(ref_c, cur_c) if issue is None and not proxy else ""
+    if issue is not None:
+        finding = issue.message
+    elif proxy:
+        finding = proxies.proxy_message(proxy, change)
     return FeatureDetail(
         feature=profile.name, kind=profile.kind, test=test, psi=psi_from_counts(counts), wasserstein=wass,
         js=js_from_counts(counts), missing_ref=miss_r / n_r if n_r else float("nan"),
         missing_cur=miss_c / n_c if n_c else float("nan"),
-        missing_pvalue=missing_rate_test(miss_r, n_r, miss_c, n_c), alpha=alpha)
+        missing_pvalue=missing_rate_test(miss_r, n_r, miss_c, n_c), alpha=alpha, change=change,
+        unseen_cur=unseen, issue=issue, proxy=proxy, finding=finding)
 
 
 def feature_detail(reference_col, current_col, *, kind: str, bins: int = 10, alpha: float = 0.05,
@@ -175,7 +220,7 @@ def profile_reference(reference: pd.DataFrame, *, schema: Schema | None = None, 
 
 def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, *,
                   schema: Schema | None = None, alpha: float = 0.05, correction: str = "bh", bins: int = 10,
-                  psi_bands: tuple[float, float] = PSI_BANDS, on_invalid: str = "raise",
+                  psi_bands: tuple[float, float] = PSI_BANDS, on_invalid: str = "exclude",
                   n_jobs: int = N_JOBS) -> pd.DataFrame:
     """Drift of every feature: test, corrected p-value, effect sizes, missing rates and severity.
 
@@ -195,16 +240,21 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
         PSI quantile bins for numeric features.
     psi_bands : (float, float), default (0.1, 0.25)
         PSI cut-offs minor|moderate and moderate|major.
-    on_invalid : {"raise", "exclude"}, default "raise"
-        What to do with columns validation rejects (±inf, mismatched types, one side only…):
-        raise their :class:`~drift.errors.DriftInputError`, or leave them out and list them in
-        ``table.attrs["problems"]``.
+    on_invalid : {"exclude", "raise"}, default "exclude"
+        What to do with columns validation rejects (all missing, ±inf, mismatched types, one side only…):
+        leave them out and list them, with their message, in ``table.attrs["problems"]`` (one degenerate
+        column does not stop the table), or raise their :class:`~drift.errors.DriftInputError` (strict).
 
     Returns
     -------
     DataFrame
-        One row per feature, columns :data:`COLUMNS`, most severe first.  ``attrs`` holds ``alpha``,
-        ``correction`` and ``problems``.
+        One row per feature, columns :data:`COLUMNS`: split proxies last, the others most severe first.
+        ``change`` says how the feature moved in plain words (median or the share that changed most);
+        ``unseen_cur`` is the share of current rows on categories absent from the reference;
+        ``issue`` / ``issue_size`` name a pipeline break signature (:mod:`drift.quality`); ``proxy`` the
+        reason a feature is a split proxy (:mod:`drift.proxies`); ``finding`` says either in a sentence (or
+        lists new values: entity churn).  ``attrs`` holds ``alpha``, ``correction``, ``bins``, ``problems``
+        and ``split_proxies`` (the proxy feature names).
     """
     _check_params(alpha, correction, psi_bands, on_invalid)
     check_bins(bins, "feature_drift")
@@ -229,7 +279,8 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
     with ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
         details = list(pool.map(work, items))
     table = _table(details, alpha=alpha, correction=correction, psi_bands=psi_bands)
-    table.attrs.update(alpha=alpha, correction=correction, bins=bins, problems=problems)
+    table.attrs.update(alpha=alpha, correction=correction, bins=bins, problems=problems,
+                       split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]))
     return table
 
 
@@ -245,15 +296,6 @@ def _check_params(alpha, correction, psi_bands, on_invalid) -> None:
         raise DriftParameterError.invalid("on_invalid", "feature_drift", "'raise' or 'exclude'", on_invalid)
 
 
-def severity(significant: bool, psi: float, psi_bands: tuple[float, float] = PSI_BANDS) -> str:
-    """``stable`` unless significant; then ``minor`` / ``moderate`` / ``major`` by the PSI bands."""
-    if not significant:
-        return "stable"
-    if np.isnan(psi) or psi < psi_bands[0]:
-        return "minor"
-    return "moderate" if psi < psi_bands[1] else "major"
-
-
 def _table(details: list[FeatureDetail], *, alpha: float, correction: str,
            psi_bands: tuple[float, float]) -> pd.DataFrame:
     k = len(details)
@@ -267,35 +309,49 @@ def _table(details: list[FeatureDetail], *, alpha: float, correction: str,
         notes = [n for n in (d.test.note, d.psi.note, d.wasserstein.note if d.kind == "numeric" else "") if n]
         rows.append((d.feature, d.kind, d.method, d.test.statistic, d.test.pvalue, pa, d.psi.statistic,
                      d.wasserstein.statistic, d.js.statistic, d.missing_ref, d.missing_cur, d.missing_pvalue,
-                     ma, sev, SEVERITIES.index(sev) >= SEVERITIES.index(DRIFTED_FROM),
-                     d.test.n_reference, d.test.n_current, "; ".join(notes)))
+                     ma, sev, is_drifted(sev), d.test.n_reference, d.test.n_current, "; ".join(notes),
+                     d.change, d.unseen_cur, d.issue.kind if d.issue else "",
+                     d.issue.size if d.issue else float("nan"), d.proxy, d.finding))
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     if k:
         rank = table["severity"].map(SEVERITIES.index)
-        table = (table.assign(_rank=rank)
-                 .sort_values(["_rank", "psi"], ascending=[False, False], kind="stable")
-                 .drop(columns="_rank").reset_index(drop=True))
+        table = (table.assign(_proxy=table["proxy"] != "", _rank=rank)
+                 .sort_values(["_proxy", "_rank", "psi"], ascending=[True, False, False], kind="stable")
+                 .drop(columns=["_proxy", "_rank"]).reset_index(drop=True))
     return table
 
 
 @dataclass(frozen=True, slots=True)
 class DriftSummary:
-    """Headline numbers of a feature-drift table."""
+    """Headline numbers of a feature-drift table; split proxies are counted apart.
+
+    ``n_features``, ``n_drifted``, ``share_drifted`` and ``by_severity`` cover the features that are not
+    split proxies; ``proxies`` names the split proxies.
+    """
 
     n_features: int
     n_drifted: int
     share_drifted: float
     by_severity: dict
+    proxies: tuple[str, ...] = ()
+
+    @property
+    def n_proxies(self) -> int:
+        return len(self.proxies)
 
     def to_dict(self) -> dict:
         return {"n_features": self.n_features, "n_drifted": self.n_drifted,
-                "share_drifted": self.share_drifted, "by_severity": dict(self.by_severity)}
+                "share_drifted": self.share_drifted, "by_severity": dict(self.by_severity),
+                "split_proxies": list(self.proxies)}
 
 
 def summarize(table: pd.DataFrame) -> DriftSummary:
-    """Features drifted / total, their share, and the count at each severity."""
-    n = len(table)
-    drifted = int(table["drifted"].sum()) if n else 0
-    counts = table["severity"].value_counts() if n else pd.Series(dtype=int)
+    """Features drifted / total, their share, and the count at each severity; split proxies apart."""
+    is_proxy = table["proxy"] != "" if "proxy" in table.columns else pd.Series(False, index=table.index)
+    proxies = tuple(table.loc[is_proxy, "feature"])
+    rest = table.loc[~is_proxy]
+    n = len(rest)
+    drifted = int(rest["drifted"].sum()) if n else 0
+    counts = rest["severity"].value_counts() if n else pd.Series(dtype=int)
     return DriftSummary(n, drifted, drifted / n if n else float("nan"),
-                        {s: int(counts.get(s, 0)) for s in SEVERITIES})
+                        {s: int(counts.get(s, 0)) for s in SEVERITIES}, proxies)

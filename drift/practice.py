@@ -611,8 +611,9 @@ def star_template(impact, diagnosis, *, model: str = "the model", batch: str | N
         "**Task.** I [was on call for / owned] the model's health, and had to find out whether this was "
         "a data bug, a changed world, or noise — and what it cost.",
         "**Action.** I " + "; I ".join(actions) + ". "
-        f"The evidence pointed to one cause: {verdict.label.lower()} ({verdict.confidence_label} "
-        "confidence). [What you decided: retrain on recent labels / recalibrate / fix the pipeline.]",
+        f"The evidence pointed to one cause: {verdict.label.lower()} ({verdict.strength} evidence; verdicts "
+        f"like it were {verdict.confidence_text}). [What you decided: retrain on recent labels / "
+        "recalibrate / fix the pipeline.]",
         f"**Result.** {money} [What the fix recovered, e.g. accuracy back within X points in Y weeks.] "
         "Since then [the monitor or alert you added so this is caught the same day].",
     ])

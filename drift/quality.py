@@ -1,19 +1,49 @@
-"""Data-quality checks on a production batch: the pipeline breaks that masquerade as drift.
+"""Pipeline breaks: the data-quality signatures checked before any drift statistic is read.
 
-Three signatures, each with a named threshold:
+A break is evidence that the *pipeline* delivers broken inputs, not that the world changed.  Natural
+change (a season, a new market, new customers) must never be called a break, so each signature below is
+one that a population shift does not produce.  Every cut-off is a named constant of this module.
 
-* **missing-value burst** — a feature's missing rate rose by at least :data:`MISSING_JUMP` (absolute)
-  and the missing-rate test is significant;
-* **new category** — at least :data:`NEW_CATEGORY_SHARE` of current rows carry categories never seen
-  in the reference;
-* **unit change** — a numeric feature's median moved by a factor of at least :data:`UNIT_FACTOR`
-  (e.g. income recorded in thousands) *and* landed outside the reference's central
-  :data:`UNIT_RANGE` quantile range — a jump no plausible population shift makes.  (The second
-  condition keeps features whose medians sit near 0 from tripping the ratio.)
+Rule — a column of the current batch has a pipeline break when one of these holds:
+
+1. ``unit_change`` (numeric): the current quantiles at :data:`SCALE_QUANTILES` are the reference's times
+   one common factor ``f`` (each ratio within a factor :data:`SCALE_TOLERANCE` of their median ``f``),
+   and ``|log10 f| >= log10`` :data:`UNIT_FACTOR`.  A change of unit rescales every value alike (income in
+   thousands, a price in cents); a population shift moves quantiles unevenly and rarely by 8x.
+2. ``missing_burst``: the missing rate rose by at least :data:`MISSING_JUMP` (absolute) to at least
+   :data:`MISSING_RATIO` times the reference rate, and the missing-rate test is significant after the
+   correction across features.
+3. ``type_change``: :func:`drift.validate_pair` found numbers on one side and text or true/false on the
+   other (a :class:`~drift.errors.TypeChangeError`, or a :class:`~drift.errors.MixedTypeError` whose two
+   files disagree).
+4. ``stuck_value`` (numeric): one value holds at least :data:`STUCK_SHARE` of the current rows, at least
+   :data:`STUCK_RATIO` times its share in the reference *and* times the share of each neighbouring value
+   in the current data (a lone spike, not a population that moved towards it), and the reference has at
+   least :data:`CONTINUOUS_MIN_VALUES` distinct values: a sensor stuck at one reading, a default fill
+   such as 0.
+5. ``out_of_range`` (numeric): a sentinel — one value outside the reference's range that is negative where
+   the reference never is, or at least :data:`SENTINEL_MAGNITUDE` times the reference's largest absolute
+   value (-1, -999, 99999) — on at least :data:`SENTINEL_SHARE` of the current rows.
+6. ``placeholder`` (categorical): a level never seen in the reference that spells "missing"
+   (:data:`PLACEHOLDERS`: unknown, n/a, null, ?, ...) on at least :data:`PLACEHOLDER_SHARE` of rows.
+7. ``replaced_levels`` (categorical with at most :data:`SMALL_CATEGORICAL` reference levels): at least
+   :data:`RELABEL_SHARE` of the current rows carry unseen levels, about as much reference mass vanished
+   (``|new - vanished| <=`` :data:`RELABEL_BALANCE`), and the levels are not numbers or dates (new
+   numbers or dates label a new period: a split proxy, see :mod:`drift.proxies`).  The codes were
+   renamed ("M"/"F" to "male"/"female").
+
+Not a break — **entity churn**: new values of a categorical column that fit none of the above (new names,
+agents, companies, countries, product codes) are listed as "new values", evidence of covariate shift.
+
+The numeric and categorical signatures are read off the sorted samples and category counts that
+:func:`drift.feature_drift` already has (its ``issue`` and ``finding`` columns); :func:`quality_issues`
+adds the missing-value bursts and type changes and returns one :class:`QualityIssue` per broken column.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,82 +51,282 @@ import pandas as pd
 
 from .schema import Schema
 
+#: Kinds of pipeline break, in the order they are checked.
+BREAK_KINDS = ("unit_change", "missing_burst", "type_change", "stuck_value", "out_of_range", "placeholder",
+               "replaced_levels")
+#: Breaks that leave no doubt (the verdict's "strong" evidence); the others are "weak" alone.
+STRONG_BREAKS = ("unit_change", "type_change", "out_of_range", "placeholder", "replaced_levels")
+
+#: Unit change: smallest common factor between current and reference quantiles.
+UNIT_FACTOR = 8.0
+#: Unit change: quantiles compared.
+SCALE_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
+#: Unit change: each quantile ratio lies within this factor of the common factor.
+SCALE_TOLERANCE = 1.6
+#: Missing burst: smallest rise of the missing rate (absolute)...
 MISSING_JUMP = 0.05
-NEW_CATEGORY_SHARE = 0.01
-UNIT_FACTOR = 20.0
-UNIT_RANGE = (0.01, 0.99)
+#: ... to at least this multiple of the reference rate.
+MISSING_RATIO = 2.0
+#: A missing burst at least this large is strong evidence on its own.
+MISSING_STRONG_JUMP = 0.20
+#: Stuck value: smallest share of current rows on one value...
+STUCK_SHARE = 0.05
+#: ... at least this many times its share in the reference.
+STUCK_RATIO = 5.0
+#: Stuck value: the reference has at least this many distinct values.
+CONTINUOUS_MIN_VALUES = 20
+#: Out-of-range sentinel: smallest share of current rows on it.
+SENTINEL_SHARE = 0.01
+#: Out-of-range sentinel: at least this many times the reference's largest absolute value.
+SENTINEL_MAGNITUDE = 10.0
+#: Placeholder levels that mean "missing" (compared lower-cased, stripped).
+PLACEHOLDERS = frozenset({"", "unknown", "unk", "n/a", "na", "n.a.", "null", "none", "nan", "nil", "?", "-",
+                          "--", "missing", "undefined", "not available", "not known", "#n/a", "(blank)"})
+#: Placeholder: smallest share of current rows on such a new level.
+PLACEHOLDER_SHARE = 0.02
+#: Replaced levels: a categorical with at most this many reference levels...
+SMALL_CATEGORICAL = 20
+#: ... where at least this share of current rows carry unseen levels...
+RELABEL_SHARE = 0.2
+#: ... and the vanished reference mass differs from the new mass by at most this much.
+RELABEL_BALANCE = 0.15
+#: Share of current rows on unseen categories from which they are listed as "new values" (churn).
+NEW_VALUES_SHARE = 0.01
+#: Values quoted in a message.
+MAX_EXAMPLES = 3
 
 
 @dataclass(frozen=True, slots=True)
-class QualityBaseline:
-    """What the checks need of the reference, computed once (reused for every monitored batch).
+class Break:
+    """One break signature found in one column: its kind, a plain sentence and its size."""
 
-    ``categories``: each categorical feature's set of seen values; ``numeric``: each numeric
-    feature's (median, low, high) with low/high the :data:`UNIT_RANGE` quantiles.
-    """
-
-    categories: dict
-    numeric: dict
-
-    @classmethod
-    def of(cls, reference: pd.DataFrame, schema: Schema) -> QualityBaseline:
-        categories, numeric = {}, {}
-        for col in schema.features:
-            if schema.kinds[col] == "categorical":
-                categories[col] = frozenset(reference[col].dropna().unique())
-            else:
-                values = pd.to_numeric(reference[col], errors="coerce")
-                lo, hi = values.quantile(list(UNIT_RANGE))
-                numeric[col] = (float(values.median()), float(lo), float(hi))
-        return cls(categories, numeric)
+    kind: str
+    message: str
+    size: float
 
 
 @dataclass(frozen=True, slots=True)
 class QualityIssue:
-    """One data-quality finding on one feature."""
+    """One pipeline break on one column (module docstring for the rule).
+
+    ``size`` is the common factor (unit change), the missing-rate rise, the share of rows on the stuck
+    value / sentinel / placeholder / new levels, or 1 for a type change.
+    """
 
     feature: str
-    kind: str        # "missing_burst" | "new_category" | "unit_change"
+    kind: str
     message: str
-    size: float      # missing-rate jump, unseen share, or median ratio
+    size: float
+
+    @property
+    def strong(self) -> bool:
+        """True for a signature that leaves no doubt (see :data:`STRONG_BREAKS`)."""
+        return self.kind in STRONG_BREAKS or (self.kind == "missing_burst"
+                                              and self.size >= MISSING_STRONG_JUMP)
 
     def to_dict(self) -> dict:
-        return {"feature": self.feature, "kind": self.kind, "message": self.message, "size": self.size}
+        return {"feature": self.feature, "kind": self.kind, "message": self.message, "size": self.size,
+                "strong": self.strong}
 
 
-def quality_issues(reference: pd.DataFrame | QualityBaseline, current: pd.DataFrame, schema: Schema,
-                   feature_table: pd.DataFrame, *, alpha: float = 0.05) -> tuple[QualityIssue, ...]:
-    """Data-quality issues of ``current`` against ``reference`` or its :class:`QualityBaseline`
-    (module docstring for the rules)."""
-    base = reference if isinstance(reference, QualityBaseline) else QualityBaseline.of(reference, schema)
-    issues: list[QualityIssue] = []
+@dataclass(frozen=True, slots=True)
+class QualityBaseline:
+    """Kept for callers that prepare the reference once (the monitor): the signatures now come from the
+    feature table, so nothing else is needed of the reference."""
+
+    @classmethod
+    def of(cls, reference: pd.DataFrame, schema: Schema) -> QualityBaseline:
+        return cls()
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.4g}"
+
+
+# --- numeric signatures --------------------------------------------------------------------------------
+def scale_factor(reference: np.ndarray, current: np.ndarray) -> float | None:
+    """The common factor ``f`` when ``current`` looks like ``reference`` times ``f`` (rule 1), else None.
+
+    Both arrays are sorted, non-missing values.
+    """
+    if len(reference) < 2 or len(current) < 2:
+        return None
+    r = np.quantile(reference, SCALE_QUANTILES)
+    c = np.quantile(current, SCALE_QUANTILES)
+    usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
+    if usable.sum() < 3:
+        return None
+    logs = np.log(c[usable] / r[usable])
+    centre = float(np.median(logs))
+    if abs(centre) < math.log(UNIT_FACTOR) or np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE):
+        return None
+    return float(math.exp(centre))
+
+
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array and how many times each occurs."""
+    if len(values) == 0:
+        return values, np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
+def _share_of(values: np.ndarray, v: float) -> float:
+    lo, hi = np.searchsorted(values, v, side="left"), np.searchsorted(values, v, side="right")
+    return (hi - lo) / len(values) if len(values) else 0.0
+
+
+def numeric_break(reference: np.ndarray, current: np.ndarray) -> Break | None:
+    """Unit change, out-of-range sentinel or stuck value (rules 1, 5, 4) of one numeric column.
+
+    ``reference`` and ``current`` are the sorted non-missing values.
+    """
+    if len(reference) < 2 or len(current) < 2:
+        return None
+    factor = scale_factor(reference, current)
+    if factor is not None:
+        med_r, med_c = np.median(reference), np.median(current)
+        times = f"×{factor:.3g}" if factor > 1 else f"1/{1 / factor:.3g}"
+        return Break("unit_change", f"every value is about {times} of the reference's (median "
+                                    f"{_fmt(med_r)} → {_fmt(med_c)}): looks like a unit change", factor)
+    cur_values, cur_counts = _runs(current)
+    lo, hi = reference[0], reference[-1]
+    outside = (cur_values < lo) | (cur_values > hi)
+    if outside.any():
+        biggest = max(abs(lo), abs(hi))
+        sentinel = outside & (((lo >= 0) & (cur_values < 0))
+                              | (np.abs(cur_values) >= SENTINEL_MAGNITUDE * max(biggest, 1e-12)))
+        shares = np.where(sentinel, cur_counts, 0) / len(current)
+        k = int(np.argmax(shares))
+        if shares[k] >= SENTINEL_SHARE:
+            return Break("out_of_range", f"{shares[k]:.1%} of rows hold {_fmt(cur_values[k])}, outside "
+                                         f"anything the reference holds ({_fmt(lo)} to {_fmt(hi)}): a "
+                                         "sentinel or fill value", float(shares[k]))
+    k = int(np.argmax(cur_counts))
+    share = cur_counts[k] / len(current)
+    if share >= STUCK_SHARE and len(cur_values) > 1:
+        neighbours = cur_counts[max(k - 1, 0): k + 2]
+        spike = cur_counts[k] >= STUCK_RATIO * np.sort(neighbours)[-2]
+        ref_values, _ = _runs(reference)
+        ref_share = _share_of(reference, cur_values[k])
+        if spike and len(ref_values) >= CONTINUOUS_MIN_VALUES and ref_share * STUCK_RATIO <= share:
+            return Break("stuck_value", f"{share:.1%} of rows hold the single value {_fmt(cur_values[k])} "
+                                        f"({ref_share:.1%} in the reference): a stuck reading or a default "
+                                        "fill", float(share))
+    return None
+
+
+# --- categorical signatures ------------------------------------------------------------------------------
+def _looks_like_period(levels: Iterable) -> bool:
+    """True when every level is a number or a date (a period label, not a code)."""
+    texts = pd.Series([str(v) for v in levels])
+    if texts.empty:
+        return False
+    if pd.to_numeric(texts, errors="coerce").notna().all():
+        return True
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bool(pd.to_datetime(texts, errors="coerce", format="mixed").notna().all())
+
+
+def unseen_levels(reference: pd.Series, current: pd.Series) -> pd.Series:
+    """Counts of current levels absent from the reference, most frequent first (``value_counts`` inputs)."""
+    new = current[~current.index.isin(reference.index)]
+    return new.sort_values(ascending=False, kind="stable")
+
+
+def categorical_break(reference: pd.Series, current: pd.Series) -> Break | None:
+    """Placeholder or replaced levels (rules 6, 7) from the category counts of both sides (missing
+    values excluded; ``pandas.Series.value_counts`` output)."""
+    n_ref, n_cur = int(reference.sum()), int(current.sum())
+    if not n_ref or not n_cur:
+        return None
+    new = unseen_levels(reference, current)
+    if new.empty:
+        return None
+    placeholders = new[[str(v).strip().lower() in PLACEHOLDERS for v in new.index]]
+    if len(placeholders) and placeholders.sum() / n_cur >= PLACEHOLDER_SHARE:
+        share = placeholders.sum() / n_cur
+        return Break("placeholder", f"{share:.1%} of rows hold {_quote(placeholders.index)}, a new level "
+                                    "that means 'missing'", float(share))
+    new_share = new.sum() / n_cur
+    vanished = reference[~reference.index.isin(current.index)].sum() / n_ref
+    if (len(reference) <= SMALL_CATEGORICAL and new_share >= RELABEL_SHARE
+            and abs(new_share - vanished) <= RELABEL_BALANCE and not _looks_like_period(new.index)):
+        gone = reference[~reference.index.isin(current.index)].sort_values(ascending=False, kind="stable")
+        return Break("replaced_levels", f"{new_share:.0%} of rows carry levels never seen in the reference "
+                                        f"({_quote(new.index)}) while {vanished:.0%} of the reference's "
+                                        f"({_quote(gone.index)}) vanished: the codes look renamed",
+                     float(new_share))
+    return None
+
+
+def new_values_finding(reference: pd.Series, current: pd.Series) -> str:
+    """``"4.2% of rows carry values not in the reference (e.g. 'x', 'y')"`` when at least
+    :data:`NEW_VALUES_SHARE` do (entity churn), else ``""``."""
+    n_cur = int(current.sum())
+    new = unseen_levels(reference, current)
+    share = new.sum() / n_cur if n_cur else 0.0
+    if share < NEW_VALUES_SHARE:
+        return ""
+    return (f"new values: {share:.1%} of rows carry {len(new):,} value{'s' if len(new) > 1 else ''} not in "
+            f"the reference (e.g. {_quote(new.index)})")
+
+
+def _quote(values) -> str:
+    shown = [repr(str(v)) for v in list(values)[:MAX_EXAMPLES]]
+    more = len(values) - len(shown)
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
+
+
+def is_missing_burst(missing_ref: float, missing_cur: float, pvalue_adjusted: float, alpha: float) -> bool:
+    """Rule 2 on one feature's missing rates and its corrected missing-rate p-value."""
+    jump = missing_cur - missing_ref
+    return bool(jump >= MISSING_JUMP and missing_cur >= MISSING_RATIO * missing_ref
+                and pvalue_adjusted < alpha)
+
+
+# --- all columns ------------------------------------------------------------------------------------------
+def quality_issues(reference: pd.DataFrame | QualityBaseline | None, current: pd.DataFrame | None,
+                   schema: Schema | None, feature_table: pd.DataFrame, *, alpha: float = 0.05,
+                   problems: Iterable = ()) -> tuple[QualityIssue, ...]:
+    """Every pipeline break of the current batch, one per column (module docstring for the rule).
+
+    Parameters
+    ----------
+    reference, current, schema
+        Unused (the signatures are read off ``feature_table``); kept so existing callers keep working.
+    feature_table : DataFrame
+        :func:`drift.feature_drift` of the pair (its ``issue``, ``finding``, missing-rate columns).
+    alpha : float
+        Level for the corrected missing-rate p-value.
+    problems : iterable of ColumnProblem
+        :attr:`drift.validation.Validation.problems`; type changes among them are breaks.
+    """
+    issues: dict[str, QualityIssue] = {}
+    for p in problems:
+        if _is_type_change(p.error):
+            issues.setdefault(p.column, QualityIssue(p.column, "type_change", str(p.error.problem), 1.0))
+    has_issue = "issue" in feature_table.columns
     for row in feature_table.itertuples(index=False):
-        jump = row.missing_cur - row.missing_ref
-        if jump >= MISSING_JUMP and row.missing_pvalue_adjusted < alpha:
-            issues.append(QualityIssue(row.feature, "missing_burst",
-                                       f"{row.feature}: missing values rose from {row.missing_ref:.1%} to "
-                                       f"{row.missing_cur:.1%}", float(jump)))
-    for col in schema.features:
-        if schema.kinds[col] == "categorical":
-            seen = base.categories[col]
-            cur = current[col].dropna()
-            if len(cur):
-                unseen = ~cur.isin(list(seen))
-                share = float(unseen.mean())
-                if share >= NEW_CATEGORY_SHARE:
-                    top = cur[unseen].value_counts().index[:3].tolist()
-                    issues.append(QualityIssue(col, "new_category",
-                                               f"{col}: {share:.1%} of rows carry categories never seen in "
-                                               f"training ({', '.join(map(repr, top))})", share))
-        else:
-            r, lo, hi = base.numeric[col]
-            c = pd.to_numeric(current[col], errors="coerce").median()
-            if r and c and np.isfinite(r) and np.isfinite(c) and np.sign(r) == np.sign(c):
-                ratio = float(c / r)
-                outside = c < lo or c > hi
-                if outside and (ratio >= UNIT_FACTOR or ratio <= 1 / UNIT_FACTOR):
-                    issues.append(QualityIssue(col, "unit_change",
-                                               f"{col}: the median went from {r:,.4g} to {c:,.4g} "
-                                               f"(×{ratio:.3g})"
-                                               " — looks like a unit change", ratio))
-    return tuple(issues)
+        if row.feature in issues:
+            continue
+        if has_issue and row.issue:
+            issues[row.feature] = QualityIssue(row.feature, row.issue, f"{row.feature}: {row.finding}",
+                                               float(row.issue_size))
+        elif is_missing_burst(row.missing_ref, row.missing_cur, row.missing_pvalue_adjusted, alpha):
+            issues[row.feature] = QualityIssue(
+                row.feature, "missing_burst",
+                f"{row.feature}: missing values rose from {row.missing_ref:.1%} to {row.missing_cur:.1%}",
+                float(row.missing_cur - row.missing_ref))
+    return tuple(issues.values())
+
+
+def _is_type_change(error: Exception) -> bool:
+    """A TypeChangeError, or a MixedTypeError whose message says the two files disagree."""
+    names = {cls.__name__ for cls in type(error).__mro__}
+    if "TypeChangeError" in names:
+        return True
+    return "MixedTypeError" in names and str(getattr(error, "problem", "")).startswith("numbers in ")

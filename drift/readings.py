@@ -58,3 +58,55 @@ def feature_readings(d: FeatureDetail) -> dict[str, str]:
                           f"{d.missing_cur:.1%} in current — "
                           f"the rate {change} ({format_pvalue(d.missing_pvalue)}).")
     return out
+
+
+def _num(x: float) -> str:
+    if abs(x) >= 1e4 and x == round(x):
+        return f"{x:,.0f}"
+    return f"{x:,.3g}" if abs(x) < 1e4 else f"{x:,.5g}"
+
+
+def _iqr(values) -> float:
+    n = len(values) - 1
+    return float(values[int(0.75 * n)] - values[int(0.25 * n)])
+
+
+def numeric_movement(reference, current) -> str:
+    """How a numeric feature moved, in plain words: ``"median 12.1 → 37.2 (×3.07)"``.
+
+    ``reference`` / ``current`` are the sorted non-missing values; a ratio is given when both medians are
+    positive and differ by at least 25 %, a difference otherwise.
+    """
+    if not len(reference) or not len(current):
+        return ""
+    a, b = float(reference[len(reference) // 2]), float(current[len(current) // 2])
+    if len(reference) % 2 == 0:
+        a = (a + float(reference[len(reference) // 2 - 1])) / 2
+    if len(current) % 2 == 0:
+        b = (b + float(current[len(current) // 2 - 1])) / 2
+    text = f"median {_num(a)} → {_num(b)}"
+    if a > 0 and b > 0 and not 0.8 <= b / a <= 1.25:
+        return text + f" (×{b / a:.3g})"
+    if a == b:
+        iqr_a, iqr_b = _iqr(reference), _iqr(current)
+        if iqr_a != iqr_b:
+            return text + f", spread (IQR) {_num(iqr_a)} → {_num(iqr_b)}"
+    return text
+
+
+def categorical_movement(reference, current) -> str:
+    """The level whose share changed most: ``"'summer' 12% → 61%"`` (``value_counts`` inputs, missing
+    excluded); new levels count together as ``"new values 0% → 20%"``."""
+    n_ref, n_cur = float(reference.sum()), float(current.sum())
+    if not n_ref or not n_cur:
+        return ""
+    ref_share = reference / n_ref
+    cur_share = current / n_cur
+    shares = {k: (float(ref_share.get(k, 0.0)), float(cur_share.get(k, 0.0))) for k in ref_share.index}
+    new = float(cur_share[~cur_share.index.isin(ref_share.index)].sum())
+    if new:
+        shares["new values"] = (0.0, new)
+    key = max(shares, key=lambda k: abs(shares[k][1] - shares[k][0]))
+    a, b = shares[key]
+    label = key if key == "new values" and new else repr(str(key))
+    return f"{label} {a:.0%} → {b:.0%}"

@@ -45,8 +45,13 @@ _RECOMMENDATIONS = {
     "data_quality": "Fix the data pipeline, not the model: {subject}. Correct the upstream source, re-score "
                     "the affected rows, and do not retrain on this data — a model trained on broken inputs "
                     "learns the breakage. Add a check that stops such batches before they are scored.",
-    "covariate_shift": "No retraining needed yet: the model's outputs are stable. Keep monitoring, and as "
-                       "labels arrive check the model's performance on the segments that grew ({subject}).",
+    "input_drift": "Find out whether the model noticed: add its predictions (a score column) to this "
+                   "analysis — without them nothing can be said about its outputs. Meanwhile check the "
+                   "change ({subject}) with the people who own those inputs: an expected change (a season, a "
+                   "campaign, a new market) needs no action on the data; an unexplained one needs a look.",
+    "covariate_shift": "No retraining needed yet: the model's predictions have not moved. Keep monitoring, "
+                       "and as labels arrive check the model's performance on the segments that grew "
+                       "({subject}).",
     "prediction_drift": "Review the decision thresholds and the expected volumes with the business: the "
                         "model now flags a different share of cases{subject}. If the new population is here "
                         "to stay, plan a retrain that includes it, and confirm with labels that the model "
@@ -57,10 +62,11 @@ _RECOMMENDATIONS = {
     "concept_drift": "Retrain on recent labelled data: the patterns the model learned no longer hold. Until "
                      "the new model ships, consider a more conservative threshold or human review of "
                      "borderline cases.",
-    "no_drift": "Keep monitoring on the usual schedule; no action is needed.",
+    "no_drift": "Keep monitoring on the usual schedule; no action is needed{subject}.",
 }
 
-_VERDICT_COLORS = {"no_drift": "#1a7f37", "covariate_shift": "#9a6700", "prediction_drift": "#bc4c00",
+_VERDICT_COLORS = {"no_drift": "#1a7f37", "input_drift": "#9a6700", "covariate_shift": "#9a6700",
+                   "prediction_drift": "#bc4c00",
                    "prior_shift": "#8250df", "concept_drift": "#cf222e", "data_quality": "#a40e26"}
 _STATUS_COLORS = {"ok": "#1a7f37", "warning": "#9a6700", "alert": "#cf222e", "skipped": "#6e7781"}
 # The charts' severity colours, darkened where needed so text on white stays readable.
@@ -103,10 +109,14 @@ def _what_changed(d) -> str:
         return ("The data pipeline is delivering broken inputs: " + "; ".join(issues[:3])
                 + ("; …" if len(issues) > 3 else "") + ". The model scores these values as if they were "
                 "real, so its decisions on this data cannot be trusted until the pipeline is fixed.")
-    if kind == "covariate_shift":
-        moved = (f"{_listing(drifted)} moved" if drifted else
+    if kind in ("covariate_shift", "input_drift"):
+        moves = inputs.get("moves", [])
+        moved = ("; ".join(moves[:3]) if moves else f"{_listing(drifted)} moved" if drifted else
                  "no single feature moved much, but their combination did (the domain classifier or the "
                  "embedding test tells production from training)")
+        if kind == "input_drift":
+            return (f"The incoming data changed — {moved}. The data holds no model predictions, so whether "
+                    "the model's outputs moved with it is unknown.")
         return (f"The mix of incoming cases changed — {moved} — but the model's predictions did not: it is "
                 "seeing different cases and scoring them as before.")
     if kind == "prediction_drift":
@@ -135,12 +145,17 @@ def _what_changed(d) -> str:
     text = f"Nothing meaningful changed: none of the {n_feat} features drifted"
     if pred.status != "skipped":
         text += f", and the model's predictions are stable (PSI {pred.evidence.get('psi', float('nan')):.3f})"
+    proxies = [p["feature"] for p in inputs.get("split_proxies", [])]
+    if proxies:
+        text += (f" (set apart: {_listing(proxies)}, which only say when or where a row was taken)")
     return text + "."
 
 
 def _how_sure(d) -> str:
     v = d.verdict
-    text = f"{v.confidence_label.capitalize()} confidence ({v.confidence:.0%})"
+    text = (f"Verdicts like this one were {v.confidence_text}" if v.benchmark else
+            "How often verdicts like this one are right is not measured yet: too few comparable cases in the "
+            "verdict benchmark")
     if v.evidence:
         text += ": " + "; ".join(v.evidence[:4])
     text += ". "
@@ -151,8 +166,9 @@ def _how_sure(d) -> str:
         text += ("No production labels were used, so a change in how outcomes follow the inputs (concept "
                  "drift) cannot be ruled out; performance was estimated from the model's own confidence.")
     else:
-        text += "Model performance was not assessed (it needs a target and a prediction column)."
-    others = [f"{f.label.split(':')[0].lower()} ({f.confidence:.0%})" for f in v.findings[1:]]
+        text += ("Model performance and concept drift were not assessed (they need a target and a prediction "
+                 "column): concept drift cannot be ruled out.")
+    others = [f.label.split(':')[0].lower() for f in v.findings[1:]]
     if others:
         text += " Also consistent with: " + ", ".join(others) + "."
     return text
@@ -181,8 +197,10 @@ def _recommendation(d) -> str:
     if kind == "data_quality":
         feats = list(dict.fromkeys(i["feature"] for i in inputs.get("quality_issues", [])))
         subject = f"check {_listing(feats)}" if feats else "check the upstream source"
-    elif kind == "covariate_shift":
+    elif kind in ("covariate_shift", "input_drift"):
         subject = _listing(inputs.get("drifted", [])) or "the rows the domain classifier finds most unusual"
+    elif kind == "no_drift" and d.step("prediction").status == "skipped":
+        subject = " on the data; add the model's predictions and outcomes to watch the model itself"
     elif kind == "prediction_drift":
         e = d.step("prediction").evidence
         if _finite(e.get("positive_rate_reference")) and _finite(e.get("positive_rate_current")):
@@ -268,7 +286,8 @@ class Report:
                          "n_reference": first.n_reference,
                          "rows": {s.name: s.diagnosis.n_current for s in self.sections}},
             "overview": [{"current_name": s.name, "verdict": s.diagnosis.verdict.kind,
-                          "label": s.diagnosis.verdict.label, "confidence": s.diagnosis.verdict.confidence}
+                          "label": s.diagnosis.verdict.label, "confidence": s.diagnosis.verdict.confidence,
+                          "confidence_text": s.diagnosis.verdict.confidence_text}
                          for s in self.sections],
             "sections": [s.to_dict() for s in self.sections],
         }
@@ -387,12 +406,12 @@ def _markdown(report: Report) -> str:
     if len(report.sections) > 1:
         lines += _md_table(["Data", "Verdict", "Confidence"],
                            [[e(s.name), e(s.diagnosis.verdict.label),
-                             f"{s.diagnosis.verdict.confidence_label} ({s.diagnosis.verdict.confidence:.0%})"]
+                             s.diagnosis.verdict.confidence_short]
                             for s in report.sections]) + [""]
     for s in report.sections:
         d, v = s.diagnosis, s.diagnosis.verdict
         lines += [f"## {e(s.name)}: {e(v.label)}", "",
-                  f"**Verdict:** {e(v.label)} — {v.confidence_label} confidence ({v.confidence:.0%}); "
+                  f"**Verdict:** {e(v.label)} — {e(v.confidence_text)}; "
                   f"{d.n_current:,} rows compared with {d.n_reference:,}.", ""]
         lines += [f"- **{SUMMARY_HEADINGS[k]}:** {e(s.summary[k])}" for k in SUMMARY_HEADINGS] + [""]
         lines += ["**Steps**", ""]
@@ -532,8 +551,7 @@ def _html_banner(s: ReportSection) -> str:
     return (f'<div class="card banner" style="--vc:{color};--vbg:{color}14">'
             f'<div class="kicker">Verdict · {_esc(v.kind.replace("_", " "))}</div>'
             f'<div class="label">{_esc(v.label)}</div>'
-            f'<span class="chip" style="color:{color}">{_esc(v.confidence_label)} confidence '
-            f'({v.confidence:.0%})</span>'
+            f'<span class="chip" style="color:{color}">{_esc(v.confidence_text)}</span>'
             f'<span class="meta" style="margin-left:10px">{s.diagnosis.n_current:,} rows compared with '
             f'{s.diagnosis.n_reference:,}</span>'
             + (f"<ul>{ev}</ul>" if ev else "") + "</div>")
@@ -639,7 +657,7 @@ def _html_overview(report: Report) -> str:
         color = _VERDICT_COLORS.get(v.kind, "#57606a")
         chip = f'<span class="chip" style="color:{color}">{_esc(v.kind.replace("_", " "))}</span>'
         rows.append(f'<tr><td><a href="#section-{i}">{_esc(s.name)}</a></td><td>{chip}</td>'
-                    f"<td>{_esc(v.label)}</td><td class=\"num\">{v.confidence:.0%}</td>"
+                    f"<td>{_esc(v.label)}</td><td class=\"num\">{_esc(v.confidence_short)}</td>"
                     f'<td class="num">{s.diagnosis.n_current:,}</td></tr>')
     return ('<div class="tablewrap overview" style="margin-bottom:8px"><table><thead><tr><th>Data</th>'
             "<th>Verdict</th><th>Meaning</th><th>Confidence</th><th>Rows</th></tr></thead><tbody>"

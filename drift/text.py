@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from . import decisions
 from .errors import DriftInputError, DriftParameterError, TooFewRowsError
 from .jsonsafe import json_float
 
@@ -599,7 +600,8 @@ def text_drift(
         terms=terms, examples_reference=examples_reference, examples_current=examples_current,
         linear_auc=linear_auc, embeddings=embeddings, embedding_fit=embedding_fit,
         n_reference=len(ref), n_current=len(cur), n_reference_total=len(ref_all),
-        n_current_total=len(cur_all), alpha=float(alpha), drifted=bool(mmd.pvalue < alpha),
+        n_current_total=len(cur_all), alpha=float(alpha),
+        drifted=decisions.mmd_level(mmd.pvalue, alpha) != "ok",
         note="; ".join(notes))
 
 

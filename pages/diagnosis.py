@@ -206,13 +206,14 @@ def verdict_card() -> None:
     with left.container(border=True):
         st.caption("VERDICT")
         st.subheader(v.label, anchor=False)
-        st.markdown(f":blue-badge[{v.confidence_label} confidence · {v.confidence:.0%}]")
+        st.markdown(f":blue-badge[{v.strength} evidence] {dx.md(v.confidence_text.capitalize())}")
         if v.evidence:
             st.markdown("**Evidence**\n" + "\n".join(f"- {dx.md(e)}" for e in v.evidence))
         others = v.findings[1:]
         if others:
             st.markdown("**Also found**\n" + "\n".join(
-                f"- {dx.md(f.label)} ({f.confidence:.0%}): {dx.md('; '.join(f.evidence))}" for f in others))
+                f"- {dx.md(f.label)} ({f.strength} evidence): {dx.md('; '.join(f.evidence))}"
+                for f in others))
     if truth:
         with right.container(border=True):
             st.caption("WHAT THE SCENARIO INJECTED (GROUND TRUTH)")

@@ -194,7 +194,7 @@ for i, step in enumerate(prompt.steps, start=1):
                 st.markdown(practice.star_template(impact, diag, model=model, batch=batch))
 
 st.subheader("Verdict and ground truth", divider="gray")
-st.markdown(f"**Diagnosis:** {diag.verdict.label} ({diag.verdict.confidence_label} confidence).")
+st.markdown(f"**Diagnosis:** {diag.verdict.label} ({diag.verdict.strength} evidence).")
 sc = data.load_scenario(scenario)
 manifest = getattr(sc, "manifest", None)
 truth = None

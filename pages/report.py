@@ -95,7 +95,7 @@ with summary_box:
         st.caption("VERDICT")
         st.markdown(f"#### {dx.md(summary['headline'])}")
         v = diag.verdict
-        st.markdown(f":blue-badge[{v.confidence_label} confidence · {v.confidence:.0%}]")
+        st.markdown(f":blue-badge[{v.strength} evidence] {dx.md(v.confidence_text.capitalize())}")
     keys = list(SUMMARY_HEADINGS)
     for row in (keys[:2], keys[2:]):
         for col, key in zip(st.columns(2), row, strict=True):

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import drift
-from drift.diagnosis import DOMAIN_AUC, DOMAIN_AUC_ALERT
+from drift import decisions
 
 from . import data, state
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
@@ -57,6 +57,9 @@ SIDE_LABELS = {"reference": "reference", "current": "production"}
 #: Layout of this module's charts: the title on top, the legend under it (never on top of each other).
 _MV_LAYOUT = {**_LAYOUT, "margin": dict(l=10, r=10, t=100, b=10),
               "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)}
+
+#: The library's levels as Streamlit alert kinds.
+_UI_LEVEL = {"ok": "success", "warning": "warning", "alert": "error"}
 
 
 def _title(text: str) -> dict:
@@ -144,24 +147,15 @@ def show_reading(level: str, text: str) -> None:
 def auc_reading(res) -> tuple[str, str]:
     """Level ("success" / "warning" / "error") and one plain sentence for a domain-classifier result.
 
-    Bands: the library's diagnosis cut-offs ``DOMAIN_AUC`` (distinguishable) and ``DOMAIN_AUC_ALERT``
-    (clearly moved), applied only when the p-value is below alpha.
+    The level is the library's rule (:func:`drift.decisions.domain_level`): significant only when the
+    p-value is below alpha *and* the AUC interval excludes 0.5, then graded by the AUC.
     """
     if math.isnan(res.auc):
         return "warning", f"The classifier could not be trained: {res.note}."
-    auc, lo, hi = res.auc, *res.auc_ci
-    odds = f"it ranks a random production row above a random reference row {auc:.0%} of the time"
-    if res.pvalue >= res.alpha:
-        return "success", (f"Indistinguishable: a classifier cannot tell production rows from training rows "
-                           f"better than chance (AUC {auc:.3f}, {format_pvalue(res.pvalue)} ≥ α).")
-    if auc < DOMAIN_AUC:
-        return "success", (f"Barely distinguishable: {odds} (AUC {auc:.3f}). Significant, but below "
-                           f"{DOMAIN_AUC:g}: a difference too small to matter for most models.")
-    if auc < DOMAIN_AUC_ALERT:
-        return "warning", (f"Slightly distinguishable: {odds} (AUC {auc:.3f}, 95 % interval {lo:.3f}–"
-                           f"{hi:.3f}). Production has moved somewhat away from the training data.")
-    return "error", (f"Clearly distinguishable: {odds} (AUC {auc:.3f}, 95 % interval {lo:.3f}–{hi:.3f}). "
-                     "Production rows no longer look like the training data.")
+    level = decisions.domain_level(res.auc, res.auc_ci, res.pvalue, res.alpha)
+    odds = (f" It ranks a random production row above a random reference row {res.auc:.0%} of the time."
+            if level != "ok" else "")
+    return _UI_LEVEL[level], decisions.domain_reading(res.auc, res.auc_ci, res.pvalue, res.alpha) + odds
 
 
 def production_like_rows(res, reference: pd.DataFrame, current: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -291,7 +285,7 @@ def mmd_reading(res, alpha: float) -> tuple[str, str]:
     if math.isnan(res.statistic):
         return "warning", f"MMD could not be computed: {res.note}."
     larger = int(np.sum(res.null < res.statistic))
-    if res.pvalue < alpha:
+    if decisions.mmd_level(res.pvalue, alpha) != "ok":
         return "error", (f"The embeddings moved: the observed MMD² ({res.statistic:.4f}) is larger than "
                          f"{larger} of {res.n_permutations} shuffles of the labels "
                          f"({format_pvalue(res.pvalue)} < α = {alpha:g}).")

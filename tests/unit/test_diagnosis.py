@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import drift
+from drift.decisions import STRENGTHS
 from drift.diagnosis import STEP_KEYS, VERDICTS
 from drift.scenarios import load_scenario
 
@@ -41,7 +42,11 @@ def test_steps_are_ordered_and_explained(verdicts):
     for step in d.steps:
         assert step.status in ("ok", "warning", "alert", "skipped")
         assert step.why and step.summary
-    assert d.verdict.kind in VERDICTS and 0 < d.verdict.confidence <= 1 and d.verdict.evidence
+    assert d.verdict.kind in VERDICTS and d.verdict.strength in STRENGTHS and d.verdict.evidence
+    # confidence is measured on the verdict benchmark, or not stated at all: never a constant
+    record = d.verdict.benchmark
+    assert (record is None and "not been measured" in d.verdict.confidence_text) or \
+        (0 < record.right <= record.n and str(record.n) in d.verdict.confidence_text)
     json.dumps(d.to_dict())          # JSON-safe all the way down
 
 

@@ -127,15 +127,25 @@ def test_profile_path_equals_frame_path_and_is_deterministic():
     pd.testing.assert_frame_equal(direct, single)
 
 
-def test_infinite_values_raise_or_are_excluded():
+def test_infinite_values_are_excluded_by_default_or_raise_when_strict():
     rng = np.random.default_rng(9)
     ref, cur = make_frame(500, rng), make_frame(500, rng)
     cur.loc[3, "util"] = np.inf
     with pytest.raises(InfiniteValuesError, match="util"):
-        feature_drift(ref, cur)
-    table = feature_drift(ref, cur, on_invalid="exclude")
+        feature_drift(ref, cur, on_invalid="raise")
+    table = feature_drift(ref, cur)
     assert "util" not in set(table["feature"])
     assert any(p.column == "util" for p in table.attrs["problems"])
+
+
+def test_an_all_missing_column_does_not_stop_the_table():
+    rng = np.random.default_rng(10)
+    ref, cur = make_frame(500, rng), make_frame(500, rng)
+    ref["empty"] = np.nan
+    cur["empty"] = np.nan
+    table = feature_drift(ref, cur)
+    assert set(make_frame(5, rng).columns) <= set(table["feature"])     # every other feature is there
+    assert "empty" not in set(table["feature"])
 
 
 @pytest.mark.parametrize("kwargs,name", [({"alpha": 0}, "alpha"), ({"alpha": 1.5}, "alpha"),

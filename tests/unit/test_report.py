@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import drift
+from drift.decisions import BenchmarkRecord
 from drift.diagnosis import VERDICTS, Finding, Verdict, diagnose
 from drift.impact import business_impact, format_money, impact_from_diagnosis
 from drift.report import build_batch_report, build_report, jsonable, md_escape, stakeholder_summary
@@ -64,8 +65,9 @@ def html_text(report) -> str:
 
 
 def _with_verdict(diagnosis, kind: str):
-    finding = Finding(kind, 0.9, ("evidence one",))
-    return replace(diagnosis, verdict=Verdict(kind, 0.9, finding.evidence, (finding,)))
+    finding = Finding(kind, "strong", ("evidence one",))
+    record = BenchmarkRecord(kind, "strong", n=52, right=47, held_out_n=14, held_out_right=12)
+    return replace(diagnosis, verdict=Verdict(kind, "strong", finding.evidence, (finding,), benchmark=record))
 
 
 def _without_concept(diagnosis):
@@ -149,6 +151,7 @@ def test_impact_from_diagnosis_uses_measured_then_estimated(diagnosis, unlabelle
 # ----------------------------------------------------------------------------------------- summary
 RECOMMENDATION_WORDS = {
     "data_quality": ("pipeline", "do not retrain"),
+    "input_drift": ("add its predictions", "expected change"),
     "covariate_shift": ("monitoring", "segments"),
     "prediction_drift": ("thresholds", "retrain"),
     "prior_shift": ("Recalibrate", "threshold"),
@@ -157,6 +160,7 @@ RECOMMENDATION_WORDS = {
 }
 CHANGED_WORDS = {
     "data_quality": "unit change",
+    "input_drift": "whether the model's outputs moved with it is unknown",
     "covariate_shift": "mix of incoming cases",
     "prediction_drift": "predictions moved",
     "prior_shift": "outcome rate changed",
@@ -174,7 +178,10 @@ def test_summary_sentences_per_verdict(diagnosis, kind):
     assert CHANGED_WORDS[kind] in s["what_changed"]
     for word in RECOMMENDATION_WORDS[kind]:
         assert word in s["recommendation"]
-    assert s["how_sure"].startswith("High confidence (90%)")
+    assert s["how_sure"].startswith("Verdicts like this one were right in 47 of 52 comparable benchmark "
+                                    "cases (held-out data: 12 of 14)")
+    unmeasured = replace(diagnosis, verdict=replace(diagnosis.verdict, kind=kind, benchmark=None))
+    assert "not measured" in stakeholder_summary(unmeasured)["how_sure"]
 
 
 def test_summary_cost_and_certainty_follow_the_evidence(diagnosis, unlabelled):
@@ -285,5 +292,7 @@ def test_charts_escape_labels_and_cover_every_step(diagnosis):
     assert all(figures[k] for k in ("inputs", "prediction", "concept", "domain", "mmd"))
     assert len(figures["concept"]) == 2  # performance change and calibration
     importances = figures["domain"][0].data[0].y
-    assert label(IMG) in importances
+    assert label(SCRIPT) in importances and SCRIPT not in importances
+    # the broken column (income in thousands) is left out of the domain classifier, and said so
+    assert IMG not in importances and diagnosis.step("domain").evidence["left_out"] == [IMG]
     assert math.isfinite(figures["prediction"][0].data[0].y[0])
