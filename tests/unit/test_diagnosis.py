@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -77,3 +78,47 @@ def test_skipped_steps_and_bad_columns(credit):
         drift.diagnose(credit.reference, batch, target="nope")
     with pytest.raises(drift.DriftParameterError, match="'steps'"):
         drift.diagnose(credit.reference, batch, steps=("magic",))
+
+
+# --- no claim without evidence; role columns that are missing or unusable (issue 10 reproductions) -----
+def _frame(n: int, seed: int, shift: float = 0.0) -> pd.DataFrame:
+    g = np.random.default_rng(seed)
+    x = g.normal(shift, 1, n)
+    return pd.DataFrame({"x": x, "z": g.normal(size=n), "default": (g.random(n) < 0.3).astype(int),
+                         "score": np.clip(0.3 + 0.1 * x + g.normal(0, 0.05, n), 0, 1)})
+
+
+def test_without_a_prediction_column_nothing_is_said_about_the_model():
+    ref, cur = _frame(1500, 0), _frame(800, 1, shift=1.0)
+    d = drift.diagnose(ref.drop(columns=["score"]), cur.drop(columns=["score"]), rng=0,
+                       steps=("prediction", "concept", "domain"))
+    assert d.verdict.kind == "input_drift" and not d.has_predictions
+    assert "predictions" in d.verdict.label and any("no prediction column" in e for e in d.verdict.evidence)
+    assert d.step("prediction").status == "skipped" and d.step("concept").status == "skipped"
+    assert "cannot be ruled out" in d.step("concept").summary
+    report = drift.stakeholder_summary(d)
+    assert "stable" not in report["recommendation"] and "add its predictions" in report["recommendation"]
+
+
+def test_a_prediction_column_missing_from_current_skips_with_a_reason():
+    r = pd.DataFrame({"x": np.arange(100.0), "default": [0, 1] * 50, "score": np.linspace(0, 1, 100)})
+    d = drift.diagnose(r, r.drop(columns="score"), steps=("prediction", "concept"))
+    assert d.step("prediction").status == "skipped"
+    assert "not in the current data" in d.step("prediction").explanation
+    assert d.verdict.kind in ("no_drift", "input_drift")
+
+
+def test_text_target_and_prediction_skip_the_model_steps_with_the_fix():
+    ref, cur = _frame(300, 2), _frame(300, 3)
+    for frame in (ref, cur):
+        frame["default"] = frame["default"].map({0: "no", 1: "yes"})
+        frame["score"] = frame["score"].map(lambda v: f"{v:.1%}")
+    d = drift.diagnose(ref, cur, target="default", prediction="score", steps=("prediction", "concept"))
+    assert d.step("prediction").status == "skipped" and "holds text" in d.step("prediction").explanation
+    assert "map the classes to 0/1" in d.step("concept").explanation
+
+
+def test_the_same_column_as_target_and_prediction_is_refused():
+    ref = _frame(100, 4)
+    with pytest.raises(drift.DriftParameterError, match="a column other than the target"):
+        drift.diagnose(ref, ref, target="default", prediction="default")
