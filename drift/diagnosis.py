@@ -128,7 +128,7 @@ def _inputs_step(reference, current, schema, problems, alpha, correction) -> tup
     drifted = plain.loc[plain["drifted"], "feature"].tolist()
     proxies = [{"feature": r.feature, "reason": r.proxy, "message": r.finding,
                 "time_like": r.proxy in TIME_LIKE} for r in table[table["proxy"] != ""].itertuples()]
-    movers = plain[plain["drifted"]].sort_values("psi", ascending=False).head(MOVES_SHOWN)
+    movers = plain[plain["drifted"].astype(bool)].sort_values("psi", ascending=False).head(MOVES_SHOWN)
     moves = [f"{r.feature}: {r.change} (PSI {r.psi:.2f}, {r.severity})" for r in movers.itertuples()]
     broken = {i.feature for i in issues}
     new_values = [f"{r.feature}: {r.finding}" for r in plain.itertuples()

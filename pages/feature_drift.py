@@ -38,8 +38,14 @@ for problem in table.attrs.get("problems", ()):
     st.warning(f"{problem.error} — left out of this comparison.", icon=":material/report:")
 
 if table.empty:
-    st.info("There is no numeric or categorical feature to test. Check the column roles and kinds on the "
-            "Data page.", icon=":material/info:")
+    if ctx.schema.columns_of("text"):
+        st.info("This data is text: there is no numeric or categorical feature to test here. The Text page "
+                "compares the language itself (descriptors, embeddings, the terms that moved).",
+                icon=":material/info:")
+        st.page_link(layout.TEXT, label="Open the Text page", icon=":material/text_fields:")
+    else:
+        st.info("There is no numeric or categorical feature to test. Check the column roles and kinds on the "
+                "Data page.", icon=":material/info:")
     st.page_link(layout.DATA, label="Open the Data page", icon=":material/table_view:")
     st.stop()
 

@@ -231,9 +231,9 @@ def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
     sc = load_scenario(name)
     key = f"scenario:{name}"
     inferred = _inferred_schema(key, sc.reference, sc.current)
-    base = inferred.with_roles(target=sc.target, prediction=sc.prediction, batch=sc.batch, time=sc.time)
-    source = Source(key=key, kind="scenario", title=sc.title, reference_name=f"{sc.title} — reference",
-                    current_name=f"{sc.title} — production", description=sc.description, scenario=name)
+    base = sc.with_known_roles(inferred)
+    source = Source(key=key, kind="scenario", title=sc.title, reference_name=f"reference ({name})",
+                    current_name=f"production ({name})", description=sc.description, scenario=name)
     return source, sc.reference, sc.current, sc, base
 
 

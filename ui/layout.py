@@ -13,6 +13,7 @@ LOW, HIGH = PSI_BANDS
 OVERVIEW = "pages/overview.py"
 DATA = "pages/data.py"
 FEATURE_DRIFT = "pages/feature_drift.py"
+TEXT = "pages/text.py"
 
 
 def require_data() -> data.Context:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DriftParameterError
+from ..schema import Schema
 
 #: Ground-truth kinds a manifest row can carry.
 MANIFEST_KINDS = ("no_drift", "covariate_shift", "prediction_drift", "prior_shift", "concept_drift",
@@ -50,6 +51,9 @@ class Scenario:
         ``X`` is the frame restricted to :attr:`feature_names`.
     source : str
         Provenance: generator and seed, or the dataset, its origin and licence.
+    excluded : tuple of str
+        Columns that are neither features nor roles (row ids, a rating the label is computed from): left
+        out of every test.
     """
 
     name: str
@@ -64,12 +68,20 @@ class Scenario:
     manifest: pd.DataFrame | None
     model: object | None
     source: str
+    excluded: tuple[str, ...] = ()
 
     @property
     def feature_names(self) -> tuple[str, ...]:
-        """Reference columns that are not the target, prediction, batch or time column."""
-        special = {self.target, self.prediction, self.batch, self.time}
+        """Reference columns that are not the target, prediction, batch or time column, nor excluded."""
+        special = {self.target, self.prediction, self.batch, self.time, *self.excluded}
         return tuple(c for c in self.reference.columns if c not in special)
+
+    def with_known_roles(self, schema: Schema) -> Schema:
+        """``schema`` (usually inferred) with the scenario's target, prediction, batch and time columns and
+        its excluded columns applied."""
+        excluded = tuple(dict.fromkeys((*schema.excluded, *self.excluded)))
+        return schema.with_roles(target=self.target, prediction=self.prediction, batch=self.batch,
+                                 time=self.time, excluded=excluded)
 
     def batches(self) -> list[str]:
         """Batch labels in the order they appear in :attr:`current` (``[]`` without a batch column)."""

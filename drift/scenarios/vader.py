@@ -176,16 +176,16 @@ def load(data_dir: str | Path | None = None, *, reference: str = "tweets") -> Sc
 
     sizes = ", ".join(f"{name} ({len(frames[name]):,})" for name in batches)
     description = (
-        f"Real human-rated texts from the VADER study (Hutto & Gilbert 2014): each text's mean rating by "
-        f"20 people (-4..4); label = rating > 0. Reference: {len(ref):,} {reference}. Current: one batch per "
-        f"other source -- {sizes}. A natural domain shift: the language changes (length, formality, "
-        f"emoticons, vocabulary) and so does the share of positive texts. 'prediction' is P(positive) from "
-        f"a TF-IDF + logistic-regression model trained on the {reference}."
+        f"Real human-rated texts from the VADER study (Hutto & Gilbert 2014): label = mean rating of 20 "
+        f"people > 0. Reference: {len(ref):,} {reference}; one batch per other source: {sizes}. The "
+        f"language changes (length, formality, emoticons, vocabulary) and so does the share of positive "
+        f"texts. 'prediction': P(positive) from a TF-IDF + logistic-regression model trained on the "
+        f"{reference}. Not tested: 'id' (row ids) and 'rating' (the label is computed from it)."
     )
     return Scenario(
         name="vader", title=f"Sentiment across text sources: VADER {reference} vs others (real data)",
         description=description, reference=ref, current=cur, target=TARGET, prediction=PREDICTION,
-        batch=BATCH, time=None, manifest=manifest, model=model,
+        batch=BATCH, time=None, manifest=manifest, model=model, excluded=(ID, RATING),
         source="VADER sentiment ground truth (Hutto & Gilbert, ICWSM 2014), files from the vaderSentiment "
                "3.3.2 sdist; MIT licence (c) 2016 C.J. Hutto -- see data/vader_sentiment_ground_truth/"
                "SOURCE.md and LICENSE-vaderSentiment.txt",
