@@ -32,12 +32,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import decisions
 from .errors import DriftError, DriftInputError
 
 #: Exit codes of :func:`main`.
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-#: ``--fail-on`` level -> feature severities (and prediction PSI bands) that fail the check.
-FAIL_LEVELS = {"moderate": ("moderate", "major"), "major": ("major",)}
 STEP_LABELS = {"inputs": "data quality and per-feature drift", "prediction": "prediction drift",
                "concept": "concept drift", "domain": "domain classifier", "mmd": "MMD on embeddings"}
 #: Label given to rows whose batch value is missing.
@@ -196,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "code says whether anything reached the --fail-on level.")
     _data_options(chk)
     c = chk.add_argument_group("gate")
-    c.add_argument("--fail-on", choices=tuple(FAIL_LEVELS), default="moderate",
+    c.add_argument("--fail-on", choices=tuple(decisions.FAIL_LEVELS), default="moderate",
                    help="lowest severity that fails the check (PSI >= 0.1 moderate, >= 0.25 major), "
                         "e.g. --fail-on major")
     c.add_argument("--json", metavar="PATH", type=Path,
@@ -406,14 +405,14 @@ def _check(args: argparse.Namespace) -> int:
     data = _load(args)
     schema = _schema(data, args)
     _err(_roles_line(schema, args))
-    failing = FAIL_LEVELS[args.fail_on]
     pred = schema.prediction
     results, any_failed = [], False
     for name, frame in data.batches:
         try:
             table = feature_drift(data.reference, frame, schema=schema, alpha=args.alpha,
                                   correction=args.correction)
-            issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha)
+            issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha,
+                                    problems=table.attrs.get("problems", ()))
             pd_res = None
             if pred is not None and pred in data.reference.columns and pred in frame.columns:
                 pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=args.threshold)
@@ -422,9 +421,11 @@ def _check(args: argparse.Namespace) -> int:
                                       fix="score the production rows, or leave out --prediction")
         except DriftError as err:
             _in_batch(err, name, data)
-        bad = table[table["severity"].isin(failing)]
-        pred_failed = bool(pd_res is not None and pd_res.band in failing and pd_res.pvalue < args.alpha)
-        failed = bool(len(bad) or issues or pred_failed)
+        verdict = decisions.gate(table, issues, fail_on=args.fail_on, alpha=args.alpha,
+                                 prediction_psi=None if pd_res is None else pd_res.statistic,
+                                 prediction_pvalue=None if pd_res is None else pd_res.pvalue)
+        bad = table[table["feature"].isin(verdict.failing_features)]
+        pred_failed, failed = verdict.prediction_failed, verdict.failed
         any_failed |= failed
         counts = table["severity"].value_counts()
         tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("major", "moderate", "minor")
@@ -440,8 +441,11 @@ def _check(args: argparse.Namespace) -> int:
                   f"KS p {_p(pd_res.pvalue)}")
         for issue in issues:
             print(f"    data quality: {issue.message}")
+        for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
+            print(f"    not counted  {r.feature}  {r.finding}")
         results.append({"name": name, "n_rows": len(frame), "failed": failed,
-                        "failing_features": bad["feature"].tolist(), "features": table,
+                        "failing_features": bad["feature"].tolist(), "split_proxies": list(verdict.proxies),
+                        "features": table,
                         "quality_issues": [i.to_dict() for i in issues],
                         "prediction": None if pd_res is None else
                         {"column": pred, "psi": pd_res.statistic, "band": pd_res.band,

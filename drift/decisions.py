@@ -117,6 +117,40 @@ def exceeds(value: float, threshold: float, direction: str) -> bool:
     return value > threshold if direction == "up" else value < threshold
 
 
+# --- the gate of `python -m drift check` ----------------------------------------------------------------
+#: ``--fail-on`` level -> feature severities that fail the check.
+FAIL_LEVELS = {"moderate": ("moderate", "major"), "major": ("major",)}
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """Whether a batch fails the check, and why (failing features, breaks, prediction drift)."""
+
+    failed: bool
+    failing_features: tuple[str, ...]
+    proxies: tuple[str, ...]
+    breaks: tuple[str, ...]
+    prediction_failed: bool
+
+
+def gate(feature_table, breaks, *, fail_on: str = "moderate", prediction_psi: float | None = None,
+         prediction_pvalue: float | None = None, alpha: float = 0.05) -> GateResult:
+    """The check's rule: a batch fails on a pipeline break, on a feature at or above ``fail_on``
+    (:data:`FAIL_LEVELS`; split proxies are reported, never failing), or on prediction drift at that level
+    (:func:`prediction_level` ``alert`` for ``major``, any level other than ``ok`` for ``moderate``)."""
+    failing = FAIL_LEVELS[fail_on]
+    is_proxy = feature_table["proxy"] != "" if "proxy" in feature_table.columns else False
+    bad = feature_table[feature_table["severity"].isin(failing) & ~is_proxy]
+    proxies = tuple(feature_table.loc[is_proxy, "feature"]) if "proxy" in feature_table.columns else ()
+    pred_failed = False
+    if prediction_psi is not None and prediction_pvalue is not None:
+        level = prediction_level(prediction_psi, prediction_pvalue, alpha)
+        pred_failed = level == "alert" if fail_on == "major" else level != "ok"
+    names = tuple(dict.fromkeys(getattr(b, "feature", b) for b in breaks))
+    return GateResult(bool(len(bad) or names or pred_failed), tuple(bad["feature"]), proxies, names,
+                      pred_failed)
+
+
 # --- verdict -------------------------------------------------------------------------------------------
 VERDICTS = ("no_drift", "input_drift", "covariate_shift", "prediction_drift", "prior_shift", "concept_drift",
             "data_quality")
