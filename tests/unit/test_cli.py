@@ -92,8 +92,8 @@ def test_check_in_process_codes(capsys, tmp_path):
     code, _, err = in_process(capsys, "check", "--reference", REF, "--current", PROD, "--batch", "2025-01")
     assert code == 2 and "--batch needs --batch-col" in err
     code, _, err = in_process(capsys, "report", "--reference", REF, "--current", PROD,
-                              "--decisions-per-month", "10")
-    assert code == 2 and "all three" in err
+                              "--cost-false-negative", "-5")
+    assert code == 2 and "--cost-false-negative" in err
     code, _, err = in_process(capsys, "check", "--reference", REF, "--current", PROD, "--alpha", "2")
     assert code == 2 and "must be in (0, 1)" in err
 
@@ -104,7 +104,7 @@ def test_report_writes_html_json_markdown_for_every_batch(tmp_path):
     proc = run("report", "--reference", REF, "--current", PROD, "--batch-col", "batch",
                "--steps", "prediction,concept", "--html", str(out / "r.html"), "--json", str(out / "r.json"),
                "--markdown", str(out / "r.md"), "--decisions-per-month", "20000",
-               "--value-per-good-decision", "120", "--cost-per-error", "900")
+               "--cost-false-negative", "900")
     assert proc.returncode == 0, proc.stderr
     verdicts = {line.split(":")[0]: line.split()[1] for line in proc.stdout.splitlines()
                 if not line.startswith(" ")}
@@ -115,6 +115,13 @@ def test_report_writes_html_json_markdown_for_every_batch(tmp_path):
     kinds = [s["verdict"]["kind"] for s in data["sections"]]
     assert kinds == ["no_drift", "prediction_drift", "data_quality"]
     assert all(s["impact"] is not None for s in data["sections"])
+    inputs = data["sections"][1]["impact"]["inputs"]
+    assert {k: inputs[k]["assumed"] for k in ("decisions_per_month", "cost_false_positive",
+                                              "cost_false_negative", "threshold")} == {
+        "decisions_per_month": False, "cost_false_positive": True, "cost_false_negative": False,
+        "threshold": True}
+    assert data["sections"][1]["impact"]["threshold"] == pytest.approx(100 / 1000)   # cost-implied, not 0.5
+    assert "With assumed figures" in proc.stdout and "Model error (measured on labels" in proc.stdout
     html_text = (out / "r.html").read_text()
     assert html_text.count("plotly.js v") == 1 and html_text.count('id="section-') == 3
     md = (out / "r.md").read_text()
