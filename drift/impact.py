@@ -126,6 +126,9 @@ PART_EXPLANATIONS = {
     "total": "The change in the expected cost per decision: model error + changed outcome rate.",
 }
 
+#: Appended to the formula of a part whose range includes 0: the arithmetic holds, the number is noise.
+WITHIN_NOISE = "point estimate; its range includes 0"
+
 _SOURCE_TEXT = {"measured": "measured on labels", "estimated": "estimated without labels"}
 
 
@@ -555,8 +558,9 @@ def business_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target: s
     parts = {}
     for key in PART_LABELS:
         lo, hi = interval(key)
+        noise = "" if lo > 0 or hi < 0 or not _finite(point[key]) else f" ({WITHIN_NOISE})"
         parts[key] = CostPart(key, point[key], (lo, hi), scale * point[key], (scale * lo, scale * hi),
-                              formulas[key])
+                              formulas[key] + noise)
     return BusinessImpact(inputs=inputs, source=source, reference=sides[0], current=sides[1],
                           model_error=parts["model_error"], outcome_rate=parts["outcome_rate"],
                           total=parts["total"], extra_errors_per_1000=point["extra_errors_per_1000"],

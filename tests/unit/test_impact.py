@@ -84,13 +84,20 @@ def test_cost_matrix_on_a_tiny_confusion_matrix_by_hand():
 
 
 def test_formulas_show_the_arithmetic():
+    """Ten rows a side: every range includes 0, so each formula says its result is a point estimate."""
     bi = priced(frame((1, 1, 1, 7)), frame((1, 2, 2, 5)))
+    noise = " (point estimate; its range includes 0)"
     assert bi.model_error.formula == ("1,000 decisions/month × 3 months × (+4.17 pp false negatives × $500 + "
-                                      "12.05 pp false positives × $100) = $98,700")
+                                      "12.05 pp false positives × $100) = $98,700" + noise)
     assert bi.outcome_rate.formula == ("1,000 decisions/month × 3 months × +10.00 pp outcome rate × ($500 × "
-                                       "58.3% missed − $100 × 20.5% of non-events flagged) = $81,300")
+                                       "58.3% missed − $100 × 20.5% of non-events flagged) = $81,300" + noise)
     assert bi.total.formula == ("1,000 decisions/month × 3 months × ($120 now − $60.00 at reference, "
-                                "expected cost per decision) = $180,000")
+                                "expected cost per decision) = $180,000" + noise)
+    assert not any(p.measurable for p in bi.parts)
+    assert bi.describe(bi.total).startswith("no measurable cost (range ")
+    # the same rates on 100 times the rows are measurable: the formula then stands alone
+    big = priced(pd.concat([frame((1, 1, 1, 7))] * 100), pd.concat([frame((1, 2, 2, 5))] * 100))
+    assert big.total.measurable and big.total.formula.endswith("= $180,000")
 
 
 def test_threshold_is_the_models_not_half():

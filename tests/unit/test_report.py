@@ -239,7 +239,7 @@ def test_charts_escape_labels_and_cover_every_step(diagnosis):
 
 
 # -------------------------------------------------------------------------------- business impact
-def test_every_export_marks_each_assumed_input(report, impact, hostile_pair):
+def test_every_export_marks_each_assumed_input(report, hostile_pair):
     """Costs given, volume and threshold assumed: JSON flags, Markdown rows and the HTML table all say so."""
     inputs = json.loads(report.to_json())["sections"][0]["impact"]["inputs"]
     assert {n: inputs[n]["assumed"] for n in INPUT_NAMES} == {
