@@ -370,7 +370,7 @@ def _report(args: argparse.Namespace) -> int:
              f"{len(data.current):,} rows in {len(data.batches)} set(s)")
         _err(_roles_line(schema, args))
     plan = [k for k in STEP_KEYS if k in args.steps]
-    diagnoses, impacts = {}, {}
+    diagnoses, impacts, not_priced = {}, {}, {}
     for b, (name, frame) in enumerate(data.batches, start=1):
         if not args.quiet and len(data.batches) > 1:
             _err(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
@@ -395,10 +395,12 @@ def _report(args: argparse.Namespace) -> int:
                 impacts[name] = business_impact(data.reference, frame, target=d.schema.target,
                                                 prediction=d.schema.prediction, inputs=inputs,
                                                 use_labels=d.has_labels, rng=args.seed)
-            except DriftError as err:
-                _in_batch(err, name, data)
+            except DriftError as err:   # the data cannot be priced: the report says why, and goes on
+                not_priced[name] = f"Not priced: {err}"
+                _err(f"business impact not priced: {err}")
     title = args.title or f"Drift report: {data.current_name} vs {data.reference_name}"
-    report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name)
+    report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name,
+                                not_priced=not_priced)
     for section in report.sections:
         v = section.diagnosis.verdict
         print(f"{section.name}: {v.kind} — {v.label} ({v.confidence_label} confidence, {v.confidence:.0%})")

@@ -158,10 +158,10 @@ def _how_sure(d) -> str:
     return text
 
 
-def _what_it_costs(d, impact: BusinessImpact | None) -> str:
+def _what_it_costs(d, impact: BusinessImpact | None, not_priced: str | None) -> str:
     if impact is not None:
         return impact.sentence
-    reason = why_not_priced(d.schema.target, d.schema.prediction)
+    reason = not_priced or why_not_priced(d.schema.target, d.schema.prediction)
     if reason is not None:
         return reason
     return ("Not priced in this report: price it with drift.business_impact (decisions per month, the cost "
@@ -184,7 +184,8 @@ def _recommendation(d) -> str:
     return _RECOMMENDATIONS[kind].format(subject=subject)
 
 
-def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None) -> dict[str, str]:
+def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None, *,
+                        not_priced: str | None = None) -> dict[str, str]:
     """The diagnosis in four plain-language sentences, for people who do not read p-values.
 
     Parameters
@@ -194,6 +195,9 @@ def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None) -> dict
     impact : BusinessImpact, optional
         From :func:`drift.impact.business_impact` on the same rows; without it "What it costs" says what
         pricing needs (a prediction column, a target) or that it was not asked for.
+    not_priced : str, optional
+        Why there is no impact when pricing failed on the data (e.g. a target that is not 0/1), said in
+        "What it costs" instead.
 
     Returns
     -------
@@ -205,7 +209,7 @@ def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None) -> dict
         threshold; concept drift → retrain on recent labelled data; no drift → keep monitoring.
     """
     return {"headline": diagnosis.verdict.label, "what_changed": _what_changed(diagnosis),
-            "how_sure": _how_sure(diagnosis), "what_it_costs": _what_it_costs(diagnosis, impact),
+            "how_sure": _how_sure(diagnosis), "what_it_costs": _what_it_costs(diagnosis, impact, not_priced),
             "recommendation": _recommendation(diagnosis)}
 
 
@@ -281,7 +285,8 @@ class Report:
 
 
 def build_report(diagnosis, *, title: str = "Drift report", impact: BusinessImpact | None = None,
-                 reference_name: str = "reference", current_name: str = "current") -> Report:
+                 reference_name: str = "reference", current_name: str = "current",
+                 not_priced: str | None = None) -> Report:
     """A :class:`Report` of one diagnosis.
 
     Parameters
@@ -294,13 +299,15 @@ def build_report(diagnosis, *, title: str = "Drift report", impact: BusinessImpa
     reference_name, current_name : str
         Names of the two data sets (file names, batch labels) shown in the report.
     """
-    return build_batch_report({current_name: diagnosis}, title=title,
-                              impacts={current_name: impact}, reference_name=reference_name)
+    return build_batch_report({current_name: diagnosis}, title=title, impacts={current_name: impact},
+                              reference_name=reference_name,
+                              not_priced={current_name: not_priced} if not_priced else None)
 
 
 def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift report",
                        impacts: Mapping[str, BusinessImpact | None] | None = None,
-                       reference_name: str = "reference") -> Report:
+                       reference_name: str = "reference",
+                       not_priced: Mapping[str, str] | None = None) -> Report:
     """A :class:`Report` with one section per diagnosed production set (e.g. per batch), in order.
 
     Parameters
@@ -308,6 +315,8 @@ def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift r
     diagnoses : mapping of name -> Diagnosis
         Non-empty; keys name the sections (batch labels or file names).
     impacts : mapping of name -> BusinessImpact or None, optional
+    not_priced : mapping of name -> str, optional
+        Why a section has no impact (pricing failed on its data); see :func:`stakeholder_summary`.
     """
     if not diagnoses:
         raise DriftParameterError.invalid("diagnoses", "build_batch_report", "a non-empty mapping", diagnoses)
@@ -315,8 +324,9 @@ def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift r
         raise DriftParameterError.invalid("title", "build_batch_report", "a string", title)
     from . import __version__
 
-    impacts = impacts or {}
-    sections = tuple(ReportSection(str(name), d, impacts.get(name), stakeholder_summary(d, impacts.get(name)))
+    impacts, not_priced = impacts or {}, not_priced or {}
+    sections = tuple(ReportSection(str(name), d, impacts.get(name),
+                                   stakeholder_summary(d, impacts.get(name), not_priced=not_priced.get(name)))
                      for name, d in diagnoses.items())
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     return Report(title, str(reference_name), sections, now, __version__)

@@ -44,19 +44,24 @@ st.markdown("The cost of the change, split in two: **model error** (the model's 
             "own threshold got worse, at equal outcome rate) and a **changed outcome rate** (more or fewer "
             "events: a change in the business, not in the model). Each figure scales with your decisions per "
             "month, never with the number of rows compared.")
+bi, not_priced = None, None
 try:
     inputs = im.calculator(im.REPORT_KEYS)
-    bi = dx.impact(ctx, opts, batch, labels, diag, inputs)
-except DriftError as err:
+except DriftError as err:                      # a figure the library rejects: fix it in the calculator
     st.error(str(err), icon=":material/error:")
     st.stop()
-if bi is None:
-    st.info(dx.md(why_not_priced(diag.schema.target, diag.schema.prediction)), icon=":material/info:")
-else:
+try:
+    bi = dx.impact(ctx, opts, batch, labels, diag, inputs)
+except DriftError as err:                      # the data cannot be priced: say why, keep the report
+    not_priced = f"Not priced: {err}"
+if bi is not None:
     im.show(bi, key="impact_rates")
+else:
+    not_priced = not_priced or why_not_priced(diag.schema.target, diag.schema.prediction)
+    st.info(dx.md(not_priced), icon=":material/info:")
 
 # --- the summary (drawn above the calculator) --------------------------------------------------
-summary = stakeholder_summary(diag, bi)
+summary = stakeholder_summary(diag, bi, not_priced=not_priced)
 with summary_box:
     st.subheader("Summary", divider="gray")
     with st.container(border=True):
@@ -73,7 +78,7 @@ with summary_box:
 
 # --- exports -----------------------------------------------------------------------------------
 st.subheader("Share it", divider="gray")
-rep = dx.report(diag, ctx, batch, bi)
+rep = dx.report(diag, ctx, batch, bi, not_priced)
 stem = dx.file_stem(ctx, batch)
 d1, d2, _ = st.columns([1, 1, 2])
 d1.download_button("Download the HTML report", dx.html_export(ctx, opts, batch, labels, rep, inputs),

@@ -191,11 +191,13 @@ def impact(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, dia
     return slot[key]
 
 
-def report(diag: Diagnosis, ctx: data.Context, batch: str, bi) -> Report:
+def report(diag: Diagnosis, ctx: data.Context, batch: str, bi: BusinessImpact | None,
+           not_priced: str | None = None) -> Report:
     """``drift.build_report`` of one diagnosis, named after the data and the batch."""
     current_name = ctx.source.current_name if batch == state.ALL_BATCHES else f"batch {batch}"
     return drift.build_report(diag, title=f"Drift report — {ctx.source.title}", impact=bi,
-                              reference_name=ctx.source.reference_name, current_name=current_name)
+                              reference_name=ctx.source.reference_name, current_name=current_name,
+                              not_priced=not_priced)
 
 
 def html_export(ctx: data.Context, opts: data.Settings, batch: str, labels: bool,

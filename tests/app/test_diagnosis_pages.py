@@ -261,3 +261,26 @@ def test_scenario_without_batches_diagnoses_all_production() -> None:
     assert "GROUND TRUTH" not in " ".join(texts(at))             # no manifest, no ground-truth card
     open_page(at, REPORT)
     assert [d.label for d in at.get("download_button")] == ["Download the HTML report", "Download JSON"]
+
+
+# --- data the pricing cannot use ----------------------------------------------------------------
+def test_report_says_why_an_upload_is_not_priced_and_keeps_the_report(sample_files, tmp_path) -> None:
+    """Scores in percent under a column named ``prediction``: diagnosed, not priced, and the page says why."""
+    files = []
+    for src in sample_files:
+        frame = pd.read_csv(src).rename(columns={"score": "prediction"})
+        frame["prediction"] = frame["prediction"] * 100
+        files.append(tmp_path / src.name)
+        frame.to_csv(files[-1], index=False)
+    at = new_app(**{state.SOURCE_MODE: state.SOURCE_UPLOAD})
+    at.file_uploader(key=state.UPLOAD_REFERENCE).upload(files[0].name, files[0].read_bytes(), "text/csv")
+    at.file_uploader(key=state.UPLOAD_CURRENT).upload(files[1].name, files[1].read_bytes(), "text/csv")
+    at.run()
+    at.session_state[state.BATCH] = DRIFTED_BATCH
+    open_page(at, REPORT)
+    reason = "Not priced: reference: column 'prediction': the score is not a probability in [0, 1]"
+    assert any(i.value.startswith(md(reason)) for i in at.info), [i.value for i in at.info]
+    assert not [m for m in at.metric if m.label.endswith("/ quarter")]
+    assert any(m.value.startswith(md(reason)) for m in at.markdown)       # "What it costs" in the summary
+    assert [d.label for d in at.get("download_button")] == ["Download the HTML report", "Download JSON"]
+    assert md_escape(reason) in at.code[0].value

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from drift import cli
@@ -137,6 +138,25 @@ def test_report_single_file_without_labels(capsys, tmp_path):
     assert data["sections"][0]["has_labels"] is False
     assert out.startswith("credit_production_sample.csv: ")
     assert "[1/" not in err  # --quiet
+
+
+def test_report_goes_on_when_the_data_cannot_be_priced(capsys, tmp_path):
+    """Scores in percent: the diagnosis runs, pricing refuses them, and the report says why."""
+    paths = []
+    for src in (REF, PROD):
+        frame = pd.read_csv(ROOT / src)
+        frame["score"] = frame["score"] * 100
+        paths.append(tmp_path / Path(src).name)
+        frame.to_csv(paths[-1], index=False)
+    code, out, err = in_process(capsys, "report", "--reference", str(paths[0]), "--current", str(paths[1]),
+                                "--target", "default", "--prediction", "score", "--steps", "prediction", "-q",
+                                "--json", str(tmp_path / "r.json"))
+    assert code == 0, err
+    assert "business impact not priced: reference: column 'score': the score is not a probability" in err
+    section = json.loads((tmp_path / "r.json").read_text())["sections"][0]
+    assert section["impact"] is None
+    assert section["summary"]["what_it_costs"].startswith("Not priced: reference: column 'score'")
+    assert "What it costs: Not priced: reference: column 'score'" in out
 
 
 # ---------------------------------------------------------------------------------------- scenario

@@ -130,6 +130,14 @@ def test_summary_cost_and_certainty_follow_the_evidence(diagnosis, unlabelled, h
     assert "estimated without labels" in no_labels["what_it_costs"]
 
 
+def test_a_report_says_why_its_data_could_not_be_priced(diagnosis):
+    reason = "Not priced: current: column 'score': the score is not a probability in [0, 1]"
+    rep = build_report(diagnosis, not_priced=reason, current_name="2025-05")
+    assert rep.sections[0].summary["what_it_costs"] == reason
+    assert md_escape(reason) in rep.to_markdown()
+    assert stakeholder_summary(diagnosis, not_priced=reason)["what_it_costs"] == reason
+
+
 def test_summary_without_a_prediction_column_says_what_pricing_needs(diagnosis):
     no_model = replace(diagnosis, schema=diagnosis.schema.with_roles(prediction=None))
     cost = stakeholder_summary(no_model)["what_it_costs"]
