@@ -38,7 +38,8 @@ _EXPORTS = {
     "concept_drift_test": "performance", "estimated_performance": "performance",
     "quality_issues": "quality", "diagnose": "diagnosis",
     # reporting
-    "business_impact": "impact", "impact_from_diagnosis": "impact", "stakeholder_summary": "report",
+    "business_impact": "impact", "impact_inputs": "impact", "ImpactInputs": "impact",
+    "stakeholder_summary": "report",
     "build_report": "report", "build_batch_report": "report",
     # text
     "text_drift": "text", "text_descriptors": "text", "TextDriftResult": "text", "tokenize": "text",

@@ -41,6 +41,9 @@ STEP_LABELS = {"inputs": "data quality and per-feature drift", "prediction": "pr
                "concept": "concept drift", "domain": "domain classifier", "mmd": "MMD on embeddings"}
 #: Label given to rows whose batch value is missing.
 MISSING_BATCH = "(missing)"
+#: Decision threshold of the diagnosis and the check when ``--threshold`` is not given (the business impact
+#: uses the cost-minimising threshold instead, marked assumed: :func:`drift.impact.cost_threshold`).
+STATISTICS_THRESHOLD = 0.5
 
 PROG = "python -m drift"
 
@@ -65,9 +68,9 @@ examples:
   {PROG} report --reference train.csv --current prod.parquet --target default --prediction score \\
       --html report.html --json report.json --markdown report.md
 
-  # every monthly batch of one file, with the business impact priced
+  # every monthly batch of one file, the business impact priced with your figures
   {PROG} report --reference train.csv --current prod.csv --batch-col batch --html report.html \\
-      --decisions-per-month 20000 --value-per-good-decision 120 --cost-per-error 900
+      --decisions-per-month 20000 --cost-false-positive 120 --cost-false-negative 900 --threshold 0.2
 
   # only the fast steps, one batch, no labels yet
   {PROG} report --reference train.csv --current prod.csv --batch-col batch --batch 2025-05 \\
@@ -139,8 +142,10 @@ def _data_options(p: argparse.ArgumentParser) -> None:
                    help="significance level for the corrected p-values, e.g. --alpha 0.01")
     s.add_argument("--correction", choices=("bh", "bonferroni", "none"), default="bh",
                    help="multiple-testing correction across features, e.g. --correction bonferroni")
-    s.add_argument("--threshold", type=_probability, default=0.5,
-                   help="the model's decision threshold on the score, e.g. --threshold 0.3")
+    s.add_argument("--threshold", type=_probability, default=None,
+                   help=f"the model's decision threshold on the score (default: {STATISTICS_THRESHOLD} for "
+                        "the statistics; for the business impact, the cost of a false positive divided by "
+                        "the sum of both costs, marked assumed), e.g. --threshold 0.3")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,13 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--title", default=None, help="report title (default: names the two files), "
                                                  "e.g. --title 'Credit model, May'")
     o.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr, e.g. -q")
-    m = rep.add_argument_group("business impact (give all three to price the accuracy change)")
+    m = rep.add_argument_group("business impact (priced with a target and a prediction column; a figure "
+                               "not given is assumed, and the report says so)")
     m.add_argument("--decisions-per-month", type=_non_negative, metavar="N",
-                   help="decisions the model takes a month, e.g. --decisions-per-month 20000")
-    m.add_argument("--value-per-good-decision", type=_non_negative, metavar="V",
-                   help="what a right decision is worth, e.g. --value-per-good-decision 120")
-    m.add_argument("--cost-per-error", type=_non_negative, metavar="C",
-                   help="what a wrong decision costs on top of the lost value, e.g. --cost-per-error 900")
+                   help="decisions the model takes a month (default 10,000, assumed), "
+                        "e.g. --decisions-per-month 20000")
+    m.add_argument("--cost-false-positive", type=_non_negative, metavar="C",
+                   help="cost of one case flagged that turns out fine, e.g. a good applicant refused "
+                        "(default 100, assumed), e.g. --cost-false-positive 120")
+    m.add_argument("--cost-false-negative", type=_non_negative, metavar="C",
+                   help="cost of one case not flagged that turns out to be an event, e.g. a loan that "
+                        "defaults (default 500, assumed), e.g. --cost-false-negative 900")
     m.add_argument("--currency", default="$", help="currency symbol in the sentences, e.g. --currency €")
     rep.set_defaults(func=_report)
 
@@ -315,6 +324,10 @@ def _schema(data: _Data, args: argparse.Namespace):
     return schema
 
 
+def _threshold(args: argparse.Namespace) -> float:
+    return STATISTICS_THRESHOLD if args.threshold is None else args.threshold
+
+
 def _in_batch(err: DriftError, name: str, data: _Data) -> None:
     """Re-raise ``err``, naming the batch when there are several."""
     if len(data.batches) > 1:
@@ -342,10 +355,13 @@ def _write(path: Path, text: str) -> None:
 # ------------------------------------------------------------------------------------------ report
 def _report(args: argparse.Namespace) -> int:
     from .diagnosis import STEP_KEYS, diagnose
-    from .impact import impact_from_diagnosis
+    from .impact import business_impact, impact_inputs, why_not_priced
     from .report import build_batch_report
 
-    money = (args.decisions_per_month, args.value_per_good_decision, args.cost_per_error)
+    inputs = impact_inputs(decisions_per_month=args.decisions_per_month,
+                           cost_false_positive=args.cost_false_positive,
+                           cost_false_negative=args.cost_false_negative, threshold=args.threshold,
+                           currency=args.currency)
     data = _load(args)
     schema = _schema(data, args)
     if not args.quiet:
@@ -353,7 +369,7 @@ def _report(args: argparse.Namespace) -> int:
              f"{len(data.current):,} rows in {len(data.batches)} set(s)")
         _err(_roles_line(schema, args))
     plan = [k for k in STEP_KEYS if k in args.steps]
-    diagnoses, impacts = {}, {}
+    diagnoses, impacts, not_priced = {}, {}, {}
     for b, (name, frame) in enumerate(data.batches, start=1):
         if not args.quiet and len(data.batches) > 1:
             _err(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
@@ -365,7 +381,7 @@ def _report(args: argparse.Namespace) -> int:
 
         try:
             d = diagnose(data.reference, frame, target=schema.target, prediction=schema.prediction,
-                         use_labels=not args.no_labels, threshold=args.threshold, alpha=args.alpha,
+                         use_labels=not args.no_labels, threshold=_threshold(args), alpha=args.alpha,
                          correction=args.correction, steps=args.steps, rng=args.seed, progress=progress)
         except DriftError as err:
             _in_batch(err, name, data)
@@ -373,12 +389,17 @@ def _report(args: argparse.Namespace) -> int:
             _err(f"done in {time.perf_counter() - started:.1f} s")
         diagnoses[name] = d
         impacts[name] = None
-        if money[0] is not None:
-            impacts[name] = impact_from_diagnosis(d, decisions_per_month=money[0],
-                                                  value_per_good_decision=money[1], cost_per_error=money[2],
-                                                  currency=args.currency)
+        if why_not_priced(d.schema.target, d.schema.prediction) is None:
+            try:
+                impacts[name] = business_impact(data.reference, frame, target=d.schema.target,
+                                                prediction=d.schema.prediction, inputs=inputs,
+                                                use_labels=d.has_labels, rng=args.seed)
+            except DriftError as err:   # the data cannot be priced: the report says why, and goes on
+                not_priced[name] = f"Not priced: {err}"
+                _err(f"business impact not priced: {err}")
     title = args.title or f"Drift report: {data.current_name} vs {data.reference_name}"
-    report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name)
+    report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name,
+                                not_priced=not_priced)
     for section in report.sections:
         v = section.diagnosis.verdict
         print(f"{section.name}: {v.kind} — {v.label} ({v.strength} evidence; {v.confidence_text})")
@@ -415,7 +436,7 @@ def _check(args: argparse.Namespace) -> int:
                                     problems=table.attrs.get("problems", ()))
             pd_res = None
             if pred is not None and pred in data.reference.columns and pred in frame.columns:
-                pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=args.threshold)
+                pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=_threshold(args))
             elif args.prediction is not None:
                 raise DriftInputError(f"no column named {pred!r}", file=data.current_name, column=pred,
                                       fix="score the production rows, or leave out --prediction")
@@ -513,12 +534,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # argparse exits with 2 on a usage error
     if getattr(args, "batch", None) and not args.batch_col:
         parser.error("--batch needs --batch-col (the column that holds the batch labels)")
-    if args.command == "report":
-        given = [v is not None for v in (args.decisions_per_month, args.value_per_good_decision,
-                                         args.cost_per_error)]
-        if any(given) and not all(given):
-            parser.error("the business impact needs all three of --decisions-per-month, "
-                         "--value-per-good-decision and --cost-per-error")
     try:
         return args.func(args)
     except DriftError as err:

@@ -289,6 +289,20 @@ def expected_metrics(q: np.ndarray, p: np.ndarray, threshold: float = 0.5) -> di
             "base_rate": float(q.mean())}
 
 
+def fit_calibration(reference_y, reference_scores) -> IsotonicRegression:
+    """The map from the model's score to a calibrated P(y = 1), learned on the labelled reference.
+
+    Isotonic regression (monotone, clipped to [0, 1] outside the reference's score range): the
+    calibration :func:`estimated_performance` and the label-free business impact
+    (:func:`drift.impact.business_impact`) rely on.  Use ``.predict(scores)``.
+    """
+    ry, rp = _clean(reference_y, reference_scores, "reference")
+    if ry.size == 0:
+        raise DriftInputError("no labelled row with a score to calibrate on", file="reference",
+                              column="target", fix="label the reference rows and score them with the model")
+    return IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(rp, ry)
+
+
 def estimated_performance(reference_y, reference_scores, current_scores, *,
                           threshold: float = 0.5) -> EstimatedPerformance:
     """Estimate current performance without labels (CBPE; calibrated on the labelled reference hold-out)."""
@@ -298,7 +312,7 @@ def estimated_performance(reference_y, reference_scores, current_scores, *,
     if cp.size == 0:
         raise DriftInputError("no scores to estimate performance from", file="current", column="prediction",
                               fix="score the current rows with the model")
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(rp, ry)
+    iso = fit_calibration(ry, rp)
     ref_est = expected_metrics(iso.predict(rp), rp, threshold)
     cur_est = expected_metrics(iso.predict(cp), cp, threshold)
     realised = classification_metrics(ry, rp, threshold)

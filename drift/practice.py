@@ -39,15 +39,12 @@ import pandas as pd
 from .errors import DriftInputError, DriftParameterError
 
 __all__ = [
-    "DEFAULT_MONEY", "EVIDENCE_KINDS", "PROMPTS", "PointMatch", "Prompt", "RubricPoint", "RubricResult",
+    "EVIDENCE_KINDS", "PROMPTS", "PointMatch", "Prompt", "RubricPoint", "RubricResult",
     "StrategyStep", "batch_accuracy", "phrase_pattern", "score_answer", "star_template", "worst_batch",
 ]
 
 #: Evidence a strategy step can point to (diagnosis steps, then the others).
 EVIDENCE_KINDS = ("inputs", "prediction", "concept", "domain", "mmd", "impact", "autopilot", "star")
-#: Default money inputs of the business impact: decisions per month, value of a good decision, cost of
-#: an error (the Report page's defaults: a mid-sized consumer lender; the page lets the user change them).
-DEFAULT_MONEY = (10_000.0, 100.0, 500.0)
 #: ``Prompt.batch`` value meaning "the batch whose accuracy fell most" (:func:`worst_batch`).
 WORST = "worst"
 
@@ -161,7 +158,8 @@ _DEBUG = Prompt(
                      "A kernel two-sample test on learned representations tests the whole distribution "
                      "at once.", "mmd"),
         StrategyStep("Size it and act",
-                     "Turn the accuracy change into money and decisions, then recommend: retrain on "
+                     "Price it at the model's own threshold, keeping model error apart from a changed "
+                     "outcome rate (more defaults is a business change), then recommend: retrain on "
                      "recent labelled data (concept drift), recalibrate the intercept (prior shift) or fix "
                      "the pipeline, and add the missing monitor.", "impact"),
     ),
@@ -211,8 +209,9 @@ _EXEC = Prompt(
         "statistics in your pocket for follow-up questions.",
     steps=(
         StrategyStep("Open with the headline in business terms",
-                     "“The model is making more wrong decisions than it did: about N a month, roughly $X "
-                     "per quarter.” Numbers with a range, no jargon.", "impact"),
+                     "“The model's mistakes cost about $X more per quarter (range …); more defaults, a "
+                     "change in our customers and not in the model, add $Y.” Numbers with a range, no "
+                     "jargon.", "impact"),
         StrategyStep("Say what changed, in one plain sentence",
                      "Describe the world, not the test: “our applicants/customers changed” or “the same "
                      "customers now behave differently”. The diagnosis verdict is your sentence.",
@@ -567,7 +566,7 @@ def star_template(impact, diagnosis, *, model: str = "the model", batch: str | N
     Parameters
     ----------
     impact : drift.impact.BusinessImpact or None
-        From :func:`drift.impact_from_diagnosis`; ``None`` leaves the money as a blank to fill.
+        From :func:`drift.business_impact` on the same batch; ``None`` leaves the money as a blank.
     diagnosis : drift.diagnosis.Diagnosis
         From :func:`drift.diagnose` on the batch the story is about.
     model : str
@@ -600,8 +599,9 @@ def star_template(impact, diagnosis, *, model: str = "the model", batch: str | N
             actions.append(f"{what} ({summary})")
     verdict = diagnosis.verdict
     if impact is None:
-        money = ("[the accuracy change and what it costs: decisions a month × (value of a good decision + "
-                 "cost of an error)]")
+        money = ("[what it costs: the model's error at its threshold, apart from the change in the outcome "
+                 "rate, priced with your decisions a month and the costs of a false positive and a false "
+                 "negative]")
     else:
         money = impact.sentence
     n = f"{diagnosis.n_current:,}"

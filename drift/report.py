@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DriftParameterError
-from .impact import BusinessImpact, accuracy_change_of, format_money
+from .impact import INPUT_LABELS, INPUT_NAMES, BusinessImpact, why_not_priced
 from .jsonsafe import jsonable  # noqa: F401  (re-exported: reports use it)
 
 #: Keys of :func:`stakeholder_summary`, in reading order, with their headings.
@@ -174,20 +174,14 @@ def _how_sure(d) -> str:
     return text
 
 
-def _what_it_costs(d, impact: BusinessImpact | None) -> str:
+def _what_it_costs(d, impact: BusinessImpact | None, not_priced: str | None) -> str:
     if impact is not None:
         return impact.sentence
-    found = accuracy_change_of(d)
-    if found is None:
-        return ("Not priced: the cost follows from the model's accuracy, which needs a target and a "
-                "prediction column.")
-    change, interval, source = found
-    how = "measured on labels" if source == "measured" else "estimated without labels"
-    text = f"Accuracy changed by {change * 100:+.1f} points ({how}"
-    if interval:
-        text += f", interval {interval[0] * 100:+.1f} to {interval[1] * 100:+.1f} points"
-    return (text + "). Give the decisions per month, the value of a good decision and the cost of an error "
-            "to turn this into money.")
+    reason = not_priced or why_not_priced(d.schema.target, d.schema.prediction)
+    if reason is not None:
+        return reason
+    return ("Not priced in this report: price it with drift.business_impact (decisions per month, the cost "
+            "of a false positive and of a false negative, the model's decision threshold).")
 
 
 def _recommendation(d) -> str:
@@ -208,7 +202,8 @@ def _recommendation(d) -> str:
     return _RECOMMENDATIONS[kind].format(subject=subject)
 
 
-def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None) -> dict[str, str]:
+def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None, *,
+                        not_priced: str | None = None) -> dict[str, str]:
     """The diagnosis in four plain-language sentences, for people who do not read p-values.
 
     Parameters
@@ -216,8 +211,11 @@ def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None) -> dict
     diagnosis : drift.diagnosis.Diagnosis
         Result of :func:`drift.diagnose`.
     impact : BusinessImpact, optional
-        From :func:`drift.impact.impact_from_diagnosis`; without it the cost is stated as an accuracy
-        change (or as not assessed).
+        From :func:`drift.impact.business_impact` on the same rows; without it "What it costs" says what
+        pricing needs (a prediction column, a target) or that it was not asked for.
+    not_priced : str, optional
+        Why there is no impact when pricing failed on the data (e.g. a target that is not 0/1), said in
+        "What it costs" instead.
 
     Returns
     -------
@@ -229,7 +227,7 @@ def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None) -> dict
         threshold; concept drift → retrain on recent labelled data; no drift → keep monitoring.
     """
     return {"headline": diagnosis.verdict.label, "what_changed": _what_changed(diagnosis),
-            "how_sure": _how_sure(diagnosis), "what_it_costs": _what_it_costs(diagnosis, impact),
+            "how_sure": _how_sure(diagnosis), "what_it_costs": _what_it_costs(diagnosis, impact, not_priced),
             "recommendation": _recommendation(diagnosis)}
 
 
@@ -306,7 +304,8 @@ class Report:
 
 
 def build_report(diagnosis, *, title: str = "Drift report", impact: BusinessImpact | None = None,
-                 reference_name: str = "reference", current_name: str = "current") -> Report:
+                 reference_name: str = "reference", current_name: str = "current",
+                 not_priced: str | None = None) -> Report:
     """A :class:`Report` of one diagnosis.
 
     Parameters
@@ -315,17 +314,19 @@ def build_report(diagnosis, *, title: str = "Drift report", impact: BusinessImpa
         Result of :func:`drift.diagnose`.
     title : str, default "Drift report"
     impact : BusinessImpact, optional
-        Priced impact (:func:`drift.impact.impact_from_diagnosis`), shown in the summary and its section.
+        Priced impact (:func:`drift.impact.business_impact`), shown in the summary and its section.
     reference_name, current_name : str
         Names of the two data sets (file names, batch labels) shown in the report.
     """
-    return build_batch_report({current_name: diagnosis}, title=title,
-                              impacts={current_name: impact}, reference_name=reference_name)
+    return build_batch_report({current_name: diagnosis}, title=title, impacts={current_name: impact},
+                              reference_name=reference_name,
+                              not_priced={current_name: not_priced} if not_priced else None)
 
 
 def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift report",
                        impacts: Mapping[str, BusinessImpact | None] | None = None,
-                       reference_name: str = "reference") -> Report:
+                       reference_name: str = "reference",
+                       not_priced: Mapping[str, str] | None = None) -> Report:
     """A :class:`Report` with one section per diagnosed production set (e.g. per batch), in order.
 
     Parameters
@@ -333,6 +334,8 @@ def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift r
     diagnoses : mapping of name -> Diagnosis
         Non-empty; keys name the sections (batch labels or file names).
     impacts : mapping of name -> BusinessImpact or None, optional
+    not_priced : mapping of name -> str, optional
+        Why a section has no impact (pricing failed on its data); see :func:`stakeholder_summary`.
     """
     if not diagnoses:
         raise DriftParameterError.invalid("diagnoses", "build_batch_report", "a non-empty mapping", diagnoses)
@@ -340,8 +343,9 @@ def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift r
         raise DriftParameterError.invalid("title", "build_batch_report", "a string", title)
     from . import __version__
 
-    impacts = impacts or {}
-    sections = tuple(ReportSection(str(name), d, impacts.get(name), stakeholder_summary(d, impacts.get(name)))
+    impacts, not_priced = impacts or {}, not_priced or {}
+    sections = tuple(ReportSection(str(name), d, impacts.get(name),
+                                   stakeholder_summary(d, impacts.get(name), not_priced=not_priced.get(name)))
                      for name, d in diagnoses.items())
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     return Report(title, str(reference_name), sections, now, __version__)
@@ -397,6 +401,22 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+def _md_impact(bi: BusinessImpact) -> list[str]:
+    """The business-impact section: the inputs (each marked assumed or not), each part with its formula."""
+    e = md_escape
+    inputs = bi.inputs
+    flag = " — with assumed figures" if inputs.any_assumed else ""
+    lines = [f"**Business impact**{flag} ({e(bi.how)}, per quarter, {bi.confidence:.0%} ranges)", ""]
+    lines += _md_table(["Input", "Value", "Assumed"],
+                       [[e(INPUT_LABELS[n].capitalize()), e(inputs.display(n)),
+                         "yes — edit to your figures" if inputs.assumed(n) else "no — your figure"]
+                        for n in INPUT_NAMES]) + [""]
+    for part in bi.parts:
+        lines.append(f"- **{e(part.label)}:** {e(bi.figure(part))} (range {e(bi.range_text(part))}). "
+                     f"{e(part.explanation)} Formula: {e(part.formula)}")
+    return lines + [""]
+
+
 def _markdown(report: Report) -> str:
     e = md_escape
     first = report.sections[0].diagnosis
@@ -414,6 +434,8 @@ def _markdown(report: Report) -> str:
                   f"**Verdict:** {e(v.label)} — {e(v.confidence_text)}; "
                   f"{d.n_current:,} rows compared with {d.n_reference:,}.", ""]
         lines += [f"- **{SUMMARY_HEADINGS[k]}:** {e(s.summary[k])}" for k in SUMMARY_HEADINGS] + [""]
+        if s.impact is not None:
+            lines += _md_impact(s.impact)
         lines += ["**Steps**", ""]
         lines += _md_table(["Step", "Status", "Finding"],
                            [[e(st.title), st.status, e(st.summary)] for st in d.steps]) + [""]
@@ -487,6 +509,11 @@ tr:last-child td{border-bottom:0}
 tbody tr:hover{background:#f6f8fa}
 .overview td a{color:var(--accent);text-decoration:none;font-weight:600}
 .muted{color:var(--muted)}
+.impact .part{display:grid;grid-template-columns:minmax(180px,1fr) minmax(0,2.2fr);gap:14px;align-items:start;
+margin-top:10px}
+.impact .part p{margin:2px 0;font-size:13px}
+.impact .formula{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
+.impact td.assumed{color:#9a6700;font-weight:600}
 footer{color:var(--muted);font-size:12px;margin-top:40px;border-top:1px solid var(--line);padding-top:12px}
 @media (max-width:760px){.grid,.charts.two{grid-template-columns:minmax(0,1fr)}}
 @media print{body{background:#fff}.card,.chart{break-inside:avoid}main{max-width:none}}
@@ -567,24 +594,28 @@ def _html_impact(s: ReportSection) -> str:
     bi = s.impact
     if bi is None:  # "What it costs" above already says why there is no price
         return ""
-    cur = bi.currency
-
-    def rng(pair):
-        return f"{format_money(pair[0], cur)} – {format_money(pair[1], cur)}" if pair else "—"
-
-    errors = bi.extra_errors_per_month
-    kpis = [(f"{errors:,.1f}" if 0 < errors < 10 else f"{errors:,.0f}", "extra wrong decisions / month"),
-            (format_money(bi.monthly_cost, cur), "cost per month"),
-            (format_money(bi.quarterly_cost, cur), "cost per quarter"),
-            (rng(bi.quarterly_cost_interval), "quarterly range (accuracy interval)")]
-    kpi_html = "".join(f'<div class="kpi"><div class="v">{_esc(v)}</div><div class="k">{_esc(k)}</div></div>'
-                       for v, k in kpis)
-    basis = (f"{bi.decisions_per_month:,.0f} decisions a month × accuracy change "
-             f"{bi.accuracy_change * 100:+.2f} points ({bi.source}) × "
-             f"({format_money(bi.value_per_good_decision, cur)} value of a good decision + "
-             f"{format_money(bi.cost_per_error, cur)} cost of an error).")
-    return (f'<div class="card"><h3>Business impact</h3><div class="kpis">{kpi_html}</div>'
-            f'<p class="muted" style="font-size:13px;margin:0">{_esc(basis)}</p></div>')
+    inputs = bi.inputs
+    chip = ('<span class="chip" style="color:#9a6700;margin-left:8px">with assumed figures</span>'
+            if inputs.any_assumed else "")
+    rows = "".join(
+        f'<tr><td>{_esc(INPUT_LABELS[n].capitalize())}</td><td class="num">{_esc(inputs.display(n))}</td>'
+        + ('<td class="assumed">assumed — edit to your figures</td>' if inputs.assumed(n)
+           else '<td class="muted">your figure</td>') + "</tr>"
+        for n in INPUT_NAMES)
+    table = (f'<div class="tablewrap" style="margin:10px 0"><table class="inputs"><thead><tr><th>Input</th>'
+             f"<th>Value</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table></div>")
+    parts = "".join(
+        f'<div class="part"><div class="kpi"><div class="v">{_esc(bi.figure(p))}</div>'
+        f'<div class="k">{_esc(p.label)} · range {_esc(bi.range_text(p))}</div></div>'
+        f'<div><p class="formula">{_esc(p.formula)}</p><p class="muted">{_esc(p.explanation)}</p></div></div>'
+        for p in bi.parts)
+    method = (f"Expected cost per decision under a 2×2 cost matrix at the model's decision threshold "
+              f"{inputs.threshold:.3g}, reference vs current, {bi.how}; {bi.confidence:.0%} bootstrap ranges "
+              f"({bi.n_boot:,} resamples); a quarter is {bi.months} months. The figures scale with the "
+              "decisions per month, never with the number of rows compared.")
+    return (f'<div class="card impact"><h3>Business impact{chip}</h3>'
+            f'<p class="muted" style="font-size:13px;margin:0">{_esc(method)}</p>{table}'
+            f'<div class="parts">{parts}</div></div>')
 
 
 def _html_step(step, with_charts: bool) -> str:

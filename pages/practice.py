@@ -7,9 +7,11 @@ import streamlit as st
 from drift import practice
 from drift.diagnosis import STEP_TITLES
 from drift.errors import DriftError
-from drift.impact import format_money, impact_from_diagnosis
+from drift.impact import format_money, why_not_priced
 from ui import data, state
+from ui import impact as im
 from ui import text as tx
+from ui.diagnosis import md
 
 STATUS_BADGES = {"ok": ":green-badge[ok]", "warning": ":orange-badge[warning]", "alert": ":red-badge[alert]",
                  "skipped": ":gray-badge[skipped]"}
@@ -114,33 +116,19 @@ st.caption(f"`drift.diagnose` on {diag.n_reference:,} reference rows and {diag.n
 
 
 def impact_panel():
-    cols = st.columns(3)
-    tx.init_money()
-    cols[0].number_input("Decisions per month", min_value=0.0, step=1000.0, key=state.PRACTICE_DECISIONS,
-                         format="%.0f")
-    cols[1].number_input("Value of a good decision ($)", min_value=0.0, step=10.0, key=state.PRACTICE_VALUE,
-                         format="%.2f")
-    cols[2].number_input("Cost of an error ($)", min_value=0.0, step=10.0, key=state.PRACTICE_COST,
-                         format="%.2f")
-    n, value, cost = tx.money_inputs()
+    sc = data.load_scenario(scenario)
+    reason = why_not_priced(sc.target, sc.prediction)
+    if reason is not None:
+        st.info(reason, icon=":material/info:")
+        return None
     try:
-        impact = impact_from_diagnosis(diag, decisions_per_month=n, value_per_good_decision=value,
-                                       cost_per_error=cost)
+        inputs = im.calculator(im.PRACTICE_KEYS, inherit=im.REPORT_KEYS)
+        impact = tx.impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed)
     except DriftError as err:
         st.error(str(err), icon=":material/error:")
         return None
-    if impact is None:
-        st.info("No accuracy change to price: the scenario has no target or prediction.",
-                icon=":material/info:")
-        return None
-    m = st.columns(3)
-    m[0].metric("Accuracy change", f"{impact.accuracy_change * 100:+.1f} pts", border=True)
-    m[1].metric("Extra wrong decisions / month", f"{impact.extra_errors_per_month:,.0f}", border=True)
-    m[2].metric("Cost per quarter", format_money(impact.quarterly_cost), border=True)
-    st.markdown(impact.sentence)
-    st.caption("monthly cost = decisions × max(0, −Δaccuracy) × (value of a good decision + cost of an "
-               "error); "
-               "quarter = 3 months (`drift.business_impact`).")
+    im.show(impact, key="practice_impact_rates")
+    st.markdown(md(impact.sentence))
     return impact
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from drift.errors import DriftError
-from drift.impact import format_money
+from drift.impact import why_not_priced
 from drift.report import SUMMARY_HEADINGS, stakeholder_summary
 from ui import data, layout, state
 from ui import diagnosis as dx
+from ui import impact as im
 
 st.title("Report")
 st.markdown("The diagnosis for people who do not read p-values: what changed, how sure we are, what it "
@@ -39,56 +40,28 @@ summary_box = st.container()
 
 # --- business impact ---------------------------------------------------------------------------
 st.subheader("What it costs", divider="gray")
-for key, default in dx.IMPACT_DEFAULTS.items():
-    st.session_state.setdefault(key, default)
-c1, c2, c3 = st.columns(3)
-decisions = c1.number_input("Decisions per month", min_value=0, step=1000, key=state.IMPACT_DECISIONS,
-                            persist_state="session", help="How many decisions the model takes a month.")
-value = c2.number_input(f"Value of a good decision ({dx.CURRENCY})", min_value=0.0, step=10.0,
-                        key=state.IMPACT_VALUE, persist_state="session",
-                        help="What one right decision earns, e.g. the margin on a good loan.")
-cost = c3.number_input(f"Cost of an error ({dx.CURRENCY})", min_value=0.0, step=50.0, key=state.IMPACT_COST,
-                       persist_state="session",
-                       help="What one wrong decision costs on top of the lost value, e.g. a written-off "
-                            "loan.")
+st.markdown("The cost of the change, split in two: **model error** (the model's decisions at its "
+            "own threshold got worse, at equal outcome rate) and a **changed outcome rate** (more or fewer "
+            "events: a change in the business, not in the model). Each figure scales with your decisions per "
+            "month, never with the number of rows compared.")
+bi, not_priced = None, None
 try:
-    bi = dx.impact(diag, decisions, value, cost)
-except DriftError as err:
+    inputs = im.calculator(im.REPORT_KEYS)
+except DriftError as err:                      # a figure the library rejects: fix it in the calculator
     st.error(str(err), icon=":material/error:")
     st.stop()
-
-if bi is None:
-    st.info("Not priced: the cost follows from the model's accuracy, which needs a target and a prediction "
-            "column (set them on the Data page).", icon=":material/info:")
+try:
+    bi = dx.impact(ctx, opts, batch, labels, diag, inputs)
+except DriftError as err:                      # the data cannot be priced: say why, keep the report
+    not_priced = f"Not priced: {err}"
+if bi is not None:
+    im.show(bi, key="impact_rates")
 else:
-    def _range(pair) -> str | None:
-        return None if pair is None else (f"Range {format_money(pair[0], bi.currency)} – "
-                                          f"{format_money(pair[1], bi.currency)}").replace("$", "\\$")
-
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Accuracy change", f"{bi.accuracy_change * 100:+.1f} pts", border=True,
-              help=("Measured on labelled production data" if bi.source == "measured" else
-                    "Estimated from the model's confidence, without labels")
-              + (f"; interval {bi.accuracy_change_interval[0] * 100:+.1f} to "
-                 f"{bi.accuracy_change_interval[1] * 100:+.1f} pts." if bi.accuracy_change_interval else "."))
-    m2.metric("Extra wrong decisions / month", f"{bi.extra_errors_per_month:,.0f}", border=True)
-    m3.metric("Monthly cost", format_money(bi.monthly_cost, bi.currency), border=True,
-              help=_range(bi.monthly_cost_interval))
-    m4.metric("Quarterly cost", format_money(bi.quarterly_cost, bi.currency), border=True,
-              help=_range(bi.quarterly_cost_interval))
-    if bi.monthly_cost_interval is not None and bi.quarterly_cost_interval is not None:
-        (m_lo, m_hi), (q_lo, q_hi) = bi.monthly_cost_interval, bi.quarterly_cost_interval
-        st.caption("Range, from the accuracy change's bootstrap interval: "
-                   f"{format_money(m_lo, bi.currency)} – "
-                   f"{format_money(m_hi, bi.currency)} a month, {format_money(q_lo, bi.currency)} – "
-                   f"{format_money(q_hi, bi.currency)} a quarter.".replace("$", "\\$"))
-    elif bi.source == "estimated":
-        st.caption("Estimated without labels: no interval, and blind to concept drift.")
-    st.caption("Cost = decisions × accuracy points lost × (value of a good decision + cost of an error); "
-               "a quarter is three months. An accuracy gain costs nothing.")
+    not_priced = not_priced or why_not_priced(diag.schema.target, diag.schema.prediction)
+    st.info(dx.md(not_priced), icon=":material/info:")
 
 # --- the summary (drawn above the calculator) --------------------------------------------------
-summary = stakeholder_summary(diag, bi)
+summary = stakeholder_summary(diag, bi, not_priced=not_priced)
 with summary_box:
     st.subheader("Summary", divider="gray")
     with st.container(border=True):
@@ -105,11 +78,10 @@ with summary_box:
 
 # --- exports -----------------------------------------------------------------------------------
 st.subheader("Share it", divider="gray")
-rep = dx.report(diag, ctx, batch, bi)
+rep = dx.report(diag, ctx, batch, bi, not_priced)
 stem = dx.file_stem(ctx, batch)
-impact_key = (float(decisions), float(value), float(cost))
 d1, d2, _ = st.columns([1, 1, 2])
-d1.download_button("Download the HTML report", dx.html_export(ctx, opts, batch, labels, rep, impact_key),
+d1.download_button("Download the HTML report", dx.html_export(ctx, opts, batch, labels, rep, inputs),
                    file_name=f"{stem}.html", mime="text/html", icon=":material/download:", type="primary",
                    key="download_html", on_click="ignore",
                    help="One self-contained file: charts included, opens offline in any browser.")

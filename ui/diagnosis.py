@@ -21,6 +21,7 @@ import streamlit as st
 
 import drift
 from drift.diagnosis import STEP_KEYS, Diagnosis
+from drift.impact import BusinessImpact, ImpactInputs, why_not_priced
 from drift.report import Report, md_escape
 
 from . import data, state
@@ -44,9 +45,6 @@ STEP_NAMES = {"inputs": "Inputs", "prediction": "Prediction drift", "concept": "
               "domain": "Domain classifier", "mmd": "MMD on embeddings"}
 VERDICT_STEP = len(STEP_KEYS)   # walk position of the verdict (after the last step)
 
-#: Defaults of the impact calculator (a mid-sized consumer lender).
-IMPACT_DEFAULTS = {state.IMPACT_DECISIONS: 10_000, state.IMPACT_VALUE: 100.0, state.IMPACT_COST: 500.0}
-CURRENCY = "$"
 
 
 # --- text ----------------------------------------------------------------------------------------
@@ -172,21 +170,38 @@ def run_with_progress(ctx: data.Context, opts: data.Settings, batch: str, labels
 
 
 # --- the report --------------------------------------------------------------------------------
-def impact(diag: Diagnosis, decisions: float, value: float, cost: float):
-    """``drift.impact_from_diagnosis`` (``None`` without target and prediction)."""
-    return drift.impact_from_diagnosis(diag, decisions_per_month=decisions, value_per_good_decision=value,
-                                       cost_per_error=cost, currency=CURRENCY)
+def impact(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, diag: Diagnosis,
+           inputs: ImpactInputs) -> BusinessImpact | None:
+    """``drift.business_impact`` on the diagnosed rows (kept per inputs in the diagnosis' slot).
+
+    ``None`` when the roles cannot be priced (:func:`drift.impact.why_not_priced` says why).  Labels are
+    used exactly when the diagnosis used them, so the price and the verdict rest on the same evidence.
+    Raises ``DriftError`` for data the pricing cannot use (a target that is not 0/1, a score outside
+    [0, 1]).
+    """
+    target, prediction = diag.schema.target, diag.schema.prediction
+    if why_not_priced(target, prediction) is not None:
+        return None
+    slot = _slot(diagnosis_key(ctx, opts, batch, labels))
+    key = ("impact", inputs)
+    if key not in slot:
+        slot[key] = drift.business_impact(ctx.reference, data.current_rows(ctx, batch), target=target,
+                                          prediction=prediction, inputs=inputs, use_labels=diag.has_labels,
+                                          rng=opts.seed)
+    return slot[key]
 
 
-def report(diag: Diagnosis, ctx: data.Context, batch: str, bi) -> Report:
+def report(diag: Diagnosis, ctx: data.Context, batch: str, bi: BusinessImpact | None,
+           not_priced: str | None = None) -> Report:
     """``drift.build_report`` of one diagnosis, named after the data and the batch."""
     current_name = ctx.source.current_name if batch == state.ALL_BATCHES else f"batch {batch}"
     return drift.build_report(diag, title=f"Drift report — {ctx.source.title}", impact=bi,
-                              reference_name=ctx.source.reference_name, current_name=current_name)
+                              reference_name=ctx.source.reference_name, current_name=current_name,
+                              not_priced=not_priced)
 
 
 def html_export(ctx: data.Context, opts: data.Settings, batch: str, labels: bool,
-                rep: Report, impact_key: tuple) -> Callable[[], str]:
+                rep: Report, impact_key: object) -> Callable[[], str]:
     """A no-argument callable for ``st.download_button``: the report's HTML, built on first click, kept.
 
     The HTML embeds plotly.js (several MB), so it is built only when asked for, off the script run.

@@ -15,7 +15,7 @@ import streamlit as st
 import drift
 from drift import practice
 
-from . import data, state
+from . import data
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR
 
 #: Period label of the reference in the Text page's pickers.
@@ -327,18 +327,13 @@ def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
     return fig
 
 
-def init_money() -> None:
-    """Give the Practice page's money inputs their first values: the Report page's, when the user has
-    set them there this session, else :data:`drift.practice.DEFAULT_MONEY` (the Report's defaults)."""
-    shared = (state.IMPACT_DECISIONS, state.IMPACT_VALUE, state.IMPACT_COST)
-    mine = (state.PRACTICE_DECISIONS, state.PRACTICE_VALUE, state.PRACTICE_COST)
-    for key, report_key, default in zip(mine, shared, practice.DEFAULT_MONEY):
-        if key not in st.session_state:
-            st.session_state[key] = float(st.session_state.get(report_key, default))
+def impact(name: str, batch: str, inputs: drift.ImpactInputs, *, use_labels: bool, seed: int):
+    """``drift.business_impact`` of a built-in scenario's batch against its reference (cached)."""
+    return _impact(name, batch, inputs, bool(use_labels), int(seed))
 
 
-def money_inputs() -> tuple[float, float, float]:
-    """The business-impact inputs of the Practice page."""
-    ss = st.session_state
-    keys = (state.PRACTICE_DECISIONS, state.PRACTICE_VALUE, state.PRACTICE_COST)
-    return tuple(float(ss.get(k, d)) for k, d in zip(keys, practice.DEFAULT_MONEY))
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _impact(name: str, batch: str, inputs: drift.ImpactInputs, use_labels: bool, seed: int):
+    sc = data.load_scenario(name)
+    return drift.business_impact(sc.reference, scenario_batch_rows(name, batch), target=sc.target,
+                                 prediction=sc.prediction, inputs=inputs, use_labels=use_labels, rng=seed)

@@ -1,6 +1,6 @@
 """The Diagnosis and Report pages, run headless with AppTest on the credit scenario and on an upload.
 
-Expected verdicts and costs come from calling ``drift.diagnose`` / ``drift.impact_from_diagnosis``
+Expected verdicts and costs come from calling ``drift.diagnose`` / ``drift.business_impact``
 directly on the same rows with the same settings, the way a notebook user would.  Diagnoses are cached
 per process (``st.cache_resource``), so the tests share them: keep to few distinct batches.
 """
@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import drift
-from drift.impact import format_money
+from drift.impact import INPUT_NAMES, impact_inputs
 from drift.report import md_escape
 from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page as shared_open_page
@@ -57,6 +57,19 @@ def expected_diagnosis(batch: str, use_labels: bool = True):
     rows = current[current[validated.batch].astype(str) == batch].reset_index(drop=True)
     return drift.diagnose(reference, rows, schema=validated, use_labels=use_labels, alpha=0.05,
                           correction="bh", rng=0)
+
+
+def batch_rows(batch: str):
+    reference, current, schema = scenario_tables("credit")
+    validated = drift.validate_pair(reference, current, schema).schema
+    return reference, current[current[validated.batch].astype(str) == batch].reset_index(drop=True)
+
+
+def expected_impact(batch: str, use_labels: bool = True, **figures):
+    """``drift.business_impact`` on the batch, with the figures the user typed (the rest assumed)."""
+    reference, rows = batch_rows(batch)
+    return drift.business_impact(reference, rows, target="default", prediction="score",
+                                 inputs=impact_inputs(**figures), use_labels=use_labels, rng=0)
 
 
 def shown_verdict(at: AppTest) -> str:
@@ -134,23 +147,54 @@ def test_report_summary_impact_and_downloads() -> None:
     code = at.code[0].value
     assert code.startswith("# Drift report") and md_escape(diag.verdict.label) in code
 
-    def assert_costs(decisions: float, value: float, cost: float) -> None:
-        bi = drift.impact_from_diagnosis(diag, decisions_per_month=decisions, value_per_good_decision=value,
-                                         cost_per_error=cost)
+    def assert_costs(**figures):
+        bi = expected_impact(DRIFTED_BATCH, **figures)
         shown = {m.label: m.value for m in at.metric}
-        assert shown["Monthly cost"] == format_money(bi.monthly_cost)
-        assert shown["Quarterly cost"] == format_money(bi.quarterly_cost)
-        assert shown["Accuracy change"] == f"{bi.accuracy_change * 100:+.1f} pts"
+        for part in bi.parts:
+            assert shown[f"{part.label} / quarter"] == bi.figure(part)
+            assert any(m.value == md(part.formula) for m in at.markdown), part.formula
+        # the summary's cost sentence follows the calculator
+        assert any(m.value == md(bi.sentence) for m in at.markdown)
+        return bi
 
-    assert_costs(10_000, 100.0, 500.0)
+    def marks() -> list[str]:
+        """The caption under each of the four inputs, in order."""
+        caps = [c.value for c in at.caption]
+        return [c for c in caps if c in (":orange[assumed — edit to your figures]", "your figure")]
+
+    # untouched: every input assumed, said under each input, in the sentence and in the export
+    bi = assert_costs()
+    assert marks() == [":orange[assumed — edit to your figures]"] * 4
+    assert bi.inputs.threshold == pytest.approx(100 / 600)               # cost-implied, not 0.5
+    assert at.number_input(key=state.IMPACT_THRESHOLD).value == pytest.approx(100 / 600)
+    assert "With assumed figures" in bi.sentence
+    assert "10,000 decisions/month × 3 months × " in bi.model_error.formula
+    assert "— with assumed figures" in at.code[0].value
+    assert "| Decision threshold | 0.167 | yes — edit to your figures |" in at.code[0].value
+    # the user edits two figures: those two are theirs, the other two stay assumed
     at.number_input(key=state.IMPACT_DECISIONS).set_value(50_000).run()
-    at.number_input(key=state.IMPACT_COST).set_value(1_000.0).run()
+    at.number_input(key=state.IMPACT_COST_FN).set_value(1_000.0).run()
     assert not at.exception
-    assert_costs(50_000, 100.0, 1_000.0)
-    # the summary's cost sentence follows the calculator
-    bi = drift.impact_from_diagnosis(diag, decisions_per_month=50_000, value_per_good_decision=100.0,
-                                     cost_per_error=1_000.0)
-    assert any(m.value == md(bi.sentence) for m in at.markdown)
+    bi = assert_costs(decisions_per_month=50_000, cost_false_negative=1_000.0)
+    assert marks() == ["your figure", ":orange[assumed — edit to your figures]", "your figure",
+                       ":orange[assumed — edit to your figures]"]
+    assert at.number_input(key=state.IMPACT_THRESHOLD).value == pytest.approx(100 / 1100)  # follows costs
+    assert bi.model_error.formula.startswith("50,000 decisions/month × 3 months × (")
+    code = at.code[0].value
+    assert "| Decisions per month | 50,000 | no — your figure |" in code
+    assert "| Cost of a false positive | $100 | yes — edit to your figures |" in code
+    # every figure given: nothing is called assumed any more
+    at.number_input(key=state.IMPACT_COST_FP).set_value(120.0).run()
+    at.number_input(key=state.IMPACT_THRESHOLD).set_value(0.2).run()
+    bi = assert_costs(decisions_per_month=50_000, cost_false_positive=120.0, cost_false_negative=1_000.0,
+                      threshold=0.2)
+    assert marks() == ["your figure"] * 4
+    assert not bi.inputs.any_assumed and "assumed" not in bi.sentence
+    assert "with assumed figures" not in at.code[0].value
+    # and back to the assumed figures
+    click(at, f"{state.IMPACT_SUPPLIED}_reset")
+    assert marks() == [":orange[assumed — edit to your figures]"] * len(INPUT_NAMES)
+    assert_costs()
 
 
 def test_report_without_labels_says_estimated() -> None:
@@ -159,7 +203,12 @@ def test_report_without_labels_says_estimated() -> None:
     at.toggle(key=state.DIAG_LABELS).set_value(False).run()
     open_page(at, REPORT)                                        # the toggle's value follows
     assert any("not used" in c.value for c in at.caption)
-    assert next(m for m in at.metric if m.label == "Accuracy change")
+    bi = expected_impact(DRIFTED_BATCH, use_labels=False)
+    assert bi.source == "estimated"
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Model error / quarter"] == bi.figure(bi.model_error)
+    assert any(c.value.startswith("Estimated without labels") for c in at.caption)
+    assert any(m.value == md(bi.sentence) and "estimated without labels" in m.value for m in at.markdown)
     diag = expected_diagnosis(DRIFTED_BATCH, False)
     assert any(md(diag.verdict.label) in m.value for m in at.markdown)
 
@@ -212,3 +261,26 @@ def test_scenario_without_batches_diagnoses_all_production() -> None:
     assert "GROUND TRUTH" not in " ".join(texts(at))             # no manifest, no ground-truth card
     open_page(at, REPORT)
     assert [d.label for d in at.get("download_button")] == ["Download the HTML report", "Download JSON"]
+
+
+# --- data the pricing cannot use ----------------------------------------------------------------
+def test_report_says_why_an_upload_is_not_priced_and_keeps_the_report(sample_files, tmp_path) -> None:
+    """Scores in percent under a column named ``prediction``: diagnosed, not priced, and the page says why."""
+    files = []
+    for src in sample_files:
+        frame = pd.read_csv(src).rename(columns={"score": "prediction"})
+        frame["prediction"] = frame["prediction"] * 100
+        files.append(tmp_path / src.name)
+        frame.to_csv(files[-1], index=False)
+    at = new_app(**{state.SOURCE_MODE: state.SOURCE_UPLOAD})
+    at.file_uploader(key=state.UPLOAD_REFERENCE).upload(files[0].name, files[0].read_bytes(), "text/csv")
+    at.file_uploader(key=state.UPLOAD_CURRENT).upload(files[1].name, files[1].read_bytes(), "text/csv")
+    at.run()
+    at.session_state[state.BATCH] = DRIFTED_BATCH
+    open_page(at, REPORT)
+    reason = "Not priced: reference: column 'prediction': the score is not a probability in [0, 1]"
+    assert any(i.value.startswith(md(reason)) for i in at.info), [i.value for i in at.info]
+    assert not [m for m in at.metric if m.label.endswith("/ quarter")]
+    assert any(m.value.startswith(md(reason)) for m in at.markdown)       # "What it costs" in the summary
+    assert [d.label for d in at.get("download_button")] == ["Download the HTML report", "Download JSON"]
+    assert md_escape(reason) in at.code[0].value

@@ -17,7 +17,7 @@ import pytest
 
 import drift
 from drift.diagnosis import diagnose
-from drift.impact import impact_from_diagnosis
+from drift.impact import business_impact, impact_inputs
 from drift.report import build_report
 from tests.e2e.test_browser import ROOT, SCREENSHOTS, browser  # noqa: F401  (fixture)
 
@@ -33,10 +33,11 @@ def report_file(tmp_path_factory) -> Path:
     prod = drift.load_table(ROOT / "data" / "credit_production_sample.csv")
     cur = prod[prod["batch"] == "2025-05"].drop(columns=["batch", "month"]).reset_index(drop=True)
     names = {"income": IMG, "region": SCRIPT}
-    d = diagnose(ref.rename(columns=names), cur.rename(columns=names), target="default", prediction="score",
-                 rng=0)
-    impact = impact_from_diagnosis(d, decisions_per_month=20_000, value_per_good_decision=120,
-                                   cost_per_error=900)
+    ref, cur = ref.rename(columns=names), cur.rename(columns=names)
+    d = diagnose(ref, cur, target="default", prediction="score", rng=0)
+    impact = business_impact(ref, cur, target="default", prediction="score", rng=0,
+                             inputs=impact_inputs(decisions_per_month=20_000, cost_false_positive=120,
+                                                  cost_false_negative=900))
     report = build_report(d, title="Credit model — May 2025", impact=impact,
                           reference_name="credit_reference_sample.csv", current_name="2025-05")
     path = tmp_path_factory.mktemp("report") / "report.html"
@@ -68,6 +69,8 @@ def test_report_opens_offline_with_charts_and_escaped_names(browser, report_file
         assert IMG in page.locator(".summary").first.inner_text()
         assert page.locator(".js-plotly-plot .ytick text", has_text=IMG).count() >= 1
         assert page.locator("img").count() == 0  # the report itself has no <img>: none was injected
+        impact = page.locator(".impact").inner_text()
+        assert "with assumed figures" in impact.lower() and "assumed — edit to your figures" in impact
         assert page.evaluate("document.querySelectorAll('script').length") \
             == page.evaluate("document.documentElement.outerHTML.split('<script').length - 1")
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from drift import cli
@@ -92,8 +93,8 @@ def test_check_in_process_codes(capsys, tmp_path):
     code, _, err = in_process(capsys, "check", "--reference", REF, "--current", PROD, "--batch", "2025-01")
     assert code == 2 and "--batch needs --batch-col" in err
     code, _, err = in_process(capsys, "report", "--reference", REF, "--current", PROD,
-                              "--decisions-per-month", "10")
-    assert code == 2 and "all three" in err
+                              "--cost-false-negative", "-5")
+    assert code == 2 and "--cost-false-negative" in err
     code, _, err = in_process(capsys, "check", "--reference", REF, "--current", PROD, "--alpha", "2")
     assert code == 2 and "must be in (0, 1)" in err
 
@@ -104,7 +105,7 @@ def test_report_writes_html_json_markdown_for_every_batch(tmp_path):
     proc = run("report", "--reference", REF, "--current", PROD, "--batch-col", "batch",
                "--steps", "prediction,concept", "--html", str(out / "r.html"), "--json", str(out / "r.json"),
                "--markdown", str(out / "r.md"), "--decisions-per-month", "20000",
-               "--value-per-good-decision", "120", "--cost-per-error", "900")
+               "--cost-false-negative", "900")
     assert proc.returncode == 0, proc.stderr
     verdicts = {line.split(":")[0]: line.split()[1] for line in proc.stdout.splitlines()
                 if not line.startswith(" ")}
@@ -115,6 +116,13 @@ def test_report_writes_html_json_markdown_for_every_batch(tmp_path):
     kinds = [s["verdict"]["kind"] for s in data["sections"]]
     assert kinds == ["no_drift", "prediction_drift", "data_quality"]
     assert all(s["impact"] is not None for s in data["sections"])
+    inputs = data["sections"][1]["impact"]["inputs"]
+    assert {k: inputs[k]["assumed"] for k in ("decisions_per_month", "cost_false_positive",
+                                              "cost_false_negative", "threshold")} == {
+        "decisions_per_month": False, "cost_false_positive": True, "cost_false_negative": False,
+        "threshold": True}
+    assert data["sections"][1]["impact"]["threshold"] == pytest.approx(100 / 1000)   # cost-implied, not 0.5
+    assert "With assumed figures" in proc.stdout and "Model error (measured on labels" in proc.stdout
     html_text = (out / "r.html").read_text()
     assert html_text.count("plotly.js v") == 1 and html_text.count('id="section-') == 3
     md = (out / "r.md").read_text()
@@ -130,6 +138,25 @@ def test_report_single_file_without_labels(capsys, tmp_path):
     assert data["sections"][0]["has_labels"] is False
     assert out.startswith("credit_production_sample.csv: ")
     assert "[1/" not in err  # --quiet
+
+
+def test_report_goes_on_when_the_data_cannot_be_priced(capsys, tmp_path):
+    """Scores in percent: the diagnosis runs, pricing refuses them, and the report says why."""
+    paths = []
+    for src in (REF, PROD):
+        frame = pd.read_csv(ROOT / src)
+        frame["score"] = frame["score"] * 100
+        paths.append(tmp_path / Path(src).name)
+        frame.to_csv(paths[-1], index=False)
+    code, out, err = in_process(capsys, "report", "--reference", str(paths[0]), "--current", str(paths[1]),
+                                "--target", "default", "--prediction", "score", "--steps", "prediction", "-q",
+                                "--json", str(tmp_path / "r.json"))
+    assert code == 0, err
+    assert "business impact not priced: reference: column 'score': the score is not a probability" in err
+    section = json.loads((tmp_path / "r.json").read_text())["sections"][0]
+    assert section["impact"] is None
+    assert section["summary"]["what_it_costs"].startswith("Not priced: reference: column 'score'")
+    assert "What it costs: Not priced: reference: column 'score'" in out
 
 
 # ---------------------------------------------------------------------------------------- scenario

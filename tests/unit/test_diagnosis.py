@@ -46,7 +46,7 @@ def test_steps_are_ordered_and_explained(verdicts):
     assert d.verdict.kind in VERDICTS and d.verdict.strength in STRENGTHS and d.verdict.evidence
     # confidence is measured on the verdict benchmark, or not stated at all: never a constant
     record = d.verdict.benchmark
-    assert (record is None and "not been measured" in d.verdict.confidence_text) or \
+    assert (record is None and "not measured" in d.verdict.confidence_text) or \
         (0 < record.right <= record.n and str(record.n) in d.verdict.confidence_text)
     json.dumps(d.to_dict())          # JSON-safe all the way down
 

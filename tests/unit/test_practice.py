@@ -8,7 +8,7 @@ import pytest
 
 from drift import DriftError, DriftParameterError
 from drift.diagnosis import STEP_KEYS, Diagnosis, Step, Verdict
-from drift.impact import business_impact
+from drift.impact import business_impact, impact_inputs
 from drift.practice import (
     EVIDENCE_KINDS,
     PROMPTS,
@@ -171,8 +171,12 @@ def _diagnosis() -> Diagnosis:
 
 
 def test_star_template_is_filled_with_the_numbers() -> None:
-    impact = business_impact(decisions_per_month=10_000, value_per_good_decision=100, cost_per_error=500,
-                             accuracy_change=-0.02, accuracy_change_interval=(-0.03, -0.01))
+    # a tiny hand case: the current rows miss one more event and raise one more false alarm in ten
+    ref = pd.DataFrame({"y": [1, 1, 0, 0, 0, 0, 0, 0, 0, 0], "p": [.9, .2, .6, .1, .1, .1, .1, .1, .1, .1]})
+    cur = pd.DataFrame({"y": [1, 1, 1, 0, 0, 0, 0, 0, 0, 0], "p": [.9, .2, .2, .6, .6, .1, .1, .1, .1, .1]})
+    impact = business_impact(ref, cur, target="y", prediction="p", rng=0, n_boot=100,
+                             inputs=impact_inputs(decisions_per_month=10_000, cost_false_positive=100,
+                                                  cost_false_negative=500, threshold=0.5))
     text = star_template(impact, _diagnosis(), model="our credit model", batch="2025-10")
     parts = text.split("\n\n")
     assert [p.split(".**")[0] for p in parts] == ["**Situation", "**Task", "**Action", "**Result"]
@@ -180,6 +184,8 @@ def test_star_template_is_filled_with_the_numbers() -> None:
     assert "ROC AUC 0.791 → 0.711" in parts[0]                 # the signal: the concept step
     assert "Prediction PSI 0.006" in parts[2] and "MMD" not in parts[2]   # skipped steps are left out
     assert "concept drift" in parts[2]
-    assert "$360,000 per quarter" in parts[3]                   # 10,000 × 0.02 × 600 × 3
+    assert parts[3].startswith(f"**Result.** {impact.sentence}")
+    assert "per quarter" in parts[3] and "Changed outcome rate (20.0% → 30.0%)" in parts[3]
     blank = star_template(None, _diagnosis())
-    assert "[the accuracy change" in blank and "a recent production batch" in blank
+    assert "[what it costs: the model's error at its threshold" in blank
+    assert "a recent production batch" in blank

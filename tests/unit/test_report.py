@@ -1,4 +1,5 @@
-"""Business impact, the stakeholder summary, and the JSON / Markdown / HTML report (escaping included).
+"""The stakeholder summary and the JSON / Markdown / HTML report (escaping and the business-impact section
+included; the impact's arithmetic is tested in test_impact.py).
 
 One real diagnosis (the credit sample's unit-change month, with two columns renamed to hostile names)
 is computed once per session; verdict-specific sentences reuse it with a substituted verdict.
@@ -6,6 +7,7 @@ is computed once per session; verdict-specific sentences reuse it with a substit
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -19,7 +21,7 @@ import pytest
 import drift
 from drift.decisions import BenchmarkRecord
 from drift.diagnosis import VERDICTS, Finding, Verdict, diagnose
-from drift.impact import business_impact, format_money, impact_from_diagnosis
+from drift.impact import INPUT_NAMES, business_impact, impact_inputs
 from drift.report import build_batch_report, build_report, jsonable, md_escape, stakeholder_summary
 from drift.report_charts import feature_psi_chart, label, step_figures
 
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(1)</script>"
 HOSTILE = {"income": IMG, "region": SCRIPT}
-MONEY = {"decisions_per_month": 20_000, "value_per_good_decision": 120, "cost_per_error": 900}
+MONEY = {"decisions_per_month": 20_000, "cost_false_positive": 120, "cost_false_negative": 900}
 
 
 @pytest.fixture(scope="session")
@@ -52,9 +54,21 @@ def unlabelled(hostile_pair):
                     steps=("prediction", "concept"), rng=0)
 
 
+def priced(pair, *, use_labels: bool = True, supplied=None, **figures):
+    ref, cur = pair
+    inputs = impact_inputs(**figures, supplied=supplied)
+    return business_impact(ref, cur, target="default", prediction="score", inputs=inputs,
+                           use_labels=use_labels, n_boot=200, rng=0)
+
+
 @pytest.fixture(scope="session")
-def report(diagnosis):
-    impact = impact_from_diagnosis(diagnosis, **MONEY)
+def impact(hostile_pair):
+    """Two of the four figures given: the costs of errors; the volume and the threshold are assumed."""
+    return priced(hostile_pair, cost_false_positive=120, cost_false_negative=900)
+
+
+@pytest.fixture(scope="session")
+def report(diagnosis, impact):
     return build_report(diagnosis, title=f"Report {IMG}", impact=impact, reference_name="train <b>.csv",
                         current_name="2025-05")
 
@@ -74,78 +88,6 @@ def _without_concept(diagnosis):
     steps = tuple(replace(s, status="skipped", evidence={}, result=None) if s.key == "concept" else s
                   for s in diagnosis.steps)
     return replace(diagnosis, steps=steps, has_labels=False)
-
-
-# ------------------------------------------------------------------------------------------ impact
-def test_business_impact_arithmetic_by_hand():
-    bi = business_impact(decisions_per_month=10_000, value_per_good_decision=50, cost_per_error=200,
-                         accuracy_change=-0.02, accuracy_change_interval=(-0.03, -0.01))
-    # 2 % of 10,000 decisions turn wrong: 200 a month, each losing 50 + 200
-    assert bi.extra_errors_per_month == pytest.approx(200)
-    assert bi.monthly_cost == pytest.approx(200 * 250)
-    assert bi.quarterly_cost == pytest.approx(3 * 50_000)
-    # the largest fall (-3 %) is the top of the cost range
-    assert bi.monthly_cost_interval == pytest.approx((25_000, 75_000))
-    assert bi.quarterly_cost_interval == pytest.approx((75_000, 225_000))
-    assert bi.significant
-    s = bi.sentence
-    assert "~200 more wrong decisions a month" in s
-    assert "$150,000 per quarter" in s and "$75,000–$225,000" in s
-    d = bi.to_dict()
-    assert json.loads(json.dumps(d))["quarterly_cost"] == pytest.approx(150_000)
-    assert d["sentence"] == s and d["source"] == "measured"
-
-
-def test_business_impact_floors_gains_and_propagates_a_straddling_interval():
-    gain = business_impact(decisions_per_month=1000, value_per_good_decision=10, cost_per_error=30,
-                           accuracy_change=0.01)
-    assert gain.monthly_cost == 0 and gain.quarterly_cost == 0 and gain.extra_errors_per_month == 0
-    assert gain.monthly_cost_interval is None and "has not fallen" in gain.sentence
-    noisy = business_impact(decisions_per_month=1000, value_per_good_decision=10, cost_per_error=30,
-                            accuracy_change=-0.01, accuracy_change_interval=(-0.03, 0.02))
-    assert noisy.monthly_cost == pytest.approx(1000 * 0.01 * 40)
-    assert noisy.monthly_cost_interval == pytest.approx((0.0, 1000 * 0.03 * 40))
-    assert not noisy.significant and "sampling noise" in noisy.sentence
-    est = business_impact(decisions_per_month=1000, value_per_good_decision=10, cost_per_error=30,
-                          accuracy_change=-0.05, source="estimated", currency="€")
-    assert est.quarterly_cost_interval is None
-    assert "without labels" in est.sentence and "€6,000 per quarter" in est.sentence
-
-
-@pytest.mark.parametrize("bad, match", [
-    ({"decisions_per_month": -1}, "'decisions_per_month' parameter of business_impact"),
-    ({"value_per_good_decision": float("nan")}, "'value_per_good_decision'"),
-    ({"cost_per_error": float("inf")}, "'cost_per_error'"),
-    ({"accuracy_change": 1.5}, "'accuracy_change'"),
-    ({"accuracy_change_interval": (0.01, -0.01)}, "'accuracy_change_interval'"),
-    ({"accuracy_change_interval": (0.01,)}, "'accuracy_change_interval'"),
-    ({"source": "guessed"}, "'source'"),
-])
-def test_business_impact_rejects_bad_parameters(bad, match):
-    kwargs = {"decisions_per_month": 100, "value_per_good_decision": 1, "cost_per_error": 1,
-              "accuracy_change": -0.01} | bad
-    with pytest.raises(drift.DriftParameterError, match=match):
-        business_impact(**kwargs)
-
-
-def test_format_money():
-    assert format_money(150_000) == "$150,000"
-    assert format_money(123_456) == "$123,000"
-    assert format_money(2_450_000) == "$2.45M"
-    assert format_money(34.5) == "$34.50"
-    assert format_money(0) == "$0"
-
-
-def test_impact_from_diagnosis_uses_measured_then_estimated(diagnosis, unlabelled):
-    measured = impact_from_diagnosis(diagnosis, **MONEY)
-    row = diagnosis.step("concept").result[0].table.loc["accuracy"]
-    assert measured.source == "measured"
-    assert measured.accuracy_change == pytest.approx(row["change"])
-    assert measured.accuracy_change_interval == pytest.approx((row["lo"], row["hi"]))
-    estimated = impact_from_diagnosis(unlabelled, **MONEY)
-    assert estimated.source == "estimated" and estimated.accuracy_change_interval is None
-    assert estimated.accuracy_change == pytest.approx(unlabelled.step("concept").result.change("accuracy"))
-    assert impact_from_diagnosis(_without_concept(diagnosis), **MONEY) is None
 
 
 # ----------------------------------------------------------------------------------------- summary
@@ -184,15 +126,29 @@ def test_summary_sentences_per_verdict(diagnosis, kind):
     assert "not measured" in stakeholder_summary(unmeasured)["how_sure"]
 
 
-def test_summary_cost_and_certainty_follow_the_evidence(diagnosis, unlabelled):
-    impact = impact_from_diagnosis(diagnosis, **MONEY)
-    assert stakeholder_summary(diagnosis, impact)["what_it_costs"] == impact.sentence
-    unpriced = stakeholder_summary(diagnosis)["what_it_costs"]
-    assert "Accuracy changed by" in unpriced and "measured on labels" in unpriced
-    no_labels = stakeholder_summary(unlabelled)
+def test_summary_cost_and_certainty_follow_the_evidence(diagnosis, unlabelled, hostile_pair, impact):
+    cost = stakeholder_summary(diagnosis, impact)["what_it_costs"]
+    assert cost == impact.sentence
+    assert cost.startswith("Model error (measured on labels, at the model's decision threshold 0.118")
+    assert "a change in the business, not a model failure" in cost and "With assumed figures" in cost
+    assert "Not priced in this report" in stakeholder_summary(diagnosis)["what_it_costs"]
+    no_labels = stakeholder_summary(unlabelled, priced(hostile_pair, use_labels=False))
     assert "cannot be ruled out" in no_labels["how_sure"]
     assert "estimated without labels" in no_labels["what_it_costs"]
-    assert "Not priced" in stakeholder_summary(_without_concept(diagnosis))["what_it_costs"]
+
+
+def test_a_report_says_why_its_data_could_not_be_priced(diagnosis):
+    reason = "Not priced: current: column 'score': the score is not a probability in [0, 1]"
+    rep = build_report(diagnosis, not_priced=reason, current_name="2025-05")
+    assert rep.sections[0].summary["what_it_costs"] == reason
+    assert md_escape(reason) in rep.to_markdown()
+    assert stakeholder_summary(diagnosis, not_priced=reason)["what_it_costs"] == reason
+
+
+def test_summary_without_a_prediction_column_says_what_pricing_needs(diagnosis):
+    no_model = replace(diagnosis, schema=diagnosis.schema.with_roles(prediction=None))
+    cost = stakeholder_summary(no_model)["what_it_costs"]
+    assert cost.startswith("Not priced") and "prediction column" in cost
 
 
 def test_real_verdict_reads_as_a_pipeline_problem(diagnosis):
@@ -212,6 +168,7 @@ def test_json_round_trips_with_everything(report, diagnosis):
     assert len(section["features"]) == len(diagnosis.feature_table)
     assert {f["feature"] for f in section["features"]} >= {IMG, SCRIPT}
     assert section["impact"]["source"] == "measured"
+    assert section["impact"]["model_error"]["formula"].startswith("10,000 decisions/month × 3 months × (")
     assert set(section["summary"]) >= {"what_changed", "how_sure", "what_it_costs", "recommendation"}
     meta = data["metadata"]
     assert meta["version"] == drift.__version__ and meta["n_reference"] == 3000
@@ -296,3 +253,43 @@ def test_charts_escape_labels_and_cover_every_step(diagnosis):
     # the broken column (income in thousands) is left out of the domain classifier, and said so
     assert IMG not in importances and diagnosis.step("domain").evidence["left_out"] == [IMG]
     assert math.isfinite(figures["prediction"][0].data[0].y[0])
+
+
+# -------------------------------------------------------------------------------- business impact
+def test_every_export_marks_each_assumed_input(report, hostile_pair):
+    """Costs given, volume and threshold assumed: JSON flags, Markdown rows and the HTML table all say so."""
+    inputs = json.loads(report.to_json())["sections"][0]["impact"]["inputs"]
+    assert {n: inputs[n]["assumed"] for n in INPUT_NAMES} == {
+        "decisions_per_month": True, "cost_false_positive": False, "cost_false_negative": False,
+        "threshold": True}
+    assert inputs["any_assumed"] is True and inputs["threshold"]["value"] == pytest.approx(120 / 1020)
+    md = report.to_markdown()
+    assert "**Business impact** — with assumed figures (measured on labels" in md
+    assert "| Decisions per month | 10,000 | yes — edit to your figures |" in md
+    assert "| Cost of a false negative | $900 | no — your figure |" in md
+    assert "| Decision threshold | 0.118 | yes — edit to your figures |" in md
+    html_text = report.to_html()
+    assert html_text.count("assumed — edit to your figures") == 2
+    assert html_text.count("your figure</td>") == 2 and "with assumed figures</span>" in html_text
+    # every figure supplied: no "assumed" anywhere
+    mine = build_report(report.sections[0].diagnosis, impact=priced(hostile_pair, threshold=0.2, **MONEY),
+                        current_name="2025-05")
+    flags = json.loads(mine.to_json())["sections"][0]["impact"]["inputs"]
+    assert not any(flags[n]["assumed"] for n in INPUT_NAMES) and flags["any_assumed"] is False
+    assert "with assumed figures" not in mine.to_markdown() and "yes — edit" not in mine.to_markdown()
+    assert "assumed" not in mine.sections[0].summary["what_it_costs"]
+
+
+def test_every_export_shows_each_part_with_its_formula(report, impact):
+    md, html_text = report.to_markdown(), report.to_html()
+    for part in impact.parts:
+        assert part.formula.startswith("10,000 decisions/month × 3 months × ")
+        assert md_escape(part.formula) in md
+        assert html.escape(part.formula) in html_text
+        shown = f"{md_escape(impact.figure(part))} (range {md_escape(impact.range_text(part))})"
+        assert f"**{part.label}:** {shown}" in md
+    assert "Changed outcome rate" in html_text and "not a model failure" in html_text
+    data = json.loads(report.to_json())["sections"][0]["impact"]
+    both = data["outcome_rate"]["amount"] + data["model_error"]["amount"]
+    assert both == pytest.approx(data["total"]["amount"])
+    assert set(data["model_error"]) >= {"formula", "interval", "measurable", "amount", "per_decision"}
