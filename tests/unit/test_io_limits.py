@@ -22,9 +22,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from numpy.lib import format as npy_format
 
 import drift
-from drift.errors import DriftParameterError, InputTooLargeError, UnsupportedFormatError
+from drift.embeddings import load_embeddings_npy
+from drift.errors import DriftInputError, DriftParameterError, InputTooLargeError, UnsupportedFormatError
 from drift.io import load_table
 from drift.limits import ENV_VARS, RATIO_GRACE_BYTES, LoadLimits
 from drift.xlsx_bounds import sheet_extent
@@ -371,3 +373,36 @@ def test_xml_entity_expansion_is_refused(tmp_path):
     with pytest.raises(UnsupportedFormatError) as exc:
         load_table(write(tmp_path, "laughs.xlsx", content))
     assert "laughs.xlsx" in str(exc.value)
+
+
+# --- .npy embeddings -----------------------------------------------------------------------------
+def npy_header(shape: tuple, descr: str = "<f8") -> bytes:
+    buf = io.BytesIO()
+    npy_format.write_array_header_1_0(buf, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buf.getvalue()
+
+
+def test_npy_header_promising_terabytes_is_refused_before_allocating():
+    with pytest.raises(InputTooLargeError) as exc:
+        load_embeddings_npy(npy_header((10**12, 1)) + bytes(64), file="huge.npy")
+    assert_too_large(exc.value, "huge.npy", "max_expanded_bytes", "1,000,000,000,000 x 1")
+    with pytest.raises(InputTooLargeError):
+        load_embeddings_npy(npy_header((1000, 100)) + bytes(800_000), file="a.npy",
+                            limits=LoadLimits(max_expanded_bytes=100_000))
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (npy_header((4, 3)) + bytes(10), "truncated"),
+    (npy_header((2, 2)).replace(b"}", b", " + b" " * 100, 1), "not a readable .npy"),  # broken header
+    (npy_header((2, 2), "<c16") + bytes(64), "real numbers"),  # complex: the imaginary part was dropped
+    (b"", "not a readable .npy"),
+])
+def test_broken_npy_files_give_input_errors(content, words):
+    with pytest.raises(DriftInputError, match=words):
+        load_embeddings_npy(content, file="e.npy")
+
+
+def test_valid_npy_still_loads(tmp_path):
+    arr = np.arange(6, dtype=np.float32).reshape(3, 2)
+    np.save(tmp_path / "e.npy", arr)
+    np.testing.assert_array_equal(load_embeddings_npy(tmp_path / "e.npy", n_rows=3), arr)
