@@ -25,6 +25,7 @@ import pytest
 from numpy.lib import format as npy_format
 
 import drift
+from drift import cli
 from drift.embeddings import load_embeddings_npy
 from drift.errors import DriftInputError, DriftParameterError, InputTooLargeError, UnsupportedFormatError
 from drift.io import load_table
@@ -373,6 +374,15 @@ def test_xml_entity_expansion_is_refused(tmp_path):
     with pytest.raises(UnsupportedFormatError) as exc:
         load_table(write(tmp_path, "laughs.xlsx", content))
     assert "laughs.xlsx" in str(exc.value)
+
+
+# --- the command line ----------------------------------------------------------------------------
+def test_cli_max_expanded_mb_refuses_a_bomb_with_a_clean_input_error(tmp_path, capsys):
+    bomb = write(tmp_path, "bomb.csv.gz", gzip.compress(repeated_csv(4)))
+    code = cli.main(["check", "--reference", str(bomb), "--current", str(bomb), "--max-expanded-mb", "1"])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_INPUT and "Traceback" not in err
+    assert "bomb.csv.gz" in err and "max_expanded_bytes" in err and "--max-expanded-mb" in err
 
 
 # --- .npy embeddings -----------------------------------------------------------------------------
