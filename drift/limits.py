@@ -152,7 +152,8 @@ class LoadLimits:
         """The error for a file that passes ``limit``: ``what`` says what was found."""
         value = getattr(self, limit)
         var, unit = ENV_VARS[limit]
-        shown = f"{value / unit:,.0f} MiB" if unit == MiB else f"{value:,}"
+        shown = (f"{value / unit:,.0f} MiB" if unit == MiB
+                 else f"{value:g}" if isinstance(value, float) else f"{value:,}")
         ways = [f"the environment variable {var}" + (" (in MiB)" if unit == MiB else ""),
                 f"load_table(..., limits=LoadLimits({limit}=...)) in Python"]
         if limit in CLI_OPTIONS:
