@@ -19,8 +19,10 @@ __version__ = "0.1.0"
 _EXPORTS = {
     # errors
     "DriftError": "errors", "DriftInputError": "errors", "DriftParameterError": "errors",
+    "InputTooLargeError": "errors",
     # data in
-    "load_table": "io", "infer_schema": "schema", "Schema": "schema", "validate_pair": "validation",
+    "load_table": "io", "LoadLimits": "limits", "infer_schema": "schema", "Schema": "schema",
+    "validate_pair": "validation",
     # per-feature statistics
     "ks_test": "univariate", "chi2_test": "univariate", "wasserstein_score": "univariate",
     "psi_score": "psi", "jensen_shannon_score": "psi", "PSI_BANDS": "psi", "PSI_EPSILON": "psi",

@@ -137,6 +137,9 @@ def _data_options(p: argparse.ArgumentParser) -> None:
                         "unless --batch picks some, e.g. --batch-col batch")
     g.add_argument("--batch", metavar="LABEL", action="append", default=None,
                    help="analyse only this batch (repeatable; needs --batch-col), e.g. --batch 2025-05")
+    g.add_argument("--max-expanded-mb", type=_non_negative, metavar="MB", default=None,
+                   help="refuse a file that expands to more than MB MiB once decompressed (default: "
+                        "$DRIFT_MAX_EXPANDED_MB, else 2048; see drift.limits), e.g. --max-expanded-mb 4096")
     s = p.add_argument_group("statistics")
     s.add_argument("--alpha", type=_probability, default=0.05,
                    help="significance level for the corrected p-values, e.g. --alpha 0.01")
@@ -281,10 +284,13 @@ def _err(*parts: object) -> None:
 
 def _load(args: argparse.Namespace) -> _Data:
     from .io import load_table
+    from .limits import LoadLimits
 
+    mb = args.max_expanded_mb
+    limits = LoadLimits.from_env() if mb is None else LoadLimits.from_env(max_expanded_bytes=int(mb * 2**20))
     ref_name, cur_name = Path(args.reference).name, Path(args.current).name
-    reference = load_table(args.reference)
-    current = load_table(args.current)
+    reference = load_table(args.reference, limits=limits)
+    current = load_table(args.current, limits=limits)
     for flag, col in (("--target", args.target), ("--prediction", args.prediction)):
         if col is not None and col not in reference.columns:
             raise DriftInputError(f"no column named {col!r}", file=ref_name, column=col,

@@ -27,6 +27,7 @@ from drift.errors import (
     MixedTypeError,
     TooFewRowsError,
 )
+from drift.limits import LoadLimits
 from drift.schema import feature_kind
 
 __all__ = [
@@ -124,31 +125,93 @@ def embeddings_from_frame(df: pd.DataFrame, columns: Sequence[str] | None = None
     return out
 
 
-def load_embeddings_npy(path_or_buffer, *, n_rows: int | None = None, file: str | None = None) -> np.ndarray:
+def load_embeddings_npy(path_or_buffer, *, n_rows: int | None = None, file: str | None = None,
+                        limits: LoadLimits | None = None) -> np.ndarray:
     """Read a 2-D numeric ``.npy`` array (never unpickled), optionally checking it has ``n_rows`` rows.
+
+    The header is read first: the dtype (integers or reals, never objects), the shape and the size it
+    declares are checked before any data is read, so a header that promises terabytes costs nothing.
+
+    Parameters
+    ----------
+    path_or_buffer : str, path-like, bytes or binary file-like
+        The ``.npy`` file or its content.
+    n_rows : int, optional
+        Rows of the table the embeddings belong to.
+    file : str, optional
+        Name of the file in messages.
+    limits : LoadLimits, optional
+        The array's declared size must fit ``max_expanded_bytes`` (default ``LoadLimits.from_env()``).
 
     Raises
     ------
     DriftInputError
-        Not a ``.npy`` file, object arrays, not 2-D, non-finite values, or a row count that does not
-        match the table it belongs to.
+        Not a ``.npy`` file, object arrays, not 2-D, not real numbers, non-finite values, shorter than its
+        header says, or a row count that does not match the table it belongs to.
+    InputTooLargeError
+        The header declares more than ``max_expanded_bytes``.
     """
+    limits = LoadLimits.from_env() if limits is None else limits
     name = file or (str(path_or_buffer) if isinstance(path_or_buffer, (str, Path)) else "the .npy file")
+    if isinstance(path_or_buffer, (str, Path)):
+        try:
+            with open(path_or_buffer, "rb") as f:
+                return _read_npy(f, name, n_rows, limits)
+        except OSError as exc:
+            raise DriftInputError(f"cannot be opened ({exc.strerror or exc})", file=name,
+                                  fix="check the path of the .npy file") from exc
     source = io.BytesIO(path_or_buffer) if isinstance(path_or_buffer, (bytes, bytearray)) else path_or_buffer
-    try:
-        arr = np.load(source, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise DriftInputError(f"not a readable .npy array ({exc})", file=name,
-                              fix="save the embeddings with numpy.save (no pickled objects)") from exc
-    if isinstance(arr, np.lib.npyio.NpzFile):
+    return _read_npy(source, name, n_rows, limits)
+
+
+def _read_npy(f, name: str, n_rows: int | None, limits: LoadLimits) -> np.ndarray:
+    from numpy.lib import format as npy_format
+
+    fix = "save the embeddings with numpy.save (a 2-D float array, no pickled objects)"
+    if not f.seekable():  # a pipe: the header check and np.load both need to go back
+        f = io.BytesIO(f.read(limits.max_expanded_bytes + 2**16))
+    start = f.tell()
+    magic = f.read(6)
+    if magic[:4] == b"PK\x03\x04":
         raise DriftInputError("an .npz archive, not an .npy array", file=name,
                               fix="upload a single .npy array")
-    if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.number):
-        raise DriftInputError(f"expected a 2-D numeric array, got shape {arr.shape} of {arr.dtype}",
-                              file=name, fix="save an array of shape (rows, dimensions)")
-    if n_rows is not None and arr.shape[0] != n_rows:
-        raise DriftInputError(f"the array has {arr.shape[0]} rows but the table has {n_rows}", file=name,
+    if magic != b"\x93NUMPY":
+        raise DriftInputError("not a readable .npy array (no NumPy header)", file=name, fix=fix)
+    f.seek(start)
+    try:
+        version = npy_format.read_magic(f)
+        read_header = {(1, 0): npy_format.read_array_header_1_0, (2, 0): npy_format.read_array_header_2_0}
+        if version not in read_header:
+            raise ValueError(f".npy format version {version[0]}.{version[1]} is not read")
+        shape, _, dtype = read_header[version](f)
+    except Exception as exc:  # noqa: BLE001 - a hostile header fails in many ways (ValueError, TokenError...)
+        raise DriftInputError(f"not a readable .npy array ({type(exc).__name__}: {exc})", file=name,
+                              fix=fix) from exc
+    if dtype.hasobject:
+        raise DriftInputError("not a readable .npy array: it holds Python objects, which are never unpickled",
+                              file=name, fix=fix)
+    if not (np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)):
+        raise DriftInputError(f"expected real numbers, got {dtype}", file=name, fix=fix)
+    if len(shape) != 2:
+        raise DriftInputError(f"expected a 2-D array, got shape {shape}", file=name,
+                              fix="save an array of shape (rows, dimensions)")
+    nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if nbytes > limits.max_expanded_bytes:
+        raise limits.too_large(name, f"the header declares a {shape[0]:,} x {shape[1]:,} array of {dtype} "
+                                     f"({nbytes:,} bytes)", "max_expanded_bytes")
+    if n_rows is not None and shape[0] != n_rows:
+        raise DriftInputError(f"the array has {shape[0]} rows but the table has {n_rows}", file=name,
                               fix="save one embedding per table row, in the same order")
+    data_start = f.tell()
+    f.seek(0, io.SEEK_END)
+    if f.tell() - data_start < nbytes:
+        raise DriftInputError(f"holds {f.tell() - data_start:,} bytes of data where its header declares "
+                              f"{nbytes:,}: the file is truncated", file=name, fix=fix)
+    f.seek(start)
+    try:
+        arr = np.load(f, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise DriftInputError(f"not a readable .npy array ({exc})", file=name, fix=fix) from exc
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
         raise DriftInputError("missing or infinite values", file=name, fix="drop or fix those rows")

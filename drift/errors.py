@@ -86,6 +86,13 @@ class TooFewRowsError(DriftInputError):
     """Fewer rows than any test can use."""
 
 
+class InputTooLargeError(DriftInputError):
+    """The file expands past a :class:`drift.limits.LoadLimits` bound (bytes, cells, zip members...).
+
+    The message names the file, the limit and its value, and how to raise it.
+    """
+
+
 # --- column-level problems ---------------------------------------------------------------------
 class ColumnMismatchError(DriftInputError):
     """A column is present in one file only."""

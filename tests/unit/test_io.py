@@ -22,10 +22,12 @@ from drift.errors import (
     DuplicateColumnsError,
     EmptyFileError,
     EncodingError,
+    InputTooLargeError,
     TooFewRowsError,
     UnsupportedFormatError,
 )
 from drift.io import MIN_ROWS, SNIFF_BYTES, load_table
+from drift.limits import LoadLimits
 
 FRAME = pd.DataFrame({
     "id": [1, 2, 3, 4],
@@ -404,11 +406,11 @@ def test_parquet_index_named_becomes_a_column_unnamed_is_dropped(tmp_path):
     assert list(load_table(path).columns) == list(FRAME.columns)
 
 
-def test_gzip_bomb_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(drift_io, "MAX_DECOMPRESSED_BYTES", 1000)
-    with pytest.raises(UnsupportedFormatError) as exc:
-        load_table(write(tmp_path, "bomb.csv.gz", gzip.compress(b"a,b\n" + b"1,2\n" * 1000)))
-    assert_message(exc.value, "bomb.csv.gz", None, "decompresses to more than")
+def test_gzip_bomb_is_refused(tmp_path):
+    with pytest.raises(InputTooLargeError) as exc:
+        load_table(write(tmp_path, "bomb.csv.gz", gzip.compress(b"a,b\n" + b"1,2\n" * 1000)),
+                   limits=LoadLimits(max_expanded_bytes=1000))
+    assert_message(exc.value, "bomb.csv.gz", None, "decompresses (gzip) to more than", "max_expanded_bytes")
 
 
 def test_numbers_then_text_deep_in_a_column_is_noted_not_hidden(tmp_path):
@@ -420,3 +422,177 @@ def test_numbers_then_text_deep_in_a_column_is_noted_not_hidden(tmp_path):
     df = load_table(path)
     assert (df["x"] == "unknown").sum() == 1  # kept as is for validation to report, not coerced to NaN
     assert any("numbers and text mixed in column(s) 0: x" in note for note in df.attrs["drift_load"]["notes"])
+
+
+# --- hostile and broken input: each case gave a traceback or a wrong answer before -----------------
+def test_header_longer_than_the_sniff_window_is_read_whole(tmp_path):
+    """The sniffer cut a 400 KB header at 256 KiB and reported a false "column 'c3' appears 2 times"."""
+    n = 60_000
+    header = ",".join(f"c{i}" for i in range(n))
+    assert len(header) > SNIFF_BYTES
+    content = (header + "\n" + ",".join("1" * n) + "\n" + ",".join("2" * n) + "\n").encode()
+    df = load_table(write(tmp_path, "wide.csv", content))
+    assert df.shape == (2, n) and df.columns[-1] == f"c{n - 1}" and df.iloc[1, -1] == 2
+
+
+@pytest.mark.slow
+def test_100k_columns_load(tmp_path):
+    n = 100_000
+    content = (",".join(f"col{i}" for i in range(n)) + "\n" + ",".join(["1.5"] * n) + "\n"
+               + ",".join(["2.5"] * n) + "\n").encode()
+    df = load_table(write(tmp_path, "cols.csv", content))
+    assert df.shape == (2, n) and df["col99999"].tolist() == [1.5, 2.5]
+
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_decoded(tmp_path, enc):
+    """It was called "a binary file" because of the NULs in every other byte."""
+    text = "name,city,score\nJosé,Montréal,1\nZoë,Köln,2\nRenée,Besançon,3\n"
+    df = load_table(write(tmp_path, "u16.csv", text.encode(enc)))
+    assert df["city"].tolist() == ["Montréal", "Köln", "Besançon"] and df["score"].tolist() == [1, 2, 3]
+    assert df.attrs["drift_load"]["encoding"] == enc
+    assert any("no byte-order mark" in n for n in df.attrs["drift_load"]["notes"])
+
+
+@pytest.mark.parametrize(("where", "line"), [("early", 2), ("late", 70_002)])
+def test_nul_bytes_are_refused_alike_wherever_they_are(tmp_path, where, line):
+    """A NUL byte in the first 256 KiB was refused as binary; one after it loaded as part of a category."""
+    rows = b"1,x\n" * (70_000 if where == "late" else 0)
+    content = b"a,b\n" + rows + b"2,y\x00z\n3,w\n4,v\n"
+    with pytest.raises(UnsupportedFormatError) as exc:
+        load_table(write(tmp_path, "nul.csv", content))
+    assert_message(exc.value, "nul.csv", None, f"line {line:,} ", "NUL byte", "tr -d")
+
+
+def test_nul_character_in_utf16_text_is_refused_like_a_nul_byte(tmp_path):
+    content = ("a,b\n" + "1,x\n" * 70_000 + "2,y\x00z\n3,w\n").encode("utf-16")
+    with pytest.raises(UnsupportedFormatError) as exc:
+        load_table(write(tmp_path, "nul16.csv", content))
+    assert_message(exc.value, "nul16.csv", None, "line 70,002 ", "NUL byte")
+
+
+@pytest.mark.parametrize(("line", "what"), [
+    (b"[1, 2]", "an array"), (b"7", "a number"), (b'"text"', "a string"), (b"null", "null"),
+    (b'[["a", 1], ["b", 2]]', "an array"),  # pandas read this one silently as the record {"a": 1, "b": 2}
+])
+def test_json_line_that_is_not_an_object_names_its_line(tmp_path, line, what):
+    content = b'{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n  ' + line + b'\n{"a": 5, "b": 6}\n'
+    with pytest.raises(UnsupportedFormatError) as exc:
+        load_table(write(tmp_path, "lines.jsonl", content))
+    assert_message(exc.value, "lines.jsonl", None, f"line 3 is {what}, not a JSON object")
+
+
+def test_json_lines_with_a_bom_blank_lines_and_crlf_still_load(tmp_path):
+    content = b'\xef\xbb\xbf{"a": 1}\r\n\r\n  {"a": 2}\r\n{"a": 3}\r\n'
+    assert load_table(write(tmp_path, "ok.jsonl", content))["a"].tolist() == [1, 2, 3]
+
+
+def test_json_array_of_arrays_is_not_a_table_of_records(tmp_path):
+    with pytest.raises(UnsupportedFormatError) as exc:
+        load_table(write(tmp_path, "arr.json", b"[[1, 2], [3, 4], [5, 6]]"))
+    assert_message(exc.value, "arr.json", None, "not a table of records")
+
+
+def test_parquet_bytes_become_text_nested_columns_load(tmp_path):
+    """Raw bytes gave UnicodeDecodeError downstream; struct, list and map columns load as data."""
+    path = tmp_path / "odd.parquet"
+    pq.write_table(pa.table({
+        "utf8": pa.array([b"caf\xc3\xa9", b"ok", None], pa.binary()),
+        "raw": pa.array([b"\xff\x00", b"ok", None], pa.binary()),
+        "s": pa.array([{"k": 1}, {"k": 2}, None]),
+        "l": pa.array([[1, 2], [], None]),
+        "m": pa.array([[("k", 1)], [], None], pa.map_(pa.string(), pa.int64())),
+        "x": [1, 2, 3],
+    }), path)
+    df = load_table(path)
+    assert df["utf8"].tolist()[:2] == ["café", "ok"] and df["raw"].tolist()[:2] == ["ff00", "6f6b"]
+    assert df["s"].iloc[0] == {"k": 1} and list(df["l"].iloc[0]) == [1, 2] and df["m"].iloc[0] == [("k", 1)]
+    notes = " ".join(df.attrs["drift_load"]["notes"])
+    assert "'utf8' holds raw bytes: decoded as UTF-8" in notes and "'raw'" in notes and "hexadecimal" in notes
+    assert df["raw"].astype("string").tolist()[:2] == ["ff00", "6f6b"]  # what the schema step does
+
+
+def test_parquet_with_damaged_pandas_metadata_loads_its_columns(tmp_path):
+    table = pa.table({"a": [1, 2, 3]}).replace_schema_metadata({b"pandas": b'{"index_columns": 5}'})
+    pq.write_table(table, tmp_path / "meta.parquet")
+    df = load_table(tmp_path / "meta.parquet")
+    assert df["a"].tolist() == [1, 2, 3]
+    assert any("damaged pandas metadata" in n for n in df.attrs["drift_load"]["notes"])
+
+
+def test_parquet_loads_like_pandas(tmp_path):
+    when = pd.to_datetime(["2020-01-01", None, "2021-05-01", "2022-01-01"]).tz_localize("UTC")
+    frame = FRAME.assign(when=when, cat=pd.Categorical(["x", "y", "x", "y"]),
+                         n=pd.array([1, None, 3, 4], "Int64"), flag=[True, False, True, True])
+    path = tmp_path / "types.parquet"
+    frame.to_parquet(path)
+    pd.testing.assert_frame_equal(load_table(path), pd.read_parquet(path))
+
+
+def test_excel_formulas_are_data_only_never_evaluated(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["a", "b"])
+    for i, formula in enumerate(["=A2*2", '=HYPERLINK("http://example.invalid","x")', "=1/0"], start=1):
+        ws.append([i, formula])
+    wb.save(tmp_path / "f.xlsx")  # openpyxl stores formulas without cached values
+    df = load_table(tmp_path / "f.xlsx")
+    assert df["a"].tolist() == [1, 2, 3] and df["b"].isna().all()  # no formula text, no computed value
+
+
+def test_excel_numbers_and_blanks_in_the_header_become_text_names(tmp_path):
+    path = tmp_path / "years.xlsx"
+    pd.DataFrame([[2020, 2021, "x"], [1, 2, "y"], [3, 4, "z"]]).to_excel(path, index=False, header=False)
+    df = load_table(path)
+    assert df.columns.tolist() == ["2020", "2021", "x"]
+    pq.write_table(pa.table({"": [1, 2], "b": [3, 4]}), tmp_path / "blank.parquet")
+    df = load_table(tmp_path / "blank.parquet")
+    assert df.columns.tolist() == ["Unnamed: 0", "b"]
+    assert any("empty name" in n for n in df.attrs["drift_load"]["notes"])
+
+
+def _xlsx_bytes() -> bytes:
+    buf = io.BytesIO()
+    FRAME.to_excel(buf, index=False)
+    return buf.getvalue()
+
+
+def _parquet_bytes() -> bytes:
+    buf = io.BytesIO()
+    FRAME.to_parquet(buf)
+    return buf.getvalue()
+
+
+_GZ = gzip.compress(FRAME.to_csv(index=False).encode() * 50)
+_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("truncated.parquet", _parquet_bytes()[:-40]),
+    ("truncated.parquet", _parquet_bytes()[: len(_parquet_bytes()) // 2]),
+    ("truncated.csv.gz", _GZ[: len(_GZ) // 2]),
+    ("badcrc.csv.gz", _GZ[:-8] + bytes(8)),
+    ("truncated.csv.bz2", __import__("bz2").compress(b"a,b\n1,2\n3,4\n")[:-10]),
+    ("truncated.csv.xz", __import__("lzma").compress(b"a,b\n1,2\n3,4\n")[:-10]),
+    ("twice.csv.gz", gzip.compress(gzip.compress(b"a,b\n1,2\n3,4\n"))),
+    ("truncated.xlsx", _xlsx_bytes()[: len(_xlsx_bytes()) // 2]),
+    ("empty.zip", b"PK\x05\x06" + bytes(18)),
+    ("empty.xlsx", b"PK\x05\x06" + bytes(18)),
+    ("renamed_csv.xlsx", b"a,b\n1,2\n3,4\n"),
+    ("renamed_png.csv", _PNG),
+    ("zstd.csv", b"\x28\xb5\x2f\xfd" + bytes(20)),
+    ("zero.parquet", b""),
+    ("only_bom.csv", b"\xef\xbb\xbf"),
+    ("only_utf16_bom.csv", b"\xff\xfe"),
+    ("only_newlines.csv", b"\n\r\n\n"),
+    ("only_header.csv", b"a,b,c\n"),
+    ("only_header.jsonl", b'{"a": 1}\n'),
+    ("magic.parquet", b"PAR1PAR1"),
+    ("not_a_sheet.xlsx", _xlsx_bytes().replace(b"xl/workbook.xml", b"xl/workbook.xmm")),
+])
+def test_hostile_files_give_input_errors_naming_the_file(tmp_path, name, content):
+    with pytest.raises(DriftInputError) as exc:
+        load_table(write(tmp_path, name, content))
+    assert_message(exc.value, name)
