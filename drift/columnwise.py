@@ -12,7 +12,7 @@ Arrow and object columns are left to the caller's per-column path (:func:`numeri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,11 +57,15 @@ def column_blocks(frame: pd.DataFrame, columns: Sequence, *,
         yield columns[start:start + width]
 
 
-def any_values(frame: pd.DataFrame, columns: Sequence | None = None) -> dict:
-    """Column -> whether it holds at least one non-missing value (one vectorised pass per block)."""
+def any_values(frame: pd.DataFrame, columns: Sequence | None = None, *, facts: Mapping | None = None) -> dict:
+    """Column -> whether it holds at least one non-missing value (one vectorised pass per block).
+
+    ``facts`` (from :func:`numeric_facts` on the same frame) answers for the columns it holds.
+    """
     columns = frame.columns.tolist() if columns is None else list(columns)
-    out: dict = {}
-    for block in column_blocks(frame, columns):
+    facts = facts or {}
+    out: dict = {c: facts[c].n_values > 0 for c in columns if c in facts}
+    for block in column_blocks(frame, [c for c in columns if c not in facts]):
         out.update(zip(block, frame[block].notna().any(axis=0).to_numpy().tolist()))
     return out
 

@@ -75,7 +75,7 @@ TARGET_NAMES = ("target", "label", "labels", "class_label", "true_label", "y_tru
 OUTCOME_NAMES = ("default", "defaulted", "churn", "churned", "converted", "fraud", "survived")
 #: Names that are the target in some data sets and a feature in others: candidates, with why.
 TARGET_HINTS = {
-    "class": "often the label (UCI data sets), but as often a feature (a passenger or product class)",
+    "class": "the label of many UCI data sets, but as often a feature (a passenger class)",
     "response": "the label in marketing data, but also a survey answer or a response time",
     "actual": "may hold the observed outcome, or an actual amount used as a feature",
     "bad": "a credit 'bad' flag is often the label, but the name is too short to be sure",
@@ -282,8 +282,7 @@ def _target(d: _Data) -> list[RoleCandidate]:
                 other(f"named like a yes/no outcome, but {k:,} distinct value{'s' if k != 1 else ''}, not 2")
         elif name.startswith("is_"):
             if d.n_distinct(col) == 2:
-                other("a yes/no flag (is_…): the label if the model predicts it, but such flags are as "
-                      "often features (is_weekend, is_holiday)")
+                other("a yes/no flag (is_…): the label only if the model predicts it; as often a feature")
         elif ((name in TARGET_HINTS or name.endswith(TARGET_HINT_SUFFIXES))
               and not name.startswith(BATCH_PREFIXES)):
             if kind == "numeric" or d.n_distinct(col) <= TARGET_MAX_CLASSES:
@@ -333,7 +332,7 @@ def _prediction(d: _Data, target: str | None) -> list[RoleCandidate]:
             else:
                 others.append((order[col], RoleCandidate(
                     "prediction", col, "a score within [0, 1]: the model's output, or a feature (a vendor's "
-                                       "risk score); pick it if the model produced it")))
+                                       "risk score)")))
     return _rank("prediction", ranked, others, order)
 
 
@@ -355,8 +354,8 @@ def _time(d: _Data) -> list[RoleCandidate]:
     for col, kind in d.kinds.items():
         if kind == "numeric" and (example := _numeric_date(d, col)) is not None:
             others.append((order[col], RoleCandidate(
-                "time", col, f"numbers such as {example} read as dates, but a number is not a datetime: pick "
-                             "it to use it as the time (until then it is tested as a numeric feature)")))
+                "time", col, f"numbers such as {example} read as dates; a number is not a datetime: "
+                             "tested as a feature unless you pick it")))
     return _rank("time", ranked, others, order)
 
 
@@ -392,8 +391,8 @@ def _batch(d: _Data, taken: set) -> list[RoleCandidate]:
                            f"guessed from the name {col!r}: {k:,} distinct values in {where}"))
         else:
             others.append((order[col], RoleCandidate(
-                "batch", col, f"named like a period, but in both files ({k:,} values): as often a seasonal "
-                              "feature as a batch label")))
+                "batch", col, f"named like a period, but in both files ({k:,} values): as often a "
+                              "seasonal feature")))
     return _rank("batch", ranked, others, order)
 
 

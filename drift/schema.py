@@ -340,8 +340,7 @@ def _sample(frame: pd.DataFrame, n: int = SAMPLE_ROWS) -> pd.DataFrame:
 def _values_present(frame: pd.DataFrame, sample: pd.DataFrame, facts: Mapping, columns: list) -> dict:
     """Column -> has at least one value (numeric columns from their ``facts``); the whole column is read
     only when the sample has none."""
-    present = {c: facts[c].n_values > 0 for c in columns if c in facts}
-    present.update(any_values(sample, [c for c in columns if c not in facts]))
+    present = any_values(sample, columns, facts=facts)
     if len(sample) < len(frame):
         unseen = [c for c, has in present.items() if not has]
         present.update(any_values(frame, unseen))

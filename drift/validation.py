@@ -254,18 +254,11 @@ class _Columns:
         ref_set, cur_set = set(ref_names), set(cur_names)
         both = [c for c in checked if c in ref_set and c in cur_set]
         ref_facts, cur_facts = numeric_facts(reference, both), numeric_facts(current, both)
-        return cls(_present(reference, [c for c in checked if c in ref_set], ref_facts),
-                   _present(current, [c for c in checked if c in cur_set], cur_facts),
+        return cls(any_values(reference, [c for c in checked if c in ref_set], facts=ref_facts),
+                   any_values(current, [c for c in checked if c in cur_set], facts=cur_facts),
                    ref_facts, cur_facts,
                    _Spellings([c for c in ref_names if c not in cur_set]),
                    _Spellings([c for c in cur_names if c not in ref_set]))
-
-
-def _present(frame: pd.DataFrame, columns: list, facts: dict) -> dict:
-    """Column -> holds a value (numeric columns from their facts, the others in one pass per block)."""
-    present = {c: facts[c].n_values > 0 for c in columns if c in facts}
-    present.update(any_values(frame, [c for c in columns if c not in facts]))
-    return present
 
 
 @dataclass(frozen=True, slots=True)

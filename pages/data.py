@@ -88,7 +88,15 @@ st.dataframe(
         "role": st.column_config.TextColumn("Role"),
         "column": st.column_config.TextColumn("Column in use"),
         "how": st.column_config.TextColumn("How it was chosen", width="large"),
-        "candidates": st.column_config.TextColumn("Other candidates and why", width="large"),
+        "candidates": st.column_config.TextColumn("Other candidates", width="medium"),
+    })
+if not candidates.empty:
+    st.caption("Every candidate and why it was (or was not) guessed:")
+    st.dataframe(candidates, hide_index=True, column_config={
+        "role": st.column_config.TextColumn("Role", width="small"),
+        "column": st.column_config.TextColumn("Column"),
+        "reason": st.column_config.TextColumn("Why", width="large"),
+        "chosen": st.column_config.CheckboxColumn("Guessed", width="small"),
     })
 editor_frame = roles.editor_frame(requested, ctx.validation, profile)
 version = st.session_state[roles.VERSION_KEY]

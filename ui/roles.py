@@ -54,7 +54,7 @@ def scenario_roles(ctx: data.Context) -> dict[str, str | None]:
 
 def status_frame(requested: Schema, table: pd.DataFrame, *, user_roles: Mapping[str, str | None],
                  declared: Mapping[str, str | None]) -> pd.DataFrame:
-    """One row per role: the column in use, how it was chosen, and the other candidates with why.
+    """One row per role: the column in use, how it was chosen, and the other candidates (names).
 
     ``table`` is :func:`drift.role_candidates`; ``user_roles`` the roles the user set on this page,
     ``declared`` those a built-in scenario declares.  Names stay plain text (shown in a table, never
@@ -65,7 +65,7 @@ def status_frame(requested: Schema, table: pd.DataFrame, *, user_roles: Mapping[
         col = getattr(requested, role)
         mine = table[table["role"] == role]
         guess = mine[mine["chosen"]]
-        others = mine[mine["column"] != col]
+        others = mine[~mine["column"].isin(list(requested.roles))]  # not a column already given a role
         if role in user_roles:
             how = "your choice" if col is not None else "none: your choice"
         elif col is not None and declared.get(role) == col:
@@ -76,7 +76,7 @@ def status_frame(requested: Schema, table: pd.DataFrame, *, user_roles: Mapping[
             how = "set by the data source"
         else:
             how = PICK_ONE if len(mine) else NO_CANDIDATE
-        listed = "; ".join(f"{c} — {r}" for c, r in zip(others["column"], others["reason"]))
+        listed = ", ".join(str(c) for c in others["column"])
         rows.append({"role": role, "column": "—" if col is None else str(col), "how": how,
                      "candidates": listed})
     return pd.DataFrame(rows, columns=["role", "column", "how", "candidates"])

@@ -295,7 +295,10 @@ def test_unrelated_flag_is_offered_as_a_target_but_not_chosen(tmp_path: Path) ->
     status = role_status(at)
     assert status.loc["target", "column"] == "—"
     assert status.loc["target", "how"].startswith("not guessed: pick one")
-    assert status.loc["target", "candidates"].startswith("is_weekend — a yes/no flag")
+    assert status.loc["target", "candidates"] == "is_weekend"
+    table = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    row = table[(table["role"] == "target") & (table["column"] == "is_weekend")]
+    assert row["reason"].item().startswith("a yes/no flag") and not row["chosen"].item()
     assert status.loc["prediction", "how"].startswith("not guessed: no column")
     tested = int(metric(at, "Features tested"))
     target_box = next(s for s in at.selectbox if s.label == "Target")

@@ -78,3 +78,4 @@ def test_any_values_matches_notna_any():
     df = mixed_frame()
     assert any_values(df) == df.notna().any().to_dict()
     assert any_values(df, ["empty", "s"]) == {"empty": False, "s": True}
+    assert any_values(df, facts=numeric_facts(df)) == df.notna().any().to_dict()  # numeric from facts
