@@ -326,8 +326,8 @@ class _Checker:
             consequence = {
                 "target": "checks that need labels (performance, concept drift) are skipped",
                 "prediction": "prediction drift is skipped",
-                "time": "the current data cannot be split by time",
-                "batch": "the current data cannot be split into batches",
+                "time": f"{self.cur_name} cannot be split by time",
+                "batch": f"{self.cur_name} cannot be split into batches",
             }[role]
             return [_kept(col, ColumnMismatchError(
                 f"the {role} column is in {present} but not in {missing}: {consequence}", file=missing,
