@@ -22,7 +22,7 @@ _EXPORTS = {
     "InputTooLargeError": "errors",
     # data in
     "load_table": "io", "LoadLimits": "limits", "infer_schema": "schema", "Schema": "schema",
-    "validate_pair": "validation",
+    "validate_pair": "validation", "role_candidates": "schema",
     # per-feature statistics
     "ks_test": "univariate", "chi2_test": "univariate", "wasserstein_score": "univariate",
     "psi_score": "psi", "jensen_shannon_score": "psi", "PSI_BANDS": "psi", "PSI_EPSILON": "psi",

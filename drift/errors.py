@@ -102,6 +102,17 @@ class MixedTypeError(DriftInputError):
     """A column is numeric on one side and text on the other."""
 
 
+class TypeChangeError(MixedTypeError):
+    """A column changed type between the files: numbers in the reference arrive as true/false or as text
+    (or the other way round) in the current file.
+
+    A break in the pipeline, not drift: its distributions are not compared.  ``column`` names the
+    column and ``file`` the current file, where the change arrived; the message names both files and
+    what the column held in each.  A subclass of :class:`MixedTypeError`, so code that handles mixed
+    types keeps working.
+    """
+
+
 class AllMissingError(DriftInputError):
     """A column has no value at all on one side."""
 

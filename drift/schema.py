@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
+from .columnwise import NumericFacts, any_values, numeric_facts
+from .roles import (
+    ROLES,
+    RoleCandidate,
+    candidates_frame,
+    chosen_roles,
+    normalized_name,
+    role_notes,
+    suggest_roles,
+)
+
 #: Kinds a column can have.  Only ``numeric`` and ``categorical`` columns are tested per feature.
 KINDS = ("numeric", "categorical", "text", "embedding", "datetime", "id", "empty")
-#: Special roles; a column with a role is not a feature.
-ROLES = ("target", "prediction", "time", "batch")
 FEATURE_KINDS = ("numeric", "categorical")
 
 
@@ -110,23 +120,6 @@ PARSE_SAMPLE = 500
 ID_MIN_VALUES = 20
 #: An id-named column needs at least this share of distinct values (else its values are categories).
 ID_MIN_UNIQUE_SHARE = 0.5
-#: A target guessed from a weak name (``churn``, ``default``, ``is_*``) has at most this many classes.
-TARGET_MAX_CLASSES = 10
-#: A batch column has at most this many distinct values in the current data.
-BATCH_MAX_VALUES = 100
-
-#: Target names that win whatever the content, best first.
-_TARGET_STRONG = ("target", "label", "labels", "y_true", "ground_truth", "class_label", "outcome", "y")
-_TARGET_WEAK = {"default", "defaulted", "churn", "churned", "fraud", "is_fraud", "class", "response",
-                "actual", "converted", "bad", "bad_flag"}
-_PRED_STRONG = {"prediction", "predictions", "predicted", "pred", "preds", "y_pred", "y_hat", "yhat",
-                "y_score", "proba", "probability", "pred_proba", "predict_proba", "prediction_proba",
-                "predicted_proba", "predicted_probability", "model_score", "model_output", "model_prediction"}
-_PRED_WEAK_SUFFIX = ("_pred", "_prediction", "_predicted", "_proba", "_probability", "_prob", "_score")
-_TIME_NAMES = {"date", "time", "timestamp", "datetime", "ts", "event_time", "event_date", "created_at",
-               "created", "updated_at", "month", "week", "day", "period", "date_time"}
-_BATCH_NAMES = {"batch", "batch_id", "batch_no", "batch_number", "chunk", "chunk_id", "period", "window",
-                "month", "week", "quarter", "year_month", "run", "run_id"}
 _EMBEDDING_NAME = re.compile(r"(?:emb|embedding|embeddings)_?\d+|embeddings?_.+")
 _ID_NAME = re.compile(r"(?:.+_)?(?:id|uuid|guid)|index|unnamed_0|row|row_?(?:number|num|no)|pk|key")
 _DATE_LIKE = re.compile(r"\d{4}-\d{1,2}|\d{4}/\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
@@ -155,7 +148,8 @@ def infer_schema(reference: pd.DataFrame, current: pd.DataFrame | None = None, *
     -------
     Schema
         Kinds of every column (reference order, then current-only columns), suggested roles, and a
-        short reason for each guess in ``notes``.  Override anything with :meth:`Schema.with_roles`.
+        short reason for each guess in ``notes``.  Override anything with :meth:`Schema.with_roles`;
+        :func:`role_candidates` lists every column that could play a role, with why.
 
     Notes
     -----
@@ -163,6 +157,7 @@ def infer_schema(reference: pd.DataFrame, current: pd.DataFrame | None = None, *
 
     - ``empty``: no value at all (on either side).
     - ``datetime``: a datetime dtype, or strings of which >= :data:`PARSE_MIN_SHARE` parse as dates.
+      A number such as ``20240105`` stays numeric (the user may pick it as the time).
     - ``embedding``: numeric columns named ``emb_0``, ``embedding_3``, ``embedding_x``...; or a column
       whose values are lists / arrays of numbers.
     - ``categorical``: bool and category dtypes; strings of manageable cardinality; codes with leading
@@ -175,11 +170,16 @@ def infer_schema(reference: pd.DataFrame, current: pd.DataFrame | None = None, *
       numeric); strings of which >= :data:`PARSE_MIN_SHARE` parse as numbers ("numbers stored as text",
       which validation then reports); durations (timedelta) are numeric but excluded until converted.
 
-    Roles, by name first and content second: target (``target``, ``label``, ``y``... any content;
-    ``churn``, ``default``, ``is_*``... with at most :data:`TARGET_MAX_CLASSES` classes), prediction
-    (``prediction``, ``y_pred``, ``proba``... any content; ``p_*``, ``*_score``, ``*_proba``... when in [0, 1]
-    or within the target's values), time (a datetime column, by name when there are several), batch
-    (``batch``, ``chunk``, ``period``, ``month``, ``week``... with at most :data:`BATCH_MAX_VALUES` values).
+    Roles are guessed only from unambiguous evidence (the rules and name lists are in
+    :mod:`drift.roles`): a target from ``target``, ``label``, ``y``, ``outcome``... or a yes/no
+    ``default``, ``churn``, ``converted``, ``fraud``, ``survived`` — never from a prefix such as ``is_``
+    nor from ``class``, ``status``, ``response`` (candidates only); a prediction from ``prediction``,
+    ``y_pred``..., a probability name within [0, 1], or a score named after the target; the time from
+    the only datetime column (or the only one named like a time); a batch from ``batch``, ``chunk``...,
+    or a ``month`` / ``week`` column of the production data alone.
+
+    Inference is linear in the number of cells: numeric columns are summarised block by block
+    (:mod:`drift.columnwise`), and nothing is computed per pair of columns.
 
     Examples
     --------
@@ -189,46 +189,134 @@ def infer_schema(reference: pd.DataFrame, current: pd.DataFrame | None = None, *
     >>> dict(s.kinds), s.target
     ({'age': 'numeric', 'city': 'categorical', 'default': 'numeric'}, 'default')
     """
+    return _infer(reference, current, max_categories, "infer_schema")[0]
+
+
+def role_candidates(reference: pd.DataFrame, current: pd.DataFrame | None = None, *,
+                    schema: Schema | None = None, max_categories: int = MAX_CATEGORIES) -> pd.DataFrame:
+    """Every column that could be the target, the prediction, the time or the batch, and why.
+
+    Parameters
+    ----------
+    reference, current : pandas.DataFrame
+        As for :func:`infer_schema`.
+    schema : Schema, optional
+        Use its kinds instead of inferring them again (e.g. the schema :func:`infer_schema` returned,
+        or one whose kinds the user changed).
+    max_categories : int, default 1000
+        As for :func:`infer_schema` (ignored when ``schema`` is given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``role, column, reason, chosen``: one row per plausible column and role; ``chosen`` is
+        True for the column :func:`infer_schema` guesses (at most one per role, listed first).  A role
+        with rows but no ``chosen`` one was not guessed: the user picks among the candidates.  Reasons
+        are plain text without any confidence figure.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"x": [0.1, 0.5, 0.9, 0.3], "is_weekend": [0, 1, 0, 1]})
+    >>> role_candidates(df)[["role", "column", "chosen"]].values.tolist()
+    [['target', 'is_weekend', False]]
+    """
+    from .errors import DriftParameterError
+
+    if schema is None:
+        return candidates_frame(_infer(reference, current, max_categories, "role_candidates")[1])
+    if not isinstance(schema, Schema):
+        raise DriftParameterError.invalid("schema", "role_candidates", "a drift.Schema or None",
+                                          type(schema).__name__)
+    _check_frames(reference, current, "role_candidates")
+    ref_sample = _sample(reference)
+    cur_sample = _sample(current) if current is not None else None
+    present = set(reference.columns) | (set(current.columns) if current is not None else set())
+    kinds = {c: k for c, k in schema.kinds.items() if c in present}
+    ranges = numeric_facts(ref_sample, unique=True)
+    if cur_sample is not None:
+        only_current = [c for c in cur_sample.columns if c not in ranges]
+        ranges = numeric_facts(cur_sample, only_current, unique=True) | ranges
+    return candidates_frame(suggest_roles(kinds, reference, current, reference_sample=ref_sample,
+                                          current_sample=cur_sample, ranges=ranges))
+
+
+def _check_frames(reference, current, func: str) -> None:
     from .errors import DriftParameterError
 
     for arg, frame in (("reference", reference), ("current", current)):
         if frame is not None and not isinstance(frame, pd.DataFrame):
-            raise DriftParameterError.invalid(arg, "infer_schema", "a pandas DataFrame", type(frame).__name__)
+            raise DriftParameterError.invalid(arg, func, "a pandas DataFrame", type(frame).__name__)
         if frame is not None:
             _check_unique_columns(frame, arg)
+
+
+def _infer(reference: pd.DataFrame, current: pd.DataFrame | None, max_categories: int,
+           func: str) -> tuple[Schema, tuple[RoleCandidate, ...]]:
+    from .errors import DriftParameterError
+
+    _check_frames(reference, current, func)
     if (isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer))
             or max_categories < 1):
-        raise DriftParameterError.invalid("max_categories", "infer_schema", "an int >= 1", max_categories)
+        raise DriftParameterError.invalid("max_categories", func, "an int >= 1", max_categories)
 
     ref_sample = _sample(reference)
     cur_sample = _sample(current) if current is not None else None
-    columns = list(reference.columns)
+    columns = reference.columns.tolist()
+    ref_columns = set(columns)
     if current is not None:
-        columns += [c for c in current.columns if c not in set(reference.columns)]
+        columns += [c for c in current.columns.tolist() if c not in ref_columns]
+    ref_facts = numeric_facts(ref_sample, unique=True)
+    ref_has = _values_present(reference, ref_sample, ref_facts, reference.columns.tolist())
+    cur_facts, cur_has = {}, {}
+    if current is not None:  # the current data decides only for columns without values in reference
+        cur_set = set(current.columns)
+        need = [c for c in columns if not ref_has.get(c) and c in cur_set]
+        cur_facts = numeric_facts(cur_sample, need, unique=True)
+        cur_has = _values_present(current, cur_sample, cur_facts, need)
+    dtypes = {"reference": dict(zip(reference.columns, reference.dtypes)),
+              "current": dict(zip(current.columns, current.dtypes)) if current is not None else {}}
+    sampled = {"reference": len(ref_sample) < len(reference),
+               "current": current is not None and len(cur_sample) < len(current)}
 
     kinds: dict[str, str] = {}
     notes: list[str] = []
     excluded: list[str] = []
     for col in columns:
-        side, sample, full = "reference", None, None
-        if col in reference.columns and _has_values(reference[col], ref_sample[col]):
-            sample, full = ref_sample[col], reference[col]
-        elif current is not None and col in current.columns and _has_values(current[col], cur_sample[col]):
-            side, sample, full = "current", cur_sample[col], current[col]
-        if sample is None:
+        side = "reference" if ref_has.get(col) else "current" if cur_has.get(col) else None
+        if side is None:
             kinds[col], why = "empty", "no values"
         else:
-            kinds[col], why = _column_kind(col, full, sample, max_categories)
+            frame, sample, facts = ((reference, ref_sample, ref_facts) if side == "reference"
+                                    else (current, cur_sample, cur_facts))
+            if col in facts and facts[col].n_values:
+                kinds[col], why = _numeric_kind(col, dtypes[side][col], facts[col],
+                                                partial(frame.__getitem__, col), sampled=sampled[side])
+            else:
+                kinds[col], why = _column_kind(col, frame[col], sample[col], max_categories)
             if side == "current":
-                why += " (judged on current: no values in reference)" if col in reference.columns \
+                why += " (judged on current: no values in reference)" if col in ref_columns \
                     else " (current only)"
         if why.startswith("durations"):
             excluded.append(col)
         notes.append(f"{col!r}: {kinds[col]} — {why}")
     notes = _group_embedding_notes(notes, kinds)
 
-    roles, role_notes = _suggest_roles(columns, kinds, reference, ref_sample, current, cur_sample)
-    return Schema(kinds, **roles, excluded=tuple(excluded), notes=tuple(role_notes + notes))
+    candidates = suggest_roles(kinds, reference, current, reference_sample=ref_sample,
+                               current_sample=cur_sample, ranges={**cur_facts, **ref_facts})
+    schema = Schema(kinds, **chosen_roles(candidates), excluded=tuple(excluded),
+                    notes=tuple(role_notes(candidates) + notes))
+    return schema, candidates
+
+
+def source_name(frame: pd.DataFrame, default: str) -> str:
+    """The file a frame was read from (as :func:`drift.load_table` records it in ``attrs``), else ``default``.
+
+    Messages about a column name this file rather than the side ("current").
+    """
+    info = frame.attrs.get("drift_load") if isinstance(frame, pd.DataFrame) else None
+    name = info.get("file") if isinstance(info, Mapping) else None
+    return str(name) if name else default
 
 
 def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:
@@ -237,7 +325,7 @@ def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:
 
         dups = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
         raise DuplicateColumnsError(f"column names {', '.join(map(repr, dups))} appear more than once",
-                                    file=name, column=str(dups[0]),
+                                    file=source_name(frame, name), column=str(dups[0]),
                                     fix="rename the duplicates so every column name is unique")
 
 
@@ -249,17 +337,20 @@ def _sample(frame: pd.DataFrame, n: int = SAMPLE_ROWS) -> pd.DataFrame:
     return frame.iloc[idx]
 
 
-def _has_values(full: pd.Series, sample: pd.Series) -> bool:
-    return bool(sample.notna().any()) or bool(full.notna().any())
+def _values_present(frame: pd.DataFrame, sample: pd.DataFrame, facts: Mapping, columns: list) -> dict:
+    """Column -> has at least one value (numeric columns from their ``facts``); the whole column is read
+    only when the sample has none."""
+    present = any_values(sample, columns, facts=facts)
+    if len(sample) < len(frame):
+        unseen = [c for c, has in present.items() if not has]
+        present.update(any_values(frame, unseen))
+    return present
 
 
-def _norm(name: object) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
-
-
-def _id_named(name: object) -> bool:
+def _id_named(name: object, normalized: str | None = None) -> bool:
     raw = str(name).strip()
-    return bool(_ID_NAME.fullmatch(_norm(raw)) or re.search(r"[a-z](?:Id|ID)$", raw))
+    normalized = normalized_name(raw) if normalized is None else normalized
+    return bool(_ID_NAME.fullmatch(normalized) or re.search(r"[a-z](?:Id|ID)$", raw))
 
 
 def _column_kind(name: object, full: pd.Series, sample: pd.Series, max_categories: int) -> tuple[str, str]:
@@ -277,25 +368,32 @@ def _column_kind(name: object, full: pd.Series, sample: pd.Series, max_categorie
     if isinstance(dtype, pd.CategoricalDtype):
         return "categorical", f"category dtype with {len(dtype.categories)} categories"
     if pd.api.types.is_numeric_dtype(dtype):
-        return _numeric_kind(name, full, values)
+        arr = values.to_numpy(dtype=float, na_value=np.nan)
+        integral = pd.api.types.is_integer_dtype(dtype) or bool(np.all(np.mod(arr, 1) == 0))
+        facts = NumericFacts(len(values), int(values.nunique()), integral, int(np.isinf(arr).sum()),
+                             float(np.min(arr, initial=np.inf)), float(np.max(arr, initial=-np.inf)))
+        return _numeric_kind(name, dtype, facts, lambda: full, sampled=len(values) < len(full))
     return _object_kind(name, values, max_categories)
 
 
-def _numeric_kind(name: object, full: pd.Series, values: pd.Series) -> tuple[str, str]:
-    if _EMBEDDING_NAME.fullmatch(_norm(name)):
+def _numeric_kind(name: object, dtype, facts: NumericFacts, column: Callable[[], pd.Series], *,
+                  sampled: bool) -> tuple[str, str]:
+    """(kind, reason) of a numeric column from the facts of its sampled values; ``column()`` gives the
+    whole column, read only for the two checks that need it."""
+    normalized = normalized_name(name)
+    if _EMBEDDING_NAME.fullmatch(normalized):
         return "embedding", "named like an embedding dimension"
-    n_unique = values.nunique()
-    integral = (pd.api.types.is_integer_dtype(full.dtype)
-                or bool(np.all(np.mod(values.to_numpy(float), 1) == 0)))
-    if integral and _id_named(name):
-        if n_unique >= ID_MIN_UNIQUE_SHARE * len(values):
+    n_values, n_unique = facts.n_values, facts.n_unique
+    if facts.integral and _id_named(name, normalized):
+        if n_unique >= ID_MIN_UNIQUE_SHARE * n_values:
             return "id", "id-like name, mostly distinct values"
         return "categorical", f"id-like name but only {n_unique} distinct values: treated as codes"
-    if (pd.api.types.is_integer_dtype(full.dtype) and len(values) >= ID_MIN_VALUES and n_unique == len(values)
-            and full.is_monotonic_increasing and full.iloc[-1] - full.iloc[0] == len(full) - 1):
-        return "id", "counts rows (0, 1, 2, ... in order)"
-    sampled = f" in a sample of {len(values):,}" if len(values) < full.notna().sum() else ""
-    return "numeric", f"{full.dtype} with {n_unique:,} distinct values{sampled}"
+    if pd.api.types.is_integer_dtype(dtype) and n_values >= ID_MIN_VALUES and n_unique == n_values:
+        full = column()
+        if full.is_monotonic_increasing and full.iloc[-1] - full.iloc[0] == len(full) - 1:
+            return "id", "counts rows (0, 1, 2, ... in order)"
+    note = f" in a sample of {n_values:,}" if sampled and n_values < column().notna().sum() else ""
+    return "numeric", f"{dtype} with {n_unique:,} distinct values{note}"
 
 
 def _object_kind(name: object, values: pd.Series, max_categories: int) -> tuple[str, str]:
@@ -354,106 +452,14 @@ def _looks_like_dates(strings: pd.Series) -> bool:
 
 def _group_embedding_notes(notes: list[str], kinds: Mapping[str, str]) -> list[str]:
     """One note for a block of embedding columns named like dimensions, instead of one per column."""
-    named = [c for c, k in kinds.items() if k == "embedding" and _EMBEDDING_NAME.fullmatch(_norm(c))]
+    named = [c for c, k in kinds.items()
+             if k == "embedding" and _EMBEDDING_NAME.fullmatch(normalized_name(c))]
     if len(named) <= 3:
         return notes
     drop = {f"{c!r}: embedding — named like an embedding dimension" for c in named}
     kept = [n for n in notes if n not in drop]
     return kept + [f"{named[0]!r} … {named[-1]!r} ({len(named)} columns): embedding — named like "
                    "embedding dimensions"]
-
-
-def _suggest_roles(columns: list, kinds: Mapping[str, str], reference: pd.DataFrame, ref_sample: pd.DataFrame,
-                   current: pd.DataFrame | None, cur_sample: pd.DataFrame | None) -> tuple[dict, list[str]]:
-    roles: dict[str, str | None] = {}
-    notes: list[str] = []
-    usable = {"numeric", "categorical"}
-
-    def values(col: object) -> pd.Series:
-        if col in ref_sample.columns and ref_sample[col].notna().any():
-            return ref_sample[col].dropna()
-        if cur_sample is not None and col in cur_sample.columns:
-            return cur_sample[col].dropna()
-        return ref_sample[col]
-
-    # target
-    strong = sorted((c for c in columns if kinds[c] in usable and _norm(c) in _TARGET_STRONG),
-                    key=lambda c: _TARGET_STRONG.index(_norm(c)))
-    weak = [c for c in columns if kinds[c] in usable and c not in strong
-            and (_norm(c) in _TARGET_WEAK or _norm(c).endswith(("_target", "_label")))
-            and values(c).nunique() <= TARGET_MAX_CLASSES]
-    flags = [c for c in columns if kinds[c] in usable and c not in strong + weak
-             and _norm(c).startswith("is_") and values(c).nunique() == 2]
-    target = None
-    if strong:
-        target, why = strong[0], "named like a target"
-    elif weak:
-        target, why = weak[0], f"named like a target, {values(weak[0]).nunique()} classes"
-    elif len(flags) == 1:
-        target, why = flags[0], "the only binary is_* column"
-    elif flags:
-        listed = ", ".join(map(repr, flags[:4]))
-        notes.append(f"target: not guessed — several binary is_* columns ({listed}); choose one")
-    if target is not None:
-        notes.append(f"target → {target!r}: {why}")
-    roles["target"] = target
-
-    # prediction
-    tvals = set(values(target).unique()) if target is not None else None
-
-    def fits(col: object) -> str | None:
-        v = values(col)
-        if kinds[col] == "numeric" and len(v) and v.min() >= 0 and v.max() <= 1:
-            return "values within [0, 1]"
-        if tvals is not None and len(v) and set(v.unique()) <= tvals:
-            return "values within the target's"
-        return None
-
-    pred = None
-    for col in columns:
-        n = _norm(col)
-        if col == target or kinds[col] not in usable:
-            continue
-        if n in _PRED_STRONG:
-            pred, why = col, "named like a prediction"
-            break
-        if (n.startswith("p_") or n.endswith(_PRED_WEAK_SUFFIX) or n in ("score", "scores", "prob")) \
-                and (reason := fits(col)):
-            pred, why = col, f"named like a prediction, {reason}"
-            break
-    if pred is not None:
-        notes.append(f"prediction → {pred!r}: {why}")
-    roles["prediction"] = pred
-
-    # time
-    dates = [c for c in columns if kinds[c] == "datetime"]
-    exact = [c for c in dates if _norm(c) in _TIME_NAMES]
-    named = exact + [c for c in dates if c not in exact
-                     and (_norm(c).endswith(("_date", "_time", "_at", "_timestamp"))
-                          or _norm(c).startswith(("date_", "time_")))]
-    time = (named or dates or [None])[0]
-    if time is not None:
-        notes.append(f"time → {time!r}: " + ("datetime column named like a time" if named
-                                            else "the only datetime column" if len(dates) == 1
-                                            else "first datetime column"))
-    roles["time"] = time
-
-    # batch
-    batch = None
-    for col in columns:
-        n = _norm(col)
-        if col in (target, pred, time) or kinds[col] in ("embedding", "text", "empty"):
-            continue
-        if n in _BATCH_NAMES or n.startswith(("batch_", "chunk_")):
-            frame = current if current is not None and col in current.columns else reference
-            k = frame[col].nunique()
-            if 1 <= k <= BATCH_MAX_VALUES:
-                batch = col
-                side = "current" if frame is current else "reference"
-                notes.append(f"batch → {col!r}: named like a batch, {k} distinct values in {side}")
-                break
-    roles["batch"] = batch
-    return roles, notes
 
 
 def feature_kind(series: pd.Series) -> str | None:

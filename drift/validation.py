@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .columnwise import any_values, numeric_facts
 from .errors import (
     AllMissingError,
     ColumnMismatchError,
@@ -23,15 +24,22 @@ from .errors import (
     InfiniteValuesError,
     MixedTypeError,
     TooManyCategoriesError,
+    TypeChangeError,
 )
-from .schema import MAX_CATEGORIES, Schema, infer_schema
+from .schema import MAX_CATEGORIES, Schema, infer_schema, source_name
 
-__all__ = ["ACTIONS", "MAX_EXAMPLES", "ColumnProblem", "Validation", "validate_pair"]
+__all__ = ["ACTIONS", "MAX_EXAMPLES", "TYPE_CHANGE_MIN_SHARE", "ColumnProblem", "Validation", "validate_pair"]
 
 #: What validation did with a problem column.
 ACTIONS = ("excluded", "kept")
 #: Offending values quoted in a message.
 MAX_EXAMPLES = 3
+#: A text column is read as "true/false" (or as "numbers stored as text") when at least this share of
+#: its values are the words true / false (or parse as numbers); below it, the column holds text.
+TYPE_CHANGE_MIN_SHARE = 0.5
+#: Look for a misspelt counterpart of a one-sided column among at most this many one-sided columns
+#: (difflib compares every pair); above it, only case and spacing differences are matched.
+NEAR_MATCH_MAX_CANDIDATES = 200
 #: Roles whose column may be missing from one side: reported as a warning, not excluded.
 _ONE_SIDED_ROLES = ("target", "prediction", "time", "batch")
 
@@ -43,7 +51,7 @@ class ColumnProblem:
     Attributes
     ----------
     column : str
-        The column at fault.
+        The column at fault (also ``error.column``).
     error : DriftInputError
         The specific error; ``str(error)`` names the file, the column and the fix.
     action : {"excluded", "kept"}
@@ -109,7 +117,7 @@ class Validation:
 
 
 def validate_pair(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema | None = None, *,
-                  reference_name: str = "reference", current_name: str = "current",
+                  reference_name: str | None = None, current_name: str | None = None,
                   max_categories: int = MAX_CATEGORIES) -> Validation:
     """Check every column of a reference / current pair and exclude the ones no test can use.
 
@@ -120,8 +128,10 @@ def validate_pair(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema
     schema : Schema, optional
         Kinds and roles; inferred with :func:`drift.infer_schema` when omitted.  Columns it already
         excludes are not checked; columns it does not list are ignored.
-    reference_name, current_name : str
-        File names used in messages.
+    reference_name, current_name : str, optional
+        File names used in messages.  Default: the file :func:`drift.load_table` read the frame from
+        (``frame.attrs["drift_load"]["file"]``), else ``"reference"`` / ``"current"``; two equal names
+        get ``(reference)`` / ``(current)`` appended so a message never leaves the side in doubt.
     max_categories : int, default 1000
         A categorical column with more distinct values (both sides together) is excluded.
 
@@ -141,16 +151,24 @@ def validate_pair(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema
     ... but it is the target / prediction / time / batch    ColumnMismatchError             kept
     no value in reference                                   AllMissingError                 excluded
     no value in current (a broken pipeline?)                AllMissingError                 kept
-    numbers on one side, text on the other (numeric or      MixedTypeError                  excluded
-    categorical kinds; also numbers stored as text)
+    the type changed between the files: numbers or          TypeChangeError                 excluded
+    true/false in the reference, true/false (booleans or    (a MixedTypeError)
+    the words), text, or numbers in the current file
+    numbers on one side, some text on the other (numeric    MixedTypeError                  excluded
+    or categorical kinds; also numbers stored as text)
     +inf / -inf in a numeric column                         InfiniteValuesError             excluded
     categorical with > ``max_categories`` values            TooManyCategoriesError          excluded
     the same single value on both sides                     ConstantColumnError             kept
     ======================================================  ==============================  ========
 
+    A text side counts as true/false (or numbers stored as text) when at least
+    :data:`TYPE_CHANGE_MIN_SHARE` of its values are; a numeric column whose current values are mostly
+    other text is a type change, one with a few stray words is a MixedTypeError listing them.
+
     A time or batch column present in current only is normal (training data rarely has one) and is
-    not reported.  Every check is vectorised (one pass per column), so 10^6 rows x 50 columns take
-    well under a second for numeric data.
+    not reported.  Every check is vectorised: plain numeric columns are checked block by block
+    (:mod:`drift.columnwise`) and nothing is done per pair of columns, so the time is linear in the
+    number of cells (10^6 rows x 50 columns, or 300 rows x 20,000 columns, take about a second).
 
     Examples
     --------
@@ -168,6 +186,10 @@ def validate_pair(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema
     if (isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer))
             or max_categories < 1):
         raise DriftParameterError.invalid("max_categories", "validate_pair", "an int >= 1", max_categories)
+    reference_name = source_name(reference, "reference") if reference_name is None else str(reference_name)
+    current_name = source_name(current, "current") if current_name is None else str(current_name)
+    if reference_name == current_name:
+        reference_name, current_name = f"{reference_name} (reference)", f"{current_name} (current)"
     for frame, name in ((reference, reference_name), (current, current_name)):
         if not frame.columns.is_unique:
             dups = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
@@ -180,15 +202,63 @@ def validate_pair(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema
         raise DriftParameterError.invalid("schema", "validate_pair", "a drift.Schema or None",
                                           type(schema).__name__)
 
-    checker = _Checker(reference, current, schema, reference_name, current_name, max_categories)
+    already = set(schema.excluded)
+    checked = [c for c in schema.kinds if c not in already]
+    checker = _Checker(reference, current, schema, reference_name, current_name, max_categories,
+                       _Columns.of(reference, current, checked))
     problems: list[ColumnProblem] = []
-    for col in schema.kinds:
-        if col not in schema.excluded:
-            problems.extend(checker.check(col))
+    for col in checked:
+        problems.extend(checker.check(col))
     new_excluded = tuple(dict.fromkeys(p.column for p in problems if p.action == "excluded"))
     if new_excluded:
         schema = schema.with_roles(excluded=tuple(schema.excluded) + new_excluded)
     return Validation(schema, tuple(problems))
+
+
+class _Spellings:
+    """One-sided columns of one file, to suggest which of them another column's spelling matches."""
+
+    def __init__(self, columns: list) -> None:
+        self.columns = columns
+        self.by_key = {_spelling_key(c): c for c in columns}
+
+    def near(self, col: object) -> object | None:
+        """A column that differs only in case, spaces or (among few candidates) a small typo."""
+        key = _spelling_key(col)
+        if key in self.by_key:
+            return self.by_key[key]
+        if len(self.by_key) > NEAR_MATCH_MAX_CANDIDATES:
+            return None
+        close = difflib.get_close_matches(key, list(self.by_key), n=1, cutoff=0.85)
+        return self.by_key[close[0]] if close else None
+
+
+def _spelling_key(col: object) -> str:
+    return str(col).strip().lower().replace(" ", "_")
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """What every checked column holds, computed once for the whole frame (linear in cells)."""
+
+    ref_any: dict
+    cur_any: dict
+    ref_facts: dict
+    cur_facts: dict
+    ref_only: _Spellings
+    cur_only: _Spellings
+
+    @classmethod
+    def of(cls, reference: pd.DataFrame, current: pd.DataFrame, checked: list) -> _Columns:
+        ref_names, cur_names = reference.columns.tolist(), current.columns.tolist()
+        ref_set, cur_set = set(ref_names), set(cur_names)
+        both = [c for c in checked if c in ref_set and c in cur_set]
+        ref_facts, cur_facts = numeric_facts(reference, both), numeric_facts(current, both)
+        return cls(any_values(reference, [c for c in checked if c in ref_set], facts=ref_facts),
+                   any_values(current, [c for c in checked if c in cur_set], facts=cur_facts),
+                   ref_facts, cur_facts,
+                   _Spellings([c for c in ref_names if c not in cur_set]),
+                   _Spellings([c for c in cur_names if c not in ref_set]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,15 +269,16 @@ class _Checker:
     ref_name: str
     cur_name: str
     max_categories: int
+    columns: _Columns
 
     def check(self, col: str) -> list[ColumnProblem]:
-        in_ref, in_cur = col in self.reference.columns, col in self.current.columns
+        cols = self.columns
+        in_ref, in_cur = col in cols.ref_any, col in cols.cur_any
         if not (in_ref and in_cur):
             return self._mismatch(col, in_ref, in_cur)
-        r, c = self.reference[col], self.current[col]
         kind = self.schema.kinds[col]
         out: list[ColumnProblem] = []
-        r_any, c_any = bool(r.notna().any()), bool(c.notna().any())
+        r_any, c_any = cols.ref_any[col], cols.cur_any[col]
         if not r_any:
             also = f" (and in {self.cur_name})" if not c_any else ""
             return [_excluded(col, AllMissingError(
@@ -220,8 +291,17 @@ class _Checker:
                 "or a renamed source field", file=self.cur_name, column=col,
                 fix="check the production pipeline that fills this column (the model now sees only "
                     "missing values)")))
+        rf, cf = cols.ref_facts.get(col), cols.cur_facts.get(col)
+        if rf is not None and cf is not None and kind == "numeric":  # plain numbers on both sides
+            problem = self._infinite_from(col, {self.ref_name: rf.n_inf, self.cur_name: cf.n_inf})
+            if problem is not None:
+                return out + [problem]
+            if c_any and rf.minimum == rf.maximum and cf.minimum == cf.maximum:
+                out.extend(self._constant(col, self.reference[col], self.current[col]))
+            return out
+        r, c = self.reference[col], self.current[col]
         sides = [(self.ref_name, r)] + ([(self.cur_name, c)] if c_any else [])
-        for check in (self._mixed_types, self._infinite, self._too_many_categories):
+        for check in (self._types, self._infinite, self._too_many_categories):
             problem = check(col, kind, sides)
             if problem is not None:
                 return out + [problem]
@@ -237,19 +317,17 @@ class _Checker:
                 f"is in the schema but in neither {self.ref_name} nor {self.cur_name}", file=self.cur_name,
                 column=col, fix="check the column name, or remove it from the schema"))]
         missing, present = (self.cur_name, self.ref_name) if in_ref else (self.ref_name, self.cur_name)
-        others = self.current.columns if in_ref else self.reference.columns
-        own = self.reference.columns if in_ref else self.current.columns
         if role in ("time", "batch") and not in_ref:
             return []  # production split into batches: the training data need not have the column
-        near = _near_match(col, [o for o in others if o not in own])
+        near = (self.columns.cur_only if in_ref else self.columns.ref_only).near(col)
         rename = (f"rename {near!r} in {missing} to {col!r} (same column, different spelling?)"
                   if near else None)
         if role in _ONE_SIDED_ROLES:
             consequence = {
                 "target": "checks that need labels (performance, concept drift) are skipped",
                 "prediction": "prediction drift is skipped",
-                "time": "the current data cannot be split by time",
-                "batch": "the current data cannot be split into batches",
+                "time": f"{self.cur_name} cannot be split by time",
+                "batch": f"{self.cur_name} cannot be split into batches",
             }[role]
             return [_kept(col, ColumnMismatchError(
                 f"the {role} column is in {present} but not in {missing}: {consequence}", file=missing,
@@ -261,9 +339,49 @@ class _Checker:
             fix=rename or f"add the column to {missing}, or exclude it from the analysis"))]
 
     # -- per-side checks -------------------------------------------------------------------------
-    def _mixed_types(self, col: str, kind: str, sides: list[tuple[str, pd.Series]]) -> ColumnProblem | None:
+    def _types(self, col: str, kind: str, sides: list[tuple[str, pd.Series]]) -> ColumnProblem | None:
+        """A type change between the files (TypeChangeError), else values of the wrong type
+        (MixedTypeError)."""
         if kind not in ("numeric", "categorical"):
             return None
+        typed = {name: _typed_family(s) for name, s in sides}
+        if len(sides) == 2 and all(typed.values()):
+            if typed[self.ref_name] == typed[self.cur_name]:
+                return None
+            return self._type_change(col, dict(sides), typed)
+        if any(typed.values()) and len(sides) == 2:
+            (t_name, t_family), (s_name, s) = next((n, f) for n, f in typed.items() if f), next(
+                (n, s) for n, s in sides if not typed[n])
+            family = _text_family(s)
+            if family == "text" or (family == "true/false") != (t_family == "true/false"):
+                return self._type_change(col, dict(sides), {**typed, s_name: family})
+            if family == "true/false":  # booleans on one side, the words true/false on the other
+                return _excluded(col, MixedTypeError(
+                    f"true/false values in {t_name} but the words {_examples(s)} in {s_name}",
+                    file=s_name, column=col,
+                    fix="read both files the same way, or map the words to booleans on both sides "
+                        "(e.g. .str.lower().map({'true': True, 'false': False}))"))
+        return self._mixed_types(col, kind, sides)
+
+    def _type_change(self, col: str, series: dict, families: dict) -> ColumnProblem:
+        was, now = families[self.ref_name], families[self.cur_name]
+        r, c = series[self.ref_name], series[self.cur_name]
+        what = (f"was {_describe(was, r)} in {self.ref_name} and is now {_describe(now, c)} in "
+                f"{self.cur_name} (e.g. {_examples(c)}): the column changed type, so its distributions "
+                "cannot be compared")
+        upstream = f"find the step that writes this column into {self.cur_name} (a schema change upstream?)"
+        convert = {
+            ("numbers", "true/false"): "; if true/false stand for 1/0, convert them with .astype(float) on "
+                                       "both sides",
+            ("true/false", "numbers"): "; if 1/0 stand for true/false, convert them with .astype(bool) on "
+                                       "both sides",
+            ("numbers", "text"): "; if the text holds numbers in another format, convert it with "
+                                 "pd.to_numeric(..., errors='coerce')",
+        }.get((was, now), "; or cast the column to one type on both sides (e.g. .astype(str)) if the values "
+                          "mean the same")
+        return _excluded(col, TypeChangeError(what, file=self.cur_name, column=col, fix=upstream + convert))
+
+    def _mixed_types(self, col: str, kind: str, sides: list[tuple[str, pd.Series]]) -> ColumnProblem | None:
         numeric = {name: _is_number_dtype(s) or _holds_numbers(s) for name, s in sides}
         texts = [(name, s) for name, s in sides if not numeric[name]]
         if not texts or (kind == "categorical" and not any(numeric.values())):
@@ -291,7 +409,9 @@ class _Checker:
         return _excluded(col, MixedTypeError(found, file=name, column=col, fix=fix))
 
     def _infinite(self, col: str, kind: str, sides: list[tuple[str, pd.Series]]) -> ColumnProblem | None:
-        counts = {name: _count_inf(s) for name, s in sides}
+        return self._infinite_from(col, {name: _count_inf(s) for name, s in sides})
+
+    def _infinite_from(self, col: str, counts: dict[str, int]) -> ColumnProblem | None:
         bad = [name for name, n in counts.items() if n]
         if not bad:
             return None
@@ -369,6 +489,37 @@ def _holds_numbers(s: pd.Series) -> bool:
 _NUMBER_OBJECTS = ("integer", "floating", "mixed-integer-float", "decimal")
 
 
+def _typed_family(s: pd.Series) -> str | None:
+    """``"true/false"`` or ``"numbers"`` for a column typed as such; ``None`` for text (strings)."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return "true/false"
+    if _is_number_dtype(s) or _holds_numbers(s):
+        return "numbers"
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "boolean":
+        return "true/false"
+    return None
+
+
+def _text_family(s: pd.Series) -> str:
+    """What a text column mostly holds: ``"true/false"``, ``"numbers as text"`` or ``"text"``."""
+    values = s.dropna().astype(str)
+    if values.str.strip().str.lower().isin(("true", "false")).mean() >= TYPE_CHANGE_MIN_SHARE:
+        return "true/false"
+    if pd.to_numeric(values, errors="coerce").notna().mean() >= TYPE_CHANGE_MIN_SHARE:
+        return "numbers as text"
+    return "text"
+
+
+def _describe(family: str, s: pd.Series) -> str:
+    if family == "numbers":
+        return f"{s.dtype} numbers" if _is_number_dtype(s) else "numbers"
+    return {"numbers as text": "numbers stored as text"}.get(family, family)
+
+
+def _examples(s: pd.Series) -> str:
+    return ", ".join(repr(str(v)) for v in pd.unique(s.dropna())[:MAX_EXAMPLES])
+
+
 def _count_inf(s: pd.Series) -> int:
     if not pd.api.types.is_float_dtype(s.dtype):
         return 0
@@ -376,16 +527,6 @@ def _count_inf(s: pd.Series) -> int:
     if np.isfinite(np.fmax.reduce(values)) and np.isfinite(np.fmin.reduce(values)):  # NaN-skipping, no copy
         return 0
     return int(np.isinf(values).sum())
-
-
-def _near_match(col: str, candidates: list) -> str | None:
-    """A column of the other file that differs only in case, spaces or a small typo."""
-    norm = {str(c).strip().lower().replace(" ", "_"): c for c in candidates}
-    key = str(col).strip().lower().replace(" ", "_")
-    if key in norm:
-        return norm[key]
-    close = difflib.get_close_matches(key, list(norm), n=1, cutoff=0.85)
-    return norm[close[0]] if close else None
 
 
 def _excluded(col: str, error: DriftInputError) -> ColumnProblem:

@@ -76,17 +76,39 @@ st.markdown(
     + "; change any of them and press **Apply**.")
 
 requested = ctx.schema_requested
+candidates = roles.candidates(ctx)
+st.caption("A role is guessed only from an unambiguous name (e.g. *target*, *label*, a yes/no *default*) "
+           "or content; a column that could play it but is as often a feature (an *is_…* flag, *class*, "
+           "a *month* found in both files) is listed as a candidate for you to pick.")
+st.dataframe(
+    roles.status_frame(requested, candidates, user_roles=ctx.overrides.get("roles", {}),
+                       declared=roles.scenario_roles(ctx)),
+    hide_index=True,
+    column_config={
+        "role": st.column_config.TextColumn("Role"),
+        "column": st.column_config.TextColumn("Column in use"),
+        "how": st.column_config.TextColumn("How it was chosen", width="large"),
+        "candidates": st.column_config.TextColumn("Other candidates", width="medium"),
+    })
+if not candidates.empty:
+    st.caption("Every candidate and why it was (or was not) guessed:")
+    st.dataframe(candidates, hide_index=True, column_config={
+        "role": st.column_config.TextColumn("Role", width="small"),
+        "column": st.column_config.TextColumn("Column"),
+        "reason": st.column_config.TextColumn("Why", width="large"),
+        "chosen": st.column_config.CheckboxColumn("Guessed", width="small"),
+    })
 editor_frame = roles.editor_frame(requested, ctx.validation, profile)
 version = st.session_state[roles.VERSION_KEY]
 keys = roles.widget_keys(ctx.source.key, version)
 
 with st.form(keys["form"], border=True):
     role_cols = st.columns(len(ROLES))
-    options = [roles.NONE, *requested.kinds]
     for col, role in zip(role_cols, ROLES):
         current = getattr(requested, role)
+        options = roles.role_options(role, list(requested.kinds), candidates)
         col.selectbox(role.capitalize(), options, index=options.index(current) if current in options else 0,
-                      key=keys[role], help=roles.ROLE_HELP[role])
+                      key=keys[role], help=roles.ROLE_HELP[role] + " Candidates come first.")
     st.data_editor(
         editor_frame, key=keys["editor"], hide_index=True, height=min(38 + 35 * len(editor_frame), 900),
         placeholder="—",
@@ -112,7 +134,7 @@ if ctx.overrides:
     left.info("You changed the inferred roles: " + roles.describe(ctx.overrides), icon=":material/edit:")
     right.button("Reset to inferred roles", on_click=roles.reset, args=(ctx.source.key,))
 if ctx.schema.notes:
-    with st.expander("Why these roles were guessed"):
-        st.markdown("\n".join(f"- {note}" for note in ctx.schema.notes))
+    with st.expander("Why these kinds and roles were guessed"):
+        st.text("\n".join(ctx.schema.notes))  # plain text: column names are data, never Markdown
 
 st.page_link(layout.FEATURE_DRIFT, label="Next: see which features drifted", icon=":material/arrow_forward:")

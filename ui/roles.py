@@ -8,9 +8,12 @@ run draws a fresh form from the new roles (no stale edits are replayed on top of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
+import drift
 from drift.schema import FEATURE_KINDS, ROLES, Schema
 
 from . import data, state
@@ -23,6 +26,66 @@ ROLE_HELP = {
     "time": "A timestamp; not tested as a feature.",
     "batch": "Splits production into batches (e.g. month); pick a batch in the sidebar.",
 }
+
+
+#: What the status table says for a role nobody set and nothing suggests.
+NO_CANDIDATE = "not guessed: no column looks like one — pick one if the data has it"
+#: ... and for a role with candidates but no unambiguous one.
+PICK_ONE = "not guessed: pick one of the candidates (or leave it empty)"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _candidates(data_key: str, _reference: pd.DataFrame, _current: pd.DataFrame,
+                _schema: Schema) -> pd.DataFrame:
+    return drift.role_candidates(_reference, _current, schema=_schema)
+
+
+def candidates(ctx: data.Context) -> pd.DataFrame:
+    """:func:`drift.role_candidates` of the loaded data, on the inferred kinds (cached per data source)."""
+    return _candidates(ctx.source.key, ctx.reference, ctx.current, ctx.inferred)
+
+
+def scenario_roles(ctx: data.Context) -> dict[str, str | None]:
+    """Roles a built-in scenario declares (empty for an upload)."""
+    if ctx.source.kind != "scenario" or ctx.scenario is None:
+        return {}
+    return {role: getattr(ctx.scenario, role, None) for role in ROLES}
+
+
+def status_frame(requested: Schema, table: pd.DataFrame, *, user_roles: Mapping[str, str | None],
+                 declared: Mapping[str, str | None]) -> pd.DataFrame:
+    """One row per role: the column in use, how it was chosen, and the other candidates (names).
+
+    ``table`` is :func:`drift.role_candidates`; ``user_roles`` the roles the user set on this page,
+    ``declared`` those a built-in scenario declares.  Names stay plain text (shown in a table, never
+    as Markdown).
+    """
+    rows = []
+    for role in ROLES:
+        col = getattr(requested, role)
+        mine = table[table["role"] == role]
+        guess = mine[mine["chosen"]]
+        others = mine[~mine["column"].isin(list(requested.roles))]  # not a column already given a role
+        if role in user_roles:
+            how = "your choice" if col is not None else "none: your choice"
+        elif col is not None and declared.get(role) == col:
+            how = "set by the scenario"
+        elif col is not None and len(guess) and guess["column"].iloc[0] == col:
+            how = str(guess["reason"].iloc[0])
+        elif col is not None:
+            how = "set by the data source"
+        else:
+            how = PICK_ONE if len(mine) else NO_CANDIDATE
+        listed = ", ".join(str(c) for c in others["column"])
+        rows.append({"role": role, "column": "—" if col is None else str(col), "how": how,
+                     "candidates": listed})
+    return pd.DataFrame(rows, columns=["role", "column", "how", "candidates"])
+
+
+def role_options(role: str, columns: list, table: pd.DataFrame) -> list:
+    """Choices of a role's selectbox: none, then the role's candidates, then every other column."""
+    first = [c for c in table.loc[table["role"] == role, "column"] if c in columns]
+    return [NONE, *first, *(c for c in columns if c not in first)]
 
 
 def widget_keys(source_key: str, version: int) -> dict[str, str]:

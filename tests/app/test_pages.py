@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -267,3 +268,46 @@ def test_uploads_survive_a_look_at_a_scenario(sample_files: tuple[Path, Path]) -
     assert not at.exception
     assert metric(at, "Features drifted") == drifted
     assert sample_files[0].name in " ".join(c.value for c in at.caption)
+
+
+# --- the Data page's roles: guesses, candidates and the user's pick -------------------------------
+def role_status(at: AppTest) -> pd.DataFrame:
+    tables = [d.value for d in at.dataframe if "how" in d.value.columns]
+    assert len(tables) == 1, "expected one role status table"
+    return tables[0].set_index("role")
+
+
+def test_data_page_says_how_each_role_was_chosen_on_an_upload(sample_files: tuple[Path, Path]) -> None:
+    at = open_page(upload(new_app(), *sample_files), "pages/data.py")
+    status = role_status(at)
+    assert status.loc["target", "column"] == "default"
+    assert status.loc["target", "how"] == "guessed from the name 'default': a yes/no outcome with 2 values"
+    assert status.loc["time", "column"] == "month" and status.loc["batch", "column"] == "batch"
+
+
+def test_unrelated_flag_is_offered_as_a_target_but_not_chosen(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    frames = []
+    for name in ("ref.csv", "cur.csv"):
+        frame = pd.DataFrame({"price": rng.normal(100, 10, 200), "is_weekend": rng.integers(0, 2, 200),
+                              "region": rng.choice(["n", "s"], 200)})
+        frame.to_csv(tmp_path / name, index=False)
+        frames.append(tmp_path / name)
+    at = open_page(upload(new_app(), *frames), "pages/data.py")
+    status = role_status(at)
+    assert status.loc["target", "column"] == "—"
+    assert status.loc["target", "how"].startswith("not guessed: pick one")
+    assert status.loc["target", "candidates"] == "is_weekend"
+    table = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    row = table[(table["role"] == "target") & (table["column"] == "is_weekend")]
+    assert row["reason"].item().startswith("a yes/no flag") and not row["chosen"].item()
+    assert status.loc["prediction", "how"].startswith("not guessed: no column")
+    tested = int(metric(at, "Features tested"))
+    target_box = next(s for s in at.selectbox if s.label == "Target")
+    assert target_box.options[:2] == ["— none —", "is_weekend"]  # candidates first
+    target_box.set_value("is_weekend")
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert not at.exception
+    status = role_status(at)
+    assert (status.loc["target", "column"], status.loc["target", "how"]) == ("is_weekend", "your choice")
+    assert int(metric(at, "Features tested")) == tested - 1

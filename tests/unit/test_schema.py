@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pickle
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from drift.errors import DriftParameterError, DuplicateColumnsError
-from drift.schema import SAMPLE_ROWS, Schema, infer_schema
+from drift.schema import SAMPLE_ROWS, Schema, infer_schema, role_candidates
 
 WORDS = ("the delivery was late again and support never answered my question about the refund "
          "great product fast shipping would buy again from this brand").split()
@@ -99,14 +100,20 @@ def test_weak_target_name_needs_few_classes():
     assert infer_schema(df).target is None
 
 
-def test_is_flag_target_only_when_unambiguous():
+def test_is_flag_is_a_candidate_never_the_guess():
+    # An unrelated is_* binary column used to become the target when it was the only one (issue 9): the
+    # Embeddings page then fitted a model to it.  The prefix says nothing; it is listed, not chosen.
     rng = np.random.default_rng(3)
-    one = pd.DataFrame({"x": rng.normal(size=40), "is_fraud_case": rng.integers(0, 2, 40)})
-    assert infer_schema(one).target == "is_fraud_case"
-    two = one.assign(is_weekend=rng.integers(0, 2, 40))
-    schema = infer_schema(two)
-    assert schema.target is None
-    assert any("several binary is_* columns" in n for n in schema.notes)
+    df = pd.DataFrame({"x": rng.normal(size=40), "is_weekend": rng.integers(0, 2, 40)})
+    schema = infer_schema(df)
+    assert schema.target is None and "is_weekend" in schema.features
+    table = role_candidates(df)
+    row = table[(table["role"] == "target") & (table["column"] == "is_weekend")]
+    assert len(row) == 1 and not row["chosen"].item()
+    assert "yes/no flag" in row["reason"].item()
+    assert any(n.startswith("target: not guessed") and "'is_weekend'" in n for n in schema.notes)
+    assert infer_schema(df.assign(isFraud=rng.integers(0, 2, 40))).target is None  # camelCase alike
+    assert infer_schema(df.rename(columns={"is_weekend": "is_fraud_case"})).target is None
 
 
 def test_prediction_matching_the_target_labels():
@@ -237,3 +244,141 @@ def test_object_column_of_numbers_is_numeric():
     schema = infer_schema(df)
     assert schema.kinds["x"] == "numeric"
     assert not any("stored as text" in n for n in schema.notes)
+
+
+# --- roles: guessed only from unambiguous evidence; the rest are candidates ---------------------------
+def candidates(ref: pd.DataFrame, cur: pd.DataFrame | None = None, role: str | None = None) -> dict:
+    """column -> (chosen, reason) for one role."""
+    table = role_candidates(ref, cur)
+    table = table[table["role"] == role]
+    return {c: (bool(ch), r) for c, ch, r in zip(table["column"], table["chosen"], table["reason"])}
+
+
+def test_role_candidates_table_shape_and_public_export():
+    import drift
+
+    table = drift.role_candidates(realistic(60))
+    assert list(table.columns) == ["role", "column", "reason", "chosen"]
+    assert table["chosen"].dtype == bool
+    assert set(table["role"]) <= {"target", "prediction", "time", "batch"}
+    chosen = table[table["chosen"]]
+    assert not chosen["role"].duplicated().any()  # at most one guess per role, listed first in its role
+    for role, rows in table.groupby("role", sort=False):
+        assert not rows["chosen"].iloc[1:].any(), role
+    schema = infer_schema(realistic(60))
+    assert {r: c for c, r in schema.roles.items()} == dict(zip(chosen["role"], chosen["column"]))
+    assert chosen.set_index("role").loc["target", "reason"] == ("guessed from the name 'default': a yes/no "
+                                                                "outcome with 2 values")
+
+
+def test_outcome_words_are_guessed_only_with_two_values():
+    rng = np.random.default_rng(11)
+    base = pd.DataFrame({"x": rng.normal(size=80)})
+    for name in ("default", "churn", "converted", "fraud", "survived", "Churned"):
+        assert infer_schema(base.assign(**{name: rng.integers(0, 2, 80)})).target == name, name
+    many = base.assign(default=rng.integers(0, 5, 80))  # e.g. a default setting with five levels
+    assert infer_schema(many).target is None
+    assert "5 distinct values, not 2" in candidates(many, role="target")["default"][1]
+
+
+def test_ambiguous_target_names_are_candidates_with_a_reason():
+    rng = np.random.default_rng(12)
+    titanic = pd.DataFrame({"class": rng.choice(["First", "Second", "Third"], 90),
+                            "age": rng.normal(30, 9, 90), "survived": rng.integers(0, 2, 90),
+                            "status": rng.choice(["a", "b"], 90)})
+    schema = infer_schema(titanic)
+    assert schema.target == "survived" and "class" in schema.features  # passenger class is a feature
+    found = candidates(titanic, role="target")
+    assert found["survived"][0] and not found["class"][0] and not found["status"][0]
+    assert "passenger" in found["class"][1]
+    no_outcome = titanic.drop(columns="survived")
+    assert infer_schema(no_outcome).target is None
+    assert set(candidates(no_outcome, role="target")) == {"class", "status"}
+
+
+def test_y_beside_x_is_a_coordinate_and_a_label_of_names_is_not_a_target():
+    rng = np.random.default_rng(13)
+    points = pd.DataFrame({"x": rng.normal(size=60), "y": rng.normal(size=60)})
+    assert infer_schema(points).target is None
+    assert "coordinates" in candidates(points, role="target")["y"][1]
+    assert infer_schema(points.drop(columns="x").assign(z=1.0)).target == "y"
+    songs = pd.DataFrame({"tempo": rng.normal(120, 10, 400),
+                          "label": [f"Records {k}" for k in rng.integers(0, 300, 400)]})  # record labels
+    assert infer_schema(songs).kinds["label"] == "categorical"
+    assert infer_schema(songs).target is None
+    assert "distinct values" in candidates(songs, role="target")["label"][1]
+
+
+def test_prediction_needs_its_name_and_fitting_content():
+    rng = np.random.default_rng(14)
+    n = 120
+    df = pd.DataFrame({"default": rng.integers(0, 2, n), "risk_score": rng.random(n),
+                       "credit_score": rng.integers(300, 850, n), "x": rng.normal(size=n)})
+    assert infer_schema(df).prediction is None  # a vendor's risk score in [0, 1] is as often a feature
+    found = candidates(df, role="prediction")
+    assert set(found) == {"risk_score"} and not found["risk_score"][0]  # credit_score: not in [0, 1]
+    assert infer_schema(df.assign(p_default=rng.random(n))).prediction == "p_default"
+    assert infer_schema(df.assign(default_proba=rng.random(n))).prediction == "default_proba"
+    named = df.assign(probability=rng.normal(size=n))  # not a probability: listed with why
+    assert infer_schema(named).prediction is None
+    assert "not in [0, 1]" in candidates(named, role="prediction")["probability"][1]
+    pricing = pd.DataFrame({"converted": rng.integers(0, 2, n), "conversion_score": rng.random(n)})
+    assert infer_schema(pricing).prediction == "conversion_score"  # named after the target's stem
+    assert infer_schema(df.assign(y_pred=rng.normal(size=n))).prediction == "y_pred"
+
+
+def test_time_is_the_only_or_the_time_named_datetime_and_never_a_number():
+    n = 50
+    two = pd.DataFrame({"birth_date": pd.date_range("1960-01-01", periods=n, freq="D"),
+                        "signup_date": pd.date_range("2021-01-01", periods=n, freq="D"),
+                        "x": np.arange(n) * 0.5})
+    assert infer_schema(two).time is None
+    assert set(candidates(two, role="time")) == {"birth_date", "signup_date"}
+    assert infer_schema(two.assign(event_time=pd.date_range("2024-01-01", periods=n, freq="h"))).time \
+        == "event_time"
+    assert infer_schema(two.drop(columns="birth_date")).time == "signup_date"  # the only datetime column
+    numeric = pd.DataFrame({"date": 20240101 + np.arange(n) % 28, "x": np.arange(n) * 0.5})
+    schema = infer_schema(numeric)
+    assert schema.kinds["date"] == "numeric" and schema.time is None and "date" in schema.features
+    chosen, reason = candidates(numeric, role="time")["date"]
+    assert not chosen and "20240101" in reason
+    months = pd.DataFrame({"period": 202301 + np.arange(n) % 12, "x": np.arange(n) * 0.5})
+    assert "202301" in candidates(months, role="time")["period"][1]
+    assert "x" not in candidates(months, role="time")
+
+
+def test_batch_from_a_batch_name_or_a_period_found_only_in_production():
+    rng = np.random.default_rng(15)
+    ref = pd.DataFrame({"x": rng.normal(size=120), "month": rng.integers(1, 13, 120)})  # a seasonal feature
+    cur = ref.assign(month=rng.integers(1, 13, 120))
+    assert infer_schema(ref, cur).batch is None and "month" in infer_schema(ref, cur).features
+    assert "seasonal feature" in candidates(ref, cur, role="batch")["month"][1]
+    split = cur.assign(week=np.repeat(["W1", "W2", "W3"], 40))  # production only
+    assert infer_schema(ref, split).batch == "week"
+    other = cur.assign(source=np.repeat(["a", "b"], 60))
+    assert infer_schema(ref, other).batch is None
+    chosen, reason = candidates(ref, other, role="batch")["source"]
+    assert not chosen and "only in the production data" in reason
+
+
+def test_built_in_scenarios_keep_their_guessed_roles():
+    import drift
+    from drift.scenarios import load_scenario
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    ref = drift.load_table(data / "credit_reference_sample.csv")  # the credit scenario's sample files
+    cur = drift.load_table(data / "credit_production_sample.csv")
+    assert infer_schema(ref, cur).roles == {"default": "target", "score": "prediction", "month": "time",
+                                            "batch": "batch"}
+    sc = load_scenario("pricing", n_weeks=8, rows_per_week=200)
+    assert infer_schema(sc.reference, sc.current).roles == {
+        "converted": "target", "conversion_score": "prediction", "week": "time", "batch": "batch"}
+
+
+def test_role_candidates_reuses_a_given_schema_and_checks_it():
+    rng = np.random.default_rng(16)
+    df = pd.DataFrame({"x": rng.normal(size=40), "is_weekend": rng.integers(0, 2, 40)})
+    schema = infer_schema(df).with_roles(kinds={"is_weekend": "text"})  # no longer a usable label
+    assert role_candidates(df, schema=schema).empty
+    with pytest.raises(DriftParameterError, match="schema"):
+        role_candidates(df, schema={"x": "numeric"})

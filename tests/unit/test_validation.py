@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import time
 
@@ -19,8 +20,11 @@ from drift.errors import (
     InfiniteValuesError,
     MixedTypeError,
     TooManyCategoriesError,
+    TypeChangeError,
 )
-from drift.schema import infer_schema
+from drift.features import feature_drift
+from drift.io import load_table
+from drift.schema import infer_schema, role_candidates
 from drift.validation import ColumnProblem, Validation, validate_pair
 
 REF, CUR = "train.csv", "prod.csv"
@@ -261,3 +265,137 @@ def test_object_column_of_numbers_is_not_mixed():
     ref, cur = frames()
     cur["income"] = cur["income"].astype(object)  # Python floats in an object column: numbers, not text
     assert check(ref, cur).problems == ()
+
+
+# --- type changes: a pipeline break, reported as such (not as drift) ----------------------------------
+def test_float_column_arriving_as_booleans_is_a_type_change_not_drift():
+    # Issue 10: a float column that arrives as True/False was scored as major drift (PSI 6.8).
+    ref, cur = frames()
+    cur["income"] = np.random.default_rng(5).random(len(cur)) < 0.5
+    v = check(ref, cur)
+    p = only(v, "income")
+    assert isinstance(p.error, TypeChangeError) and isinstance(p.error, MixedTypeError)
+    assert p.action == "excluded" and p.column == "income" == p.error.column and p.error.file == CUR
+    assert_message(p.error, CUR, "income", "float64 numbers in train.csv", "true/false in prod.csv",
+                   "changed type", ".astype(float)")
+    assert not str(p.error).startswith("current")
+    table = feature_drift(ref, cur, on_invalid="exclude")
+    assert "income" not in set(table["feature"])
+    assert [type(q.error) for q in table.attrs["problems"]] == [TypeChangeError]
+    with pytest.raises(TypeChangeError, match="true/false in current"):
+        feature_drift(ref, cur, on_invalid="raise")
+
+
+def test_the_words_true_and_false_are_a_type_change_too():
+    ref, cur = frames()
+    cur["income"] = np.where(np.arange(len(cur)) % 3 == 0, "True", "false")
+    p = only(check(ref, cur), "income")
+    assert isinstance(p.error, TypeChangeError)
+    assert_message(p.error, CUR, "income", "float64 numbers in train.csv", "true/false in prod.csv")
+
+
+def test_numbers_arriving_as_text_are_a_type_change_and_stray_words_are_not():
+    ref, cur = frames()
+    cur["income"] = np.where(np.arange(len(cur)) % 2 == 0, "low", "high")
+    p = only(check(ref, cur), "income")
+    assert isinstance(p.error, TypeChangeError) and p.action == "excluded"
+    assert_message(p.error, CUR, "income", "float64 numbers in train.csv", "text in prod.csv", "'low'",
+                   "pd.to_numeric")
+    # a few stray words in a numeric column: dirty values (MixedTypeError listing them), not a new type
+    ref, cur = frames()
+    cur["income"] = cur["income"].astype(object)
+    cur.loc[:4, "income"] = "n/a"
+    cur["income"] = cur["income"].astype("str")
+    p = only(check(ref, cur), "income")
+    assert type(p.error) is MixedTypeError
+
+
+def test_booleans_becoming_numbers_or_text_and_bool_words_against_booleans():
+    ref, cur = frames()
+    ref["active"] = np.arange(len(ref)) % 2 == 0
+    cur["active"] = (np.arange(len(cur)) % 2).astype(float)
+    p = only(check(ref, cur), "active")
+    assert isinstance(p.error, TypeChangeError)
+    assert_message(p.error, CUR, "active", "true/false in train.csv", "float64 numbers in prod.csv",
+                   ".astype(bool)")
+    cur["active"] = np.where(np.arange(len(cur)) % 2 == 0, "true", "false")  # same values, read as words
+    p = only(check(ref, cur), "active")
+    assert type(p.error) is MixedTypeError and "read both files the same way" in p.error.fix
+    cur["active"] = np.where(np.arange(len(cur)) % 2 == 0, "yes", "maybe")
+    assert isinstance(only(check(ref, cur), "active").error, TypeChangeError)
+
+
+def test_int_and_float_or_object_numbers_are_the_same_type():
+    ref, cur = frames()
+    cur["age"] = cur["age"].astype(float)
+    cur["income"] = cur["income"].astype(object)
+    assert check(ref, cur).problems == ()
+
+
+# --- messages name the files -----------------------------------------------------------------------
+def load(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    buffer = io.BytesIO(frame.to_csv(index=False).encode())
+    buffer.name = name
+    return load_table(buffer)
+
+
+def test_messages_name_the_loaded_files_not_the_sides():
+    ref, cur = frames()
+    cur["income"] = np.where(np.arange(len(cur)) % 2 == 0, "low", "high")
+    ref["extra"] = 1.5
+    r, c = load(ref, "train.csv"), load(cur, "prod_2025-03.csv")
+    v = validate_pair(r, c)  # no names given: they come from the loader
+    for p in v.problems:
+        msg = str(p.error)
+        assert msg.startswith("prod_2025-03.csv: column"), msg
+        assert "train.csv" in msg and "current" not in msg and "reference" not in msg
+    with pytest.raises(TypeChangeError, match=r"^prod_2025-03\.csv: column 'income'"):
+        feature_drift(r, c, on_invalid="raise")  # the library path names the file too
+    same = validate_pair(r, load(cur, "train.csv"))  # two files of one name: still tell them apart
+    assert_message(only(same, "income").error, "train.csv (current)", "income", "train.csv (reference)")
+    in_memory = validate_pair(ref, cur, reference_name=REF)  # a frame not read from a file: the side
+    assert_message(only(in_memory, "extra").error, "current", "extra", REF)
+
+
+# --- linear time in the number of columns ---------------------------------------------------------
+def test_20000_columns_by_300_rows_are_inferred_and_validated_correctly():
+    # Issue 10: schema inference was quadratic in the number of columns (20,000 did not finish in 300 s).
+    # This asserts results, not time; it takes about two seconds.
+    rng = np.random.default_rng(20)
+    n, k = 300, 20_000
+    names = [f"f{i}" for i in range(k)]
+    ref = pd.DataFrame(rng.normal(size=(n, k)), columns=names)
+    cur = pd.DataFrame(rng.normal(size=(n, k)), columns=names)
+    cur["f1"] = rng.random(n) < 0.5                              # type change: float -> bool
+    cur["f2"] = np.where(np.arange(n) % 2 == 0, "low", "high")   # type change: float -> text
+    cur.loc[:2, "f3"] = np.inf                                   # infinite values
+    ref["f4"], cur["f4"] = 7.0, 7.0                              # constant on both sides
+    cur["f5"] = np.nan                                           # empty in production
+    moved = names[10:3010]
+    cur = cur.rename(columns={c: c.upper() for c in moved})      # 3,000 columns renamed: case only
+    ref["default"], cur["default"] = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    ref["city"], cur["city"] = rng.choice(["a", "b", "c"], n), rng.choice(["a", "b", "c"], n)
+    ref["is_weekend"], cur["is_weekend"] = rng.integers(0, 2, n), rng.integers(0, 2, n)
+
+    schema = infer_schema(ref, cur)
+    assert len(schema.kinds) == k + 3 + len(moved)
+    assert all(schema.kinds[c] == "numeric" for c in names) and schema.kinds["city"] == "categorical"
+    assert all(schema.kinds[c.upper()] == "numeric" for c in moved)
+    assert schema.roles == {"default": "target"}
+    table = role_candidates(ref, cur, schema=schema)
+    assert table[table["role"] == "target"]["column"].tolist() == ["default", "is_weekend"]
+
+    v = check(ref, cur, schema)
+    kinds = {p.column: (type(p.error), p.action) for p in v.problems}
+    assert kinds.pop("f1") == (TypeChangeError, "excluded")
+    assert kinds.pop("f2") == (TypeChangeError, "excluded")
+    assert kinds.pop("f3") == (InfiniteValuesError, "excluded")
+    assert kinds.pop("f4") == (ConstantColumnError, "kept")
+    assert kinds.pop("f5") == (AllMissingError, "kept")
+    assert set(kinds) == set(moved) | {c.upper() for c in moved}
+    assert set(kinds.values()) == {(ColumnMismatchError, "excluded")}
+    hint = only(v, "f10").error.fix
+    assert "rename 'F10' in prod.csv to 'f10'" in hint
+    gone = {"f1", "f2", "f3", *moved}
+    expected = [c for c in names if c not in gone] + ["city", "is_weekend"]
+    assert v.schema.features == tuple(expected)  # f4 (constant) and f5 (empty in production) stay
