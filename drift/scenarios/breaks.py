@@ -46,10 +46,6 @@ DEFAULT_FILLS = (0, -999)
 TYPE_STYLES = ("percent", "bool")
 
 
-def _generator(rng: int | np.random.Generator) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-
-
 def _check_column(frame: pd.DataFrame, column: str, func: str, *, numeric: bool = False) -> None:
     if column not in frame.columns:
         raise DriftInputError("no such column", file="frame", column=column,
@@ -94,7 +90,7 @@ def unit_change(frame: pd.DataFrame, column: str, *, factor: float, share: float
         raise DriftParameterError.invalid("factor", "unit_change", "a finite number other than 0 and 1",
                                           factor)
     out = frame.copy()
-    mask = _rows(len(out), share, _generator(rng))
+    mask = _rows(len(out), share, np.random.default_rng(rng))
     values = out[column].astype(float)
     values[mask] = values[mask] * factor
     out[column] = values
@@ -116,7 +112,7 @@ def missing_burst(frame: pd.DataFrame, column: str, *, share: float,
     _check_column(frame, column, "missing_burst")
     _check_share(share, "missing_burst")
     out = frame.copy()
-    mask = _rows(len(out), share, _generator(rng))
+    mask = _rows(len(out), share, np.random.default_rng(rng))
     if pd.api.types.is_bool_dtype(out[column]):
         out[column] = out[column].astype(object)
     elif pd.api.types.is_integer_dtype(out[column]):
@@ -189,7 +185,7 @@ def type_change(frame: pd.DataFrame, column: str, *, style: str = "percent",
     missing = values.isna().to_numpy()
     if style == "percent":
         text = np.array([f"{v:g}%" for v in values.fillna(0)], dtype=object)
-        text[_rows(len(out), NA_TEXT_SHARE, _generator(rng))] = NA_TEXT
+        text[_rows(len(out), NA_TEXT_SHARE, np.random.default_rng(rng))] = NA_TEXT
     else:
         text = (values > values.median()).to_numpy().astype(object)
     text[missing] = np.nan
@@ -215,7 +211,7 @@ def stuck_value(frame: pd.DataFrame, column: str, *, share: float, value=None,
     """
     _check_column(frame, column, "stuck_value")
     _check_share(share, "stuck_value")
-    gen = _generator(rng)
+    gen = np.random.default_rng(rng)
     out = frame.copy()
     if value is None:
         present = out[column].dropna()

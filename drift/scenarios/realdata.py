@@ -177,10 +177,6 @@ def load_real(name: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     return derive(frame) if derive else frame
 
 
-def _generator(rng: int | np.random.Generator) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-
-
 def random_halves(frame: pd.DataFrame, *, rng: int | np.random.Generator = 0,
                   n: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split rows at random into two disjoint halves (a control: nothing moved).
@@ -203,7 +199,7 @@ def random_halves(frame: pd.DataFrame, *, rng: int | np.random.Generator = 0,
     n = half if n is None else n
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= half:
         raise DriftParameterError.invalid("n", "random_halves", f"an int in [2, {half}]", n)
-    order = _generator(rng).permutation(len(frame))
+    order = np.random.default_rng(rng).permutation(len(frame))
     return (frame.iloc[order[:n]].reset_index(drop=True), frame.iloc[order[n:2 * n]].reset_index(drop=True))
 
 
@@ -245,7 +241,7 @@ def churn_split(frame: pd.DataFrame, column: str, share: float, *,
                               fix=f"choose one of {list(frame.columns)[:10]}")
     if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 < share <= 0.5:
         raise DriftParameterError.invalid("share", "churn_split", "a float in (0, 0.5]", share)
-    gen = _generator(rng)
+    gen = np.random.default_rng(rng)
     values = frame[column]
     counts = values.value_counts()
     # current = (n - taken) // 2 rows, of which ``taken`` are new: taken = share * (n - taken) / 2
