@@ -221,16 +221,20 @@ def _benchmark_table() -> dict:
 
 
 def benchmark_record(kind: str, strength: str) -> BenchmarkRecord | None:
-    """The measured hit rate of (kind, strength) from ``verdict_benchmark.json``; None when the benchmark
-    has fewer than :data:`MIN_BENCHMARK_CASES` such cases (then no figure is shown)."""
-    rows = _benchmark_table().get("precision", [])
-    found = {r.get("part"): r for r in rows if r.get("kind") == kind and r.get("strength") == strength}
-    total = found.get("all")
-    if total is None or int(total.get("n", 0)) < MIN_BENCHMARK_CASES:
+    """The measured hit rate of (kind, strength) from ``verdict_benchmark.json`` (its
+    ``parts[part]["by_verdict"][kind][strength]`` counts); None when the benchmark has fewer than
+    :data:`MIN_BENCHMARK_CASES` such cases (then no figure is shown)."""
+    parts = _benchmark_table().get("parts", {})
+
+    def counts(part: str) -> dict:
+        return parts.get(part, {}).get("by_verdict", {}).get(kind, {}).get(strength, {})
+
+    total = counts("all")
+    if int(total.get("n", 0)) < MIN_BENCHMARK_CASES:
         return None
-    held = found.get("held_out", {})
-    return BenchmarkRecord(kind, strength, int(total["n"]), int(total["right"]), int(held.get("n", 0)),
-                           int(held.get("right", 0)))
+    held = counts("held_out")
+    return BenchmarkRecord(kind, strength, int(total["n"]), int(total["n_right"]), int(held.get("n", 0)),
+                           int(held.get("n_right", 0)))
 
 
 @dataclass(frozen=True, slots=True)
