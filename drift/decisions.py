@@ -320,7 +320,8 @@ def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
     5. ``covariate_shift`` (a prediction column exists) / ``input_drift`` (it does not, so nothing is said
        about the model's outputs) — the inputs moved: a feature drifted (split proxies that are time-like
        aside), or the domain classifier or MMD (both without split proxies and broken columns) reached
-       ``warning``.  Strong with a major feature, a ``separates`` proxy, or a domain classifier ``alert``.
+       ``warning``, or an entity column shows churn beyond its own turnover (:func:`drift.quality.churn`).
+       Strong with a major feature, a ``separates`` proxy, or a domain classifier ``alert``.
     6. ``no_drift`` — strong when the domain classifier ran and found nothing, weak otherwise.
 
     Without labels nothing is said about concept drift beyond "cannot be ruled out".
@@ -335,7 +336,8 @@ def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
     has_prediction = pred is not None and pred.status != "skipped"
     pred_moved = _moved(pred)
     dom_moved, mmd_moved = _moved(dom), _moved(mmd)
-    inputs_moved = bool(inputs["n_drifted"] or moving_proxies or dom_moved or mmd_moved)
+    churn = inputs.get("churn", [])
+    inputs_moved = bool(inputs["n_drifted"] or moving_proxies or churn or dom_moved or mmd_moved)
 
     if breaks:
         ev = [b["message"] for b in breaks]
@@ -402,12 +404,13 @@ def _input_evidence(inputs: dict, dom, mmd, dom_moved: bool, mmd_moved: bool):
     for p in inputs.get("split_proxies", []):
         if not p["time_like"]:
             yield f"{p['feature']}: {p['message']}"
+    yield from inputs.get("churn", [])[:3]
     if dom_moved:
         yield (f"domain classifier AUC {dom.evidence['auc']:.3f} {_ci(dom.evidence['auc_ci'])} "
                f"({format_pvalue(dom.evidence['pvalue'])})")
     if mmd_moved:
         yield f"embedding MMD {format_pvalue(mmd.evidence['pvalue'])}"
-    yield from inputs.get("new_values", [])[:3]
+    yield from [v for v in inputs.get("new_values", []) if v not in inputs.get("churn", [])][:3]
     left_out = [p["feature"] for p in inputs.get("split_proxies", []) if p["time_like"]]
     if left_out:
         yield f"split proxies not counted as drift: {', '.join(left_out[:4])}"

@@ -23,7 +23,7 @@ import pandas as pd
 from . import decisions
 from .decisions import ESTIMATED_DROP, STRENGTHS, VERDICT_LABELS, VERDICTS, Finding, Verdict  # noqa: F401
 from .errors import DriftError, DriftInputError, DriftParameterError
-from .features import feature_drift, summarize
+from .features import feature_drift, set_apart, summarize
 from .jsonsafe import jsonable
 from .performance import concept_drift_test, estimated_performance, performance_change
 from .prediction import prediction_drift
@@ -124,15 +124,17 @@ def _inputs_step(reference, current, schema, problems, alpha, correction) -> tup
                           on_invalid="exclude")
     issues = quality_issues(None, None, schema, table, alpha=alpha, problems=problems)
     s = summarize(table)
-    plain = table[table["proxy"] == ""]
+    plain = table[~set_apart(table)]
     drifted = plain.loc[plain["drifted"], "feature"].tolist()
     proxies = [{"feature": r.feature, "reason": r.proxy, "message": r.finding,
                 "time_like": r.proxy in TIME_LIKE} for r in table[table["proxy"] != ""].itertuples()]
     movers = plain[plain["drifted"].astype(bool)].sort_values("psi", ascending=False).head(MOVES_SHOWN)
     moves = [f"{r.feature}: {r.change} (PSI {r.psi:.2f}, {r.severity})" for r in movers.itertuples()]
     broken = {i.feature for i in issues}
-    new_values = [f"{r.feature}: {r.finding}" for r in plain.itertuples()
+    new_values = [f"{r.feature}: {r.finding}" for r in table.itertuples()
                   if r.finding.startswith("new values") and r.feature not in broken]
+    churn = [f"{r.feature}: {r.finding}" for r in table[table["entity"].astype(bool)].itertuples()
+             if r.finding.endswith("(churn)")]
     status = "alert" if issues or s.by_severity["major"] else "warning" if s.n_drifted or proxies else "ok"
     summary = (f"{s.n_drifted} of {s.n_features} features drifted"
                + (f" ({', '.join(drifted[:4])}{'…' if len(drifted) > 4 else ''})" if drifted else "")
@@ -152,6 +154,9 @@ def _inputs_step(reference, current, schema, problems, alpha, correction) -> tup
     if proxies:
         parts.append("Split proxies (separate the sides on their own; left out of the domain classifier and "
                      "MMD): " + "; ".join(f"{p['feature']} — {p['message']}" for p in proxies) + ".")
+    if s.entities:
+        parts.append(f"Entity columns (names or ids, new values expected; set apart and left out of the "
+                     f"domain classifier and MMD): {', '.join(s.entities)}.")
     parts.append(f"Per feature: KS / chi-square with {correction.upper()} correction for significance, "
                  "PSI for size.")
     step = Step(
@@ -162,7 +167,8 @@ def _inputs_step(reference, current, schema, problems, alpha, correction) -> tup
         next_step="Check the prediction distribution: did the model's output move?",
         evidence={"n_features": s.n_features, "n_drifted": s.n_drifted, "drifted": drifted,
                   "by_severity": s.by_severity, "quality_issues": [i.to_dict() for i in issues],
-                  "split_proxies": proxies, "moves": moves, "new_values": new_values},
+                  "split_proxies": proxies, "entity_columns": list(s.entities), "churn": churn,
+                  "moves": moves, "new_values": new_values},
         result=table)
     return step, table, issues
 
@@ -246,16 +252,17 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
                 (change, test))
 
 
-def _domain_step(reference, current, feats, proxies, broken, rng, alpha) -> Step:
+def _domain_step(reference, current, feats, proxies, entities, broken, rng, alpha) -> Step:
     from .domain import domain_classifier_test
 
     why = ("Per-feature tests miss drift that lives in combinations of features. A classifier trained to "
            "tell training rows from production rows finds it: AUC 0.5 means indistinguishable.")
-    used = [f for f in feats if f not in proxies and f not in broken]
+    apart = {"split proxy": proxies, "entity column": entities, "broken": broken}
+    used = [f for f in feats if not any(f in cols for cols in apart.values())]
     left_out = [f for f in feats if f not in used]
     if not used:
         return _skipped("domain", "No features to train on", why,
-                        "Every feature is a split proxy or broken" if left_out
+                        "Every feature is a split proxy, an entity column or broken" if left_out
                         else "The data has no features.")
     res = domain_classifier_test(reference[used], current[used], rng=rng, alpha=alpha)
     status = decisions.domain_level(res.auc, res.auc_ci, res.pvalue, alpha)
@@ -268,16 +275,17 @@ def _domain_step(reference, current, feats, proxies, broken, rng, alpha) -> Step
             f"{decisions.domain_reading(res.auc, res.auc_ci, res.pvalue, alpha)} "
             f"The features it relies on most (AUC drop when permuted): {top_txt}.")
     summary = f"AUC {res.auc:.3f} [{res.auc_ci[0]:.3f}, {res.auc_ci[1]:.3f}], {_p(res.pvalue)}"
-    with_proxies = [f for f in feats if f not in broken]
-    if any(f in proxies for f in with_proxies):
+    if left_out:
+        expl += " Left out: " + "; ".join(f"{', '.join(f for f in left_out if f in cols)} ({why_out})"
+                                          for why_out, cols in apart.items()
+                                          if any(f in cols for f in left_out)) + "."
+    with_proxies = used + [f for f in feats if f in proxies]
+    if len(with_proxies) > len(used):
         full = domain_classifier_test(reference[with_proxies], current[with_proxies], rng=rng, alpha=alpha)
         evidence["auc_with_proxies"] = full.auc
         summary += f" without split proxies ({full.auc:.3f} with them)"
-        expl += (f" Left out: {', '.join(left_out)} (split proxies / broken columns); with the proxies the "
-                 f"AUC is {full.auc:.3f} — they alone tell the sides apart, which says when or where a row "
-                 "was taken, not what the model sees.")
-    elif left_out:
-        expl += f" Left out: {', '.join(left_out)} (broken columns)."
+        expl += (f" With the split proxies the AUC is {full.auc:.3f}: they tell the sides apart on their "
+                 "own, which says when or where a row was taken, not what the model sees.")
     return Step("domain", STEP_TITLES["domain"], status, summary, why, expl,
                 "Compare learned representations: MMD on embeddings catches shifts in what the model sees.",
                 evidence, res)
@@ -305,7 +313,7 @@ def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out
         source = "the features themselves, standardised (no target to fit a model on)"
     res = mmd_test(ref_emb, cur_emb, rng=rng)
     status = decisions.mmd_level(res.pvalue, alpha)
-    extra = (f" Left out: {', '.join(left_out)} (split proxies / broken columns)."
+    extra = (f" Left out: {', '.join(left_out)} (split proxies, entity columns, broken columns)."
              if left_out and embeddings is None else "")
     return Step("mmd", title, status, f"MMD² {res.statistic:.4g}, permutation {_p(res.pvalue)}", why,
                 f"Embeddings: {source}; {res.n_reference:,} + {res.n_current:,} rows, Gaussian kernel with "
@@ -381,6 +389,7 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
     done: dict[str, Step] = {}
     plan = [k for k in STEP_KEYS if k == "inputs" or k in steps]
     proxies: tuple[str, ...] = ()
+    apart: tuple[str, ...] = ()
     broken: set[str] = set()
     for i, key in enumerate(STEP_KEYS):
         if progress:
@@ -392,6 +401,7 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
             done[key], table, issues = _inputs_step(reference, current, schema, validation.problems, alpha,
                                                     correction)
             proxies = tuple(table.attrs.get("split_proxies", ()))
+            apart = proxies + tuple(table.attrs.get("entity_columns", ()))
             broken = {i.feature for i in issues}
         elif key == "prediction":
             problem = role_problems[1] or role_problems[3]
@@ -400,10 +410,11 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
             done[key] = _concept_step(reference, current, target, prediction, role_problems, threshold,
                                       use_labels, seeds[0])
         elif key == "domain":
-            done[key] = _domain_step(reference, current, list(schema.features), proxies, broken,
+            entities = tuple(table.attrs.get("entity_columns", ()))
+            done[key] = _domain_step(reference, current, list(schema.features), proxies, entities, broken,
                                      int(seeds[1]), alpha)
         else:
-            left_out = [f for f in schema.features if f in proxies or f in broken]
+            left_out = [f for f in schema.features if f in apart or f in broken]
             done[key] = _safe_mmd(reference, current, list(schema.features), target, not role_problems[0],
                                   embeddings, left_out, int(seeds[2]), alpha)
     has_labels = bool(done["concept"].evidence.get("labels"))

@@ -44,7 +44,7 @@ BREAK_CHECK_D = 0.02
 COLUMNS = ("feature", "kind", "method", "statistic", "pvalue", "pvalue_adjusted", "psi", "wasserstein_norm",
            "js", "missing_ref", "missing_cur", "missing_pvalue", "missing_pvalue_adjusted", "severity",
            "drifted", "n_ref", "n_cur", "note", "change", "unseen_cur", "issue", "issue_size", "proxy",
-           "finding")
+           "entity", "finding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,7 @@ class FeatureDetail:
     issue: quality.Break | None = None
     proxy: str = ""
     finding: str = ""
+    entity: bool = False
 
     @property
     def method(self) -> str:
@@ -129,7 +130,7 @@ def profile_feature(name: str, kind: str, values, bins: int) -> FeatureProfile:
 def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> FeatureDetail:
     """All statistics of one feature from the reference profile and the current column, with its break
     signature (:mod:`drift.quality`) or split-proxy reason (:mod:`drift.proxies`) when it has one."""
-    issue, proxy, unseen = None, "", float("nan")
+    issue, proxy, unseen, entity = None, "", float("nan"), False
     if profile.kind == "numeric":
         cur = sort_sample(values)
         test, raw_w = ks_sorted(profile.sample, cur)
@@ -158,8 +159,9 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> 
         change = categorical_movement(ref_c, cur_c)
         n_valid = int(cur_c.sum())
         unseen = float(quality.unseen_levels(ref_c, cur_c).sum() / n_valid) if n_valid else float("nan")
-        issue = quality.categorical_break(ref_c, cur_c)
-        if issue is None:
+        entity = quality.is_entity(ref_c)
+        issue = None if entity else quality.categorical_break(ref_c, cur_c)
+        if issue is None and not entity:
             proxy = proxies.categorical_proxy(profile.name, ref_c, cur_c) or ""
         finding = quality.new_values_finding(ref_c, cur_c) if issue is None and not proxy else ""
     if issue is not None:
@@ -171,7 +173,7 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> 
         js=js_from_counts(counts), missing_ref=miss_r / n_r if n_r else float("nan"),
         missing_cur=miss_c / n_c if n_c else float("nan"),
         missing_pvalue=missing_rate_test(miss_r, n_r, miss_c, n_c), alpha=alpha, change=change,
-        unseen_cur=unseen, issue=issue, proxy=proxy, finding=finding)
+        unseen_cur=unseen, issue=issue, proxy=proxy, finding=finding, entity=entity)
 
 
 def feature_detail(reference_col, current_col, *, kind: str, bins: int = 10, alpha: float = 0.05,
@@ -248,13 +250,15 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
     Returns
     -------
     DataFrame
-        One row per feature, columns :data:`COLUMNS`: split proxies last, the others most severe first.
+        One row per feature, columns :data:`COLUMNS`: split proxies and entity columns last, the others
+        most severe first.
         ``change`` says how the feature moved in plain words (median or the share that changed most);
         ``unseen_cur`` is the share of current rows on categories absent from the reference;
         ``issue`` / ``issue_size`` name a pipeline break signature (:mod:`drift.quality`); ``proxy`` the
-        reason a feature is a split proxy (:mod:`drift.proxies`); ``finding`` says either in a sentence (or
-        lists new values: entity churn).  ``attrs`` holds ``alpha``, ``correction``, ``bins``, ``problems``
-        and ``split_proxies`` (the proxy feature names).
+        reason a feature is a split proxy (:mod:`drift.proxies`); ``entity`` marks an entity column (names or
+        ids, new values expected: set apart, severity ``stable``); ``finding`` says any of these in a sentence
+        (or lists new values).  ``attrs`` holds ``alpha``, ``correction``, ``bins``, ``problems``,
+        ``split_proxies`` and ``entity_columns``.
     """
     _check_params(alpha, correction, psi_bands, on_invalid)
     check_bins(bins, "feature_drift")
@@ -280,7 +284,8 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
         details = list(pool.map(work, items))
     table = _table(details, alpha=alpha, correction=correction, psi_bands=psi_bands)
     table.attrs.update(alpha=alpha, correction=correction, bins=bins, problems=problems,
-                       split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]))
+                       split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]),
+                       entity_columns=tuple(table.loc[table["entity"].astype(bool), "feature"]))
     return table
 
 
@@ -305,17 +310,17 @@ def _table(details: list[FeatureDetail], *, alpha: float, correction: str,
     rows = []
     for d, pa, ma in zip(details, p_adj, miss_adj):
         significant = bool((pa < alpha) or (ma < alpha))
-        sev = severity(significant, d.psi.statistic, psi_bands)
+        sev = "stable" if d.entity else severity(significant, d.psi.statistic, psi_bands)
         notes = [n for n in (d.test.note, d.psi.note, d.wasserstein.note if d.kind == "numeric" else "") if n]
         rows.append((d.feature, d.kind, d.method, d.test.statistic, d.test.pvalue, pa, d.psi.statistic,
                      d.wasserstein.statistic, d.js.statistic, d.missing_ref, d.missing_cur, d.missing_pvalue,
                      ma, sev, is_drifted(sev), d.test.n_reference, d.test.n_current, "; ".join(notes),
                      d.change, d.unseen_cur, d.issue.kind if d.issue else "",
-                     d.issue.size if d.issue else float("nan"), d.proxy, d.finding))
+                     d.issue.size if d.issue else float("nan"), d.proxy, d.entity, d.finding))
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     if k:
         rank = table["severity"].map(SEVERITIES.index)
-        table = (table.assign(_proxy=table["proxy"] != "", _rank=rank)
+        table = (table.assign(_proxy=(table["proxy"] != "") | table["entity"], _rank=rank)
                  .sort_values(["_proxy", "_rank", "psi"], ascending=[True, False, False], kind="stable")
                  .drop(columns=["_proxy", "_rank"]).reset_index(drop=True))
     return table
@@ -323,10 +328,11 @@ def _table(details: list[FeatureDetail], *, alpha: float, correction: str,
 
 @dataclass(frozen=True, slots=True)
 class DriftSummary:
-    """Headline numbers of a feature-drift table; split proxies are counted apart.
+    """Headline numbers of a feature-drift table; split proxies and entity columns are counted apart.
 
-    ``n_features``, ``n_drifted``, ``share_drifted`` and ``by_severity`` cover the features that are not
-    split proxies; ``proxies`` names the split proxies.
+    ``n_features``, ``n_drifted``, ``share_drifted`` and ``by_severity`` cover the other features;
+    ``proxies`` names the split proxies (:mod:`drift.proxies`), ``entities`` the entity columns (names or
+    ids whose new values are expected, :mod:`drift.quality`).
     """
 
     n_features: int
@@ -334,24 +340,41 @@ class DriftSummary:
     share_drifted: float
     by_severity: dict
     proxies: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
 
     @property
     def n_proxies(self) -> int:
         return len(self.proxies)
 
+    @property
+    def n_set_apart(self) -> int:
+        return len(self.proxies) + len(self.entities)
+
     def to_dict(self) -> dict:
         return {"n_features": self.n_features, "n_drifted": self.n_drifted,
                 "share_drifted": self.share_drifted, "by_severity": dict(self.by_severity),
-                "split_proxies": list(self.proxies)}
+                "split_proxies": list(self.proxies), "entity_columns": list(self.entities)}
+
+
+def set_apart(table: pd.DataFrame) -> pd.Series:
+    """Rows of split proxies and entity columns (counted apart from the other features)."""
+    out = pd.Series(False, index=table.index)
+    if "proxy" in table.columns:
+        out |= table["proxy"] != ""
+    if "entity" in table.columns:
+        out |= table["entity"].astype(bool)
+    return out
 
 
 def summarize(table: pd.DataFrame) -> DriftSummary:
-    """Features drifted / total, their share, and the count at each severity; split proxies apart."""
-    is_proxy = table["proxy"] != "" if "proxy" in table.columns else pd.Series(False, index=table.index)
-    proxies = tuple(table.loc[is_proxy, "feature"])
-    rest = table.loc[~is_proxy]
+    """Features drifted / total, their share, and the count at each severity; split proxies and entity
+    columns apart."""
+    apart = set_apart(table)
+    proxies_ = tuple(table.loc[table["proxy"] != "", "feature"]) if "proxy" in table.columns else ()
+    entities = tuple(table.loc[table["entity"].astype(bool), "feature"]) if "entity" in table.columns else ()
+    rest = table.loc[~apart]
     n = len(rest)
     drifted = int(rest["drifted"].sum()) if n else 0
     counts = rest["severity"].value_counts() if n else pd.Series(dtype=int)
     return DriftSummary(n, drifted, drifted / n if n else float("nan"),
-                        {s: int(counts.get(s, 0)) for s in SEVERITIES}, proxies)
+                        {s: int(counts.get(s, 0)) for s in SEVERITIES}, proxies_, entities)

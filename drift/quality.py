@@ -34,6 +34,12 @@ Rule — a column of the current batch has a pipeline break when one of these ho
 
 Not a break — **entity churn**: new values of a categorical column that fit none of the above (new names,
 agents, companies, countries, product codes) are listed as "new values", evidence of covariate shift.
+A column whose reference keeps producing new values on its own is an **entity column** (names, ids, free
+labels): its Good–Turing turnover, the share of reference rows whose value occurs only once, is at least
+:data:`ENTITY_TURNOVER`.  New values are expected there even without any drift (two random halves of a
+list of car models share few names), so an entity column is set apart like a split proxy and its new
+values count as churn only in *excess* of that turnover: at least :data:`CHURN_EXCESS` more, and the
+one-sided binomial test of the unseen count against the turnover significant (:func:`churn`).
 
 The numeric and categorical signatures are read off the sorted samples and category counts that
 :func:`drift.feature_drift` already has (its ``issue`` and ``finding`` columns); :func:`quality_issues`
@@ -92,6 +98,12 @@ RELABEL_SHARE = 0.2
 RELABEL_BALANCE = 0.15
 #: Share of current rows on unseen categories from which they are listed as "new values" (churn).
 NEW_VALUES_SHARE = 0.01
+#: Entity column: the reference's own turnover (share of its rows whose value occurs once) is at least this.
+ENTITY_TURNOVER = 0.05
+#: Entity column: new values beyond the turnover, from which they count as churn.
+CHURN_EXCESS = 0.05
+#: Entity column: level of the one-sided binomial test of the unseen count against the turnover.
+CHURN_ALPHA = 0.01
 #: Values quoted in a message.
 MAX_EXAMPLES = 3
 
@@ -263,6 +275,51 @@ def categorical_break(reference: pd.Series, current: pd.Series) -> Break | None:
     return None
 
 
+def turnover(reference: pd.Series) -> float:
+    """Good–Turing estimate of the share of new values a fresh sample would carry: the share of reference
+    rows whose value occurs exactly once (``value_counts`` input)."""
+    n = int(reference.sum())
+    return float((reference == 1).sum() / n) if n else 0.0
+
+
+def is_entity(reference: pd.Series) -> bool:
+    """True for an entity column (names, ids): turnover at least :data:`ENTITY_TURNOVER`."""
+    return turnover(reference) >= ENTITY_TURNOVER
+
+
+@dataclass(frozen=True, slots=True)
+class Churn:
+    """New values of an entity column against its expected turnover."""
+
+    expected: float
+    observed: float
+    pvalue: float
+
+    @property
+    def excess(self) -> float:
+        return self.observed - self.expected
+
+    @property
+    def significant(self) -> bool:
+        """Churn beyond the turnover: at least :data:`CHURN_EXCESS` more and the binomial test below
+        :data:`CHURN_ALPHA`."""
+        return bool(self.excess >= CHURN_EXCESS and self.pvalue < CHURN_ALPHA)
+
+
+def churn(reference: pd.Series, current: pd.Series) -> Churn:
+    """Observed share of current rows on unseen values vs the reference's turnover (``value_counts``
+    inputs), with the one-sided binomial p-value of the unseen count."""
+    from scipy.stats import binomtest
+
+    n_cur = int(current.sum())
+    expected = turnover(reference)
+    k = int(unseen_levels(reference, current).sum())
+    if not n_cur:
+        return Churn(expected, float("nan"), float("nan"))
+    p = binomtest(k, n_cur, min(max(expected, 1e-12), 1.0), alternative="greater").pvalue
+    return Churn(expected, k / n_cur, float(p))
+
+
 def new_values_finding(reference: pd.Series, current: pd.Series) -> str:
     """``"4.2% of rows carry values not in the reference (e.g. 'x', 'y')"`` when at least
     :data:`NEW_VALUES_SHARE` do (entity churn), else ``""``."""
@@ -271,8 +328,13 @@ def new_values_finding(reference: pd.Series, current: pd.Series) -> str:
     share = new.sum() / n_cur if n_cur else 0.0
     if share < NEW_VALUES_SHARE:
         return ""
-    return (f"new values: {share:.1%} of rows carry {len(new):,} value{'s' if len(new) > 1 else ''} not in "
+    text = (f"new values: {share:.1%} of rows carry {len(new):,} value{'s' if len(new) > 1 else ''} not in "
             f"the reference (e.g. {_quote(new.index)})")
+    if is_entity(reference):
+        c = churn(reference, current)
+        text += (f"; an entity column (names or ids): its own turnover predicts about {c.expected:.0%}, so "
+                 + (f"{c.excess:.0%} more than expected (churn)" if c.significant else "no excess churn"))
+    return text
 
 
 def _quote(values) -> str:
