@@ -23,7 +23,8 @@ Rule — a column of the current batch has a pipeline break when one of these ho
    such as 0.
 5. ``out_of_range`` (numeric): a sentinel — one value outside the reference's range that is negative where
    the reference never is, or at least :data:`SENTINEL_MAGNITUDE` times the reference's largest absolute
-   value (-1, -999, 99999) — on at least :data:`SENTINEL_SHARE` of the current rows.
+   value (-1, -999, 99999) — on at least :data:`SENTINEL_SHARE` of the current rows, and a lone spike
+   as in rule 4 (winter temperatures below a summer minimum are many neighbouring values, not one).
 6. ``placeholder`` (categorical): a level never seen in the reference that spells "missing"
    (:data:`PLACEHOLDERS`: unknown, n/a, null, ?, ...) on at least :data:`PLACEHOLDER_SHARE` of rows.
 7. ``replaced_levels`` (categorical with at most :data:`SMALL_CATEGORICAL` reference levels): at least
@@ -210,22 +211,27 @@ def numeric_break(reference: np.ndarray, current: np.ndarray) -> Break | None:
                               | (np.abs(cur_values) >= SENTINEL_MAGNITUDE * max(biggest, 1e-12)))
         shares = np.where(sentinel, cur_counts, 0) / len(current)
         k = int(np.argmax(shares))
-        if shares[k] >= SENTINEL_SHARE:
+        if shares[k] >= SENTINEL_SHARE and _lone_spike(cur_counts, k):
             return Break("out_of_range", f"{shares[k]:.1%} of rows hold {_fmt(cur_values[k])}, outside "
                                          f"anything the reference holds ({_fmt(lo)} to {_fmt(hi)}): a "
                                          "sentinel or fill value", float(shares[k]))
     k = int(np.argmax(cur_counts))
     share = cur_counts[k] / len(current)
-    if share >= STUCK_SHARE and len(cur_values) > 1:
-        neighbours = cur_counts[max(k - 1, 0): k + 2]
-        spike = cur_counts[k] >= STUCK_RATIO * np.sort(neighbours)[-2]
+    if share >= STUCK_SHARE and _lone_spike(cur_counts, k):
         ref_values, _ = _runs(reference)
         ref_share = _share_of(reference, cur_values[k])
-        if spike and len(ref_values) >= CONTINUOUS_MIN_VALUES and ref_share * STUCK_RATIO <= share:
+        if len(ref_values) >= CONTINUOUS_MIN_VALUES and ref_share * STUCK_RATIO <= share:
             return Break("stuck_value", f"{share:.1%} of rows hold the single value {_fmt(cur_values[k])} "
                                         f"({ref_share:.1%} in the reference): a stuck reading or a default "
                                         "fill", float(share))
     return None
+
+
+def _lone_spike(counts: np.ndarray, k: int) -> bool:
+    """True when value ``k`` holds at least :data:`STUCK_RATIO` times the rows of each neighbouring value
+    (the distinct values just below and above it): a spike, not a population that moved towards it."""
+    neighbours = np.concatenate([counts[max(k - 1, 0): k], counts[k + 1: k + 2]])
+    return bool(not len(neighbours) or counts[k] >= STUCK_RATIO * neighbours.max())
 
 
 # --- categorical signatures ------------------------------------------------------------------------------

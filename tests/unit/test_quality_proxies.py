@@ -79,6 +79,11 @@ def test_sentinels_outside_the_range_are_breaks():
         assert found is not None and found.kind == "out_of_range", sentinel
     winter = sorted_(g.normal(-2, 4, 1500))                   # natural negatives: many distinct values
     assert quality.numeric_break(sorted_(np.abs(g.normal(12, 4, 3000))), winter) is None
+    # recorded in whole degrees F and converted (as Seattle's data): each value is a point mass, none a spike
+    summer = sorted_(np.round((np.abs(g.normal(55, 6, 3000)) - 32) / 1.8 * 10) / 10)
+    winter = sorted_(np.round((np.round(g.normal(36, 6, 1500)) - 32) / 1.8 * 10) / 10)
+    assert summer[0] >= 0 and winter[0] < 0
+    assert quality.numeric_break(summer, winter) is None
 
 
 # --- categorical breaks and churn ---------------------------------------------------------------------------
