@@ -8,8 +8,9 @@ from drift import practice
 from drift.diagnosis import STEP_TITLES
 from drift.errors import DriftError
 from drift.impact import format_money, impact_from_diagnosis
-from ui import data, state
+from ui import boundary, data, state
 from ui import text as tx
+from ui.progress import Bar
 
 STATUS_BADGES = {"ok": ":green-badge[ok]", "warning": ":orange-badge[warning]", "alert": ":red-badge[alert]",
                  "skipped": ":gray-badge[skipped]"}
@@ -45,7 +46,7 @@ try:
     wanted = prompt.batch_for(scenario)
     batch = practice.worst_batch(accuracy) if wanted == practice.WORST else wanted
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 how = ("the batch whose accuracy fell most" if wanted == practice.WORST else "the batch this question was "
        "written for")
@@ -95,20 +96,13 @@ st.dataframe(table[["covered", "point", "found", "why", "listens_for"]], hide_in
 st.subheader("The structured answer, run live", divider="gray")
 st.caption(prompt.tip)
 opts = data.settings()
-bar = st.progress(0.0, text="Running the diagnosis…")
-
-
-def _tick(key: str, i: int, n: int) -> None:
-    bar.progress(i / n, text=f"Running {STEP_TITLES.get(key, key)}…")
-
-
 try:
-    diag = tx.diagnosis(scenario, batch, opts.seed, opts.alpha, progress=_tick)
+    with Bar("Running the diagnosis…") as bar:
+        diag = tx.diagnosis(scenario, batch, opts.seed, opts.alpha, progress=lambda key, i, n: bar.update(
+            i / n, f"Running {STEP_TITLES.get(key, key)}…"))
 except DriftError as err:
-    bar.empty()
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
-bar.empty()
 st.caption(f"`drift.diagnose` on {diag.n_reference:,} reference rows and {diag.n_current:,} rows of {batch} "
            f"(seed {opts.seed}, α = {opts.alpha:g}).")
 
@@ -127,7 +121,7 @@ def impact_panel():
         impact = impact_from_diagnosis(diag, decisions_per_month=n, value_per_good_decision=value,
                                        cost_per_error=cost)
     except DriftError as err:
-        st.error(str(err), icon=":material/error:")
+        boundary.show_error(err)
         return None
     if impact is None:
         st.info("No accuracy change to price: the scenario has no target or prediction.",
@@ -152,16 +146,12 @@ def step_panel(key: str) -> None:
 
 
 def policies_panel() -> None:
-    pbar = st.progress(0.0, text="Replaying the policies week by week…")
     try:
-        summary = tx.policy_comparison(scenario, opts.seed,
-                                       progress=lambda f: pbar.progress(min(f, 1.0), text="Replaying the "
-                                                                        "policies week by week…"))
+        with Bar("Replaying the policies week by week…") as bar:
+            summary = tx.policy_comparison(scenario, opts.seed, progress=bar.update)
     except DriftError as err:
-        pbar.empty()
-        st.error(str(err), icon=":material/error:")
+        boundary.show_error(err)
         return
-    pbar.empty()
     view = summary[["policy", "total_cost", "error_cost", "action_cost", "retrains", "rollbacks",
                     "weeks_degraded", "saving_vs_first"]]
     st.dataframe(view, hide_index=True, key="policies",

@@ -7,7 +7,7 @@ import streamlit as st
 from drift.errors import DriftError
 from drift.impact import format_money
 from drift.report import SUMMARY_HEADINGS, stakeholder_summary
-from ui import data, layout, state
+from ui import boundary, data, layout, safe, state
 from ui import diagnosis as dx
 
 st.title("Report")
@@ -25,11 +25,11 @@ labels = dx.use_labels(ctx)
 try:
     diag = dx.run_with_progress(ctx, opts, batch, labels)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 
 where = ("all batches pooled" if batch == state.ALL_BATCHES and ctx.batches else
-         "production" if batch == state.ALL_BATCHES else f"batch {batch}")
+         "production" if batch == state.ALL_BATCHES else f"batch {safe.text(batch)}")
 labels_text = "used" if diag.has_labels else "not used — switch them on the Diagnosis page"
 st.caption(f"Diagnosis of {where} ({diag.n_current:,} rows) against the reference "
            f"({diag.n_reference:,} rows); production labels {labels_text}.")
@@ -54,7 +54,7 @@ cost = c3.number_input(f"Cost of an error ({dx.CURRENCY})", min_value=0.0, step=
 try:
     bi = dx.impact(diag, decisions, value, cost)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 
 if bi is None:
@@ -93,7 +93,7 @@ with summary_box:
     st.subheader("Summary", divider="gray")
     with st.container(border=True):
         st.caption("VERDICT")
-        st.markdown(f"#### {dx.md(summary['headline'])}")
+        st.markdown(f"#### {safe.text(summary['headline'])}")
         v = diag.verdict
         st.markdown(f":blue-badge[{v.confidence_label} confidence · {v.confidence:.0%}]")
     keys = list(SUMMARY_HEADINGS)
@@ -101,7 +101,7 @@ with summary_box:
         for col, key in zip(st.columns(2), row, strict=True):
             with col.container(border=True, height="stretch"):
                 st.markdown(f"**{SUMMARY_HEADINGS[key]}**")
-                st.markdown(dx.md(summary[key]))
+                st.markdown(safe.text(summary[key]))
 
 # --- exports -----------------------------------------------------------------------------------
 st.subheader("Share it", divider="gray")
