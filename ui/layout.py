@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import data, state
+from . import data, safe, state
 from .charts import PSI_BANDS
 
 LOW, HIGH = PSI_BANDS
+#: Hex digits of an uploaded file's SHA-256 shown beside its name: two uploads with one name but other
+#: contents (a re-exported file) are told apart on screen.
+DIGEST_SHOWN = 7
 
 #: Page files, for st.page_link / st.switch_page (paths relative to app.py).
 OVERVIEW = "pages/overview.py"
@@ -20,7 +23,7 @@ def require_data() -> data.Context:
     """The run's context if it holds data; otherwise show why not, with the way out, and stop."""
     ctx = data.page_context()
     if ctx.error is not None:
-        st.error(ctx.error, icon=":material/error:")
+        st.error(safe.text(ctx.error), icon=":material/error:")
         st.caption("Fix the file and upload it again, or pick a built-in scenario in the sidebar.")
         st.stop()
     if ctx.waiting is not None:
@@ -35,20 +38,36 @@ def require_data() -> data.Context:
 
 
 def source_caption(ctx: data.Context, opts: data.Settings | None = None) -> None:
-    """One line under a page title: what is being compared, with which settings."""
+    """One line under a page title: what is being compared (uploads: names, rows and the start of each
+    file's SHA-256), with which settings."""
     src = ctx.source
     batches = f" in {len(ctx.batches)} batches" if ctx.batches else ""
     if src.kind == "scenario":
         parts = [f"**{src.title}**", f"reference {len(ctx.reference):,} rows",
                  f"production {len(ctx.current):,} rows{batches}"]
     else:
-        parts = [f"reference **{src.reference_name}** ({len(ctx.reference):,} rows)",
-                 f"production **{src.current_name}** ({len(ctx.current):,} rows{batches})"]
+        parts = [f"reference **{safe.text(src.reference_name)}** ({len(ctx.reference):,} rows, "
+                 f"#{src.reference_digest[:DIGEST_SHOWN]})",
+                 f"production **{safe.text(src.current_name)}** ({len(ctx.current):,} rows{batches}, "
+                 f"#{src.current_digest[:DIGEST_SHOWN]})"]
     if opts is not None:
         if ctx.batches:
-            parts.append(f"showing: **{data.effective_batch(ctx, opts)}**")
+            parts.append(f"showing: **{safe.text(data.effective_batch(ctx, opts))}**")
         parts.append(f"α = {opts.alpha:g}, {state.CORRECTIONS[opts.correction]}")
     st.caption(" · ".join(parts))
+
+
+def show_ground_truth(ctx: data.Context, batch: str, *, what: str = "batch ") -> bool:
+    """What a built-in scenario injected into ``batch``, in a collapsed expander; ``False`` (nothing
+    drawn) without a ground truth."""
+    truth = data.ground_truth(ctx, batch)
+    if truth is None:
+        return False
+    with st.expander(f"Ground truth of {what}{safe.text(batch)} (what the scenario injected)",
+                     icon=":material/visibility:"):
+        st.markdown(f"**{safe.text(truth['kind'].replace('_', ' '))}** — {safe.text(truth['description'])}"
+                    + (f"  \nAffected features: {safe.text(truth['features'])}" if truth["features"] else ""))
+    return True
 
 
 def verdict(summary) -> tuple[str, str]:
@@ -104,15 +123,16 @@ def load_summary(frame) -> str | None:
     if not info:
         return None
     names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-    parts = [f"**{info.get('file', 'file')}**: read as {str(info.get('format', '?')).upper()}"]
+    parts = [f"**{safe.text(info.get('file', 'file'))}**: read as "
+             f"{safe.text(str(info.get('format', '?')).upper())}"]
     if info.get("delimiter"):
-        parts.append(f"delimiter {names.get(info['delimiter'], repr(info['delimiter']))}")
+        parts.append(f"delimiter {safe.text(names.get(info['delimiter'], repr(info['delimiter'])))}")
     if info.get("encoding"):
-        parts.append(f"encoding {info['encoding']}")
+        parts.append(f"encoding {safe.text(info['encoding'])}")
     if info.get("decimal") and info["decimal"] != ".":
-        parts.append(f"decimal mark {info['decimal']!r}")
+        parts.append(f"decimal mark {safe.text(repr(info['decimal']))}")
     text = ", ".join(parts) + "."
-    notes = info.get("notes") or []
+    notes = [str(n) for n in info.get("notes") or []]
     if notes:
-        text += " " + " ".join(f"{n}." if not str(n).endswith(".") else str(n) for n in notes)
+        text += " " + " ".join(safe.text(n if n.endswith(".") else f"{n}.") for n in notes)
     return text

@@ -22,7 +22,7 @@ from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page as shared_open_page
 from tests.app.test_pages import scenario_tables
 from ui import state
-from ui.diagnosis import md
+from ui.safe import text as md
 
 TIMEOUT = 300            # seconds per run: a diagnosis (domain classifier, MLP, MMD) on a loaded machine
 DIAGNOSIS = "pages/diagnosis.py"
@@ -236,7 +236,7 @@ def test_hostile_column_name_is_text(hostile_files) -> None:
     at.session_state[state.BATCH] = DRIFTED_BATCH
     open_page(at, DIAGNOSIS)
     click(at, "diag_all")
-    escaped = md_escape(HOSTILE)                                 # &lt;img src=x onerror=alert(1)&gt;
+    escaped = md(HOSTILE)                                        # \\<img src\\=x onerror\\=alert\\(1\\)\\>
     page_text = texts(at)
     assert any(escaped in t for t in page_text), "the drifted column should be named on the page"
     assert not any(HOSTILE in t for t in page_text), "a raw payload reached Markdown"
@@ -246,7 +246,7 @@ def test_hostile_column_name_is_text(hostile_files) -> None:
         assert "<img" not in spec.replace("\\u003c", "<")      # names are escaped for plotly
     open_page(at, REPORT)
     assert HOSTILE not in " ".join(texts(at))
-    assert escaped in at.code[0].value                           # the Markdown export escapes it too
+    assert md_escape(HOSTILE) in at.code[0].value                # the Markdown export escapes it too
 
 
 # --- a scenario without batches ----------------------------------------------------------------

@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 import drift
 from tests.app.test_pages import APP, TIMEOUT, errors, metric, new_app, open_page, scenario_tables, upload
+from ui import data, safe, state
 from ui import multivariate as mv
-from ui import state
 
 DC_PAGE = "pages/multivariate.py"
 EMB_PAGE = "pages/embeddings.py"
@@ -88,7 +88,7 @@ def test_top_feature_opens_feature_drift() -> None:
     at = open_page(new_app(**{state.BATCH: CREDIT_BATCH}), DC_PAGE)
     top = str(credit_domain(CREDIT_BATCH).importances["feature"].iloc[0])
     button = at.button(key="dc_to_feature")
-    assert top in button.label
+    assert safe.text(top) in button.label
     button.click().run()
     assert not at.exception
     assert at.session_state[state.FEATURE] == top
@@ -145,7 +145,7 @@ def test_both_pages_on_an_upload_with_embeddings(embedding_files: tuple[Path, Pa
                                        max_samples=mv.DC_MAX_SAMPLES, rng=0)
     assert metric(at, "Domain classifier AUC") == f"{res.auc:.3f}"
     assert set(res.importances["feature"][:2]) == {"emb_0", "emb_1"}    # the shifted dimensions
-    assert ref_path.name in " ".join(c.value for c in at.caption)
+    assert safe.text(ref_path.name) in " ".join(c.value for c in at.caption)
 
     open_page(at, EMB_PAGE)
     assert_clean(at)
@@ -169,10 +169,8 @@ def test_both_pages_on_an_upload_with_embeddings(embedding_files: tuple[Path, Pa
 def test_embeddings_page_without_any_source(sample_files: tuple[Path, Path]) -> None:
     """The sample CSVs have no embeddings or text; with the target role taken away nothing is left to
     embed, and the page says so (with the way out) instead of failing."""
-    from ui.data import content_digest
-
     at = upload(new_app(), *sample_files)
-    key = "upload:" + ":".join(content_digest(p.read_bytes()) for p in sample_files)
+    key = data.pair_key(*((p.name, p.read_bytes()) for p in sample_files))
     at.session_state[state.ROLE_OVERRIDES] = {key: {"roles": {"target": None}}}
     at.run()
     open_page(at, EMB_PAGE)

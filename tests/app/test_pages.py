@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 import drift
 from drift.scenarios import SCENARIOS, load_scenario
-from ui import state
+from ui import safe, state
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -148,7 +148,7 @@ def test_credit_batches_and_ground_truth() -> None:
     table, _ = expected(reference, current, schema, batch=drifting)
     assert_headline(at, table)
     assert_drift_table(at, table)
-    assert any(drifting in e.label for e in at.expander), "ground truth of the batch not offered"
+    assert any(safe.text(drifting) in e.label for e in at.expander), "ground truth of the batch not offered"
 
 
 def test_settings_change_the_numbers() -> None:
@@ -206,7 +206,7 @@ def test_every_page_on_an_upload(page: str, sample_files: tuple[Path, Path]) -> 
     reference, current, schema = upload_tables(*sample_files)
     table, validation = expected(reference, current, schema)
     captions = " ".join(c.value for c in at.caption)
-    assert sample_files[0].name in captions and sample_files[1].name in captions
+    assert safe.text(sample_files[0].name) in captions and safe.text(sample_files[1].name) in captions
     if page.endswith("data.py"):
         assert metric(at, "Reference rows") == f"{len(reference):,}"
         assert metric(at, "Features tested") == str(len(validation.schema.features))
@@ -255,7 +255,7 @@ def test_bad_upload_shows_the_message(content: bytes, expected_words: str,
         open_page(at, page)
         messages = errors(at)
         assert messages, "a bad file must give an error message"
-        assert "broken.csv" in messages[0] and expected_words in messages[0].lower()
+        assert "broken.csv" in safe.plain(messages[0]) and expected_words in messages[0].lower()
 
 
 def test_uploads_survive_a_look_at_a_scenario(sample_files: tuple[Path, Path]) -> None:
@@ -267,7 +267,7 @@ def test_uploads_survive_a_look_at_a_scenario(sample_files: tuple[Path, Path]) -
     at.radio(key=state.SOURCE_MODE).set_value(state.SOURCE_UPLOAD).run()
     assert not at.exception
     assert metric(at, "Features drifted") == drifted
-    assert sample_files[0].name in " ".join(c.value for c in at.caption)
+    assert safe.text(sample_files[0].name) in " ".join(c.value for c in at.caption)
 
 
 # --- the Data page's roles: guesses, candidates and the user's pick -------------------------------
