@@ -10,9 +10,13 @@
   ====  ==========================================================================================
   0     no feature (nor the prediction) reaches the ``--fail-on`` level, no data-quality issue
   1     drift at that level (the features are printed), or a data-quality issue
-  2     bad input: unreadable or empty file, missing column, bad option (message on stderr)
+  2     bad input: unreadable or empty file, missing column, bad option, an output path or history
+        store that cannot be written (message on stderr naming the file, the column and the fix)
   3     an internal error (a bug: the traceback is printed; please report it)
   ====  ==========================================================================================
+
+  Output paths (``--html``, ``--json``, ``--markdown``, ``--out``) are checked before any data is read,
+  so a typo costs nothing; each output is written whole (a temporary file renamed into place).
 
 * ``scenario`` writes a built-in scenario's reference and production CSVs, to try the other commands.
 
@@ -33,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import decisions
-from .errors import DriftError, DriftInputError
+from .errors import DriftError, DriftInputError, OutputPathError
 
 #: Exit codes of :func:`main`.
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -332,10 +336,37 @@ def _roles_line(schema, args: argparse.Namespace) -> str:
     return "roles: " + ", ".join((one("target", args.target), one("prediction", args.prediction)))
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    size = path.stat().st_size
+#: An example path per output option, for the fixes of output errors.
+_OUTPUT_EXAMPLES = {"html": "report.html", "json": "report.json", "markdown": "report.md"}
+
+
+def _check_outputs(args: argparse.Namespace, flags: Sequence[str]) -> None:
+    """Refuse output paths that cannot be written, before any data is read (file, reason and fix)."""
+    from .paths import check_writable
+
+    inputs = {Path(p).expanduser().resolve() for p in (args.reference, args.current)}
+    seen: dict[Path, str] = {}
+    for flag in flags:
+        path = getattr(args, flag)
+        if path is None:
+            continue
+        option, resolved = f"--{flag}", path.expanduser().resolve()
+        if resolved in inputs:
+            raise OutputPathError(f"{option} would overwrite an input file", file=str(path),
+                                  fix=f"give {option} another path, e.g. {option} {_OUTPUT_EXAMPLES[flag]}")
+        if resolved in seen and not (resolved.exists() and not resolved.is_file()):
+            raise OutputPathError(f"{option} and {seen[resolved]} name the same file", file=str(path),
+                                  fix="give each output its own path")
+        seen[resolved] = option
+        check_writable(path, what=f"the {option} output",
+                       fix=f"give {option} a file path in a writable directory, e.g. {option} "
+                           f"{_OUTPUT_EXAMPLES[flag]}")
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    from .paths import write_text
+
+    size = write_text(path, text, what=what)
     _err(f"wrote {path} ({size / 1024:,.0f} KB)" if size >= 1024 else f"wrote {path} ({size} bytes)")
 
 
@@ -346,6 +377,7 @@ def _report(args: argparse.Namespace) -> int:
     from .report import build_batch_report
 
     money = (args.decisions_per_month, args.value_per_good_decision, args.cost_per_error)
+    _check_outputs(args, ("html", "json", "markdown"))
     data = _load(args)
     schema = _schema(data, args)
     if not args.quiet:
@@ -387,11 +419,11 @@ def _report(args: argparse.Namespace) -> int:
             print(f"    {heading}: {section.summary[key]}")
     sys.stdout.flush()
     if args.html:
-        _write(args.html, report.to_html())
+        _write(args.html, report.to_html(), "the --html report")
     if args.json:
-        _write(args.json, report.to_json())
+        _write(args.json, report.to_json(), "the --json report")
     if args.markdown:
-        _write(args.markdown, report.to_markdown())
+        _write(args.markdown, report.to_markdown(), "the --markdown report")
     return EXIT_OK
 
 
@@ -402,6 +434,7 @@ def _check(args: argparse.Namespace) -> int:
     from .quality import quality_issues
     from .report import jsonable
 
+    _check_outputs(args, ("json",))
     data = _load(args)
     schema = _schema(data, args)
     _err(_roles_line(schema, args))
@@ -464,7 +497,8 @@ def _check(args: argparse.Namespace) -> int:
                    "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
                    "target": schema.target, "prediction": pred, "exit_code": code, "passed": not any_failed,
                    "batches": results}
-        _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False))
+        _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False),
+               "the --json result")
     return code
 
 
@@ -475,6 +509,7 @@ def _p(p: float) -> str:
 # ---------------------------------------------------------------------------------------- scenario
 def _scenario(args: argparse.Namespace) -> int:
     from .errors import DriftParameterError
+    from .paths import check_writable
     from .scenarios import load_scenario
 
     kwargs = {}
@@ -485,14 +520,15 @@ def _scenario(args: argparse.Namespace) -> int:
                 raise DriftParameterError.invalid("--batch-size", "scenario", "an integer >= 10",
                                                   args.batch_size)
             kwargs["batch_size"] = args.batch_size
+    out: Path = args.out
+    check_writable(out, what="the scenario files", directory=True,
+                   fix="give --out a directory that exists or can be created, e.g. --out demo")
     _err(f"generating scenario {args.name!r} …")
     sc = load_scenario(args.name, **kwargs)
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    _write(out / "reference.csv", sc.reference.to_csv(index=False))
-    _write(out / "production.csv", sc.current.to_csv(index=False))
+    _write(out / "reference.csv", sc.reference.to_csv(index=False), "the reference CSV")
+    _write(out / "production.csv", sc.current.to_csv(index=False), "the production CSV")
     if sc.manifest is not None:
-        _write(out / "manifest.csv", sc.manifest.to_csv(index=False))
+        _write(out / "manifest.csv", sc.manifest.to_csv(index=False), "the manifest CSV")
     print(f"{sc.title}: {len(sc.reference):,} reference rows, {len(sc.current):,} production rows"
           + (f" in {len(sc.batches())} batches (column {sc.batch!r})" if sc.batch else ""))
     if sc.manifest is not None:
@@ -524,9 +560,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DriftError as err:
         _err(f"{PROG} {args.command}: error: {err}")
         return EXIT_INPUT
-    except OSError as err:
-        _err(f"{PROG} {args.command}: error: {err.strerror or err}"
-             + (f": {err.filename}" if getattr(err, "filename", None) else ""))
+    except OSError as err:       # a file the OS would not read or write (loading reports its own errors)
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        _err(f"{PROG} {args.command}: error: {where}{err.strerror or err}. Fix: check the path and its "
+             "permissions")
         return EXIT_INPUT
     except KeyboardInterrupt:
         _err("interrupted")

@@ -13,7 +13,8 @@ are prefixed with the file name (``prod rows 1-5000``).  Recording a label twice
 ``--skip-existing``.
 
 Exit codes: 0 no alert, 1 at least one alert in the batches of this invocation, 2 bad input (message on
-stderr: unreadable file, missing column, bad option, label already recorded …).
+stderr: unreadable file, missing column, bad option, label already recorded, a ``--store`` that is not a
+usable history store …).  The store is opened and checked before any data is read.
 
 Wiring (in :mod:`drift.cli`)::
 
@@ -199,6 +200,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.period and not args.time_col:
         raise DriftInputError("--period needs --time-col", fix="add --time-col COL, or drop --period")
+    store = HistoryStore(args.store).check()     # a store that cannot be used fails now, not after the run
     ref_path = Path(args.reference)
     reference = load_table(ref_path)
     for flag, col in (("--target", args.target), ("--prediction", args.prediction)):
@@ -206,7 +208,6 @@ def _run(args: argparse.Namespace) -> int:
             raise DriftInputError(f"no column named {col!r}", file=ref_path.name, column=col,
                                   fix=f"pass {flag} one of {list(map(str, reference.columns))[:12]}")
     pairs = _batches(args)
-    store = HistoryStore(args.store)
     _err(f"reference {ref_path.name}: {len(reference):,} rows; {len(pairs)} batch(es); store {store.path}")
     result = monitor(reference, pairs, target=args.target, prediction=args.prediction, alpha=args.alpha,
                      quantile=args.quantile, n_calibration=args.n_calibration, detectors=args.detectors,
