@@ -144,12 +144,33 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def _num(value) -> float | None:
-    """A float for SQLite, ``None`` for missing / nan / inf (SQLite has no NaN)."""
+_RECORD_BATCH = "HistoryStore.record_batch"
+
+
+def _num(value, name: str = "metrics", func: str = _RECORD_BATCH,
+         allowed: str = "rows whose values are numbers (or None when missing)") -> float | None:
+    """A float for SQLite, ``None`` for missing / nan / inf (SQLite has no NaN); anything else that is not
+    a number raises :class:`~drift.errors.DriftParameterError` naming the parameter."""
     if value is None:
         return None
-    value = float(value)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise DriftParameterError.invalid(name, func, allowed, value) from None
     return value if math.isfinite(value) else None
+
+
+def _whole(value, name: str, func: str, minimum: int | None = None) -> int:
+    """An integer SQLite can store, or :class:`~drift.errors.DriftParameterError`."""
+    ok = (isinstance(value, int | np.integer) and not isinstance(value, bool)) \
+        or (isinstance(value, float | np.floating) and float(value).is_integer())
+    if ok:
+        value = int(value)
+        ok = -(2**63) <= value < 2**63 and (minimum is None or value >= minimum)
+    if not ok:
+        allowed = "an integer" + ("" if minimum is None else f" >= {minimum}")
+        raise DriftParameterError.invalid(name, func, allowed, value)
+    return value
 
 
 def _dumps(obj) -> str:
@@ -387,9 +408,13 @@ class HistoryStore:
         DriftInputError
             The label is already recorded in this run, or the run does not exist.
         """
-        metric_rows = _rows(metrics)
-        alert_rows = _rows(alerts)
-        feature_rows = _rows(features) if features is not None else []
+        run_id = _whole(run_id, "run_id", _RECORD_BATCH)
+        n_rows = _whole(n_rows, "n_rows", _RECORD_BATCH, minimum=0)
+        if position is not None:
+            position = _whole(position, "position", _RECORD_BATCH)
+        metric_rows = _rows(metrics, "metrics", "metric")
+        alert_rows = _rows(alerts, "alerts", "metric")
+        feature_rows = _rows(features, "features", "feature")
         for rows, key in ((metric_rows, "metric"), (feature_rows, "feature")):
             counts = Counter(str(r[key]) for r in rows)
             twice = next((name for name, n in counts.items() if n > 1), None)
@@ -399,6 +424,14 @@ class HistoryStore:
         if status is None:
             status = "alert" if any(bool(m.get("alert", False)) for m in metric_rows) or alert_rows else "ok"
         summary = {str(m["metric"]): _num(m.get("value")) for m in metric_rows}
+        metric_values = [(str(m["metric"]), _text(m.get("detector")), _num(m.get("value")),
+                          _num(m.get("threshold")), _num(m.get("baseline")),
+                          str(m.get("direction") or "none"), int(bool(m.get("alert", False))))
+                         for m in metric_rows]
+        alert_values = [(str(a["metric"]), _text(a.get("detector")), _num(a.get("value"), "alerts"),
+                         _num(a.get("threshold"), "alerts"), str(a.get("reason") or "")) for a in alert_rows]
+        feature_values = [(str(f["feature"]), _num(f.get("psi"), "features"), _text(f.get("severity")))
+                          for f in feature_rows]
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is None:
                 raise DriftInputError(f"no run {run_id} in the history store", file=str(self.path),
@@ -419,19 +452,12 @@ class HistoryStore:
             batch_id = int(cur.lastrowid)
             conn.executemany(
                 "INSERT INTO metrics (batch_id, metric, detector, value, threshold, baseline, direction, "
-                "alert) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(batch_id, str(m["metric"]), _text(m.get("detector")), _num(m.get("value")),
-                  _num(m.get("threshold")), _num(m.get("baseline")), str(m.get("direction") or "none"),
-                  int(bool(m.get("alert", False)))) for m in metric_rows])
+                "alert) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(batch_id, *row) for row in metric_values])
             conn.executemany(
                 "INSERT INTO alerts (batch_id, metric, detector, value, threshold, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(batch_id, str(a["metric"]), _text(a.get("detector")), _num(a.get("value")),
-                  _num(a.get("threshold")), str(a.get("reason") or "")) for a in alert_rows])
-            conn.executemany(
-                "INSERT INTO features (batch_id, feature, psi, severity) VALUES (?, ?, ?, ?)",
-                [(batch_id, str(f["feature"]), _num(f.get("psi")),
-                  _text(f.get("severity"))) for f in feature_rows])
+                "VALUES (?, ?, ?, ?, ?, ?)", [(batch_id, *row) for row in alert_values])
+            conn.executemany("INSERT INTO features (batch_id, feature, psi, severity) VALUES (?, ?, ?, ?)",
+                             [(batch_id, *row) for row in feature_values])
             if _in_transaction_hook is not None:
                 _in_transaction_hook()
             return batch_id
@@ -478,9 +504,13 @@ class HistoryStore:
     def record_action(self, run_id: int, step: int, action: str, *, reason: str = "", cost: float = 0.0,
                       details: Mapping | None = None) -> int:
         """Log one autopilot decision (``action`` e.g. ``"retrain"``) and return its id."""
+        func = "HistoryStore.record_action"
         if not isinstance(action, str) or not action:
-            raise DriftParameterError.invalid("action", "HistoryStore.record_action", "a non-empty string",
-                                              action)
+            raise DriftParameterError.invalid("action", func, "a non-empty string", action)
+        run_id, step = _whole(run_id, "run_id", func), _whole(step, "step", func)
+        cost = _num(cost, "cost", func, "a finite number")
+        if cost is None:
+            raise DriftParameterError.invalid("cost", func, "a finite number", cost)
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is None:
                 raise DriftInputError(f"no run {run_id} in the history store", file=str(self.path),
@@ -597,12 +627,22 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def _rows(data) -> list[dict]:
+def _rows(data, name: str, key: str) -> list[dict]:
+    """Rows of a DataFrame or an iterable of mappings, each with ``key``; else DriftParameterError."""
     if data is None:
         return []
     if isinstance(data, pd.DataFrame):
-        return data.to_dict("records")
-    return [dict(r) for r in data]
+        rows = data.to_dict("records")
+    else:
+        try:
+            rows = [dict(r) for r in data]
+        except (TypeError, ValueError):
+            raise DriftParameterError.invalid(name, _RECORD_BATCH, f"a DataFrame or dicts with a {key!r} key",
+                                              data) from None
+    bad = next((r for r in rows if key not in r), None)
+    if bad is not None:
+        raise DriftParameterError.invalid(name, _RECORD_BATCH, f"rows with a {key!r} key", bad)
+    return rows
 
 
 def _where(*, run_id=None, label=None, metric=None, run_column: str = "b.run_id") -> tuple[str, list]:
@@ -610,7 +650,7 @@ def _where(*, run_id=None, label=None, metric=None, run_column: str = "b.run_id"
     clauses, params = [], []
     if run_id is not None:
         clauses.append(f"{run_column} = ?")
-        params.append(int(run_id))
+        params.append(_whole(run_id, "run_id", "HistoryStore"))
     if label is not None:
         clauses.append("b.label = ?")
         params.append(str(label))

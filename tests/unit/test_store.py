@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import drift.store as store_module
-from drift import DriftError, DriftInputError
+from drift import DriftError, DriftInputError, DriftParameterError
 from drift.errors import StoreError
 from drift.monitor import monitor
 from drift.scenarios import load_scenario
@@ -397,3 +397,23 @@ def test_read_only_store_is_refused_when_opened_for_writing(tmp_path, unprivileg
     # SQLite cannot read a WAL file in a read-only directory either (it must create the -shm index): a
     # clear StoreError too, never a traceback
     assert out[False].startswith("StoreError:") and "read-only" in out[False], out
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda s, r: s.record_batch(r, "a", n_rows=1, metrics=[{"metric": "m", "value": "abc"}]),
+     "'metrics' parameter of HistoryStore.record_batch must be rows whose values are numbers"),
+    (lambda s, r: s.record_batch(r, "b", n_rows=1, metrics=[{"value": 1}]), "rows with a 'metric' key"),
+    (lambda s, r: s.record_batch(r, "c", n_rows=1, metrics=[1, 2]), "a DataFrame or dicts"),
+    (lambda s, r: s.record_batch(r, "d", n_rows=float("nan")), "'n_rows' parameter"),
+    (lambda s, r: s.record_batch(r, "e", n_rows=10**30), "'n_rows' parameter"),
+    (lambda s, r: s.record_batch("x", "f", n_rows=1), "'run_id' parameter"),
+    (lambda s, r: s.record_action(r, "x", "retrain"), "'step' parameter of HistoryStore.record_action"),
+    (lambda s, r: s.record_action(r, 1, "retrain", cost=float("nan")), "'cost' parameter"),
+    (lambda s, r: s.batches("abc"), "'run_id' parameter"),
+])
+def test_bad_arguments_are_parameter_errors_not_tracebacks(tmp_path, call, words):
+    store = HistoryStore(tmp_path / "h.sqlite")
+    run = store.start_run("ref")
+    with pytest.raises(DriftParameterError, match=re.escape(words)):   # before: ValueError, TypeError,
+        call(store, run)                                               # KeyError, OverflowError
+    assert store.batches().empty and store.actions().empty
