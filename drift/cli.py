@@ -322,8 +322,26 @@ def _schema(data: _Data, args: argparse.Namespace):
 def _in_batch(err: DriftError, name: str, data: _Data) -> None:
     """Re-raise ``err``, naming the batch when there are several."""
     if len(data.batches) > 1:
+        if isinstance(err, DriftInputError) and err.file in ("current", data.current_name):
+            raise _renamed(err, f"{data.current_name} (batch {name!r})") from err
         raise DriftInputError(f"batch {name!r}: {err}", file=data.current_name) from err
     raise err
+
+
+def _renamed(err: DriftInputError, file: str) -> DriftInputError:
+    """The same error (same class, column and fix) naming ``file`` instead of a side."""
+    return type(err)(err.problem, file=file, column=err.column, fix=err.fix)
+
+
+def with_file_names(err: DriftError, reference: str | None, current: str | None) -> DriftError:
+    """``err`` naming the files rather than the sides: the library says ``reference`` / ``current`` for
+    in-memory data, a command line user knows the files by name."""
+    names = {"reference": reference, "current": current}
+    if reference and current:
+        names["reference and current"] = f"{reference} and {current}"
+    if isinstance(err, DriftInputError) and names.get(err.file):
+        return _renamed(err, names[err.file])
+    return err
 
 
 def _roles_line(schema, args: argparse.Namespace) -> str:
@@ -558,7 +576,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except DriftError as err:
-        _err(f"{PROG} {args.command}: error: {err}")
+        named = with_file_names(err, *(Path(p).name if p else None for p in (getattr(args, "reference", None),
+                                                                            getattr(args, "current", None))))
+        _err(f"{PROG} {args.command}: error: {named}")
         return EXIT_INPUT
     except OSError as err:       # a file the OS would not read or write (loading reports its own errors)
         where = f"{err.filename}: " if getattr(err, "filename", None) else ""

@@ -31,7 +31,7 @@ import time
 import warnings
 from pathlib import Path
 
-from .cli import _probability
+from .cli import _probability, with_file_names
 from .errors import DriftError, DriftInputError
 
 EXIT_OK, EXIT_ALERT, EXIT_INPUT = 0, 1, 2
@@ -185,7 +185,8 @@ def run_monitor(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except DriftError as err:
-        _err(f"{PROG}: error: {err}")
+        batch = Path(args.batch_files[0]).name if len(args.batch_files) == 1 else None
+        _err(f"{PROG}: error: {with_file_names(err, Path(args.reference).name, batch)}")
         return EXIT_INPUT
     except OSError as err:
         _err(f"{PROG}: error: {err.strerror or err}" + (f": {err.filename}" if getattr(err, "filename",

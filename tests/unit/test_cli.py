@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from drift import cli
@@ -245,3 +246,15 @@ def test_monitor_checks_the_store_before_reading_data(tmp_path):
     # before: "table runs already exists" as a traceback (exit 3), after the whole computation
     assert_clean_error(proc, f"{theirs}: not a Drift Explorer history store", "Fix: point --store at")
     assert "does not exist" not in proc.stderr
+
+
+def test_input_errors_name_the_file_not_the_side(capsys, tmp_path):
+    reference = pd.read_csv(ROOT / REF)
+    reference.to_csv(tmp_path / "train.csv", index=False)
+    reference.assign(score=["0.3%", "high"] * (len(reference) // 2) + ["0.1%"] * (len(reference) % 2)) \
+        .to_csv(tmp_path / "prod.csv", index=False)
+    code, _, err = in_process(capsys, "check", "--reference", str(tmp_path / "train.csv"), "--current",
+                              str(tmp_path / "prod.csv"), "--prediction", "score")
+    # before: "ValueError: could not convert string to float: '0.3%'" with a traceback, exit 3
+    assert code == 2 and "error: prod.csv: column 'score': holds text, not numbers (e.g. '0.3%', 'high'" in err
+    assert "Fix: give the model's scores as numbers" in err and "Traceback" not in err
