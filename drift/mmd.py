@@ -121,7 +121,9 @@ def mmd_test(
     ``(1 + #{permuted MMD² >= observed}) / (1 + n_permutations)`` (Phipson & Smyth 2010), which is
     never 0 and is valid (conservative) at any number of permutations.
 
-    **Computation**: the pooled sample is centred (MMD is translation invariant), and
+    **Computation**: the pooled sample is multiplied by one power of two that brings its largest value
+    near 1 (exact in floating point, and the bandwidth scales with it, so nothing changes except that
+    values near 1e308 cannot overflow when squared), centred (MMD is translation invariant), and
     ``-||z_i - z_j||² / 2`` comes from one matrix product of augmented rows ``[z_i, -|z_i|²/2, 1]``
     and ``[z_j, 1, -|z_j|²/2]``.  With a 0/1 label vector ``a`` (1 = reference), only the quadratic
     form ``aᵀKa`` needs a matrix product; the cross and current sums follow from the kernel's row sums.

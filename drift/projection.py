@@ -110,7 +110,8 @@ def project(
     Notes
     -----
     **Preprocessing**: the pooled sample is standardised (pooled mean and standard deviation; constant
-    columns are only centred).  Missing values are replaced by the pooled column mean (said in
+    columns are only centred), after scaling each column by a power of two (exact, so values near 1e308
+    cannot overflow the moments).  Missing values are replaced by the pooled column mean (said in
     ``note``).
 
     **Overlap score**: with the exact ``k`` nearest neighbours of every pooled point (Euclidean,
