@@ -256,5 +256,6 @@ def test_input_errors_name_the_file_not_the_side(capsys, tmp_path):
     code, _, err = in_process(capsys, "check", "--reference", str(tmp_path / "train.csv"), "--current",
                               str(tmp_path / "prod.csv"), "--prediction", "score")
     # before: "ValueError: could not convert string to float: '0.3%'" with a traceback, exit 3
-    assert code == 2 and "error: prod.csv: column 'score': holds text, not numbers (e.g. '0.3%', 'high'" in err
+    assert code == 2, err
+    assert "error: prod.csv: column 'score': holds text, not numbers (e.g. '0.3%', 'high'" in err
     assert "Fix: give the model's scores as numbers" in err and "Traceback" not in err
