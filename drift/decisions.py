@@ -14,6 +14,12 @@ Levels of the multivariate tests and of the model's output (``ok`` / ``warning``
     *MMD*: ``warning`` when ``pvalue < alpha``, ``alert`` when ``pvalue < alpha /`` :data:`MMD_ALERT_DIVISOR`.
     *prediction drift*: ``warning`` when the KS test is significant and the prediction PSI ≥ the first PSI
     band, ``alert`` from the second band.
+Families of tests
+    Several tests answer one question, so each family shares alpha (Bonferroni): the domain classifier and
+    MMD both ask "did the joint distribution of the inputs move?" and each runs at ``alpha / k`` with ``k``
+    the number of them that run (:func:`multivariate_alpha`); the recalibration slope and the fall of the
+    realised AUC both ask "did P(y | x) change?" and each uses ``alpha / 2`` (:func:`concept_signals`).
+    Without this, random halves of real tables were called drifted about one time in six.
 Verdict
     See :func:`verdict`.  The confidence shown with a verdict is never a constant: it is how often the same
     verdict with the same strength of evidence was right in the verdict benchmark (``bench/verdicts.py``),
@@ -107,6 +113,29 @@ def prediction_level(psi: float, pvalue: float, alpha: float = 0.05) -> str:
     if not (pvalue < alpha and psi >= PSI_BANDS[0]):
         return "ok"
     return "alert" if psi >= PSI_BANDS[1] else "warning"
+
+
+def multivariate_alpha(alpha: float, n_tests: int) -> float:
+    """The level of each multivariate test when ``n_tests`` of them (domain classifier, MMD) run."""
+    return alpha / max(1, n_tests)
+
+
+#: The concept-drift family: the slope test and the AUC fall each use alpha divided by this.
+CONCEPT_TESTS = 2
+
+
+def concept_signals(change, test, alpha: float = 0.05) -> tuple[bool, bool]:
+    """``(slope_changed, auc_fell)`` from a :func:`drift.performance_change` result (whose interval was
+    computed at ``1 - alpha /`` :data:`CONCEPT_TESTS`) and a :func:`drift.concept_drift_test` result.
+
+    *slope changed*: ``pvalue_slope < alpha / 2`` and the slope ratio outside :data:`SLOPE_BAND`;
+    *AUC fell*: by at least :data:`AUC_DROP` with the interval of the change below 0.
+    """
+    auc = change.table.loc["roc_auc"]
+    level = alpha / CONCEPT_TESTS
+    slope_changed = bool(test.pvalue_slope < level and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1])
+    auc_fell = bool(auc["change"] <= -AUC_DROP and auc["hi"] < 0)
+    return slope_changed, auc_fell
 
 
 def exceeds(value: float, threshold: float, direction: str) -> bool:
@@ -377,8 +406,7 @@ def _label_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float)
     auc = change.table.loc["roc_auc"]
     base = change.table.loc["base_rate"]
     out = []
-    slope_changed = test.pvalue_slope < alpha and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1]
-    auc_fell = auc["change"] <= -AUC_DROP and auc["hi"] < 0
+    slope_changed, auc_fell = concept_signals(change, test, alpha)
     if slope_changed or (auc_fell and not inputs_moved):
         ev = (f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} (95% interval of the change "
               f"[{auc['lo']:+.3f}, {auc['hi']:+.3f}])",

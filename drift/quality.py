@@ -17,10 +17,11 @@ Rule — a column of the current batch has a pipeline break when one of these ho
    other (a :class:`~drift.errors.TypeChangeError`, or a :class:`~drift.errors.MixedTypeError` whose two
    files disagree).
 4. ``stuck_value`` (numeric): one value holds at least :data:`STUCK_SHARE` of the current rows, at least
-   :data:`STUCK_RATIO` times its share in the reference *and* times the share of each neighbouring value
-   in the current data (a lone spike, not a population that moved towards it), and the reference has at
-   least :data:`CONTINUOUS_MIN_VALUES` distinct values: a sensor stuck at one reading, a default fill
-   such as 0.
+   :data:`STUCK_RATIO` times the share of each neighbouring value in the current data (a lone spike, not
+   a population that moved towards it), at most :data:`STUCK_REFERENCE_SHARE` of the reference's rows (a
+   pile-up at a value that was already common, such as out-of-stock zeros, is natural), and the
+   reference has at least :data:`CONTINUOUS_MIN_VALUES` distinct values: a sensor stuck at one reading,
+   a default fill such as 0.
 5. ``out_of_range`` (numeric): a sentinel — one value outside the reference's range that is negative where
    the reference never is, or at least :data:`SENTINEL_MAGNITUDE` times the reference's largest absolute
    value (-1, -999, 99999) — on at least :data:`SENTINEL_SHARE` of the current rows, and a lone spike
@@ -80,6 +81,9 @@ MISSING_STRONG_JUMP = 0.20
 STUCK_SHARE = 0.05
 #: ... at least this many times its share in the reference.
 STUCK_RATIO = 5.0
+#: Stuck value: the value is rare in the reference (a pile-up at a common value, such as out-of-stock
+#: zeros in a supply shock, is natural).
+STUCK_REFERENCE_SHARE = 0.01
 #: Stuck value: the reference has at least this many distinct values.
 CONTINUOUS_MIN_VALUES = 20
 #: Out-of-range sentinel: smallest share of current rows on it.
@@ -220,7 +224,7 @@ def numeric_break(reference: np.ndarray, current: np.ndarray) -> Break | None:
     if share >= STUCK_SHARE and _lone_spike(cur_counts, k):
         ref_values, _ = _runs(reference)
         ref_share = _share_of(reference, cur_values[k])
-        if len(ref_values) >= CONTINUOUS_MIN_VALUES and ref_share * STUCK_RATIO <= share:
+        if len(ref_values) >= CONTINUOUS_MIN_VALUES and ref_share <= STUCK_REFERENCE_SHARE:
             return Break("stuck_value", f"{share:.1%} of rows hold the single value {_fmt(cur_values[k])} "
                                         f"({ref_share:.1%} in the reference): a stuck reading or a default "
                                         "fill", float(share))
