@@ -146,6 +146,21 @@ def exceeds(value: float, threshold: float, direction: str) -> bool:
     return value > threshold if direction == "up" else value < threshold
 
 
+# --- which batch is the worst ----------------------------------------------------------------------------
+def worst_batch(summaries) -> str | None:
+    """The label of the most drifted batch among ``{label: DriftSummary}``: most major features, then most
+    drifted features, then most minor ones; the earliest on ties.  None when no batch drifted at all (no
+    significant feature anywhere)."""
+    def rank(item):
+        sev = item[1].by_severity
+        return (sev.get("major", 0), item[1].n_drifted, sev.get("minor", 0))
+
+    ranked = [item for item in summaries.items() if rank(item) != (0, 0, 0)]
+    if not ranked:
+        return None
+    return max(ranked, key=rank)[0]  # max keeps the first of equal ranks
+
+
 # --- the gate of `python -m drift check` ----------------------------------------------------------------
 #: ``--fail-on`` level -> feature severities that fail the check.
 FAIL_LEVELS = {"moderate": ("moderate", "major"), "major": ("major",)}

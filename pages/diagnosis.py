@@ -25,8 +25,6 @@ opts = data.settings()
 layout.source_caption(ctx, opts)
 
 batch = dx.choose_batch(ctx, opts)
-if batch is None:
-    st.stop()
 
 # --- labels ------------------------------------------------------------------------------------
 has_labels = dx.labels_available(ctx)

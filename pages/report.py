@@ -20,8 +20,6 @@ opts = data.settings()
 layout.source_caption(ctx, opts)
 
 batch = dx.choose_batch(ctx, opts)
-if batch is None:
-    st.stop()
 labels = dx.use_labels(ctx)
 try:
     diag = dx.run_with_progress(ctx, opts, batch, labels)

@@ -37,6 +37,7 @@ import pandas as pd
 import streamlit as st
 
 import drift
+from drift import decisions
 from drift.errors import DriftError
 from drift.schema import KINDS, ROLES, Schema
 
@@ -424,6 +425,28 @@ def ground_truth(ctx: Context, batch: str) -> dict[str, str] | None:
 MAX_BATCHES_CHARTED = 48
 
 
+def summaries_by_batch(ctx: Context, opts: Settings) -> dict[str, drift.features.DriftSummary]:
+    """``drift.summarize`` of every batch's drift table (the cached tables of :func:`drift_table`)."""
+    return {batch: drift.summarize(drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch,
+                                                             opts.seed)))
+            for batch in ctx.batches}
+
+
+def default_batch(ctx: Context, opts: Settings) -> tuple[str, str]:
+    """The batch a page opens on when the sidebar says "All batches" but the page needs one, and why:
+    the most drifted (:func:`drift.decisions.worst_batch`), or the latest when none drifted or there are too
+    many batches to test them all here."""
+    if len(ctx.batches) > MAX_BATCHES_CHARTED:
+        return ctx.batches[-1], f"the latest of {len(ctx.batches)} batches (too many to rank them all here)"
+    summaries = summaries_by_batch(ctx, opts)
+    worst = decisions.worst_batch(summaries)
+    if worst is None:
+        return ctx.batches[-1], f"the latest of {len(ctx.batches)} batches (none of them drifted)"
+    s = summaries[worst]
+    return worst, (f"the most drifted of {len(ctx.batches)} batches: {s.n_drifted} of {s.n_features} "
+                   f"features drifted, {s.by_severity.get('major', 0)} major")
+
+
 def batch_summaries(ctx: Context, opts: Settings) -> pd.DataFrame:
     """One row per production batch: severity counts of its drift table (and the scenario's ground truth).
 
@@ -431,9 +454,7 @@ def batch_summaries(ctx: Context, opts: Settings) -> pd.DataFrame:
     numbers agree and picking a batch there is instant afterwards.
     """
     rows = []
-    for batch in ctx.batches:
-        table = drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch, opts.seed))
-        summary = drift.summarize(table)
+    for batch, summary in summaries_by_batch(ctx, opts).items():
         truth = ground_truth(ctx, batch)
         rows.append({"batch": batch, "n_features": summary.n_features, "n_drifted": summary.n_drifted,
                      **{s: summary.by_severity.get(s, 0) for s in ("minor", "moderate", "major")},
