@@ -146,6 +146,14 @@ def exceeds(value: float, threshold: float, direction: str) -> bool:
     return value > threshold if direction == "up" else value < threshold
 
 
+def summary_level(summary) -> str:
+    """``ok`` / ``warning`` / ``alert`` of a feature-drift summary (:class:`drift.features.DriftSummary`):
+    ``ok`` when no feature drifted, ``alert`` when one is major, ``warning`` otherwise."""
+    if summary.n_drifted == 0:
+        return "ok"
+    return "alert" if summary.by_severity.get("major", 0) else "warning"
+
+
 # --- which batch is the worst ----------------------------------------------------------------------------
 def worst_batch(summaries) -> str | None:
     """The label of the most drifted batch among ``{label: DriftSummary}``: most major features, then most
