@@ -274,7 +274,10 @@ def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
                         current_name=cur_name, reference_digest=ref_digest, current_digest=cur_digest)
         return source, reference, current, None, _inferred_schema(key, reference, current)
 
-    name = ss[state.SCENARIO]
+    return _scenario_source(ss[state.SCENARIO])
+
+
+def _scenario_source(name: str) -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema]:
     sc = load_scenario(name)
     key = f"scenario:{name}"
     inferred = _inferred_schema(key, sc.reference, sc.current)
@@ -284,10 +287,17 @@ def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
     return source, sc.reference, sc.current, sc, base
 
 
-def build_context() -> Context:
-    """Resolve the sidebar's choices into a :class:`Context`; ``DriftError`` becomes ``error``."""
+def scenario_context(name: str) -> Context:
+    """A :class:`Context` for a built-in scenario, whatever the sidebar holds (a page that needs a kind of
+    data the loaded source lacks shows a scenario that has it, and says so)."""
+    return build_context(_scenario_source(name))
+
+
+def build_context(resolved=None) -> Context:
+    """Resolve the sidebar's choices (or an already ``resolved`` source) into a :class:`Context`;
+    ``DriftError`` becomes ``error``."""
     try:
-        resolved = _sources()
+        resolved = _sources() if resolved is None else resolved
         if isinstance(resolved, str):
             return Context(waiting=resolved)
         source, reference, current, sc, base = resolved
