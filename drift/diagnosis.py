@@ -311,15 +311,8 @@ def _domain_step(reference, current, feats, proxies, entities, broken, rng, alph
                 evidence, res)
 
 
-def _split_reference(reference: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A seeded random half of the reference to fit on, and the other half to compare."""
-    order = np.random.default_rng(rng).permutation(len(reference))
-    half = len(reference) // 2
-    return reference.iloc[np.sort(order[:half])], reference.iloc[np.sort(order[half:])]
-
-
 def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, rng, alpha) -> Step:
-    from .embeddings import feature_embeddings, model_embeddings
+    from .embeddings import feature_embeddings, held_out_model_embeddings
     from .mmd import mmd_test
 
     why = ("A model sees its inputs through what it has learned. Comparing embeddings (its penultimate "
@@ -332,12 +325,11 @@ def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out
     elif not used:
         return _skipped("mmd", "No features to embed", why, "Every feature is a split proxy or broken.")
     elif target_ok and len(reference) >= 2 * MIN_HELD_OUT:
-        fit, held = _split_reference(reference, rng)
-        emb_fit, emb_rest = model_embeddings(fit[used + [target]], pd.concat([held[used], current[used]]),
-                                             target=target, features=used, rng=rng)
-        ref_emb, cur_emb = emb_rest[: len(held)], emb_rest[len(held):]
+        ref_all, cur_emb, held = held_out_model_embeddings(reference[used + [target]], current[used],
+                                                           target=target, features=used, rng=rng)
+        ref_emb = ref_all[held]
         source = (f"penultimate layer of a small MLP fitted on half of the reference; the other "
-                  f"{len(held):,} reference rows, unseen by it, are compared (rows a model was fitted on "
+                  f"{len(ref_emb):,} reference rows, unseen by it, are compared (rows a model was fitted on "
                   "look different to it)")
     else:
         ref_emb, cur_emb = feature_embeddings(reference[used], current[used], features=used)
