@@ -319,8 +319,13 @@ def real_cases() -> list[Case]:
     f = c.frame
     plan = ("lncoins", "idp", "lpi", "fmde")
     c.halves(seeds=(0, 1, 2))
+    # `disea` is left out of the arms comparison: its missing values were filled with site means that
+    # differ between the arms (11.84 on 11.5 % of the coinsurance rows, never in free care), so the recorded
+    # inputs do differ there -- the arms are alike only in the other covariates.
     c.shift("free_care_vs_95pct_coinsurance", f["lncoins"] == 0, (f["lncoins"] - 4.564348).abs() < 1e-3,
-            drop=plan, labels_only=True, note="randomised arms: inputs alike, visit rate 72% vs 55%")
+            drop=(*plan, "disea"), labels_only=True,
+            note="randomised arms: inputs alike (disea left out: site-mean imputation differs), "
+                 "visit rate 72% vs 55%")
     c.shift("good_vs_fair_poor_health", f["hlthg"] == 1, (f["hlthf"] == 1) | (f["hlthp"] == 1),
             drop=("hlthg", "hlthf", "hlthp"))
     c.breaks([("unit_change", "disea", {"factor": 100}), ("missing_burst", "physlm", {"share": 0.5}),

@@ -146,7 +146,8 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> 
                 proxy = proxies.numeric_proxy(profile.name, ref_v, cur_v, test.statistic,
                                               reference_increasing=profile.increasing,
                                               current_increasing=_increasing(values)) or ""
-        finding = ""
+        finding = quality.unit_hint(ref_v, cur_v) if issue is None and not proxy \
+            and test.statistic >= BREAK_CHECK_D else ""
     else:
         cur_counts = value_counts(values)
         counts = categorical_bin_counts(profile.categories, cur_counts)
