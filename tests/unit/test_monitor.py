@@ -596,3 +596,37 @@ def test_in_sample_reference_scores_get_a_note(credit):
     note = next(n for n in res.notes if "in-sample" in n)
     assert "below the reference's 0.8" in note and "out of sample" in note
     assert res.detector_alerts()["performance"].sum() > honest.detector_alerts()["performance"].sum()
+
+
+# ------------------------------------------------------------------------------------------ CLI
+def test_cli_monitor_orders_mutes_and_says_how_it_cut(tmp_path, capsys):
+    import argparse
+
+    from drift.cli_monitor import add_monitor_parser
+
+    def run(*argv: str) -> int:
+        parser = argparse.ArgumentParser(prog="python -m drift")
+        add_monitor_parser(parser.add_subparsers(dest="command", required=True))
+        args = parser.parse_args(["monitor", *argv])
+        return args.func(args)
+
+    rng = np.random.default_rng(2)
+    seasonal_frame(3000, rng, 0.0).to_csv(tmp_path / "train.csv", index=False)
+    seasonal_frame(1200, rng, 1.0).sort_values("x2").to_csv(tmp_path / "prod.csv", index=False)
+    common = ["--reference", str(tmp_path / "train.csv"), "--batch", str(tmp_path / "prod.csv"), "--store",
+              str(tmp_path / "history.sqlite"), "--detectors", "features", "--n-calibration", "10",
+              "--size", "400"]
+    assert run(*common, "--shuffle", "--mute", "season") == 0
+    out, err = capsys.readouterr()
+    assert "batches: random chunks of 400 rows (seed 0)" in err
+    assert "muted (shown, never alerting): season" in err and "prod chunk 1: OK" in out
+    assert run(*common, "--mute", "season", "--skip-existing") == 1        # the sorted file, in file order
+    assert "batches: consecutive runs of 400 rows in file order" in capsys.readouterr().err
+    with pytest.raises(SystemExit):                                        # argparse: not both
+        run(*common, "--order", "x2", "--shuffle")
+    capsys.readouterr()
+    assert run("--reference", str(tmp_path / "train.csv"), "--batch", str(tmp_path / "prod.csv"),
+               "--store", str(tmp_path / "h2.sqlite"), "--order", "x2") == 2
+    assert "--order and --shuffle say how to cut --size batches" in capsys.readouterr().err
+    assert run(*common, "--mute", "nope") == 2
+    assert "cannot mute 'nope'" in capsys.readouterr().err
