@@ -115,6 +115,9 @@ class Scenario:
         differently from the deployed model's: on the credit scenario's clean months the prediction PSI
         runs ~20 % above its null level (``bench/false_alarms.py``); with this reference, at its level.
 
+        An int ``rng`` seeds a stream of its own (a child of ``SeedSequence(rng)``), so the split is
+        independent of data generated with the same seed.
+
         Raises
         ------
         DriftParameterError
@@ -128,7 +131,11 @@ class Scenario:
                                               "a scenario with a model, a target and a prediction", self.name)
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share < 1:
             raise DriftParameterError.invalid("share", "Scenario.with_holdout_reference", "in (0, 1)", share)
-        held = np.random.default_rng(rng).random(len(self.reference)) < share
+        # An int seed starts its own stream: the generators draw their data from default_rng(seed), and a
+        # split drawn from the same stream would follow the data (a biased half).
+        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(
+            np.random.SeedSequence(int(rng)).spawn(1)[0])
+        held = gen.random(len(self.reference)) < share
         columns = list(self.feature_names)
         with threadpool_limits(limits=1):     # gradient boosting crawls when its threads contend on 2 cores
             model = clone(self.model).fit(self.reference.loc[~held, columns],

@@ -193,3 +193,23 @@ def test_each_detector_false_alarms_at_most_twice_the_level_on_clean_batches():
     judged = table[~seasonal]
     assert (judged["n_clean"] >= 48).all()
     assert judged["within"].all(), judged[["scenario", "detector", "false_alarms", "n_clean"]].to_string()
+
+
+def test_holdout_reference_is_an_unbiased_half_scored_by_one_model():
+    """The split must not follow the data: the scenario and the split share the seed 0 (drawn from the
+    same stream, the held-out half of the pricing reference had 21 % grocery sessions against 25 %)."""
+    from drift.scenarios.pricing import FEATURES
+
+    sc = load_scenario("pricing", n_weeks=3, rows_per_week=1000, rng=0)
+    held = sc.with_holdout_reference(rng=0)
+    assert 0.45 < len(held.reference) / len(sc.reference) < 0.55
+    shares = held.reference["product_category"].value_counts(normalize=True)
+    full = sc.reference["product_category"].value_counts(normalize=True)
+    assert (shares - full).abs().max() < 0.02, (shares - full)
+    for frame in (held.reference, held.current):
+        expected = held.model.predict_proba(frame[list(FEATURES)])[:, 1]
+        np.testing.assert_allclose(frame["conversion_score"], expected)
+    assert held.current.attrs["calendar_features"] == ("seasonality",)
+    assert held.model is not sc.model and "held-out 50%" in held.source
+    with pytest.raises(DriftParameterError, match="'share'"):
+        sc.with_holdout_reference(share=1.0)
