@@ -147,7 +147,7 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("n_rows", None, "none", "rows"),
     MetricSpec("share_drifted", "features", "up", "share of features drifted"),
     MetricSpec("psi_tail", "features", "down", "smallest PSI tail probability over features"),
-    MetricSpec("max_psi", "features", "none", "largest feature PSI"),
+    MetricSpec("max_psi", "features", "none", "largest feature PSI (each feature has its own threshold)"),
     MetricSpec("prediction_psi", "prediction", "up", "prediction PSI"),
     MetricSpec("domain_auc", "domain", "up", "domain-classifier AUC"),
     MetricSpec("mmd", "mmd", "up", "MMD² of embeddings"),

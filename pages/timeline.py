@@ -13,10 +13,11 @@ from ui import timeline as tl
 
 st.title("Timeline")
 st.markdown(
-    "Drift is a story over time. Each production batch is compared with the reference, and each metric's "
-    "**alert threshold is calibrated on the reference itself**: null batches of the same size are drawn "
-    "from the training data and compared exactly like a real batch, and the threshold is a high quantile "
-    "of what they give. A threshold therefore means the same at 500 rows and at 500,000.")
+    "Drift is a story over time. Each production batch is compared with the reference, and each detector's "
+    "**alert thresholds are calibrated on the reference itself**: null batches of the same size are drawn "
+    "from the training data and compared exactly like a real batch, and the thresholds are set so that a "
+    "batch like the reference trips the detector only rarely. A threshold therefore means the same at 500 "
+    "rows and at 500,000.")
 
 ctx = layout.require_data()
 opts = data.settings()
@@ -91,8 +92,8 @@ alerted = batches.loc[batches["status"] == "alert", "batch"].tolist()
 sizes = batches["n_rows"]
 chunking = f"Batches: {result.chunking}."
 if "shuffle" in spec:
-    st.warning(chunking + " Random chunks are samples of the same rows: they cannot show a change over time.",
-               icon=":material/shuffle:")
+    st.warning(chunking + " They can still show that production as a whole differs from the reference, "
+               "never when it started.", icon=":material/shuffle:")
 elif "size" in spec:
     st.info(chunking, icon=":material/sort:")
 else:

@@ -69,6 +69,8 @@ SEVERITY_ORDER = ("stable", "minor", "moderate", "major")
 ALERT_COLOR = "#E45756"
 ALERT_FILL = "rgba(228,87,86,0.10)"
 OK_COLOR = "#54A24B"
+#: Smallest tail probability drawn on the log axis of ``psi_tail`` (smaller values sit on it).
+TAIL_FLOOR = 1e-30
 #: Muted features are drawn in grey: computed and shown, never alerting.
 MUTED_COLOR = "#AAAAAA"
 MUTED_FILL = "rgba(170,170,170,0.12)"
@@ -393,15 +395,18 @@ def severity_heatmap(severity: pd.DataFrame, psi: pd.DataFrame | None = None,
 
 def _threshold_chart(batches: Sequence[str], values: np.ndarray, thresholds: np.ndarray, alert: np.ndarray,
                      direction: str, title: str, *, baseline: pd.Series | None = None,
-                     muted: bool = False, name: str = "value") -> go.Figure:
+                     muted: bool = False, name: str = "value", log: bool = False) -> go.Figure:
     """A value over the batches against its calibrated threshold: the alert zone beyond the threshold
-    shaded, alerted batches as red crosses, the reference's own value dotted; all grey when ``muted``."""
+    shaded, alerted batches as red crosses, the reference's own value dotted; all grey when ``muted``;
+    ``log``: a logarithmic y axis (positive values)."""
     x = [_esc(b) for b in batches]
     finite = np.concatenate([values[np.isfinite(values)], thresholds[np.isfinite(thresholds)]])
     fig = go.Figure()
     if direction in ("up", "down") and np.isfinite(thresholds).any() and finite.size:
         span = finite.max() - finite.min() or max(abs(finite.max()), 1e-3)
         edge = finite.max() + 0.15 * span if direction == "up" else finite.min() - 0.15 * span
+        if log:
+            edge = finite.max() * 10 if direction == "up" else finite.min() / 10
         line_color = MUTED_COLOR if muted else ALERT_COLOR
         fig.add_trace(go.Scatter(x=x, y=thresholds, mode="lines", line=dict(color=line_color, dash="dash",
                                                                            width=1.5, shape="hvh"),
@@ -424,6 +429,8 @@ def _threshold_chart(batches: Sequence[str], values: np.ndarray, thresholds: np.
               "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, font_size=11)}
     fig.update_layout(**layout, height=270, title=dict(text=title, font_size=14, x=0, y=0.97))
     fig.update_xaxes(type="category", tickfont_size=10)
+    if log:
+        fig.update_yaxes(type="log", exponentformat="power")
     return fig
 
 
@@ -432,10 +439,13 @@ def metric_chart(metrics: pd.DataFrame, metric: str) -> go.Figure:
     alerted batches in red, and the reference's own value where one exists."""
     m = metrics[metrics["metric"] == metric]
     spec = SPECS.get(metric)
-    fig = _threshold_chart(list(m["batch"]), m["value"].to_numpy(float), m["threshold"].to_numpy(float),
-                           m["alert"].astype(bool).to_numpy(), spec.direction if spec else "none",
-                           _esc(spec.label if spec else metric),
-                           baseline=m["baseline"] if "baseline" in m.columns else None)
+    values, thresholds = m["value"].to_numpy(float), m["threshold"].to_numpy(float)
+    log = metric == "psi_tail"           # probabilities from 1 down to 1e-100 and below: a log axis
+    if log:
+        values, thresholds = np.maximum(values, TAIL_FLOOR), np.maximum(thresholds, TAIL_FLOOR)
+    fig = _threshold_chart(list(m["batch"]), values, thresholds, m["alert"].astype(bool).to_numpy(),
+                           spec.direction if spec else "none", _esc(spec.label if spec else metric),
+                           baseline=m["baseline"] if "baseline" in m.columns else None, log=log)
     if metric == "share_drifted":
         fig.update_yaxes(tickformat=".0%")
     return fig

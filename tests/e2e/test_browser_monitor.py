@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.e2e.test_browser import (
@@ -24,6 +26,7 @@ from tests.e2e.test_browser import (
     page,  # noqa: F401  (fixture)
     screenshot,
     streamlit_server,
+    upload_pair,
     wait_idle,
 )
 
@@ -92,3 +95,36 @@ def test_timeline_and_autopilot(page, app_url) -> None:  # noqa: F811
     assert_no_exception(page, "autopilot")
     assert_no_error(page, "autopilot")
     screenshot(page, "autopilot_pricing")
+
+
+def test_timeline_on_a_file_without_a_time_column(page, app_url, sample_files, tmp_path) -> None:  # noqa: F811
+    """The issue's case: a production file with no time column, sorted by income.  The Timeline must say
+    how it cut the file (random chunks by default), and file order must be a visible, explicit choice."""
+    reference, production = sample_files
+    frame = pd.read_csv(production)
+    frame = frame[frame["batch"].astype(str).isin(["2025-01", "2025-02", "2025-04", "2025-09", "2025-12"])]
+    sorted_file = Path(tmp_path) / "sorted.csv"             # short: the uploader shortens long names
+    frame.drop(columns=["batch", "month"]).sort_values("income").to_csv(sorted_file, index=False)
+
+    page.goto(app_url)
+    page.get_by_test_id("stMetric").first.wait_for()
+    upload_pair(page, reference, sorted_file)
+    go_to(page, "Timeline", "batch-timeline")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("This data has no time or batch column", exact=False).wait_for()
+    main.get_by_text("Batches monitored", exact=True).wait_for()
+    wait_idle(page)
+    warning = main.get_by_test_id("stAlertContentWarning").filter(has_text="random chunks").first
+    assert "Batches: random chunks of 100 rows (seed 0)" in warning.inner_text()
+    main.get_by_text("One feature over the batches", exact=True).wait_for()
+    assert_no_exception(page, "timeline without a time column")
+    assert_no_error(page, "timeline without a time column")
+    screenshot(page, "timeline_no_time_column")
+
+    select = main.get_by_test_id("stSelectbox").filter(has_text="Order the rows by").first
+    options = open_dropdown(page, select)
+    options.filter(has_text="file order").first.click()
+    wait_idle(page)
+    main.get_by_text("in file order", exact=False).first.wait_for()
+    assert_no_exception(page, "timeline in file order")
+    screenshot(page, "timeline_no_time_column_file_order")
