@@ -187,6 +187,8 @@ _ROW_DETECTORS = ("features", "prediction", "performance", "estimated_performanc
 #: Row-based detectors that read only the score and label columns: a null draw costs them little, so
 #: they get :data:`SCORE_DRAWS_FACTOR` times ``n_calibration`` draws.
 _SCORE_DETECTORS = frozenset({"prediction", "performance", "estimated_performance"})
+#: Decile bins of the prediction PSI (:func:`drift.prediction_drift`'s default), for batches and null draws.
+PREDICTION_BINS = 10
 #: Null draws of the score-based detectors per draw of the feature-based ones.  A conformal threshold
 #: from ``k`` draws gives a false-alarm rate that varies from one calibration to the next with a
 #: standard deviation of ~3.4 points at ``k = 40`` and ~1.5 at ``k = 200`` (a Beta(k + 1 - rank, rank)
@@ -299,7 +301,6 @@ class _Reference:
         # taken (and counted) as integer codes, 5-10x faster than text; every statistic is unchanged.
         keep = [c for c in dict.fromkeys([*self.features, target, prediction]) if c is not None]
         self.chunk_source = frame[keep].copy()
-        self.score_source = frame[[c for c in (target, prediction) if c is not None]]
         for name, spec in self.columns.items():
             if spec[0] == "categorical":
                 self.chunk_source[name] = pd.Categorical.from_codes(spec[1], categories=spec[2])
@@ -315,6 +316,8 @@ class _Reference:
             self.score_order = np.argsort(p, kind="stable")
             self.n_scores = int((~np.isnan(p)).sum())
             self.scores = p
+            self.valid_sorted = p[self.score_order][:self.n_scores]     # NaN sort last
+            self.score_rank = _ranks(self.score_order[:self.n_scores], self.n)
         if prediction is not None and target is not None:
             from sklearn.isotonic import IsotonicRegression
 
@@ -332,6 +335,10 @@ class _Reference:
             self.lab_order = np.argsort(p_lab, kind="stable")
             self.y_lab, self.p_lab = y_lab[self.lab_order], p_lab[self.lab_order]
             self.lab_rows = np.flatnonzero(self.labelled)[self.lab_order]
+            self.lab_ties = _tie_groups(self.p_lab)
+            self.lab_rank = _ranks(self.lab_rows, self.n)
+            self.y_lab = self.y_lab.astype(np.float64)
+            self.lab_correct = np.where(self.p_lab >= threshold, self.y_lab, 1 - self.y_lab)
             both = 0 < self.y_lab.sum() < self.y_lab.size
             if not self.note and not (self.y_lab.size >= MIN_LABELS and both):
                 self.note = (f"performance skipped: fewer than {MIN_LABELS} labelled reference rows with "
@@ -343,6 +350,10 @@ class _Reference:
                     self.p_lab, self.y_lab)
                 self.sorted_scores = np.clip(self.scores[self.score_order][:self.n_scores], 0, 1)
                 self.sorted_q = self.iso.predict(self.sorted_scores)
+                self.score_ties = _tie_groups(self.sorted_scores)
+                self.sorted_qq = self.sorted_q * (1 - self.sorted_q)
+                self.sorted_correct = np.where(self.sorted_scores >= threshold, self.sorted_q,
+                                               1 - self.sorted_q)
                 self.estimated = _estimated(self.sorted_q, self.sorted_scores, threshold)
         self.embeddings = embeddings
         self.baselines = {**performance, **self.estimated}
@@ -350,16 +361,14 @@ class _Reference:
                                None if self.scores is None else self.scores[~np.isnan(self.scores)],
                                performance, self.estimated)
 
-    def pseudo(self, weights: np.ndarray, *, features: bool = True) -> _Baseline:
-        """A pseudo-reference: reference row ``i`` counted ``weights[i]`` times (0/1 split, or bootstrap).
-
-        ``features=False`` leaves the feature profiles out (a draw for the score-based detectors only).
-        """
+    def pseudo(self, weights: np.ndarray) -> _Baseline:
+        """A pseudo-reference for the feature-based detectors: reference row ``i`` counted ``weights[i]``
+        times (0/1 split, or bootstrap).  (The score-based detectors' null values come from
+        :func:`_score_nulls`, which works on the weights directly.)"""
         from .binning import quantile_edges
-        from .performance import weighted_metrics
 
         profiles = []
-        for fp in self.profile.features if features else ():
+        for fp in self.profile.features:
             spec = self.columns[fp.name]
             if spec[0] == "numeric":
                 _, sorted_values, order, n_valid = spec
@@ -374,19 +383,7 @@ class _Reference:
                 series = pd.Series(np.rint(counts).astype(np.int64), index=uniques)
                 profiles.append(FeatureProfile(fp.name, "categorical",
                                                categories=(series[series > 0], int(weights[~valid].sum()))))
-        n_rows = int(weights.sum())
-        scores = None
-        if self.scores is not None:
-            w = weights[self.score_order][:self.n_scores]
-            scores = np.repeat(self.scores[self.score_order][:self.n_scores], w)
-        performance, estimated = {}, {}
-        if self.whole.performance:
-            m = weighted_metrics(self.y_lab, self.p_lab, weights[self.lab_rows][None, :], self.threshold)[0]
-            performance = {"roc_auc": float(m[0]), "accuracy": float(m[1])}
-            w = weights[self.score_order][:self.n_scores]
-            estimated = _estimated(np.repeat(self.sorted_q, w), np.repeat(self.sorted_scores, w),
-                                   self.threshold)
-        return _Baseline(ReferenceProfile(tuple(profiles), self.bins, n_rows), scores, performance, estimated)
+        return _Baseline(ReferenceProfile(tuple(profiles), self.bins, int(weights.sum())), None, {}, {})
 
 
 # --------------------------------------------------------------------------------- measuring a batch
@@ -417,7 +414,7 @@ def _effective_sizes(ref: _Reference, rows: pd.DataFrame, active: set[str], dms:
 
 
 def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: set[str], *, alpha: float,
-             correction: str, pseudo: bool) -> _Measured:
+             correction: str) -> _Measured:
     """Every row-based metric of ``rows`` against ``base`` (a real batch, or a null chunk)."""
     from .performance import _clean, classification_metrics
     from .prediction import prediction_drift
@@ -450,14 +447,13 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
         valid = scores[~np.isnan(scores)]
         if "prediction" in detectors:
             ok = valid.size >= 2 and base.scores is not None and base.scores.size >= 2
-            out.values["prediction_psi"] = (prediction_drift(base.scores, valid, threshold=ref.threshold)
+            out.values["prediction_psi"] = (prediction_drift(base.scores, valid, threshold=ref.threshold,
+                                                             bins=PREDICTION_BINS)
                                             .statistic if ok else float("nan"))
         if "estimated_performance" in detectors and ref.iso is not None:
             clipped = np.clip(valid, 0, 1)
             est = _estimated(ref.iso.predict(clipped), clipped, ref.threshold) if valid.size >= 2 else \
                 {"estimated_roc_auc": np.nan, "estimated_accuracy": np.nan}
-            if pseudo:   # calibration samples are changes against the pseudo-reference
-                est = {k: v - base.estimated[k] for k, v in est.items()}
             out.values.update(est)
     if "performance" in detectors and base.performance and scores is not None and ref.target in rows.columns:
         y = as_float_array(rows[ref.target])
@@ -467,10 +463,128 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
             yy, pp = _clean(y[keep], scores[keep], "current")
             m = classification_metrics(yy, pp, ref.threshold)
             auc, acc = m["roc_auc"], m["accuracy"]
-        if pseudo:   # calibration samples are changes against the pseudo-reference
-            auc, acc = auc - base.performance["roc_auc"], acc - base.performance["accuracy"]
         out.values["roc_auc"], out.values["accuracy"] = auc, acc
     return out
+
+
+def _score_nulls(ref: _Reference, draws: Sequence[tuple[np.ndarray, np.ndarray]], detectors: set[str],
+                 split: bool) -> dict[str, list[float]]:
+    """Null values of the score-based metrics for some draws (module docstring, rule 1).
+
+    Each draw is a chunk (reference row positions) and pseudo-reference weights (``split``: the rows not
+    in the chunk).  Both sides are weightings of the reference's rows, so every statistic is computed
+    on the reference's scores sorted once: the chunk's prediction PSI against the pseudo-reference's
+    decile edges, and the *changes* chunk minus pseudo-reference of realised and estimated (CBPE) ROC
+    AUC and accuracy.  The numbers equal :func:`drift.prediction_drift`,
+    :func:`drift.performance.classification_metrics` and :func:`drift.performance.expected_metrics` on
+    the chunk's rows and on the pseudo-reference's rows repeated by their weights (tested), without
+    sorting either again.
+    """
+    names = [m.name for m in METRICS if m.detector in detectors and m.detector in _SCORE_DETECTORS]
+    out: dict[str, list[float]] = {m: [] for m in names}
+    for chunk, pseudo in draws:
+        sides = {}
+        if detectors & {"prediction", "estimated_performance"}:
+            sides["scored"] = _sides(chunk, pseudo, ref.score_rank, ref.score_order[:ref.n_scores], split)
+        if "performance" in detectors and ref.whole.performance:
+            sides["labelled"] = _sides(chunk, pseudo, ref.lab_rank, ref.lab_rows, split)
+        values: dict[str, float] = {}
+        if "prediction" in detectors:
+            values["prediction_psi"] = _weighted_prediction_psi(ref.valid_sorted, *sides["scored"])
+        if "estimated_performance" in detectors and ref.iso is not None:
+            c, w = sides["scored"]
+            if c.sum() >= 2:
+                (auc_c, acc_c), (auc_w, acc_w) = _weighted_expected(ref, c), _weighted_expected(ref, w)
+                values["estimated_roc_auc"], values["estimated_accuracy"] = auc_c - auc_w, acc_c - acc_w
+        if "labelled" in sides:
+            c, w = sides["labelled"]
+            if c.sum() >= MIN_LABELS:
+                (auc_c, acc_c), (auc_w, acc_w) = _weighted_realised(ref, c), _weighted_realised(ref, w)
+                values["roc_auc"], values["accuracy"] = auc_c - auc_w, acc_c - acc_w
+        for metric in names:
+            out[metric].append(values.get(metric, float("nan")))
+    return out
+
+
+def _sides(chunk: np.ndarray, pseudo: np.ndarray, rank: np.ndarray, rows: np.ndarray,
+           split: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk and pseudo-reference weights of the rows ``rows`` (in that order; ``rank`` maps a reference
+    row to its position there, -1 when absent)."""
+    at = rank[chunk]
+    c = np.bincount(at[at >= 0], minlength=rows.size).astype(np.float64)
+    return c, (1.0 - c) if split else pseudo[rows].astype(np.float64)
+
+
+def _weighted_realised(ref: _Reference, w: np.ndarray) -> tuple[float, float]:
+    """Realised ROC AUC and accuracy of the labelled reference rows weighted by ``w`` (sorted by score),
+    as :func:`drift.performance.weighted_metrics`."""
+    y = ref.y_lab
+    pos = w * y
+    ordered, n_pos, n_neg = _weighted_auc(pos, w - pos, ref.lab_ties)
+    auc = ordered / (n_pos * n_neg) if n_pos > 0 and n_neg > 0 else float("nan")
+    return auc, float(w @ ref.lab_correct) / float(w.sum())
+
+
+def _weighted_expected(ref: _Reference, w: np.ndarray) -> tuple[float, float]:
+    """CBPE's expected ROC AUC and accuracy (:func:`drift.performance.expected_metrics`) of the scored
+    reference rows weighted by ``w`` (sorted by score): its value for the rows repeated by their weights."""
+    q = ref.sorted_q
+    pos = w * q
+    within = float(w @ ref.sorted_qq)                            # a row is never paired with itself
+    ordered, n_pos, n_neg = _weighted_auc(pos, w - pos, ref.score_ties)
+    pairs = n_pos * n_neg - within
+    auc = (ordered - 0.5 * within) / pairs if pairs > 0 else float("nan")
+    return auc, float(w @ ref.sorted_correct) / float(w.sum())
+
+
+def _ranks(rows: np.ndarray, n: int) -> np.ndarray:
+    """Position of each of ``n`` reference rows in ``rows`` (-1 when absent)."""
+    rank = np.full(n, -1, dtype=np.int64)
+    rank[rows] = np.arange(rows.size)
+    return rank
+
+
+def _tie_groups(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """For each position of a sorted array, the first and last position of its run of equal values;
+    ``None`` when every value is distinct."""
+    _, starts, counts = np.unique(sorted_values, return_index=True, return_counts=True)
+    if counts.size == sorted_values.size:
+        return None
+    return np.repeat(starts, counts), np.repeat(starts + counts - 1, counts)
+
+
+def _weighted_auc(pos: np.ndarray, neg: np.ndarray, ties) -> tuple[float, float, float]:
+    """Weighted Mann–Whitney sums: ``pos``/``neg`` are the positive/negative weights of rows sorted by
+    score, ``ties`` from :func:`_tie_groups`.  Returns the correctly ordered positive–negative weight (a
+    tie counts half), the positive and the negative totals."""
+    cum = np.cumsum(neg)
+    if ties is None:
+        below, tied = cum - neg, neg
+    else:
+        first, last = ties
+        below = cum[first] - neg[first]                       # negatives strictly below the tie group
+        tied = cum[last] - below                              # negatives inside it
+    return float(pos @ below + 0.5 * (pos @ tied)), float(pos.sum()), float(cum[-1]) if cum.size else 0.0
+
+
+def _weighted_prediction_psi(values: np.ndarray, chunk: np.ndarray, pseudo: np.ndarray) -> float:
+    """Prediction PSI of the chunk against the pseudo-reference, both weightings of the sorted ``values``:
+    :func:`drift.prediction_drift`'s decile edges and counts (``np.repeat`` of the values by the weights
+    gives its samples)."""
+    from .binning import BinCounts, quantile_edges
+    from .psi import psi_from_counts
+
+    if chunk.sum() < 2 or pseudo.sum() < 2:
+        return float("nan")
+    edges = quantile_edges(SortedSample(np.repeat(values, pseudo.astype(np.int64)), 0), PREDICTION_BINS)
+    cuts = np.searchsorted(values, edges, side="left")           # values below each edge
+
+    def counts(w: np.ndarray) -> np.ndarray:
+        below = np.concatenate(([0.0], np.cumsum(w)))[cuts]
+        return np.diff(np.concatenate(([0.0], below, [w.sum()]))).round().astype(np.int64)
+
+    bins = BinCounts(tuple(str(b) for b in range(len(edges) + 1)), counts(pseudo), counts(chunk), edges)
+    return float(psi_from_counts(bins).statistic)
 
 
 def _estimated(q: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, float]:
@@ -1144,18 +1258,20 @@ def _calibrate(ref: _Reference, plan: _Plan, st: _Settings, tick) -> dict[tuple[
         n_draws = _n_draws(dets, st.n_calibration)
         mode = "split"
         for i in range(n_draws):   # the first n_calibration draws serve every detector, the rest the light
-            use = dets if i < st.n_calibration else light
             chunk, weights, mode = _draw_weights(gen, ref.n, cal_size)
-            source = ref.chunk_source if use & heavy else ref.score_source
-            measured = _measure(ref, ref.pseudo(weights, features=bool(use & heavy)), source.iloc[chunk], use,
-                                alpha=st.alpha, correction=st.correction, pseudo=True)
-            for metric in names:
-                if SPECS[metric].detector in use:
-                    draws[metric].append(measured.values.get(metric, np.nan))
-            if null_psi and "features" in use:
-                psi = dict(zip(measured.table["feature"], measured.table["psi"], strict=True))
-                for f, values in null_psi.items():
-                    values.append(float(psi.get(f, np.nan)))
+            if heavy and i < st.n_calibration:
+                measured = _measure(ref, ref.pseudo(weights), ref.chunk_source.iloc[chunk], heavy,
+                                    alpha=st.alpha, correction=st.correction)
+                for metric in names:
+                    if SPECS[metric].detector in heavy:
+                        draws[metric].append(measured.values.get(metric, np.nan))
+                if null_psi:
+                    psi = dict(zip(measured.table["feature"], measured.table["psi"], strict=True))
+                    for f, values in null_psi.items():
+                        values.append(float(psi.get(f, np.nan)))
+            if light:
+                for metric, values in _score_nulls(ref, [(chunk, weights)], light, mode == "split").items():
+                    draws[metric].extend(values)
             tick(f"calibrating thresholds for {cal_size:,}-row batches ({i + 1}/{n_draws})")
         levels = _psi_levels(null_psi)
         if null_psi:   # the features detector's statistic needs the levels of the other draws: afterwards
@@ -1193,7 +1309,7 @@ def _evaluate(ref: _Reference, pairs, batch_emb, plan: _Plan, calibrations, st: 
     rows_out, alerts_out, batch_rows, severity, psi, feature_thr = [], [], [], {}, {}, {}
     for pos, (label, rows) in enumerate(pairs):
         measured = _measure(ref, ref.whole, rows, set(plan.row_detectors), alpha=st.alpha,
-                            correction=st.correction, pseudo=False) if len(rows) >= 2 else _Measured({})
+                            correction=st.correction) if len(rows) >= 2 else _Measured({})
         values = dict(measured.values)
         eff, cal_sizes = plan.sizes[pos], plan.cal_sizes[pos]
         extra: dict[str, object] = {"muted": ref.muted}

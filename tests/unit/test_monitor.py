@@ -193,9 +193,43 @@ def test_pseudo_reference_matches_profiling_the_rest():
     expected = feature_drift(profile_reference(rest, schema=schema), chunk)
     got = feature_drift(pseudo.profile, chunk)
     pd.testing.assert_frame_equal(got, expected)
-    perf = classification_metrics(rest["label"].to_numpy(), rest["score"].to_numpy())
-    assert pseudo.performance == pytest.approx({"roc_auc": perf["roc_auc"], "accuracy": perf["accuracy"]})
-    assert np.sort(pseudo.scores) == pytest.approx(np.sort(rest["score"].to_numpy()))
+
+
+@pytest.mark.parametrize("size", [300, 2000])                   # split and bootstrap draws
+def test_score_nulls_equal_measuring_the_chunk_against_the_other_rows(size):
+    """The score-based null values, computed from weights on the presorted reference, equal the library
+    functions run on the chunk's rows and on the pseudo-reference's rows (repeated by their weights)."""
+    from drift.performance import expected_metrics
+    from drift.prediction import prediction_drift
+
+    rng = np.random.default_rng(5)
+    ref = make_frame(4000, rng)
+    ref.loc[ref.index[:50], "label"] = np.nan                      # some rows without a label
+    ref.loc[ref.index[50:80], "score"] = np.nan                    # and some without a score
+    context = monitor_module._Reference(ref, drift_schema(ref), target="label", prediction="score", bins=10,
+                                        threshold=0.5, embeddings=None, detectors=set(DETECTORS))
+    gen = np.random.default_rng(2)
+    draws = [monitor_module._draw_weights(gen, len(ref), size) for _ in range(3)]
+    block = [(chunk, weights) for chunk, weights, _ in draws]
+    split = draws[0][2] == "split"
+    assert split == (size == 300)
+    got = monitor_module._score_nulls(context, block, {"prediction", "performance", "estimated_performance"},
+                                      split)
+    for j, (chunk, weights) in enumerate(block):
+        rows = ref.iloc[chunk]
+        other = ref.loc[ref.index.repeat(weights)]
+        a, b = rows.dropna(subset=["score"]), other.dropna(subset=["score"])
+        psi = prediction_drift(b["score"], a["score"], bins=monitor_module.PREDICTION_BINS).statistic
+        assert got["prediction_psi"][j] == pytest.approx(psi, rel=1e-12)
+        la, lb = a.dropna(subset=["label"]), b.dropna(subset=["label"])
+        ma = classification_metrics(la["label"].to_numpy(), la["score"].to_numpy())
+        mb = classification_metrics(lb["label"].to_numpy(), lb["score"].to_numpy())
+        assert got["roc_auc"][j] == pytest.approx(ma["roc_auc"] - mb["roc_auc"], abs=1e-12)
+        assert got["accuracy"][j] == pytest.approx(ma["accuracy"] - mb["accuracy"], abs=1e-12)
+        ea = expected_metrics(context.iso.predict(a["score"].to_numpy()), a["score"].to_numpy())
+        eb = expected_metrics(context.iso.predict(b["score"].to_numpy()), b["score"].to_numpy())
+        assert got["estimated_roc_auc"][j] == pytest.approx(ea["roc_auc"] - eb["roc_auc"], abs=1e-12)
+        assert got["estimated_accuracy"][j] == pytest.approx(ea["accuracy"] - eb["accuracy"], abs=1e-12)
 
 
 def test_chunks_cut_as_categoricals_give_the_same_numbers():
@@ -210,8 +244,8 @@ def test_chunks_cut_as_categoricals_give_the_same_numbers():
     for size in (300, 2000):                                   # split and bootstrap draws
         chunk, weights, _ = monitor_module._draw_weights(gen, len(ref), size)
         base = context.pseudo(weights)
-        dets = set(DETECTORS) - {"domain", "mmd"}
-        options = dict(alpha=0.05, correction="bh", pseudo=True)
+        dets = {"features", "quality"}                          # the detectors that read the chunk's rows
+        options = dict(alpha=0.05, correction="bh")
         a = monitor_module._measure(context, base, ref.iloc[chunk], dets, **options)
         b = monitor_module._measure(context, base, context.chunk_source.iloc[chunk], dets, **options)
         pd.testing.assert_frame_equal(a.table, b.table)
