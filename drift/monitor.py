@@ -14,7 +14,9 @@ chosen level:
    compare each with a *pseudo-reference* exactly as a real batch is compared with the reference (same
    functions, same parameters): ``n_calibration`` draws for the feature-based detectors (features,
    quality), :data:`SCORE_DRAWS_FACTOR` times as many for the cheap score-based ones (prediction,
-   realised and estimated performance), the first ``n_calibration`` draws shared.
+   realised and estimated performance), the first ``n_calibration`` draws shared.  (The score-based
+   values come from weights on the reference's scores sorted once, :func:`_score_nulls`: the same
+   numbers as measuring the rows, ~10x cheaper.)
 
    * ``"split"`` mode (``n <= BOOTSTRAP_ABOVE * N``): the chunk is drawn without replacement and the
      pseudo-reference is the *other* ``N - n`` rows (their own quantile edges, category counts, score
@@ -85,7 +87,9 @@ reference *is*.  Two things must hold for a clean batch to look like a null draw
   a note when the batches look like that (:data:`IN_SAMPLE_GAP`).  Better still, the reference scores
   come from the *deployed* model on held-out rows: cross-validated scores come from fold models trained
   on less data, whose score distribution can differ from the deployed model's;
-* a change that is expected (seasonality, a calendar feature) must be muted, or every batch alerts on it.
+* a change that is expected (seasonality, a calendar feature) must be muted, or every batch alerts on
+  it.  Muting takes the feature out of the feature-based detectors only: if the model reads it, its
+  scores (and the outcome) follow it, and the score-based detectors see that change -- as they should.
 
 Calibration cost is bounded by **size buckets**: effective sizes within a factor
 :data:`SIZE_BUCKET_RATIO` of the smallest in a group share one calibration drawn at the group's median
