@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .samples import sorted_quantiles
 from .schema import Schema
 
 #: Kinds of pipeline break, in the order they are checked.
@@ -151,16 +152,25 @@ def scale_factor(reference: np.ndarray, current: np.ndarray) -> float | None:
     """
     if len(reference) < 2 or len(current) < 2:
         return None
-    r = np.quantile(reference, SCALE_QUANTILES)
-    c = np.quantile(current, SCALE_QUANTILES)
+    r = sorted_quantiles(reference, SCALE_QUANTILES)
+    c = sorted_quantiles(current, SCALE_QUANTILES)
     usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
     if usable.sum() < 3:
         return None
     logs = np.log(c[usable] / r[usable])
-    centre = float(np.median(logs))
+    centre = _median(logs)
     if abs(centre) < math.log(UNIT_FACTOR) or np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE):
         return None
     return float(math.exp(centre))
+
+
+def _median(x: np.ndarray) -> float:
+    """``float(numpy.median(x))`` of a few values, without NumPy's partition and mean machinery."""
+    if np.isnan(x).any():
+        return float("nan")
+    x = np.sort(x)
+    k = len(x) // 2
+    return float(x[k]) if len(x) % 2 else float((x[k - 1] + x[k]) / 2)
 
 
 def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -233,6 +243,9 @@ def _looks_like_period(levels: Iterable) -> bool:
 
 def unseen_levels(reference: pd.Series, current: pd.Series) -> pd.Series:
     """Counts of current levels absent from the reference, most frequent first (``value_counts`` inputs)."""
+    known = set(reference.index.tolist())
+    if all(level in known for level in current.index.tolist()):
+        return current.iloc[:0]  # the common case, answered without pandas' isin
     new = current[~current.index.isin(reference.index)]
     return new.sort_values(ascending=False, kind="stable")
 
