@@ -28,7 +28,7 @@ from .decisions import DRIFTED_FROM, SEVERITIES, is_drifted, severity
 from .errors import DriftInputError, DriftParameterError
 from .psi import PSI_BANDS, DistanceResult, PSIResult, js_from_counts, psi_from_counts
 from .readings import categorical_movement, feature_readings, numeric_movement
-from .samples import SORT_BLOCK_CELLS, SortedSample, sort_columns, sort_sample
+from .samples import SORT_BLOCK_CELLS, SortedColumns, SortedSample, sort_columns, sort_sample
 from .schema import Schema
 from .univariate import TestResult, chi2_counts, ks_sorted, missing_rate_test, wasserstein_from
 
@@ -251,7 +251,8 @@ def _chunks(names: list, n_rows: int) -> list[list]:
     return [names[i:i + width] for i in range(0, len(names), width)]
 
 
-def _profile(name, kind: str, reference: pd.DataFrame, ref_sorted: dict, bins: int) -> FeatureProfile:
+def _profile(name, kind: str, reference: pd.DataFrame, ref_sorted: SortedColumns,
+             bins: int) -> FeatureProfile:
     """:func:`profile_feature` of a reference column, from its block-sorted sample when it has one."""
     if name in ref_sorted:
         sample, values = ref_sorted[name]
@@ -259,7 +260,8 @@ def _profile(name, kind: str, reference: pd.DataFrame, ref_sorted: dict, bins: i
     return profile_feature(name, kind, reference[name], bins)
 
 
-def _compare(profile: FeatureProfile, current: pd.DataFrame, cur_sorted: dict, alpha: float) -> FeatureDetail:
+def _compare(profile: FeatureProfile, current: pd.DataFrame, cur_sorted: SortedColumns,
+             alpha: float) -> FeatureDetail:
     """:func:`compare_feature` of a current column, from its block-sorted sample when it has one."""
     if profile.name in cur_sorted:
         sample, values = cur_sorted[profile.name]
@@ -268,23 +270,22 @@ def _compare(profile: FeatureProfile, current: pd.DataFrame, cur_sorted: dict, a
 
 
 def _compare_short(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, names: list,
-                   kinds: dict, *, bins: int, alpha: float) -> list[FeatureDetail]:
-    """Every feature of short (often wide) frames, one block of columns at a time: numeric columns are
-    read and sorted block by block (:func:`~drift.samples.sort_columns`), then compared one by one on
-    this thread (the per-feature work holds the GIL: threads would only add overhead)."""
+                   kinds: dict, *, bins: int, alpha: float) -> list[tuple]:
+    """The table rows (:func:`_row`) of every feature of short (often wide) frames, one block of columns at
+    a time: numeric columns are read and sorted block by block (:func:`~drift.samples.sort_columns`), then
+    compared one by one on this thread (the per-feature work holds the GIL: threads would only add
+    overhead)."""
     profiles = {p.name: p for p in reference.features} if isinstance(reference, ReferenceProfile) else None
     n_rows = len(current) if profiles is not None else max(len(reference), len(current))
-    details = []
+    rows = []
     for chunk in _chunks(names, n_rows):
         numeric = [c for c in chunk if kinds[c] == "numeric"]
         cur_sorted = sort_columns(current, numeric)
-        if profiles is None:
-            ref_sorted = sort_columns(reference, numeric)
-            chunk_profiles = [_profile(c, kinds[c], reference, ref_sorted, bins) for c in chunk]
-        else:
-            chunk_profiles = [profiles[c] for c in chunk]
-        details += [_compare(p, current, cur_sorted, alpha) for p in chunk_profiles]
-    return details
+        ref_sorted = sort_columns(reference, numeric) if profiles is None else None
+        for c in chunk:  # one feature's objects at a time: they die before the next is made
+            p = profiles[c] if profiles is not None else _profile(c, kinds[c], reference, ref_sorted, bins)
+            rows.append(_row(_compare(p, current, cur_sorted, alpha)))
+    return rows
 
 
 def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, *,
@@ -353,10 +354,10 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
                                    current[col], alpha=alpha)
         items = names
     if n_rows < PARALLEL_MIN_ROWS:
-        details = _compare_short(reference, current, names, kinds, bins=bins, alpha=alpha)
+        rows = _compare_short(reference, current, names, kinds, bins=bins, alpha=alpha)
     else:
-        details = _map(work, items, n_jobs=n_jobs)
-    table = _table(details, alpha=alpha, correction=correction, psi_bands=psi_bands)
+        rows = [_row(d) for d in _map(work, items, n_jobs=n_jobs)]
+    table = _table(rows, alpha=alpha, correction=correction, psi_bands=psi_bands)
     table.attrs.update(alpha=alpha, correction=correction, bins=bins, problems=problems,
                        split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]))
     return table
@@ -374,29 +375,40 @@ def _check_params(alpha, correction, psi_bands, on_invalid) -> None:
         raise DriftParameterError.invalid("on_invalid", "feature_drift", "'raise' or 'exclude'", on_invalid)
 
 
-def _table(details: list[FeatureDetail], *, alpha: float, correction: str,
+#: The table's columns that depend on their feature alone (:func:`_row`); :func:`_table` adds the others.
+_OWN_COLUMNS = tuple(c for c in COLUMNS
+                     if c not in ("pvalue_adjusted", "missing_pvalue_adjusted", "severity", "drifted"))
+
+
+def _row(d: FeatureDetail) -> tuple:
+    """One feature's cells of :data:`_OWN_COLUMNS` (a plain tuple: 20,000 of them cost the garbage
+    collector nothing, unlike 20,000 detail objects kept until the table is built)."""
+    notes = [n for n in (d.test.note, d.psi.note, d.wasserstein.note if d.kind == "numeric" else "") if n]
+    return (d.feature, d.kind, d.method, d.test.statistic, d.test.pvalue, d.psi.statistic,
+            d.wasserstein.statistic, d.js.statistic, d.missing_ref, d.missing_cur, d.missing_pvalue,
+            d.test.n_reference, d.test.n_current, "; ".join(notes), d.change, d.unseen_cur,
+            d.issue.kind if d.issue else "", d.issue.size if d.issue else float("nan"), d.proxy, d.finding)
+
+
+def _table(rows: list[tuple], *, alpha: float, correction: str,
            psi_bands: tuple[float, float]) -> pd.DataFrame:
-    k = len(details)
-    family = np.array([d.test.pvalue for d in details] + [d.missing_pvalue for d in details], dtype=float)
-    adjusted = adjust_pvalues(family, correction) if k else family
+    """The feature table from :func:`_row` tuples: corrected p-values, severity, most severe first."""
+    if not rows:
+        return pd.DataFrame([], columns=list(COLUMNS))
+    table = pd.DataFrame(rows, columns=list(_OWN_COLUMNS))
+    k = len(table)
+    family = np.concatenate([table["pvalue"].to_numpy(dtype=float),
+                             table["missing_pvalue"].to_numpy(dtype=float)])
+    adjusted = adjust_pvalues(family, correction)
     p_adj, miss_adj = adjusted[:k], adjusted[k:]
-    rows = []
-    for d, pa, ma in zip(details, p_adj, miss_adj):
-        significant = bool((pa < alpha) or (ma < alpha))
-        sev = severity(significant, d.psi.statistic, psi_bands)
-        notes = [n for n in (d.test.note, d.psi.note, d.wasserstein.note if d.kind == "numeric" else "") if n]
-        rows.append((d.feature, d.kind, d.method, d.test.statistic, d.test.pvalue, pa, d.psi.statistic,
-                     d.wasserstein.statistic, d.js.statistic, d.missing_ref, d.missing_cur, d.missing_pvalue,
-                     ma, sev, is_drifted(sev), d.test.n_reference, d.test.n_current, "; ".join(notes),
-                     d.change, d.unseen_cur, d.issue.kind if d.issue else "",
-                     d.issue.size if d.issue else float("nan"), d.proxy, d.finding))
-    table = pd.DataFrame(rows, columns=list(COLUMNS))
-    if k:
-        rank = table["severity"].map(SEVERITIES.index)
-        table = (table.assign(_proxy=table["proxy"] != "", _rank=rank)
-                 .sort_values(["_proxy", "_rank", "psi"], ascending=[True, False, False], kind="stable")
-                 .drop(columns=["_proxy", "_rank"]).reset_index(drop=True))
-    return table
+    sev = [severity(bool((pa < alpha) or (ma < alpha)), psi, psi_bands)
+           for pa, ma, psi in zip(p_adj, miss_adj, table["psi"].to_numpy())]
+    table = table.assign(pvalue_adjusted=p_adj, missing_pvalue_adjusted=miss_adj, severity=sev,
+                         drifted=[is_drifted(s) for s in sev])[list(COLUMNS)]
+    rank = table["severity"].map(SEVERITIES.index)
+    return (table.assign(_proxy=table["proxy"] != "", _rank=rank)
+            .sort_values(["_proxy", "_rank", "psi"], ascending=[True, False, False], kind="stable")
+            .drop(columns=["_proxy", "_rank"]).reset_index(drop=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,34 +67,38 @@ class DistanceResult:
         return {"statistic": self.statistic, "note": self.note}
 
 
-def _empty_side(counts: BinCounts) -> bool:
-    return counts.reference.sum() == 0 or counts.current.sum() == 0
+def _shares(counts: BinCounts) -> tuple[np.ndarray, np.ndarray] | None:
+    """Both sides' counts divided by their totals; None when a side has no rows."""
+    n_ref, n_cur = counts.reference.sum(), counts.current.sum()
+    if n_ref == 0 or n_cur == 0:
+        return None
+    return counts.reference / n_ref, counts.current / n_cur
 
 
 def _contributions(counts: BinCounts) -> np.ndarray:
     """Each bin's term of the PSI sum (all nan when a side has no rows)."""
-    if _empty_side(counts):
+    shares = _shares(counts)
+    if shares is None:
         return np.full(len(counts.reference), np.nan)
-    ref_pct = counts.reference / counts.reference.sum()
-    cur_pct = counts.current / counts.current.sum()
-    r = np.where(ref_pct == 0, PSI_EPSILON, ref_pct)
-    c = np.where(cur_pct == 0, PSI_EPSILON, cur_pct)
+    r = np.where(shares[0] == 0, PSI_EPSILON, shares[0])
+    c = np.where(shares[1] == 0, PSI_EPSILON, shares[1])
     return (c - r) * np.log(c / r)
 
 
 def psi_from_counts(counts: BinCounts) -> PSIResult:
     """Score PSI on common bins (module conventions)."""
-    if _empty_side(counts):
+    contributions = _contributions(counts)
+    if not len(contributions) or np.isnan(contributions[0]):  # a side has no rows
         return PSIResult(float("nan"), counts, "a side has no rows")
-    return PSIResult(float(_contributions(counts).sum()), counts, counts.note)
+    return PSIResult(float(contributions.sum()), counts, counts.note)
 
 
 def js_from_counts(counts: BinCounts) -> DistanceResult:
     """Jensen–Shannon distance (base 2) on common bins, without epsilon."""
-    if _empty_side(counts):
+    shares = _shares(counts)
+    if shares is None:
         return DistanceResult(float("nan"), "a side has no rows")
-    return DistanceResult(jensenshannon_base2(counts.reference / counts.reference.sum(),
-                                              counts.current / counts.current.sum()))
+    return DistanceResult(jensenshannon_base2(*shares))
 
 
 def jensenshannon_base2(p: np.ndarray, q: np.ndarray) -> float:

@@ -78,19 +78,43 @@ def sort_sample(values) -> SortedSample:
 SORT_BLOCK_CELLS = 2_000_000
 
 
-def sort_columns(frame: pd.DataFrame, columns: Sequence) -> dict:
-    """Column -> ``(SortedSample, values in row order)`` for the plain NumPy numeric columns among
-    ``columns``, many columns per NumPy call.
+@dataclass(frozen=True, slots=True)
+class SortedColumns:
+    """Numeric columns of one frame, sorted a block at a time by :func:`sort_columns`.
+
+    ``columns[name]`` gives ``(SortedSample, values in row order)``, made when asked for: a wide frame keeps
+    a few blocks alive, not tens of thousands of small objects (which would cost the garbage collector more
+    than the statistics).  ``name in columns`` says whether a column is here.
+    """
+
+    where: dict                   # name -> (block, row)
+    blocks: tuple                 # (row-order values (k, n), sorted float64 (k, n), non-missing counts (k,))
+
+    def __contains__(self, name) -> bool:
+        return name in self.where
+
+    def __getitem__(self, name) -> tuple[SortedSample, np.ndarray]:
+        b, j = self.where[name]
+        rows, ordered, n_valid = self.blocks[b]
+        k = int(n_valid[j])
+        return SortedSample(ordered[j, :k], ordered.shape[1] - k), rows[j]
+
+
+def sort_columns(frame: pd.DataFrame, columns: Sequence) -> SortedColumns:
+    """The plain NumPy numeric columns among ``columns``, sorted many columns per NumPy call.
 
     Columns of one dtype are read as one block (at most :data:`SORT_BLOCK_CELLS` cells) and sorted with one
     ``np.sort(axis=1)`` of its transpose, so each column costs a few microseconds instead of a ``Series``
     selection, a conversion and a sort of its own: this is what keeps 20,000 columns of 300 rows cheap.
     The result is the same as :func:`sort_sample` column by column (integers are converted to float64 the
-    same way, NaNs sort last and are counted).  The row-order values keep their dtype (a view of the block).
-    Columns of any other dtype (nullable, bool, object...) are left out: sort those with :func:`sort_sample`.
+    same way, NaNs sort last and are counted).  The row-order values keep their dtype (a row of one
+    contiguous block).  Columns of any other dtype (nullable, bool, object...) are left out: sort those
+    with :func:`sort_sample`.
     """
+    where: dict = {}
+    blocks: list = []
     if not frame.columns.is_unique or not len(columns):
-        return {}
+        return SortedColumns(where, ())
     positions = frame.columns.get_indexer(list(columns))
     dtypes = list(frame.dtypes)
     by_dtype: dict = {}
@@ -98,19 +122,17 @@ def sort_columns(frame: pd.DataFrame, columns: Sequence) -> dict:
         dtype = dtypes[pos] if pos >= 0 else None
         if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
             by_dtype.setdefault(dtype, []).append((col, pos))
-    out: dict = {}
     width = max(1, SORT_BLOCK_CELLS // max(1, len(frame)))
     for group in by_dtype.values():
         for start in range(0, len(group), width):
             names, pos = zip(*group[start:start + width])
-            rows = frame.iloc[:, list(pos)].to_numpy().T  # one column per row, in row order
-            ordered = np.array(rows, dtype=np.float64, order="C")
+            rows = np.ascontiguousarray(frame.take(list(pos), axis=1).to_numpy().T)  # a column per row
+            ordered = rows.astype(np.float64)
             ordered.sort(axis=1)
             n_valid = ordered.shape[1] - np.isnan(ordered).sum(axis=1)
-            for j, name in enumerate(names):
-                k = int(n_valid[j])
-                out[name] = (SortedSample(ordered[j, :k], ordered.shape[1] - k), rows[j])
-    return out
+            where.update((name, (len(blocks), j)) for j, name in enumerate(names))
+            blocks.append((rows, ordered, n_valid))
+    return SortedColumns(where, tuple(blocks))
 
 
 def sorted_quantiles(values: np.ndarray, quantiles) -> np.ndarray:
