@@ -184,5 +184,15 @@ def test_profile_and_single_thread_paths_give_the_same_table(case):
         pd.testing.assert_frame_equal(table, expected, check_exact=True)
 
 
+def test_block_path_and_column_path_give_the_same_table(case, monkeypatch):
+    import drift.features as features
+
+    name, snap = case
+    ref, cur = mixed_frames(*CASES[name])
+    for threshold in (0, 10**9):  # every frame column by column on threads / every frame block by block
+        monkeypatch.setattr(features, "PARALLEL_MIN_ROWS", threshold)
+        pd.testing.assert_frame_equal(feature_drift(ref, cur), snap["table"], check_exact=True)
+
+
 if __name__ == "__main__":
     write_golden()
