@@ -26,6 +26,7 @@ Categorical: one bin per reference category (in order of reference frequency, ti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -92,13 +93,18 @@ def quantile_edges(reference: SortedSample, bins: int) -> np.ndarray:
     ``v`` also gets the edge ``nextafter(v, inf)`` so its point mass has a bin of its own."""
     if reference.n == 0:
         return np.empty(0)
-    qs = np.arange(1, bins) / bins
-    quantiles = sorted_quantiles(reference.values, qs)
+    quantiles = sorted_quantiles(reference.values, _levels(bins))
     if (quantiles[1:] > quantiles[:-1]).all():  # no tied quantile: np.unique would return them as they are
         return quantiles
     edges, ties = np.unique(quantiles, return_counts=True)
     point_masses = edges[ties > 1]
     return np.unique(np.concatenate([edges, np.nextafter(point_masses, np.inf)]))
+
+
+@lru_cache(maxsize=64)
+def _levels(bins: int) -> tuple[float, ...]:
+    """The quantile levels 1/bins … (bins-1)/bins, as ``np.arange(1, bins) / bins`` computes them."""
+    return tuple((np.arange(1, bins) / bins).tolist())
 
 
 def count_sorted(sample: SortedSample, edges: np.ndarray) -> np.ndarray:

@@ -110,11 +110,18 @@ class FeatureDetail:
         return feature_readings(self)
 
 
+#: Values looked at first by :func:`_increasing` (most columns drop somewhere in them: no full pass).
+_INCREASING_HEAD = 64
+
+
 def _increasing(values) -> bool:
     """The non-missing values increase (not strictly) with the row order, as pandas'
     ``dropna().is_monotonic_increasing`` says; plain NumPy numbers are checked without pandas."""
     arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values).ravel()
     if arr.dtype.kind in "iuf":
+        head = arr[:_INCREASING_HEAD]
+        if (head[1:] < head[:-1]).any():  # a drop between neighbours (neither missing): not increasing
+            return False
         if arr.dtype.kind == "f":
             arr = arr[~np.isnan(arr)]
         return bool((arr[1:] >= arr[:-1]).all())

@@ -166,7 +166,8 @@ def sorted_quantiles(values: np.ndarray, quantiles) -> np.ndarray:
     cost; the positions and weights depend only on ``n`` and are kept for the next column of that length.
     ``values`` must be non-empty.
     """
-    prev, nxt, gamma, rest, upper = _interpolation(values.shape[0], tuple(quantiles))
+    levels = quantiles if isinstance(quantiles, tuple) else tuple(np.asarray(quantiles, np.float64).tolist())
+    prev, nxt, gamma, rest, upper = _interpolation(values.shape[0], levels)
     a, b = values[prev], values[nxt]
     diff = b - a
     out = a + diff * gamma
