@@ -161,7 +161,7 @@ def value_counts(values) -> tuple[pd.Series, int]:
     counts = s.value_counts(dropna=True, sort=False)
     if (counts.to_numpy() == 0).any():
         counts = counts[counts > 0]  # unused levels of a pandas Categorical
-    return counts, int(s.isna().sum())
+    return counts, len(s) - int(s.count())  # count(): the non-missing values, as isna() sees them
 
 
 def count_map(counts: pd.Series) -> dict:

@@ -217,3 +217,24 @@ def test_20000_columns_by_300_rows_give_the_numbers_of_one_column_at_a_time():
     tested = ~np.isnan(family)
     assert tested.sum() == k + 2                                 # 20,001 tests and f4's missing-rate test
     assert np.array_equal(adjusted[tested], false_discovery_control(family[tested], method="bh"))
+
+
+def test_increasing_is_pandas_dropna_is_monotonic_increasing():
+    from drift.features import _increasing
+
+    rng = np.random.default_rng(31)
+    for trial in range(3000):
+        n = int(rng.integers(0, 150))
+        x = np.sort(rng.normal(size=n)) if trial % 2 else rng.normal(size=n)
+        if trial % 3 == 0 and n:
+            x[rng.random(n) < 0.3] = np.nan
+        if trial % 5 == 0 and n > 70:
+            x[70] = -10.0                                        # a single drop past the first values
+        if trial % 7 == 0:
+            x = np.round(x * 3)                                  # ties
+        s = pd.Series(x)
+        expected = bool(s.dropna().is_monotonic_increasing)
+        assert _increasing(s) == _increasing(x) == expected
+        ints = pd.Series(rng.integers(0, 3, n).cumsum() if trial % 2 else rng.integers(0, 3, n))
+        assert _increasing(ints) == bool(ints.is_monotonic_increasing)
+    assert _increasing(pd.Series(["a", "b", None, "c"])) and not _increasing(pd.Series([2, 1], dtype="Int64"))
