@@ -1,16 +1,23 @@
 """Drift Explorer: entry point.
 
-Page config, the shared sidebar (data source, batch, statistics settings) and the navigation.
-Run with ``make run`` or ``streamlit run app.py``.
+Page config, the shared sidebar (data source, batch, statistics settings) and the navigation; the
+sidebar and the page run inside the app's one error boundary (:mod:`ui.boundary`).
+Run with ``make run`` or ``streamlit run app.py`` (settings in ``.streamlit/config.toml``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from ui import multivariate, sidebar, state
+from ui import boundary, multivariate, sidebar, state
 
-st.set_page_config(page_title="Drift Explorer", page_icon=":material/query_stats:", layout="wide")
+#: A local SVG: Streamlit inlines it as a data URI.  A ":material/…:" page icon would be fetched from a
+#: font CDN on every page load.
+PAGE_ICON = Path(__file__).resolve().parent / "ui" / "assets" / "page_icon.svg"
+
+st.set_page_config(page_title="Drift Explorer", page_icon=PAGE_ICON, layout="wide")
 
 # One entry per page.  Later pages slot in here, in story order:
 #   Multivariate (domain classifier, MMD), Embeddings, Diagnosis, Report, Timeline, Text, Practice.
@@ -50,5 +57,6 @@ PAGES = {
 state.init()
 multivariate.start_umap_warm_up()   # once per server process, in a background thread
 page = st.navigation(PAGES)
-st.session_state[state.CONTEXT] = sidebar.render()
-page.run()
+with boundary.guard():
+    st.session_state[state.CONTEXT] = sidebar.render()
+    page.run()

@@ -10,9 +10,13 @@
   ====  ==========================================================================================
   0     no feature (nor the prediction) reaches the ``--fail-on`` level, no data-quality issue
   1     drift at that level (the features are printed), or a data-quality issue
-  2     bad input: unreadable or empty file, missing column, bad option (message on stderr)
+  2     bad input: unreadable or empty file, missing column, bad option, an output path or history
+        store that cannot be written (message on stderr naming the file, the column and the fix)
   3     an internal error (a bug: the traceback is printed; please report it)
   ====  ==========================================================================================
+
+  Output paths (``--html``, ``--json``, ``--markdown``, ``--out``) are checked before any data is read,
+  so a typo costs nothing; each output is written whole (a temporary file renamed into place).
 
 * ``scenario`` writes a built-in scenario's reference and production CSVs, to try the other commands.
 
@@ -33,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import decisions
-from .errors import DriftError, DriftInputError
+from .errors import DriftError, DriftInputError, OutputPathError
 
 #: Exit codes of :func:`main`.
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -337,8 +341,26 @@ def _threshold(args: argparse.Namespace) -> float:
 def _in_batch(err: DriftError, name: str, data: _Data) -> None:
     """Re-raise ``err``, naming the batch when there are several."""
     if len(data.batches) > 1:
+        if isinstance(err, DriftInputError) and err.file in ("current", data.current_name):
+            raise _renamed(err, f"{data.current_name} (batch {name!r})") from err
         raise DriftInputError(f"batch {name!r}: {err}", file=data.current_name) from err
     raise err
+
+
+def _renamed(err: DriftInputError, file: str) -> DriftInputError:
+    """The same error (same class, column and fix) naming ``file`` instead of a side."""
+    return type(err)(err.problem, file=file, column=err.column, fix=err.fix)
+
+
+def with_file_names(err: DriftError, reference: str | None, current: str | None) -> DriftError:
+    """``err`` naming the files rather than the sides: the library says ``reference`` / ``current`` for
+    in-memory data, a command line user knows the files by name."""
+    names = {"reference": reference, "current": current}
+    if reference and current:
+        names["reference and current"] = f"{reference} and {current}"
+    if isinstance(err, DriftInputError) and names.get(err.file):
+        return _renamed(err, names[err.file])
+    return err
 
 
 def _roles_line(schema, args: argparse.Namespace) -> str:
@@ -351,10 +373,37 @@ def _roles_line(schema, args: argparse.Namespace) -> str:
     return "roles: " + ", ".join((one("target", args.target), one("prediction", args.prediction)))
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    size = path.stat().st_size
+#: An example path per output option, for the fixes of output errors.
+_OUTPUT_EXAMPLES = {"html": "report.html", "json": "report.json", "markdown": "report.md"}
+
+
+def _check_outputs(args: argparse.Namespace, flags: Sequence[str]) -> None:
+    """Refuse output paths that cannot be written, before any data is read (file, reason and fix)."""
+    from .paths import check_writable
+
+    inputs = {Path(p).expanduser().resolve() for p in (args.reference, args.current)}
+    seen: dict[Path, str] = {}
+    for flag in flags:
+        path = getattr(args, flag)
+        if path is None:
+            continue
+        option, resolved = f"--{flag}", path.expanduser().resolve()
+        if resolved in inputs:
+            raise OutputPathError(f"{option} would overwrite an input file", file=str(path),
+                                  fix=f"give {option} another path, e.g. {option} {_OUTPUT_EXAMPLES[flag]}")
+        if resolved in seen and not (resolved.exists() and not resolved.is_file()):
+            raise OutputPathError(f"{option} and {seen[resolved]} name the same file", file=str(path),
+                                  fix="give each output its own path")
+        seen[resolved] = option
+        check_writable(path, what=f"the {option} output",
+                       fix=f"give {option} a file path in a writable directory, e.g. {option} "
+                           f"{_OUTPUT_EXAMPLES[flag]}")
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    from .paths import write_text
+
+    size = write_text(path, text, what=what)
     _err(f"wrote {path} ({size / 1024:,.0f} KB)" if size >= 1024 else f"wrote {path} ({size} bytes)")
 
 
@@ -368,6 +417,7 @@ def _report(args: argparse.Namespace) -> int:
                            cost_false_positive=args.cost_false_positive,
                            cost_false_negative=args.cost_false_negative, threshold=args.threshold,
                            currency=args.currency)
+    _check_outputs(args, ("html", "json", "markdown"))
     data = _load(args)
     schema = _schema(data, args)
     if not args.quiet:
@@ -414,11 +464,11 @@ def _report(args: argparse.Namespace) -> int:
             print(f"    {heading}: {section.summary[key]}")
     sys.stdout.flush()
     if args.html:
-        _write(args.html, report.to_html())
+        _write(args.html, report.to_html(), "the --html report")
     if args.json:
-        _write(args.json, report.to_json())
+        _write(args.json, report.to_json(), "the --json report")
     if args.markdown:
-        _write(args.markdown, report.to_markdown())
+        _write(args.markdown, report.to_markdown(), "the --markdown report")
     return EXIT_OK
 
 
@@ -429,6 +479,7 @@ def _check(args: argparse.Namespace) -> int:
     from .quality import quality_issues
     from .report import jsonable
 
+    _check_outputs(args, ("json",))
     data = _load(args)
     schema = _schema(data, args)
     _err(_roles_line(schema, args))
@@ -491,7 +542,8 @@ def _check(args: argparse.Namespace) -> int:
                    "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
                    "target": schema.target, "prediction": pred, "exit_code": code, "passed": not any_failed,
                    "batches": results}
-        _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False))
+        _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False),
+               "the --json result")
     return code
 
 
@@ -502,6 +554,7 @@ def _p(p: float) -> str:
 # ---------------------------------------------------------------------------------------- scenario
 def _scenario(args: argparse.Namespace) -> int:
     from .errors import DriftParameterError
+    from .paths import check_writable
     from .scenarios import load_scenario
 
     kwargs = {}
@@ -512,14 +565,15 @@ def _scenario(args: argparse.Namespace) -> int:
                 raise DriftParameterError.invalid("--batch-size", "scenario", "an integer >= 10",
                                                   args.batch_size)
             kwargs["batch_size"] = args.batch_size
+    out: Path = args.out
+    check_writable(out, what="the scenario files", directory=True,
+                   fix="give --out a directory that exists or can be created, e.g. --out demo")
     _err(f"generating scenario {args.name!r} …")
     sc = load_scenario(args.name, **kwargs)
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    _write(out / "reference.csv", sc.reference.to_csv(index=False))
-    _write(out / "production.csv", sc.current.to_csv(index=False))
+    _write(out / "reference.csv", sc.reference.to_csv(index=False), "the reference CSV")
+    _write(out / "production.csv", sc.current.to_csv(index=False), "the production CSV")
     if sc.manifest is not None:
-        _write(out / "manifest.csv", sc.manifest.to_csv(index=False))
+        _write(out / "manifest.csv", sc.manifest.to_csv(index=False), "the manifest CSV")
     print(f"{sc.title}: {len(sc.reference):,} reference rows, {len(sc.current):,} production rows"
           + (f" in {len(sc.batches())} batches (column {sc.batch!r})" if sc.batch else ""))
     if sc.manifest is not None:
@@ -543,11 +597,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except DriftError as err:
-        _err(f"{PROG} {args.command}: error: {err}")
+        named = with_file_names(err, *(Path(p).name if p else None for p in (getattr(args, "reference", None),
+                                                                            getattr(args, "current", None))))
+        _err(f"{PROG} {args.command}: error: {named}")
         return EXIT_INPUT
-    except OSError as err:
-        _err(f"{PROG} {args.command}: error: {err.strerror or err}"
-             + (f": {err.filename}" if getattr(err, "filename", None) else ""))
+    except OSError as err:       # a file the OS would not read or write (loading reports its own errors)
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        _err(f"{PROG} {args.command}: error: {where}{err.strerror or err}. Fix: check the path and its "
+             "permissions")
         return EXIT_INPUT
     except KeyboardInterrupt:
         _err("interrupted")

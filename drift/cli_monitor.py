@@ -13,7 +13,8 @@ are prefixed with the file name (``prod rows 1-5000``).  Recording a label twice
 ``--skip-existing``.
 
 Exit codes: 0 no alert, 1 at least one alert in the batches of this invocation, 2 bad input (message on
-stderr: unreadable file, missing column, bad option, label already recorded …).
+stderr: unreadable file, missing column, bad option, label already recorded, a ``--store`` that is not a
+usable history store …).  The store is opened and checked before any data is read.
 
 Wiring (in :mod:`drift.cli`)::
 
@@ -30,7 +31,7 @@ import time
 import warnings
 from pathlib import Path
 
-from .cli import _probability
+from .cli import _probability, with_file_names
 from .errors import DriftError, DriftInputError
 
 EXIT_OK, EXIT_ALERT, EXIT_INPUT = 0, 1, 2
@@ -184,7 +185,8 @@ def run_monitor(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except DriftError as err:
-        _err(f"{PROG}: error: {err}")
+        batch = Path(args.batch_files[0]).name if len(args.batch_files) == 1 else None
+        _err(f"{PROG}: error: {with_file_names(err, Path(args.reference).name, batch)}")
         return EXIT_INPUT
     except OSError as err:
         _err(f"{PROG}: error: {err.strerror or err}" + (f": {err.filename}" if getattr(err, "filename",
@@ -199,6 +201,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.period and not args.time_col:
         raise DriftInputError("--period needs --time-col", fix="add --time-col COL, or drop --period")
+    store = HistoryStore(args.store).check()     # a store that cannot be used fails now, not after the run
     ref_path = Path(args.reference)
     reference = load_table(ref_path)
     for flag, col in (("--target", args.target), ("--prediction", args.prediction)):
@@ -206,7 +209,6 @@ def _run(args: argparse.Namespace) -> int:
             raise DriftInputError(f"no column named {col!r}", file=ref_path.name, column=col,
                                   fix=f"pass {flag} one of {list(map(str, reference.columns))[:12]}")
     pairs = _batches(args)
-    store = HistoryStore(args.store)
     _err(f"reference {ref_path.name}: {len(reference):,} rows; {len(pairs)} batch(es); store {store.path}")
     result = monitor(reference, pairs, target=args.target, prediction=args.prediction, alpha=args.alpha,
                      quantile=args.quantile, n_calibration=args.n_calibration, detectors=args.detectors,

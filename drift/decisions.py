@@ -14,6 +14,12 @@ Levels of the multivariate tests and of the model's output (``ok`` / ``warning``
     *MMD*: ``warning`` when ``pvalue < alpha``, ``alert`` when ``pvalue < alpha /`` :data:`MMD_ALERT_DIVISOR`.
     *prediction drift*: ``warning`` when the KS test is significant and the prediction PSI ≥ the first PSI
     band, ``alert`` from the second band.
+Families of tests
+    Several tests answer one question, so each family shares alpha (Bonferroni): the domain classifier and
+    MMD both ask "did the joint distribution of the inputs move?" and each runs at ``alpha / k`` with ``k``
+    the number of them that run (:func:`multivariate_alpha`); the recalibration slope and the fall of the
+    realised AUC both ask "did P(y | x) change?" and each uses ``alpha / 2`` (:func:`concept_signals`).
+    Without this, random halves of real tables were called drifted about one time in six.
 Verdict
     See :func:`verdict`.  The confidence shown with a verdict is never a constant: it is how often the same
     verdict with the same strength of evidence was right in the verdict benchmark (``bench/verdicts.py``),
@@ -109,12 +115,58 @@ def prediction_level(psi: float, pvalue: float, alpha: float = 0.05) -> str:
     return "alert" if psi >= PSI_BANDS[1] else "warning"
 
 
+def multivariate_alpha(alpha: float, n_tests: int) -> float:
+    """The level of each multivariate test when ``n_tests`` of them (domain classifier, MMD) run."""
+    return alpha / max(1, n_tests)
+
+
+#: The concept-drift family: the slope test and the AUC fall each use alpha divided by this.
+CONCEPT_TESTS = 2
+
+
+def concept_signals(change, test, alpha: float = 0.05) -> tuple[bool, bool]:
+    """``(slope_changed, auc_fell)`` from a :func:`drift.performance_change` result (whose interval was
+    computed at ``1 - alpha /`` :data:`CONCEPT_TESTS`) and a :func:`drift.concept_drift_test` result.
+
+    *slope changed*: ``pvalue_slope < alpha / 2`` and the slope ratio outside :data:`SLOPE_BAND`;
+    *AUC fell*: by at least :data:`AUC_DROP` with the interval of the change below 0.
+    """
+    auc = change.table.loc["roc_auc"]
+    level = alpha / CONCEPT_TESTS
+    slope_changed = bool(test.pvalue_slope < level and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1])
+    auc_fell = bool(auc["change"] <= -AUC_DROP and auc["hi"] < 0)
+    return slope_changed, auc_fell
+
+
 def exceeds(value: float, threshold: float, direction: str) -> bool:
     """Alert rule over time: ``value`` beyond its calibrated ``threshold`` in ``direction`` (``up``:
     larger is worse, ``down``: smaller is worse, ``none``: never alerts).  A missing value never alerts."""
     if direction == "none" or math.isnan(value) or math.isnan(threshold):
         return False
     return value > threshold if direction == "up" else value < threshold
+
+
+def summary_level(summary) -> str:
+    """``ok`` / ``warning`` / ``alert`` of a feature-drift summary (:class:`drift.features.DriftSummary`):
+    ``ok`` when no feature drifted, ``alert`` when one is major, ``warning`` otherwise."""
+    if summary.n_drifted == 0:
+        return "ok"
+    return "alert" if summary.by_severity.get("major", 0) else "warning"
+
+
+# --- which batch is the worst ----------------------------------------------------------------------------
+def worst_batch(summaries) -> str | None:
+    """The label of the most drifted batch among ``{label: DriftSummary}``: most major features, then most
+    drifted features, then most minor ones; the earliest on ties.  None when no batch drifted at all (no
+    significant feature anywhere)."""
+    def rank(item):
+        sev = item[1].by_severity
+        return (sev.get("major", 0), item[1].n_drifted, sev.get("minor", 0))
+
+    ranked = [item for item in summaries.items() if rank(item) != (0, 0, 0)]
+    if not ranked:
+        return None
+    return max(ranked, key=rank)[0]  # max keeps the first of equal ranks
 
 
 # --- the gate of `python -m drift check` ----------------------------------------------------------------
@@ -221,16 +273,20 @@ def _benchmark_table() -> dict:
 
 
 def benchmark_record(kind: str, strength: str) -> BenchmarkRecord | None:
-    """The measured hit rate of (kind, strength) from ``verdict_benchmark.json``; None when the benchmark
-    has fewer than :data:`MIN_BENCHMARK_CASES` such cases (then no figure is shown)."""
-    rows = _benchmark_table().get("precision", [])
-    found = {r.get("part"): r for r in rows if r.get("kind") == kind and r.get("strength") == strength}
-    total = found.get("all")
-    if total is None or int(total.get("n", 0)) < MIN_BENCHMARK_CASES:
+    """The measured hit rate of (kind, strength) from ``verdict_benchmark.json`` (its
+    ``parts[part]["by_verdict"][kind][strength]`` counts); None when the benchmark has fewer than
+    :data:`MIN_BENCHMARK_CASES` such cases (then no figure is shown)."""
+    parts = _benchmark_table().get("parts", {})
+
+    def counts(part: str) -> dict:
+        return parts.get(part, {}).get("by_verdict", {}).get(kind, {}).get(strength, {})
+
+    total = counts("all")
+    if int(total.get("n", 0)) < MIN_BENCHMARK_CASES:
         return None
-    held = found.get("held_out", {})
-    return BenchmarkRecord(kind, strength, int(total["n"]), int(total["right"]), int(held.get("n", 0)),
-                           int(held.get("right", 0)))
+    held = counts("held_out")
+    return BenchmarkRecord(kind, strength, int(total["n"]), int(total["n_right"]), int(held.get("n", 0)),
+                           int(held.get("n_right", 0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +372,8 @@ def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
     5. ``covariate_shift`` (a prediction column exists) / ``input_drift`` (it does not, so nothing is said
        about the model's outputs) — the inputs moved: a feature drifted (split proxies that are time-like
        aside), or the domain classifier or MMD (both without split proxies and broken columns) reached
-       ``warning``.  Strong with a major feature, a ``separates`` proxy, or a domain classifier ``alert``.
+       ``warning``, or an entity column shows churn beyond its own turnover (:func:`drift.quality.churn`).
+       Strong with a major feature, a ``separates`` proxy, or a domain classifier ``alert``.
     6. ``no_drift`` — strong when the domain classifier ran and found nothing, weak otherwise.
 
     Without labels nothing is said about concept drift beyond "cannot be ruled out".
@@ -331,7 +388,8 @@ def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
     has_prediction = pred is not None and pred.status != "skipped"
     pred_moved = _moved(pred)
     dom_moved, mmd_moved = _moved(dom), _moved(mmd)
-    inputs_moved = bool(inputs["n_drifted"] or moving_proxies or dom_moved or mmd_moved)
+    churn = inputs.get("churn", [])
+    inputs_moved = bool(inputs["n_drifted"] or moving_proxies or churn or dom_moved or mmd_moved)
 
     if breaks:
         ev = [b["message"] for b in breaks]
@@ -371,8 +429,7 @@ def _label_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float)
     auc = change.table.loc["roc_auc"]
     base = change.table.loc["base_rate"]
     out = []
-    slope_changed = test.pvalue_slope < alpha and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1]
-    auc_fell = auc["change"] <= -AUC_DROP and auc["hi"] < 0
+    slope_changed, auc_fell = concept_signals(change, test, alpha)
     if slope_changed or (auc_fell and not inputs_moved):
         ev = (f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} (95% interval of the change "
               f"[{auc['lo']:+.3f}, {auc['hi']:+.3f}])",
@@ -398,12 +455,13 @@ def _input_evidence(inputs: dict, dom, mmd, dom_moved: bool, mmd_moved: bool):
     for p in inputs.get("split_proxies", []):
         if not p["time_like"]:
             yield f"{p['feature']}: {p['message']}"
+    yield from inputs.get("churn", [])[:3]
     if dom_moved:
         yield (f"domain classifier AUC {dom.evidence['auc']:.3f} {_ci(dom.evidence['auc_ci'])} "
                f"({format_pvalue(dom.evidence['pvalue'])})")
     if mmd_moved:
         yield f"embedding MMD {format_pvalue(mmd.evidence['pvalue'])}"
-    yield from inputs.get("new_values", [])[:3]
+    yield from [v for v in inputs.get("new_values", []) if v not in inputs.get("churn", [])][:3]
     left_out = [p["feature"] for p in inputs.get("split_proxies", []) if p["time_like"]]
     if left_out:
         yield f"split proxies not counted as drift: {', '.join(left_out[:4])}"

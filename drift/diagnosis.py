@@ -23,7 +23,7 @@ import pandas as pd
 from . import decisions
 from .decisions import ESTIMATED_DROP, STRENGTHS, VERDICT_LABELS, VERDICTS, Finding, Verdict  # noqa: F401
 from .errors import DriftError, DriftInputError, DriftParameterError
-from .features import feature_drift, summarize
+from .features import feature_drift, set_apart, summarize
 from .jsonsafe import jsonable
 from .performance import concept_drift_test, estimated_performance, performance_change
 from .prediction import prediction_drift
@@ -43,6 +43,9 @@ STEP_TITLES = {"inputs": "0 · Inputs: data quality and per-feature drift",
 MOVES_SHOWN = 5
 #: Labelled current rows needed to measure performance (fewer: estimated instead).
 MIN_LABELS = 10
+#: Reference rows needed on each side of the split before MLP embeddings are fitted on one half of the
+#: reference and compared on the other (fewer: the features themselves are compared).
+MIN_HELD_OUT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,21 +121,37 @@ def _role_problem(frame: pd.DataFrame, col: str | None, role: str, side: str) ->
     return ""
 
 
+def _labelled(frame: pd.DataFrame, target: str, prediction: str) -> int:
+    """Rows with both a label and a score."""
+    return int(frame[[target, prediction]].notna().all(axis=1).sum())
+
+
+def _probability_problem(frame: pd.DataFrame, col: str, side: str) -> str:
+    """Why a score column is not a probability on one side ("" when it is)."""
+    values = pd.to_numeric(frame[col], errors="coerce").dropna()
+    if len(values) and not values.between(0, 1).all():
+        return (f"the prediction {col!r} holds values outside [0, 1] in the {side} data "
+                f"({values.min():.3g} to {values.max():.3g}); give the probability of the positive class")
+    return ""
+
+
 # --------------------------------------------------------------------------------------------- steps
 def _inputs_step(reference, current, schema, problems, alpha, correction) -> tuple[Step, pd.DataFrame, tuple]:
     table = feature_drift(reference, current, schema=schema, alpha=alpha, correction=correction,
                           on_invalid="exclude")
     issues = quality_issues(None, None, schema, table, alpha=alpha, problems=problems)
     s = summarize(table)
-    plain = table[table["proxy"] == ""]
+    plain = table[~set_apart(table)]
     drifted = plain.loc[plain["drifted"], "feature"].tolist()
     proxies = [{"feature": r.feature, "reason": r.proxy, "message": r.finding,
                 "time_like": r.proxy in TIME_LIKE} for r in table[table["proxy"] != ""].itertuples()]
     movers = plain[plain["drifted"].astype(bool)].sort_values("psi", ascending=False).head(MOVES_SHOWN)
     moves = [f"{r.feature}: {r.change} (PSI {r.psi:.2f}, {r.severity})" for r in movers.itertuples()]
     broken = {i.feature for i in issues}
-    new_values = [f"{r.feature}: {r.finding}" for r in plain.itertuples()
+    new_values = [f"{r.feature}: {r.finding}" for r in table.itertuples()
                   if r.finding.startswith("new values") and r.feature not in broken]
+    churn = [f"{r.feature}: {r.finding}" for r in table[table["entity"].astype(bool)].itertuples()
+             if r.finding.endswith("(churn)")]
     status = "alert" if issues or s.by_severity["major"] else "warning" if s.n_drifted or proxies else "ok"
     summary = (f"{s.n_drifted} of {s.n_features} features drifted"
                + (f" ({', '.join(drifted[:4])}{'…' if len(drifted) > 4 else ''})" if drifted else "")
@@ -152,6 +171,9 @@ def _inputs_step(reference, current, schema, problems, alpha, correction) -> tup
     if proxies:
         parts.append("Split proxies (separate the sides on their own; left out of the domain classifier and "
                      "MMD): " + "; ".join(f"{p['feature']} — {p['message']}" for p in proxies) + ".")
+    if s.entities:
+        parts.append(f"Entity columns (names or ids, new values expected; set apart and left out of the "
+                     f"domain classifier and MMD): {', '.join(s.entities)}.")
     parts.append(f"Per feature: KS / chi-square with {correction.upper()} correction for significance, "
                  "PSI for size.")
     step = Step(
@@ -162,7 +184,8 @@ def _inputs_step(reference, current, schema, problems, alpha, correction) -> tup
         next_step="Check the prediction distribution: did the model's output move?",
         evidence={"n_features": s.n_features, "n_drifted": s.n_drifted, "drifted": drifted,
                   "by_severity": s.by_severity, "quality_issues": [i.to_dict() for i in issues],
-                  "split_proxies": proxies, "moves": moves, "new_values": new_values},
+                  "split_proxies": proxies, "entity_columns": list(s.entities), "churn": churn,
+                  "moves": moves, "new_values": new_values},
         result=table)
     return step, table, issues
 
@@ -192,11 +215,17 @@ def _prediction_step(reference, current, prediction, problem, threshold, alpha) 
                  "positive_rate_current": res.positive_rate_current}, res)
 
 
-def _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng) -> Step:
+def _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng,
+                  alpha) -> Step:
     why = ("Stable inputs do not guarantee stable outcomes: the relationship between inputs and outcome "
            "(P(y | x)) can change on its own.  Only labels can show it.")
     title = STEP_TITLES["concept"]
     ref_target, ref_pred, cur_target, cur_pred = problems
+    if not (ref_target or ref_pred or cur_pred):
+        ref_pred = _probability_problem(reference, prediction, "reference")
+        cur_pred = _probability_problem(current, prediction, "current")
+    if not (ref_target or ref_pred) and _labelled(reference, target, prediction) < MIN_LABELS:
+        ref_target = f"fewer than {MIN_LABELS} reference rows have both a label and a score"
     if ref_target or ref_pred or cur_pred:
         reason = ref_target or ref_pred or cur_pred
         return _skipped("concept", "Concept drift cannot be ruled out: not enough to test it", why,
@@ -204,8 +233,7 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
                         "predictions and the outcomes (labels) of the reference; measuring it needs the "
                         "current outcomes too.",
                         "Continue with the domain classifier.")
-    labelled = (use_labels and not cur_target
-                and int(current[[target, prediction]].notna().all(axis=1).sum()) >= MIN_LABELS)
+    labelled = use_labels and not cur_target and _labelled(current, target, prediction) >= MIN_LABELS
     if not labelled:
         est = estimated_performance(reference[target], reference[prediction], current[prediction],
                                     threshold=threshold)
@@ -223,14 +251,12 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
     ref_lab = reference[[target, prediction]].dropna()
     cur_lab = current[[target, prediction]].dropna()
     change = performance_change(ref_lab[target], ref_lab[prediction], cur_lab[target], cur_lab[prediction],
-                                threshold=threshold, rng=rng)
+                                threshold=threshold, confidence=1 - alpha / decisions.CONCEPT_TESTS, rng=rng)
     test = concept_drift_test(ref_lab[target], ref_lab[prediction], cur_lab[target], cur_lab[prediction])
     auc = change.table.loc["roc_auc"]
     base = change.table.loc["base_rate"]
-    slope_changed = (test.pvalue_slope < 0.05
-                     and not decisions.SLOPE_BAND[0] <= test.slope_ratio <= decisions.SLOPE_BAND[1])
-    auc_fell = auc["change"] <= -decisions.AUC_DROP and auc["hi"] < 0
-    status = "alert" if slope_changed or auc_fell else "warning" if test.pvalue < 0.05 else "ok"
+    slope_changed, auc_fell = decisions.concept_signals(change, test, alpha)
+    status = "alert" if slope_changed or auc_fell else "warning" if test.pvalue < alpha else "ok"
     summary = (f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} ({auc['change']:+.3f}); "
                f"outcome rate {base['reference']:.1%} → {base['current']:.1%}; "
                f"P(y | score) test {_p(test.pvalue)}")
@@ -246,16 +272,17 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
                 (change, test))
 
 
-def _domain_step(reference, current, feats, proxies, broken, rng, alpha) -> Step:
+def _domain_step(reference, current, feats, proxies, entities, broken, rng, alpha) -> Step:
     from .domain import domain_classifier_test
 
     why = ("Per-feature tests miss drift that lives in combinations of features. A classifier trained to "
            "tell training rows from production rows finds it: AUC 0.5 means indistinguishable.")
-    used = [f for f in feats if f not in proxies and f not in broken]
+    apart = {"split proxy": proxies, "entity column": entities, "broken": broken}
+    used = [f for f in feats if not any(f in cols for cols in apart.values())]
     left_out = [f for f in feats if f not in used]
     if not used:
         return _skipped("domain", "No features to train on", why,
-                        "Every feature is a split proxy or broken" if left_out
+                        "Every feature is a split proxy, an entity column or broken" if left_out
                         else "The data has no features.")
     res = domain_classifier_test(reference[used], current[used], rng=rng, alpha=alpha)
     status = decisions.domain_level(res.auc, res.auc_ci, res.pvalue, alpha)
@@ -268,23 +295,24 @@ def _domain_step(reference, current, feats, proxies, broken, rng, alpha) -> Step
             f"{decisions.domain_reading(res.auc, res.auc_ci, res.pvalue, alpha)} "
             f"The features it relies on most (AUC drop when permuted): {top_txt}.")
     summary = f"AUC {res.auc:.3f} [{res.auc_ci[0]:.3f}, {res.auc_ci[1]:.3f}], {_p(res.pvalue)}"
-    with_proxies = [f for f in feats if f not in broken]
-    if any(f in proxies for f in with_proxies):
+    if left_out:
+        expl += " Left out: " + "; ".join(f"{', '.join(f for f in left_out if f in cols)} ({why_out})"
+                                          for why_out, cols in apart.items()
+                                          if any(f in cols for f in left_out)) + "."
+    with_proxies = used + [f for f in feats if f in proxies]
+    if len(with_proxies) > len(used):
         full = domain_classifier_test(reference[with_proxies], current[with_proxies], rng=rng, alpha=alpha)
         evidence["auc_with_proxies"] = full.auc
         summary += f" without split proxies ({full.auc:.3f} with them)"
-        expl += (f" Left out: {', '.join(left_out)} (split proxies / broken columns); with the proxies the "
-                 f"AUC is {full.auc:.3f} — they alone tell the sides apart, which says when or where a row "
-                 "was taken, not what the model sees.")
-    elif left_out:
-        expl += f" Left out: {', '.join(left_out)} (broken columns)."
+        expl += (f" With the split proxies the AUC is {full.auc:.3f}: they tell the sides apart on their "
+                 "own, which says when or where a row was taken, not what the model sees.")
     return Step("domain", STEP_TITLES["domain"], status, summary, why, expl,
                 "Compare learned representations: MMD on embeddings catches shifts in what the model sees.",
                 evidence, res)
 
 
 def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, rng, alpha) -> Step:
-    from .embeddings import feature_embeddings, model_embeddings
+    from .embeddings import feature_embeddings, held_out_model_embeddings
     from .mmd import mmd_test
 
     why = ("A model sees its inputs through what it has learned. Comparing embeddings (its penultimate "
@@ -296,16 +324,19 @@ def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out
         source = "provided embeddings"
     elif not used:
         return _skipped("mmd", "No features to embed", why, "Every feature is a split proxy or broken.")
-    elif target_ok:
-        ref_emb, cur_emb = model_embeddings(reference[used + [target]], current[used], target=target,
-                                            features=used, rng=rng)
-        source = "penultimate layer of a small MLP fitted on the reference"
+    elif target_ok and len(reference) >= 2 * MIN_HELD_OUT:
+        ref_all, cur_emb, held = held_out_model_embeddings(reference[used + [target]], current[used],
+                                                           target=target, features=used, rng=rng)
+        ref_emb = ref_all[held]
+        source = (f"penultimate layer of a small MLP fitted on half of the reference; the other "
+                  f"{len(ref_emb):,} reference rows, unseen by it, are compared (rows a model was fitted on "
+                  "look different to it)")
     else:
         ref_emb, cur_emb = feature_embeddings(reference[used], current[used], features=used)
         source = "the features themselves, standardised (no target to fit a model on)"
     res = mmd_test(ref_emb, cur_emb, rng=rng)
     status = decisions.mmd_level(res.pvalue, alpha)
-    extra = (f" Left out: {', '.join(left_out)} (split proxies / broken columns)."
+    extra = (f" Left out: {', '.join(left_out)} (split proxies, entity columns, broken columns)."
              if left_out and embeddings is None else "")
     return Step("mmd", title, status, f"MMD² {res.statistic:.4g}, permutation {_p(res.pvalue)}", why,
                 f"Embeddings: {source}; {res.n_reference:,} + {res.n_current:,} rows, Gaussian kernel with "
@@ -380,7 +411,9 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
     seeds = gen.integers(0, 2**31 - 1, size=4)
     done: dict[str, Step] = {}
     plan = [k for k in STEP_KEYS if k == "inputs" or k in steps]
+    alpha_multi = decisions.multivariate_alpha(alpha, sum(k in plan for k in ("domain", "mmd")))
     proxies: tuple[str, ...] = ()
+    apart: tuple[str, ...] = ()
     broken: set[str] = set()
     for i, key in enumerate(STEP_KEYS):
         if progress:
@@ -392,20 +425,22 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
             done[key], table, issues = _inputs_step(reference, current, schema, validation.problems, alpha,
                                                     correction)
             proxies = tuple(table.attrs.get("split_proxies", ()))
+            apart = proxies + tuple(table.attrs.get("entity_columns", ()))
             broken = {i.feature for i in issues}
         elif key == "prediction":
             problem = role_problems[1] or role_problems[3]
             done[key] = _prediction_step(reference, current, prediction, problem, threshold, alpha)
         elif key == "concept":
             done[key] = _concept_step(reference, current, target, prediction, role_problems, threshold,
-                                      use_labels, seeds[0])
+                                      use_labels, seeds[0], alpha)
         elif key == "domain":
-            done[key] = _domain_step(reference, current, list(schema.features), proxies, broken,
-                                     int(seeds[1]), alpha)
+            entities = tuple(table.attrs.get("entity_columns", ()))
+            done[key] = _domain_step(reference, current, list(schema.features), proxies, entities, broken,
+                                     int(seeds[1]), alpha_multi)
         else:
-            left_out = [f for f in schema.features if f in proxies or f in broken]
+            left_out = [f for f in schema.features if f in apart or f in broken]
             done[key] = _safe_mmd(reference, current, list(schema.features), target, not role_problems[0],
-                                  embeddings, left_out, int(seeds[2]), alpha)
+                                  embeddings, left_out, int(seeds[2]), alpha_multi)
     has_labels = bool(done["concept"].evidence.get("labels"))
     has_predictions = not (role_problems[1] or role_problems[3])
     return Diagnosis(tuple(done.values()), decisions.verdict(done, alpha), table, schema, len(reference),

@@ -18,11 +18,12 @@ from scipy import stats
 
 from drift import decisions
 from drift.errors import ColumnMismatchError, DriftInputError, DriftParameterError, MixedTypeError
+from drift.inputs import check_cells, find_unusable_cell
 from drift.jsonsafe import json_float
 from drift.schema import feature_kind
 
 __all__ = ["DomainClassifierResult", "domain_classifier_test", "cauchy_combination", "MAX_CATEGORIES",
-           "AUC_CI_LEVEL"]
+           "AUC_CI_LEVEL", "min_rows_per_side"]
 
 #: Categorical features keep their most frequent ``MAX_CATEGORIES`` values (pooled over both sides);
 #: rarer values share one "other" code.  HistGradientBoosting allows at most 255 categories.
@@ -33,6 +34,16 @@ AUC_CI_LEVEL = 0.95
 MAX_ITER = 100
 #: Boosting rounds without improvement of the validation loss before stopping.
 N_ITER_NO_CHANGE = 10
+#: Share of each training fold held out for early stopping (stratified, rounded up as scikit-learn does).
+VALIDATION_FRACTION = 0.1
+#: Fewest rows in a leaf (scikit-learn's default): a tree splits only when its fitting rows fill two
+#: leaves, so fewer than ``2 * MIN_SAMPLES_LEAF`` fitting rows give a constant model, an AUC of 0.5 or
+#: below whatever the data (see :func:`min_rows_per_side`).
+MIN_SAMPLES_LEAF = 20
+#: A numeric feature with fewer non-missing values than this in the pooled sample is coded as categories
+#: (its distinct values): a training fold may then hold none of its values, which the numeric binning of
+#: HistGradientBoosting cannot handle, while its categorical coding can.
+SPARSE_NUMERIC_VALUES = 50
 LEARNING_RATE = 0.1
 #: Leaves per tree: ``(small samples, large samples)``, the cut being :data:`SMALL_SAMPLE_ROWS` rows in
 #: total.  Small trees overfit less on small samples (on weak shifts they raised the out-of-fold AUC by
@@ -223,7 +234,15 @@ def domain_classifier_test(
     significant but practically negligible, hence the effect-size cut-off ``min_auc`` (0.55 by default,
     a common "slight drift" level for domain classifiers).
 
-    Degenerate input (a side with fewer rows than ``n_folds``) gives ``nan`` with a ``note``.
+    **Small samples**: with fewer than :func:`min_rows_per_side` rows per side (29 for 5 folds) some fold's
+    trees cannot make a single split, so the model is constant and the AUC is 0.5 or below even for
+    perfectly separated sides: the result is ``nan`` with a ``note`` rather than a fake "no drift".
+
+    **Unusable columns**: by default, columns holding nested values (dicts, lists) are left out, like
+    datetime columns, and named in ``note``; passed in ``features=`` they raise
+    :class:`~drift.errors.UnsupportedValuesError`.  Features without any value in the sample are left
+    out (named in ``note``); when none is left the result is ``nan`` with a ``note``.  Raw bytes are
+    categories like any other value.
 
     Examples
     --------
@@ -246,20 +265,29 @@ def domain_classifier_test(
         raise DriftParameterError.invalid("min_auc", func, "a float in [0.5, 1]", min_auc)
     reference = _as_frame(reference, "reference")
     current = _as_frame(current, "current")
-    feats = _select_features(reference, current, features)
+    feats, notes = _select_features(reference, current, features)
     gen = np.random.default_rng(rng)
     seed = int(gen.integers(0, 2**31 - 1))
 
     k = int(min(len(reference), len(current), max_samples))
     base = dict(n_folds=int(n_folds), alpha=float(alpha), min_auc=float(min_auc), features=tuple(feats))
-    if k < n_folds:
-        return _nan_result(k, base, f"each side needs at least n_folds={n_folds} rows "
-                                    f"(got {len(reference)} reference, {len(current)} current)")
+    need = min_rows_per_side(int(n_folds))
+    if k < need:
+        return _nan_result(k, base, "; ".join(notes + [
+            f"each side needs at least {need} rows with n_folds={n_folds} (got {len(reference)} reference, "
+            f"{len(current)} current): with fewer, the trees cannot split and the AUC means nothing"]))
     pos_ref = np.sort(gen.choice(len(reference), k, replace=False)) if len(reference) > k \
         else np.arange(k)
     pos_cur = np.sort(gen.choice(len(current), k, replace=False)) if len(current) > k else np.arange(k)
     ref_s = reference.iloc[pos_ref]
     cur_s = current.iloc[pos_cur]
+    empty = [c for c in feats if not (ref_s[c].notna().any() or cur_s[c].notna().any())]
+    if empty:
+        notes.append("left out (no value in the sample): " + ", ".join(map(str, empty)))
+        feats = [c for c in feats if c not in empty]
+        base["features"] = tuple(feats)
+        if not feats:
+            return _nan_result(k, base, "; ".join(notes))
     x, is_cat = _encode(ref_s, cur_s, feats)
     y = np.concatenate([np.zeros(k, np.int8), np.ones(k, np.int8)])
 
@@ -282,10 +310,10 @@ def domain_classifier_test(
         "fold": fold,
         "p_current": oof,
     })
-    note = ""
     if len(reference) != len(current) or len(reference) > k:
-        note = f"balanced sample of {k:,} rows per side (of {len(reference):,} reference, " \
-               f"{len(current):,} current)"
+        notes.insert(0, f"balanced sample of {k:,} rows per side (of {len(reference):,} reference, "
+                        f"{len(current):,} current)")
+    note = "; ".join(notes)
     return DomainClassifierResult(
         statistic=auc, auc=auc, auc_ci=ci, pvalue=pvalue, fold_pvalues=fold_p, n_reference=k, n_current=k,
         importances=importances, scores=scores,
@@ -313,7 +341,8 @@ def _cross_fit(x: np.ndarray, y: np.ndarray, is_cat: np.ndarray, n_folds: int, s
             fold[test] = number
             model = HistGradientBoostingClassifier(
                 learning_rate=LEARNING_RATE, max_iter=MAX_ITER, max_leaf_nodes=leaves,
-                early_stopping=True, n_iter_no_change=N_ITER_NO_CHANGE, validation_fraction=0.1,
+                min_samples_leaf=MIN_SAMPLES_LEAF, early_stopping=True, n_iter_no_change=N_ITER_NO_CHANGE,
+                validation_fraction=VALIDATION_FRACTION,
                 categorical_features=is_cat if is_cat.any() else None, random_state=seed)
             model.fit(x[train], y[train])
             held = x[test]
@@ -324,6 +353,22 @@ def _cross_fit(x: np.ndarray, y: np.ndarray, is_cat: np.ndarray, n_folds: int, s
                 oof_perm[test, j] = model.predict_proba(held)[:, 1]
                 held[:, j] = original
     return oof, oof_perm, fold
+
+
+def min_rows_per_side(n_folds: int) -> int:
+    """Fewest rows per side with which every fold's trees can split.
+
+    A training fold holds ``2k`` rows minus the largest held-out fold (``ceil(2k / n_folds)`` rows:
+    scikit-learn's stratified folds deal the rows sorted by class round-robin); early stopping sets
+    ``ceil(VALIDATION_FRACTION * rows)`` of them aside; the rest must fill two leaves of
+    :data:`MIN_SAMPLES_LEAF` rows.  29 rows per side for 5 folds.
+    """
+    k = int(n_folds)
+    while True:
+        train = 2 * k - math.ceil(2 * k / n_folds)
+        if train - math.ceil(VALIDATION_FRACTION * train) >= 2 * MIN_SAMPLES_LEAF:
+            return k
+        k += 1
 
 
 def cauchy_combination(pvalues) -> float:
@@ -370,12 +415,21 @@ def _as_frame(data, name: str) -> pd.DataFrame:
     return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
 
 
-def _select_features(reference: pd.DataFrame, current: pd.DataFrame, features) -> list[str]:
+def _select_features(reference: pd.DataFrame, current: pd.DataFrame, features) -> tuple[list[str], list[str]]:
+    """The features to use and notes on the columns left out."""
+    notes = []
     if features is None:
         feats = [c for c in reference.columns if c in current.columns
                  and feature_kind(reference[c]) is not None and feature_kind(current[c]) is not None]
+        nested = [c for c in feats if find_unusable_cell(reference[c], allow_bytes=True) is not None
+                  or find_unusable_cell(current[c], allow_bytes=True) is not None]
+        if nested:
+            notes.append("left out (nested values such as dicts or lists): " + ", ".join(map(str, nested)))
+            feats = [c for c in feats if c not in nested]
         if not feats:
-            raise DriftInputError("no numeric or categorical column is present on both sides",
+            raise DriftInputError("no numeric or categorical column is present on both sides"
+                                  + (f" (left out for nested values: {', '.join(map(str, nested))})"
+                                     if nested else ""),
                                   file="current", fix="check the column names, or pass features=")
     else:
         feats = list(features)
@@ -391,13 +445,16 @@ def _select_features(reference: pd.DataFrame, current: pd.DataFrame, features) -
                     raise DriftInputError(f"unsupported type {frame[col].dtype} for the domain classifier",
                                           file=name, column=str(col),
                                           fix="convert it to a number or a category, or leave it out")
+                check_cells(frame[col], side=name, column=col, allow_bytes=True,
+                            fix="flatten it into columns of numbers or categories, or leave it out of "
+                                "features=")
     for col in feats:
         kr, kc = feature_kind(reference[col]), feature_kind(current[col])
         if kr != kc and reference[col].notna().any() and current[col].notna().any():
             raise MixedTypeError(f"the column is {kr} in the reference but {kc} in the current data",
                                  file="current", column=str(col),
                                  fix="make the column the same type on both sides")
-    return feats
+    return feats, notes
 
 
 def _encode(ref: pd.DataFrame, cur: pd.DataFrame, feats: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -408,7 +465,7 @@ def _encode(ref: pd.DataFrame, cur: pd.DataFrame, feats: list[str]) -> tuple[np.
     for j, col in enumerate(feats):
         r, c = ref[col], cur[col]
         kind = feature_kind(r) if r.notna().any() else feature_kind(c)
-        if kind == "numeric":
+        if kind == "numeric" and r.count() + c.count() >= SPARSE_NUMERIC_VALUES:
             x[:k_ref, j] = r.to_numpy(dtype=np.float64, na_value=np.nan)
             x[k_ref:, j] = c.to_numpy(dtype=np.float64, na_value=np.nan)
             continue

@@ -127,3 +127,18 @@ class InfiniteValuesError(DriftInputError):
 
 class TooManyCategoriesError(DriftInputError):
     """A categorical column has more distinct values than binning can use."""
+
+
+class UnsupportedValuesError(DriftInputError):
+    """Cells a computation cannot use: nested values (dicts, lists, sets), raw bytes where text is needed,
+    or text where numbers are needed."""
+
+
+# --- files the library writes ------------------------------------------------------------------
+class OutputPathError(DriftInputError):
+    """A path given for an output (report, JSON, CSV) cannot be written."""
+
+
+class StoreError(DriftInputError):
+    """The history store file cannot be used: not a store, another program's database, read-only,
+    corrupt, or written by a newer version."""

@@ -47,7 +47,7 @@ BREAK_CHECK_D = 0.02
 COLUMNS = ("feature", "kind", "method", "statistic", "pvalue", "pvalue_adjusted", "psi", "wasserstein_norm",
            "js", "missing_ref", "missing_cur", "missing_pvalue", "missing_pvalue_adjusted", "severity",
            "drifted", "n_ref", "n_cur", "note", "change", "unseen_cur", "issue", "issue_size", "proxy",
-           "finding")
+           "entity", "finding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +99,7 @@ class FeatureDetail:
     issue: quality.Break | None = None
     proxy: str = ""
     finding: str = ""
+    entity: bool = False
 
     @property
     def method(self) -> str:
@@ -150,7 +151,7 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
     """All statistics of one feature from the reference profile and the current column (``sample``: its
     sorted sample, when sorted already), with its break signature (:mod:`drift.quality`) or split-proxy
     reason (:mod:`drift.proxies`) when it has one."""
-    issue, proxy, unseen = None, "", float("nan")
+    issue, proxy, unseen, entity = None, "", float("nan"), False
     if profile.kind == "numeric":
         cur = sort_sample(values) if sample is None else sample
         test, raw_w = ks_sorted(profile.sample, cur)
@@ -166,7 +167,8 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
                 proxy = proxies.numeric_proxy(profile.name, ref_v, cur_v, test.statistic,
                                               reference_increasing=profile.increasing,
                                               current_increasing=_increasing(values)) or ""
-        finding = ""
+        finding = quality.unit_hint(ref_v, cur_v) if issue is None and not proxy \
+            and test.statistic >= BREAK_CHECK_D else ""
     else:
         cur_counts = value_counts(values)
         counts = categorical_bin_counts(profile.categories, cur_counts)
@@ -179,8 +181,9 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
         change = categorical_movement(ref_c, cur_c)
         n_valid = int(cur_c.sum())
         unseen = float(quality.unseen_levels(ref_c, cur_c).sum() / n_valid) if n_valid else float("nan")
-        issue = quality.categorical_break(ref_c, cur_c)
-        if issue is None:
+        entity = quality.is_entity(ref_c)
+        issue = None if entity else quality.categorical_break(ref_c, cur_c)
+        if issue is None and not entity:
             proxy = proxies.categorical_proxy(profile.name, ref_c, cur_c) or ""
         finding = quality.new_values_finding(ref_c, cur_c) if issue is None and not proxy else ""
     if issue is not None:
@@ -192,7 +195,7 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
         js=js_from_counts(counts), missing_ref=miss_r / n_r if n_r else float("nan"),
         missing_cur=miss_c / n_c if n_c else float("nan"),
         missing_pvalue=missing_rate_test(miss_r, n_r, miss_c, n_c), alpha=alpha, change=change,
-        unseen_cur=unseen, issue=issue, proxy=proxy, finding=finding)
+        unseen_cur=unseen, issue=issue, proxy=proxy, finding=finding, entity=entity)
 
 
 def feature_detail(reference_col, current_col, *, kind: str, bins: int = 10, alpha: float = 0.05,
@@ -328,13 +331,15 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
     Returns
     -------
     DataFrame
-        One row per feature, columns :data:`COLUMNS`: split proxies last, the others most severe first.
+        One row per feature, columns :data:`COLUMNS`: split proxies and entity columns last, the others
+        most severe first.
         ``change`` says how the feature moved in plain words (median or the share that changed most);
         ``unseen_cur`` is the share of current rows on categories absent from the reference;
         ``issue`` / ``issue_size`` name a pipeline break signature (:mod:`drift.quality`); ``proxy`` the
-        reason a feature is a split proxy (:mod:`drift.proxies`); ``finding`` says either in a sentence (or
-        lists new values: entity churn).  ``attrs`` holds ``alpha``, ``correction``, ``bins``, ``problems``
-        and ``split_proxies`` (the proxy feature names).
+        reason a feature is a split proxy (:mod:`drift.proxies`); ``entity`` marks an entity column (names or
+        ids, new values expected: set apart, severity ``stable``); ``finding`` says any of these in a sentence
+        (or lists new values).  ``attrs`` holds ``alpha``, ``correction``, ``bins``, ``problems``,
+        ``split_proxies`` and ``entity_columns``.
     """
     _check_params(alpha, correction, psi_bands, on_invalid)
     check_bins(bins, "feature_drift")
@@ -366,7 +371,8 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
         rows = [_row(d) for d in _map(work, items, n_jobs=n_jobs)]
     table = _table(rows, alpha=alpha, correction=correction, psi_bands=psi_bands)
     table.attrs.update(alpha=alpha, correction=correction, bins=bins, problems=problems,
-                       split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]))
+                       split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]),
+                       entity_columns=tuple(table.loc[table["entity"].astype(bool), "feature"]))
     return table
 
 
@@ -394,7 +400,8 @@ def _row(d: FeatureDetail) -> tuple:
     return (d.feature, d.kind, d.method, d.test.statistic, d.test.pvalue, d.psi.statistic,
             d.wasserstein.statistic, d.js.statistic, d.missing_ref, d.missing_cur, d.missing_pvalue,
             d.test.n_reference, d.test.n_current, "; ".join(notes), d.change, d.unseen_cur,
-            d.issue.kind if d.issue else "", d.issue.size if d.issue else float("nan"), d.proxy, d.finding)
+            d.issue.kind if d.issue else "", d.issue.size if d.issue else float("nan"), d.proxy, d.entity,
+            d.finding)
 
 
 def _table(rows: list[tuple], *, alpha: float, correction: str,
@@ -408,22 +415,23 @@ def _table(rows: list[tuple], *, alpha: float, correction: str,
                              table["missing_pvalue"].to_numpy(dtype=float)])
     adjusted = adjust_pvalues(family, correction)
     p_adj, miss_adj = adjusted[:k], adjusted[k:]
-    sev = [severity(bool((pa < alpha) or (ma < alpha)), psi, psi_bands)
-           for pa, ma, psi in zip(p_adj, miss_adj, table["psi"].to_numpy())]
+    sev = ["stable" if entity else severity(bool((pa < alpha) or (ma < alpha)), psi, psi_bands)
+           for pa, ma, psi, entity in zip(p_adj, miss_adj, table["psi"].to_numpy(), table["entity"])]
     table = table.assign(pvalue_adjusted=p_adj, missing_pvalue_adjusted=miss_adj, severity=sev,
                          drifted=[is_drifted(s) for s in sev])[list(COLUMNS)]
     rank = table["severity"].map(SEVERITIES.index)
-    return (table.assign(_proxy=table["proxy"] != "", _rank=rank)
+    return (table.assign(_proxy=(table["proxy"] != "") | table["entity"], _rank=rank)
             .sort_values(["_proxy", "_rank", "psi"], ascending=[True, False, False], kind="stable")
             .drop(columns=["_proxy", "_rank"]).reset_index(drop=True))
 
 
 @dataclass(frozen=True, slots=True)
 class DriftSummary:
-    """Headline numbers of a feature-drift table; split proxies are counted apart.
+    """Headline numbers of a feature-drift table; split proxies and entity columns are counted apart.
 
-    ``n_features``, ``n_drifted``, ``share_drifted`` and ``by_severity`` cover the features that are not
-    split proxies; ``proxies`` names the split proxies.
+    ``n_features``, ``n_drifted``, ``share_drifted`` and ``by_severity`` cover the other features;
+    ``proxies`` names the split proxies (:mod:`drift.proxies`), ``entities`` the entity columns (names or
+    ids whose new values are expected, :mod:`drift.quality`).
     """
 
     n_features: int
@@ -431,24 +439,41 @@ class DriftSummary:
     share_drifted: float
     by_severity: dict
     proxies: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
 
     @property
     def n_proxies(self) -> int:
         return len(self.proxies)
 
+    @property
+    def n_set_apart(self) -> int:
+        return len(self.proxies) + len(self.entities)
+
     def to_dict(self) -> dict:
         return {"n_features": self.n_features, "n_drifted": self.n_drifted,
                 "share_drifted": self.share_drifted, "by_severity": dict(self.by_severity),
-                "split_proxies": list(self.proxies)}
+                "split_proxies": list(self.proxies), "entity_columns": list(self.entities)}
+
+
+def set_apart(table: pd.DataFrame) -> pd.Series:
+    """Rows of split proxies and entity columns (counted apart from the other features)."""
+    out = pd.Series(False, index=table.index)
+    if "proxy" in table.columns:
+        out |= table["proxy"] != ""
+    if "entity" in table.columns:
+        out |= table["entity"].astype(bool)
+    return out
 
 
 def summarize(table: pd.DataFrame) -> DriftSummary:
-    """Features drifted / total, their share, and the count at each severity; split proxies apart."""
-    is_proxy = table["proxy"] != "" if "proxy" in table.columns else pd.Series(False, index=table.index)
-    proxies = tuple(table.loc[is_proxy, "feature"])
-    rest = table.loc[~is_proxy]
+    """Features drifted / total, their share, and the count at each severity; split proxies and entity
+    columns apart."""
+    apart = set_apart(table)
+    proxies_ = tuple(table.loc[table["proxy"] != "", "feature"]) if "proxy" in table.columns else ()
+    entities = tuple(table.loc[table["entity"].astype(bool), "feature"]) if "entity" in table.columns else ()
+    rest = table.loc[~apart]
     n = len(rest)
     drifted = int(rest["drifted"].sum()) if n else 0
     counts = rest["severity"].value_counts() if n else pd.Series(dtype=int)
     return DriftSummary(n, drifted, drifted / n if n else float("nan"),
-                        {s: int(counts.get(s, 0)) for s in SEVERITIES}, proxies)
+                        {s: int(counts.get(s, 0)) for s in SEVERITIES}, proxies_, entities)

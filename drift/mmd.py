@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from drift.errors import DriftInputError, DriftParameterError, InfiniteValuesError
+from drift.inputs import scale_exponents
 from drift.jsonsafe import json_float
 
 __all__ = ["MMDResult", "mmd_test"]
@@ -120,7 +121,9 @@ def mmd_test(
     ``(1 + #{permuted MMD² >= observed}) / (1 + n_permutations)`` (Phipson & Smyth 2010), which is
     never 0 and is valid (conservative) at any number of permutations.
 
-    **Computation**: the pooled sample is centred (MMD is translation invariant), and
+    **Computation**: the pooled sample is multiplied by one power of two that brings its largest value
+    near 1 (exact in floating point, and the bandwidth scales with it, so nothing changes except that
+    values near 1e308 cannot overflow when squared), centred (MMD is translation invariant), and
     ``-||z_i - z_j||² / 2`` comes from one matrix product of augmented rows ``[z_i, -|z_i|²/2, 1]``
     and ``[z_j, 1, -|z_j|²/2]``.  With a 0/1 label vector ``a`` (1 = reference), only the quadratic
     form ``aᵀKa`` needs a matrix product; the cross and current sums follow from the kernel's row sums.
@@ -169,10 +172,14 @@ def mmd_test(
         return _nan_result(n, m, subsampled, n_permutations,
                            f"each side needs at least 2 rows (got {n} reference, {m} current)")
 
-    pooled = np.vstack([x, y])
-    kernel, sigma, note = _rbf_kernel(pooled, bandwidth, gen)
+    # One power of two brings the largest value near 1: exact, and huge values cannot overflow when squared.
+    exponent = int(scale_exponents(np.vstack([x, y])))
+    pooled = np.ldexp(np.vstack([x, y]), -exponent)
+    kernel, sigma, note = _rbf_kernel(pooled, None if bandwidth is None else math.ldexp(bandwidth, -exponent),
+                                      gen)
     if kernel is None:
         return _nan_result(n, m, subsampled, n_permutations, note)
+    sigma = math.ldexp(sigma, exponent)
     labels = _permutation_labels(gen, n, m, n_permutations, kernel.dtype)
     observed, null, mean_kernel = _mmd2_from_kernel(kernel, n, labels)
     tol = TIE_RTOL[kernel.dtype] * mean_kernel
@@ -309,12 +316,15 @@ def _as_matrices(reference, current) -> tuple[np.ndarray, np.ndarray]:
     for name, data in (("reference", reference), ("current", current)):
         if isinstance(data, pd.DataFrame):
             for col in data.columns:
-                if not (pd.api.types.is_numeric_dtype(data[col]) or pd.api.types.is_bool_dtype(data[col])):
+                if not (pd.api.types.is_numeric_dtype(data[col]) or pd.api.types.is_bool_dtype(data[col])) \
+                        or pd.api.types.is_complex_dtype(data[col]):
                     raise DriftInputError("MMD needs numeric columns", file=name, column=str(col),
                                           fix="drop the column or embed it first")
             arr = data.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             try:
+                if np.iscomplexobj(data):
+                    raise TypeError("complex numbers")
                 arr = np.asarray(data, dtype=np.float64)
             except (TypeError, ValueError) as exc:
                 raise DriftInputError(f"the data is not numeric ({exc})", file=name,

@@ -30,25 +30,67 @@ from sklearn.calibration import calibration_curve
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from .errors import DriftInputError
+from .errors import DriftInputError, DriftParameterError, TooFewRowsError
+from .inputs import numeric_values
 
 METRICS = ("roc_auc", "accuracy", "f1", "log_loss", "base_rate", "positive_rate")
 #: Probabilities are clipped to [EPS, 1 - EPS] before logits and log-loss.
 EPS = 1e-6
 
 
-def _clean(y, p, side: str) -> tuple[np.ndarray, np.ndarray]:
-    y = np.asarray(pd.Series(y).to_numpy(dtype=np.float64, na_value=np.nan))
-    p = np.asarray(pd.Series(p).to_numpy(dtype=np.float64, na_value=np.nan))
+_FIX_LABELS = "map the positive class to 1 and the other to 0"
+
+
+def _column(values, default: str) -> str:
+    name = getattr(values, "name", None)
+    return default if name is None else str(name)
+
+
+def _scores(p, side: str, strict: bool = True) -> np.ndarray:
+    """Predicted probabilities as floats (missing as nan); text raises, and values outside [0, 1] too
+    when ``strict`` (else they are clipped, as the monitor's internal calls expect)."""
+    column = _column(p, "prediction")
+    p = numeric_values(p, side=side, column=column, fix="give the model's P(positive) as numbers")
+    if not strict:
+        return np.clip(p, 0.0, 1.0)
+    outside = np.flatnonzero((p < 0) | (p > 1))
+    if outside.size:
+        raise DriftInputError(f"scores must be probabilities in [0, 1], got {p[outside[0]]:g} (row "
+                              f"{int(outside[0])})", file=side, column=column,
+                              fix="give the model's P(positive) in [0, 1] (divide percentages by 100)")
+    return p
+
+
+def _clean(y, p, side: str, *, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Labels (0/1) and scores of the rows that have both; bad values raise, naming side and column.
+
+    The public functions pass ``strict=True``: scores outside [0, 1] raise instead of being clipped.
+    """
+    column = _column(y, "target")
+    y = numeric_values(y, side=side, column=column, fix=_FIX_LABELS)
+    p = _scores(p, side, strict)
     if y.shape != p.shape:
         raise DriftInputError(f"{len(y)} labels but {len(p)} scores", file=side,
                               fix="align labels and scores")
     ok = ~(np.isnan(y) | np.isnan(p))
     y, p = y[ok], p[ok]
     if y.size and not np.isin(y, (0.0, 1.0)).all():
-        raise DriftInputError("the target is not binary 0/1", file=side, column="target",
-                              fix="map the positive class to 1 and the other to 0")
-    return y.astype(np.int8), np.clip(p, 0.0, 1.0)
+        raise DriftInputError("the target is not binary 0/1", file=side, column=column, fix=_FIX_LABELS)
+    return y.astype(np.int8), p
+
+
+def _check_options(func: str, threshold: float, n_boot: int | None = None,
+                   confidence: float | None = None) -> None:
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.number) \
+            or not 0 <= threshold <= 1:
+        raise DriftParameterError.invalid("threshold", func, "a number in [0, 1]", threshold)
+    if n_boot is not None and (isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer)
+                               or n_boot < 1):
+        raise DriftParameterError.invalid("n_boot", func, "an int >= 1", n_boot)
+    if confidence is not None and (isinstance(confidence, bool)
+                                   or not isinstance(confidence, int | float | np.number)
+                                   or not 0 < confidence < 1):
+        raise DriftParameterError.invalid("confidence", func, "a number in (0, 1)", confidence)
 
 
 def weighted_metrics(y: np.ndarray, p: np.ndarray, weights: np.ndarray, threshold: float = 0.5) -> np.ndarray:
@@ -138,7 +180,8 @@ def realised_performance(y_true, scores, *, threshold: float = 0.5, n_boot: int 
     n_boot : int, default 200
         Bootstrap resamples (rows drawn with replacement).
     """
-    y, p = _clean(y_true, scores, side)
+    _check_options("realised_performance", threshold, n_boot, confidence)
+    y, p = _clean(y_true, scores, side, strict=True)
     if y.size < 2:
         raise DriftInputError(f"{y.size} labelled row(s): too few to measure performance", file=side,
                               fix="wait for more labels, or use estimated performance")
@@ -177,9 +220,10 @@ class PerformanceChange:
 def performance_change(reference_y, reference_scores, current_y, current_scores, *, threshold: float = 0.5,
                        n_boot: int = 200, confidence: float = 0.95, rng=0) -> PerformanceChange:
     """Current minus reference for every metric, with a bootstrap interval of the difference."""
+    _check_options("performance_change", threshold, n_boot, confidence)
     gen = np.random.default_rng(rng)
-    ry, rp = _clean(reference_y, reference_scores, "reference")
-    cy, cp = _clean(current_y, current_scores, "current")
+    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
+    cy, cp = _clean(current_y, current_scores, "current", strict=True)
     ref = realised_performance(ry, rp, threshold=threshold, n_boot=n_boot, confidence=confidence, rng=gen,
                       side="reference")
     cur = realised_performance(cy, cp, threshold=threshold, n_boot=n_boot, confidence=confidence, rng=gen)
@@ -223,12 +267,13 @@ def _loglik(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
 
 def concept_drift_test(reference_y, reference_scores, current_y, current_scores) -> ConceptDriftResult:
     """Does P(y | model score) differ between reference hold-out and current data? (module docstring)"""
-    ry, rp = _clean(reference_y, reference_scores, "reference")
-    cy, cp = _clean(current_y, current_scores, "current")
-    for y, side in ((ry, "reference"), (cy, "current")):
+    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
+    cy, cp = _clean(current_y, current_scores, "current", strict=True)
+    for y, side, given in ((ry, "reference", reference_y), (cy, "current", current_y)):
         if y.size < 10 or y.min() == y.max():
             raise DriftInputError("needs at least 10 labelled rows with both classes", file=side,
-                                  column="target", fix="use more rows or wait for labels of both classes")
+                                  column=_column(given, "target"),
+                                  fix="use more rows or wait for labels of both classes")
     logit = np.log(np.clip(np.r_[rp, cp], EPS, 1 - EPS) / (1 - np.clip(np.r_[rp, cp], EPS, 1 - EPS)))
     g = np.r_[np.zeros(ry.size), np.ones(cy.size)]
     y = np.r_[ry, cy]
@@ -306,11 +351,17 @@ def fit_calibration(reference_y, reference_scores) -> IsotonicRegression:
 def estimated_performance(reference_y, reference_scores, current_scores, *,
                           threshold: float = 0.5) -> EstimatedPerformance:
     """Estimate current performance without labels (CBPE; calibrated on the labelled reference hold-out)."""
-    ry, rp = _clean(reference_y, reference_scores, "reference")
-    cp = np.clip(pd.Series(current_scores).to_numpy(dtype=np.float64, na_value=np.nan), 0, 1)
+    _check_options("estimated_performance", threshold)
+    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
+    if ry.size < 2:
+        raise TooFewRowsError(f"{ry.size} labelled reference row(s): too few to calibrate the scores",
+                              file="reference", column=_column(reference_y, "target"),
+                              fix="use a reference with labels and scores on at least 2 rows")
+    cp = _scores(current_scores, "current")
     cp = cp[~np.isnan(cp)]
     if cp.size == 0:
-        raise DriftInputError("no scores to estimate performance from", file="current", column="prediction",
+        raise DriftInputError("no scores to estimate performance from", file="current",
+                              column=_column(current_scores, "prediction"),
                               fix="score the current rows with the model")
     iso = fit_calibration(ry, rp)
     ref_est = expected_metrics(iso.predict(rp), rp, threshold)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from drift.errors import DriftInputError, DriftParameterError, InfiniteValuesError
+from drift.inputs import scale_exponents
 from drift.jsonsafe import json_float
 
 __all__ = ["Projection", "project", "warm_up_umap", "METHODS", "UMAP_EPOCHS"]
@@ -109,7 +110,8 @@ def project(
     Notes
     -----
     **Preprocessing**: the pooled sample is standardised (pooled mean and standard deviation; constant
-    columns are only centred).  Missing values are replaced by the pooled column mean (said in
+    columns are only centred), after scaling each column by a power of two (exact, so values near 1e308
+    cannot overflow the moments).  Missing values are replaced by the pooled column mean (said in
     ``note``).
 
     **Overlap score**: with the exact ``k`` nearest neighbours of every pooled point (Euclidean,
@@ -153,6 +155,7 @@ def project(
                       f"each side needs at least 2 rows (got {kr} reference, {kc} current)")
 
     z = np.vstack([x[pos_ref], y[pos_cur]])
+    z = np.ldexp(z, -scale_exponents(z, axis=0))   # exact; keeps huge values from overflowing the moments
     missing = np.isnan(z)
     if missing.any():
         col_mean = np.nanmean(np.where(missing.all(axis=0), 0.0, z), axis=0)
@@ -257,12 +260,15 @@ def _as_matrices(reference, current):
     for name, data in (("reference", reference), ("current", current)):
         if isinstance(data, pd.DataFrame):
             for c in data.columns:
-                if not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_complex_dtype(data[c]):
+                if not (pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])) \
+                        or pd.api.types.is_complex_dtype(data[c]):
                     raise DriftInputError("projection needs numeric columns", file=name, column=str(c),
                                           fix="drop the column, or project embeddings instead")
             arr, labels = data.to_numpy(dtype=np.float64, na_value=np.nan), data.index.to_numpy()
         else:
             try:
+                if np.iscomplexobj(data):
+                    raise TypeError("complex numbers")
                 arr = np.asarray(data, dtype=np.float64)
             except (TypeError, ValueError) as exc:
                 raise DriftInputError(f"the data is not numeric ({exc})", file=name,

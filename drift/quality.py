@@ -8,22 +8,27 @@ Rule — a column of the current batch has a pipeline break when one of these ho
 
 1. ``unit_change`` (numeric): the current quantiles at :data:`SCALE_QUANTILES` are the reference's times
    one common factor ``f`` (each ratio within a factor :data:`SCALE_TOLERANCE` of their median ``f``),
-   and ``|log10 f| >= log10`` :data:`UNIT_FACTOR`.  A change of unit rescales every value alike (income in
-   thousands, a price in cents); a population shift moves quantiles unevenly and rarely by 8x.
+   ``f`` is large (``|log10 f| >= log10`` :data:`UNIT_FACTOR`), and the current values divided by ``f``
+   pass a KS test against the reference (:data:`RESCALED_ALPHA`).  A change of unit rescales every value
+   alike (income in thousands, a price in cents); a population shift changes the shape too.  A small
+   known conversion (pounds to kilograms, miles to kilometres: :data:`KNOWN_UNIT_FACTORS`) cannot be told
+   from a natural change of the same size in a batch, so it is named as a hint to check, not a break.
 2. ``missing_burst``: the missing rate rose by at least :data:`MISSING_JUMP` (absolute) to at least
    :data:`MISSING_RATIO` times the reference rate, and the missing-rate test is significant after the
    correction across features.
 3. ``type_change``: :func:`drift.validate_pair` found numbers on one side and text or true/false on the
    other (a :class:`~drift.errors.TypeChangeError`, or a :class:`~drift.errors.MixedTypeError` whose two
    files disagree).
-4. ``stuck_value`` (numeric): one value holds at least :data:`STUCK_SHARE` of the current rows, at least
-   :data:`STUCK_RATIO` times its share in the reference *and* times the share of each neighbouring value
-   in the current data (a lone spike, not a population that moved towards it), and the reference has at
-   least :data:`CONTINUOUS_MIN_VALUES` distinct values: a sensor stuck at one reading, a default fill
-   such as 0.
+4. ``stuck_value`` (numeric): one value holds at least :data:`STUCK_SHARE` of the current rows (and
+   :data:`STUCK_MIN_ROWS` rows), at least :data:`STUCK_RATIO` times the rows of each neighbouring value
+   in the current data (a lone spike, not a population that moved towards it), while in the reference it
+   was absent or an ordinary value, not a point mass (:data:`REFERENCE_SPIKE_RATIO`; out-of-stock zeros
+   that grow in a supply shock are natural), and the reference has at least
+   :data:`CONTINUOUS_MIN_VALUES` distinct values: a sensor stuck at one reading, a default fill such as 0.
 5. ``out_of_range`` (numeric): a sentinel — one value outside the reference's range that is negative where
    the reference never is, or at least :data:`SENTINEL_MAGNITUDE` times the reference's largest absolute
-   value (-1, -999, 99999) — on at least :data:`SENTINEL_SHARE` of the current rows.
+   value (-1, -999, 99999) — on at least :data:`SENTINEL_SHARE` of the current rows, and a lone spike
+   as in rule 4 (winter temperatures below a summer minimum are many neighbouring values, not one).
 6. ``placeholder`` (categorical): a level never seen in the reference that spells "missing"
    (:data:`PLACEHOLDERS`: unknown, n/a, null, ?, ...) on at least :data:`PLACEHOLDER_SHARE` of rows.
 7. ``replaced_levels`` (categorical with at most :data:`SMALL_CATEGORICAL` reference levels): at least
@@ -34,6 +39,12 @@ Rule — a column of the current batch has a pipeline break when one of these ho
 
 Not a break — **entity churn**: new values of a categorical column that fit none of the above (new names,
 agents, companies, countries, product codes) are listed as "new values", evidence of covariate shift.
+A column whose reference keeps producing new values on its own is an **entity column** (names, ids, free
+labels): its Good–Turing turnover, the share of reference rows whose value occurs only once, is at least
+:data:`ENTITY_TURNOVER`.  New values are expected there even without any drift (two random halves of a
+list of car models share few names), so an entity column is set apart like a split proxy and its new
+values count as churn only in *excess* of that turnover: at least :data:`CHURN_EXCESS` more, and the
+one-sided binomial test of the unseen count against the turnover significant (:func:`churn`).
 
 The numeric and categorical signatures are read off the sorted samples and category counts that
 :func:`drift.feature_drift` already has (its ``issue`` and ``finding`` columns); :func:`quality_issues`
@@ -64,16 +75,38 @@ UNIT_FACTOR = 8.0
 SCALE_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 #: Unit change: each quantile ratio lies within this factor of the common factor.
 SCALE_TOLERANCE = 1.6
+#: Unit change: level of the KS test that ``current / f`` matches the reference (not rejected = a pure
+#: rescaling).
+RESCALED_ALPHA = 0.01
+#: Unit hint: a factor within this relative distance of a known conversion is named.
+KNOWN_FACTOR_TOLERANCE = 0.05
+#: Known unit conversions (factor -> name); powers of ten are covered by :data:`UNIT_FACTOR`.
+KNOWN_UNIT_FACTORS = {
+    2.20462: "kilograms to pounds", 1 / 2.20462: "pounds to kilograms", 1.60934: "miles to kilometres",
+    1 / 1.60934: "kilometres to miles", 2.54: "inches to centimetres", 1 / 2.54: "centimetres to inches",
+    3.28084: "metres to feet", 1 / 3.28084: "feet to metres", 12.0: "years to months (or feet to inches)",
+    1 / 12: "months to years", 16.3871: "cubic inches to cm³", 1 / 16.3871: "cm³ to cubic inches",
+    60.0: "hours to minutes (or minutes to seconds)", 1 / 60: "minutes to hours (or seconds to minutes)",
+    24.0: "days to hours", 1 / 24: "hours to days", 7.0: "weeks to days", 1 / 7: "days to weeks",
+    3.78541: "US gallons to litres", 1 / 3.78541: "litres to US gallons",
+}
 #: Missing burst: smallest rise of the missing rate (absolute)...
 MISSING_JUMP = 0.05
 #: ... to at least this multiple of the reference rate.
 MISSING_RATIO = 2.0
 #: A missing burst at least this large is strong evidence on its own.
 MISSING_STRONG_JUMP = 0.20
-#: Stuck value: smallest share of current rows on one value...
-STUCK_SHARE = 0.05
+#: Stuck value: smallest share of current rows on one value (a stuck sensor or a default fill covers a
+#: large part of a batch; at 5 %, natural pile-ups in discrete measurements of small groups — a popular
+#: engine size among Japanese cars — qualified)...
+STUCK_SHARE = 0.15
+#: ... and smallest number of rows on it.
+STUCK_MIN_ROWS = 20
 #: ... at least this many times its share in the reference.
 STUCK_RATIO = 5.0
+#: Stuck value: the value is not already a point mass of the reference (a spike of at least this many
+#: times its neighbours there): out-of-stock zeros that grow in a supply shock are natural.
+REFERENCE_SPIKE_RATIO = 2.0
 #: Stuck value: the reference has at least this many distinct values.
 CONTINUOUS_MIN_VALUES = 20
 #: Out-of-range sentinel: smallest share of current rows on it.
@@ -93,6 +126,12 @@ RELABEL_SHARE = 0.2
 RELABEL_BALANCE = 0.15
 #: Share of current rows on unseen categories from which they are listed as "new values" (churn).
 NEW_VALUES_SHARE = 0.01
+#: Entity column: the reference's own turnover (share of its rows whose value occurs once) is at least this.
+ENTITY_TURNOVER = 0.05
+#: Entity column: new values beyond the turnover, from which they count as churn.
+CHURN_EXCESS = 0.05
+#: Entity column: level of the one-sided binomial test of the unseen count against the turnover.
+CHURN_ALPHA = 0.01
 #: Values quoted in a message.
 MAX_EXAMPLES = 3
 
@@ -148,8 +187,29 @@ def _fmt(x: float) -> str:
 def scale_factor(reference: np.ndarray, current: np.ndarray) -> float | None:
     """The common factor ``f`` when ``current`` looks like ``reference`` times ``f`` (rule 1), else None.
 
-    Both arrays are sorted, non-missing values.
+    Both arrays are sorted, non-missing values.  ``f`` is the median ratio of the quantiles at
+    :data:`SCALE_QUANTILES` (each within :data:`SCALE_TOLERANCE` of it); it counts when it is large
+    (``|log10 f| >= log10`` :data:`UNIT_FACTOR`) **and** ``current / f`` is indistinguishable from the
+    reference (:func:`rescaled_match`): a change of unit moves every value alike, a population shift
+    (Europe's income against Africa's, about ten times higher) changes the shape too.  Small known
+    conversions give a hint only (:func:`unit_hint`).
     """
+    ratios = _quantile_log_ratios(reference, current)
+    if ratios is None:
+        return None
+    logs, centre = ratios
+    if np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE):
+        return None
+    factor = float(math.exp(centre))
+    if abs(centre) < math.log(UNIT_FACTOR) or not rescaled_match(reference, current, factor):
+        return None
+    return factor
+
+
+def _quantile_log_ratios(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """``log(current / reference)`` of the quantiles at :data:`SCALE_QUANTILES` (those non-zero and of one
+    sign on both sides) and their median; None when a side has fewer than 2 values or fewer than 3
+    quantiles are usable.  Shared by :func:`scale_factor` and :func:`unit_hint`."""
     if len(reference) < 2 or len(current) < 2:
         return None
     r = sorted_quantiles(reference, SCALE_QUANTILES)
@@ -158,10 +218,47 @@ def scale_factor(reference: np.ndarray, current: np.ndarray) -> float | None:
     if usable.sum() < 3:
         return None
     logs = np.log(c[usable] / r[usable])
-    centre = _median(logs)
-    if abs(centre) < math.log(UNIT_FACTOR) or np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE):
-        return None
-    return float(math.exp(centre))
+    return logs, _median(logs)
+
+
+def unit_hint(reference: np.ndarray, current: np.ndarray) -> str:
+    """A hint, never a break: ``current`` looks like ``reference`` rescaled by a known small unit
+    conversion (:data:`KNOWN_UNIT_FACTORS`: pounds to kilograms, miles to kilometres...).
+
+    Such a factor cannot be told from a natural change of the same size at the sample sizes of a batch
+    (a ×1.5 rise estimated from quantiles lands within a few percent of ×1.609), so it is said, with the
+    check to make, and does not decide the verdict.  ``""`` when there is nothing to say.
+    """
+    ratios = _quantile_log_ratios(reference, current)
+    if ratios is None:
+        return ""
+    logs, centre = ratios
+    factor = float(math.exp(centre))
+    unit = known_unit(factor)
+    if unit is None or np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE) \
+            or not rescaled_match(reference, current, factor):
+        return ""
+    return (f"every value is about ×{factor:.3g} of the reference's, the factor from {unit}: check whether "
+            "the unit changed")
+
+
+def known_unit(factor: float) -> str | None:
+    """The name of the unit conversion ``factor`` is (within :data:`KNOWN_FACTOR_TOLERANCE`), or None."""
+    for value, name in KNOWN_UNIT_FACTORS.items():
+        if abs(math.log(factor / value)) <= math.log1p(KNOWN_FACTOR_TOLERANCE):
+            return name
+    return None
+
+
+def rescaled_match(reference: np.ndarray, current: np.ndarray, factor: float) -> bool:
+    """True when ``current / factor`` and ``reference`` pass the two-sample KS test at level
+    :data:`RESCALED_ALPHA` (asymptotic critical value; sorted inputs)."""
+    from .samples import compare_sorted
+
+    n, m = len(reference), len(current)
+    d, _ = compare_sorted(reference, np.sort(current / factor))
+    critical = math.sqrt(-0.5 * math.log(RESCALED_ALPHA / 2)) * math.sqrt((n + m) / (n * m))
+    return bool(d <= critical)
 
 
 def _median(x: np.ndarray) -> float:
@@ -210,22 +307,30 @@ def numeric_break(reference: np.ndarray, current: np.ndarray) -> Break | None:
                               | (np.abs(cur_values) >= SENTINEL_MAGNITUDE * max(biggest, 1e-12)))
         shares = np.where(sentinel, cur_counts, 0) / len(current)
         k = int(np.argmax(shares))
-        if shares[k] >= SENTINEL_SHARE:
+        if shares[k] >= SENTINEL_SHARE and _lone_spike(cur_counts, k):
             return Break("out_of_range", f"{shares[k]:.1%} of rows hold {_fmt(cur_values[k])}, outside "
                                          f"anything the reference holds ({_fmt(lo)} to {_fmt(hi)}): a "
                                          "sentinel or fill value", float(shares[k]))
     k = int(np.argmax(cur_counts))
     share = cur_counts[k] / len(current)
-    if share >= STUCK_SHARE and len(cur_values) > 1:
-        neighbours = cur_counts[max(k - 1, 0): k + 2]
-        spike = cur_counts[k] >= STUCK_RATIO * np.sort(neighbours)[-2]
-        ref_values, _ = _runs(reference)
+    if share >= STUCK_SHARE and cur_counts[k] >= STUCK_MIN_ROWS and _lone_spike(cur_counts, k):
+        ref_values, ref_counts = _runs(reference)
         ref_share = _share_of(reference, cur_values[k])
-        if spike and len(ref_values) >= CONTINUOUS_MIN_VALUES and ref_share * STUCK_RATIO <= share:
+        j = int(np.searchsorted(ref_values, cur_values[k]))
+        ordinary = not (j < len(ref_values) and ref_values[j] == cur_values[k]) \
+            or not _lone_spike(ref_counts, j, REFERENCE_SPIKE_RATIO)
+        if len(ref_values) >= CONTINUOUS_MIN_VALUES and ordinary:
             return Break("stuck_value", f"{share:.1%} of rows hold the single value {_fmt(cur_values[k])} "
                                         f"({ref_share:.1%} in the reference): a stuck reading or a default "
                                         "fill", float(share))
     return None
+
+
+def _lone_spike(counts: np.ndarray, k: int, ratio: float = STUCK_RATIO) -> bool:
+    """True when value ``k`` holds at least ``ratio`` times the rows of each neighbouring value (the
+    distinct values just below and above it): a spike, not a population that moved towards it."""
+    neighbours = np.concatenate([counts[max(k - 1, 0): k], counts[k + 1: k + 2]])
+    return bool(not len(neighbours) or counts[k] >= ratio * neighbours.max())
 
 
 # --- categorical signatures ------------------------------------------------------------------------------
@@ -278,6 +383,51 @@ def categorical_break(reference: pd.Series, current: pd.Series) -> Break | None:
     return None
 
 
+def turnover(reference: pd.Series) -> float:
+    """Good–Turing estimate of the share of new values a fresh sample would carry: the share of reference
+    rows whose value occurs exactly once (``value_counts`` input)."""
+    n = int(reference.sum())
+    return float((reference == 1).sum() / n) if n else 0.0
+
+
+def is_entity(reference: pd.Series) -> bool:
+    """True for an entity column (names, ids): turnover at least :data:`ENTITY_TURNOVER`."""
+    return turnover(reference) >= ENTITY_TURNOVER
+
+
+@dataclass(frozen=True, slots=True)
+class Churn:
+    """New values of an entity column against its expected turnover."""
+
+    expected: float
+    observed: float
+    pvalue: float
+
+    @property
+    def excess(self) -> float:
+        return self.observed - self.expected
+
+    @property
+    def significant(self) -> bool:
+        """Churn beyond the turnover: at least :data:`CHURN_EXCESS` more and the binomial test below
+        :data:`CHURN_ALPHA`."""
+        return bool(self.excess >= CHURN_EXCESS and self.pvalue < CHURN_ALPHA)
+
+
+def churn(reference: pd.Series, current: pd.Series) -> Churn:
+    """Observed share of current rows on unseen values vs the reference's turnover (``value_counts``
+    inputs), with the one-sided binomial p-value of the unseen count."""
+    from scipy.stats import binomtest
+
+    n_cur = int(current.sum())
+    expected = turnover(reference)
+    k = int(unseen_levels(reference, current).sum())
+    if not n_cur:
+        return Churn(expected, float("nan"), float("nan"))
+    p = binomtest(k, n_cur, min(max(expected, 1e-12), 1.0), alternative="greater").pvalue
+    return Churn(expected, k / n_cur, float(p))
+
+
 def new_values_finding(reference: pd.Series, current: pd.Series) -> str:
     """``"4.2% of rows carry values not in the reference (e.g. 'x', 'y')"`` when at least
     :data:`NEW_VALUES_SHARE` do (entity churn), else ``""``."""
@@ -286,8 +436,13 @@ def new_values_finding(reference: pd.Series, current: pd.Series) -> str:
     share = new.sum() / n_cur if n_cur else 0.0
     if share < NEW_VALUES_SHARE:
         return ""
-    return (f"new values: {share:.1%} of rows carry {len(new):,} value{'s' if len(new) > 1 else ''} not in "
+    text = (f"new values: {share:.1%} of rows carry {len(new):,} value{'s' if len(new) > 1 else ''} not in "
             f"the reference (e.g. {_quote(new.index)})")
+    if is_entity(reference):
+        c = churn(reference, current)
+        text += (f"; an entity column (names or ids): its own turnover predicts about {c.expected:.0%}, so "
+                 + (f"{c.excess:.0%} more than expected (churn)" if c.significant else "no excess churn"))
+    return text
 
 
 def _quote(values) -> str:

@@ -23,7 +23,17 @@ Schema versioning
 The version is SQLite's ``PRAGMA user_version``.  :data:`MIGRATIONS` maps each version to the function
 that upgrades the file *to* it; opening a file applies the missing ones in order, each in its own
 transaction together with the version bump.  A file newer than this code raises
-:class:`~drift.errors.DriftError` instead of being touched.
+:class:`~drift.errors.StoreError` instead of being touched.
+
+Files that are not a store
+--------------------------
+Opening a file reads it before writing anything: a file that is not SQLite, another program's database
+(version 0 with tables of its own, or a version whose tables and columns are not the ones
+:data:`MIGRATIONS` create), a directory, or a path under a file raise :class:`~drift.errors.StoreError`,
+naming the file and the fix, and the file is left as it was.  Every SQLite failure later (read-only file
+or directory, corrupt pages, a writer holding the lock past :data:`BUSY_TIMEOUT`, a full disk) is a
+:class:`~drift.errors.StoreError` too.  :meth:`HistoryStore.check` opens the file at once, runs SQLite's
+``quick_check`` and a rolled-back write, so a command can refuse a bad ``--store`` before computing.
 
 Tables (version 1)
 ------------------
@@ -43,6 +53,7 @@ import json
 import math
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -51,7 +62,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DriftError, DriftInputError, DriftParameterError
+from .errors import DriftInputError, DriftParameterError, StoreError
+from .paths import nearest_existing
 
 #: Environment variable naming the data directory.
 DATA_DIR_ENV = "DRIFT_EXPLORER_DATA"
@@ -60,7 +72,24 @@ STORE_FILE = "history.sqlite"
 #: Seconds a writer waits for another writer's transaction before giving up.
 BUSY_TIMEOUT = 30.0
 
-_FIX_PATH = "point --store at a Drift Explorer history file or a new path"
+_FIX_PATH = "point --store at a Drift Explorer history file or a new path (this file was not changed)"
+_FIX_READ_ONLY = ("make the file and its directory writable (SQLite writes -wal and -shm files next to it), "
+                  "or point --store at a writable path")
+_FIX_CORRUPT = "restore the file from a backup, or point --store at a new path"
+_FIX_BUSY = (f"another process held the write lock for over {BUSY_TIMEOUT:.0f} s (another monitor run?): "
+             "retry when it has finished")
+#: SQLite result codes (``sqlite_errorname`` prefixes) -> what happened and the fix.
+_SQLITE_PROBLEMS = (
+    ("SQLITE_READONLY", "the history store is read-only", _FIX_READ_ONLY),
+    ("SQLITE_PERM", "the history store is read-only", _FIX_READ_ONLY),
+    ("SQLITE_CANTOPEN", "the history store cannot be opened", _FIX_READ_ONLY),
+    ("SQLITE_NOTADB", "not a SQLite database", _FIX_PATH),
+    ("SQLITE_CORRUPT", "the history store is corrupt", _FIX_CORRUPT),
+    ("SQLITE_BUSY", "the history store is busy", _FIX_BUSY),
+    ("SQLITE_LOCKED", "the history store is busy", _FIX_BUSY),
+    ("SQLITE_FULL", "the disk is full", "free some space, or point --store at another disk"),
+    ("SQLITE_IOERR", "the history store could not be read or written", _FIX_READ_ONLY),
+)
 #: Test seam: called inside :meth:`HistoryStore.record_batch`'s transaction, after every row is
 #: written and before ``COMMIT`` (the durability test blocks here and kills the process).
 _in_transaction_hook: Callable[[], None] | None = None
@@ -115,12 +144,33 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def _num(value) -> float | None:
-    """A float for SQLite, ``None`` for missing / nan / inf (SQLite has no NaN)."""
+_RECORD_BATCH = "HistoryStore.record_batch"
+
+
+def _num(value, name: str = "metrics", func: str = _RECORD_BATCH,
+         allowed: str = "rows whose values are numbers (or None when missing)") -> float | None:
+    """A float for SQLite, ``None`` for missing / nan / inf (SQLite has no NaN); anything else that is not
+    a number raises :class:`~drift.errors.DriftParameterError` naming the parameter."""
     if value is None:
         return None
-    value = float(value)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise DriftParameterError.invalid(name, func, allowed, value) from None
     return value if math.isfinite(value) else None
+
+
+def _whole(value, name: str, func: str, minimum: int | None = None) -> int:
+    """An integer SQLite can store, or :class:`~drift.errors.DriftParameterError`."""
+    ok = (isinstance(value, int | np.integer) and not isinstance(value, bool)) \
+        or (isinstance(value, float | np.floating) and float(value).is_integer())
+    if ok:
+        value = int(value)
+        ok = -(2**63) <= value < 2**63 and (minimum is None or value >= minimum)
+    if not ok:
+        allowed = "an integer" + ("" if minimum is None else f" >= {minimum}")
+        raise DriftParameterError.invalid(name, func, allowed, value)
+    return value
 
 
 def _dumps(obj) -> str:
@@ -173,40 +223,106 @@ class HistoryStore:
     def __repr__(self) -> str:
         return f"HistoryStore({str(self.path)!r})"
 
+    def check(self, *, writable: bool = True) -> HistoryStore:
+        """Open the file now and make sure this store can use it; returns the store.
+
+        Creates the file (and its directories) on first use, migrates an older one, then runs SQLite's
+        ``PRAGMA quick_check`` and, with ``writable``, a write that is rolled back.  Call it before a long
+        computation whose results go to the store.
+
+        Raises
+        ------
+        StoreError
+            A directory, a path under a file, not a SQLite file, another program's database, a newer schema,
+            a corrupt, read-only or locked file; the message names the file and the fix.
+        """
+        with self._errors(), closing(self._connect()) as conn:
+            found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+            if found != ["ok"]:
+                lines = [line for text in found for line in text.splitlines() if not line.startswith("***")]
+                raise StoreError(f"the history store is corrupt ({'; '.join(lines[:3])})",
+                                 file=str(self.path), fix=_FIX_CORRUPT)
+            if writable:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.execute(f"PRAGMA user_version = {version}")
+                finally:
+                    conn.execute("ROLLBACK")
+        return self
+
     # ------------------------------------------------------------------------------- connections
-    def _connect(self) -> sqlite3.Connection:
-        if self.path.exists() and self.path.is_dir():
-            raise DriftInputError("the store path is a directory", file=str(self.path),
-                                  fix="give a file path, e.g. history.sqlite inside that directory")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():       # first use, or the file was removed: (re)create the tables
-            self._ready = False
+    @contextmanager
+    def _errors(self):
+        """Turn SQLite and file-system failures into :class:`~drift.errors.StoreError` naming the file."""
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = FULL")
+            yield
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise                                    # misuse of the API: a bug, not the file's fault
         except sqlite3.DatabaseError as err:
-            raise DriftInputError(f"cannot open the history store ({err})", file=str(self.path),
-                                  fix=_FIX_PATH) from None
-        if not self._ready:
-            self._initialise(conn)
-            self._ready = True
-        return conn
+            raise self._store_error(err) from err
+        except pd.errors.DatabaseError as err:       # pandas.read_sql_query wraps the SQLite error
+            cause = err.__cause__
+            raise (self._store_error(cause) if isinstance(cause, sqlite3.DatabaseError)
+                   else StoreError(f"the history store could not be read ({err})", file=str(self.path),
+                                   fix=_FIX_CORRUPT)) from err
+        except OSError as err:
+            raise StoreError(f"the history store cannot be used ({err.strerror or err})", file=str(self.path),
+                             fix=_FIX_READ_ONLY) from err
+
+    def _store_error(self, err: sqlite3.DatabaseError) -> StoreError:
+        name = getattr(err, "sqlite_errorname", "") or ""
+        for prefix, problem, fix in _SQLITE_PROBLEMS:
+            if name.startswith(prefix):
+                return StoreError(f"{problem} ({err})", file=str(self.path), fix=fix)
+        return StoreError(f"the history store failed ({err})", file=str(self.path), fix=_FIX_CORRUPT)
+
+    def _connect(self) -> sqlite3.Connection:
+        with self._errors():
+            if self.path.is_dir():
+                raise StoreError("the store path is a directory", file=str(self.path),
+                                 fix="give a file path, e.g. history.sqlite inside that directory")
+            base = nearest_existing(self.path.parent)
+            if not base.is_dir():
+                raise StoreError(f"{str(base)!r} is a file, not a directory", file=str(self.path),
+                                 fix="point --store at a path inside a directory")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():       # first use, or the file was removed: (re)create the tables
+                self._ready = False
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
+            try:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA synchronous = FULL")
+                if not self._ready:
+                    self._initialise(conn)
+                    self._ready = True
+            except BaseException:
+                conn.close()
+                raise
+            return conn
 
     def _initialise(self, conn: sqlite3.Connection) -> None:
-        try:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as err:
-            conn.close()
-            raise DriftInputError(f"not a SQLite database ({err})", file=str(self.path),
-                                  fix=_FIX_PATH) from None
-        if str(mode).lower() != "wal":  # pragma: no cover - e.g. a read-only medium
-            raise DriftError(f"{self.path}: cannot switch the history store to WAL mode (got {mode!r})")
+        """Check the file is a store this code can use (reading only), then WAL mode and migrations."""
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
-            conn.close()
-            raise DriftError(f"{self.path}: the history store has schema version {version}, newer than this "
-                             f"Drift Explorer understands ({SCHEMA_VERSION}); upgrade Drift Explorer")
+            raise StoreError(f"the history store has schema version {version}, newer than this Drift "
+                             f"Explorer understands ({SCHEMA_VERSION})", file=str(self.path),
+                             fix="upgrade Drift Explorer, or point --store at a new path")
+        tables = _tables(conn)
+        if version == 0 and tables:
+            raise StoreError("not a Drift Explorer history store: it holds other tables ("
+                             + ", ".join(sorted(tables)[:8]) + ")", file=str(self.path), fix=_FIX_PATH)
+        if version > 0:
+            gaps = [f"{table}.{column}" for table, columns in _expected_tables(version).items()
+                    for column in sorted(columns - tables.get(table, set()))]
+            if gaps:
+                raise StoreError(f"not a Drift Explorer history store of version {version}: missing "
+                                 + ", ".join(gaps[:6]) + (" …" if len(gaps) > 6 else ""), file=str(self.path),
+                                 fix=_FIX_PATH)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":  # pragma: no cover - e.g. a read-only medium
+            raise StoreError(f"cannot switch the history store to WAL mode (got {mode!r})",
+                             file=str(self.path), fix=_FIX_READ_ONLY)
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self._transaction(conn):
                 # another process may have migrated meanwhile: re-check under the write lock
@@ -228,17 +344,17 @@ class HistoryStore:
 
     @contextmanager
     def _write(self):
-        with closing(self._connect()) as conn, self._transaction(conn):
+        with self._errors(), closing(self._connect()) as conn, self._transaction(conn):
             yield conn
 
     def _read(self, sql: str, params: Iterable = ()) -> pd.DataFrame:
-        with closing(self._connect()) as conn:
+        with self._errors(), closing(self._connect()) as conn:
             return pd.read_sql_query(sql, conn, params=tuple(params))
 
     @property
     def schema_version(self) -> int:
         """``PRAGMA user_version`` of the file."""
-        with closing(self._connect()) as conn:
+        with self._errors(), closing(self._connect()) as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     # ------------------------------------------------------------------------------------ writers
@@ -252,7 +368,7 @@ class HistoryStore:
 
     def find_run(self, reference_name: str, *, source: str = "", params: Mapping | None = None) -> int | None:
         """The latest run with this reference name, source and (JSON-equal) params, or ``None``."""
-        with closing(self._connect()) as conn:
+        with self._errors(), closing(self._connect()) as conn:
             row = conn.execute("SELECT id FROM runs WHERE reference_name = ? AND source = ? AND params = ? "
                                "ORDER BY id DESC LIMIT 1",
                                (str(reference_name), str(source), _dumps(dict(params or {})))).fetchone()
@@ -292,12 +408,30 @@ class HistoryStore:
         DriftInputError
             The label is already recorded in this run, or the run does not exist.
         """
-        metric_rows = _rows(metrics)
-        alert_rows = _rows(alerts)
-        feature_rows = _rows(features) if features is not None else []
+        run_id = _whole(run_id, "run_id", _RECORD_BATCH)
+        n_rows = _whole(n_rows, "n_rows", _RECORD_BATCH, minimum=0)
+        if position is not None:
+            position = _whole(position, "position", _RECORD_BATCH)
+        metric_rows = _rows(metrics, "metrics", "metric")
+        alert_rows = _rows(alerts, "alerts", "metric")
+        feature_rows = _rows(features, "features", "feature")
+        for rows, key in ((metric_rows, "metric"), (feature_rows, "feature")):
+            counts = Counter(str(r[key]) for r in rows)
+            twice = next((name for name, n in counts.items() if n > 1), None)
+            if twice is not None:
+                raise DriftInputError(f"{key} {twice!r} appears twice in batch {label!r}",
+                                      file=str(self.path), fix=f"give each {key} of a batch one row")
         if status is None:
             status = "alert" if any(bool(m.get("alert", False)) for m in metric_rows) or alert_rows else "ok"
         summary = {str(m["metric"]): _num(m.get("value")) for m in metric_rows}
+        metric_values = [(str(m["metric"]), _text(m.get("detector")), _num(m.get("value")),
+                          _num(m.get("threshold")), _num(m.get("baseline")),
+                          str(m.get("direction") or "none"), int(bool(m.get("alert", False))))
+                         for m in metric_rows]
+        alert_values = [(str(a["metric"]), _text(a.get("detector")), _num(a.get("value"), "alerts"),
+                         _num(a.get("threshold"), "alerts"), str(a.get("reason") or "")) for a in alert_rows]
+        feature_values = [(str(f["feature"]), _num(f.get("psi"), "features"), _text(f.get("severity")))
+                          for f in feature_rows]
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is None:
                 raise DriftInputError(f"no run {run_id} in the history store", file=str(self.path),
@@ -318,19 +452,12 @@ class HistoryStore:
             batch_id = int(cur.lastrowid)
             conn.executemany(
                 "INSERT INTO metrics (batch_id, metric, detector, value, threshold, baseline, direction, "
-                "alert) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(batch_id, str(m["metric"]), _text(m.get("detector")), _num(m.get("value")),
-                  _num(m.get("threshold")), _num(m.get("baseline")), str(m.get("direction") or "none"),
-                  int(bool(m.get("alert", False)))) for m in metric_rows])
+                "alert) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(batch_id, *row) for row in metric_values])
             conn.executemany(
                 "INSERT INTO alerts (batch_id, metric, detector, value, threshold, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(batch_id, str(a["metric"]), _text(a.get("detector")), _num(a.get("value")),
-                  _num(a.get("threshold")), str(a.get("reason") or "")) for a in alert_rows])
-            conn.executemany(
-                "INSERT INTO features (batch_id, feature, psi, severity) VALUES (?, ?, ?, ?)",
-                [(batch_id, str(f["feature"]), _num(f.get("psi")),
-                  _text(f.get("severity"))) for f in feature_rows])
+                "VALUES (?, ?, ?, ?, ?, ?)", [(batch_id, *row) for row in alert_values])
+            conn.executemany("INSERT INTO features (batch_id, feature, psi, severity) VALUES (?, ?, ?, ?)",
+                             [(batch_id, *row) for row in feature_values])
             if _in_transaction_hook is not None:
                 _in_transaction_hook()
             return batch_id
@@ -377,9 +504,13 @@ class HistoryStore:
     def record_action(self, run_id: int, step: int, action: str, *, reason: str = "", cost: float = 0.0,
                       details: Mapping | None = None) -> int:
         """Log one autopilot decision (``action`` e.g. ``"retrain"``) and return its id."""
+        func = "HistoryStore.record_action"
         if not isinstance(action, str) or not action:
-            raise DriftParameterError.invalid("action", "HistoryStore.record_action", "a non-empty string",
-                                              action)
+            raise DriftParameterError.invalid("action", func, "a non-empty string", action)
+        run_id, step = _whole(run_id, "run_id", func), _whole(step, "step", func)
+        cost = _num(cost, "cost", func, "a finite number")
+        if cost is None:
+            raise DriftParameterError.invalid("cost", func, "a finite number", cost)
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is None:
                 raise DriftInputError(f"no run {run_id} in the history store", file=str(self.path),
@@ -471,18 +602,47 @@ class HistoryStore:
         return df
 
 
+def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """The file's own tables and their columns."""
+    names = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {name: {row[1] for row in conn.execute(f"PRAGMA table_info({_quoted(name)})")} for name in names}
+
+
+def _quoted(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _expected_tables(version: int) -> dict[str, set[str]]:
+    """Tables and columns of a store of ``version``: :data:`MIGRATIONS` 1..version on an empty database."""
+    with closing(sqlite3.connect(":memory:")) as memory:
+        for step in range(1, version + 1):
+            MIGRATIONS[step](memory)
+        return _tables(memory)
+
+
 def _text(value) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)
 
 
-def _rows(data) -> list[dict]:
+def _rows(data, name: str, key: str) -> list[dict]:
+    """Rows of a DataFrame or an iterable of mappings, each with ``key``; else DriftParameterError."""
     if data is None:
         return []
     if isinstance(data, pd.DataFrame):
-        return data.to_dict("records")
-    return [dict(r) for r in data]
+        rows = data.to_dict("records")
+    else:
+        try:
+            rows = [dict(r) for r in data]
+        except (TypeError, ValueError):
+            raise DriftParameterError.invalid(name, _RECORD_BATCH, f"a DataFrame or dicts with a {key!r} key",
+                                              data) from None
+    bad = next((r for r in rows if key not in r), None)
+    if bad is not None:
+        raise DriftParameterError.invalid(name, _RECORD_BATCH, f"rows with a {key!r} key", bad)
+    return rows
 
 
 def _where(*, run_id=None, label=None, metric=None, run_column: str = "b.run_id") -> tuple[str, list]:
@@ -490,7 +650,7 @@ def _where(*, run_id=None, label=None, metric=None, run_column: str = "b.run_id"
     clauses, params = [], []
     if run_id is not None:
         clauses.append(f"{run_column} = ?")
-        params.append(int(run_id))
+        params.append(_whole(run_id, "run_id", "HistoryStore"))
     if label is not None:
         clauses.append("b.label = ?")
         params.append(str(label))

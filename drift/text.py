@@ -50,6 +50,7 @@ import pandas as pd
 
 from . import decisions
 from .errors import DriftInputError, DriftParameterError, TooFewRowsError
+from .inputs import check_cells
 from .jsonsafe import json_float
 
 if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time
@@ -192,13 +193,16 @@ def _as_texts(texts, name: str) -> tuple[list[str], pd.Index]:
         raise DriftInputError("got a table, expected a collection of texts", file=name,
                               fix="pass the text column, e.g. frame['text']")
     if isinstance(texts, pd.Series):
-        return [_as_text(v) for v in texts.tolist()], texts.index
-    try:
-        values = list(texts)
-    except TypeError as exc:
-        raise DriftInputError(f"expected a collection of texts, got {type(texts).__name__}", file=name,
-                              fix="pass a list or Series of texts") from exc
-    return [_as_text(v) for v in values], pd.RangeIndex(len(values))
+        values, index = texts.tolist(), texts.index
+    else:
+        try:
+            values = list(texts)
+        except TypeError as exc:
+            raise DriftInputError(f"expected a collection of texts, got {type(texts).__name__}", file=name,
+                                  fix="pass a list or Series of texts") from exc
+        index = pd.RangeIndex(len(values))
+    check_cells(values, side=name, column=getattr(texts, "name", None))
+    return [_as_text(v) for v in values], index
 
 
 def vocabulary(texts: Iterable[str]) -> Counter:
@@ -214,7 +218,8 @@ def vocabulary(texts: Iterable[str]) -> Counter:
         token -> number of texts containing it; pass it as ``reference_vocabulary`` to
         :func:`text_descriptors`.
     """
-    return _document_frequencies(tokenize(_as_text(text)) for text in texts)
+    values, _ = _as_texts(texts, "texts")
+    return _document_frequencies(_scan(text)[0] for text in values)
 
 
 def _document_frequencies(token_lists: Iterable[list[str]]) -> Counter:
@@ -640,8 +645,12 @@ def _embed(ref: list[str], cur: list[str], method: str, fit: str, n_components: 
     # busy 2-core machine (threads spin waiting for each other).
     with threadpool_limits(limits=1, user_api="blas"):
         if fit == "pooled":
-            pooled, _ = text_embeddings(ref + cur, ref[:1], method="tfidf", n_components=n_components,
-                                        rng=seed)
+            try:
+                pooled, _ = text_embeddings(ref + cur, ref[:1], method="tfidf", n_components=n_components,
+                                            rng=seed)
+            except DriftInputError as err:           # fitted on both sides: neither has a word
+                raise DriftInputError(err.problem.replace("the reference texts", "the texts"),
+                                      file="reference and current", fix=err.fix) from err
             return pooled[:len(ref)], pooled[len(ref):]
         return text_embeddings(ref, cur, method="tfidf", n_components=n_components, rng=seed)
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from drift.autopilot import CostModel
 from drift.errors import DriftError
-from ui import data, state
+from ui import boundary, data, safe, state
 from ui import timeline as tl
 
 SCENARIO = "pricing"
@@ -28,7 +28,7 @@ st.info("This page always uses the built-in **dynamic-pricing** scenario, whatev
 try:
     sc = data.load_scenario(SCENARIO)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 opts = data.settings()
 delay = sc.current.attrs.get("label_delay", 1)
@@ -78,7 +78,7 @@ try:
                                          retrain_cost=ss[state.AUTOPILOT_RETRAIN_COST],
                                          cost_per_error_unit=ss[state.AUTOPILOT_ERROR_COST], seed=opts.seed)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 summary, weekly = comparison.summary, comparison.weekly
 policies = summary["policy"].tolist()
@@ -137,7 +137,7 @@ st.dataframe(summary.drop(columns=["kind"]), hide_index=True, key="autopilot_sum
 
 
 # --- the log ------------------------------------------------------------------------------------------
-@st.fragment
+@boundary.fragment
 def action_log() -> None:
     st.subheader("Action log", divider="gray")
     if ss.get(state.AUTOPILOT_LOG_POLICY) not in policies:
@@ -172,6 +172,6 @@ action_log()
 history = tl.store()
 problem = tl.record_autopilot(history, comparison, scenario=SCENARIO)
 if problem:
-    st.warning(problem, icon=":material/database:")
+    st.warning(safe.text(problem), icon=":material/database:")
 else:
-    st.caption(f"The actions of each policy are saved to the history store `{history.path}`.")
+    st.caption(f"The actions of each policy are saved to the history store {safe.code(history.path)}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from drift.schema import KINDS, ROLES
-from ui import data, layout, roles
+from ui import data, layout, roles, safe
 
 st.title("Data")
 ctx = layout.require_data()
@@ -33,13 +33,13 @@ if only_ref or only_cur:
     st.warning(
         "Columns on one side only — they cannot be compared: "
         + "; ".join(part for part in (
-            f"reference only: {', '.join(f'`{c}`' for c in only_ref)}" if only_ref else "",
-            f"production only: {', '.join(f'`{c}`' for c in only_cur)}" if only_cur else "") if part),
+            f"reference only: {', '.join(safe.code(c) for c in only_ref)}" if only_ref else "",
+            f"production only: {', '.join(safe.code(c) for c in only_cur)}" if only_cur else "") if part),
         icon=":material/compare_arrows:")
 if problems:
     for problem in problems:
         action = "left out of the analysis" if problem.action == "excluded" else "kept in the analysis"
-        st.warning(f"{problem.error} — **{action}**.", icon=":material/report:")
+        st.warning(f"{safe.text(problem.error)} — **{action}**.", icon=":material/report:")
 else:
     st.success("Every column passed the checks (empty, constant, infinite values, mixed types, "
                "too many categories).", icon=":material/check_circle:")
@@ -58,8 +58,8 @@ st.caption(f"Missing cells: {missing_ref:.1%} of the reference, {missing_cur:.1%
 # --- previews ----------------------------------------------------------------------------------
 st.subheader("Preview", divider="gray")
 PREVIEW_ROWS = 200
-tab_ref, tab_cur = st.tabs([f"Reference · {ctx.source.reference_name}",
-                            f"Production · {ctx.source.current_name}"])
+tab_ref, tab_cur = st.tabs([f"Reference · {safe.text(ctx.source.reference_name)}",
+                            f"Production · {safe.text(ctx.source.current_name)}"])
 with tab_ref:
     st.dataframe(ctx.reference.head(PREVIEW_ROWS), height=300)
 with tab_cur:

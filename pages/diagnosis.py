@@ -10,7 +10,7 @@ import streamlit as st
 from drift.diagnosis import STEP_KEYS
 from drift.errors import DriftError
 from drift.report_charts import METRIC_LABELS, step_figures
-from ui import charts, data, layout, state
+from ui import boundary, charts, data, layout, safe, state
 from ui import diagnosis as dx
 
 st.title("Diagnosis")
@@ -25,8 +25,6 @@ opts = data.settings()
 layout.source_caption(ctx, opts)
 
 batch = dx.choose_batch(ctx, opts)
-if batch is None:
-    st.stop()
 
 # --- labels ------------------------------------------------------------------------------------
 has_labels = dx.labels_available(ctx)
@@ -36,18 +34,18 @@ st.toggle("Production labels available", key=state.DIAG_LABELS, persist_state="s
           help="Off simulates the common case where outcomes arrive weeks later: concept drift is then "
                "estimated from the model's own confidence, which cannot see a change in P(y | x).")
 if not has_labels:
-    st.caption(f"Production has no labels (`{dx.md(ctx.schema.target or 'no target column')}`): the concept "
-               "step estimates performance from the model's confidence.")
+    st.caption(f"Production has no labels ({safe.code(ctx.schema.target or 'no target column')}): the "
+               "concept step estimates performance from the model's confidence.")
 labels = dx.use_labels(ctx)
 
 try:
     diag = dx.run_with_progress(ctx, opts, batch, labels)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 
 where = "all production batches pooled" if batch == state.ALL_BATCHES and ctx.batches else (
-    "production" if batch == state.ALL_BATCHES else f"batch **{batch}**")
+    "production" if batch == state.ALL_BATCHES else f"batch **{safe.text(batch)}**")
 st.caption(f"Reference: {diag.n_reference:,} rows · {where}: {diag.n_current:,} rows · "
            f"labels {'used' if diag.has_labels else 'not used'} · seed {opts.seed}. All five steps ran "
            "once (cached); walk through them in order, or show them all.")
@@ -94,7 +92,7 @@ def show_evidence(step) -> None:
                   ("Data-quality issues", str(len(ev.get("quality_issues", []))),
                    "Unit changes, missing-value bursts, new categories.")])
         for issue in ev.get("quality_issues", []):
-            st.warning(dx.md(issue["message"]), icon=":material/report:")
+            st.warning(safe.text(issue["message"]), icon=":material/report:")
     elif step.key == "prediction":
         cells = [("Prediction PSI", f"{_fmt(ev['psi'])} ({ev['band']})",
                   "PSI on the reference's deciles of the score; 0.1 moderate, 0.25 major."),
@@ -151,7 +149,7 @@ def show_evidence(step) -> None:
                   ("Permutation p-value", charts.format_pvalue(ev["pvalue"]), None),
                   ("Rows compared", f"{ev['n_reference']:,} + {ev['n_current']:,}",
                    "Above the sample cap, a seeded subsample.")])
-        st.caption(f"Embeddings: {dx.md(ev['source'])}.")
+        st.caption(f"Embeddings: {safe.text(ev['source'])}.")
 
 
 def show_charts(step) -> None:
@@ -167,18 +165,18 @@ def show_charts(step) -> None:
 def show_step(step, *, full: bool) -> None:
     """One step: why, finding, evidence, charts, explanation, what next."""
     if step.why:
-        st.markdown(f"**Why this step.** {dx.md(step.why)}")
-    st.markdown(f"{dx.status_badge(step.status)} **{dx.md(step.summary)}**")
+        st.markdown(f"**Why this step.** {safe.text(step.why)}")
+    st.markdown(f"{dx.status_badge(step.status)} **{safe.text(step.summary)}**")
     if step.status == "skipped":
         if step.explanation:
-            st.caption(dx.md(step.explanation))
+            st.caption(safe.text(step.explanation))
         return
     show_evidence(step)
     if full:
         show_charts(step)
-    st.markdown(f"**What it means.** {dx.md(step.explanation)}")
+    st.markdown(f"**What it means.** {safe.text(step.explanation)}")
     if step.next_step:
-        st.markdown(f"**What to check next.** {dx.md(step.next_step)}")
+        st.markdown(f"**What to check next.** {safe.text(step.next_step)}")
 
 
 # --- the stepper -------------------------------------------------------------------------------
@@ -206,20 +204,21 @@ def verdict_card() -> None:
     with left.container(border=True):
         st.caption("VERDICT")
         st.subheader(v.label, anchor=False)
-        st.markdown(f":blue-badge[{v.strength} evidence] {dx.md(v.confidence_text.capitalize())}")
+        st.markdown(f":blue-badge[{v.strength} evidence] {safe.text(v.confidence_text.capitalize())}")
         if v.evidence:
-            st.markdown("**Evidence**\n" + "\n".join(f"- {dx.md(e)}" for e in v.evidence))
+            st.markdown("**Evidence**\n" + "\n".join(f"- {safe.text(e)}" for e in v.evidence))
         others = v.findings[1:]
         if others:
             st.markdown("**Also found**\n" + "\n".join(
-                f"- {dx.md(f.label)} ({f.strength} evidence): {dx.md('; '.join(f.evidence))}"
+                f"- {safe.text(f.label)} ({f.strength} evidence): {safe.text('; '.join(f.evidence))}"
                 for f in others))
     if truth:
         with right.container(border=True):
             st.caption("WHAT THE SCENARIO INJECTED (GROUND TRUTH)")
-            st.markdown(f"**{truth['kind'].replace('_', ' ').capitalize()}** — {dx.md(truth['description'])}")
+            st.markdown(f"**{safe.text(truth['kind'].replace('_', ' ').capitalize())}** — "
+                        f"{safe.text(truth['description'])}")
             if truth["features"]:
-                st.caption(f"Affected features: {dx.md(truth['features'].replace(',', ', '))}")
+                st.caption(f"Affected features: {safe.text(truth['features'].replace(',', ', '))}")
             if dx.ground_truth_matches(truth, diag):
                 st.success("The verdict matches the injected change.", icon=":material/check_circle:")
             else:
@@ -228,7 +227,7 @@ def verdict_card() -> None:
                               else "."), icon=":material/help:")
 
 
-@st.fragment
+@boundary.fragment
 def stepper() -> None:
     position = dx.walk_position(walk_key)
     st.subheader("Walk through the steps", divider="gray")
@@ -284,4 +283,4 @@ for col, (path, label, icon, caption) in zip(st.columns(len(links)), links, stri
         st.page_link(path, label=label, icon=icon)
         st.caption(caption)
 if ctx.batches:
-    st.caption(f"The other pages show the batch selected in the sidebar ({batch}).")
+    st.caption(f"The other pages show the batch selected in the sidebar ({safe.text(batch)}).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from drift.errors import DriftError
-from ui import charts, data, layout, state
+from ui import boundary, charts, data, layout, safe, state
 from ui import multivariate as mv
 
 MULTIVARIATE = "pages/multivariate.py"
@@ -25,9 +25,8 @@ st.markdown(
 
 sources = mv.embedding_sources(ctx)
 if not sources:
-    st.info("This data offers no embedding: no `emb_0 … emb_n` columns or column of vectors, no target to "
-            "train a model on, and no text column. Assign a target on the Data page to embed rows with a "
-            "model's last hidden layer, or use the domain classifier on the features directly.",
+    st.info("This data offers no embedding: no `emb_0 … emb_n` columns or column of vectors, no numeric or "
+            "categorical feature, and no text column. Check the column kinds on the Data page.",
             icon=":material/info:")
     left, right = st.columns(2)
     left.page_link(layout.DATA, label="Open the Data page", icon=":material/table_view:")
@@ -37,15 +36,17 @@ if not sources:
 if st.session_state.get(state.EMB_SOURCE) not in sources:
     st.session_state[state.EMB_SOURCE] = next(iter(sources))
 source = st.selectbox("Embedding source", list(sources), format_func=sources.get, key=state.EMB_SOURCE,
-                      help="Provided embeddings are used as they are; the model and text embeddings are "
-                           "fitted on the reference only, then applied to both sides.")
+                      help="Provided embeddings are used as they are. The model's layer comes from an MLP "
+                           "fitted on half of the reference (its MMD compares the other half, rows the model "
+                           "never saw); text embeddings are fitted on both sides; the features themselves "
+                           "are standardised on both sides — the map of the inputs when there is no model.")
 try:
     with st.spinner("Computing the embeddings (once per data source)…"):
         ref_emb, cur_emb = mv.embeddings(ctx, opts, source)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
-cur_label = "production" if batch == state.ALL_BATCHES else f"batch {batch}"
+cur_label = "production" if batch == state.ALL_BATCHES else f"batch {safe.text(batch)}"  # Markdown
 st.caption(f"{ref_emb.shape[1]} dimensions · reference {len(ref_emb):,} rows · "
            f"{cur_label} {len(cur_emb):,} rows")
 
@@ -90,7 +91,8 @@ def map_panel(pending: bool) -> None:
     if method == "umap" and not warm.ready:
         use = "pca"
         if warm.failed:
-            st.warning(f"UMAP is not available here ({warm.error}); showing PCA.", icon=":material/warning:")
+            st.warning(f"UMAP is not available here ({safe.text(warm.error)}); showing PCA.",
+                       icon=":material/warning:")
         else:
             share = min(warm.elapsed / mv.UMAP_EXPECTED_SECONDS, 0.95)
             st.progress(share, text=f"Preparing UMAP (a one-time compilation when the server starts, "
@@ -100,7 +102,7 @@ def map_panel(pending: bool) -> None:
         try:
             proj, pts = mv.projection(ctx, opts, source, use, int(points), dc)
         except DriftError as err:
-            st.error(str(err), icon=":material/error:")
+            boundary.show_error(err)
             return
 
     color, color_name = None, ""
@@ -132,14 +134,14 @@ def map_panel(pending: bool) -> None:
         f"joint fit on {sample} · {proj.seconds:.1f} s · lines: density "
         f"contours of each side · overlap uses the {proj.n_neighbors} nearest neighbours in the full "
         f"{ref_emb.shape[1]}-dimensional space, not the picture."
-        + (f" Note: {proj.note}." if proj.note else ""))
+        + (f" Note: {safe.text(proj.note)}." if proj.note else ""))
 
 
-st.fragment(map_panel, run_every=2 if umap_pending else None)(umap_pending)
+boundary.fragment(map_panel, run_every=2 if umap_pending else None)(umap_pending)
 
 
 # --- MMD -----------------------------------------------------------------------------------------
-@st.fragment
+@boundary.fragment
 def mmd_panel() -> None:
     st.subheader("Is the difference more than chance? (MMD)", divider="gray")
     st.markdown("Maximum Mean Discrepancy compares the two clouds of embeddings as a whole (Gaussian "
@@ -149,7 +151,7 @@ def mmd_panel() -> None:
         try:
             res = mv.mmd_result(ctx, opts, source)
         except DriftError as err:
-            st.error(str(err), icon=":material/error:")
+            boundary.show_error(err)
             return
     level, text = mv.mmd_reading(res, opts.alpha)
     mv.show_reading(level, text)
@@ -162,7 +164,7 @@ def mmd_panel() -> None:
                   help=f"Reference + {cur_label}; at most {mv.MMD_MAX_SAMPLES:,} per side (seeded sample).")
         st.caption(f"Kernel bandwidth σ = {res.bandwidth:.3g} (median heuristic) · {res.n_permutations} "
                    "permutations" + (" · subsampled" if res.subsampled else "")
-                   + (f" · {res.note}" if res.note else ""))
+                   + (f" · {safe.text(res.note)}" if res.note else ""))
     with right:
         st.plotly_chart(mv.mmd_null_histogram(res), key="emb_mmd_null")
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 import drift
 from drift.errors import DriftError
-from ui import charts, data, layout, state
+from ui import boundary, charts, data, layout, safe, state
 
 st.title("Feature Drift")
 ctx = layout.require_data()
@@ -17,7 +17,7 @@ batch = data.effective_batch(ctx, opts)
 try:
     table = data.drift_table(ctx, opts)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 
 # --- headline ----------------------------------------------------------------------------------
@@ -26,16 +26,11 @@ layout.show_verdict(summary)
 layout.headline_metrics(summary)
 
 if ctx.batches and batch == state.ALL_BATCHES:
-    st.caption(f"Production pools all {len(ctx.batches)} batches of `{ctx.batch_column}`. Pick one batch in "
-               "the sidebar to see when a change happened.")
-truth = data.ground_truth(ctx, batch)
-if truth is not None:
-    with st.expander(f"Ground truth of batch {batch} (what the scenario injected)",
-                     icon=":material/visibility:"):
-        st.markdown(f"**{truth['kind'].replace('_', ' ')}** — {truth['description']}"
-                    + (f"  \nAffected features: {truth['features']}" if truth["features"] else ""))
+    st.caption(f"Production pools all {len(ctx.batches)} batches of {safe.code(ctx.batch_column)}. Pick one "
+               "batch in the sidebar to see when a change happened.")
+layout.show_ground_truth(ctx, batch)
 for problem in table.attrs.get("problems", ()):
-    st.warning(f"{problem.error} — left out of this comparison.", icon=":material/report:")
+    st.warning(f"{safe.text(problem.error)} — left out of this comparison.", icon=":material/report:")
 
 if table.empty:
     if ctx.schema.columns_of("text"):
@@ -95,14 +90,14 @@ cells = [
      readings.get("wasserstein", "Numeric features only."), None),
     ("Jensen–Shannon distance", charts.format_number(detail.js.statistic), readings.get("js", ""), None),
 ]
-st.markdown(f"**`{feature}`** · {detail.kind} · {charts.severity_markdown(row['severity'])}"
-            + (f" · {row['note']}" if row["note"] else ""))
+st.markdown(f"**{safe.code(feature)}** · {detail.kind} · {charts.severity_markdown(row['severity'])}"
+            + (f" · {safe.text(row['note'])}" if row["note"] else ""))
 for col, (label, value, reading, extra) in zip(st.columns(len(cells)), cells):
     with col.container(border=True, height="stretch"):
         st.metric(label, value)
         if extra:
             st.caption(extra)
-        st.markdown(f"<small>{reading}</small>", unsafe_allow_html=True)
+        st.caption(safe.text(reading))   # readings quote bins, i.e. category values: text, never HTML
 if "missing" in readings:
     st.info(readings["missing"], icon=":material/block:")
 

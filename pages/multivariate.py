@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from drift.errors import DriftError
-from ui import charts, data, layout, state
+from ui import boundary, charts, data, layout, safe, state
 from ui import multivariate as mv
 
 st.title("Domain Classifier")
@@ -20,13 +20,7 @@ st.markdown(
     "looks like the training data; the better it does, the further production has moved — and the "
     "features it relies on, and the rows it is surest about, show where.")
 
-truth = data.ground_truth(ctx, batch)
-if truth is not None:
-    with st.expander(f"Ground truth of batch {batch} (what the scenario injected)",
-                     icon=":material/visibility:"):
-        st.markdown(f"**{truth['kind'].replace('_', ' ')}** — {truth['description']}"
-                    + (f"  \nAffected features: {truth['features']}" if truth["features"] else ""))
-elif ctx.batches and batch == state.ALL_BATCHES:
+if not layout.show_ground_truth(ctx, batch) and ctx.batches and batch == state.ALL_BATCHES:
     st.caption(f"Production pools all {len(ctx.batches)} batches; pick one in the sidebar to test it alone.")
 
 features = mv.classifier_features(ctx)
@@ -37,14 +31,14 @@ if not features:
     st.stop()
 
 
-@st.fragment
+@boundary.fragment
 def classifier_panel() -> None:
     with st.spinner(f"Training the domain classifier ({mv.DC_FOLDS} folds, up to {mv.DC_MAX_SAMPLES:,} rows "
                     "per side)…"):
         try:
             res = mv.domain_result(ctx, opts)
         except DriftError as err:
-            st.error(str(err), icon=":material/error:")
+            boundary.show_error(err)
             return
 
     # --- verdict ----------------------------------------------------------------------------------
@@ -64,7 +58,7 @@ def classifier_panel() -> None:
     cols[3].metric("Rows per side", f"{res.n_reference:,}", border=True,
                    help=f"A balanced, seeded sample (at most {mv.DC_MAX_SAMPLES:,} per side).")
     st.caption(f"{len(res.features)} features · {res.n_folds}-fold cross-validation · seed {opts.seed}"
-               + (f" · {res.note}" if res.note else "")
+               + (f" · {safe.text(res.note)}" if res.note else "")
                + ". Every score below comes from a model that did not see the row.")
     if not len(res.scores):
         return
@@ -83,7 +77,8 @@ def classifier_panel() -> None:
                    "resemble production.")
     top = str(res.importances["feature"].iloc[0])
     if res.importances["importance"].iloc[0] > 0 and top in ctx.schema.features:
-        if st.button(f"See {top} on Feature Drift", icon=":material/stacked_bar_chart:", key="dc_to_feature",
+        if st.button(f"See {safe.text(top)} on Feature Drift", icon=":material/stacked_bar_chart:",
+                     key="dc_to_feature",
                      help="Opens the Feature Drift page on this feature: its distributions side by side."):
             st.session_state[state.FEATURE] = top
             st.switch_page(layout.FEATURE_DRIFT)

@@ -6,7 +6,7 @@ import streamlit as st
 
 import drift
 from drift.errors import DriftError
-from ui import charts, data, layout
+from ui import boundary, charts, data, layout, safe, state
 
 st.title("Drift Explorer")
 st.markdown(
@@ -22,23 +22,35 @@ layout.source_caption(ctx, opts)
 if ctx.source.description:
     st.markdown(ctx.source.description)
 elif ctx.source.kind == "upload":
-    st.markdown(f"Your files: **{ctx.source.reference_name}** (reference) and "
-                f"**{ctx.source.current_name}** (production).")
+    st.markdown(f"Your files: **{safe.text(ctx.source.reference_name)}** (reference) and "
+                f"**{safe.text(ctx.source.current_name)}** (production).")
 
 st.subheader("Verdict", divider="gray")
 try:
     table = data.drift_table(ctx, opts)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 summary = drift.summarize(table)
-layout.show_verdict(summary)
-layout.headline_metrics(summary)
+if table.empty and ctx.schema.columns_of("text"):
+    st.info("This data is text: there is no numeric or categorical feature to test here. The Text page "
+            "compares the language itself (descriptors, embeddings, the terms that moved) — that is where "
+            "its verdict is.", icon=":material/info:")
+    st.page_link(layout.TEXT, label="Open the Text page", icon=":material/text_fields:")
+else:
+    pooled = ctx.batches and data.effective_batch(ctx, opts) == state.ALL_BATCHES
+    if pooled:
+        st.caption(f"All {len(ctx.batches)} batches of {safe.code(ctx.batch_column)} pooled:")
+    layout.show_verdict(summary)
+    by_batch = layout.worst_batch_line(ctx, opts)
+    if by_batch is not None:
+        layout.show_verdict(summary, by_batch)
+    layout.headline_metrics(summary)
 
 movers = table[table["drifted"]].head(5)
 if len(movers):
     st.markdown("**Largest shifts:** " + ", ".join(
-        f"`{row.feature}` (PSI {row.psi:.2f}, {row.severity})" for row in movers.itertuples()))
+        f"{safe.code(row.feature)} (PSI {row.psi:.2f}, {row.severity})" for row in movers.itertuples()))
 if ctx.validation.problems:
     st.warning(f"{len(ctx.validation.problems)} column problem(s) found while checking the data; "
                "see the Data page.", icon=":material/report:")
@@ -48,7 +60,7 @@ if ctx.batches:
     st.subheader("When did it change?", divider="gray")
     has_truth = data.ground_truth(ctx, ctx.batches[0]) is not None
     st.markdown(
-        f"The same test, batch by batch (`{ctx.batch_column}`): how many features drifted in each. "
+        f"The same test, batch by batch ({safe.code(ctx.batch_column)}): how many features drifted in each. "
         + ("The ground truth of each batch is written under its label. Per-feature tests see changes in the "
            "inputs; a shift in the label rate or in P(y | x) leaves the inputs alone: seeing it needs the "
            "model's predictions and outcomes." if has_truth

@@ -8,10 +8,10 @@ from drift import practice
 from drift.diagnosis import STEP_TITLES
 from drift.errors import DriftError
 from drift.impact import format_money, why_not_priced
-from ui import data, state
+from ui import boundary, data, safe, state
 from ui import impact as im
 from ui import text as tx
-from ui.diagnosis import md
+from ui.progress import Bar
 
 STATUS_BADGES = {"ok": ":green-badge[ok]", "warning": ":orange-badge[warning]", "alert": ":red-badge[alert]",
                  "skipped": ":gray-badge[skipped]"}
@@ -47,7 +47,7 @@ try:
     wanted = prompt.batch_for(scenario)
     batch = practice.worst_batch(accuracy) if wanted == practice.WORST else wanted
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 how = ("the batch whose accuracy fell most" if wanted == practice.WORST else "the batch this question was "
        "written for")
@@ -97,20 +97,13 @@ st.dataframe(table[["covered", "point", "found", "why", "listens_for"]], hide_in
 st.subheader("The structured answer, run live", divider="gray")
 st.caption(prompt.tip)
 opts = data.settings()
-bar = st.progress(0.0, text="Running the diagnosis…")
-
-
-def _tick(key: str, i: int, n: int) -> None:
-    bar.progress(i / n, text=f"Running {STEP_TITLES.get(key, key)}…")
-
-
 try:
-    diag = tx.diagnosis(scenario, batch, opts.seed, opts.alpha, progress=_tick)
+    with Bar("Running the diagnosis…") as bar:
+        diag = tx.diagnosis(scenario, batch, opts.seed, opts.alpha, progress=lambda key, i, n: bar.update(
+            i / n, f"Running {STEP_TITLES.get(key, key)}…"))
 except DriftError as err:
-    bar.empty()
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
-bar.empty()
 st.caption(f"`drift.diagnose` on {diag.n_reference:,} reference rows and {diag.n_current:,} rows of {batch} "
            f"(seed {opts.seed}, α = {opts.alpha:g}).")
 
@@ -125,10 +118,10 @@ def impact_panel():
         inputs = im.calculator(im.PRACTICE_KEYS, inherit=im.REPORT_KEYS)
         impact = tx.impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed)
     except DriftError as err:
-        st.error(str(err), icon=":material/error:")
+        boundary.show_error(err)
         return None
     im.show(impact, key="practice_impact_rates")
-    st.markdown(md(impact.sentence))
+    st.markdown(safe.text(impact.sentence))
     return impact
 
 
@@ -140,16 +133,12 @@ def step_panel(key: str) -> None:
 
 
 def policies_panel() -> None:
-    pbar = st.progress(0.0, text="Replaying the policies week by week…")
     try:
-        summary = tx.policy_comparison(scenario, opts.seed,
-                                       progress=lambda f: pbar.progress(min(f, 1.0), text="Replaying the "
-                                                                        "policies week by week…"))
+        with Bar("Replaying the policies week by week…") as bar:
+            summary = tx.policy_comparison(scenario, opts.seed, progress=bar.update)
     except DriftError as err:
-        pbar.empty()
-        st.error(str(err), icon=":material/error:")
+        boundary.show_error(err)
         return
-    pbar.empty()
     view = summary[["policy", "total_cost", "error_cost", "action_cost", "retrains", "rollbacks",
                     "weeks_degraded", "saving_vs_first"]]
     st.dataframe(view, hide_index=True, key="policies",

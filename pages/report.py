@@ -7,7 +7,7 @@ import streamlit as st
 from drift.errors import DriftError
 from drift.impact import why_not_priced
 from drift.report import SUMMARY_HEADINGS, stakeholder_summary
-from ui import data, layout, state
+from ui import boundary, data, layout, safe, state
 from ui import diagnosis as dx
 from ui import impact as im
 
@@ -20,17 +20,15 @@ opts = data.settings()
 layout.source_caption(ctx, opts)
 
 batch = dx.choose_batch(ctx, opts)
-if batch is None:
-    st.stop()
 labels = dx.use_labels(ctx)
 try:
     diag = dx.run_with_progress(ctx, opts, batch, labels)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 
 where = ("all batches pooled" if batch == state.ALL_BATCHES and ctx.batches else
-         "production" if batch == state.ALL_BATCHES else f"batch {batch}")
+         "production" if batch == state.ALL_BATCHES else f"batch {safe.text(batch)}")
 labels_text = "used" if diag.has_labels else "not used — switch them on the Diagnosis page"
 st.caption(f"Diagnosis of {where} ({diag.n_current:,} rows) against the reference "
            f"({diag.n_reference:,} rows); production labels {labels_text}.")
@@ -48,7 +46,7 @@ bi, not_priced = None, None
 try:
     inputs = im.calculator(im.REPORT_KEYS)
 except DriftError as err:                      # a figure the library rejects: fix it in the calculator
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 try:
     bi = dx.impact(ctx, opts, batch, labels, diag, inputs)
@@ -58,7 +56,7 @@ if bi is not None:
     im.show(bi, key="impact_rates")
 else:
     not_priced = not_priced or why_not_priced(diag.schema.target, diag.schema.prediction)
-    st.info(dx.md(not_priced), icon=":material/info:")
+    st.info(safe.text(not_priced), icon=":material/info:")
 
 # --- the summary (drawn above the calculator) --------------------------------------------------
 summary = stakeholder_summary(diag, bi, not_priced=not_priced)
@@ -66,15 +64,15 @@ with summary_box:
     st.subheader("Summary", divider="gray")
     with st.container(border=True):
         st.caption("VERDICT")
-        st.markdown(f"#### {dx.md(summary['headline'])}")
+        st.markdown(f"#### {safe.text(summary['headline'])}")
         v = diag.verdict
-        st.markdown(f":blue-badge[{v.strength} evidence] {dx.md(v.confidence_text.capitalize())}")
+        st.markdown(f":blue-badge[{v.strength} evidence] {safe.text(v.confidence_text.capitalize())}")
     keys = list(SUMMARY_HEADINGS)
     for row in (keys[:2], keys[2:]):
         for col, key in zip(st.columns(2), row, strict=True):
             with col.container(border=True, height="stretch"):
                 st.markdown(f"**{SUMMARY_HEADINGS[key]}**")
-                st.markdown(dx.md(summary[key]))
+                st.markdown(safe.text(summary[key]))
 
 # --- exports -----------------------------------------------------------------------------------
 st.subheader("Share it", divider="gray")

@@ -6,7 +6,7 @@ import streamlit as st
 
 import drift
 from drift.errors import DriftError
-from ui import charts, data, layout, state
+from ui import boundary, charts, data, layout, safe, state
 from ui import text as tx
 
 st.title("Text drift")
@@ -30,17 +30,19 @@ def _use_sentiment() -> None:
 
 if column is None:
     layout.source_caption(ctx)
-    st.info("The data loaded has no text column, so there is no language to compare. Open the built-in "
-            "**brand sentiment** scenario (posts over 14 weeks with a launch, an outage, a PR crisis, a "
-            "competitor campaign and new slang), the real **VADER** texts, or upload files with a column of "
-            "free text (mark it as *text* on the Data page if it is not recognised).",
-            icon=":material/text_fields:")
-    st.button("Switch to the brand-sentiment scenario", icon=":material/swap_horiz:", on_click=_use_sentiment,
-              type="primary")
-    st.stop()
+    with st.container(border=True):
+        st.info("The data loaded has no text column, so this page shows the built-in **brand sentiment** "
+                "scenario instead (posts over 14 weeks with a launch, an outage, a PR crisis, a competitor "
+                "campaign and new slang). Your own data stays loaded on the other pages; to analyse your own "
+                "texts, upload files with a column of free text (mark it as *text* on the Data page if it is "
+                "not recognised).", icon=":material/text_fields:")
+        st.button("Switch the whole app to the brand-sentiment scenario", icon=":material/swap_horiz:",
+                  on_click=_use_sentiment)
+    ctx = data.scenario_context("sentiment")
+    column = tx.text_column(ctx)
 
 layout.source_caption(ctx)
-st.caption(f"Text column: `{column}`.")
+st.caption(f"Text column: {safe.code(column)}.")
 
 # --- when did it change? -----------------------------------------------------------------------
 if ctx.batches:
@@ -51,18 +53,18 @@ if ctx.batches:
         f"**MMD test** on the embeddings is significant at α = {opts.alpha:g}, and below, what the model "
         f"does: its **share of positive predictions** and, where labels exist, its **accuracy**.")
 
-    @st.fragment
+    @boundary.fragment
     def _timeline() -> None:
         bar = st.progress(0.0, text="Testing each batch…")
 
         def tick(i: int, n: int, batch: str) -> None:
-            bar.progress(i / n, text=f"Testing batch {batch} ({i + 1} of {n})…")
+            bar.progress(i / n, text=f"Testing batch {safe.text(batch)} ({i + 1} of {n})…")
 
         try:
             points = tx.timeline(ctx, column, opts.seed, progress=tick)
         except DriftError as err:
             bar.empty()
-            st.error(str(err), icon=":material/error:")
+            boundary.show_error(err)
             return
         bar.empty()
         st.plotly_chart(tx.timeline_figure(points, opts.alpha), key="text_timeline")
@@ -71,8 +73,8 @@ if ctx.batches:
             f"Each batch: a seeded sample of up to {tx.TIMELINE_MAX:,} posts per side, "
             f"{tx.TIMELINE_PERMUTATIONS} MMD permutations (smallest possible p ≈ "
             f"{1 / (tx.TIMELINE_PERMUTATIONS + 1):.3f}). Hover a bar for the words that are new that week. "
-            + (f"Language changed (MMD p < {opts.alpha:g}) in: **{', '.join(changed)}**." if changed
-               else "No batch's language differs significantly from the reference."))
+            + (f"Language changed (MMD p < {opts.alpha:g}) in: **{', '.join(map(safe.text, changed))}**."
+               if changed else "No batch's language differs significantly from the reference."))
 
     _timeline()
 
@@ -93,25 +95,23 @@ period_b = right.selectbox("Period B (compared with A)", options, key=state.TEXT
 if period_a == period_b:
     st.info("Pick two different periods.", icon=":material/compare_arrows:")
     st.stop()
+a_md, b_md = safe.text(period_a), safe.text(period_b)   # the periods' labels, for Markdown
 
-truth = data.ground_truth(ctx, period_b) if period_b != tx.REFERENCE else None
-if truth is not None:
-    with st.expander(f"Ground truth of {period_b} (what the scenario injected)",
-                     icon=":material/visibility:"):
-        st.markdown(f"**{truth['kind'].replace('_', ' ')}** — {truth['description']}")
+if period_b != tx.REFERENCE:
+    layout.show_ground_truth(ctx, period_b, what="")
 
 try:
     res = tx.text_drift(ctx, column, period_a, period_b, opts.seed, opts.alpha)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 
 if res.drifted:
-    st.warning(f"The language of **{period_b}** differs from **{period_a}**: MMD on the post embeddings "
+    st.warning(f"The language of **{b_md}** differs from **{a_md}**: MMD on the post embeddings "
                f"p = {charts.format_pvalue(res.mmd.pvalue)} (< α = {opts.alpha:g}).",
                icon=":material/warning:")
 else:
-    st.success(f"No significant difference in language between **{period_a}** and **{period_b}** "
+    st.success(f"No significant difference in language between **{a_md}** and **{b_md}** "
                f"(MMD p = {charts.format_pvalue(res.mmd.pvalue)}).", icon=":material/check_circle:")
 cols = st.columns(4)
 cols[0].metric("MMD p-value", charts.format_pvalue(res.mmd.pvalue), border=True,
@@ -124,10 +124,10 @@ cols[2].metric("Words classifier AUC", charts.format_number(res.linear_auc), bor
 summary = drift.summarize(res.descriptors)
 cols[3].metric("Descriptors drifted", f"{summary.n_drifted} / {summary.n_features}", border=True,
                help="Descriptors with severity moderate or major (significant and PSI ≥ 0.1).")
-sample = (f"Sample sizes: {res.n_reference:,} posts of {period_a} (of {res.n_reference_total:,}) and "
-          f"{res.n_current:,} of {period_b} (of {res.n_current_total:,}); MMD on "
+sample = (f"Sample sizes: {res.n_reference:,} posts of {a_md} (of {res.n_reference_total:,}) and "
+          f"{res.n_current:,} of {b_md} (of {res.n_current_total:,}); MMD on "
           f"{res.mmd.n_reference:,} + {res.mmd.n_current:,}.")
-st.caption(sample + (f" {res.note}." if res.note else ""))
+st.caption(sample + (f" {safe.text(res.note)}." if res.note else ""))
 
 # --- words -------------------------------------------------------------------------------------
 st.markdown("#### The words that tell the periods apart")
@@ -152,11 +152,11 @@ example_config = {"text": st.column_config.TextColumn("Post", width="large"),
                   "p_current": st.column_config.ProgressColumn("P(B)", format="%.2f", min_value=0.0,
                                                                max_value=1.0, width="small")}
 with left:
-    st.markdown(f"**Most typical of A: {period_a}**")
+    st.markdown(f"**Most typical of A: {a_md}**")
     st.dataframe(res.examples_reference[["text", "p_current"]], hide_index=True, key="examples_a",
                  column_config=example_config)
 with right:
-    st.markdown(f"**Most typical of B: {period_b}**")
+    st.markdown(f"**Most typical of B: {b_md}**")
     st.dataframe(res.examples_current[["text", "p_current"]], hide_index=True, key="examples_b",
                  column_config=example_config)
 
@@ -174,7 +174,7 @@ st.caption(layout.SEVERITY_LEGEND)
 st.subheader("Map of the posts", divider="gray")
 
 
-@st.fragment
+@boundary.fragment
 def _map() -> None:
     ready = tx.umap_ready()
     if state.TEXT_MAP_METHOD not in st.session_state:
@@ -188,14 +188,14 @@ def _map() -> None:
     try:
         proj, coords = tx.embedding_map(ctx, column, opts.seed, method)
     except DriftError as err:
-        st.error(str(err), icon=":material/error:")
+        boundary.show_error(err)
         return
     highlight = (period_a, period_b)
     st.plotly_chart(tx.map_figure(coords, proj.method, highlight), key="text_map")
     st.caption(
         f"{proj.n_reference + proj.n_current:,} posts (up to {tx.MAP_PER_PERIOD} per week, seeded), embedded "
         f"with TF-IDF + SVD and projected with {proj.method.upper()}; one colour per week, "
-        f"{period_a} and {period_b} in full colour. Overlap score "
+        f"{a_md} and {b_md} in full colour. Overlap score "
         f"{proj.overlap:.2f} (1 = production as mixed with the reference as chance; below ~0.8 they occupy "
         "different regions). Hover a point to read the post.")
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from drift.errors import DriftError
 from drift.monitor import DEFAULT_DETECTORS, DETECTORS
-from ui import data, layout, state
+from ui import boundary, data, layout, safe, state
 from ui import timeline as tl
 
 st.title("Timeline")
@@ -45,8 +45,8 @@ with st.expander("Monitoring settings", icon=":material/tune:"):
         if ctx.schema.time is not None:
             st.segmented_control("Batch period", list(tl.PERIODS), key=state.TIMELINE_PERIOD,
                                  format_func=tl.PERIODS.get, required=True, persist_state="session",
-                                 help=f"The data has no batch column; `{ctx.schema.time}` is cut into "
-                                      "periods.")
+                                 help=f"The data has no batch column; {safe.code(ctx.schema.time)} is "
+                                      "cut into periods.")
         else:
             st.number_input("Rows per batch", min_value=50, max_value=max(len(ctx.current), 50), step=50,
                             key=state.TIMELINE_SIZE, persist_state="session",
@@ -64,7 +64,7 @@ if not detectors:
 try:
     result = tl.monitor_result(ctx, opts, spec, quantile=quantile, detectors=detectors)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
     st.stop()
 
 batches = tl.batch_table(result, getattr(ctx.scenario, "manifest", None) if "batch_col" in spec else None)
@@ -75,7 +75,7 @@ st.caption(f"Batches: {tl.describe_split(spec)} · reference {result.reference['
            f"{result.params['n_calibration']} null batches per size · α = {opts.alpha:g}, "
            f"{state.CORRECTIONS[opts.correction]} (sidebar)")
 for note in result.notes:
-    st.caption(f":material/info: {note}")
+    st.caption(f":material/info: {safe.text(note)}")
 
 # --- headline -----------------------------------------------------------------------------------------
 cols = st.columns(4)
@@ -87,7 +87,7 @@ cols[3].metric("Detectors run", len(result.detectors), border=True,
                help=", ".join(DETECTORS[d] for d in result.detectors))
 if alerted:
     st.warning(f"{len(alerted)} of {len(batches)} batches crossed at least one threshold: "
-               + ", ".join(alerted) + ".", icon=":material/notifications_active:")
+               + ", ".join(safe.text(b) for b in alerted) + ".", icon=":material/notifications_active:")
 else:
     st.success(f"No batch crossed a threshold at the {quantile:.0%} quantile.",
                icon=":material/check_circle:")
@@ -131,7 +131,7 @@ else:
 
 
 # --- open one batch -----------------------------------------------------------------------------------
-@st.fragment
+@boundary.fragment
 def open_batch() -> None:
     st.subheader("Open a batch", divider="gray")
     labels = result.labels
@@ -150,14 +150,15 @@ def open_batch() -> None:
     rows = batches[batches["batch"] == batch].iloc[0]
     if "truth" in batches and rows["truth"]:
         info = data.ground_truth(ctx, batch)
-        st.markdown(f"**Ground truth:** {rows['truth']}" + (f" — {info['description']}" if info else ""))
+        st.markdown(f"**Ground truth:** {safe.text(rows['truth'])}"
+                    + (f" — {safe.text(info['description'])}" if info else ""))
     reasons = result.alerts[result.alerts["batch"] == batch]
     if reasons.empty:
-        st.markdown(f"Batch **{batch}** ({rows['n_rows']:,} rows) stayed within every threshold.")
+        st.markdown(f"Batch **{safe.text(batch)}** ({rows['n_rows']:,} rows) stayed within every threshold.")
     else:
-        st.markdown(f"Batch **{batch}** ({rows['n_rows']:,} rows) — why it alerted:")
+        st.markdown(f"Batch **{safe.text(batch)}** ({rows['n_rows']:,} rows) — why it alerted:")
         for reason in reasons["reason"]:
-            st.markdown(f"- {reason}")
+            st.markdown(f"- {safe.text(reason)}")
 
     if "batch_col" not in spec:
         st.caption("These batches are cut on this page only; set a batch column on the Data page to open one "
@@ -191,7 +192,7 @@ card = None
 try:
     card = tl.detector_scorecard(ctx, opts, spec, result, quantile=quantile, detectors=detectors)
 except DriftError as err:
-    st.error(str(err), icon=":material/error:")
+    boundary.show_error(err)
 if card is not None:
     st.subheader("Detector scorecard", divider="gray")
     st.markdown("This scenario's ground truth says which batches carry injected drift. A detector **caught** "
@@ -233,18 +234,18 @@ history = tl.store()
 run_id, problem = tl.record_run(history, ctx, result)
 
 
-@st.fragment
+@boundary.fragment
 def show_history() -> None:
     st.subheader("History", divider="gray")
     if problem:
-        st.warning(problem, icon=":material/database:")
+        st.warning(safe.text(problem), icon=":material/database:")
     runs, read_problem = tl.history_runs(history)
     if read_problem:
-        st.warning(read_problem, icon=":material/database:")
+        st.warning(safe.text(read_problem), icon=":material/database:")
         return
-    st.caption(f"Every monitoring run is saved to `{history.path}` (set `DRIFT_EXPLORER_DATA` to choose the "
-               "folder), so it is still here after a restart; `python -m drift monitor --store …` appends "
-               "runs from a scheduler.")
+    st.caption(f"Every monitoring run is saved to {safe.code(history.path)} (set `DRIFT_EXPLORER_DATA` to "
+               "choose the folder), so it is still here after a restart; `python -m drift monitor --store …` "
+               "appends runs from a scheduler.")
     if runs.empty:
         st.info("No run recorded yet.", icon=":material/history:")
         return

@@ -1,7 +1,9 @@
 """Plotly figures and table styling for the pages.
 
 Builders take results of ``drift`` (tables, ``FeatureDetail``) and raw columns, and return figures or
-``Styler`` objects; they compute no drift statistic.  The only arithmetic here is display binning
+``Styler`` objects; they compute no drift statistic.  Names from the data (features, categories, batches,
+side names) reach a figure through :func:`ui.safe.plot` and never inside a ``hovertemplate`` string
+(hover texts name the trace with ``%{fullData.name}``).  The only arithmetic here is display binning
 (histogram bars and an ECDF curve on a grid), which keeps what the browser receives small whatever
 the number of rows.
 """
@@ -17,6 +19,8 @@ from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
 import drift
+
+from .safe import plot as esc
 
 #: One colour per side, used on every chart.
 REFERENCE_COLOR = "#4C78A8"
@@ -36,6 +40,8 @@ PSI_BANDS = drift.PSI_BANDS
 _LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=80, b=10),
                legend=dict(orientation="h", yanchor="bottom", y=1.10, xanchor="left", x=0),
                font=dict(size=13))
+#: End of a hover template: the trace's (escaped) name in the hover box's side label.
+_TRACE_NAME = "<extra>%{fullData.name}</extra>"
 #: Distinct values up to which a numeric feature is drawn as bars per value rather than a histogram.
 DISCRETE_MAX_VALUES = 30
 #: Histogram bars for continuous features.
@@ -153,7 +159,7 @@ def psi_overview(table: pd.DataFrame) -> go.Figure:
     top = float(t["psi_plot"].max()) if len(t) else 0.0
     cap = max(PSI_BANDS[1] * 1.4, min(top, 1.0) * 1.15)
     fig = go.Figure(go.Bar(
-        x=np.minimum(t["psi_plot"], cap), y=t["feature"], orientation="h",
+        x=np.minimum(t["psi_plot"], cap), y=[esc(f) for f in t["feature"]], orientation="h",
         marker_color=[SEVERITY_COLORS.get(s, ("#999", ""))[0] for s in t["severity"]],
         text=[("—" if math.isnan(p) else f"{p:.3f}" + (" ▶" if p > cap else "")) for p in t["psi"]],
         textposition="outside", cliponaxis=False,
@@ -187,6 +193,7 @@ def numeric_distribution(reference: pd.Series, current: pd.Series, *, reference_
     reported beside the chart).
     """
     ref, cur = _finite(reference), _finite(current)
+    reference_name, current_name = esc(reference_name), esc(current_name)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
                         subplot_titles=("Distribution", "Cumulative share of rows (ECDF)"))
     pooled = np.concatenate([ref, cur])
@@ -200,7 +207,7 @@ def numeric_distribution(reference: pd.Series, current: pd.Series, *, reference_
                 np.sort(arr), values, side="left")
             share = counts / max(arr.size, 1)
             fig.add_trace(go.Bar(x=values, y=share, name=name, marker_color=color, opacity=0.85,
-                                 legendgroup=name, hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>"),
+                                 legendgroup=name, hovertemplate="%{x}: %{y:.1%}" + _TRACE_NAME),
                           row=1, col=1)
         fig.update_layout(barmode="group")
         fig.update_yaxes(title_text="share of rows", tickformat=".0%", row=1, col=1)
@@ -220,7 +227,7 @@ def numeric_distribution(reference: pd.Series, current: pd.Series, *, reference_
             density = counts / max(arr.size, 1) / width
             fig.add_trace(go.Bar(x=centers, y=density, width=width, name=name, marker_color=color,
                                  opacity=0.55, legendgroup=name,
-                                 hovertemplate="%{x:.4g}: density %{y:.3g}<extra>" + name + "</extra>"),
+                                 hovertemplate="%{x:.4g}: density %{y:.3g}" + _TRACE_NAME),
                           row=1, col=1)
         fig.update_layout(barmode="overlay", bargap=0)
         fig.update_yaxes(title_text="density", row=1, col=1)
@@ -229,7 +236,7 @@ def numeric_distribution(reference: pd.Series, current: pd.Series, *, reference_
         ecdf = np.searchsorted(np.sort(arr), grid, side="right") / max(arr.size, 1)
         fig.add_trace(go.Scatter(x=grid, y=ecdf, name=name, mode="lines", line=dict(color=color, width=2.5),
                                  line_shape="hv", legendgroup=name, showlegend=False,
-                                 hovertemplate="≤ %{x:.4g}: %{y:.1%}<extra>" + name + "</extra>"),
+                                 hovertemplate="≤ %{x:.4g}: %{y:.1%}" + _TRACE_NAME),
                       row=1, col=2)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02], row=1, col=2)
     fig.update_layout(**_LAYOUT, height=380)
@@ -245,11 +252,12 @@ def category_shares(psi_table: pd.DataFrame, *, reference_name: str = "reference
     t = psi_table.assign(_size=psi_table[["ref_pct", "cur_pct"]].max(axis=1))
     shown = t.nlargest(max_categories, "_size") if len(t) > max_categories else t
     fig = go.Figure()
-    sides = (("ref_pct", reference_name, REFERENCE_COLOR), ("cur_pct", current_name, CURRENT_COLOR))
+    sides = (("ref_pct", esc(reference_name), REFERENCE_COLOR), ("cur_pct", esc(current_name), CURRENT_COLOR))
+    bins = [esc(b) for b in shown["bin"].astype(str)]
     for col, name, color in sides:
-        fig.add_trace(go.Bar(x=shown["bin"].astype(str), y=shown[col], name=name, marker_color=color,
+        fig.add_trace(go.Bar(x=bins, y=shown[col], name=name, marker_color=color,
                              text=[f"{v:.0%}" for v in shown[col]], textposition="outside",
-                             hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>"))
+                             hovertemplate="%{x}: %{y:.1%}" + _TRACE_NAME))
     title = "Share of rows per category"
     if len(shown) < len(t):
         title += f" (largest {len(shown)} of {len(t)})"
@@ -261,17 +269,17 @@ def category_shares(psi_table: pd.DataFrame, *, reference_name: str = "reference
 def psi_bins(psi_table: pd.DataFrame, *, reference_name: str = "reference", current_name: str = "current",
              shares: bool = True) -> go.Figure:
     """PSI bin by bin: each side's share of rows (top, optional) and each bin's PSI contribution."""
-    labels = psi_table["bin"].astype(str)
+    labels = [esc(b) for b in psi_table["bin"].astype(str)]
     rows = 2 if shares else 1
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         row_heights=[0.6, 0.4] if shares else [1.0],
                         subplot_titles=(("Share of rows per PSI bin", "Contribution to PSI") if shares
                                         else ("Contribution to PSI",)))
     if shares:
-        for col, name, color in (("ref_pct", reference_name, REFERENCE_COLOR),
-                                 ("cur_pct", current_name, CURRENT_COLOR)):
+        for col, name, color in (("ref_pct", esc(reference_name), REFERENCE_COLOR),
+                                 ("cur_pct", esc(current_name), CURRENT_COLOR)):
             fig.add_trace(go.Bar(x=labels, y=psi_table[col], name=name, marker_color=color,
-                                 hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>"), row=1, col=1)
+                                 hovertemplate="%{x}: %{y:.1%}" + _TRACE_NAME), row=1, col=1)
         fig.update_yaxes(tickformat=".0%", row=1, col=1)
     fig.add_trace(go.Bar(x=labels, y=psi_table["contribution"], name="contribution", showlegend=False,
                          marker_color=SEVERITY_COLORS["major"][0],
@@ -283,7 +291,8 @@ def psi_bins(psi_table: pd.DataFrame, *, reference_name: str = "reference", curr
 
 def batch_overview(summaries: pd.DataFrame) -> go.Figure:
     """Features per severity in each production batch (stacked bars); ground truth under each label."""
-    labels = [f"{b}<br><i>{t}</i>" if t else str(b) for b, t in zip(summaries["batch"], summaries["truth"])]
+    labels = [f"{esc(b)}<br><i>{esc(t)}</i>" if t else esc(b)
+              for b, t in zip(summaries["batch"], summaries["truth"])]
     fig = go.Figure()
     for severity in ("minor", "moderate", "major"):
         fig.add_trace(go.Bar(x=labels, y=summaries[severity], name=severity,

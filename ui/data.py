@@ -8,7 +8,13 @@ feature's detail) are computed on demand by :func:`drift_table` and :func:`featu
 Cache keys
 ----------
 * A data source has a *content key*: ``"scenario:<name>"`` for a built-in scenario (its generator is
-  seeded, so the name fixes the content) or ``"upload:<sha256 ref>:<sha256 cur>"`` for uploads.
+  seeded, so the name fixes the content) or, for uploads, one key for the *pair*
+  (:func:`pair_key`: a SHA-256 over both files' names and contents).  Every cached result of a page is
+  keyed on it, so a result computed for one pair can never be served for another — not even for two
+  pairs that share a file or a file name.
+* The two files are resolved together (:func:`upload_pair`): both uploaders' files, or — when both
+  uploaders are empty, after a detour through a built-in scenario — the pair kept from the last
+  analysis.  A new file on one side is never paired with a kept file from before on the other.
 * Role overrides have a *roles key*: their canonical JSON.
 * Cached functions take those keys (plus the settings) as hashed arguments and the DataFrames as
   ``_``-prefixed arguments, which Streamlit does not hash (it would hash only a sample of a large
@@ -31,11 +37,14 @@ import pandas as pd
 import streamlit as st
 
 import drift
+from drift import decisions
 from drift.errors import DriftError
 from drift.schema import KINDS, ROLES, Schema
 
 from . import state
 
+#: An uploaded file: (file name, bytes).
+UploadedBytes = tuple[str, bytes]
 #: Overrides of the inferred roles for one data source: ``{"roles": {role: column or None},
 #: "kinds": {column: kind}, "excluded": [column, ...]}``; every part optional.
 RoleOverrides = dict[str, Any]
@@ -53,6 +62,8 @@ class Source:
     current_name: str
     description: str = ""
     scenario: str | None = None
+    reference_digest: str = ""     # uploads: content digests of the two files (shown, so a pair is known)
+    current_digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,7 +160,20 @@ def content_digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()[:20]
 
 
-@st.cache_data(show_spinner="Reading {name}…", max_entries=8)
+def pair_key(reference: UploadedBytes, current: UploadedBytes) -> str:
+    """Content key of an uploaded pair: one SHA-256 over both files' names and content digests.
+
+    The one key every cached analysis of the pair uses; the names take part because they choose the
+    parser (by extension) and appear in messages.
+    """
+    h = hashlib.sha256()
+    for name, content in (reference, current):
+        for part in (name.encode("utf-8", "surrogatepass"), content_digest(content).encode()):
+            h.update(len(part).to_bytes(8, "big") + part)
+    return "upload:" + h.hexdigest()[:32]
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=8)
 def load_upload(digest: str, name: str, _content: bytes) -> pd.DataFrame:
     """Parse uploaded bytes with ``drift.load_table``; cached on the bytes' digest and the file name.
 
@@ -187,24 +211,50 @@ def apply_overrides(base: Schema, overrides: RoleOverrides) -> Schema:
     return base.with_roles(kinds=kinds, **kwargs)
 
 
-def keep_upload(key: str) -> None:
-    """Uploader callback: remember the file, so that it survives a detour through a built-in scenario
-    (an uploader that is not drawn forgets its file).  Removing the file in the uploader forgets it."""
-    uploaded = st.session_state.get(key)
-    kept = dict(st.session_state[state.KEPT_UPLOADS])
-    if uploaded is None:
-        kept.pop(key, None)
-    else:
-        kept[key] = (uploaded.name, uploaded.getvalue())
-    st.session_state[state.KEPT_UPLOADS] = kept
+UPLOAD_LABELS = {state.UPLOAD_REFERENCE: "reference (training)", state.UPLOAD_CURRENT: "production (current)"}
 
 
-def uploaded_file(key: str) -> tuple[str, bytes] | None:
-    """(name, bytes) of the file in an uploader, or of the one it held before; ``None`` if neither."""
+def forget_kept_pair(key: str) -> None:
+    """Uploader callback: a file removed from an uploader also goes from the kept pair."""
+    if st.session_state.get(key) is None:
+        st.session_state[state.KEPT_UPLOADS] = {}
+
+
+def uploader_file(key: str) -> UploadedBytes | None:
+    """(name, bytes) of the file in an uploader now; ``None`` if it holds none."""
     uploaded = st.session_state.get(key)
-    if uploaded is not None:
-        return uploaded.name, uploaded.getvalue()
-    return st.session_state.get(state.KEPT_UPLOADS, {}).get(key)
+    return None if uploaded is None else (uploaded.name, uploaded.getvalue())
+
+
+def kept_pair() -> tuple[UploadedBytes, UploadedBytes] | None:
+    """The pair of the last upload analysed, kept for when both uploaders are empty (a detour through a
+    built-in scenario redraws them empty); ``None`` if there is none."""
+    kept = st.session_state.get(state.KEPT_UPLOADS) or {}
+    if state.UPLOAD_REFERENCE in kept and state.UPLOAD_CURRENT in kept:
+        return kept[state.UPLOAD_REFERENCE], kept[state.UPLOAD_CURRENT]
+    return None
+
+
+def upload_pair() -> tuple[UploadedBytes, UploadedBytes] | str:
+    """The two uploaded files to analyse together, or a message saying what is missing.
+
+    Both uploaders' files (which then become the kept pair); or, with both uploaders empty, the kept
+    pair; never a file of one uploader with a kept file of the other side, which belonged with another
+    file (issue 10: "a new reference analysed with the previous production file").
+    """
+    files = {key: uploader_file(key) for key in UPLOAD_LABELS}
+    if all(files.values()):
+        st.session_state[state.KEPT_UPLOADS] = dict(files)
+        return files[state.UPLOAD_REFERENCE], files[state.UPLOAD_CURRENT]
+    kept = kept_pair()
+    if not any(files.values()) and kept is not None:
+        return kept
+    missing = [label for key, label in UPLOAD_LABELS.items() if files[key] is None]
+    message = "Upload the " + " and the ".join(missing) + " file in the sidebar to start."
+    if kept is not None:
+        message += (" The file kept from your previous upload is not used: it belonged with the file you "
+                    "have just replaced, so both sides must come from this upload.")
+    return message
 
 
 def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
@@ -212,22 +262,22 @@ def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
     message saying what is still missing.  Raises ``DriftError`` for bad data."""
     ss = st.session_state
     if ss[state.SOURCE_MODE] == state.SOURCE_UPLOAD:
-        ref_file = uploaded_file(state.UPLOAD_REFERENCE)
-        cur_file = uploaded_file(state.UPLOAD_CURRENT)
-        if ref_file is None or cur_file is None:
-            missing = [label for label, f in (("reference (training)", ref_file),
-                                              ("production (current)", cur_file)) if f is None]
-            return "Upload the " + " and the ".join(missing) + " file in the sidebar to start."
-        (ref_name, ref_bytes), (cur_name, cur_bytes) = ref_file, cur_file
+        pair = upload_pair()
+        if isinstance(pair, str):
+            return pair
+        (ref_name, ref_bytes), (cur_name, cur_bytes) = pair
         ref_digest, cur_digest = content_digest(ref_bytes), content_digest(cur_bytes)
         reference = load_upload(ref_digest, ref_name, ref_bytes)
         current = load_upload(cur_digest, cur_name, cur_bytes)
-        key = f"upload:{ref_digest}:{cur_digest}"
+        key = pair_key(*pair)
         source = Source(key=key, kind="upload", title="Your upload", reference_name=ref_name,
-                        current_name=cur_name)
+                        current_name=cur_name, reference_digest=ref_digest, current_digest=cur_digest)
         return source, reference, current, None, _inferred_schema(key, reference, current)
 
-    name = ss[state.SCENARIO]
+    return _scenario_source(ss[state.SCENARIO])
+
+
+def _scenario_source(name: str) -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema]:
     sc = load_scenario(name)
     key = f"scenario:{name}"
     inferred = _inferred_schema(key, sc.reference, sc.current)
@@ -237,10 +287,17 @@ def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
     return source, sc.reference, sc.current, sc, base
 
 
-def build_context() -> Context:
-    """Resolve the sidebar's choices into a :class:`Context`; ``DriftError`` becomes ``error``."""
+def scenario_context(name: str) -> Context:
+    """A :class:`Context` for a built-in scenario, whatever the sidebar holds (a page that needs a kind of
+    data the loaded source lacks shows a scenario that has it, and says so)."""
+    return build_context(_scenario_source(name))
+
+
+def build_context(resolved=None) -> Context:
+    """Resolve the sidebar's choices (or an already ``resolved`` source) into a :class:`Context`;
+    ``DriftError`` becomes ``error``."""
     try:
-        resolved = _sources()
+        resolved = _sources() if resolved is None else resolved
         if isinstance(resolved, str):
             return Context(waiting=resolved)
         source, reference, current, sc, base = resolved
@@ -378,6 +435,28 @@ def ground_truth(ctx: Context, batch: str) -> dict[str, str] | None:
 MAX_BATCHES_CHARTED = 48
 
 
+def summaries_by_batch(ctx: Context, opts: Settings) -> dict[str, drift.features.DriftSummary]:
+    """``drift.summarize`` of every batch's drift table (the cached tables of :func:`drift_table`)."""
+    return {batch: drift.summarize(drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch,
+                                                             opts.seed)))
+            for batch in ctx.batches}
+
+
+def default_batch(ctx: Context, opts: Settings) -> tuple[str, str]:
+    """The batch a page opens on when the sidebar says "All batches" but the page needs one, and why:
+    the most drifted (:func:`drift.decisions.worst_batch`), or the latest when none drifted or there are too
+    many batches to test them all here."""
+    if len(ctx.batches) > MAX_BATCHES_CHARTED:
+        return ctx.batches[-1], f"the latest of {len(ctx.batches)} batches (too many to rank them all here)"
+    summaries = summaries_by_batch(ctx, opts)
+    worst = decisions.worst_batch(summaries)
+    if worst is None:
+        return ctx.batches[-1], f"the latest of {len(ctx.batches)} batches (none of them drifted)"
+    s = summaries[worst]
+    return worst, (f"the most drifted of {len(ctx.batches)} batches: {s.n_drifted} of {s.n_features} "
+                   f"features drifted, {s.by_severity.get('major', 0)} major")
+
+
 def batch_summaries(ctx: Context, opts: Settings) -> pd.DataFrame:
     """One row per production batch: severity counts of its drift table (and the scenario's ground truth).
 
@@ -385,9 +464,7 @@ def batch_summaries(ctx: Context, opts: Settings) -> pd.DataFrame:
     numbers agree and picking a batch there is instant afterwards.
     """
     rows = []
-    for batch in ctx.batches:
-        table = drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch, opts.seed))
-        summary = drift.summarize(table)
+    for batch, summary in summaries_by_batch(ctx, opts).items():
         truth = ground_truth(ctx, batch)
         rows.append({"batch": batch, "n_features": summary.n_features, "n_drifted": summary.n_drifted,
                      **{s: summary.by_severity.get(s, 0) for s in ("minor", "moderate", "major")},

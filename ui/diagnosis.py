@@ -22,9 +22,10 @@ import streamlit as st
 import drift
 from drift.diagnosis import STEP_KEYS, Diagnosis
 from drift.impact import BusinessImpact, ImpactInputs, why_not_priced
-from drift.report import Report, md_escape
+from drift.report import Report
 
-from . import data, state
+from . import data, safe, state
+from .progress import Bar
 
 #: Page files (paths relative to app.py), for st.page_link / st.switch_page.
 DIAGNOSIS = "pages/diagnosis.py"
@@ -48,15 +49,6 @@ VERDICT_STEP = len(STEP_KEYS)   # walk position of the verdict (after the last s
 
 
 # --- text ----------------------------------------------------------------------------------------
-def md(text: object) -> str:
-    """Library text (which may carry column names) safe for ``st.markdown``: no markup, no HTML, no maths.
-
-    ``drift.report.md_escape`` escapes Markdown and HTML; Streamlit also reads ``$…$`` as LaTeX (money!)
-    and ``:name:`` as an emoji or icon shortcode, so those are escaped too.
-    """
-    return md_escape(text).replace("$", "\\$").replace(":", "\\:")
-
-
 def status_badge(status: str) -> str:
     """A coloured status badge for ``st.markdown`` (statuses are library constants, not user text)."""
     color, label, icon = STATUS_BADGES.get(status, STATUS_BADGES["skipped"])
@@ -76,12 +68,12 @@ def _set_pooled(value: bool) -> None:
     st.session_state[state.DIAG_POOLED] = value
 
 
-def choose_batch(ctx: data.Context, opts: data.Settings) -> str | None:
-    """The production set to diagnose: the sidebar's batch, all rows pooled, or ``None`` (ask, then stop).
+def choose_batch(ctx: data.Context, opts: data.Settings) -> str:
+    """The production set to diagnose: the sidebar's batch, all rows pooled on request, or — with "All
+    batches" in the sidebar — the most drifted batch (:func:`ui.data.default_batch`), said so.
 
-    With a batch column and "All batches" in the sidebar, the page asks for one batch: a diagnosis
-    names *one* dominant change, and pooling months that changed in different ways blurs it.  Pooling
-    stays available on request.
+    A diagnosis names *one* dominant change, and pooling months that changed in different ways blurs it,
+    so a page with batches never opens on the pool: a shared link shows the batch that matters most.
     """
     st.session_state.setdefault(state.DIAG_POOLED, False)
     batch = data.effective_batch(ctx, opts)
@@ -89,22 +81,23 @@ def choose_batch(ctx: data.Context, opts: data.Settings) -> str | None:
         return batch
     if st.session_state[state.DIAG_POOLED]:
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.info(f"Diagnosing all {len(ctx.batches)} batches of `{md(ctx.batch_column)}` pooled together. "
-                  "Changes that happened in different months blur into one; pick a batch in the sidebar "
-                  "for a sharper verdict.", icon=":material/stacks:")
+        left.info(f"Diagnosing all {len(ctx.batches)} batches of {safe.code(ctx.batch_column)} pooled "
+                  "together. Changes that happened in different months blur into one; pick a batch in the "
+                  "sidebar for a sharper verdict.", icon=":material/stacks:")
         right.button("Pick one batch instead", on_click=_set_pooled, args=(False,), key="diag_unpool")
         return state.ALL_BATCHES
+    chosen, why = data.default_batch(ctx, opts)
     with st.container(border=True):
-        st.markdown(f"**Which production batch?** A diagnosis explains one change at a time, so it runs on "
-                    f"one batch of `{md(ctx.batch_column)}` ({len(ctx.batches)} in this data). Pooling "
-                    "batches that changed in different ways blurs the verdict.")
+        st.markdown(f"**Showing batch {safe.text(chosen)}**, {safe.text(why)}. A diagnosis explains one "
+                    f"change at a time, so it runs on one batch of {safe.code(ctx.batch_column)}; pick "
+                    "another here or in the sidebar.")
         left, right = st.columns([2, 1], vertical_alignment="bottom")
-        left.selectbox("Batch to diagnose", list(ctx.batches), index=None, placeholder="Pick a batch…",
+        left.selectbox("Batch to diagnose", list(ctx.batches), index=list(ctx.batches).index(chosen),
                        key=state.DIAG_PICK, on_change=_pick_batch,
                        help="Sets the production batch in the sidebar, so the other pages follow.")
         right.button(f"Diagnose all {len(ctx.batches)} batches pooled", on_click=_set_pooled, args=(True,),
                      key="diag_pool", icon=":material/stacks:")
-    return None
+    return chosen
 
 
 def labels_available(ctx: data.Context) -> bool:
@@ -157,16 +150,12 @@ def run_with_progress(ctx: data.Context, opts: data.Settings, batch: str, labels
     if found is not None:
         return found
     n_rows = len(data.current_rows(ctx, batch))
-    bar = st.progress(0.0, text="Starting the diagnosis…")
+    with Bar("Starting the diagnosis…") as bar:
+        def tick(step_key: str, i: int, n: int) -> None:
+            bar.update(i / n, f"Step {i + 1} of {n}: {STEP_NAMES.get(step_key, step_key)} — "
+                              f"{len(ctx.reference):,} reference vs {n_rows:,} production rows…")
 
-    def tick(step_key: str, i: int, n: int) -> None:
-        bar.progress(i / n, text=f"Step {i + 1} of {n}: {STEP_NAMES.get(step_key, step_key)} — "
-                                 f"{len(ctx.reference):,} reference vs {n_rows:,} production rows…")
-
-    try:
         return diagnosis(ctx, opts, batch, labels, progress=tick)
-    finally:
-        bar.empty()
 
 
 # --- the report --------------------------------------------------------------------------------

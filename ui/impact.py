@@ -24,7 +24,7 @@ from drift.impact import (
 )
 
 from . import state
-from .diagnosis import md
+from .safe import text as md
 
 CURRENCY = "$"
 #: Caption under an input the user has not edited, and under one they have.

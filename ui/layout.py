@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import data, state
+from drift import decisions
+
+from . import data, safe, state
 from .charts import PSI_BANDS
 
 LOW, HIGH = PSI_BANDS
+#: Hex digits of an uploaded file's SHA-256 shown beside its name: two uploads with one name but other
+#: contents (a re-exported file) are told apart on screen.
+DIGEST_SHOWN = 7
 
 #: Page files, for st.page_link / st.switch_page (paths relative to app.py).
 OVERVIEW = "pages/overview.py"
@@ -20,7 +25,7 @@ def require_data() -> data.Context:
     """The run's context if it holds data; otherwise show why not, with the way out, and stop."""
     ctx = data.page_context()
     if ctx.error is not None:
-        st.error(ctx.error, icon=":material/error:")
+        st.error(safe.text(ctx.error), icon=":material/error:")
         st.caption("Fix the file and upload it again, or pick a built-in scenario in the sidebar.")
         st.stop()
     if ctx.waiting is not None:
@@ -35,44 +40,87 @@ def require_data() -> data.Context:
 
 
 def source_caption(ctx: data.Context, opts: data.Settings | None = None) -> None:
-    """One line under a page title: what is being compared, with which settings."""
+    """One line under a page title: what is being compared (uploads: names, rows and the start of each
+    file's SHA-256), with which settings."""
     src = ctx.source
     batches = f" in {len(ctx.batches)} batches" if ctx.batches else ""
     if src.kind == "scenario":
         parts = [f"**{src.title}**", f"reference {len(ctx.reference):,} rows",
                  f"production {len(ctx.current):,} rows{batches}"]
     else:
-        parts = [f"reference **{src.reference_name}** ({len(ctx.reference):,} rows)",
-                 f"production **{src.current_name}** ({len(ctx.current):,} rows{batches})"]
+        parts = [f"reference **{safe.text(src.reference_name)}** ({len(ctx.reference):,} rows, "
+                 f"#{src.reference_digest[:DIGEST_SHOWN]})",
+                 f"production **{safe.text(src.current_name)}** ({len(ctx.current):,} rows{batches}, "
+                 f"#{src.current_digest[:DIGEST_SHOWN]})"]
     if opts is not None:
         if ctx.batches:
-            parts.append(f"showing: **{data.effective_batch(ctx, opts)}**")
+            parts.append(f"showing: **{safe.text(data.effective_batch(ctx, opts))}**")
         parts.append(f"α = {opts.alpha:g}, {state.CORRECTIONS[opts.correction]}")
     st.caption(" · ".join(parts))
 
 
+def show_ground_truth(ctx: data.Context, batch: str, *, what: str = "batch ") -> bool:
+    """What a built-in scenario injected into ``batch``, in a collapsed expander; ``False`` (nothing
+    drawn) without a ground truth."""
+    truth = data.ground_truth(ctx, batch)
+    if truth is None:
+        return False
+    with st.expander(f"Ground truth of {what}{safe.text(batch)} (what the scenario injected)",
+                     icon=":material/visibility:"):
+        st.markdown(f"**{safe.text(truth['kind'].replace('_', ' '))}** — {safe.text(truth['description'])}"
+                    + (f"  \nAffected features: {safe.text(truth['features'])}" if truth["features"] else ""))
+    return True
+
+
 def verdict(summary) -> tuple[str, str]:
-    """Headline sentence for a ``drift.DriftSummary`` and its level: "success", "warning", "error"."""
+    """Headline sentence for a ``drift.DriftSummary`` and its level: "success", "warning", "error" (the
+    library's :func:`drift.decisions.summary_level`)."""
     sev = summary.by_severity
+    apart = ""
+    if summary.proxies or summary.entities:
+        names = ", ".join(list(summary.proxies) + list(summary.entities))
+        apart = f" Set apart and not counted: {names} (split proxies / names or ids; see Feature Drift)."
     if summary.n_features == 0:
-        return "warning", "No feature could be tested: check the column roles on the Data page."
+        return "warning", "No feature could be tested: check the column roles on the Data page." + apart
     major, moderate, minor = sev.get("major", 0), sev.get("moderate", 0), sev.get("minor", 0)
-    if summary.n_drifted == 0 and minor == 0:
-        return "success", (f"No drift: none of the {summary.n_features} features differs significantly "
-                           "from the reference.")
-    if summary.n_drifted == 0:
-        return "success", (f"No material drift: {minor} of {summary.n_features} features differ "
-                           "significantly, "
-                           f"but by a small amount (PSI < {LOW:g}).")
-    level = "error" if major else "warning"
+    level = {"ok": "success", "warning": "warning", "alert": "error"}[decisions.summary_level(summary)]
+    if level == "success" and minor == 0:
+        return level, (f"No drift: none of the {summary.n_features} features differs significantly "
+                       "from the reference." + apart)
+    if level == "success":
+        return level, (f"No material drift: {minor} of {summary.n_features} features differ significantly, "
+                       f"but by a small amount (PSI < {LOW:g})." + apart)
     return level, (f"Drift: {summary.n_drifted} of {summary.n_features} features "
                    f"({summary.share_drifted:.0%}) moved materially — {major} major, {moderate} moderate"
-                   + (f", plus {minor} minor." if minor else "."))
+                   + (f", plus {minor} minor." if minor else ".") + apart)
 
 
-def show_verdict(summary) -> None:
-    """The verdict as a callout: green without material drift, amber with it (st.error stays for errors)."""
-    level, text = verdict(summary)
+def worst_batch_line(ctx: data.Context, opts: data.Settings) -> tuple[str, str] | None:
+    """Level and one sentence on the batches when the pool is shown: how many drifted, and the worst one
+    (so a pooled "no drift" never hides a month with major drift)."""
+    if not ctx.batches or data.effective_batch(ctx, opts) != state.ALL_BATCHES \
+            or len(ctx.batches) > data.MAX_BATCHES_CHARTED:
+        return None
+    summaries = data.summaries_by_batch(ctx, opts)
+    drifted = [b for b, s in summaries.items() if s.n_drifted]
+    worst = decisions.worst_batch(summaries)
+    if not drifted:
+        return "success", f"Batch by batch: none of the {len(summaries)} batches has a drifted feature."
+    s = summaries[worst]
+    with_major = [b for b, x in summaries.items() if x.by_severity.get("major", 0)]
+    level = "error" if with_major else "warning"
+    listed = ", ".join(drifted[:6]) + (" …" if len(drifted) > 6 else "")
+    return level, (f"Batch by batch: {len(drifted)} of {len(summaries)} batches have drifted features "
+                   f"({listed}); {len(with_major)} with major drift. The worst is {worst}: {s.n_drifted} of "
+                   f"{s.n_features} features drifted, {s.by_severity.get('major', 0)} major. The figures "
+                   "above pool every batch, which averages changes out: pick a batch in the sidebar.")
+
+
+def show_verdict(summary, line: tuple[str, str] | None = None) -> None:
+    """The verdict as a callout: green without material drift, amber with it (st.error stays for errors).
+    ``line`` (level, text) shows another callout the same way, e.g. :func:`worst_batch_line`."""
+    level, text = line or verdict(summary)
+    text = safe.text(text)                       # feature names and batch labels are data, never Markdown
     if level == "success":
         st.success(text, icon=":material/check_circle:")
     else:
@@ -104,15 +152,16 @@ def load_summary(frame) -> str | None:
     if not info:
         return None
     names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-    parts = [f"**{info.get('file', 'file')}**: read as {str(info.get('format', '?')).upper()}"]
+    parts = [f"**{safe.text(info.get('file', 'file'))}**: read as "
+             f"{safe.text(str(info.get('format', '?')).upper())}"]
     if info.get("delimiter"):
-        parts.append(f"delimiter {names.get(info['delimiter'], repr(info['delimiter']))}")
+        parts.append(f"delimiter {safe.text(names.get(info['delimiter'], repr(info['delimiter'])))}")
     if info.get("encoding"):
-        parts.append(f"encoding {info['encoding']}")
+        parts.append(f"encoding {safe.text(info['encoding'])}")
     if info.get("decimal") and info["decimal"] != ".":
-        parts.append(f"decimal mark {info['decimal']!r}")
+        parts.append(f"decimal mark {safe.text(repr(info['decimal']))}")
     text = ", ".join(parts) + "."
-    notes = info.get("notes") or []
+    notes = [str(n) for n in info.get("notes") or []]
     if notes:
-        text += " " + " ".join(f"{n}." if not str(n).endswith(".") else str(n) for n in notes)
+        text += " " + " ".join(safe.text(n if n.endswith(".") else f"{n}.") for n in notes)
     return text

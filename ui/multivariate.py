@@ -26,7 +26,7 @@ import streamlit as st
 import drift
 from drift import decisions
 
-from . import data, state
+from . import data, safe, state
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
 
 #: Rows per side the domain classifier trains on (a balanced, seeded sample above it).
@@ -151,7 +151,7 @@ def auc_reading(res) -> tuple[str, str]:
     p-value is below alpha *and* the AUC interval excludes 0.5, then graded by the AUC.
     """
     if math.isnan(res.auc):
-        return "warning", f"The classifier could not be trained: {res.note}."
+        return "warning", f"The classifier could not be trained: {safe.text(res.note)}."
     level = decisions.domain_level(res.auc, res.auc_ci, res.pvalue, res.alpha)
     odds = (f" It ranks a random production row above a random reference row {res.auc:.0%} of the time."
             if level != "ok" else "")
@@ -237,7 +237,10 @@ def embedding_sources(ctx: data.Context) -> dict[str, str]:
             out[f"text:{col}"] = f"Text column {col} (TF-IDF + SVD, fitted on the reference)"
     target = ctx.schema.target
     if target is not None and target in ctx.reference.columns and ctx.schema.features:
-        out["model"] = f"Model's last hidden layer (an MLP trained on the reference to predict {target})"
+        out["model"] = (f"Model's last hidden layer (an MLP trained on half of the reference to predict "
+                        f"{target}; the other half is shown)")
+    if ctx.schema.features:
+        out["features"] = "The features themselves, standardised (no model needed)"
     return out
 
 
@@ -249,18 +252,26 @@ def _embeddings(data_key: str, roles_key: str, source: str, seed: int, _referenc
         return (drift.embeddings_from_frame(_reference, cols, file="reference"),
                 drift.embeddings_from_frame(_current, cols, file="production"))
     if source == "model":
-        return drift.model_embeddings(_reference, _current, target=_target, features=list(_features),
-                                      rng=seed)
+        return drift.held_out_model_embeddings(_reference, _current, target=_target, features=list(_features),
+                                               rng=seed)
+    if source == "features":
+        return drift.feature_embeddings(_reference, _current, features=list(_features))
     if source.startswith("text:"):
         col = source.removeprefix("text:")
         return drift.text_embeddings(_reference[col], _current[col], method="tfidf", rng=seed)
     raise drift.DriftParameterError(f"Unknown embedding source {source!r}.")
 
 
+def _cached_embeddings(ctx: data.Context, opts: data.Settings, source: str) -> tuple:
+    """(reference, all production, held-out reference mask or None) of one source, cached."""
+    out = _embeddings(ctx.source.key, ctx.roles_key, source, opts.seed, ctx.reference, ctx.current,
+                      ctx.schema.target, tuple(ctx.schema.features))
+    return out if len(out) == 3 else (*out, None)
+
+
 def embeddings(ctx: data.Context, opts: data.Settings, source: str) -> tuple[np.ndarray, np.ndarray]:
     """Reference and selected-batch embeddings from one source (all production rows cached once)."""
-    ref, cur = _embeddings(ctx.source.key, ctx.roles_key, source, opts.seed, ctx.reference, ctx.current,
-                           ctx.schema.target, tuple(ctx.schema.features))
+    ref, cur = _cached_embeddings(ctx, opts, source)[:2]
     batch = data.effective_batch(ctx, opts)
     if ctx.batch_column is not None and batch != state.ALL_BATCHES:
         cur = cur[(ctx.current[ctx.batch_column].astype(str) == batch).to_numpy()]
@@ -275,15 +286,19 @@ def _mmd(data_key: str, roles_key: str, batch: str, source: str, seed: int, _ref
 
 
 def mmd_result(ctx: data.Context, opts: data.Settings, source: str):
-    """``drift.mmd_test`` on the source's embeddings, reference vs the selected batch (cached)."""
+    """``drift.mmd_test`` on the source's embeddings, reference vs the selected batch (cached); for the
+    model's layer, only the reference rows the model was not fitted on (as ``drift.diagnose`` does)."""
     ref, cur = embeddings(ctx, opts, source)
+    held = _cached_embeddings(ctx, opts, source)[2] if source == "model" else None
+    if held is not None:
+        ref = ref[held]
     return _mmd(ctx.source.key, ctx.roles_key, data.effective_batch(ctx, opts), source, opts.seed, ref, cur)
 
 
 def mmd_reading(res, alpha: float) -> tuple[str, str]:
     """Level and one plain sentence for an MMD result."""
     if math.isnan(res.statistic):
-        return "warning", f"MMD could not be computed: {res.note}."
+        return "warning", f"MMD could not be computed: {safe.text(res.note)}."
     larger = int(np.sum(res.null < res.statistic))
     if decisions.mmd_level(res.pvalue, alpha) != "ok":
         return "error", (f"The embeddings moved: the observed MMD² ({res.statistic:.4f}) is larger than "
@@ -374,7 +389,7 @@ def importance_bars(importances: pd.DataFrame, *, top: int = 15) -> go.Figure:
     values = t["importance"].fillna(0.0)
     colors = [CURRENT_COLOR if v > 0 else "#BBBBBB" for v in values]
     fig = go.Figure(go.Bar(
-        x=values, y=t["feature"].astype(str), orientation="h", marker_color=colors,
+        x=values, y=[safe.plot(f) for f in t["feature"].astype(str)], orientation="h", marker_color=colors,
         text=[f"{v:+.3f}" if v > 0.0005 else "" for v in values], textposition="outside", cliponaxis=False,
         hovertemplate="<b>%{y}</b><br>AUC drop when shuffled: %{x:.4f}<extra></extra>"))
     title = "What gives production away" + (f" (top {top} of {len(importances)})"
@@ -416,8 +431,10 @@ def projection_scatter(points: pd.DataFrame, *, color: pd.Series | None = None, 
     """Reference and production in one 2-D map: density contours per side, points coloured as asked.
 
     ``color`` None: by dataset.  Numeric ``color``: a continuous scale.  Otherwise one colour per value
-    (the 12 most frequent; the rest as "other").
+    (the 12 most frequent; the rest as "other").  ``color_name`` and the values come from the data: they
+    reach the figure escaped (:func:`ui.safe.plot`), as trace names and ``meta``, never in a template.
     """
+    color_name = safe.plot(color_name)
     fig = go.Figure()
     hover = "row %{customdata[0]}<br>%{customdata[1]}"
     side_text = points["side"].map(SIDE_LABELS).fillna(points["side"])
@@ -442,8 +459,8 @@ def projection_scatter(points: pd.DataFrame, *, color: pd.Series | None = None, 
                 x=points["x"][m], y=points["y"][m], mode="markers", name=color_name, showlegend=False,
                 marker=dict(color=numeric[m], colorscale="Viridis", size=5, opacity=0.7,
                             colorbar=dict(title=dict(text=color_name, side="right"), thickness=12)),
-                customdata=np.stack([points["row"][m], side_text[m], numeric[m]], axis=1),
-                hovertemplate=hover + f"<br>{color_name} " + "%{customdata[2]:.4g}<extra></extra>"))
+                customdata=np.stack([points["row"][m], side_text[m], numeric[m]], axis=1), meta=color_name,
+                hovertemplate=hover + "<br>%{meta} %{customdata[2]:.4g}<extra></extra>"))
         else:
             labels = values.map(lambda v: "missing" if pd.isna(v) else str(v))
             keep = labels.value_counts().index[:12]
@@ -453,10 +470,12 @@ def projection_scatter(points: pd.DataFrame, *, color: pd.Series | None = None, 
             for i, label in enumerate(sorted(labels.unique(), key=lambda s: (s in ("other", "missing"), s))):
                 m = (labels == label).to_numpy()
                 fig.add_trace(go.Scatter(
-                    x=points["x"][m], y=points["y"][m], mode="markers", name=f"{label} ({m.sum():,})",
+                    x=points["x"][m], y=points["y"][m], mode="markers",
+                    name=f"{safe.plot(label)} ({m.sum():,})",
                     marker=dict(color=palette[i % len(palette)], size=5, opacity=0.6),
                     customdata=np.stack([points["row"][m], side_text[m]], axis=1),
-                    hovertemplate=hover + f"<br>{color_name}: {label}<extra></extra>"))
+                    meta=[color_name, safe.plot(label)],
+                    hovertemplate=hover + "<br>%{meta[0]}: %{meta[1]}<extra></extra>"))
     if contours:
         for side in ("reference", "current"):
             m = (points["side"] == side).to_numpy()

@@ -16,7 +16,7 @@ import streamlit as st
 import drift
 from drift.schema import FEATURE_KINDS, ROLES, Schema
 
-from . import data, state
+from . import data, safe, state
 
 NONE = "— none —"
 VERSION_KEY = state.ROLES_VERSION
@@ -153,10 +153,12 @@ def reset(source_key: str) -> None:
 
 
 def describe(overrides: data.RoleOverrides) -> str:
-    """Overrides in one line, e.g. "target → `default`; `age` as categorical; excluded `id`"."""
-    parts = [f"{role} → `{col}`" if col else f"no {role}" for role, col in overrides.get("roles", {}).items()]
-    parts += [f"`{col}` as {kind}" for col, kind in overrides.get("kinds", {}).items()]
+    """Overrides in one line of Markdown, e.g. "target → `default`; `age` as categorical; excluded `id`"
+    (column names as literal code spans)."""
+    parts = [f"{role} → {safe.code(col)}" if col else f"no {role}"
+             for role, col in overrides.get("roles", {}).items()]
+    parts += [f"{safe.code(col)} as {kind}" for col, kind in overrides.get("kinds", {}).items()]
     if "excluded" in overrides:
         cols = overrides["excluded"]
-        parts.append("excluded " + ", ".join(f"`{c}`" for c in cols) if cols else "nothing excluded")
+        parts.append("excluded " + ", ".join(safe.code(c) for c in cols) if cols else "nothing excluded")
     return "; ".join(parts) + "."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import data, state
+from . import data, safe, state
 
 
 def _format_alpha(alpha: float) -> str:
@@ -37,10 +37,11 @@ def render() -> data.Context:
                       state.UPLOAD_CURRENT: "Production (current) data"}
             for key, label in labels.items():
                 st.file_uploader(label, type=list(state.UPLOAD_TYPES), key=key, help=helps[key],
-                                 on_change=data.keep_upload, args=(key,))
-                kept = st.session_state[state.KEPT_UPLOADS].get(key)
-                if st.session_state.get(key) is None and kept is not None:
-                    st.caption(f"Still using **{kept[0]}** (uploaded earlier); upload a file to replace it.")
+                                 on_change=data.forget_kept_pair, args=(key,))
+            kept = data.kept_pair()
+            if kept is not None and not any(st.session_state.get(key) for key in labels):
+                st.caption(f"Still using **{safe.text(kept[0][0])}** and **{safe.text(kept[1][0])}** "
+                           "(uploaded earlier); upload both files again to analyse another pair.")
             st.caption("No data at hand? Try `data/credit_reference_sample.csv` and "
                        "`data/credit_production_sample.csv` from the repository.")
 
@@ -50,7 +51,7 @@ def render() -> data.Context:
             options = [state.ALL_BATCHES, *ctx.batches]
             if st.session_state.get(state.BATCH) not in options:
                 st.session_state[state.BATCH] = state.ALL_BATCHES
-            st.selectbox(f"Production batch ({ctx.batch_column})", options, key=state.BATCH,
+            st.selectbox(f"Production batch ({safe.text(ctx.batch_column)})", options, key=state.BATCH,
                          help="Compare the reference with one production batch, or with all of them "
                               "pooled.")
 

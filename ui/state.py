@@ -13,7 +13,7 @@ SOURCE_MODE = "source"                  # radio: SOURCE_SCENARIO | SOURCE_UPLOAD
 SCENARIO = "scenario"                   # selectbox: a key of drift.scenarios.SCENARIOS
 UPLOAD_REFERENCE = "upload_reference"   # st.file_uploader: the training (reference) file
 UPLOAD_CURRENT = "upload_current"       # st.file_uploader: the production (current) file
-KEPT_UPLOADS = "kept_uploads"           # {uploader key: (file name, bytes)}: survives a switch to a scenario
+KEPT_UPLOADS = "kept_uploads"           # {uploader key: (file name, bytes)}: the last pair, both or none
 
 # --- sidebar: settings ------------------------------------------------------------------------
 BATCH = "batch"                         # selectbox: ALL_BATCHES or one batch label

@@ -1,8 +1,10 @@
 """Text and Practice pages: cached wrappers around ``drift`` (text drift, timelines, the embedding map,
 the diagnosis and the policy comparison) and their plotly figures.
 
-Caching follows :mod:`ui.data`: hashed arguments are content keys (the data source's key, the text
-column, the period labels, the seed); frames and text series are ``_``-prefixed and not hashed.
+Caching follows :mod:`ui.data`: hashed arguments are content keys (the data source's key, which stands
+for both files, the roles key — the batch column decides which rows a period holds —, the text column,
+the period labels, the seed); frames and text series are ``_``-prefixed and not hashed.  Posts, terms and
+period labels come from the data: figures get them through :func:`ui.safe.plot`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import streamlit as st
 import drift
 from drift import practice
 
-from . import data
+from . import data, safe
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR
 
 #: Period label of the reference in the Text page's pickers.
@@ -61,8 +63,8 @@ def describe_period(ctx: data.Context, period: str) -> str:
 
 # --- two periods -------------------------------------------------------------------------------
 @st.cache_data(show_spinner="Comparing the two periods' language…", max_entries=32)
-def _text_drift(data_key: str, column: str, period_a: str, period_b: str, seed: int, alpha: float,
-                _texts_a: pd.Series, _texts_b: pd.Series) -> drift.TextDriftResult:
+def _text_drift(data_key: str, roles_key: str, column: str, period_a: str, period_b: str, seed: int,
+                alpha: float, _texts_a: pd.Series, _texts_b: pd.Series) -> drift.TextDriftResult:
     return drift.text_drift(_texts_a, _texts_b, max_samples=COMPARE_MAX, n_terms=15, n_examples=5,
                             n_permutations=300, alpha=alpha, rng=seed)
 
@@ -70,13 +72,13 @@ def _text_drift(data_key: str, column: str, period_a: str, period_b: str, seed: 
 def text_drift(ctx: data.Context, column: str, period_a: str, period_b: str, seed: int,
                alpha: float) -> drift.TextDriftResult:
     """``drift.text_drift`` of period A (the 'reference' side) against period B (cached)."""
-    return _text_drift(ctx.source.key, column, period_a, period_b, seed, alpha,
+    return _text_drift(ctx.source.key, ctx.roles_key, column, period_a, period_b, seed, alpha,
                        period_rows(ctx, period_a)[column], period_rows(ctx, period_b)[column])
 
 
 # --- timeline ----------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=256)
-def _week_point(data_key: str, column: str, batch: str, seed: int, prediction: str | None,
+def _week_point(data_key: str, roles_key: str, column: str, batch: str, seed: int, prediction: str | None,
                 _reference: pd.DataFrame, _current: pd.DataFrame) -> dict:
     res = drift.text_drift(_reference[column], _current[column], max_samples=TIMELINE_MAX, n_terms=5,
                            n_examples=0, n_permutations=TIMELINE_PERMUTATIONS, rng=seed)
@@ -107,7 +109,7 @@ def timeline(ctx: data.Context, column: str, seed: int, progress=None) -> pd.Dat
     for i, batch in enumerate(ctx.batches):
         if progress is not None:
             progress(i, len(ctx.batches), batch)
-        rows.append(_week_point(ctx.source.key, column, batch, seed, prediction, ctx.reference,
+        rows.append(_week_point(ctx.source.key, ctx.roles_key, column, batch, seed, prediction, ctx.reference,
                                 data.current_rows(ctx, batch)))
     out = pd.DataFrame(rows)
     out["accuracy"] = np.nan
@@ -125,7 +127,8 @@ def timeline_figure(points: pd.DataFrame, alpha: float) -> go.Figure:
     changed?) and the model's predicted-positive share and accuracy (what does the model do?)."""
     from plotly.subplots import make_subplots
 
-    labels = [f"{b}<br><i>{t}</i>" if t else str(b) for b, t in zip(points["batch"], points["truth"])]
+    labels = [f"{safe.plot(b)}<br><i>{safe.plot(t)}</i>" if t else safe.plot(b)
+              for b, t in zip(points["batch"], points["truth"])]
     significant = (points["mmd_pvalue"] < alpha).to_numpy()
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.3, 0.3, 0.4],
                         subplot_titles=("MMD test on the post embeddings: p-value (log scale)",
@@ -143,7 +146,7 @@ def timeline_figure(points: pd.DataFrame, alpha: float) -> go.Figure:
                                                                               "0.05", "0.1", "0.5", "1"])
     fig.add_trace(go.Bar(x=labels, y=points["domain_auc"], name="domain classifier AUC", showlegend=False,
                          marker_color=np.where(significant, CURRENT_COLOR, "#BBBBBB"),
-                         customdata=points["top_terms"],
+                         customdata=[safe.plot(t) for t in points["top_terms"]],
                          hovertemplate="AUC %{y:.3f}<br>top new terms: %{customdata}<extra></extra>"),
                   row=2, col=1)
     fig.add_hline(y=0.5, line_dash="dot", line_color="#888", row=2, col=1,
@@ -179,7 +182,7 @@ def umap_ready() -> bool:
 
 
 @st.cache_data(show_spinner="Embedding and projecting the posts…", max_entries=16)
-def _embedding_map(data_key: str, column: str, seed: int, method: str, per_period: int,
+def _embedding_map(data_key: str, roles_key: str, column: str, seed: int, method: str, per_period: int,
                    _reference: pd.DataFrame, _current: pd.DataFrame, _ref_batch: str | None,
                    _cur_batch: str | None):
     gen = np.random.default_rng(seed)
@@ -211,8 +214,8 @@ def _embedding_map(data_key: str, column: str, seed: int, method: str, per_perio
 def embedding_map(ctx: data.Context, column: str, seed: int, method: str):
     """``drift.project`` of a per-period sample of post embeddings: (Projection, coords with period, text)."""
     ref_batch = ctx.schema.batch if ctx.schema.batch in ctx.reference.columns else None
-    return _embedding_map(ctx.source.key, column, seed, method, MAP_PER_PERIOD, ctx.reference, ctx.current,
-                          ref_batch, ctx.batch_column)
+    return _embedding_map(ctx.source.key, ctx.roles_key, column, seed, method, MAP_PER_PERIOD, ctx.reference,
+                          ctx.current, ref_batch, ctx.batch_column)
 
 
 def map_figure(coords: pd.DataFrame, method: str, highlight: tuple[str, ...] = ()) -> go.Figure:
@@ -232,10 +235,10 @@ def map_figure(coords: pd.DataFrame, method: str, highlight: tuple[str, ...] = (
         faded = bool(highlight) and period not in highlight and not (
             REFERENCE in highlight and period in ref_periods)
         fig.add_trace(go.Scattergl(
-            x=part["x"], y=part["y"], mode="markers", name=str(period),
+            x=part["x"], y=part["y"], mode="markers", name=safe.plot(period),
             marker=dict(size=6, color=colours[period], opacity=0.15 if faded else 0.75),
-            customdata=part["text"].str.slice(0, 120),
-            hovertemplate=f"<b>{period}</b><br>%{{customdata}}<extra></extra>"))
+            customdata=[safe.plot(t) for t in part["text"].astype(str).str.slice(0, 120)],
+            hovertemplate="<b>%{fullData.name}</b><br>%{customdata}<extra></extra>"))
     axis = "UMAP" if method == "umap" else "PC"
     fig.update_layout(**{**_LAYOUT, "legend": dict(orientation="v", x=1.01, y=1)}, height=520,
                       xaxis_title=f"{axis} 1", yaxis_title=f"{axis} 2")
@@ -252,13 +255,13 @@ def terms_figure(terms: pd.DataFrame, side: str, name: str) -> go.Figure:
     part = part.sort_values("weight")
     colour = REFERENCE_COLOR if side == "reference" else CURRENT_COLOR
     fig = go.Figure(go.Bar(
-        x=part["weight"], y=part["term"], orientation="h", marker_color=colour,
+        x=part["weight"], y=[safe.plot(t) for t in part["term"]], orientation="h", marker_color=colour,
         customdata=np.stack([part["share_reference"], part["share_current"]], axis=1),
         hovertemplate="<b>%{y}</b><br>weight %{x:.2f}<br>in %{customdata[0]:.1%} of A's posts, "
                       "%{customdata[1]:.1%} of B's<extra></extra>"))
     fig.update_layout(**{**_LAYOUT, "margin": dict(l=10, r=10, t=50, b=10)},
                       height=max(260, 24 * len(part) + 80), showlegend=False,
-                      title=dict(text=f"Typical of {name}", font_size=15),
+                      title=dict(text=f"Typical of {safe.plot(name)}", font_size=15),
                       xaxis_title="weight (|coefficient|)")
     fig.update_yaxes(type="category", tickfont_size=13)
     return fig
@@ -268,8 +271,7 @@ def terms_figure(terms: pd.DataFrame, side: str, name: str) -> go.Figure:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _scenario_schema(name: str):
     sc = data.load_scenario(name)
-    schema = drift.infer_schema(sc.reference, sc.current).with_roles(
-        target=sc.target, prediction=sc.prediction, batch=sc.batch, time=sc.time)
+    schema = sc.with_known_roles(drift.infer_schema(sc.reference, sc.current))
     return drift.validate_pair(sc.reference, sc.current, schema).schema
 
 
@@ -295,7 +297,11 @@ def _diagnosis(name: str, batch: str, seed: int, alpha: float, _progress=None):
 
 def diagnosis(name: str, batch: str, seed: int, alpha: float, progress=None):
     """``drift.diagnose`` of a built-in scenario's batch against its reference (cached, shared: the
-    result holds read-only schema mappings and is never mutated)."""
+    result holds read-only schema mappings and is never mutated).
+
+    ``progress(step_key, i, n)`` runs while the diagnosis computes, i.e. inside the cached function: it
+    may move only a :class:`ui.progress.Bar` (see :mod:`ui.progress`), never draw an element.
+    """
     return _diagnosis(name, batch, seed, alpha, _progress=progress)
 
 
@@ -307,7 +313,10 @@ def _policies(name: str, seed: int, _progress=None) -> pd.DataFrame:
 
 
 def policy_comparison(name: str, seed: int, progress=None) -> pd.DataFrame:
-    """``drift.compare_policies(...).summary`` on a built-in scenario (cached)."""
+    """``drift.compare_policies(...).summary`` on a built-in scenario (cached).
+
+    ``progress(fraction)`` runs inside the cached function: it may move only a :class:`ui.progress.Bar`.
+    """
     return _policies(name, seed, _progress=progress)
 
 
@@ -315,8 +324,8 @@ def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
     """Accuracy per batch against the reference's, the practised batch highlighted."""
     ref = table.attrs.get("reference_accuracy", np.nan)
     colours = [CURRENT_COLOR if b == highlight else "#BBBBBB" for b in table["batch"]]
-    fig = go.Figure(go.Bar(x=table["batch"], y=table["accuracy"], marker_color=colours,
-                           hovertemplate="%{x}: accuracy %{y:.1%}<extra></extra>"))
+    fig = go.Figure(go.Bar(x=[safe.plot(b) for b in table["batch"]], y=table["accuracy"],
+                           marker_color=colours, hovertemplate="%{x}: accuracy %{y:.1%}<extra></extra>"))
     if np.isfinite(ref):
         fig.add_hline(y=ref, line_dash="dash", line_color=REFERENCE_COLOR,
                       annotation_text=f"reference {ref:.1%}", annotation_position="top left")

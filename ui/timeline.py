@@ -6,11 +6,8 @@ Cached results
 :func:`drift.autopilot.compare_policies`, both in ``st.cache_data`` keyed on content (the context's data
 and roles keys plus the settings; frames are ``_``-prefixed and not hashed), as in :mod:`ui.data`.
 
-Both take a progress callback.  Streamlit records every element message sent while a cached function
-runs, to replay it on a cache hit; an update of a progress bar drawn *outside* the function cannot be
-replayed (Streamlit would raise ``CacheReplayClosureError``).  So :func:`_progress_outside_cache` runs
-the callback in a copy of the caller's context, where the capture is not active: the bar moves while
-the function computes and nothing is replayed afterwards.
+Both take a progress callback: a :class:`ui.progress.Bar`, which a cached function can move without
+its updates being recorded for replay (see :mod:`ui.progress`).
 
 History
 -------
@@ -21,15 +18,14 @@ data source and parameters, so reruns and new sessions do not duplicate it.
 Figures
 -------
 Builders take ``drift`` results and return plotly figures; they compute no statistic.  Labels that come
-from the data (batch, feature, policy names) are HTML-escaped, since plotly reads tags in text.
+from the data (batch, feature, policy names) reach a figure through :func:`ui.safe.plot` (plotly reads
+tags in text), and never inside a hover template.
 """
 
 from __future__ import annotations
 
-import contextvars
-import html
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +38,9 @@ from drift.monitor import DETECTORS, SPECS, MonitorResult, monitor
 from drift.scorecard import Scorecard, scorecard
 from drift.store import HistoryStore, default_store_path
 
-from . import data
+from . import data, safe
 from .charts import _LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
+from .progress import Bar
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,29 +71,6 @@ def page_exists(path: str) -> bool:
     return (ROOT / path).is_file()
 
 
-def _esc(value: object) -> str:
-    return html.escape(str(value))
-
-
-# --- progress ------------------------------------------------------------------------------------
-def _progress_outside_cache(callback: Callable) -> Callable:
-    """``callback`` run in a copy of the caller's context (see the module docstring)."""
-    ctx = contextvars.copy_context()
-
-    def run(*args):
-        return ctx.run(callback, *args)
-
-    return run
-
-
-def progress_bar(text: str) -> tuple[Callable[[str, float], None], Callable[[], None]]:
-    """A progress bar: ``(update(message, fraction), clear())``."""
-    bar = st.progress(0.0, text=text)
-
-    def update(message: str, fraction: float) -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=f"{text} {message}")
-
-    return _progress_outside_cache(update), bar.empty
 
 
 # --- monitoring ----------------------------------------------------------------------------------
@@ -112,10 +86,11 @@ def split_spec(ctx: data.Context, period: str | None, size: int | None) -> dict:
 
 
 def describe_split(spec: dict) -> str:
+    """How production is cut, in Markdown (column names as code)."""
     if "batch_col" in spec:
-        return f"one batch per value of `{spec['batch_col']}`"
+        return f"one batch per value of {safe.code(spec['batch_col'])}"
     if "time_col" in spec:
-        return f"one batch per {PERIODS[spec['period']]} of `{spec['time_col']}`"
+        return f"one batch per {PERIODS[spec['period']]} of {safe.code(spec['time_col'])}"
     return f"consecutive runs of {spec['size']:,} rows"
 
 
@@ -141,14 +116,12 @@ def _has_embeddings(ctx: data.Context) -> bool:
 def monitor_result(ctx: data.Context, opts: data.Settings, spec: dict, *, quantile: float,
                    detectors: Sequence[str]) -> MonitorResult:
     """:func:`drift.monitor.monitor` on the context's production data (cached), with a progress bar."""
-    update, clear = progress_bar("Monitoring every batch…")
-    try:
+    with Bar("Monitoring every batch…") as bar:
         return _monitor(ctx.source.key, ctx.roles_key, tuple(sorted(spec.items())), opts.alpha,
                         opts.correction, opts.bins, float(quantile), tuple(detectors), opts.seed,
                         _has_embeddings(ctx), ctx.reference, ctx.current, ctx.schema,
-                        _progress=lambda message, done, total: update(message, done / max(total, 1)))
-    finally:
-        clear()
+                        _progress=lambda message, done, total: bar.update(done / max(total, 1),
+                                                                          f"{bar.text} {message}"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -260,13 +233,10 @@ def _comparison(scenario: str, kinds: tuple[str, ...], every_k: int, retrain_cos
 def autopilot_comparison(scenario: str, kinds: Sequence[str], *, every_k: int, retrain_cost: float,
                          cost_per_error_unit: float, seed: int):
     """:func:`drift.autopilot.compare_policies` on a built-in scenario (cached), with a progress bar."""
-    update, clear = progress_bar("Replaying the stream under each policy…")
-    try:
+    with Bar("Replaying the stream under each policy…") as bar:
         return _comparison(scenario, tuple(kinds), int(every_k), float(retrain_cost),
                            float(cost_per_error_unit), int(seed),
-                           _progress=lambda fraction: update(f"{fraction:.0%}", fraction))
-    finally:
-        clear()
+                           _progress=lambda fraction: bar.update(fraction, f"{bar.text} {fraction:.0%}"))
 
 
 def _money(x: float) -> str:
@@ -324,20 +294,20 @@ def severity_heatmap(severity: pd.DataFrame, psi: pd.DataFrame | None = None,
         scale += [(i / n, SEVERITY_COLORS[s][0]), ((i + 1) / n, SEVERITY_COLORS[s][0])]
     batches = [str(b) for b in severity.columns]
     truth = truth or {}
-    ticks = [("⚠ " if b in set(alerted) else "") + _esc(b) for b in batches]
+    ticks = [("⚠ " if b in set(alerted) else "") + safe.plot(b) for b in batches]
     hover = []
     for f in severity.index:
         row = []
         for b in severity.columns:
-            text = f"{_esc(f)} · batch {_esc(b)}<br>{severity.loc[f, b]}"
+            text = f"{safe.plot(f)} · batch {safe.plot(b)}<br>{severity.loc[f, b]}"
             if psi is not None and f in psi.index and b in psi.columns and pd.notna(psi.loc[f, b]):
                 text += f", PSI {psi.loc[f, b]:.3g}"
             if truth.get(str(b)):
-                text += f"<br>truth: {_esc(truth[str(b)])}"
+                text += f"<br>truth: {safe.plot(truth[str(b)])}"
             row.append(text)
         hover.append(row)
     fig = go.Figure(go.Heatmap(
-        z=codes.to_numpy(dtype=float), x=ticks, y=[_esc(f) for f in severity.index], zmin=-0.5,
+        z=codes.to_numpy(dtype=float), x=ticks, y=[safe.plot(f) for f in severity.index], zmin=-0.5,
         zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2, text=hover, hovertemplate="%{text}<extra></extra>",
         colorbar=dict(tickvals=list(range(n)), ticktext=list(SEVERITY_ORDER), title="severity",
                       thickness=14, len=0.8)))
@@ -354,7 +324,7 @@ def metric_chart(metrics: pd.DataFrame, metric: str) -> go.Figure:
     m = metrics[metrics["metric"] == metric]
     spec = SPECS.get(metric)
     direction = spec.direction if spec else "none"
-    x = [_esc(b) for b in m["batch"]]
+    x = [safe.plot(b) for b in m["batch"]]
     values, thresholds = m["value"].to_numpy(float), m["threshold"].to_numpy(float)
     finite = np.concatenate([values[np.isfinite(values)], thresholds[np.isfinite(thresholds)]])
     fig = go.Figure()
@@ -402,7 +372,7 @@ def scorecard_chart(card: Scorecard) -> go.Figure:
     z = grid.apply(lambda col: col.map(SCORE_CODES)).to_numpy(dtype=float)
     labels = [DETECTORS.get(d, d) for d in grid.index]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[_esc(b) for b in grid.columns], y=labels, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
+        z=z, x=[safe.plot(b) for b in grid.columns], y=labels, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
         xgap=3, ygap=3, text=grid.to_numpy(), texttemplate="%{text}", textfont_size=10,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar=dict(tickvals=list(SCORE_CODES.values()), ticktext=list(SCORE_CODES), thickness=14)))
@@ -436,8 +406,9 @@ def _regimes(weekly: pd.DataFrame, manifest: pd.DataFrame | None) -> list[tuple[
 
 def _shade_regimes(fig: go.Figure, regimes, rows=None) -> None:
     for first, last, label in regimes:
-        fig.add_vrect(x0=_esc(first), x1=_esc(last), fillcolor="rgba(120,120,120,0.10)", line_width=0,
-                      annotation_text=_esc(label), annotation_position="top left",
+        fig.add_vrect(x0=safe.plot(first), x1=safe.plot(last), fillcolor="rgba(120,120,120,0.10)",
+                      line_width=0,
+                      annotation_text=safe.plot(label), annotation_position="top left",
                       annotation_font_size=10, annotation_font_color="#666", layer="below")
 
 
@@ -454,19 +425,21 @@ def error_chart(weekly: pd.DataFrame, manifest: pd.DataFrame | None = None, *, m
     fig = go.Figure()
     for p in policies:
         w = weekly[weekly["policy"] == p]
-        x = [_esc(b) for b in w["batch"]]
-        fig.add_trace(go.Scatter(x=x, y=w[metric], mode="lines", name=_esc(p), legendgroup=_esc(p),
+        x = [safe.plot(b) for b in w["batch"]]
+        fig.add_trace(go.Scatter(x=x, y=w[metric], mode="lines", name=safe.plot(p), legendgroup=safe.plot(p),
                                  line=dict(color=colors[p], width=2),
-                                 hovertemplate=_esc(p) + " · %{x}: %{y:.4f}<extra></extra>"))
+                                 hovertemplate="%{fullData.name} · %{x}: %{y:.4f}<extra></extra>"))
         for action, (symbol, name) in ACTION_MARKERS.items():
             a = w[w["action"] == action]
             if a.empty:
                 continue
-            fig.add_trace(go.Scatter(x=[_esc(b) for b in a["batch"]], y=a[metric], mode="markers",
-                                     name=f"{_esc(p)}: {name}", legendgroup=_esc(p), showlegend=False,
+            fig.add_trace(go.Scatter(x=[safe.plot(b) for b in a["batch"]], y=a[metric], mode="markers",
+                                     name=f"{safe.plot(p)}: {name}", legendgroup=safe.plot(p),
+                                     showlegend=False,
                                      marker=dict(symbol=symbol, size=13, color=colors[p],
                                                  line=dict(color="#222", width=1)),
-                                     hovertemplate=f"{_esc(p)} · %{{x}}: {name}<extra></extra>"))
+                                     meta=safe.plot(p),
+                                     hovertemplate=f"%{{meta}} · %{{x}}: {name}<extra></extra>"))
     for symbol, name in ACTION_MARKERS.values():  # legend entries for the marker shapes
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
                                  marker=dict(symbol=symbol, size=11, color="#888",
@@ -490,13 +463,13 @@ def cost_chart(weekly: pd.DataFrame, manifest: pd.DataFrame | None = None, *,
         y = w["cumulative_cost"].to_numpy(float)
         if relative:
             y = y - first.reindex(w["batch"]).to_numpy(float)
-        fig.add_trace(go.Scatter(x=[_esc(b) for b in w["batch"]], y=y, mode="lines", name=_esc(p),
+        fig.add_trace(go.Scatter(x=[safe.plot(b) for b in w["batch"]], y=y, mode="lines", name=safe.plot(p),
                                  line=dict(color=colors[p], width=2.5 if p != policies[0] else 2,
                                            dash="dot" if p == policies[0] else "solid"),
-                                 hovertemplate=_esc(p) + " · %{x}: %{y:,.0f}<extra></extra>"))
+                                 hovertemplate="%{fullData.name} · %{x}: %{y:,.0f}<extra></extra>"))
     _shade_regimes(fig, _regimes(weekly, manifest))
     title = f"cumulative cost − {policies[0]}'s" if relative else "cumulative cost"
-    fig.update_layout(**_LAYOUT, height=380, yaxis=dict(title=_esc(title), tickformat=",.0f"))
+    fig.update_layout(**_LAYOUT, height=380, yaxis=dict(title=safe.plot(title), tickformat=",.0f"))
     if relative:
         fig.add_hline(y=0, line_color="#999", line_width=1)
     fig.update_xaxes(type="category", tickfont_size=10)

@@ -22,7 +22,7 @@ from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page as shared_open_page
 from tests.app.test_pages import scenario_tables
 from ui import state
-from ui.diagnosis import md
+from ui.safe import text as md
 
 TIMEOUT = 300            # seconds per run: a diagnosis (domain classifier, MLP, MMD) on a loaded machine
 DIAGNOSIS = "pages/diagnosis.py"
@@ -57,6 +57,16 @@ def expected_diagnosis(batch: str, use_labels: bool = True):
     rows = current[current[validated.batch].astype(str) == batch].reset_index(drop=True)
     return drift.diagnose(reference, rows, schema=validated, use_labels=use_labels, alpha=0.05,
                           correction="bh", rng=0)
+
+
+@cache
+def credit_tables() -> dict:
+    """``drift.feature_drift`` of every credit batch with the app's default settings."""
+    reference, current, schema = scenario_tables("credit")
+    validated = drift.validate_pair(reference, current, schema).schema
+    return {b: drift.feature_drift(reference, current[current[validated.batch].astype(str) == b],
+                                   schema=validated, alpha=0.05, correction="bh")
+            for b in pd.unique(current[validated.batch].astype(str))}
 
 
 def batch_rows(batch: str):
@@ -123,16 +133,22 @@ def test_run_all_and_the_no_labels_toggle() -> None:
     assert any("differs from the injected change" in t for t in texts(at))
 
 
-def test_all_batches_asks_for_one_batch() -> None:
-    at = open_page(new_app(), DIAGNOSIS)
-    assert "Verdict" not in [s.value for s in at.subheader]
-    assert not at.metric, "nothing is diagnosed before a batch is chosen"
-    at.selectbox(key=state.DIAG_PICK).set_value(DRIFTED_BATCH).run()
+def test_all_batches_opens_on_the_most_drifted_batch_and_says_so() -> None:
+    at = open_page(new_app(), DIAGNOSIS)                         # a shared link: "All batches" in the sidebar
     assert not at.exception
-    assert at.session_state[state.BATCH] == DRIFTED_BATCH        # the sidebar follows
+    summaries = {b: drift.summarize(t) for b, t in credit_tables().items()}
+    worst = drift.decisions.worst_batch(summaries)
+    assert at.selectbox(key=state.DIAG_PICK).value == worst
+    assert any(f"Showing batch {md(worst)}" in t and "most drifted of 12 batches" in t for t in texts(at))
+    click(at, "diag_all")
+    assert shown_verdict(at) == expected_diagnosis(worst).verdict.label
+    other = next(b for b in ("2025-06", "2025-07") if b != worst)
+    at.selectbox(key=state.DIAG_PICK).set_value(other).run()
+    assert not at.exception
+    assert at.session_state[state.BATCH] == other                 # the sidebar follows
     assert at.button(key="diag_next")
     click(at, "diag_all")
-    assert shown_verdict(at) == expected_diagnosis(DRIFTED_BATCH).verdict.label
+    assert shown_verdict(at) == expected_diagnosis(other).verdict.label
 
 
 # --- Report ------------------------------------------------------------------------------------
@@ -236,7 +252,7 @@ def test_hostile_column_name_is_text(hostile_files) -> None:
     at.session_state[state.BATCH] = DRIFTED_BATCH
     open_page(at, DIAGNOSIS)
     click(at, "diag_all")
-    escaped = md_escape(HOSTILE)                                 # &lt;img src=x onerror=alert(1)&gt;
+    escaped = md(HOSTILE)                                        # \\<img src\\=x onerror\\=alert\\(1\\)\\>
     page_text = texts(at)
     assert any(escaped in t for t in page_text), "the drifted column should be named on the page"
     assert not any(HOSTILE in t for t in page_text), "a raw payload reached Markdown"
@@ -246,7 +262,7 @@ def test_hostile_column_name_is_text(hostile_files) -> None:
         assert "<img" not in spec.replace("\\u003c", "<")      # names are escaped for plotly
     open_page(at, REPORT)
     assert HOSTILE not in " ".join(texts(at))
-    assert escaped in at.code[0].value                           # the Markdown export escapes it too
+    assert md_escape(HOSTILE) in at.code[0].value                # the Markdown export escapes it too
 
 
 # --- a scenario without batches ----------------------------------------------------------------

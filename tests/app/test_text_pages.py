@@ -7,9 +7,11 @@ expected numbers come from the library (``drift.scenarios.sentiment.INJECTED_TER
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from drift import practice
+from drift.scenarios import SCENARIOS
 from drift.scenarios.sentiment import INJECTED_TERMS
 from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page
@@ -27,10 +29,15 @@ def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-def test_text_page_without_text_column_offers_the_sentiment_scenario() -> None:
+def test_text_page_without_text_column_shows_the_sentiment_scenario() -> None:
+    """A link to the Text page always shows results: on data without text, the brand-sentiment scenario."""
     at = open_page(new_app(**{state.SCENARIO: "credit"}), TEXT)
     assert not at.error
     assert any("no text column" in i.value for i in at.info)
+    title = SCENARIOS["sentiment"][0]
+    assert any(title in c.value for c in at.caption), "the page does not say which data it shows"
+    assert at.session_state[state.SCENARIO] == "credit"          # the loaded data stays loaded
+    assert at.selectbox(key=state.TEXT_PERIOD_B).value            # the page compares two periods
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state[state.SCENARIO] == "sentiment"
@@ -100,3 +107,31 @@ def test_practice_behavioural_star_is_filled_with_numbers() -> None:
     text = markdown(at)
     assert "**Situation.**" in text and "**Result.**" in text
     assert "per quarter" in text.split("**Result.**")[1]
+
+
+def _submit(at: AppTest, answer: str) -> AppTest:
+    at.text_area(key=state.PRACTICE_ANSWER).input(answer)
+    at.button[0].click().run()   # the form's submit button
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert any(h.value == "Rubric" for h in at.subheader)
+    return at
+
+
+@pytest.mark.parametrize("prompt", ["debug_accuracy", "pricing_autopilot"])
+def test_practice_submits_again_and_in_a_second_session(prompt: str) -> None:
+    """Issue 10 item 6: every submission after the first crashed (``CacheReplayClosureError``): a progress
+    bar drawn by the page was moved from inside a cached function (the diagnosis; the policy replay of the
+    pricing prompt), so the cache hit replayed an update of an element it had not created.  The second
+    submission and a new session hit the same caches."""
+    answer = "PSI on the prediction first, then concept drift on the labels."
+    at = _submit(open_page(new_app(**{state.PRACTICE_PROMPT: prompt}), PRACTICE), "PSI first.")
+    _submit(at, answer)
+    expected = practice.score_answer(prompt, answer)
+    assert {m.label: m.value for m in at.metric}["Points your answer mentions"] == (
+        f"{len(expected.covered)} / {len(expected.matches)}")
+    other = _submit(open_page(new_app(**{state.PRACTICE_PROMPT: prompt}), PRACTICE), "")
+    assert any(s.value.startswith("**Ground truth of ") for s in [*other.success, *other.warning])
+    if prompt == "pricing_autopilot":   # the policy table, replayed from the cache, is the same
+        tables = [next(d.value for d in t.dataframe if "total_cost" in d.value.columns) for t in (at, other)]
+        assert tables[0].equals(tables[1])

@@ -51,11 +51,11 @@ def upload_pair(page, reference: Path, production: Path) -> None:
     sidebar.get_by_text("Upload your own").click()
     inputs = sidebar.locator('[data-testid="stFileUploaderDropzoneInput"]')
     inputs.nth(1).wait_for(state="attached")
-    inputs.nth(0).set_input_files(str(reference))
-    sidebar.get_by_text(reference.name).wait_for()
-    inputs.nth(1).set_input_files(str(production))
-    sidebar.get_by_text(production.name).wait_for()
-    wait_idle(page)
+    for i, path in enumerate((reference, production)):
+        inputs.nth(i).set_input_files(str(path))
+        # the uploader shows a long name cut in the middle; its title holds the whole name
+        sidebar.get_by_title(path.name, exact=True).wait_for()
+        wait_idle(page)   # the rerun this upload started redraws the sidebar: let it finish first
 
 
 # --- fixtures ----------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -196,3 +198,90 @@ def test_an_internal_error_is_exit_3_not_1(monkeypatch, capsys):
     code = cli.main(["check", "--reference", REF, "--current", PROD])
     assert code == cli.EXIT_INTERNAL == 3
     assert "internal error" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ outputs and store checked first
+def test_an_output_under_a_file_fails_before_any_data_is_read(tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    started = time.perf_counter()
+    # the reference does not exist: the output must be refused first, since it is checked before loading
+    proc = run("report", "--reference", str(tmp_path / "missing.csv"), "--current", PROD,
+               "--html", str(blocker / "report.html"))
+    assert_clean_error(proc, f"{blocker / 'report.html'}: cannot write the --html output here",
+                       f"'{blocker}' is a file, not a directory", "Fix: give --html a file path")
+    assert "does not exist" not in proc.stderr                # before: "File exists", after the full run
+    assert time.perf_counter() - started < 60
+
+
+def test_bad_output_paths_in_process(capsys, tmp_path, monkeypatch):
+    import drift.io
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("data was read before the outputs were checked")
+
+    monkeypatch.setattr(drift.io, "load_table", no_loading)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    cases = [
+        (("report", "--html", str(folder)), ("cannot write the --html output here: it is a directory",
+                                              "e.g. --html report.html")),       # before: "Is a directory"
+        (("report", "--json", str(tmp_path / "r.json"), "--markdown", str(tmp_path / "r.json")),
+         ("--markdown and --json name the same file",)),
+        (("check", "--json", PROD), ("--json would overwrite an input file",)),  # before: overwrote it
+        (("check", "--json", str(folder)), ("cannot write the --json output here",)),
+    ]
+    for (command, *options), words in cases:
+        code, _, err = in_process(capsys, command, "--reference", REF, "--current", PROD, *options)
+        assert code == 2 and all(w in err for w in words) and "Fix:" in err, err
+    (tmp_path / "afile").write_text("x")
+    code, _, err = in_process(capsys, "scenario", "credit", "--out", str(tmp_path / "afile"))
+    assert code == 2 and "cannot write the scenario files here: it is a file, not a directory" in err, err
+
+
+def test_a_full_disk_names_the_output(tmp_path):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    proc = run("check", "--reference", REF, "--current", PROD, "--batch-col", "batch", "--batch", "2025-01",
+               "--json", "/dev/full")
+    # the one failure no check can foresee: it comes after the run, but names the path (before: no path)
+    assert_clean_error(proc, "/dev/full: cannot write the --json result (No space left on device)", "Fix:")
+
+
+def test_an_unwritable_directory_is_refused_first(tmp_path, unprivileged):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        proc = subprocess.run(unprivileged([sys.executable, "-m", "drift", "report", "--reference",
+                                            str(tmp_path / "missing.csv"), "--current", PROD, "--json",
+                                            str(locked / "r.json")]),
+                              cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    finally:
+        locked.chmod(0o755)
+    assert_clean_error(proc, f"the directory '{locked}' cannot be written (Permission denied)")
+
+
+def test_monitor_checks_the_store_before_reading_data(tmp_path):
+    theirs = tmp_path / "app.db"
+    with sqlite3.connect(theirs) as conn:
+        conn.execute("CREATE TABLE runs (owner TEXT)")
+    conn.close()
+    proc = run("monitor", "--reference", str(tmp_path / "missing.csv"), "--batch", str(tmp_path / "b.csv"),
+               "--store", str(theirs))
+    # before: "table runs already exists" as a traceback (exit 3), after the whole computation
+    assert_clean_error(proc, f"{theirs}: not a Drift Explorer history store", "Fix: point --store at")
+    assert "does not exist" not in proc.stderr
+
+
+def test_input_errors_name_the_file_not_the_side(capsys, tmp_path):
+    reference = pd.read_csv(ROOT / REF)
+    reference.to_csv(tmp_path / "train.csv", index=False)
+    reference.assign(score=["0.3%", "high"] * (len(reference) // 2) + ["0.1%"] * (len(reference) % 2)) \
+        .to_csv(tmp_path / "prod.csv", index=False)
+    code, _, err = in_process(capsys, "check", "--reference", str(tmp_path / "train.csv"), "--current",
+                              str(tmp_path / "prod.csv"), "--prediction", "score")
+    # before: "ValueError: could not convert string to float: '0.3%'" with a traceback, exit 3
+    assert code == 2, err
+    assert "error: prod.csv: column 'score': holds text, not numbers (e.g. '0.3%', 'high'" in err
+    assert "Fix: give the model's scores as numbers" in err and "Traceback" not in err

@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 import drift.domain as domain_module
+import drift.errors as drift_errors
 from drift import DriftInputError, DriftParameterError, domain_classifier_test
 
 
@@ -199,3 +200,64 @@ def test_bad_inputs_raise():
     with pytest.raises(DriftInputError, match="no numeric or categorical"):
         domain_classifier_test(pd.DataFrame({"t": pd.date_range("2024", periods=5)}),
                                pd.DataFrame({"t": pd.date_range("2025", periods=5)}))
+
+
+# --- small samples and unusable columns (issue 10) ---------------------------------------------------
+def _min_rows_by_brute_force(n_folds: int) -> int:
+    """Smallest k whose every stratified training fold, after the early-stopping split, fills two leaves."""
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+
+    k = n_folds
+    while True:
+        y = np.r_[np.zeros(k), np.ones(k)]
+        fits = []
+        for train, _ in StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=0).split(y[:, None], y):
+            try:
+                fit, _ = train_test_split(train, test_size=domain_module.VALIDATION_FRACTION,
+                                          stratify=y[train], random_state=0)
+            except ValueError:                      # the held-out part cannot hold both classes
+                fit = ()
+            fits.append(len(fit))
+        if min(fits) >= 2 * domain_module.MIN_SAMPLES_LEAF:
+            return k
+        k += 1
+
+
+@pytest.mark.parametrize("n_folds", [2, 3, 5, 10])
+def test_too_few_rows_to_split_give_nan_not_a_fake_auc(n_folds):
+    need = domain_module.min_rows_per_side(n_folds)
+    assert need == _min_rows_by_brute_force(n_folds)
+    gen = np.random.default_rng(n_folds)
+    apart = pd.DataFrame({"a": gen.normal(size=need)}), pd.DataFrame({"a": gen.normal(10, 1, size=need)})
+    assert domain_classifier_test(*apart, n_folds=n_folds).auc == 1.0      # perfectly separated: found
+    short = domain_classifier_test(apart[0].iloc[1:], apart[1].iloc[1:], n_folds=n_folds)
+    # before: scikit-learn's "test_size" error below 8 rows, and AUC <= 0.5 ("no drift") up to 28 rows
+    assert math.isnan(short.auc) and f"at least {need} rows" in short.note and not short.drifted
+    tiny = domain_classifier_test(apart[0].iloc[:5], apart[1].iloc[:5], n_folds=n_folds)
+    assert math.isnan(tiny.auc) and "cannot split" in tiny.note
+
+
+def test_nested_cells_are_left_out_by_default_and_refused_when_named():
+    gen = np.random.default_rng(21)
+    ref = _normal_frame(gen, 80, "ab").assign(d=[{"k": i} for i in range(80)], l=[[i] for i in range(80)])
+    cur = _normal_frame(gen, 80, "ab", shift={"a": 3}).assign(d=[{"k": 1}] * 80, l=[[0]] * 80)
+    res = domain_classifier_test(ref, cur)                  # before: TypeError: unhashable type: 'dict'
+    assert res.features == ("a", "b") and res.drifted and "'d'" not in res.note and "d, l" in res.note
+    with pytest.raises(drift_errors.UnsupportedValuesError, match="column 'd': row 0 holds a dict"):
+        domain_classifier_test(ref, cur, features=["a", "d"])
+    raw = ref.assign(raw=[bytes([i % 3, 255]) for i in range(80)])      # bytes are categories
+    assert not math.isnan(domain_classifier_test(raw, raw, features=["a", "raw"]).auc)
+
+
+def test_empty_and_sparse_columns():
+    gen = np.random.default_rng(22)
+    ref, cur = _normal_frame(gen, 60, "ab"), _normal_frame(gen, 60, "ab")
+    ref["gone"], cur["gone"] = np.nan, np.nan
+    res = domain_classifier_test(ref, cur)                  # before: "window shape cannot be larger"
+    assert res.features == ("a", "b") and "no value in the sample): gone" in res.note
+    only = domain_classifier_test(ref[["gone"]], cur[["gone"]])
+    assert math.isnan(only.auc) and "gone" in only.note
+    ref["rare"] = np.nan
+    ref.loc[3, "rare"] = 1.5                                # one value: some training fold has none
+    cur["rare"] = np.nan
+    assert not math.isnan(domain_classifier_test(ref[["a", "rare"]], cur[["a", "rare"]]).auc)

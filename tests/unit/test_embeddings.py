@@ -191,3 +191,39 @@ def test_embed_dispatches_on_what_it_gets():
     assert t_ref.shape == (80, 4) and t_cur.shape == (3, 4)
     with pytest.raises(DriftInputError, match="'text'"):
         emb_module.embed(pd.DataFrame({"text": TEXTS}), pd.DataFrame({"x": [1]}), column="text")
+
+
+# --- degenerate input (issue 10) -------------------------------------------------------------------
+def test_model_embeddings_on_few_rows_rare_classes_and_number_column_names():
+    gen = np.random.default_rng(41)
+    ten = pd.DataFrame({"a": gen.normal(size=10), "y": [0, 1] * 5})
+    ref, cur = model_embeddings(ten, ten.iloc[:0], target="y")     # before: scikit-learn's test_size error
+    assert ref.shape == (10, 16) and cur.shape == (0, 16) and np.isfinite(ref).all()
+    rare = pd.DataFrame({"a": np.arange(30.0), "y": ["a"] * 29 + ["b"]})     # one row of class "b"
+    assert model_embeddings(rare, rare, target="y")[0].shape == (30, 16)
+    numbered = pd.DataFrame({0: gen.normal(size=40), 1: gen.integers(0, 3, 40), "y": gen.integers(0, 2, 40)})
+    ref, cur = model_embeddings(numbered, numbered, target="y")  # before: "all features must be in [0, 0]"
+    assert ref.shape == (40, 16)
+
+
+def test_feature_embeddings_bad_values_name_the_column():
+    ref = pd.DataFrame({"income": [1.0, 2.0, np.inf, 4.0], "raw": [b"\xff", b"a", b"b", b"a"]})
+    with pytest.raises(emb_module.InfiniteValuesError, match="reference: column 'income': infinite"):
+        emb_module.feature_embeddings(ref, ref)                    # before: scikit-learn's "Input X contains"
+    ok = ref.assign(income=[1.0, 2.0, 3.0, 4.0])
+    emb_ref, _ = emb_module.feature_embeddings(ok, ok)             # bytes: categories (before: decode error)
+    assert emb_ref.shape == (4, 1 + 3)
+    with pytest.raises(DriftInputError, match="column 'd': row 0 holds a dict"):
+        emb_module.feature_embeddings(ok.assign(d=[{}] * 4), ok.assign(d=[{}] * 4), features=["income", "d"])
+    assert emb_module.feature_embeddings(ok.assign(d=[{}] * 4), ok)[0].shape == (4, 4)   # left out
+    with pytest.raises(DriftInputError, match="reference has no rows"):
+        emb_module.feature_embeddings(ok.iloc[:0], ok)
+    huge = pd.DataFrame({"x": [1e308, -1e308, 0.0, 5e307]})
+    assert np.isfinite(emb_module.feature_embeddings(huge, huge)[0]).all()   # before: nan (overflow)
+
+
+def test_text_embeddings_refuse_bytes_and_name_the_column():
+    with pytest.raises(DriftInputError, match="reference: column 'post': row 1 holds raw bytes"):
+        text_embeddings(pd.Series(["ok text", b"\xff"], name="post"), ["more text"])
+    with pytest.raises(DriftInputError, match="no words shared by 2 texts"):
+        text_embeddings([f"id{i}" for i in range(60)], ["x"])      # before: scikit-learn's "min_df" advice

@@ -1,19 +1,20 @@
 """feature_drift gives the same numbers, to the last bit, as the snapshot taken before the wide-frame work.
 
-The snapshot (``tests/unit/golden/*.parquet``) was written by the per-feature code of main at ab5ed2f
+The snapshot (``tests/unit/golden/*.parquet``) was written by the per-feature code of main at 71f225f
 (issue 10, before the speed-up); every column of the table — statistics, p-values, corrected p-values,
-severity, notes, change, unseen share, issue, proxy, finding — must still be identical.  KS is also
+severity, notes, change, unseen share, issue, proxy, entity, finding — must still be identical.  KS is also
 checked against ``scipy.stats.ks_2samp(method="auto")`` directly: the same bits for the exact p-values
 (up to 10,000 values per side), 1e-9 relative for the asymptotic ones (see ``drift.univariate.kstwo_sf``).
 
 The frames mix what takes different code paths: continuous, tied and point-mass numeric columns, missing
 values (equal and unequal sample sizes, so both of SciPy's exact KS methods run), constant columns,
 columns that separate the sides (split proxies), every break signature, categorical shifts, placeholders,
-renamed levels and churn; a third pair has more than 10,000 rows (asymptotic KS p-values).
+renamed levels, churn and an entity column; a third pair has more than 10,000 rows (asymptotic KS p-values).
 
-The snapshot depends on the NumPy / SciPy / pandas versions only through their arithmetic; if an upgrade
-changes a last digit, regenerate it with ``python tests/unit/test_features_equality.py`` *on the old code*
-and review the diff.
+The snapshot depends on the NumPy / SciPy / pandas versions (and the machine's vectorised ``log``) only
+through their arithmetic; if an upgrade changes a last digit, regenerate it with
+``python tests/unit/test_features_equality.py`` *on the code before the change under test* and review the
+diff.  A change of a rule changes the snapshot on purpose: regenerate it in the same commit.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ def mixed_frames(n_ref: int, n_cur: int, seed: int) -> tuple[pd.DataFrame, pd.Da
     both("plan", lambda n: np.full(n, "basic"), lambda n: np.full(n, "premium"))
     both("cat_rare", lambda n: rng.choice(["x", "y", "z", "w"], n, p=[0.97, 0.01, 0.01, 0.01]),
          lambda n: rng.choice(["x", "y", "v"], n, p=[0.9, 0.05, 0.05]))
+    both("customer", lambda n: rng.choice([f"name {i}" for i in range(n)], n),     # an entity column
+         lambda n: rng.choice([f"name {i}" for i in range(n // 2, 2 * n)], n))
     return pd.DataFrame(ref), pd.DataFrame(cur)
 
 
@@ -103,6 +106,7 @@ def _attrs(table: pd.DataFrame) -> pd.DataFrame:
     a = table.attrs
     rows = [("settings", f"alpha={a['alpha']} correction={a['correction']} bins={a['bins']}"),
             *(("split_proxy", str(f)) for f in a["split_proxies"]),
+            *(("entity_column", str(f)) for f in a["entity_columns"]),
             *(("problem", f"{p.column}: {type(p.error).__name__}: {p.error} ({p.action})")
               for p in a["problems"])]
     return pd.DataFrame(rows, columns=["attr", "value"])

@@ -212,3 +212,17 @@ def test_bad_inputs_raise():
         mmd_test(pd.DataFrame({"a": ["x", "y"]}), pd.DataFrame({"a": ["x", "z"]}))
     with pytest.raises(DriftInputError, match="one side only"):
         mmd_test(pd.DataFrame({"a": [1.0, 2.0]}), pd.DataFrame({"b": [1.0, 2.0]}))
+
+
+def test_huge_values_are_scaled_exactly_not_overflowed():
+    gen = np.random.default_rng(31)
+    x, y = gen.normal(size=(60, 3)), gen.normal(0.4, 1, size=(50, 3))
+    plain = mmd_test(x, y, n_permutations=99)
+    big = mmd_test(x * 2.0**1000, y * 2.0**1000, n_permutations=99)     # ~1e301: squares overflow float64
+    assert big.statistic == plain.statistic and big.pvalue == plain.pvalue
+    assert big.bandwidth == plain.bandwidth * 2.0**1000
+    given = mmd_test(x * 2.0**1000, y * 2.0**1000, n_permutations=99, bandwidth=3 * 2.0**1000)
+    assert given.statistic == mmd_test(x, y, n_permutations=99, bandwidth=3.0).statistic
+    # before: nan with the wrong note "all pooled rows are identical"
+    huge = mmd_test(np.tile([[1e308], [-1e308], [0.0]], (10, 1)), np.full((20, 1), 1e308), n_permutations=99)
+    assert huge.pvalue < 0.05 and math.isfinite(huge.statistic) and "identical" not in huge.note

@@ -109,3 +109,41 @@ def test_estimated_performance_sees_covariate_shift_but_not_concept_drift():
     same_x = expit(2 * rng.normal(size=4000) - 1)
     assert abs(drift.estimated_performance(y, p, same_x).change("accuracy")) < 0.02
     assert "concept drift" in est.caveat
+
+
+# --- bad and degenerate input (issue 10) -----------------------------------------------------------
+def test_text_scores_and_labels_name_the_side_the_column_and_the_fix():
+    scores = pd.Series(["0.3%", "0.5%"] * 10, name="score")
+    with pytest.raises(drift.DriftInputError, match=r"current: column 'score': holds text, not numbers "
+                                                    r"\(e.g. '0.3%', '0.5%'; first in row 0\)\. Fix: give"):
+        drift.prediction_drift(np.linspace(0, 1, 20), scores)     # before: ValueError: could not convert
+    labels = pd.Series(["yes", "no"] * 10, name="churned")
+    with pytest.raises(drift.DriftInputError, match="reference: column 'churned': holds text.*map the"):
+        drift.realised_performance(labels, np.linspace(0, 1, 20), side="reference")
+    with pytest.raises(drift.DriftInputError, match="column 'score': row 0 holds a dict"):
+        drift.prediction_drift(pd.Series([{"p": 0.1}] * 5, name="score"), np.linspace(0, 1, 5))
+
+
+def test_scores_outside_0_1_are_refused_where_they_must_be_probabilities():
+    y, pct = pd.Series([0, 1] * 25, name="default"), pd.Series(np.linspace(0, 100, 50), name="score")
+    for call in (lambda: drift.realised_performance(y, pct), lambda: drift.estimated_performance(y, pct, pct),
+                 lambda: drift.concept_drift_test(y, pct, y, pct)):
+        with pytest.raises(drift.DriftInputError, match="column 'score': scores must be probabilities in "
+                                                        r"\[0, 1\], got 2.04082 \(row 1\)"):
+            call()                                          # before: clipped to [0, 1] without a word
+    with pytest.raises(drift.DriftInputError, match="divide percentages by 100"):
+        drift.prediction_drift(pct, pct, kind="binary")
+    assert drift.prediction_drift(pct, pct).kind == "regression"    # auto: a regression output, as before
+    with pytest.raises(drift.DriftInputError, match="infinite scores"):
+        drift.prediction_drift([0.1, np.inf, 0.3], [0.2, 0.4])
+
+
+def test_one_score_gives_nan_with_a_note_and_missing_scores_are_not_negatives():
+    one = drift.prediction_drift([0.3], np.linspace(0, 1, 50))
+    assert np.isnan(one.statistic) and one.band == "unknown" and "at least 2" in one.note  # before: PSI 17.8
+    res = drift.prediction_drift([0.2, 0.8, np.nan, np.nan], [0.9, 0.7, 0.1, np.nan])
+    assert res.positive_rate_reference == 0.5 and res.positive_rate_current == pytest.approx(2 / 3)
+    with pytest.raises(drift.DriftInputError, match="0 labelled reference row"):
+        drift.estimated_performance([np.nan] * 3, [0.1, 0.2, 0.3], [0.5])    # before: isotonic's error
+    with pytest.raises(drift.DriftParameterError, match="'n_boot' parameter of realised_performance"):
+        drift.realised_performance([0, 1], [0.2, 0.7], n_boot=0)             # before: np.vstack error

@@ -138,3 +138,12 @@ def test_bad_inputs_raise():
 def test_warm_up_runs_the_same_path():
     seconds = projection_module.warm_up_umap(n=30)
     assert seconds > 0
+
+
+def test_huge_values_are_standardised_without_overflow():
+    gen = np.random.default_rng(32)
+    x, y = gen.normal(size=(40, 3)), gen.normal(1, 1, size=(30, 3))
+    plain = project(x, y, method="pca")
+    big = project(x * 2.0**1020, y * 2.0**1020, method="pca")            # before: NaN in NearestNeighbors
+    assert big.overlap == plain.overlap
+    np.testing.assert_array_equal(big.coords[["x", "y"]].to_numpy(), plain.coords[["x", "y"]].to_numpy())

@@ -42,6 +42,24 @@ def test_natural_rescaling_is_not_a_unit_change(factor):
     assert quality.numeric_break(ref, sorted_(g.lognormal(3, 1, 1500) * factor)) is None
 
 
+def test_a_small_known_conversion_is_a_hint_not_a_break():
+    g = gen(14)
+    ref = sorted_(g.lognormal(8, 0.3, 3000))
+    miles_to_km = sorted_(g.lognormal(8, 0.3, 1500) * 1.60934)
+    assert quality.numeric_break(ref, miles_to_km) is None
+    assert "miles to kilometres" in quality.unit_hint(ref, miles_to_km)
+    assert quality.unit_hint(ref, sorted_(g.lognormal(8, 0.3, 1500) * 1.3)) == ""
+
+
+def test_ten_times_richer_is_not_a_unit_change():
+    # one group's incomes about ten times another's, but with a different spread (as Europe and Africa
+    # in gapminder): every quantile ratio near 10, yet dividing by 10 does not give the same distribution
+    g = gen(15)
+    ref = sorted_(g.lognormal(7.0, 0.9, 600))
+    cur = sorted_(g.lognormal(7.0 + np.log(10), 0.55, 400))
+    assert quality.numeric_break(ref, cur) is None
+
+
 def test_a_large_uneven_change_is_not_a_unit_change():
     g = gen(3)
     ref = sorted_(g.lognormal(2, 0.5, 3000))          # narrow
@@ -57,7 +75,7 @@ def test_stuck_value_and_default_fill_are_breaks():
     found = quality.numeric_break(ref, sorted_(stuck))
     assert found.kind == "stuck_value" and found.size == pytest.approx(0.2, abs=0.01)
     filled = g.lognormal(3, 1, 1500)
-    filled[:150] = 0.0
+    filled[:300] = 0.0
     found = quality.numeric_break(sorted_(g.lognormal(3, 1, 3000)), sorted_(filled))
     assert found.kind == "stuck_value" and "0" in found.message
 
@@ -79,6 +97,11 @@ def test_sentinels_outside_the_range_are_breaks():
         assert found is not None and found.kind == "out_of_range", sentinel
     winter = sorted_(g.normal(-2, 4, 1500))                   # natural negatives: many distinct values
     assert quality.numeric_break(sorted_(np.abs(g.normal(12, 4, 3000))), winter) is None
+    # recorded in whole degrees F and converted (as Seattle's data): each value is a point mass, none a spike
+    summer = sorted_(np.round((np.abs(g.normal(55, 6, 3000)) - 32) / 1.8 * 10) / 10)
+    winter = sorted_(np.round((np.round(g.normal(36, 6, 1500)) - 32) / 1.8 * 10) / 10)
+    assert summer[0] >= 0 and winter[0] < 0
+    assert quality.numeric_break(summer, winter) is None
 
 
 # --- categorical breaks and churn ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -16,7 +17,8 @@ import pandas as pd
 import pytest
 
 import drift.store as store_module
-from drift import DriftError, DriftInputError
+from drift import DriftError, DriftInputError, DriftParameterError
+from drift.errors import StoreError
 from drift.monitor import monitor
 from drift.scenarios import load_scenario
 from drift.store import SCHEMA_VERSION, HistoryStore, default_store_path
@@ -286,3 +288,132 @@ def test_cli_monitor_appends_batches_and_sets_the_exit_code(tmp_path, capsys):
     assert run_cli(*common, "--batch", str(tmp_path / "missing.csv")) == 2
     assert run_cli(*common, "--batch", str(tmp_path / "jan.csv"), "--period", "W") == 2
     assert "--period needs --time-col" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------- files that are not a usable store
+def _foreign(path: Path, version: int = 0, table: str = "invoices") -> bytes:
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"CREATE TABLE {table} (a)")
+        conn.execute(f"INSERT INTO {table} VALUES (1)")
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("table, version, words", [
+    ("runs", 0, "it holds other tables (runs)"),          # before: sqlite3 "table runs already exists"
+    ("invoices", 0, "it holds other tables (invoices)"),  # before: our tables added to their database
+    ("invoices", 1, "not a Drift Explorer history store of version 1: missing runs.created"),  # before:
+])                                                        # "no such table: runs" after the whole run
+def test_another_programs_database_is_refused_and_left_unchanged(tmp_path, table, version, words):
+    path = tmp_path / "their.db"
+    before = _foreign(path, version, table)
+    for call in (lambda: HistoryStore(path).check(), lambda: HistoryStore(path).runs(),
+                 lambda: HistoryStore(path).start_run("ref")):
+        with pytest.raises(StoreError, match=re.escape(words)) as caught:
+            call()
+        assert caught.value.file == str(path) and "this file was not changed" in caught.value.fix
+    assert path.read_bytes() == before and not Path(f"{path}-wal").exists()
+
+
+def test_newer_corrupt_not_sqlite_directory_and_path_under_a_file(tmp_path):
+    newer = tmp_path / "newer.sqlite"
+    HistoryStore(newer).start_run("ref")
+    with sqlite3.connect(newer) as conn:
+        conn.execute("PRAGMA user_version = 7")
+    conn.close()
+    with pytest.raises(StoreError, match="schema version 7, newer than.*Fix: upgrade Drift Explorer"):
+        HistoryStore(newer).check()
+    corrupt = tmp_path / "corrupt.sqlite"
+    store = HistoryStore(corrupt)
+    run = store.start_run("ref")
+    for k in range(150):
+        store.record_batch(run, f"b{k}", n_rows=1, metrics=metric_rows(k))
+    with sqlite3.connect(corrupt) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(corrupt.read_bytes())
+    for offset in range(4096 * 3, len(data), 4096):
+        data[offset:offset + 64] = bytes(range(64))      # damage every page header after the third
+    corrupt.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=r"corrupt \(.*Fix: restore the file from a backup"):
+        HistoryStore(corrupt).check()                       # before: SQL text with no file and no fix
+    with pytest.raises(StoreError, match="corrupt.sqlite: the history store is corrupt"):
+        HistoryStore(corrupt).batches()                     # any later read too (pandas' wrapper unwrapped)
+    text = tmp_path / "data.csv"
+    text.write_text("a,b\n1,2\n" * 200)
+    with pytest.raises(StoreError, match="data.csv: not a SQLite database"):
+        HistoryStore(text).check()
+    assert text.read_text() == "a,b\n1,2\n" * 200
+    with pytest.raises(StoreError, match="store path is a directory"):
+        HistoryStore(tmp_path).check()
+    with pytest.raises(StoreError, match="data.csv' is a file, not a directory"):
+        HistoryStore(text / "sub" / "h.sqlite").check()    # before: "Not a directory", no fix
+    assert HistoryStore(tmp_path / "new" / "dir" / "h.sqlite").check().schema_version == SCHEMA_VERSION
+
+
+def test_duplicate_metric_names_are_an_input_error(tmp_path):
+    store = HistoryStore(tmp_path / "h.sqlite")
+    run = store.start_run("ref")
+    with pytest.raises(DriftInputError, match="metric 'm' appears twice in batch 'x'"):
+        store.record_batch(run, "x", n_rows=1, metrics=[{"metric": "m", "value": v} for v in (1, 2)])
+    assert store.batches(run).empty                        # before: IntegrityError from SQLite
+
+
+READ_ONLY_CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+from drift.errors import StoreError
+from drift.store import HistoryStore
+try:
+    HistoryStore({path!r}).check(writable={writable})
+except StoreError as err:
+    print("StoreError:", err)
+else:
+    print("ok")
+"""
+
+
+def test_read_only_store_is_refused_when_opened_for_writing(tmp_path, unprivileged):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "h.sqlite"
+    HistoryStore(path).start_run("ref")
+    for child in folder.iterdir():
+        child.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        out = {}
+        for writable in (True, False):
+            code = READ_ONLY_CHILD.format(root=str(ROOT), path=str(path), writable=writable)
+            proc = subprocess.run(unprivileged([sys.executable, "-c", code]), capture_output=True, text=True,
+                                  timeout=120)
+            out[writable] = proc.stdout.strip() + proc.stderr
+    finally:
+        folder.chmod(0o755)
+    # before: this failed only when the results were written, after the whole computation
+    assert out[True].startswith("StoreError:") and "read-only" in out[True] and "writable" in out[True], out
+    assert str(path) in out[True]
+    # SQLite cannot read a WAL file in a read-only directory either (it must create the -shm index): a
+    # clear StoreError too, never a traceback
+    assert out[False].startswith("StoreError:") and "read-only" in out[False], out
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda s, r: s.record_batch(r, "a", n_rows=1, metrics=[{"metric": "m", "value": "abc"}]),
+     "'metrics' parameter of HistoryStore.record_batch must be rows whose values are numbers"),
+    (lambda s, r: s.record_batch(r, "b", n_rows=1, metrics=[{"value": 1}]), "rows with a 'metric' key"),
+    (lambda s, r: s.record_batch(r, "c", n_rows=1, metrics=[1, 2]), "a DataFrame or dicts"),
+    (lambda s, r: s.record_batch(r, "d", n_rows=float("nan")), "'n_rows' parameter"),
+    (lambda s, r: s.record_batch(r, "e", n_rows=10**30), "'n_rows' parameter"),
+    (lambda s, r: s.record_batch("x", "f", n_rows=1), "'run_id' parameter"),
+    (lambda s, r: s.record_action(r, "x", "retrain"), "'step' parameter of HistoryStore.record_action"),
+    (lambda s, r: s.record_action(r, 1, "retrain", cost=float("nan")), "'cost' parameter"),
+    (lambda s, r: s.batches("abc"), "'run_id' parameter"),
+])
+def test_bad_arguments_are_parameter_errors_not_tracebacks(tmp_path, call, words):
+    store = HistoryStore(tmp_path / "h.sqlite")
+    run = store.start_run("ref")
+    with pytest.raises(DriftParameterError, match=re.escape(words)):   # before: ValueError, TypeError,
+        call(store, run)                                               # KeyError, OverflowError
+    assert store.batches().empty and store.actions().empty

@@ -225,3 +225,14 @@ def test_bad_input() -> None:
         text_drift("one string", ok)
     with pytest.raises(DriftInputError, match="no words"):
         text_drift([""] * MIN_TEXTS, ["!!!"] * MIN_TEXTS)
+
+
+def test_bytes_and_nested_cells_are_refused_and_no_words_names_both_sides() -> None:
+    ok = ["good day", "bad day", "hello you"] * 4
+    posts = pd.Series(ok[:-1] + [b"\xffraw"], name="post")
+    with pytest.raises(DriftInputError, match=r"current: column 'post': row 11 holds raw bytes.*decode"):
+        text_drift(ok, posts, n_permutations=10)           # before: analysed the text "b'\\xffraw'"
+    with pytest.raises(DriftInputError, match="texts: row 0 holds a dict"):
+        text_descriptors([{"text": "hi"}])
+    with pytest.raises(DriftInputError, match="reference and current: the texts have no words"):
+        text_drift(["!!!"] * MIN_TEXTS, ["🔥"] * MIN_TEXTS, n_permutations=10)
