@@ -386,8 +386,9 @@ def categorical_break(reference: pd.Series, current: pd.Series) -> Break | None:
 def turnover(reference: pd.Series) -> float:
     """Good–Turing estimate of the share of new values a fresh sample would carry: the share of reference
     rows whose value occurs exactly once (``value_counts`` input)."""
-    n = int(reference.sum())
-    return float((reference == 1).sum() / n) if n else 0.0
+    counts = reference.to_numpy()  # plain NumPy: a pandas comparison costs more than the count
+    n = int(counts.sum())
+    return float((counts == 1).sum() / n) if n else 0.0
 
 
 def is_entity(reference: pd.Series) -> bool:
