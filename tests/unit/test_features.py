@@ -182,11 +182,8 @@ def test_feature_detail_readings():
 def test_20000_columns_by_300_rows_give_the_numbers_of_one_column_at_a_time():
     # Issue 10: a wide, short table is compared a block of columns at a time on one thread.  This asserts
     # results, not time (it takes about ten seconds).
-    rng = np.random.default_rng(30)
-    n, k = 300, 20_000
-    names = [f"f{i}" for i in range(k)]
-    ref = pd.DataFrame(rng.normal(size=(n, k)), columns=names)
-    cur = pd.DataFrame(rng.normal(size=(n, k)), columns=names)
+    rng, n, k = np.random.default_rng(30), 300, 20_000
+    ref, cur = (pd.DataFrame(rng.normal(size=(n, k)), columns=[f"f{i}" for i in range(k)]) for _ in "rc")
     cur["f1"] += 1.5                                             # shifted: drifted after 20,001 tests
     cur["f2"] *= 1000                                            # unit change
     ref["f3"], cur["f3"] = rng.poisson(3, n), rng.poisson(4, n)  # integers, ties
