@@ -60,6 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .samples import sorted_quantiles
 from .schema import Schema
 
 #: Kinds of pipeline break, in the order they are checked.
@@ -193,21 +194,31 @@ def scale_factor(reference: np.ndarray, current: np.ndarray) -> float | None:
     (Europe's income against Africa's, about ten times higher) changes the shape too.  Small known
     conversions give a hint only (:func:`unit_hint`).
     """
-    if len(reference) < 2 or len(current) < 2:
+    ratios = _quantile_log_ratios(reference, current)
+    if ratios is None:
         return None
-    r = np.quantile(reference, SCALE_QUANTILES)
-    c = np.quantile(current, SCALE_QUANTILES)
-    usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
-    if usable.sum() < 3:
-        return None
-    logs = np.log(c[usable] / r[usable])
-    centre = float(np.median(logs))
+    logs, centre = ratios
     if np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE):
         return None
     factor = float(math.exp(centre))
     if abs(centre) < math.log(UNIT_FACTOR) or not rescaled_match(reference, current, factor):
         return None
     return factor
+
+
+def _quantile_log_ratios(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """``log(current / reference)`` of the quantiles at :data:`SCALE_QUANTILES` (those non-zero and of one
+    sign on both sides) and their median; None when a side has fewer than 2 values or fewer than 3
+    quantiles are usable.  Shared by :func:`scale_factor` and :func:`unit_hint`."""
+    if len(reference) < 2 or len(current) < 2:
+        return None
+    r = sorted_quantiles(reference, SCALE_QUANTILES)
+    c = sorted_quantiles(current, SCALE_QUANTILES)
+    usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
+    if usable.sum() < 3:
+        return None
+    logs = np.log(c[usable] / r[usable])
+    return logs, _median(logs)
 
 
 def unit_hint(reference: np.ndarray, current: np.ndarray) -> str:
@@ -218,15 +229,10 @@ def unit_hint(reference: np.ndarray, current: np.ndarray) -> str:
     (a ×1.5 rise estimated from quantiles lands within a few percent of ×1.609), so it is said, with the
     check to make, and does not decide the verdict.  ``""`` when there is nothing to say.
     """
-    if len(reference) < 2 or len(current) < 2:
+    ratios = _quantile_log_ratios(reference, current)
+    if ratios is None:
         return ""
-    r = np.quantile(reference, SCALE_QUANTILES)
-    c = np.quantile(current, SCALE_QUANTILES)
-    usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
-    if usable.sum() < 3:
-        return ""
-    logs = np.log(c[usable] / r[usable])
-    centre = float(np.median(logs))
+    logs, centre = ratios
     factor = float(math.exp(centre))
     unit = known_unit(factor)
     if unit is None or np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE) \
@@ -255,6 +261,15 @@ def rescaled_match(reference: np.ndarray, current: np.ndarray, factor: float) ->
     return bool(d <= critical)
 
 
+def _median(x: np.ndarray) -> float:
+    """``float(numpy.median(x))`` of a few values, without NumPy's partition and mean machinery."""
+    if np.isnan(x).any():
+        return float("nan")
+    x = np.sort(x)
+    k = len(x) // 2
+    return float(x[k]) if len(x) % 2 else float((x[k - 1] + x[k]) / 2)
+
+
 def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values of a sorted array and how many times each occurs."""
     if len(values) == 0:
@@ -281,6 +296,8 @@ def numeric_break(reference: np.ndarray, current: np.ndarray) -> Break | None:
         times = f"×{factor:.3g}" if factor > 1 else f"1/{1 / factor:.3g}"
         return Break("unit_change", f"every value is about {times} of the reference's (median "
                                     f"{_fmt(med_r)} → {_fmt(med_c)}): looks like a unit change", factor)
+    if 1 / len(current) < min(SENTINEL_SHARE, STUCK_SHARE) and not (current[1:] == current[:-1]).any():
+        return None  # every value distinct: none holds the share of rows rule 5 or rule 4 asks for
     cur_values, cur_counts = _runs(current)
     lo, hi = reference[0], reference[-1]
     outside = (cur_values < lo) | (cur_values > hi)
@@ -333,6 +350,9 @@ def _looks_like_period(levels: Iterable) -> bool:
 
 def unseen_levels(reference: pd.Series, current: pd.Series) -> pd.Series:
     """Counts of current levels absent from the reference, most frequent first (``value_counts`` inputs)."""
+    known = set(reference.index.tolist())
+    if all(level in known for level in current.index.tolist()):
+        return current.iloc[:0]  # the common case, answered without pandas' isin
     new = current[~current.index.isin(reference.index)]
     return new.sort_values(ascending=False, kind="stable")
 
@@ -366,8 +386,9 @@ def categorical_break(reference: pd.Series, current: pd.Series) -> Break | None:
 def turnover(reference: pd.Series) -> float:
     """Good–Turing estimate of the share of new values a fresh sample would carry: the share of reference
     rows whose value occurs exactly once (``value_counts`` input)."""
-    n = int(reference.sum())
-    return float((reference == 1).sum() / n) if n else 0.0
+    counts = reference.to_numpy()  # plain NumPy: a pandas comparison costs more than the count
+    n = int(counts.sum())
+    return float((counts == 1).sum() / n) if n else 0.0
 
 
 def is_entity(reference: pd.Series) -> bool:

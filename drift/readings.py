@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from .binning import count_map
 from .psi import PSI_BANDS, psi_band
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,13 +100,13 @@ def numeric_movement(reference, current) -> str:
 def categorical_movement(reference, current) -> str:
     """The level whose share changed most: ``"'summer' 12% → 61%"`` (``value_counts`` inputs, missing
     excluded); new levels count together as ``"new values 0% → 20%"``."""
-    n_ref, n_cur = float(reference.sum()), float(current.sum())
+    ref, cur = count_map(reference), count_map(current)
+    n_ref, n_cur = float(sum(ref.values())), float(sum(cur.values()))
     if not n_ref or not n_cur:
         return ""
-    ref_share = reference / n_ref
-    cur_share = current / n_cur
-    shares = {k: (float(ref_share.get(k, 0.0)), float(cur_share.get(k, 0.0))) for k in ref_share.index}
-    new = float(cur_share[~cur_share.index.isin(ref_share.index)].sum())
+    shares = {k: (n / n_ref, cur.get(k, 0) / n_cur) for k, n in ref.items()}
+    # summed as pandas sums a Series (NumPy's pairwise sum), in the current data's order
+    new = float(np.array([n / n_cur for k, n in cur.items() if k not in ref], dtype=np.float64).sum())
     if new:
         shares["new values"] = (0.0, new)
     key = max(shares, key=lambda k: abs(shares[k][1] - shares[k][0]))
