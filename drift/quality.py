@@ -184,41 +184,51 @@ def _fmt(x: float) -> str:
 
 
 # --- numeric signatures --------------------------------------------------------------------------------
+def _snap(factor: float) -> float:
+    """The power of ten or known conversion within :data:`KNOWN_FACTOR_TOLERANCE` of ``factor`` (a unit
+    change is exact: rescaling by the rounded factor puts point masses back on the reference's), else
+    ``factor`` itself."""
+    candidates = [10.0 ** k for k in range(-9, 10)] + list(KNOWN_UNIT_FACTORS)
+    best = min(candidates, key=lambda v: abs(math.log(factor / v)))
+    return best if abs(math.log(factor / best)) <= math.log1p(KNOWN_FACTOR_TOLERANCE) else factor
+
+
 def scale_factor(reference: np.ndarray, current: np.ndarray) -> float | None:
     """The common factor ``f`` when ``current`` looks like ``reference`` times ``f`` (rule 1), else None.
 
     Both arrays are sorted, non-missing values.  ``f`` is the median ratio of the quantiles at
-    :data:`SCALE_QUANTILES` (each within :data:`SCALE_TOLERANCE` of it); it counts when it is large
-    (``|log10 f| >= log10`` :data:`UNIT_FACTOR`) **and** ``current / f`` is indistinguishable from the
-    reference (:func:`rescaled_match`): a change of unit moves every value alike, a population shift
-    (Europe's income against Africa's, about ten times higher) changes the shape too.  Small known
-    conversions give a hint only (:func:`unit_hint`).
+    :data:`SCALE_QUANTILES` (each within :data:`SCALE_TOLERANCE` of it; quantiles of the non-zero values
+    for zero-inflated columns), rounded to a power of ten or known conversion when that close; it counts
+    when it is large (``|log10 f| >= log10`` :data:`UNIT_FACTOR`) **and** ``current / f`` is
+    indistinguishable from the reference (:func:`rescaled_match`): a change of unit moves every value
+    alike, a population shift (Europe's income against Africa's, about ten times higher) usually changes
+    the shape too.  Small known conversions give a hint only (:func:`unit_hint`).
     """
     ratios = _quantile_log_ratios(reference, current)
     if ratios is None:
         return None
     logs, centre = ratios
-    if np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE):
+    if np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE) or abs(centre) < math.log(UNIT_FACTOR):
         return None
-    factor = float(math.exp(centre))
-    if abs(centre) < math.log(UNIT_FACTOR) or not rescaled_match(reference, current, factor):
-        return None
-    return factor
+    factor = _snap(math.exp(centre))
+    return factor if rescaled_match(reference, current, factor) else None
 
 
 def _quantile_log_ratios(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, float] | None:
     """``log(current / reference)`` of the quantiles at :data:`SCALE_QUANTILES` (those non-zero and of one
-    sign on both sides) and their median; None when a side has fewer than 2 values or fewer than 3
-    quantiles are usable.  Shared by :func:`scale_factor` and :func:`unit_hint`."""
-    if len(reference) < 2 or len(current) < 2:
-        return None
-    r = sorted_quantiles(reference, SCALE_QUANTILES)
-    c = sorted_quantiles(current, SCALE_QUANTILES)
-    usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
-    if usable.sum() < 3:
-        return None
-    logs = np.log(c[usable] / r[usable])
-    return logs, _median(logs)
+    sign on both sides) and their median — of the non-zero values when zeros leave fewer than three usable
+    quantiles (a change of unit leaves zeros at zero); None when nothing is usable.  Shared by
+    :func:`scale_factor` and :func:`unit_hint`."""
+    for ref, cur in ((reference, current), (reference[reference != 0], current[current != 0])):
+        if len(ref) < 2 or len(cur) < 2:
+            continue
+        r = sorted_quantiles(ref, SCALE_QUANTILES)
+        c = sorted_quantiles(cur, SCALE_QUANTILES)
+        usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
+        if usable.sum() >= 3:
+            logs = np.log(c[usable] / r[usable])
+            return logs, _median(logs)
+    return None
 
 
 def unit_hint(reference: np.ndarray, current: np.ndarray) -> str:
@@ -236,7 +246,7 @@ def unit_hint(reference: np.ndarray, current: np.ndarray) -> str:
     factor = float(math.exp(centre))
     unit = known_unit(factor)
     if unit is None or np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE) \
-            or not rescaled_match(reference, current, factor):
+            or not rescaled_match(reference, current, _snap(factor)):
         return ""
     return (f"every value is about ×{factor:.3g} of the reference's, the factor from {unit}: check whether "
             "the unit changed")

@@ -35,6 +35,14 @@ def test_unit_change_is_a_common_factor_on_every_quantile(factor):
     assert "unit change" in found.message
 
 
+def test_unit_change_of_a_zero_inflated_column_with_point_masses():
+    g = gen(16)
+    rain = np.where(g.random(3000) < 0.6, 0.0, np.round(g.gamma(1.2, 4.0, 3000), 1))   # mm, 60 % dry days
+    ref, cur = sorted_(rain[:2000]), sorted_(rain[2000:] * 10)                          # then in tenths of mm
+    found = quality.numeric_break(ref, cur)
+    assert found is not None and found.kind == "unit_change" and found.size == 10.0     # snapped to 10
+
+
 @pytest.mark.parametrize("factor", [1.5, 3.0, 0.4])
 def test_natural_rescaling_is_not_a_unit_change(factor):
     g = gen(2)
