@@ -587,7 +587,7 @@ def _weighted_prediction_psi(values: np.ndarray, chunk: np.ndarray, pseudo: np.n
         below = np.concatenate(([0.0], np.cumsum(w)))[cuts]
         return np.diff(np.concatenate(([0.0], below, [w.sum()]))).round().astype(np.int64)
 
-    bins = BinCounts(tuple(str(b) for b in range(len(edges) + 1)), counts(pseudo), counts(chunk), edges)
+    bins = BinCounts(counts(pseudo), counts(chunk), edges)
     return float(psi_from_counts(bins).statistic)
 
 
