@@ -43,7 +43,7 @@ from drift.scorecard import false_alarm_rates, scorecard  # noqa: E402
 
 #: Built-in scenarios with ground truth (a manifest with ``no_drift`` batches).
 SCENARIOS = ("credit", "pricing", "sentiment")
-REFERENCES = {"shipped": "as shipped (out-of-fold reference scores)",
+REFERENCES = {"shipped": "as shipped (the model's validation set, scored by the deployed model)",
               "holdout": "held-out half of the reference, scored by the deployed model"}
 
 
