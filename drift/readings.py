@@ -64,9 +64,8 @@ def feature_readings(d: FeatureDetail) -> dict[str, str]:
 
 
 def _num(x: float) -> str:
-    if abs(x) >= 1e4 and x == round(x):
-        return f"{x:,.0f}"
-    return f"{x:,.3g}" if abs(x) < 1e4 else f"{x:,.5g}"
+    """A number for a sentence: thousands separators from 10,000 on, else three significant digits."""
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:,.3g}"
 
 
 def _iqr(values) -> float:
@@ -78,7 +77,8 @@ def numeric_movement(reference, current) -> str:
     """How a numeric feature moved, in plain words: ``"median 12.1 → 37.2 (×3.07)"``.
 
     ``reference`` / ``current`` are the sorted non-missing values; a ratio is given when both medians are
-    positive and differ by at least 25 %, a difference otherwise.
+    positive and differ by at least 25 %; otherwise the spread (interquartile range) is added when it
+    changed by more than 25 % (a feature that widened around the same median).
     """
     if not len(reference) or not len(current):
         return ""
@@ -90,10 +90,9 @@ def numeric_movement(reference, current) -> str:
     text = f"median {_num(a)} → {_num(b)}"
     if a > 0 and b > 0 and not 0.8 <= b / a <= 1.25:
         return text + f" (×{b / a:.3g})"
-    if a == b:
-        iqr_a, iqr_b = _iqr(reference), _iqr(current)
-        if iqr_a != iqr_b:
-            return text + f", spread (IQR) {_num(iqr_a)} → {_num(iqr_b)}"
+    iqr_a, iqr_b = _iqr(reference), _iqr(current)
+    if iqr_a != iqr_b and (iqr_a <= 0 or iqr_b <= 0 or not 0.8 <= iqr_b / iqr_a <= 1.25):
+        return text + f", spread (IQR) {_num(iqr_a)} → {_num(iqr_b)}"
     return text
 
 

@@ -29,7 +29,8 @@ except DriftError as err:
 
 where = ("all batches pooled" if batch == state.ALL_BATCHES and ctx.batches else
          "production" if batch == state.ALL_BATCHES else f"batch {safe.text(batch)}")
-labels_text = "used" if diag.has_labels else "not used — switch them on the Diagnosis page"
+labels_text = ("used" if diag.has_labels else "not used — switch them on the Diagnosis page"
+               if dx.labels_available(ctx) else "not available")
 st.caption(f"Diagnosis of {where} ({diag.n_current:,} rows) against the reference "
            f"({diag.n_reference:,} rows); production labels {labels_text}.")
 
