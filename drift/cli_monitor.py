@@ -113,7 +113,8 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
     order.add_argument("--order", metavar="COL",
                        help="with --size: sort the rows by this column first, e.g. --order signup_date")
     order.add_argument("--shuffle", action="store_true",
-                       help="with --size: cut random chunks (seeded by --seed); they can only show noise")
+                       help="with --size: cut random chunks (seeded by --seed); they can only show noise, "
+                            "e.g. --size 5000 --shuffle")
     d.add_argument("--period", choices=("D", "W", "M"),
                    help="with --time-col: day, week or month (default M), e.g. --period W")
     d.add_argument("--label", metavar="TEXT",

@@ -125,7 +125,7 @@ def prepare(page, title: str) -> str:
         choose(page, "Feature", "channel")
         return shown
     if title == "Diagnosis":
-        main.get_by_text("Which production batch?").wait_for()
+        main.get_by_text("Showing batch").wait_for()
         choose(page, "Batch to diagnose", BATCH)
         main.get_by_role("button", name=re.compile("Run all steps")).click()
         wait_idle(page)

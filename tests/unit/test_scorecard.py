@@ -82,16 +82,20 @@ def test_credit_scorecard():
     detector                    03     05     06     07     08     10     11     false alarms
     ==========================  =====  =====  =====  =====  =====  =====  =====  ===========
     features (KS/chi² + PSI)    yes    yes    yes    –      yes    –      yes    0 of 5
-    prediction PSI              yes    yes    –      –      yes    yes*   –      0
+    prediction PSI              yes    yes    –      –      yes    –      –      1 (04)*
     domain classifier           yes    yes    yes    –      yes    –      yes    0
     realised performance        yes    –      –      yes    –      yes    –      0
-    estimated performance       yes    yes    –      –      yes    –      yes    0
+    estimated performance       yes    yes    –      –      yes    –      yes    1 (04)*
     data-quality checks         –      yes    –      –      yes    –      yes    0
     ==========================  =====  =====  =====  =====  =====  =====  =====  ===========
 
     03 prediction drift, 05 unit change, 06 covariate shift (region), 07 prior shift, 08 missing
-    burst, 10 concept drift, 11 new category.  * 2025-10's prediction PSI (0.0056) is just above its
-    threshold (0.0053): by chance — concept drift leaves the scores unchanged by construction.  Only
+    burst, 10 concept drift, 11 new category.  * Clean month 2025-04 drew applicants a little riskier by
+    chance (mean score 0.121 against the reference's 0.116): prediction PSI 0.0059 against a threshold of
+    0.0056, and the estimated accuracy dips below its band with it.  These are false alarms, kept: with
+    the reference as the model's validation set (not out-of-fold scores) each detector's rate over five
+    seeds stays within 2 alpha (bench/RESULTS.md); this seed happens to carry one.  Concept drift
+    (2025-10) leaves the scores unchanged by construction, and the prediction PSI no longer fires there.  Only
     realised performance sees the prior shift (07) and, with labels, the concept drift (10).  Before
     each detector's thresholds were set together (and the score-based detectors got 200 null draws),
     realised performance false-alarmed on 2 clean months and estimated performance on 1, and realised
@@ -106,7 +110,7 @@ def test_credit_scorecard():
                                    "2025-11"]
     expected = {
         "features": "caught caught caught missed caught missed caught",
-        "prediction": "caught caught missed missed caught caught missed",
+        "prediction": "caught caught missed missed caught missed missed",
         "domain": "caught caught caught missed caught missed caught",
         "performance": "caught missed missed caught missed caught missed",
         "estimated_performance": "caught caught missed missed caught missed caught",
@@ -114,15 +118,15 @@ def test_credit_scorecard():
     }
     assert {d: " ".join(table.loc[d]) for d in table.index} == expected
     summary = card.summary.set_index("detector")
-    assert summary["false_alarms"].to_dict() == {"features": 0, "prediction": 0, "domain": 0,
-                                                 "performance": 0, "estimated_performance": 0, "quality": 0}
-    assert summary["caught"].to_dict() == {"features": 5, "prediction": 4, "domain": 5, "performance": 3,
+    assert summary["false_alarms"].to_dict() == {"features": 0, "prediction": 1, "domain": 0,
+                                                 "performance": 0, "estimated_performance": 1, "quality": 0}
+    assert summary["caught"].to_dict() == {"features": 5, "prediction": 3, "domain": 5, "performance": 3,
                                            "estimated_performance": 4, "quality": 3}
     assert (summary["n_clean"] == 5).all() and (summary["mean_delay"] == 0).all()
     assert card.not_run == ("mmd",)
     inj = card.injections.set_index("first_batch")
     assert inj.loc["2025-07", "caught_by"] == "performance"            # only labels see a prior shift
-    assert inj.loc["2025-10", "caught_by"] == "prediction,performance"
+    assert inj.loc["2025-10", "caught_by"] == "performance"            # labels see concept drift
     assert "domain" in inj.loc["2025-06", "caught_by"].split(",")
     auc = res.wide().loc[:, "domain_auc"]
     assert auc["2025-05"] > 0.95 and auc[["2025-01", "2025-02", "2025-04", "2025-09", "2025-12"]].max() < 0.53
