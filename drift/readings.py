@@ -61,7 +61,7 @@ def feature_readings(d: FeatureDetail) -> dict[str, str]:
 
 
 def _num(x: float) -> str:
-    if abs(x) >= 1e4 and x == round(x):
+    if abs(x) >= 1e4 and math.isfinite(x) and x == round(x):   # an overflowed spread is shown as "inf"
         return f"{x:,.0f}"
     return f"{x:,.3g}" if abs(x) < 1e4 else f"{x:,.5g}"
 
