@@ -89,12 +89,19 @@ class Expect:
         Columns ``validate_pair`` must exclude, with the class of their problem.
     frames : mapping of side -> DataFrame
         What a side must load as (values and column names; integer / float widths may differ).
+    words : tuple of str
+        Words the refusal's message must hold (what was found, where).
+    results : tuple of str
+        Library steps that must give a result, not even a ``DriftError`` (e.g. ``"diagnose"``: a role
+        column that cannot be used skips the steps that need it, it does not stop the diagnosis).
     """
 
     refused: type[DriftInputError] | None = None
     sides: tuple[str, ...] = ()
     problems: Mapping[str, type[DriftError]] = field(default_factory=dict)
     frames: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    words: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()
 
     @property
     def loads(self) -> bool:
@@ -264,8 +271,8 @@ def hostile_current(gen: Gen, current: FileSpec, expect: Expect = Expect(), **fi
     return pair(clean(gen), current, expect=expect, **fields)
 
 
-def refused(error: type[DriftInputError], *sides: str) -> Expect:
-    return Expect(refused=error, sides=sides or ("current",))
+def refused(error: type[DriftInputError], *sides: str, words: tuple[str, ...] = ()) -> Expect:
+    return Expect(refused=error, sides=sides or ("current",), words=words)
 
 
 def png_bytes(width: int = 4, height: int = 4) -> bytes:
@@ -1237,7 +1244,9 @@ def _same_name(gen: Gen) -> dict:
 
 # --- roles ----------------------------------------------------------------------------------------
 def _roles(gen: Gen, edit: Callable[[pd.DataFrame, pd.DataFrame], None], **fields) -> dict:
-    fields = {"target": "default", "prediction": "score", "full_diagnosis": True, **fields}
+    """A clean pair with edited target / prediction columns: the diagnosis must run to its verdict."""
+    fields = {"target": "default", "prediction": "score", "full_diagnosis": True,
+              "expect": Expect(results=("diagnose",)), **fields}
     return _with(gen, edit, **fields)
 
 
@@ -1273,7 +1282,7 @@ def _pred_text_ref(gen: Gen) -> dict:
 
 @case("target_equals_prediction", "roles", surfaces=("report",))
 def _same_role(gen: Gen) -> dict:
-    return _roles(gen, lambda ref, cur: None, prediction="default")
+    return _roles(gen, lambda ref, cur: None, prediction="default", expect=Expect())
 
 
 @case("identical_target_and_prediction_columns", "roles")
@@ -1309,7 +1318,8 @@ def _target_empty(gen: Gen) -> dict:
 
 # --- tiny -----------------------------------------------------------------------------------------
 def _tiny(gen: Gen, n_ref: int, n_cur: int, **fields) -> dict:
-    fields = {"target": "default", "prediction": "score", "full_diagnosis": True, **fields}
+    fields = {"target": "default", "prediction": "score", "full_diagnosis": True,
+              "expect": Expect(results=("diagnose",)), **fields}
     return pair(clean(gen, n=n_ref), clean(gen, "current.csv", n=n_cur, shift=1.0), **fields)
 
 

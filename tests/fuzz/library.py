@@ -168,7 +168,7 @@ def run_library(case: Case, paths: tuple[Path, Path]) -> list[Outcome]:
         refused = case.expect.refused if side in case.expect.sides else None
         frames[side] = step(f"load_table({side})", lambda path=path: drift.load_table(path, limits=limits),
                             lambda df, spec=spec, expected=expected: check_loaded(df, spec.name, expected),
-                            expected_error=refused, file=spec.name,
+                            expected_error=refused, file=spec.name, words=case.expect.words,
                             required=expected is not None or bool(case.expect.problems))
     ref, cur = frames["reference"], frames["current"]
     if ref is None or cur is None:
@@ -186,7 +186,7 @@ def run_library(case: Case, paths: tuple[Path, Path]) -> list[Outcome]:
     steps = STEP_KEYS if case.full_diagnosis else QUICK_STEPS
     step(f"diagnose({'all steps' if case.full_diagnosis else 'quick'})",
          lambda: drift.diagnose(ref, cur, target=case.target, prediction=case.prediction, steps=steps),
-         check_diagnosis)
+         check_diagnosis, required="diagnose" in case.expect.results)
     if case.full_diagnosis:
         step("monitor", lambda: drift.monitor(ref, [(MONITOR_BATCH, cur)], target=case.target,
                                               prediction=case.prediction, n_calibration=MONITOR_CALIBRATION),

@@ -75,7 +75,7 @@ def message_flaw(err: DriftError, file: str | None = None) -> str | None:
 def attempt(surface: str, case: str, step: str, call: Callable[[], Any],
             check: Callable[[Any], Iterable[str]] = lambda value: (), *,
             expected_error: type[DriftError] | None = None, file: str | None = None,
-            required: bool = False) -> tuple[Outcome, Any]:
+            required: bool = False, words: tuple[str, ...] = ()) -> tuple[Outcome, Any]:
     """Run ``call`` and classify what it gave.
 
     Parameters
@@ -89,6 +89,8 @@ def attempt(surface: str, case: str, step: str, call: Callable[[], Any],
         The file a ``DriftInputError`` must name.
     required : bool, default False
         A result is required: even a well-formed ``DriftError`` is ``wrong`` (the case expects a result).
+    words : tuple of str
+        Words the message of the expected error must hold.
 
     Returns
     -------
@@ -111,6 +113,9 @@ def attempt(surface: str, case: str, step: str, call: Callable[[], Any],
                                     f"{err}"), None
         if required:
             return outcome("wrong", f"expected a result, got {type(err).__name__}: {err}"), None
+        missing = [w for w in words if w not in str(err)]
+        if missing:
+            return outcome("wrong", f"the message lacks {missing}: {err}"), None
         return outcome("drift_error", f"{type(err).__name__}: {err}"), None
     except Exception:  # noqa: BLE001 - what the fuzz suite is looking for
         return outcome("other", traceback.format_exc(limit=-8)), None
