@@ -351,4 +351,8 @@ def read_json(raw: FileBytes, info: dict[str, Any], *, lines: bool, encoding: st
     if not isinstance(df, pd.DataFrame) or not all(isinstance(c, str) for c in df.columns):
         raise UnsupportedFormatError("holds JSON that is not a table of records (objects with one key per "
                                      "column)", file=raw.name, fix=_JSON_FIX)
+    if lines and len(df) == 1 and all(isinstance(v, dict | list) for v in df.iloc[0]):
+        raise UnsupportedFormatError("holds one JSON object whose values are whole columns or rows (what "
+                                     "DataFrame.to_json() writes by default), not one object per row",
+                                     file=raw.name, fix=_JSON_FIX)
     return df
