@@ -413,7 +413,8 @@ def _wide_100k(gen: Gen) -> dict:
     header = ",".join(f"c{i}" for i in range(k))
     row = ",".join(map(str, gen.rng.integers(0, 10, k)))
     return hostile_current(gen, FileSpec("current.csv", f"{header}\n{row}\n".encode()),
-                           refused(InputTooLargeError), limits={"max_cells": 50_000})
+                           refused(InputTooLargeError, words=("one row of 100,000 columns",)),
+                           limits={"max_cells": 50_000})
 
 
 @case("wide_1k_columns", "text")
@@ -845,8 +846,17 @@ def _huge_numbers(gen: Gen) -> dict:
 
 @case("json_dict_of_columns", "json")
 def _dict_of_columns(gen: Gen) -> dict:
+    """``DataFrame.to_json()`` with its default orient: one object of columns, not a row per line."""
     frame = tabular(gen.rng)
-    return hostile_current(gen, FileSpec("current.json", frame.to_json(orient="columns").encode()))
+    return hostile_current(gen, FileSpec("current.json", frame.to_json().encode()),
+                           refused(UnsupportedFormatError, words=("one JSON object", "orient='records'")))
+
+
+@case("json_split_orient", "json")
+def _split_orient(gen: Gen) -> dict:
+    frame = tabular(gen.rng)
+    return hostile_current(gen, FileSpec("current.json", frame.to_json(orient="split").encode()),
+                           refused(UnsupportedFormatError, words=("one JSON object",)))
 
 
 @case("json_array_of_mixed", "json")
