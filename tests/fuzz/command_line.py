@@ -85,6 +85,9 @@ def run_cli(command: str, case: Case, paths: tuple[Path, Path], workdir: Path,
     if run.returncode not in (EXIT_OK, EXIT_DRIFT, EXIT_INPUT) or "Traceback" in run.stderr:
         return outcome("other", f"exit {run.returncode}: {run.stderr[-3000:]}")
     refused = [case.file(side).name for side in case.expect.sides]
+    words = case.expect.cli_words
+    if words and (run.returncode != EXIT_INPUT or not all(w in run.stderr for w in words)):
+        return outcome("wrong", f"exit {run.returncode}, expected exit 2 saying {words}: {run.stderr[-500:]}")
     if run.returncode == EXIT_INPUT:
         message = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else ""
         if f"{command}: error:" not in message:

@@ -94,6 +94,8 @@ class Expect:
     results : tuple of str
         Library steps that must give a result, not even a ``DriftError`` (e.g. ``"diagnose"``: a role
         column that cannot be used skips the steps that need it, it does not stop the diagnosis).
+    cli_words : tuple of str
+        The commands must refuse the case (exit 2) with these words in their message.
     """
 
     refused: type[DriftInputError] | None = None
@@ -102,6 +104,7 @@ class Expect:
     frames: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     words: tuple[str, ...] = ()
     results: tuple[str, ...] = ()
+    cli_words: tuple[str, ...] = ()
 
     @property
     def loads(self) -> bool:
@@ -1290,9 +1293,11 @@ def _pred_text_ref(gen: Gen) -> dict:
     return _roles(gen, lambda ref, cur: _set(ref, "score", gen.rng.choice(["high", "low"], len(ref))))
 
 
-@case("target_equals_prediction", "roles", surfaces=("report",))
+@case("target_equals_prediction", "roles", surfaces=("check", "report"))
 def _same_role(gen: Gen) -> dict:
-    return _roles(gen, lambda ref, cur: None, prediction="default", expect=Expect())
+    """One column given as both roles: the library's argument check, the commands' option check."""
+    return _roles(gen, lambda ref, cur: None, prediction="default",
+                  expect=Expect(cli_words=("--target and --prediction",)))
 
 
 @case("identical_target_and_prediction_columns", "roles")
