@@ -1,12 +1,14 @@
 """Time and memory budgets: a worker process for library calls, peak-RSS probes for the app and the CLI.
 
-Memory is the growth of the peak resident set size over the level before a case.  On Linux writing ``5``
-to ``/proc/self/clear_refs`` resets the peak (``VmHWM`` in ``/proc/self/status``) to the current size, so
-the peak reached *during* one case is read exactly, in the process that ran it, whatever ran before; a
-command's peak is its own ``VmHWM``, polled while it runs.  Time is wall-clock.  A case that does not
-answer within :data:`HANG_FACTOR` times its budget, or whose process grows past :data:`KILL_FACTOR` times
-the memory budget, is killed (and the worker started again): a hang or a blow-up costs seconds, never
-the machine.
+Time is **CPU seconds** of the process that ran the case (user + system, every thread), so the budget
+means the same on a quiet machine and on one shared with other jobs; a wall-clock stop at
+:data:`HANG_FACTOR` times the budget catches what burns no CPU (a deadlock, a sleep).  Memory is the
+growth of the peak resident set size over the level before a case.  On Linux writing ``5`` to
+``/proc/self/clear_refs`` resets the peak (``VmHWM`` in ``/proc/self/status``) to the current size, so the
+peak reached *during* one case is read exactly, in the process that ran it, whatever ran before; a
+command's peak is its own ``VmHWM``, polled while it runs.  A case that passes the wall-clock stop, or
+whose process grows past :data:`KILL_FACTOR` times the memory budget, is killed (and the worker started
+again): a hang or a blow-up costs seconds, never the machine.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import subprocess
+import sys
 import time
 import traceback
+import types
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -62,7 +66,7 @@ def peak_growth_mb(before: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Measured:
-    """What a budgeted call gave: its value (or the traceback of a crash), seconds, memory growth."""
+    """What a budgeted call gave: its value (or the traceback of a crash), CPU seconds, memory growth."""
 
     value: Any
     seconds: float
@@ -86,12 +90,12 @@ def _serve(conn) -> None:
         except EOFError:
             return
         before = reset_peak()
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             value, error = func(*args), ""
         except Exception:  # noqa: BLE001 - reported to the parent, which decides
             value, error = None, traceback.format_exc()
-        conn.send(Measured(value, time.perf_counter() - started, peak_growth_mb(before), error))
+        conn.send(Measured(value, time.process_time() - started, peak_growth_mb(before), error))
 
 
 class Worker:
@@ -104,14 +108,22 @@ class Worker:
     def _start(self) -> None:
         self.conn, child = self._context.Pipe()
         self.process = self._context.Process(target=_serve, args=(child,), daemon=True, name="fuzz-worker")
-        self.process.start()
+        # A spawned child imports the parent's __main__ module.  After an AppTest run that is the app's
+        # script (Streamlit leaves it there), whose import starts the app's UMAP warm-up in the worker:
+        # the child gets an empty __main__ instead.
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            self.process.start()
+        finally:
+            sys.modules["__main__"] = main
         child.close()
         if not self.conn.poll(START_SECONDS) or self.conn.recv() != "ready":
             self.close()
             raise RuntimeError("the fuzz worker did not start")
 
     def run(self, func: Callable[..., Any], *args: Any, seconds: float, memory_mb: float) -> Measured:
-        """``func(*args)`` in the worker; killed after ``HANG_FACTOR * seconds`` or past
+        """``func(*args)`` in the worker; killed after ``HANG_FACTOR * seconds`` of wall-clock time or past
         ``KILL_FACTOR * memory_mb`` of growth (the worker is then started again)."""
         base = rss_mb(self.process.pid)
         started = time.perf_counter()
@@ -135,7 +147,7 @@ class Worker:
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """A command run to its end (or killed): exit code, output, seconds, peak RSS in MiB."""
+    """A command run to its end (or killed): exit code, output, CPU seconds, peak RSS in MiB."""
 
     returncode: int | None
     stdout: str
@@ -158,10 +170,9 @@ def _peak_after_exec(pid: int, argv: Sequence[str]) -> float:
 
 
 def run_command(argv: Sequence[str], *, seconds: float, cwd: Path, env: dict[str, str]) -> Finished:
-    """Run a command, killed after ``HANG_FACTOR * seconds``; its peak RSS is polled from ``/proc``.
-
-    (``os.wait4``'s ``ru_maxrss`` would not do: a forked child's peak starts at this process's size.)
-    """
+    """Run a command, killed after ``HANG_FACTOR * seconds`` of wall-clock time; its CPU time comes from
+    ``os.wait4``, its peak RSS is polled from ``/proc`` (``wait4``'s ``ru_maxrss`` would not do: a forked
+    child's peak starts at this process's size)."""
     out_path, err_path = cwd / ".stdout", cwd / ".stderr"
     started = time.perf_counter()
     peak = 0.0
@@ -169,13 +180,17 @@ def run_command(argv: Sequence[str], *, seconds: float, cwd: Path, env: dict[str
         proc = subprocess.Popen(list(argv), stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd,
                                 env=env)
         killed = False
-        while proc.poll() is None:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
             peak = max(peak, _peak_after_exec(proc.pid, argv))
             if time.perf_counter() - started > HANG_FACTOR * seconds:
                 proc.kill()
                 killed = True
-                proc.wait()
+                pid, status, usage = os.wait4(proc.pid, 0)
                 break
             time.sleep(COMMAND_POLL_SECONDS)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     return Finished(None if killed else proc.returncode, out_path.read_text(errors="replace"),
-                    err_path.read_text(errors="replace"), time.perf_counter() - started, peak, killed)
+                    err_path.read_text(errors="replace"), usage.ru_utime + usage.ru_stime, peak, killed)

@@ -6,8 +6,8 @@ Every call of every surface ends in one of five kinds (:data:`KINDS`):
   and a fix; a load error names the very file loaded);
 * ``result`` — a result that passed the checks of its step;
 * ``other`` — any other exception (a traceback: a bug);
-* ``over_budget`` — slower than :data:`TIME_BUDGET` seconds or a peak memory growth over
-  :data:`MEMORY_BUDGET_MB`;
+* ``over_budget`` — more than :data:`TIME_BUDGET` CPU seconds, or a peak memory growth over
+  :data:`MEMORY_BUDGET_MB` (see :mod:`tests.fuzz.budget`);
 * ``wrong`` — a result that failed its checks, a ``DriftError`` without file or fix, or not the outcome
   the case expects (a refusal where a table was expected, a table where a refusal was, another error class).
 
@@ -31,7 +31,7 @@ ALLOWED = ("drift_error", "result")
 LABELS = {"drift_error": "DriftError", "result": "correct result", "other": "other exception",
           "over_budget": "over budget", "wrong": "wrong result"}
 SURFACES = ("library", "cli", "app")
-#: Seconds one case may take on one surface (the whole chain of calls), on a shared 2-core machine.
+#: CPU seconds one case may take on one surface (the whole chain of calls; the app: one page run).
 TIME_BUDGET = 10.0
 #: Growth of the peak resident memory over the level before the case, in MiB.
 MEMORY_BUDGET_MB = 500.0
@@ -140,9 +140,14 @@ class Tally:
 
     def __init__(self) -> None:
         self.outcomes: list[Outcome] = []
+        self.measures: list[tuple[str, str, float, float]] = []
 
     def add(self, outcomes: Iterable[Outcome]) -> None:
         self.outcomes.extend(outcomes)
+
+    def measure(self, surface: str, case: str, seconds: float, peak_mb: float) -> None:
+        """What one case cost on one surface: seconds and growth of the peak memory (MiB)."""
+        self.measures.append((surface, case, seconds, peak_mb))
 
     def by_case(self, surface: str) -> Counter:
         """Cases of ``surface`` by their worst outcome (a case counts once)."""
@@ -166,6 +171,13 @@ class Tally:
                 continue
             rows.append(f"{surface:<8} {sum(cases.values()):>5} {sum(calls.values()):>5}  "
                         + "  ".join(f"{cases.get(k, 0):>15}" for k in KINDS))
+        for surface in SURFACES:
+            costs = [m for m in self.measures if m[0] == surface]
+            if costs:
+                slow, big = max(costs, key=lambda m: m[2]), max(costs, key=lambda m: m[3])
+                rows.append(f"{surface}: slowest case {slow[2]:.1f} s ({slow[1]}), largest memory growth "
+                            f"{big[3]:.0f} MiB ({big[1]})")
         bad = [o for o in self.outcomes if not o.allowed]
-        rows += ["(cases counted by their worst call)", f"not allowed: {len(bad)}"] + [str(o) for o in bad]
-        return rows
+        budget = f"budget per case {TIME_BUDGET:g} s, {MEMORY_BUDGET_MB:g} MiB"
+        rows += [f"(cases counted by their worst call; {budget})", f"not allowed: {len(bad)}"]
+        return rows + [str(o) for o in bad]

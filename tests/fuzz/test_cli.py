@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fuzz.command_line import COMMANDS, run_cli
+from tests.fuzz.command_line import COMMANDS, SURFACE, run_cli
 from tests.fuzz.conftest import assert_allowed
 from tests.fuzz.corpus import case_names
 
@@ -31,8 +31,9 @@ def test_cli(name: str, command: str, corpus, written, fuzz_dir, baseline, tally
     case = corpus[name]
     base_outcome, base_peak = baseline[command]
     if name == BASELINE:
-        outcome = base_outcome
+        outcome, peak = base_outcome, base_peak
     else:
-        outcome, _ = run_cli(command, case, written[name], fuzz_dir / "cli", baseline_mb=base_peak)
+        outcome, peak = run_cli(command, case, written[name], fuzz_dir / "cli", baseline_mb=base_peak)
     tally.add([outcome])
+    tally.measure(SURFACE, f"{name} ({command})", outcome.seconds, peak - base_peak)
     assert_allowed([outcome], case)

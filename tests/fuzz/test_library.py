@@ -34,4 +34,5 @@ def test_library(name: str, corpus, written, worker, tally) -> None:
     measured = worker.run(run_library, case, written[name], seconds=TIME_BUDGET, memory_mb=MEMORY_BUDGET_MB)
     outcomes = budget_outcomes(name, measured)
     tally.add(outcomes)
+    tally.measure(SURFACE, name, measured.seconds, measured.peak_mb)
     assert_allowed(outcomes, case)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bz2
 import io
+import os
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,14 @@ from drift.limits import LoadLimits
 from tests.fuzz.corpus import gz
 from tests.fuzz.library import check_loaded, check_no_drift, check_table
 from tests.fuzz.outcomes import attempt
+
+#: Multiplies every example count: ``DRIFT_FUZZ_SCALE=20`` for a deeper (slower) hunt than ``make test``'s.
+SCALE = float(os.environ.get("DRIFT_FUZZ_SCALE", "1"))
+
+
+def examples(n: int) -> int:
+    return max(1, round(n * SCALE))
+
 
 #: Small limits: a random input never costs more than a few MiB.
 LIMITS = LoadLimits(max_expanded_bytes=4 * 2**20, max_cells=200_000, max_document_bytes=2**20)
@@ -46,7 +55,7 @@ def assert_loads_or_refuses(content: bytes, name: str) -> None:
 
 
 # --- loaders: anything in, a table or a DriftError out -------------------------------------------
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(st.sampled_from(MAGIC), st.binary(max_size=1500), st.sampled_from(EXTENSIONS),
        st.sampled_from([None, gz, bz2.compress]))
 def test_load_table_on_arbitrary_bytes(magic: bytes, body: bytes, ext: str, compress) -> None:
@@ -58,7 +67,7 @@ CELLS = st.text(st.sampled_from(list("ab1.-e ,;\t|\"'\n\r\x00éß€中\u202e"))
     ["1.5", "-3", "1e5", "NaN", "", "x" * 40])
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(st.lists(st.lists(CELLS, min_size=1, max_size=6), min_size=1, max_size=12),
        st.sampled_from([",", ";", "\t", "|"]), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le",
                                                               "cp1252", "latin-1"]),
@@ -110,14 +119,14 @@ def assert_same_frame(got: pd.DataFrame, expected: pd.DataFrame) -> None:
             assert a.tolist() == b.tolist(), (col, a.tolist()[:5], b.tolist()[:5])
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(plain_frames())
 def test_plain_frames_round_trip_through_csv(frame: pd.DataFrame) -> None:
     loaded = drift.load_table(io.BytesIO(frame.to_csv(index=False).encode()), name="frame.csv")
     assert_same_frame(loaded, frame)
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(plain_frames())
 def test_plain_frames_round_trip_through_parquet(frame: pd.DataFrame) -> None:
     buf = io.BytesIO()
@@ -165,7 +174,7 @@ def frame_pairs(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(ref), pd.DataFrame(cur)
 
 
-@settings(max_examples=80)
+@settings(max_examples=examples(80))
 @given(frame_pairs())
 def test_feature_drift_on_random_frames(pair) -> None:
     reference, current = pair
