@@ -1187,6 +1187,17 @@ def _vectors(gen: Gen) -> dict:
     return pair(*files, full_diagnosis=True)
 
 
+@case("hundred_tiny_batches", "values", surfaces=("check", "app"))
+def _many_batches(gen: Gen) -> dict:
+    """A batch column of 100 labels (the most a batch column may have), 3 rows each, one of them hostile:
+    every per-batch view computes 100 times on samples too small for most tests."""
+    labels = [f"b{i:03d}" for i in range(99)] + [":red[b]"]
+    current = tabular(gen.rng, 3 * len(labels), shift=0.5)
+    current["batch"] = np.repeat(labels, 3)
+    return pair(clean(gen), FileSpec("current.csv", csv_bytes(current)), target="default", prediction="score",
+                full_diagnosis=True)
+
+
 # --- names ----------------------------------------------------------------------------------------
 @case("hostile_column_names", "names", surfaces=("report", "app"))
 def _hostile_columns(gen: Gen) -> dict:
@@ -1250,7 +1261,7 @@ def _unicode_names(gen: Gen) -> dict:
     return pair(FileSpec("reference.csv", csv_bytes(frame)), FileSpec("current.csv", csv_bytes(frame)))
 
 
-@case("same_file_name_both_sides", "names")
+@case("same_file_name_both_sides", "names", surfaces=("check", "app"))
 def _same_name(gen: Gen) -> dict:
     return pair(clean(gen, "data.csv"), FileSpec("data.csv", csv_bytes(tabular(gen.rng).assign(x="text"))),
                 expect=Expect(problems={"x": MixedTypeError}))
