@@ -33,6 +33,7 @@ _EXPORTS = {
     "domain_classifier_test": "domain", "mmd_test": "mmd",
     "model_embeddings": "embeddings", "text_embeddings": "embeddings", "embeddings_from_frame": "embeddings",
     "embedding_columns": "embeddings", "embed": "embeddings", "load_embeddings_npy": "embeddings",
+    "feature_embeddings": "embeddings", "held_out_model_embeddings": "embeddings",
     "project": "projection", "warm_up_umap": "projection",
     # model output and diagnosis
     "prediction_drift": "prediction", "realised_performance": "performance",

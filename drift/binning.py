@@ -26,12 +26,13 @@ Categorical: one bin per reference category (in order of reference frequency, ti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from .errors import DriftParameterError
-from .samples import SortedSample
+from .samples import SortedSample, sorted_quantiles
 
 MISSING_LABEL = "(missing)"
 UNSEEN_LABEL = "(unseen)"
@@ -43,21 +44,32 @@ class BinCounts:
 
     Attributes
     ----------
-    labels : tuple of str
-        One label per bin, e.g. ``"[1.5, 2.7)"`` or a category.
     reference, current : ndarray of int64
-        Counts per bin (missing values included in their own bin when present).
+        Counts per bin (missing values included in their own bin, the last one, when present).
     edges : ndarray or None
         Inner edges of numeric bins (None for categorical).
+    categories : tuple of str
+        Categorical: the label of every bin (empty for numeric bins, labelled from their edges).
+    has_missing : bool
+        The last bin holds the missing values (:data:`MISSING_LABEL`).
     note : str
         E.g. that duplicate quantiles left fewer bins than asked for.
     """
 
-    labels: tuple[str, ...]
     reference: np.ndarray
     current: np.ndarray
     edges: np.ndarray | None = None
+    categories: tuple[str, ...] = ()
+    has_missing: bool = False
     note: str = ""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """One label per bin, e.g. ``"[1.5, 2.7)"`` or a category (numeric labels are written when asked
+        for: a wide table needs the counts of 20,000 features, not their labels)."""
+        if self.edges is None:
+            return self.categories
+        return tuple(_numeric_labels(self.edges)) + ((MISSING_LABEL,) if self.has_missing else ())
 
     def to_frame(self) -> pd.DataFrame:
         """Counts and proportions per bin."""
@@ -81,16 +93,28 @@ def quantile_edges(reference: SortedSample, bins: int) -> np.ndarray:
     ``v`` also gets the edge ``nextafter(v, inf)`` so its point mass has a bin of its own."""
     if reference.n == 0:
         return np.empty(0)
-    qs = np.arange(1, bins) / bins
-    edges, ties = np.unique(np.quantile(reference.values, qs), return_counts=True)
+    quantiles = sorted_quantiles(reference.values, _levels(bins))
+    if (quantiles[1:] > quantiles[:-1]).all():  # no tied quantile: np.unique would return them as they are
+        return quantiles
+    edges, ties = np.unique(quantiles, return_counts=True)
     point_masses = edges[ties > 1]
     return np.unique(np.concatenate([edges, np.nextafter(point_masses, np.inf)]))
 
 
+@lru_cache(maxsize=64)
+def _levels(bins: int) -> tuple[float, ...]:
+    """The quantile levels 1/bins … (bins-1)/bins, as ``np.arange(1, bins) / bins`` computes them."""
+    return tuple((np.arange(1, bins) / bins).tolist())
+
+
 def count_sorted(sample: SortedSample, edges: np.ndarray) -> np.ndarray:
     """Counts of a sorted sample in the left-closed bins ``(-inf, e0), [e0, e1), …, [ek, inf)``."""
-    cuts = np.searchsorted(sample.values, edges, side="left")
-    return np.diff(np.concatenate(([0], cuts, [sample.n]))).astype(np.int64)
+    cuts = sample.values.searchsorted(edges, side="left")
+    counts = np.empty(len(cuts) + 1, dtype=np.int64)
+    counts[:-1] = cuts
+    counts[-1] = sample.n
+    counts[1:] -= cuts
+    return counts
 
 
 def _fmt(x: float) -> str:
@@ -118,44 +142,51 @@ def numeric_bin_counts(reference: SortedSample, current: SortedSample, bins: int
     """Bin both sorted samples on the reference-quantile edges (see module conventions)."""
     if edges is None:
         edges = quantile_edges(reference, bins)
-    labels = _numeric_labels(edges)
     ref = count_sorted(reference, edges)
     cur = count_sorted(current, edges)
-    if reference.n_missing or current.n_missing:
-        labels.append(MISSING_LABEL)
+    has_missing = bool(reference.n_missing or current.n_missing)
+    if has_missing:
         ref = np.append(ref, reference.n_missing)
         cur = np.append(cur, current.n_missing)
     note = ""
     if reference.n and len(edges) + 1 < bins:
         note = (f"{bins} bins requested; the reference has only {len(edges) + 1} distinct quantile bins "
                 "(tied values)")
-    return BinCounts(tuple(labels), ref, cur, edges, note)
+    return BinCounts(ref, cur, edges, has_missing=has_missing, note=note)
 
 
 def value_counts(values) -> tuple[pd.Series, int]:
     """Category counts (missing excluded) and the number of missing values of one side."""
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     counts = s.value_counts(dropna=True, sort=False)
-    counts = counts[counts > 0]  # unused levels of a pandas Categorical
-    return counts, int(s.isna().sum())
+    if (counts.to_numpy() == 0).any():
+        counts = counts[counts > 0]  # unused levels of a pandas Categorical
+    return counts, len(s) - int(s.count())  # count(): the non-missing values, as isna() sees them
+
+
+def count_map(counts: pd.Series) -> dict:
+    """Category -> count (Python ints), in the order of a :func:`value_counts` Series: the few labels of a
+    categorical feature are cheaper to look up in a dict than in a pandas index."""
+    return dict(zip(counts.index.tolist(), counts.to_numpy().tolist()))
 
 
 def categorical_bin_counts(reference: tuple[pd.Series, int], current: tuple[pd.Series, int]) -> BinCounts:
     """Bin two sides' category counts (from :func:`value_counts`) per the module conventions."""
-    ref_counts, ref_missing = reference
-    cur_counts, cur_missing = current
-    order = sorted(ref_counts.index, key=lambda c: (-int(ref_counts[c]), str(c)))
-    ref = [int(ref_counts[c]) for c in order]
-    cur_aligned = cur_counts.reindex(order, fill_value=0)
-    cur = [int(v) for v in cur_aligned.to_numpy()]
+    ref_counts, ref_missing = count_map(reference[0]), reference[1]
+    cur_counts, cur_missing = count_map(current[0]), current[1]
+    order = sorted(ref_counts, key=lambda c: (-ref_counts[c], str(c)))
+    ref = [ref_counts[c] for c in order]
+    cur = [cur_counts.get(c, 0) for c in order]
     labels = [str(c) for c in order]
-    unseen = int(cur_counts.sum()) - sum(cur)
+    unseen = sum(cur_counts.values()) - sum(cur)
     if unseen:
         labels.append(UNSEEN_LABEL)
         ref.append(0)
         cur.append(unseen)
-    if ref_missing or cur_missing:
+    has_missing = bool(ref_missing or cur_missing)
+    if has_missing:
         labels.append(MISSING_LABEL)
         ref.append(ref_missing)
         cur.append(cur_missing)
-    return BinCounts(tuple(labels), np.asarray(ref, dtype=np.int64), np.asarray(cur, dtype=np.int64))
+    return BinCounts(np.asarray(ref, dtype=np.int64), np.asarray(cur, dtype=np.int64),
+                     categories=tuple(labels), has_missing=has_missing)

@@ -48,6 +48,11 @@ examples:
   # weekly batches from a timestamp column; skip weeks already recorded (idempotent cron job)
   {PROG} --reference train.csv --batch events.parquet --time-col ts --period W --skip-existing
 
+  # no time column: random chunks of 5,000 rows (they can only show noise), or runs ordered by a column;
+  # a calendar feature whose change is expected is muted (shown, never alerting)
+  {PROG} --reference train.csv --batch prod.csv --size 5000 --shuffle
+  {PROG} --reference train.csv --batch prod.csv --size 5000 --order signup_date --mute seasonality
+
 Exit codes: 0 no alert, 1 at least one alert, 2 bad input.  Progress on stderr, results on stdout.
 The default store is $DRIFT_EXPLORER_DATA/history.sqlite, else ~/.drift-explorer/history.sqlite.
 """
@@ -74,6 +79,13 @@ def _detectors(text: str) -> tuple[str, ...]:
     return names
 
 
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
+    if not names:
+        raise argparse.ArgumentTypeError("expected one or more column names separated by commas")
+    return names
+
+
 def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``monitor`` subcommand to ``python -m drift``'s subparsers; sets ``func=run_monitor``."""
     from .monitor import DEFAULT_DETECTORS, DETECTORS
@@ -95,7 +107,13 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
     how.add_argument("--time-col", metavar="COL",
                      help="split each file by time period of this timestamp column, e.g. --time-col ts")
     how.add_argument("--size", metavar="N", type=_positive_int,
-                     help="split each file into runs of N rows, e.g. --size 5000")
+                     help="split each file into runs of N rows (in file order unless --order or --shuffle), "
+                          "e.g. --size 5000")
+    order = d.add_mutually_exclusive_group()
+    order.add_argument("--order", metavar="COL",
+                       help="with --size: sort the rows by this column first, e.g. --order signup_date")
+    order.add_argument("--shuffle", action="store_true",
+                       help="with --size: cut random chunks (seeded by --seed); they can only show noise")
     d.add_argument("--period", choices=("D", "W", "M"),
                    help="with --time-col: day, week or month (default M), e.g. --period W")
     d.add_argument("--label", metavar="TEXT",
@@ -113,6 +131,9 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
                    help="comma-separated detectors among " + ",".join(DETECTORS)
                         + " (default: all whose inputs exist but domain, the slow one), "
                           "e.g. --detectors features,prediction")
+    s.add_argument("--mute", type=_names, default=(), metavar="COL[,COL]",
+                   help="features whose change is expected: compared and shown, never alerting, "
+                        "e.g. --mute seasonality")
     s.add_argument("--alpha", type=_probability, default=0.05,
                    help="significance level of per-feature tests, e.g. --alpha 0.01")
     s.add_argument("--quantile", type=_probability, default=0.95,
@@ -157,6 +178,9 @@ def _batches(args: argparse.Namespace) -> list[tuple[str, object]]:
     if args.label is not None and (len(args.batch_files) > 1 or args.batch_col or args.time_col or args.size):
         raise DriftInputError("--label names one unsplit batch file", file=None,
                               fix="drop --label, or pass a single --batch file without a split option")
+    if (args.order or args.shuffle) and not args.size:
+        raise DriftInputError("--order and --shuffle say how to cut --size batches", file=None,
+                              fix="add --size N, or drop --order / --shuffle")
     for path in args.batch_files:
         frame = load_table(path)
         stem = Path(path).stem
@@ -166,7 +190,8 @@ def _batches(args: argparse.Namespace) -> list[tuple[str, object]]:
                 split = split_batches(frame, batch_col=args.batch_col, time_col=args.time_col,
                                       period=args.period or "M" if args.time_col else None)
             elif args.size:
-                split = [(f"{stem} {label}", rows) for label, rows in split_batches(frame, size=args.size)]
+                split = [(f"{stem} {label}", rows) for label, rows in split_batches(
+                    frame, size=args.size, order=args.order, shuffle=args.shuffle, rng=args.seed)]
             else:
                 split = [(args.label or stem, frame)]
         for w in caught:
@@ -178,6 +203,18 @@ def _batches(args: argparse.Namespace) -> list[tuple[str, object]]:
         raise DriftInputError(f"batch label {dup!r} appears twice among the batch files", file=None,
                               fix="give each file its own labels (e.g. --label, or distinct batch values)")
     return pairs
+
+
+def _chunking(args: argparse.Namespace) -> str:
+    """How the batch files were cut, in words (``MonitorResult.chunking``)."""
+    from .batching import describe_split
+
+    if not (args.batch_col or args.time_col or args.size):
+        return "one batch per file"
+    how = describe_split(batch_col=args.batch_col, time_col=args.time_col,
+                         period=(args.period or "M") if args.time_col else None, size=args.size,
+                         order=args.order, shuffle=args.shuffle, rng=args.seed)
+    return how + (" (within each file)" if len(args.batch_files) > 1 else "")
 
 
 def run_monitor(args: argparse.Namespace) -> int:
@@ -212,13 +249,17 @@ def _run(args: argparse.Namespace) -> int:
     _err(f"reference {ref_path.name}: {len(reference):,} rows; {len(pairs)} batch(es); store {store.path}")
     result = monitor(reference, pairs, target=args.target, prediction=args.prediction, alpha=args.alpha,
                      quantile=args.quantile, n_calibration=args.n_calibration, detectors=args.detectors,
-                     rng=args.seed, progress=_progress(), batch_col=args.batch_col, time_col=args.time_col)
+                     rng=args.seed, progress=_progress(), batch_col=args.batch_col, time_col=args.time_col,
+                     order=args.order, mute=args.mute, chunking=_chunking(args))
+    _err(f"batches: {result.chunking}")
+    if result.muted:
+        _err(f"muted (shown, never alerting): {', '.join(result.muted)}")
     for note in result.notes:
         _err(f"note: {note}")
     run_params = {"reference_sha256": _sha256(ref_path), "target": result.params["target"],
                   "prediction": result.params["prediction"], "alpha": args.alpha, "quantile": args.quantile,
                   "n_calibration": args.n_calibration, "detectors": result.params["detectors"],
-                  "seed": args.seed}
+                  "seed": args.seed, "mute": list(result.muted)}
     run_id = store.find_run(ref_path.name, source="cli", params=run_params)
     if run_id is None:
         run_id = store.start_run(ref_path.name, source="cli", params=run_params)

@@ -43,6 +43,9 @@ STEP_TITLES = {"inputs": "0 · Inputs: data quality and per-feature drift",
 MOVES_SHOWN = 5
 #: Labelled current rows needed to measure performance (fewer: estimated instead).
 MIN_LABELS = 10
+#: Reference rows needed on each side of the split before MLP embeddings are fitted on one half of the
+#: reference and compared on the other (fewer: the features themselves are compared).
+MIN_HELD_OUT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,20 @@ def _role_problem(frame: pd.DataFrame, col: str | None, role: str, side: str) ->
                 + ("map the classes to 0/1" if role == "target" else "give the model's score as numbers"))
     if role == "target" and not numeric.dropna().isin((0, 1)).all():
         return f"the target {col!r} is not 0/1 in the {side} data; map the positive class to 1"
+    return ""
+
+
+def _labelled(frame: pd.DataFrame, target: str, prediction: str) -> int:
+    """Rows with both a label and a score."""
+    return int(frame[[target, prediction]].notna().all(axis=1).sum())
+
+
+def _probability_problem(frame: pd.DataFrame, col: str, side: str) -> str:
+    """Why a score column is not a probability on one side ("" when it is)."""
+    values = pd.to_numeric(frame[col], errors="coerce").dropna()
+    if len(values) and not values.between(0, 1).all():
+        return (f"the prediction {col!r} holds values outside [0, 1] in the {side} data "
+                f"({values.min():.3g} to {values.max():.3g}); give the probability of the positive class")
     return ""
 
 
@@ -202,10 +219,16 @@ _CONCEPT_WHY = ("Stable inputs do not guarantee stable outcomes: the relationshi
                 "(P(y | x)) can change on its own.  Only labels can show it.")
 
 
-def _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng) -> Step:
+def _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng,
+                  alpha) -> Step:
     why = _CONCEPT_WHY
     title = STEP_TITLES["concept"]
     ref_target, ref_pred, cur_target, cur_pred = problems
+    if not (ref_target or ref_pred or cur_pred):
+        ref_pred = _probability_problem(reference, prediction, "reference")
+        cur_pred = _probability_problem(current, prediction, "current")
+    if not (ref_target or ref_pred) and _labelled(reference, target, prediction) < MIN_LABELS:
+        ref_target = f"fewer than {MIN_LABELS} reference rows have both a label and a score"
     if ref_target or ref_pred or cur_pred:
         reason = ref_target or ref_pred or cur_pred
         return _skipped("concept", "Concept drift cannot be ruled out: not enough to test it", why,
@@ -213,8 +236,7 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
                         "predictions and the outcomes (labels) of the reference; measuring it needs the "
                         "current outcomes too.",
                         "Continue with the domain classifier.")
-    labelled = (use_labels and not cur_target
-                and int(current[[target, prediction]].notna().all(axis=1).sum()) >= MIN_LABELS)
+    labelled = use_labels and not cur_target and _labelled(current, target, prediction) >= MIN_LABELS
     if not labelled:
         est = estimated_performance(reference[target], reference[prediction], current[prediction],
                                     threshold=threshold)
@@ -232,14 +254,12 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
     ref_lab = reference[[target, prediction]].dropna()
     cur_lab = current[[target, prediction]].dropna()
     change = performance_change(ref_lab[target], ref_lab[prediction], cur_lab[target], cur_lab[prediction],
-                                threshold=threshold, rng=rng)
+                                threshold=threshold, confidence=1 - alpha / decisions.CONCEPT_TESTS, rng=rng)
     test = concept_drift_test(ref_lab[target], ref_lab[prediction], cur_lab[target], cur_lab[prediction])
     auc = change.table.loc["roc_auc"]
     base = change.table.loc["base_rate"]
-    slope_changed = (test.pvalue_slope < 0.05
-                     and not decisions.SLOPE_BAND[0] <= test.slope_ratio <= decisions.SLOPE_BAND[1])
-    auc_fell = auc["change"] <= -decisions.AUC_DROP and auc["hi"] < 0
-    status = "alert" if slope_changed or auc_fell else "warning" if test.pvalue < 0.05 else "ok"
+    slope_changed, auc_fell = decisions.concept_signals(change, test, alpha)
+    status = "alert" if slope_changed or auc_fell else "warning" if test.pvalue < alpha else "ok"
     summary = (f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} ({auc['change']:+.3f}); "
                f"outcome rate {base['reference']:.1%} → {base['current']:.1%}; "
                f"P(y | score) test {_p(test.pvalue)}")
@@ -295,7 +315,7 @@ def _domain_step(reference, current, feats, proxies, entities, broken, rng, alph
 
 
 def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, rng, alpha) -> Step:
-    from .embeddings import feature_embeddings, model_embeddings
+    from .embeddings import feature_embeddings, held_out_model_embeddings
     from .mmd import mmd_test
 
     why = ("A model sees its inputs through what it has learned. Comparing embeddings (its penultimate "
@@ -307,10 +327,13 @@ def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out
         source = "provided embeddings"
     elif not used:
         return _skipped("mmd", "No features to embed", why, "Every feature is a split proxy or broken.")
-    elif target_ok:
-        ref_emb, cur_emb = model_embeddings(reference[used + [target]], current[used], target=target,
-                                            features=used, rng=rng)
-        source = "penultimate layer of a small MLP fitted on the reference"
+    elif target_ok and len(reference) >= 2 * MIN_HELD_OUT:
+        ref_all, cur_emb, held = held_out_model_embeddings(reference[used + [target]], current[used],
+                                                           target=target, features=used, rng=rng)
+        ref_emb = ref_all[held]
+        source = (f"penultimate layer of a small MLP fitted on half of the reference; the other "
+                  f"{len(ref_emb):,} reference rows, unseen by it, are compared (rows a model was fitted on "
+                  "look different to it)")
     else:
         ref_emb, cur_emb = feature_embeddings(reference[used], current[used], features=used)
         source = "the features themselves, standardised (no target to fit a model on)"
@@ -392,6 +415,7 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
     seeds = gen.integers(0, 2**31 - 1, size=4)
     done: dict[str, Step] = {}
     plan = [k for k in STEP_KEYS if k == "inputs" or k in steps]
+    alpha_multi = decisions.multivariate_alpha(alpha, sum(k in plan for k in ("domain", "mmd")))
     proxies: tuple[str, ...] = ()
     apart: tuple[str, ...] = ()
     broken: set[str] = set()
@@ -412,26 +436,28 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
             done[key] = _prediction_step(reference, current, prediction, problem, threshold, alpha)
         elif key == "concept":
             done[key] = _safe_concept(reference, current, target, prediction, role_problems, threshold,
-                                      use_labels, seeds[0])
+                                      use_labels, seeds[0], alpha)
         elif key == "domain":
             entities = tuple(table.attrs.get("entity_columns", ()))
             done[key] = _domain_step(reference, current, list(schema.features), proxies, entities, broken,
-                                     int(seeds[1]), alpha)
+                                     int(seeds[1]), alpha_multi)
         else:
             left_out = [f for f in schema.features if f in apart or f in broken]
             done[key] = _safe_mmd(reference, current, list(schema.features), target, not role_problems[0],
-                                  embeddings, left_out, int(seeds[2]), alpha)
+                                  embeddings, left_out, int(seeds[2]), alpha_multi)
     has_labels = bool(done["concept"].evidence.get("labels"))
     has_predictions = not (role_problems[1] or role_problems[3])
     return Diagnosis(tuple(done.values()), decisions.verdict(done, alpha), table, schema, len(reference),
                      len(current), has_labels, has_predictions, proxies)
 
 
-def _safe_concept(reference, current, target, prediction, problems, threshold, use_labels, rng) -> Step:
-    """The concept step; labels or scores it cannot measure (one class only, scores outside [0, 1]) skip the
-    step with the reason instead of stopping the diagnosis."""
+def _safe_concept(reference, current, target, prediction, problems, threshold, use_labels, rng,
+                  alpha) -> Step:
+    """The concept step; labels it cannot measure (one class only) skip the step with the reason instead of
+    stopping the diagnosis."""
     try:
-        return _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng)
+        return _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng,
+                             alpha)
     except DriftInputError as err:
         return _skipped("concept", "Concept drift cannot be ruled out: these labels or scores cannot "
                                    "measure it", _CONCEPT_WHY, f"{err}",

@@ -28,7 +28,7 @@ from .decisions import DRIFTED_FROM, SEVERITIES, is_drifted, severity
 from .errors import DriftInputError, DriftParameterError
 from .psi import PSI_BANDS, DistanceResult, PSIResult, js_from_counts, psi_from_counts
 from .readings import categorical_movement, feature_readings, numeric_movement
-from .samples import SortedSample, sort_sample
+from .samples import SORT_BLOCK_CELLS, SortedColumns, SortedSample, sort_columns, sort_sample
 from .schema import Schema
 from .univariate import TestResult, chi2_counts, ks_sorted, missing_rate_test, wasserstein_from
 
@@ -37,6 +37,9 @@ __all__ = ["COLUMNS", "DRIFTED_FROM", "SEVERITIES", "FeatureDetail", "ReferenceP
 
 #: Worker threads (NumPy's sorts release the GIL, so two cores sort two columns at once).
 N_JOBS = 2
+#: Features are compared on threads only from this many rows (both sides together): below it a
+#: feature's work is mostly Python holding the GIL, and threads add their overhead to nothing.
+PARALLEL_MIN_ROWS = 20_000
 #: Break signatures are looked for only from this KS D / PSI on (a break moves the distribution at least
 #: this much; the gate keeps the extra passes off stable features).
 BREAK_CHECK_D = 0.02
@@ -108,18 +111,34 @@ class FeatureDetail:
         return feature_readings(self)
 
 
+#: Values looked at first by :func:`_increasing` (most columns drop somewhere in them: no full pass).
+_INCREASING_HEAD = 64
+
+
 def _increasing(values) -> bool:
-    s = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values).ravel())
+    """The non-missing values increase (not strictly) with the row order, as pandas'
+    ``dropna().is_monotonic_increasing`` says; plain NumPy numbers are checked without pandas."""
+    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values).ravel()
+    if arr.dtype.kind in "iuf":
+        head = arr[:_INCREASING_HEAD]
+        if (head[1:] < head[:-1]).any():  # a drop between neighbours (neither missing): not increasing
+            return False
+        if arr.dtype.kind == "f":
+            arr = arr[~np.isnan(arr)]
+        return bool((arr[1:] >= arr[:-1]).all())
+    s = values if isinstance(values, pd.Series) else pd.Series(arr)
     try:
         return bool(s.dropna().is_monotonic_increasing)
     except TypeError:
         return False
 
 
-def profile_feature(name: str, kind: str, values, bins: int) -> FeatureProfile:
-    """Profile one reference column (numeric: sort once and take the quantile edges)."""
+def profile_feature(name: str, kind: str, values, bins: int, *,
+                    sample: SortedSample | None = None) -> FeatureProfile:
+    """Profile one reference column (numeric: sort once, unless ``sample`` is its sorted sample already,
+    and take the quantile edges)."""
     if kind == "numeric":
-        sample = sort_sample(values)
+        sample = sort_sample(values) if sample is None else sample
         return FeatureProfile(name, kind, sample=sample, edges=quantile_edges(sample, bins),
                               increasing=_increasing(values))
     if kind == "categorical":
@@ -127,12 +146,14 @@ def profile_feature(name: str, kind: str, values, bins: int) -> FeatureProfile:
     raise DriftParameterError.invalid("kind", "profile_feature", "'numeric' or 'categorical'", kind)
 
 
-def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> FeatureDetail:
-    """All statistics of one feature from the reference profile and the current column, with its break
-    signature (:mod:`drift.quality`) or split-proxy reason (:mod:`drift.proxies`) when it has one."""
+def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
+                    sample: SortedSample | None = None) -> FeatureDetail:
+    """All statistics of one feature from the reference profile and the current column (``sample``: its
+    sorted sample, when sorted already), with its break signature (:mod:`drift.quality`) or split-proxy
+    reason (:mod:`drift.proxies`) when it has one."""
     issue, proxy, unseen, entity = None, "", float("nan"), False
     if profile.kind == "numeric":
-        cur = sort_sample(values)
+        cur = sort_sample(values) if sample is None else sample
         test, raw_w = ks_sorted(profile.sample, cur)
         counts = numeric_bin_counts(profile.sample, cur, edges=profile.edges)
         wass = wasserstein_from(raw_w, profile.sample)
@@ -146,7 +167,8 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05) -> 
                 proxy = proxies.numeric_proxy(profile.name, ref_v, cur_v, test.statistic,
                                               reference_increasing=profile.increasing,
                                               current_increasing=_increasing(values)) or ""
-        finding = ""
+        finding = quality.unit_hint(ref_v, cur_v) if issue is None and not proxy \
+            and test.statistic >= BREAK_CHECK_D else ""
     else:
         cur_counts = value_counts(values)
         counts = categorical_bin_counts(profile.categories, cur_counts)
@@ -214,10 +236,66 @@ def profile_reference(reference: pd.DataFrame, *, schema: Schema | None = None, 
     """Profile every feature of the reference once, to compare many batches against it."""
     check_bins(bins, "profile_reference")
     schema, _ = _feature_kinds(reference, None, schema, "raise")
-    feats = schema.features
-    with ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
-        profiles = list(pool.map(lambda c: profile_feature(c, schema.kinds[c], reference[c], bins), feats))
+    kinds, feats = schema.kinds, list(schema.features)
+    if len(reference) < PARALLEL_MIN_ROWS:
+        profiles = []
+        for chunk in _chunks(feats, len(reference)):
+            ref_sorted = sort_columns(reference, [c for c in chunk if kinds[c] == "numeric"])
+            profiles += [_profile(c, kinds[c], reference, ref_sorted, bins) for c in chunk]
+    else:
+        profiles = _map(lambda c: profile_feature(c, kinds[c], reference[c], bins), feats, n_jobs=n_jobs)
     return ReferenceProfile(tuple(profiles), bins, len(reference))
+
+
+def _map(work, items, *, n_jobs: int) -> list:
+    """``work`` on every item, on ``n_jobs`` threads."""
+    if n_jobs <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        return list(pool.map(work, items))
+
+
+def _chunks(names: list, n_rows: int) -> list[list]:
+    """Consecutive slices of ``names`` holding at most SORT_BLOCK_CELLS cells of ``n_rows`` rows each."""
+    width = max(1, SORT_BLOCK_CELLS // max(1, n_rows))
+    return [names[i:i + width] for i in range(0, len(names), width)]
+
+
+def _profile(name, kind: str, reference: pd.DataFrame, ref_sorted: SortedColumns,
+             bins: int) -> FeatureProfile:
+    """:func:`profile_feature` of a reference column, from its block-sorted sample when it has one."""
+    if name in ref_sorted:
+        sample, values = ref_sorted[name]
+        return profile_feature(name, kind, values, bins, sample=sample)
+    return profile_feature(name, kind, reference[name], bins)
+
+
+def _compare(profile: FeatureProfile, current: pd.DataFrame, cur_sorted: SortedColumns,
+             alpha: float) -> FeatureDetail:
+    """:func:`compare_feature` of a current column, from its block-sorted sample when it has one."""
+    if profile.name in cur_sorted:
+        sample, values = cur_sorted[profile.name]
+        return compare_feature(profile, values, alpha=alpha, sample=sample)
+    return compare_feature(profile, current[profile.name], alpha=alpha)
+
+
+def _compare_short(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, names: list,
+                   kinds: dict, *, bins: int, alpha: float) -> list[tuple]:
+    """The table rows (:func:`_row`) of every feature of short (often wide) frames, one block of columns at
+    a time: numeric columns are read and sorted block by block (:func:`~drift.samples.sort_columns`), then
+    compared one by one on this thread (the per-feature work holds the GIL: threads would only add
+    overhead)."""
+    profiles = {p.name: p for p in reference.features} if isinstance(reference, ReferenceProfile) else None
+    n_rows = len(current) if profiles is not None else max(len(reference), len(current))
+    rows = []
+    for chunk in _chunks(names, n_rows):
+        numeric = [c for c in chunk if kinds[c] == "numeric"]
+        cur_sorted = sort_columns(current, numeric)
+        ref_sorted = sort_columns(reference, numeric) if profiles is None else None
+        for c in chunk:  # one feature's objects at a time: they die before the next is made
+            p = profiles[c] if profiles is not None else _profile(c, kinds[c], reference, ref_sorted, bins)
+            rows.append(_row(_compare(p, current, cur_sorted, alpha)))
+    return rows
 
 
 def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, *,
@@ -246,6 +324,9 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
         What to do with columns validation rejects (all missing, ±inf, mismatched types, one side only…):
         leave them out and list them, with their message, in ``table.attrs["problems"]`` (one degenerate
         column does not stop the table), or raise their :class:`~drift.errors.DriftInputError` (strict).
+    n_jobs : int, default 2
+        Threads comparing features, used from :data:`PARALLEL_MIN_ROWS` rows (both sides together);
+        shorter frames are compared a block of columns at a time on one thread.
 
     Returns
     -------
@@ -269,20 +350,26 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
         if missing:
             raise DriftInputError(f"the current data lacks the feature(s) {missing}", file="current",
                                   column=missing[0], fix="send every feature column of the reference")
+        names, kinds = [p.name for p in profiles], {p.name: p.kind for p in profiles}
+        n_rows = reference.n_rows + len(current)
 
         def work(p: FeatureProfile) -> FeatureDetail:
             return compare_feature(p, current[p.name], alpha=alpha)
         items = profiles
     else:
         schema, problems = _feature_kinds(reference, current, schema, on_invalid)
+        names, kinds = list(schema.features), schema.kinds
+        n_rows = len(reference) + len(current)
 
         def work(col: str) -> FeatureDetail:
-            return compare_feature(profile_feature(col, schema.kinds[col], reference[col], bins),
+            return compare_feature(profile_feature(col, kinds[col], reference[col], bins),
                                    current[col], alpha=alpha)
-        items = schema.features
-    with ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
-        details = list(pool.map(work, items))
-    table = _table(details, alpha=alpha, correction=correction, psi_bands=psi_bands)
+        items = names
+    if n_rows < PARALLEL_MIN_ROWS:
+        rows = _compare_short(reference, current, names, kinds, bins=bins, alpha=alpha)
+    else:
+        rows = [_row(d) for d in _map(work, items, n_jobs=n_jobs)]
+    table = _table(rows, alpha=alpha, correction=correction, psi_bands=psi_bands)
     table.attrs.update(alpha=alpha, correction=correction, bins=bins, problems=problems,
                        split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]),
                        entity_columns=tuple(table.loc[table["entity"].astype(bool), "feature"]))
@@ -301,29 +388,41 @@ def _check_params(alpha, correction, psi_bands, on_invalid) -> None:
         raise DriftParameterError.invalid("on_invalid", "feature_drift", "'raise' or 'exclude'", on_invalid)
 
 
-def _table(details: list[FeatureDetail], *, alpha: float, correction: str,
+#: The table's columns that depend on their feature alone (:func:`_row`); :func:`_table` adds the others.
+_OWN_COLUMNS = tuple(c for c in COLUMNS
+                     if c not in ("pvalue_adjusted", "missing_pvalue_adjusted", "severity", "drifted"))
+
+
+def _row(d: FeatureDetail) -> tuple:
+    """One feature's cells of :data:`_OWN_COLUMNS` (a plain tuple: 20,000 of them cost the garbage
+    collector nothing, unlike 20,000 detail objects kept until the table is built)."""
+    notes = [n for n in (d.test.note, d.psi.note, d.wasserstein.note if d.kind == "numeric" else "") if n]
+    return (d.feature, d.kind, d.method, d.test.statistic, d.test.pvalue, d.psi.statistic,
+            d.wasserstein.statistic, d.js.statistic, d.missing_ref, d.missing_cur, d.missing_pvalue,
+            d.test.n_reference, d.test.n_current, "; ".join(notes), d.change, d.unseen_cur,
+            d.issue.kind if d.issue else "", d.issue.size if d.issue else float("nan"), d.proxy, d.entity,
+            d.finding)
+
+
+def _table(rows: list[tuple], *, alpha: float, correction: str,
            psi_bands: tuple[float, float]) -> pd.DataFrame:
-    k = len(details)
-    family = np.array([d.test.pvalue for d in details] + [d.missing_pvalue for d in details], dtype=float)
-    adjusted = adjust_pvalues(family, correction) if k else family
+    """The feature table from :func:`_row` tuples: corrected p-values, severity, most severe first."""
+    if not rows:
+        return pd.DataFrame([], columns=list(COLUMNS))
+    table = pd.DataFrame(rows, columns=list(_OWN_COLUMNS))
+    k = len(table)
+    family = np.concatenate([table["pvalue"].to_numpy(dtype=float),
+                             table["missing_pvalue"].to_numpy(dtype=float)])
+    adjusted = adjust_pvalues(family, correction)
     p_adj, miss_adj = adjusted[:k], adjusted[k:]
-    rows = []
-    for d, pa, ma in zip(details, p_adj, miss_adj):
-        significant = bool((pa < alpha) or (ma < alpha))
-        sev = "stable" if d.entity else severity(significant, d.psi.statistic, psi_bands)
-        notes = [n for n in (d.test.note, d.psi.note, d.wasserstein.note if d.kind == "numeric" else "") if n]
-        rows.append((d.feature, d.kind, d.method, d.test.statistic, d.test.pvalue, pa, d.psi.statistic,
-                     d.wasserstein.statistic, d.js.statistic, d.missing_ref, d.missing_cur, d.missing_pvalue,
-                     ma, sev, is_drifted(sev), d.test.n_reference, d.test.n_current, "; ".join(notes),
-                     d.change, d.unseen_cur, d.issue.kind if d.issue else "",
-                     d.issue.size if d.issue else float("nan"), d.proxy, d.entity, d.finding))
-    table = pd.DataFrame(rows, columns=list(COLUMNS))
-    if k:
-        rank = table["severity"].map(SEVERITIES.index)
-        table = (table.assign(_proxy=(table["proxy"] != "") | table["entity"], _rank=rank)
-                 .sort_values(["_proxy", "_rank", "psi"], ascending=[True, False, False], kind="stable")
-                 .drop(columns=["_proxy", "_rank"]).reset_index(drop=True))
-    return table
+    sev = ["stable" if entity else severity(bool((pa < alpha) or (ma < alpha)), psi, psi_bands)
+           for pa, ma, psi, entity in zip(p_adj, miss_adj, table["psi"].to_numpy(), table["entity"])]
+    table = table.assign(pvalue_adjusted=p_adj, missing_pvalue_adjusted=miss_adj, severity=sev,
+                         drifted=[is_drifted(s) for s in sev])[list(COLUMNS)]
+    rank = table["severity"].map(SEVERITIES.index)
+    return (table.assign(_proxy=(table["proxy"] != "") | table["entity"], _rank=rank)
+            .sort_values(["_proxy", "_rank", "psi"], ascending=[True, False, False], kind="stable")
+            .drop(columns=["_proxy", "_rank"]).reset_index(drop=True))
 
 
 @dataclass(frozen=True, slots=True)

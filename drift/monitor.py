@@ -3,15 +3,20 @@
 :func:`monitor` compares every production batch with the reference and reports one row per batch and
 metric (:data:`METRICS`); each *detector* (:data:`DETECTORS`) owns one or more metrics.
 
-Thresholds (the decision rule, written once in :func:`calibrated_threshold` and :func:`exceeds`)
------------------------------------------------------------------------------------------------
+Thresholds (the decision rule, written once in :func:`joint_thresholds` and :func:`exceeds`)
+-------------------------------------------------------------------------------------------
 A fixed cut-off means different things at different batch sizes (a PSI of 0.02 is noise at 500 rows
-and a real move at 500,000).  So each metric's threshold is **calibrated on the reference at the
-batch's size**:
+and a real move at 500,000).  So each detector's thresholds are **calibrated on the reference at the
+batch's size**, and together, so that the *detector* -- not each of its metrics -- false-alarms at the
+chosen level:
 
-1. **Null batches.**  Draw ``n_calibration`` null batches of the batch's size ``n`` from the reference
-   (``N`` rows) and compare each with a *pseudo-reference* exactly as a real batch is compared with the
-   reference (same functions, same parameters):
+1. **Null batches.**  Draw null batches of the batch's size ``n`` from the reference (``N`` rows) and
+   compare each with a *pseudo-reference* exactly as a real batch is compared with the reference (same
+   functions, same parameters): ``n_calibration`` draws for the feature-based detectors (features,
+   quality), :data:`SCORE_DRAWS_FACTOR` times as many for the cheap score-based ones (prediction,
+   realised and estimated performance), the first ``n_calibration`` draws shared.  (The score-based
+   values come from weights on the reference's scores sorted once, :func:`_score_nulls`: the same
+   numbers as measuring the rows, ~10x cheaper.)
 
    * ``"split"`` mode (``n <= BOOTSTRAP_ABOVE * N``): the chunk is drawn without replacement and the
      pseudo-reference is the *other* ``N - n`` rows (their own quantile edges, category counts, score
@@ -30,25 +35,61 @@ batch's size**:
    is accounted for too.  The domain classifier and MMD subsample both sides to at most
    ``domain_max_samples`` / ``mmd_max_samples`` rows anyway, so their null batches are two disjoint
    samples of those sizes (one calibration serves every batch at or above that size).
-2. **Threshold** = the ``quantile`` of the ``k`` null values as an order statistic: the
-   ``ceil((k + 1) * quantile)``-th smallest (the split-conformal rank; from the top for metrics that
-   alert on a drop).  A fresh clean batch then exceeds it with probability at most ``1 - quantile``
-   (``2/41 = 4.9 %`` for ``k = 40``, ``quantile = 0.95``) whatever the metric's distribution; the
-   interpolated ``numpy.quantile`` would give ~7 %.  With too few draws for the quantile the extreme
-   draw is used.  The guarantee is on average over calibrations: with ``k = 40`` draws the false-alarm
-   rate of one calibration varies around 4.9 % with a standard deviation of ~3.3 points (~2.2 at
-   ``k = 100``), the price of a distribution-free rule; raise ``n_calibration`` for steadier
-   thresholds.
-3. **Alert** when the value is strictly beyond the threshold: ``value > threshold`` for metrics that
-   grow with drift (PSI, share of drifted features, domain-classifier AUC, MMD², data-quality issues),
-   ``value < threshold`` for performance, which alerts on a **drop**.  For a discrete metric whose null
-   is almost always 0 (share of drifted features, issue count) the threshold is 0 and any drifted
-   feature or issue alerts.
+2. **Per-feature thresholds.**  The features detector compares every feature, and features differ in
+   how much their PSI moves by chance, and in the shape of that noise (a two-level feature's PSI has a
+   long tail, a ten-bin one's a short one).  Under the null a PSI over ``B`` bins behaves like a scaled
+   chi-square with ``d = B - 1`` degrees of freedom (``PSI ~ (1/n + 1/N) chi2_d`` for small changes), so
+   each feature gets a **tail probability** ``p_f = P(chi2_d > d * PSI_f / level_f)``, where ``d`` counts
+   the reference's non-empty bins (missing values one more) and ``level_f`` is the feature's mean PSI
+   over the null draws (at least :data:`PSI_LEVEL_FLOOR`; each draw's own ``p_f`` uses the mean of the
+   *other* draws, so that draws and batches are scored alike).  The detector's statistic ``psi_tail``
+   is the smallest ``p_f`` over the features, and its threshold ``p*`` is calibrated on the null draws
+   like any metric (rule 3): the chi-square shape only decides how the false-alarm budget is shared
+   between features, the rate itself comes from the draws.  So each feature has its **own PSI
+   threshold**, ``level_f / d * chi2_d.isf(p*)`` (:attr:`MonitorResult.feature_thresholds`, the band of
+   the Timeline's feature chart), and the detector alerts when any feature crosses its own -- the
+   minimum over features calibrated as one statistic, not one test per feature.  ``max_psi`` (the largest
+   raw PSI) is shown, never alerted on.  **Muted** features (``mute``: a change that is expected, such as
+   a calendar feature) are still compared, charted and given a threshold, but stay out of ``psi_tail``,
+   ``share_drifted``, the data-quality count, the domain classifier and the verdicts, and are tested
+   apart from the others so that their change does not loosen the others' multiple-testing correction.
+3. **Thresholds** of one detector are set together from the ``k`` null draws (:func:`joint_thresholds`):
+   each null value is ranked within its metric, each draw gets the worst rank over the detector's
+   metrics, and the common rank ``r`` is the smallest such that at most ``k - ceil((k + 1) quantile)``
+   draws reach it (the split-conformal rank of a single metric); each metric's threshold is its ``r``-th
+   least alarming null value.  A fresh clean batch then crosses at least one of the detector's
+   thresholds with probability about ``1 - quantile`` (``2/41 = 4.9 %`` for ``k = 40``, ``quantile =
+   0.95``), whatever the metrics' distributions and correlation; for a one-metric detector this is the
+   plain conformal order statistic (:func:`calibrated_threshold`), for which the interpolated
+   ``numpy.quantile`` would give ~7 %.  With too few draws for the quantile the extreme draw is used.
+   The guarantee is on average over calibrations: the false-alarm rate of one calibration varies around
+   the level with a standard deviation of ~3.4 points at ``k = 40`` and ~1.5 at ``k = 200``, the price
+   of a distribution-free rule (hence the extra draws of the cheap detectors; raise ``n_calibration``
+   for steadier feature thresholds).
+4. **Alert** when the value is strictly beyond the threshold: ``value > threshold`` for metrics that
+   grow with drift (share of drifted features, domain-classifier AUC, MMD², data-quality issues),
+   ``value < threshold`` for performance, which alerts on a **drop**, and for the PSI tail
+   probability.  For a discrete metric whose null is almost always 0 (share of drifted features, issue
+   count) the threshold is 0 and any drifted feature or issue alerts.
 
-Each metric is tested at level ``1 - quantile``.  A detector alerts when any of its metrics does (at
-most twice the level for the two-metric detectors), and a batch alerts when any detector does: with the
-nine metrics of a labelled batch, expect roughly a quarter of clean batches to carry at least one alert
-at ``quantile=0.95`` (use 0.99 for fewer).
+Each *detector* alerts a clean batch with probability about ``1 - quantile``; a batch alerts when any
+detector does, so with the five default detectors of a labelled batch expect up to ~5 x (1 - quantile)
+of clean batches to carry an alert (about a fifth at ``quantile=0.95``; use 0.99 for fewer).
+``bench/false_alarms.py`` measures each detector's rate on the clean batches of the built-in scenarios.
+
+**What "clean" needs.**  The null draws come from the reference, so a batch is judged against what the
+reference *is*.  Two things must hold for a clean batch to look like a null draw:
+
+* the reference's predictions must be **out of sample** -- the model's scores on rows it was not
+  trained on (cross-validated predictions, or a held-out validation set).  In-sample scores are
+  optimistic (a gradient-boosting model's ROC AUC is ~0.03 higher on its own training rows), so every
+  production batch would look worse and realised performance would alert on all of them; monitor adds
+  a note when the batches look like that (:data:`IN_SAMPLE_GAP`).  Better still, the reference scores
+  come from the *deployed* model on held-out rows: cross-validated scores come from fold models trained
+  on less data, whose score distribution can differ from the deployed model's;
+* a change that is expected (seasonality, a calendar feature) must be muted, or every batch alerts on
+  it.  Muting takes the feature out of the feature-based detectors only: if the model reads it, its
+  scores (and the outcome) follow it, and the score-based detectors see that change -- as they should.
 
 Calibration cost is bounded by **size buckets**: effective sizes within a factor
 :data:`SIZE_BUCKET_RATIO` of the smallest in a group share one calibration drawn at the group's median
@@ -72,7 +113,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from .batching import split_batches
+from .batching import describe_split, split_batches
 from .errors import DriftInputError, DriftParameterError, MixedTypeError
 from .features import N_JOBS, FeatureProfile, ReferenceProfile, feature_drift, profile_reference
 from .inputs import numeric_values
@@ -110,7 +151,8 @@ class MetricSpec:
 METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("n_rows", None, "none", "rows"),
     MetricSpec("share_drifted", "features", "up", "share of features drifted"),
-    MetricSpec("max_psi", "features", "up", "largest feature PSI"),
+    MetricSpec("psi_tail", "features", "down", "smallest PSI tail probability over features"),
+    MetricSpec("max_psi", "features", "none", "largest feature PSI (each feature has its own threshold)"),
     MetricSpec("prediction_psi", "prediction", "up", "prediction PSI"),
     MetricSpec("domain_auc", "domain", "up", "domain-classifier AUC"),
     MetricSpec("mmd", "mmd", "up", "MMD² of embeddings"),
@@ -132,12 +174,31 @@ MIN_LABELS = 30
 DOMAIN_MIN_ROWS = 50
 #: Batches from this many rows compare their features on two threads (below, thread start-up costs more).
 PARALLEL_FROM = 20_000
+#: A feature's null PSI level (mean over the calibration draws) is at least this, so a feature that is
+#: constant in the reference gets a finite (tiny) level and alerts as soon as it moves.
+PSI_LEVEL_FLOOR = 1e-9
+#: In-sample check (:func:`monitor` notes): with at least this many labelled batches, all below the
+#: reference's ROC AUC (or accuracy) and their median more than ``IN_SAMPLE_GAP`` times the calibrated
+#: noise band (reference minus threshold) below it -- the typical batch alerts -- the reference scores
+#: look like in-sample scores.
+IN_SAMPLE_MIN_BATCHES = 3
+IN_SAMPLE_GAP = 1.0
 #: Columns of :attr:`MonitorResult.metrics`.
 METRIC_COLUMNS = ("batch", "metric", "detector", "value", "threshold", "baseline", "direction", "alert",
                   "calibration_size")
 ALERT_COLUMNS = ("batch", "metric", "detector", "value", "threshold", "reason")
 
 _ROW_DETECTORS = ("features", "prediction", "performance", "estimated_performance", "quality")
+#: Row-based detectors that read only the score and label columns: a null draw costs them little, so
+#: they get :data:`SCORE_DRAWS_FACTOR` times ``n_calibration`` draws.
+_SCORE_DETECTORS = frozenset({"prediction", "performance", "estimated_performance"})
+#: Decile bins of the prediction PSI (:func:`drift.prediction_drift`'s default), for batches and null draws.
+PREDICTION_BINS = 10
+#: Null draws of the score-based detectors per draw of the feature-based ones.  A conformal threshold
+#: from ``k`` draws gives a false-alarm rate that varies from one calibration to the next with a
+#: standard deviation of ~3.4 points at ``k = 40`` and ~1.5 at ``k = 200`` (a Beta(k + 1 - rank, rank)
+#: law): the cheap detectors buy the steadier rate.
+SCORE_DRAWS_FACTOR = 5
 
 
 # ------------------------------------------------------------------------------------ decision rule
@@ -153,6 +214,47 @@ def calibrated_threshold(null_values, quantile: float, direction: str) -> float:
         return float("nan")
     rank = min(math.ceil((x.size + 1) * quantile), x.size)
     return float(x[rank - 1] if direction == "up" else x[x.size - rank])
+
+
+def joint_thresholds(null_values: Mapping[str, Sequence[float]], directions: Mapping[str, str],
+                     quantile: float) -> dict[str, float]:
+    """Thresholds of a detector's metrics, calibrated together (module docstring, rule 2).
+
+    ``null_values[m][j]`` is metric ``m`` on null draw ``j`` (the same draws for every metric).  Each
+    value gets its *rank* within its metric, ``#{null values of m less bad than it}`` (``up``: smaller;
+    ``down``: larger; ties share the lowest rank), and each draw the largest rank over its metrics.  The
+    common cut ``r`` is the smallest for which at most ``k - ceil((k + 1) quantile)`` of the ``k`` draws
+    have a rank ``>= r``; each metric's threshold is its ``r``-th least bad value.  So no more null draws
+    cross *any* threshold than a single metric's conformal rule lets cross one, and a fresh null batch
+    crosses at least one with probability about ``1 - quantile``, whatever the number of metrics and
+    their correlation.  For one metric this is :func:`calibrated_threshold`.  ``nan`` values are left
+    out; metrics with direction ``"none"`` get ``nan``.
+    """
+    names = [m for m in null_values if directions[m] in ("up", "down")]
+    out = {m: float("nan") for m in null_values}
+    if not names:
+        return out
+    bad = np.column_stack([np.asarray(null_values[m], dtype=np.float64) * (1 if directions[m] == "up" else -1)
+                           for m in names])
+    ranks = np.full(bad.shape, -1, dtype=np.int64)
+    columns = []
+    for j in range(bad.shape[1]):
+        ok = ~np.isnan(bad[:, j])
+        column = np.sort(bad[ok, j])
+        ranks[ok, j] = np.searchsorted(column, bad[ok, j], side="left")
+        columns.append(column)
+    worst = ranks.max(axis=1)
+    worst = np.sort(worst[worst >= 0])[::-1]
+    k = worst.size
+    if k == 0:
+        return out
+    allowed = k - min(math.ceil((k + 1) * quantile), k)       # null draws allowed to cross
+    cut = int(worst[allowed]) + 1
+    for m, column, sign in zip(names, columns, [1 if directions[m] == "up" else -1 for m in names],
+                               strict=True):
+        if column.size:
+            out[m] = float(sign * column[min(cut, column.size) - 1])
+    return out
 
 
 def exceeds(value: float, threshold: float, direction: str) -> bool:
@@ -177,17 +279,20 @@ class _Reference:
     """Reference summaries computed once: profile, argsorts and codes to re-weight rows, baselines."""
 
     def __init__(self, frame: pd.DataFrame, schema, *, target: str | None, prediction: str | None,
-                 bins: int, threshold: float, embeddings: np.ndarray | None, detectors: set[str]) -> None:
+                 bins: int, threshold: float, embeddings: np.ndarray | None, detectors: set[str],
+                 muted: Sequence[str] = ()) -> None:
         from .performance import classification_metrics
 
         self.frame = frame
         self.n = len(frame)
         self.schema = schema
         self.features = list(schema.features)
+        self.muted = frozenset(muted)
         self.bins = bins
         self.threshold = threshold
         self.target, self.prediction = target, prediction
         self.profile = profile_reference(frame, schema=schema, bins=bins)
+        self.psi_dofs = {fp.name: _psi_dof(fp) for fp in self.profile.features}
         self.columns: dict[str, tuple] = {}
         for fp in self.profile.features:
             if fp.kind == "numeric":
@@ -216,6 +321,8 @@ class _Reference:
             self.score_order = np.argsort(p, kind="stable")
             self.n_scores = int((~np.isnan(p)).sum())
             self.scores = p
+            self.valid_sorted = p[self.score_order][:self.n_scores]     # NaN sort last
+            self.score_rank = _ranks(self.score_order[:self.n_scores], self.n)
         if prediction is not None and target is not None:
             from sklearn.isotonic import IsotonicRegression
 
@@ -233,6 +340,10 @@ class _Reference:
             self.lab_order = np.argsort(p_lab, kind="stable")
             self.y_lab, self.p_lab = y_lab[self.lab_order], p_lab[self.lab_order]
             self.lab_rows = np.flatnonzero(self.labelled)[self.lab_order]
+            self.lab_ties = _tie_groups(self.p_lab)
+            self.lab_rank = _ranks(self.lab_rows, self.n)
+            self.y_lab = self.y_lab.astype(np.float64)
+            self.lab_correct = np.where(self.p_lab >= threshold, self.y_lab, 1 - self.y_lab)
             both = 0 < self.y_lab.sum() < self.y_lab.size
             if not self.note and not (self.y_lab.size >= MIN_LABELS and both):
                 self.note = (f"performance skipped: fewer than {MIN_LABELS} labelled reference rows with "
@@ -244,6 +355,10 @@ class _Reference:
                     self.p_lab, self.y_lab)
                 self.sorted_scores = np.clip(self.scores[self.score_order][:self.n_scores], 0, 1)
                 self.sorted_q = self.iso.predict(self.sorted_scores)
+                self.score_ties = _tie_groups(self.sorted_scores)
+                self.sorted_qq = self.sorted_q * (1 - self.sorted_q)
+                self.sorted_correct = np.where(self.sorted_scores >= threshold, self.sorted_q,
+                                               1 - self.sorted_q)
                 self.estimated = _estimated(self.sorted_q, self.sorted_scores, threshold)
         self.embeddings = embeddings
         self.baselines = {**performance, **self.estimated}
@@ -252,9 +367,10 @@ class _Reference:
                                performance, self.estimated)
 
     def pseudo(self, weights: np.ndarray) -> _Baseline:
-        """A pseudo-reference: reference row ``i`` counted ``weights[i]`` times (0/1 split, or bootstrap)."""
+        """A pseudo-reference for the feature-based detectors: reference row ``i`` counted ``weights[i]``
+        times (0/1 split, or bootstrap).  (The score-based detectors' null values come from
+        :func:`_score_nulls`, which works on the weights directly.)"""
         from .binning import quantile_edges
-        from .performance import weighted_metrics
 
         profiles = []
         for fp in self.profile.features:
@@ -272,19 +388,7 @@ class _Reference:
                 series = pd.Series(np.rint(counts).astype(np.int64), index=uniques)
                 profiles.append(FeatureProfile(fp.name, "categorical",
                                                categories=(series[series > 0], int(weights[~valid].sum()))))
-        n_rows = int(weights.sum())
-        scores = None
-        if self.scores is not None:
-            w = weights[self.score_order][:self.n_scores]
-            scores = np.repeat(self.scores[self.score_order][:self.n_scores], w)
-        performance, estimated = {}, {}
-        if self.whole.performance:
-            m = weighted_metrics(self.y_lab, self.p_lab, weights[self.lab_rows][None, :], self.threshold)[0]
-            performance = {"roc_auc": float(m[0]), "accuracy": float(m[1])}
-            w = weights[self.score_order][:self.n_scores]
-            estimated = _estimated(np.repeat(self.sorted_q, w), np.repeat(self.sorted_scores, w),
-                                   self.threshold)
-        return _Baseline(ReferenceProfile(tuple(profiles), self.bins, n_rows), scores, performance, estimated)
+        return _Baseline(ReferenceProfile(tuple(profiles), self.bins, int(weights.sum())), None, {}, {})
 
 
 # --------------------------------------------------------------------------------- measuring a batch
@@ -315,7 +419,7 @@ def _effective_sizes(ref: _Reference, rows: pd.DataFrame, active: set[str], dms:
 
 
 def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: set[str], *, alpha: float,
-             correction: str, pseudo: bool) -> _Measured:
+             correction: str) -> _Measured:
     """Every row-based metric of ``rows`` against ``base`` (a real batch, or a null chunk)."""
     from .performance import _clean, classification_metrics
     from .prediction import prediction_drift
@@ -323,15 +427,24 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
 
     out = _Measured({})
     if detectors & {"features", "quality"} and ref.features:
-        table = feature_drift(base.profile, rows, alpha=alpha, correction=correction, bins=ref.bins,
-                              n_jobs=1 if len(rows) < PARALLEL_FROM else N_JOBS)
+        n_jobs = 1 if len(rows) < PARALLEL_FROM else N_JOBS
+        # Muted features are tested apart, so that their (expected) change does not loosen the multiple-
+        # testing correction of the others.
+        parts = [ReferenceProfile(group, base.profile.bins, base.profile.n_rows) for group in (
+            tuple(fp for fp in base.profile.features if fp.name not in ref.muted),
+            tuple(fp for fp in base.profile.features if fp.name in ref.muted)) if group]
+        tables = [feature_drift(part, rows, alpha=alpha, correction=correction, bins=ref.bins, n_jobs=n_jobs)
+                  for part in parts]
+        table = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
         out.table = table
         if "features" in detectors:
-            out.values["share_drifted"] = float(table["drifted"].mean()) if len(table) else float("nan")
-            psi = table["psi"].to_numpy(dtype=float)
+            live = table[~table["feature"].isin(ref.muted)]
+            out.values["share_drifted"] = float(live["drifted"].mean()) if len(live) else float("nan")
+            psi = live["psi"].to_numpy(dtype=float)
             out.values["max_psi"] = float(np.nanmax(psi)) if np.isfinite(psi).any() else float("nan")
         if "quality" in detectors:
-            out.issues = quality_issues(ref.quality, rows, ref.schema, table, alpha=alpha)
+            out.issues = tuple(i for i in quality_issues(ref.quality, rows, ref.schema, table, alpha=alpha)
+                               if i.feature not in ref.muted)
             out.values["quality_issues"] = float(len(out.issues))
     scores = None
     if ref.prediction is not None and ref.prediction in rows.columns:
@@ -339,14 +452,13 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
         valid = scores[~np.isnan(scores)]
         if "prediction" in detectors:
             ok = valid.size >= 2 and base.scores is not None and base.scores.size >= 2
-            out.values["prediction_psi"] = (prediction_drift(base.scores, valid, threshold=ref.threshold)
+            out.values["prediction_psi"] = (prediction_drift(base.scores, valid, threshold=ref.threshold,
+                                                             bins=PREDICTION_BINS)
                                             .statistic if ok else float("nan"))
         if "estimated_performance" in detectors and ref.iso is not None:
             clipped = np.clip(valid, 0, 1)
             est = _estimated(ref.iso.predict(clipped), clipped, ref.threshold) if valid.size >= 2 else \
                 {"estimated_roc_auc": np.nan, "estimated_accuracy": np.nan}
-            if pseudo:   # calibration samples are changes against the pseudo-reference
-                est = {k: v - base.estimated[k] for k, v in est.items()}
             out.values.update(est)
     if "performance" in detectors and base.performance and scores is not None and ref.target in rows.columns:
         y = as_float_array(rows[ref.target])
@@ -356,10 +468,128 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
             yy, pp = _clean(y[keep], scores[keep], "current")
             m = classification_metrics(yy, pp, ref.threshold)
             auc, acc = m["roc_auc"], m["accuracy"]
-        if pseudo:   # calibration samples are changes against the pseudo-reference
-            auc, acc = auc - base.performance["roc_auc"], acc - base.performance["accuracy"]
         out.values["roc_auc"], out.values["accuracy"] = auc, acc
     return out
+
+
+def _score_nulls(ref: _Reference, draws: Sequence[tuple[np.ndarray, np.ndarray]], detectors: set[str],
+                 split: bool) -> dict[str, list[float]]:
+    """Null values of the score-based metrics for some draws (module docstring, rule 1).
+
+    Each draw is a chunk (reference row positions) and pseudo-reference weights (``split``: the rows not
+    in the chunk).  Both sides are weightings of the reference's rows, so every statistic is computed
+    on the reference's scores sorted once: the chunk's prediction PSI against the pseudo-reference's
+    decile edges, and the *changes* chunk minus pseudo-reference of realised and estimated (CBPE) ROC
+    AUC and accuracy.  The numbers equal :func:`drift.prediction_drift`,
+    :func:`drift.performance.classification_metrics` and :func:`drift.performance.expected_metrics` on
+    the chunk's rows and on the pseudo-reference's rows repeated by their weights (tested), without
+    sorting either again.
+    """
+    names = [m.name for m in METRICS if m.detector in detectors and m.detector in _SCORE_DETECTORS]
+    out: dict[str, list[float]] = {m: [] for m in names}
+    for chunk, pseudo in draws:
+        sides = {}
+        if detectors & {"prediction", "estimated_performance"}:
+            sides["scored"] = _sides(chunk, pseudo, ref.score_rank, ref.score_order[:ref.n_scores], split)
+        if "performance" in detectors and ref.whole.performance:
+            sides["labelled"] = _sides(chunk, pseudo, ref.lab_rank, ref.lab_rows, split)
+        values: dict[str, float] = {}
+        if "prediction" in detectors:
+            values["prediction_psi"] = _weighted_prediction_psi(ref.valid_sorted, *sides["scored"])
+        if "estimated_performance" in detectors and ref.iso is not None:
+            c, w = sides["scored"]
+            if c.sum() >= 2:
+                (auc_c, acc_c), (auc_w, acc_w) = _weighted_expected(ref, c), _weighted_expected(ref, w)
+                values["estimated_roc_auc"], values["estimated_accuracy"] = auc_c - auc_w, acc_c - acc_w
+        if "labelled" in sides:
+            c, w = sides["labelled"]
+            if c.sum() >= MIN_LABELS:
+                (auc_c, acc_c), (auc_w, acc_w) = _weighted_realised(ref, c), _weighted_realised(ref, w)
+                values["roc_auc"], values["accuracy"] = auc_c - auc_w, acc_c - acc_w
+        for metric in names:
+            out[metric].append(values.get(metric, float("nan")))
+    return out
+
+
+def _sides(chunk: np.ndarray, pseudo: np.ndarray, rank: np.ndarray, rows: np.ndarray,
+           split: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk and pseudo-reference weights of the rows ``rows`` (in that order; ``rank`` maps a reference
+    row to its position there, -1 when absent)."""
+    at = rank[chunk]
+    c = np.bincount(at[at >= 0], minlength=rows.size).astype(np.float64)
+    return c, (1.0 - c) if split else pseudo[rows].astype(np.float64)
+
+
+def _weighted_realised(ref: _Reference, w: np.ndarray) -> tuple[float, float]:
+    """Realised ROC AUC and accuracy of the labelled reference rows weighted by ``w`` (sorted by score),
+    as :func:`drift.performance.weighted_metrics`."""
+    y = ref.y_lab
+    pos = w * y
+    ordered, n_pos, n_neg = _weighted_auc(pos, w - pos, ref.lab_ties)
+    auc = ordered / (n_pos * n_neg) if n_pos > 0 and n_neg > 0 else float("nan")
+    return auc, float(w @ ref.lab_correct) / float(w.sum())
+
+
+def _weighted_expected(ref: _Reference, w: np.ndarray) -> tuple[float, float]:
+    """CBPE's expected ROC AUC and accuracy (:func:`drift.performance.expected_metrics`) of the scored
+    reference rows weighted by ``w`` (sorted by score): its value for the rows repeated by their weights."""
+    q = ref.sorted_q
+    pos = w * q
+    within = float(w @ ref.sorted_qq)                            # a row is never paired with itself
+    ordered, n_pos, n_neg = _weighted_auc(pos, w - pos, ref.score_ties)
+    pairs = n_pos * n_neg - within
+    auc = (ordered - 0.5 * within) / pairs if pairs > 0 else float("nan")
+    return auc, float(w @ ref.sorted_correct) / float(w.sum())
+
+
+def _ranks(rows: np.ndarray, n: int) -> np.ndarray:
+    """Position of each of ``n`` reference rows in ``rows`` (-1 when absent)."""
+    rank = np.full(n, -1, dtype=np.int64)
+    rank[rows] = np.arange(rows.size)
+    return rank
+
+
+def _tie_groups(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """For each position of a sorted array, the first and last position of its run of equal values;
+    ``None`` when every value is distinct."""
+    _, starts, counts = np.unique(sorted_values, return_index=True, return_counts=True)
+    if counts.size == sorted_values.size:
+        return None
+    return np.repeat(starts, counts), np.repeat(starts + counts - 1, counts)
+
+
+def _weighted_auc(pos: np.ndarray, neg: np.ndarray, ties) -> tuple[float, float, float]:
+    """Weighted Mann–Whitney sums: ``pos``/``neg`` are the positive/negative weights of rows sorted by
+    score, ``ties`` from :func:`_tie_groups`.  Returns the correctly ordered positive–negative weight (a
+    tie counts half), the positive and the negative totals."""
+    cum = np.cumsum(neg)
+    if ties is None:
+        below, tied = cum - neg, neg
+    else:
+        first, last = ties
+        below = cum[first] - neg[first]                       # negatives strictly below the tie group
+        tied = cum[last] - below                              # negatives inside it
+    return float(pos @ below + 0.5 * (pos @ tied)), float(pos.sum()), float(cum[-1]) if cum.size else 0.0
+
+
+def _weighted_prediction_psi(values: np.ndarray, chunk: np.ndarray, pseudo: np.ndarray) -> float:
+    """Prediction PSI of the chunk against the pseudo-reference, both weightings of the sorted ``values``:
+    :func:`drift.prediction_drift`'s decile edges and counts (``np.repeat`` of the values by the weights
+    gives its samples)."""
+    from .binning import BinCounts, quantile_edges
+    from .psi import psi_from_counts
+
+    if chunk.sum() < 2 or pseudo.sum() < 2:
+        return float("nan")
+    edges = quantile_edges(SortedSample(np.repeat(values, pseudo.astype(np.int64)), 0), PREDICTION_BINS)
+    cuts = np.searchsorted(values, edges, side="left")           # values below each edge
+
+    def counts(w: np.ndarray) -> np.ndarray:
+        below = np.concatenate(([0.0], np.cumsum(w)))[cuts]
+        return np.diff(np.concatenate(([0.0], below, [w.sum()]))).round().astype(np.int64)
+
+    bins = BinCounts(counts(pseudo), counts(chunk), edges)
+    return float(psi_from_counts(bins).statistic)
 
 
 def _estimated(q: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, float]:
@@ -375,7 +605,8 @@ def _domain_auc(ref: _Reference, a: pd.DataFrame, b: pd.DataFrame, k: int, n_fol
 
     if k < DOMAIN_MIN_ROWS:
         return float("nan"), None
-    res = domain_classifier_test(a[ref.features], b[ref.features], max_samples=k, n_folds=n_folds, rng=seed)
+    live = [f for f in ref.features if f not in ref.muted]
+    res = domain_classifier_test(a[live], b[live], max_samples=k, n_folds=n_folds, rng=seed)
     return float(res.auc), res
 
 
@@ -419,6 +650,61 @@ class _Calibration:
     size: int
     mode: str
     n_draws: int
+    levels: dict[str, float] = field(default_factory=dict)    # feature -> mean null PSI (features only)
+
+
+def _psi_levels(null_psi: Mapping[str, Sequence[float]]) -> dict[str, float]:
+    """Each feature's null PSI level: its mean over the draws, at least :data:`PSI_LEVEL_FLOOR`."""
+    levels = {}
+    for name, values in null_psi.items():
+        v = np.asarray(values, dtype=np.float64)
+        v = v[np.isfinite(v)]
+        levels[name] = max(float(v.mean()), PSI_LEVEL_FLOOR) if v.size else float("nan")
+    return levels
+
+
+def _psi_tail(psi: Mapping[str, float], levels: Mapping[str, float], dofs: Mapping[str, int],
+              muted: frozenset) -> float:
+    """The smallest PSI tail probability ``P(chi2_d > d PSI / level)`` over the features not muted
+    (module docstring, rule 2); ``nan`` without any."""
+    from scipy.stats import chi2
+
+    tails = [float(chi2.sf(dofs[f] * psi[f] / levels[f], dofs[f])) for f in levels
+             if f not in muted and f in psi and np.isfinite(psi[f]) and np.isfinite(levels[f])]
+    return min(tails) if tails else float("nan")
+
+
+def _null_tails(null_psi: Mapping[str, Sequence[float]], dofs: Mapping[str, int], muted: frozenset) -> list:
+    """``psi_tail`` of every null draw, each scored with the levels of the *other* draws (leave one out),
+    as a batch is scored with levels it took no part in."""
+    values = {f: np.asarray(v, dtype=np.float64) for f, v in null_psi.items()}
+    k = len(next(iter(values.values()), ()))
+    out = []
+    for j in range(k):
+        others = {f: np.delete(v, j) for f, v in values.items()}
+        out.append(_psi_tail({f: v[j] for f, v in values.items()}, _psi_levels(others), dofs, muted))
+    return out
+
+
+def _feature_thresholds(levels: Mapping[str, float], dofs: Mapping[str, int], tail: float) -> pd.Series:
+    """Each feature's PSI threshold ``level / d * chi2_d.isf(tail)`` (module docstring, rule 2)."""
+    from scipy.stats import chi2
+
+    return pd.Series({f: lv / dofs[f] * float(chi2.isf(tail, dofs[f])) if np.isfinite(tail) else np.nan
+                      for f, lv in levels.items()}, dtype=float)
+
+
+def _psi_dof(fp: FeatureProfile) -> int:
+    """Degrees of freedom of a feature's PSI: the reference's non-empty bins (missing values one more),
+    minus one, at least one."""
+    from .binning import count_sorted
+
+    if fp.kind == "numeric":
+        bins = int((count_sorted(fp.sample, fp.edges) > 0).sum()) + int(fp.sample.n_total > fp.sample.n)
+    else:
+        counts, missing = fp.categories
+        bins = int((counts > 0).sum()) + int(missing > 0)
+    return max(bins - 1, 1)
 
 
 # ---------------------------------------------------------------------------------------------- result
@@ -451,6 +737,15 @@ class MonitorResult:
         Detectors skipped and why, and other caveats.
     verdicts : DataFrame or None
         ``batch, verdict, label, confidence, evidence`` for alerted batches (``diagnose_alerts=True``).
+    chunking : str
+        How production was cut into batches, in words (:func:`drift.batching.describe_split`), e.g.
+        ``"one batch per value of column 'month'"`` or ``"random chunks of 2,000 rows (seed 0): …"``.
+    muted : tuple of str
+        Features whose change is expected (``mute``): computed and shown, never alerting.
+    feature_thresholds : DataFrame or None
+        Feature × batch: each feature's own PSI threshold at the batch's size (its null PSI level times
+        the features detector's ratio threshold, module docstring); a feature beyond it makes the
+        features detector alert unless muted.  ``None`` when the features detector did not run.
     """
 
     metrics: pd.DataFrame
@@ -463,6 +758,9 @@ class MonitorResult:
     params: dict
     notes: tuple[str, ...] = ()
     verdicts: pd.DataFrame | None = None
+    chunking: str = ""
+    muted: tuple[str, ...] = ()
+    feature_thresholds: pd.DataFrame | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -490,6 +788,32 @@ class MonitorResult:
         table = m.groupby(["batch", "detector"], sort=False)["alert"].any().unstack("detector")
         return table.reindex(index=self.labels, columns=self.detectors).fillna(False).astype(bool)
 
+    def feature_beyond(self) -> pd.DataFrame:
+        """Feature × batch: True where the feature's PSI is above its own threshold (never for a muted
+        feature, nor where either is missing).  Empty when the features detector did not run."""
+        if self.feature_thresholds is None:
+            return pd.DataFrame(dtype=bool)
+        beyond = (self.psi > self.feature_thresholds).fillna(False).astype(bool)
+        beyond.loc[beyond.index.isin(self.muted)] = False
+        return beyond
+
+    def feature_summary(self) -> pd.DataFrame:
+        """One row per feature, most alarming first: ``feature, muted, n_beyond`` (batches where its PSI
+        is above its own threshold), ``first_beyond`` (the first such batch, ``""`` for none) and
+        ``worst_ratio`` (its largest PSI ÷ threshold over the batches; above 1 is beyond).  Muted
+        features come last and never count as beyond."""
+        columns = ["feature", "muted", "n_beyond", "first_beyond", "worst_ratio"]
+        if self.feature_thresholds is None:
+            return pd.DataFrame(columns=columns)
+        beyond = self.feature_beyond()
+        ratio = (self.psi / self.feature_thresholds).max(axis=1, skipna=True)
+        rows = [(f, f in self.muted, int(beyond.loc[f].sum()),
+                 str(beyond.columns[beyond.loc[f].to_numpy()][0]) if beyond.loc[f].any() else "",
+                 float(ratio.get(f, np.nan))) for f in self.psi.index]
+        table = pd.DataFrame(rows, columns=columns)
+        order = np.lexsort((-table["worst_ratio"].fillna(-np.inf).to_numpy(), table["muted"].to_numpy()))
+        return table.iloc[order].reset_index(drop=True)
+
     def to_dict(self) -> dict:
         """JSON-safe dictionary (``nan`` becomes ``None``)."""
         return {
@@ -499,6 +823,9 @@ class MonitorResult:
             "severity": {c: _json(self.severity[c].to_dict()) for c in self.severity.columns},
             "psi": {c: _json(self.psi[c].to_dict()) for c in self.psi.columns},
             "verdicts": None if self.verdicts is None else _records(self.verdicts),
+            "chunking": self.chunking, "muted": list(self.muted),
+            "feature_thresholds": None if self.feature_thresholds is None else {
+                c: _json(self.feature_thresholds[c].to_dict()) for c in self.feature_thresholds.columns},
         }
 
 
@@ -524,11 +851,13 @@ def _check(name: str, ok: bool, allowed: str, got) -> None:
         raise DriftParameterError.invalid(name, "monitor", allowed, got)
 
 
-def _as_batches(batches, split: dict) -> list[tuple[str, pd.DataFrame]]:
+def _as_batches(batches, split: dict, chunking: str | None) -> tuple[list[tuple[str, pd.DataFrame]], str]:
+    """The ``(label, frame)`` pairs, and how they were cut, in words."""
     if isinstance(batches, pd.DataFrame):
-        if any(v is not None for k, v in split.items() if k != "min_rows"):
-            return split_batches(batches, **split)
-        return [("current", batches.reset_index(drop=True))]
+        if any(split[k] is not None for k in ("batch_col", "time_col", "size", "order")) or split["shuffle"]:
+            how = {k: v for k, v in split.items() if k != "min_rows"}
+            return split_batches(batches, **split), chunking or describe_split(**how)
+        return [("current", batches.reset_index(drop=True))], chunking or describe_split()
     if isinstance(batches, Mapping):
         batches = list(batches.items())
     try:
@@ -547,7 +876,7 @@ def _as_batches(batches, split: dict) -> list[tuple[str, pd.DataFrame]]:
                                           f"label {dup!r} twice")
     if not pairs:
         raise DriftParameterError.invalid("batches", "monitor", "at least one batch", "none")
-    return pairs
+    return pairs, chunking or f"{len(pairs)} batch(es) as given by the caller"
 
 
 def _resolve_embeddings(embeddings, reference: pd.DataFrame, pairs) -> tuple[np.ndarray | None, list]:
@@ -608,7 +937,9 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
             n_calibration: int = 40, detectors: Sequence[str] = DEFAULT_DETECTORS, rng=0,
             progress: Callable[[str, int, int], None] | None = None, batch_col: str | None = None,
             time_col: str | None = None, period: str | None = None, size: int | None = None,
-            min_rows: int = 50, correction: str = "bh", bins: int = 10, threshold: float = 0.5,
+            order: str | None = None, shuffle: bool = False, min_rows: int = 50,
+            mute: Sequence[str] = (), chunking: str | None = None, correction: str = "bh", bins: int = 10,
+            threshold: float = 0.5,
             domain_max_samples: int = 2000, domain_n_folds: int = 3, domain_calibration: int = 20,
             mmd_max_samples: int = 1000, diagnose_alerts: bool = False,
             diagnose_steps: tuple[str, ...] = ("inputs", "prediction", "concept")) -> MonitorResult:
@@ -617,11 +948,15 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
     Parameters
     ----------
     reference : DataFrame
-        Training data (with the target and prediction columns when known).
+        Training data (with the target and prediction columns when known).  Its predictions must be
+        **out of sample** (cross-validated, or the deployed model on a held-out validation set): the
+        model's scores on its own training rows are optimistic, and every batch would alert on
+        performance (module docstring; a note says when the batches look like that).
     batches : list of (label, DataFrame), mapping label -> DataFrame, or DataFrame
         The production batches in order; a DataFrame is split with :func:`drift.batching.split_batches`
-        using ``batch_col`` / ``time_col`` + ``period`` / ``size`` / ``min_rows`` (a DataFrame with none
-        of them is one batch, ``"current"``).
+        using ``batch_col`` / ``time_col`` + ``period`` / ``size`` (+ ``order`` or ``shuffle``) /
+        ``min_rows`` (a DataFrame with none of them is one batch, ``"current"``).  How it was cut is
+        :attr:`MonitorResult.chunking`.
     schema : Schema, optional
         Column kinds and roles; inferred from the reference when omitted.
     target, prediction : str, optional
@@ -633,16 +968,29 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
     alpha : float, default 0.05
         Significance level of the per-feature tests (severity) and data-quality checks.
     quantile : float, default 0.95
-        Threshold quantile of the null values: each metric's false-alarm rate on a batch like the
-        reference is at most ``1 - quantile`` (on average over calibrations; module docstring).
+        Threshold quantile of the null values: each detector's false-alarm rate on a batch like the
+        reference is about ``1 - quantile`` (on average over calibrations; module docstring).
     n_calibration : int, default 40
-        Null batches drawn per calibration (per size bucket).
+        Null batches drawn per calibration (per size bucket) for the feature-based detectors;
+        :data:`SCORE_DRAWS_FACTOR` times as many for the score-based ones.
     detectors : sequence of str, default :data:`DEFAULT_DETECTORS` (all but the domain classifier)
         Subset of :data:`DETECTORS`; detectors whose inputs are absent are skipped (see ``notes``).
     rng : int or numpy.random.Generator, default 0
         Seed for calibration draws, the domain classifier and MMD.
     progress : callable(message, done, total), optional
         Called as work advances (the app's progress bar, the CLI's stderr).
+    order : str, optional
+        With ``size``: cut runs of rows sorted by this column (it is then left out of the monitored
+        features: every batch would differ on it by construction).
+    shuffle : bool, default False
+        With ``size``: cut random chunks (seeded by ``rng``).  Without ``order`` or ``shuffle`` a
+        ``size`` split follows the file's row order, and :attr:`MonitorResult.chunking` says so.
+    mute : sequence of str, default ()
+        Features whose change is expected (e.g. a calendar feature such as ``"seasonality"``): still
+        compared, charted and given a threshold, never alerting (module docstring, rule 2).
+    chunking : str, optional
+        How the caller cut ``batches`` (when it passes them already split), for
+        :attr:`MonitorResult.chunking`; default: said from the split arguments.
     correction, bins, threshold
         Multiple-testing correction and PSI bins of :func:`drift.feature_drift`; the model's decision
         threshold for accuracy.
@@ -699,29 +1047,38 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
         if value is not None and value not in reference.columns:
             raise DriftInputError(f"no column named {value!r}", file="reference", column=value,
                                   fix=f"choose the {name} among {list(reference.columns)[:10]}")
-    pairs = _as_batches(batches, dict(batch_col=batch_col, time_col=time_col, period=period, size=size,
-                                      min_rows=min_rows))
+    base_seed = int(rng) if isinstance(rng, int | np.integer) and not isinstance(rng, bool) \
+        else int(np.random.default_rng(rng).integers(2**32))
+    pairs, chunking = _as_batches(batches, dict(batch_col=batch_col, time_col=time_col, period=period,
+                                                size=size, order=order, shuffle=shuffle, rng=base_seed,
+                                                min_rows=min_rows), chunking)
     if schema is None:
         schema = infer_schema(reference)
     elif not isinstance(schema, Schema):
         raise DriftParameterError.invalid("schema", "monitor", "a drift.Schema or None",
                                           type(schema).__name__)
-    split_cols = {c for c in (batch_col, time_col) if c is not None}
+    notes: list[str] = []
+    split_cols = {c for c in (batch_col, time_col, order) if c is not None}
+    if order is not None and order in schema.features:
+        notes.append(f"{order!r} orders the batches, so it is not monitored itself: every batch would differ "
+                     "on it by construction")
     schema = schema.with_roles(target=target or schema.target, prediction=prediction or schema.prediction,
                                excluded=tuple(schema.excluded)
                                + tuple(c for c in split_cols if c in schema.kinds))
     target, prediction = schema.target, schema.prediction
+    mute = _muted(mute, schema)
     ref_emb, batch_emb = _resolve_embeddings(embeddings, reference, pairs)
 
-    active, notes = set(detectors), []
+    active = set(detectors)
+    live = [f for f in schema.features if f not in mute]
+    no_features = "no feature columns" if not schema.features else "every feature is muted"
     skips = {"prediction": prediction is None, "estimated_performance": prediction is None or target is None,
              "performance": prediction is None or target is None, "mmd": ref_emb is None,
-             "features": not schema.features, "domain": not schema.features, "quality": not schema.features}
+             "features": not live, "domain": not live, "quality": not live}
     reasons = {"prediction": "no prediction column",
                "estimated_performance": "needs a target and a prediction",
                "performance": "needs a target and a prediction", "mmd": "no embeddings given",
-               "features": "no feature columns", "domain": "no feature columns",
-               "quality": "no feature columns"}
+               "features": no_features, "domain": no_features, "quality": no_features}
     for d in list(active):
         if skips[d]:
             active.discard(d)
@@ -729,7 +1086,7 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
 
     _check_outputs(reference, "reference", (prediction,))
     ref = _Reference(reference, schema, target=target, prediction=prediction, bins=bins, threshold=threshold,
-                     embeddings=ref_emb, detectors=active)
+                     embeddings=ref_emb, detectors=active, muted=mute)
     if {"performance", "estimated_performance"} & active and not ref.whole.performance:
         active -= {"performance", "estimated_performance"}
         notes.append(ref.note)
@@ -738,8 +1095,6 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
     if "domain" in active and ref.n // 2 < domain_max_samples:
         notes.append(f"domain classifier calibrated on {ref.n // 2:,} rows per side (half the reference)")
 
-    base_seed = int(rng) if isinstance(rng, int | np.integer) and not isinstance(rng, bool) \
-        else int(np.random.default_rng(rng).integers(2**32))
     settings = _Settings(alpha=alpha, correction=correction, quantile=quantile,
                          n_calibration=int(n_calibration),
                          domain_max_samples=int(domain_max_samples), domain_n_folds=int(domain_n_folds),
@@ -751,11 +1106,12 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
         plan = _plan(ref, pairs, active, settings)
         tick = _ticker(progress, plan.total)
         calibrations = _calibrate(ref, plan, settings, tick)
-        metrics, alerts, batch_table, severity, psi = _evaluate(ref, pairs, batch_emb, plan, calibrations,
-                                                                 settings, tick)
+        metrics, alerts, batch_table, severity, psi, feature_thr = _evaluate(ref, pairs, batch_emb, plan,
+                                                                              calibrations, settings, tick)
+    notes.extend(_in_sample_notes(metrics, ref.baselines))
     thresholds = plan.thresholds
-    cal_rows = [(metric, det, cal_size, cal.mode, cal.n_draws, thresholds(calibrations, metric, det,
-                                                                          cal_size),
+    cal_rows = [(metric, det, cal_size, cal.mode, cal.n_draws,
+                 thresholds(calibrations, det, cal_size)[metric],
                  (float(np.nanmedian(sample)) + ref.baselines.get(metric, 0.0)
                   if det in ("performance", "estimated_performance") else float(np.nanmedian(sample)))
                  if np.isfinite(sample).any() else np.nan)
@@ -766,7 +1122,8 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
                                                   "null_median"])
     verdicts = None
     if diagnose_alerts:
-        verdicts = _diagnose(reference, pairs, batch_table, schema, alpha, correction, threshold,
+        unmuted = schema.with_roles(excluded=tuple(schema.excluded) + mute)   # no verdict blames a muted one
+        verdicts = _diagnose(reference, pairs, batch_table, unmuted, alpha, correction, threshold,
                              diagnose_steps, base_seed)
         found = dict(zip(verdicts["batch"], verdicts["verdict"], strict=True))
         batch_table["verdict"] = [found.get(label, "") for label in batch_table["batch"]]
@@ -775,10 +1132,47 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
               "bins": bins, "threshold": threshold, "target": target, "prediction": prediction,
               "domain_max_samples": int(domain_max_samples), "domain_n_folds": int(domain_n_folds),
               "domain_calibration": int(domain_calibration), "mmd_max_samples": int(mmd_max_samples),
-              "features": list(ref.features)}
+              "features": list(ref.features), "mute": list(mute), "chunking": chunking}
     reference_info = {"n_rows": ref.n, **{k: float(v) for k, v in ref.baselines.items()}}
     return MonitorResult(metrics, severity, psi, alerts, batch_table, calibration, reference_info, params,
-                         tuple(notes), verdicts)
+                         tuple(notes), verdicts, chunking, mute,
+                         feature_thr if "features" in active else None)
+
+
+def _muted(mute, schema) -> tuple[str, ...]:
+    """The ``mute`` argument as a tuple of feature names (each must be a monitored feature)."""
+    names = (mute,) if isinstance(mute, str) else tuple(dict.fromkeys(mute or ()))
+    for name in names:
+        if name not in schema.features:
+            raise DriftInputError(f"cannot mute {name!r}: it is not a monitored feature", file="reference",
+                                  column=str(name), fix=f"mute some of {list(schema.features)[:12]}")
+    return names
+
+
+def _in_sample_notes(metrics: pd.DataFrame, baselines: Mapping[str, float]) -> list[str]:
+    """A note when realised performance looks measured against in-sample reference scores.
+
+    Rule (constants :data:`IN_SAMPLE_MIN_BATCHES`, :data:`IN_SAMPLE_GAP`): at least that many batches
+    have a value and a threshold, every one is below the reference's own value, and their median is
+    more than ``IN_SAMPLE_GAP`` calibrated noise bands (reference minus threshold) below it.  A model
+    scored on its own training rows looks better there than anywhere else, which is this pattern; real
+    degradation of every batch looks the same, so the note says "if", and the alerts stand.
+    """
+    for metric in ("roc_auc", "accuracy"):
+        m = metrics[(metrics["metric"] == metric) & metrics["value"].notna() & metrics["threshold"].notna()]
+        if len(m) < IN_SAMPLE_MIN_BATCHES or metric not in baselines:
+            continue
+        base = float(baselines[metric])
+        band = float((base - m["threshold"]).median())
+        median = float(m["value"].median())
+        if band > 0 and (m["value"] < base).all() and base - median > IN_SAMPLE_GAP * band:
+            return [f"every batch's {SPECS[metric].label} is below the reference's {base:.3f}, and the "
+                    f"median batch ({median:.3f}) is beyond the calibrated noise of {band:.3f}: "
+                    "this is what in-sample reference scores look like (the model scored on its own "
+                    "training rows is optimistic). The reference's predictions must be out of sample "
+                    "(cross-validated, or a held-out validation set); if they are, every batch really "
+                    "performs worse"]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -810,14 +1204,14 @@ class _Plan:
     baselines: dict[str, float]
     cache: dict = field(default_factory=dict)
 
-    def thresholds(self, calibrations: dict, metric: str, detector: str, cal_size: int) -> float:
-        """Calibrated threshold of one metric at one calibration size (cached)."""
-        key = (metric, detector, cal_size)
+    def thresholds(self, calibrations: dict, detector: str, cal_size: int) -> dict[str, float]:
+        """Calibrated thresholds of a detector's metrics at one calibration size, set together (cached)."""
+        key = (detector, cal_size)
         if key not in self.cache:
-            thr = calibrated_threshold(calibrations[(detector, cal_size)].samples[metric], self.quantile,
-                                       SPECS[metric].direction)
+            samples = calibrations[key].samples
+            thr = joint_thresholds(samples, {m: SPECS[m].direction for m in samples}, self.quantile)
             if detector in ("performance", "estimated_performance"):   # null samples are changes
-                thr += self.baselines[metric]
+                thr = {m: v + self.baselines[m] for m, v in thr.items()}
             self.cache[key] = thr
         return self.cache[key]
 
@@ -844,10 +1238,15 @@ def _plan(ref: _Reference, pairs, active: set[str], st: _Settings) -> _Plan:
         cal_sizes.append(cal)
     domain_sizes = sorted(set(dom_bucket.values()))
     mmd_sizes = sorted(set(mmd_bucket.values()))
-    total = (st.n_calibration * (len(row_jobs) + len(mmd_sizes)) + st.domain_calibration * len(domain_sizes)
-             + len(pairs))
+    total = (sum(_n_draws(dets, st.n_calibration) for dets in row_jobs.values())
+             + st.n_calibration * len(mmd_sizes) + st.domain_calibration * len(domain_sizes) + len(pairs))
     return _Plan(active, row_dets, sizes, cal_sizes, row_jobs, domain_sizes, mmd_sizes, total, st.quantile,
                  ref.baselines)
+
+
+def _n_draws(detectors: set[str], n_calibration: int) -> int:
+    """Null draws a calibration of these row-based detectors takes (:data:`SCORE_DRAWS_FACTOR`)."""
+    return n_calibration * (SCORE_DRAWS_FACTOR if detectors & _SCORE_DETECTORS else 1)
 
 
 def _min_size(detector: str) -> int:
@@ -870,19 +1269,35 @@ def _calibrate(ref: _Reference, plan: _Plan, st: _Settings, tick) -> dict[tuple[
     out: dict[tuple[str, int], _Calibration] = {}
     for cal_size, dets in sorted(plan.row_jobs.items()):
         gen = np.random.default_rng([st.seed, 0, cal_size])
-        draws: dict[str, list[float]] = {}
+        names = [m.name for m in METRICS if m.detector in dets and m.name != "psi_tail"]
+        draws: dict[str, list[float]] = {m: [] for m in names}
+        null_psi: dict[str, list[float]] = {f: [] for f in ref.features} if "features" in dets else {}
+        heavy, light = dets - _SCORE_DETECTORS, dets & _SCORE_DETECTORS
+        n_draws = _n_draws(dets, st.n_calibration)
         mode = "split"
-        for i in range(st.n_calibration):
+        for i in range(n_draws):   # the first n_calibration draws serve every detector, the rest the light
             chunk, weights, mode = _draw_weights(gen, ref.n, cal_size)
-            measured = _measure(ref, ref.pseudo(weights), ref.chunk_source.iloc[chunk], dets, alpha=st.alpha,
-                                correction=st.correction, pseudo=True)
-            for metric, value in measured.values.items():
-                draws.setdefault(metric, []).append(value)
-            tick(f"calibrating thresholds for {cal_size:,}-row batches ({i + 1}/{st.n_calibration})")
+            if heavy and i < st.n_calibration:
+                measured = _measure(ref, ref.pseudo(weights), ref.chunk_source.iloc[chunk], heavy,
+                                    alpha=st.alpha, correction=st.correction)
+                for metric in names:
+                    if SPECS[metric].detector in heavy:
+                        draws[metric].append(measured.values.get(metric, np.nan))
+                if null_psi:
+                    psi = dict(zip(measured.table["feature"], measured.table["psi"], strict=True))
+                    for f, values in null_psi.items():
+                        values.append(float(psi.get(f, np.nan)))
+            if light:
+                for metric, values in _score_nulls(ref, [(chunk, weights)], light, mode == "split").items():
+                    draws[metric].extend(values)
+            tick(f"calibrating thresholds for {cal_size:,}-row batches ({i + 1}/{n_draws})")
+        levels = _psi_levels(null_psi)
+        if null_psi:   # the features detector's statistic needs the levels of the other draws: afterwards
+            draws["psi_tail"] = _null_tails(null_psi, ref.psi_dofs, ref.muted)
         for d in dets:
             out[(d, cal_size)] = _Calibration(
                 {m.name: np.asarray(draws.get(m.name, []), dtype=float) for m in METRICS if m.detector == d},
-                cal_size, mode, st.n_calibration)
+                cal_size, mode, _n_draws({d}, st.n_calibration), levels if d == "features" else {})
     for k in plan.domain_sizes:
         gen = np.random.default_rng([st.seed, 1, k])
         values = []
@@ -909,13 +1324,19 @@ def _calibrate(ref: _Reference, plan: _Plan, st: _Settings, tick) -> dict[tuple[
 
 def _evaluate(ref: _Reference, pairs, batch_emb, plan: _Plan, calibrations, st: _Settings, tick):
     """Every metric of every batch against the whole reference, with its threshold and alert."""
-    rows_out, alerts_out, batch_rows, severity, psi = [], [], [], {}, {}
+    rows_out, alerts_out, batch_rows, severity, psi, feature_thr = [], [], [], {}, {}, {}
     for pos, (label, rows) in enumerate(pairs):
         measured = _measure(ref, ref.whole, rows, set(plan.row_detectors), alpha=st.alpha,
-                            correction=st.correction, pseudo=False) if len(rows) >= 2 else _Measured({})
+                            correction=st.correction) if len(rows) >= 2 else _Measured({})
         values = dict(measured.values)
         eff, cal_sizes = plan.sizes[pos], plan.cal_sizes[pos]
-        extra: dict[str, object] = {}
+        extra: dict[str, object] = {"muted": ref.muted}
+        if "features" in plan.active and measured.table is not None and "features" in cal_sizes:
+            levels = calibrations[("features", cal_sizes["features"])].levels
+            table_psi = dict(zip(measured.table["feature"], measured.table["psi"], strict=True))
+            values["psi_tail"] = _psi_tail(table_psi, levels, ref.psi_dofs, ref.muted)
+            tail = plan.thresholds(calibrations, "features", cal_sizes["features"])["psi_tail"]
+            feature_thr[label] = extra["feature_thr"] = _feature_thresholds(levels, ref.psi_dofs, tail)
         if "domain" in plan.active:
             seed = int(np.random.default_rng([st.seed, 3, pos]).integers(2**31 - 1))
             values["domain_auc"], extra["domain"] = _domain_auc(ref, ref.frame, rows, eff["domain"],
@@ -932,7 +1353,7 @@ def _evaluate(ref: _Reference, pairs, batch_emb, plan: _Plan, calibrations, st: 
             cal_size = cal_sizes.get(spec.detector) if spec.detector else None
             thr = float("nan")
             if cal_size is not None:
-                thr = plan.thresholds(calibrations, spec.name, spec.detector, cal_size)
+                thr = plan.thresholds(calibrations, spec.detector, cal_size)[spec.name]
             alert = exceeds(value, thr, spec.direction)
             base = ref.baselines.get(spec.name, np.nan)
             rows_out.append((label, spec.name, spec.detector, value, thr, base, spec.direction, alert,
@@ -958,12 +1379,16 @@ def _evaluate(ref: _Reference, pairs, batch_emb, plan: _Plan, calibrations, st: 
                        columns=labels)
     psi_table = pd.DataFrame({lab: psi.get(lab, pd.Series(dtype=float)) for lab in labels}, index=feats,
                              columns=labels, dtype=float)
-    return metrics, alerts, batch_table, sev, psi_table
+    thr_table = pd.DataFrame({lab: feature_thr.get(lab, pd.Series(dtype=float)) for lab in labels},
+                             index=feats, columns=labels, dtype=float)
+    return metrics, alerts, batch_table, sev, psi_table, thr_table
 
 
 def _fmt(value: float, metric: str) -> str:
     if metric == "quality_issues":
         return f"{value:.0f}"
+    if metric == "psi_tail":
+        return f"{value:.2g}"
     if metric == "share_drifted":
         return f"{value:.0%}"
     return f"{value:.4g}" if metric in ("max_psi", "prediction_psi", "mmd") else f"{value:.3f}"
@@ -976,10 +1401,20 @@ def _reason(spec: MetricSpec, value: float, thr: float, base: float, size, quant
     text = f"{spec.label} {_fmt(value, spec.name)} is {where} its threshold {_fmt(thr, spec.name)}"
     if not np.isnan(base):
         text += f" (reference {_fmt(base, spec.name)})"
-    stay = "at or below" if spec.direction == "up" else "at or above"
-    text += f"; {quantile:.0%} of {int(size):,}-row reference samples stay {stay} it"
-    if spec.detector == "features" and measured.table is not None and len(measured.table):
-        top = measured.table.sort_values("psi", ascending=False).head(3)
+    text += (f"; {quantile:.0%} of {int(size):,}-row reference samples stay within every threshold of "
+             "this detector")
+    muted = extra.get("muted", frozenset())
+    live = None if measured.table is None else measured.table[~measured.table["feature"].isin(muted)]
+    if spec.name == "psi_tail" and live is not None and extra.get("feature_thr") is not None:
+        thr_f = extra["feature_thr"]
+        over = live.assign(threshold=live["feature"].map(thr_f))
+        over = over[over["psi"] > over["threshold"]]
+        over = over.assign(ratio=over["psi"] / over["threshold"]).sort_values("ratio", ascending=False)
+        if len(over):
+            text += ". Beyond their own threshold: " + ", ".join(
+                f"{r.feature} (PSI {r.psi:.3g} > {r.threshold:.3g})" for r in over.head(3).itertuples())
+    elif spec.detector == "features" and live is not None and len(live):
+        top = live.sort_values("psi", ascending=False).head(3)
         text += ". Most moved: " + ", ".join(f"{r.feature} (PSI {r.psi:.3g}, {r.severity})"
                                             for r in top.itertuples())
     elif spec.name == "quality_issues" and measured.issues:

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .binning import count_map
+
 #: KS D (or categorical separation) from which a feature separates the sides on its own.
 SEPARATION_D = 0.99
 #: Values needed on each side before a feature can be called a proxy.
@@ -125,11 +127,12 @@ def numeric_proxy(name: object, reference: np.ndarray, current: np.ndarray, d: f
 def categorical_proxy(name: object, reference: pd.Series, current: pd.Series) -> str | None:
     """The reason a categorical feature is a split proxy, or None, from both sides' category counts
     (missing excluded).  Breaks (renamed levels, placeholders) must have been ruled out by the caller."""
-    n_ref, n_cur = int(reference.sum()), int(current.sum())
+    ref, cur = count_map(reference), count_map(current)
+    n_ref, n_cur = sum(ref.values()), sum(cur.values())
     if n_ref < MIN_VALUES or n_cur < MIN_VALUES:
         return None
-    shared_ref = reference[reference.index.isin(current.index)].sum() / n_ref
-    shared_cur = current[current.index.isin(reference.index)].sum() / n_cur
+    shared_ref = sum(n for level, n in ref.items() if level in cur) / n_ref
+    shared_cur = sum(n for level, n in cur.items() if level in ref) / n_cur
     if max(shared_ref, shared_cur) > 1 - SEPARATION_D:
         return None
     if len(reference) == 1 and len(current) == 1:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import jensenshannon
+from scipy.special import rel_entr
 
 from .binning import BinCounts, categorical_bin_counts, check_bins, numeric_bin_counts, value_counts
 from .errors import DriftParameterError
@@ -34,14 +34,23 @@ class PSIResult:
     ----------
     statistic : float
         The PSI (nan when a side has no rows).
-    table : DataFrame
-        ``bin, ref_count, cur_count, ref_pct, cur_pct, contribution`` — contributions sum to PSI.
+    counts : BinCounts
+        The bin counts it was scored from.
     note : str
+    table : DataFrame
+        ``bin, ref_count, cur_count, ref_pct, cur_pct, contribution`` — contributions sum to PSI (built
+        from ``counts`` when asked for, so a table of 20,000 features builds no per-bin tables).
     """
 
     statistic: float
-    table: pd.DataFrame
+    counts: BinCounts
     note: str = ""
+
+    @property
+    def table(self) -> pd.DataFrame:
+        table = self.counts.to_frame()
+        table["contribution"] = _contributions(self.counts)
+        return table
 
     def to_dict(self) -> dict:
         return {"statistic": self.statistic, "note": self.note, "table": self.table.to_dict("records")}
@@ -58,32 +67,53 @@ class DistanceResult:
         return {"statistic": self.statistic, "note": self.note}
 
 
-def proportions(counts: np.ndarray) -> np.ndarray:
-    """Counts divided by their total (all zeros for an empty side)."""
-    total = counts.sum()
-    return counts / total if total else np.zeros(len(counts))
+def _shares(counts: BinCounts) -> tuple[np.ndarray, np.ndarray] | None:
+    """Both sides' counts divided by their totals; None when a side has no rows."""
+    n_ref, n_cur = counts.reference.sum(), counts.current.sum()
+    if n_ref == 0 or n_cur == 0:
+        return None
+    return counts.reference / n_ref, counts.current / n_cur
+
+
+def _contributions(counts: BinCounts) -> np.ndarray:
+    """Each bin's term of the PSI sum (all nan when a side has no rows)."""
+    shares = _shares(counts)
+    if shares is None:
+        return np.full(len(counts.reference), np.nan)
+    r = np.where(shares[0] == 0, PSI_EPSILON, shares[0])
+    c = np.where(shares[1] == 0, PSI_EPSILON, shares[1])
+    return (c - r) * np.log(c / r)
 
 
 def psi_from_counts(counts: BinCounts) -> PSIResult:
     """Score PSI on common bins (module conventions)."""
-    ref_pct, cur_pct = proportions(counts.reference), proportions(counts.current)
-    table = counts.to_frame()
-    if counts.reference.sum() == 0 or counts.current.sum() == 0:
-        table["contribution"] = np.nan
-        return PSIResult(float("nan"), table, "a side has no rows")
-    r = np.where(ref_pct == 0, PSI_EPSILON, ref_pct)
-    c = np.where(cur_pct == 0, PSI_EPSILON, cur_pct)
-    contribution = (c - r) * np.log(c / r)
-    table["contribution"] = contribution
-    return PSIResult(float(contribution.sum()), table, counts.note)
+    contributions = _contributions(counts)
+    if not len(contributions) or np.isnan(contributions[0]):  # a side has no rows
+        return PSIResult(float("nan"), counts, "a side has no rows")
+    return PSIResult(float(contributions.sum()), counts, counts.note)
 
 
 def js_from_counts(counts: BinCounts) -> DistanceResult:
     """Jensen–Shannon distance (base 2) on common bins, without epsilon."""
-    if counts.reference.sum() == 0 or counts.current.sum() == 0:
+    shares = _shares(counts)
+    if shares is None:
         return DistanceResult(float("nan"), "a side has no rows")
-    return DistanceResult(float(jensenshannon(proportions(counts.reference), proportions(counts.current),
-                                              base=2)))
+    return DistanceResult(jensenshannon_base2(*shares))
+
+
+def jensenshannon_base2(p: np.ndarray, q: np.ndarray) -> float:
+    """``scipy.spatial.distance.jensenshannon(p, q, base=2)`` of two 1-D arrays of proportions.
+
+    SciPy's own steps (normalise each side, ``m = (p + q) / 2``, ``rel_entr`` sums, divide by ``ln 2``,
+    ``sqrt(js / 2)``) without its argument handling, which costs three times the arithmetic on ten bins:
+    the same bits (tested against SciPy).
+    """
+    p = p / p.sum()
+    q = q / q.sum()
+    m = (p + q) / 2.0
+    js = rel_entr(p, m).sum() + rel_entr(q, m).sum()
+    js /= np.log(2)
+    return float(np.sqrt(js / 2.0))
 
 
 def bin_counts(reference, current, *, kind: str, bins: int = 10, func: str = "psi_score") -> BinCounts:

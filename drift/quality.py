@@ -8,19 +8,23 @@ Rule — a column of the current batch has a pipeline break when one of these ho
 
 1. ``unit_change`` (numeric): the current quantiles at :data:`SCALE_QUANTILES` are the reference's times
    one common factor ``f`` (each ratio within a factor :data:`SCALE_TOLERANCE` of their median ``f``),
-   and ``|log10 f| >= log10`` :data:`UNIT_FACTOR`.  A change of unit rescales every value alike (income in
-   thousands, a price in cents); a population shift moves quantiles unevenly and rarely by 8x.
+   ``f`` is large (``|log10 f| >= log10`` :data:`UNIT_FACTOR`), and the current values divided by ``f``
+   pass a KS test against the reference (:data:`RESCALED_ALPHA`).  A change of unit rescales every value
+   alike (income in thousands, a price in cents); a population shift changes the shape too.  A small
+   known conversion (pounds to kilograms, miles to kilometres: :data:`KNOWN_UNIT_FACTORS`) cannot be told
+   from a natural change of the same size in a batch, so it is named as a hint to check, not a break.
 2. ``missing_burst``: the missing rate rose by at least :data:`MISSING_JUMP` (absolute) to at least
    :data:`MISSING_RATIO` times the reference rate, and the missing-rate test is significant after the
    correction across features.
 3. ``type_change``: :func:`drift.validate_pair` found numbers on one side and text or true/false on the
    other (a :class:`~drift.errors.TypeChangeError`, or a :class:`~drift.errors.MixedTypeError` whose two
    files disagree).
-4. ``stuck_value`` (numeric): one value holds at least :data:`STUCK_SHARE` of the current rows, at least
-   :data:`STUCK_RATIO` times its share in the reference *and* times the share of each neighbouring value
-   in the current data (a lone spike, not a population that moved towards it), and the reference has at
-   least :data:`CONTINUOUS_MIN_VALUES` distinct values: a sensor stuck at one reading, a default fill
-   such as 0.
+4. ``stuck_value`` (numeric): one value holds at least :data:`STUCK_SHARE` of the current rows (and
+   :data:`STUCK_MIN_ROWS` rows), at least :data:`STUCK_RATIO` times the rows of each neighbouring value
+   in the current data (a lone spike, not a population that moved towards it), while in the reference it
+   was absent or an ordinary value, not a point mass (:data:`REFERENCE_SPIKE_RATIO`; out-of-stock zeros
+   that grow in a supply shock are natural), and the reference has at least
+   :data:`CONTINUOUS_MIN_VALUES` distinct values: a sensor stuck at one reading, a default fill such as 0.
 5. ``out_of_range`` (numeric): a sentinel — one value outside the reference's range that is negative where
    the reference never is, or at least :data:`SENTINEL_MAGNITUDE` times the reference's largest absolute
    value (-1, -999, 99999) — on at least :data:`SENTINEL_SHARE` of the current rows, and a lone spike
@@ -56,6 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .samples import sorted_quantiles
 from .schema import Schema
 
 #: Kinds of pipeline break, in the order they are checked.
@@ -70,16 +75,38 @@ UNIT_FACTOR = 8.0
 SCALE_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 #: Unit change: each quantile ratio lies within this factor of the common factor.
 SCALE_TOLERANCE = 1.6
+#: Unit change: level of the KS test that ``current / f`` matches the reference (not rejected = a pure
+#: rescaling).
+RESCALED_ALPHA = 0.01
+#: Unit hint: a factor within this relative distance of a known conversion is named.
+KNOWN_FACTOR_TOLERANCE = 0.05
+#: Known unit conversions (factor -> name); powers of ten are covered by :data:`UNIT_FACTOR`.
+KNOWN_UNIT_FACTORS = {
+    2.20462: "kilograms to pounds", 1 / 2.20462: "pounds to kilograms", 1.60934: "miles to kilometres",
+    1 / 1.60934: "kilometres to miles", 2.54: "inches to centimetres", 1 / 2.54: "centimetres to inches",
+    3.28084: "metres to feet", 1 / 3.28084: "feet to metres", 12.0: "years to months (or feet to inches)",
+    1 / 12: "months to years", 16.3871: "cubic inches to cm³", 1 / 16.3871: "cm³ to cubic inches",
+    60.0: "hours to minutes (or minutes to seconds)", 1 / 60: "minutes to hours (or seconds to minutes)",
+    24.0: "days to hours", 1 / 24: "hours to days", 7.0: "weeks to days", 1 / 7: "days to weeks",
+    3.78541: "US gallons to litres", 1 / 3.78541: "litres to US gallons",
+}
 #: Missing burst: smallest rise of the missing rate (absolute)...
 MISSING_JUMP = 0.05
 #: ... to at least this multiple of the reference rate.
 MISSING_RATIO = 2.0
 #: A missing burst at least this large is strong evidence on its own.
 MISSING_STRONG_JUMP = 0.20
-#: Stuck value: smallest share of current rows on one value...
-STUCK_SHARE = 0.05
+#: Stuck value: smallest share of current rows on one value (a stuck sensor or a default fill covers a
+#: large part of a batch; at 5 %, natural pile-ups in discrete measurements of small groups — a popular
+#: engine size among Japanese cars — qualified)...
+STUCK_SHARE = 0.15
+#: ... and smallest number of rows on it.
+STUCK_MIN_ROWS = 20
 #: ... at least this many times its share in the reference.
 STUCK_RATIO = 5.0
+#: Stuck value: the value is not already a point mass of the reference (a spike of at least this many
+#: times its neighbours there): out-of-stock zeros that grow in a supply shock are natural.
+REFERENCE_SPIKE_RATIO = 2.0
 #: Stuck value: the reference has at least this many distinct values.
 CONTINUOUS_MIN_VALUES = 20
 #: Out-of-range sentinel: smallest share of current rows on it.
@@ -157,23 +184,100 @@ def _fmt(x: float) -> str:
 
 
 # --- numeric signatures --------------------------------------------------------------------------------
+def _snap(factor: float) -> float:
+    """The power of ten or known conversion within :data:`KNOWN_FACTOR_TOLERANCE` of ``factor`` (a unit
+    change is exact: rescaling by the rounded factor puts point masses back on the reference's), else
+    ``factor`` itself."""
+    candidates = [10.0 ** k for k in range(-9, 10)] + list(KNOWN_UNIT_FACTORS)
+    best = min(candidates, key=lambda v: abs(math.log(factor / v)))
+    return best if abs(math.log(factor / best)) <= math.log1p(KNOWN_FACTOR_TOLERANCE) else factor
+
+
 def scale_factor(reference: np.ndarray, current: np.ndarray) -> float | None:
     """The common factor ``f`` when ``current`` looks like ``reference`` times ``f`` (rule 1), else None.
 
-    Both arrays are sorted, non-missing values.
+    Both arrays are sorted, non-missing values.  ``f`` is the median ratio of the quantiles at
+    :data:`SCALE_QUANTILES` (each within :data:`SCALE_TOLERANCE` of it; quantiles of the non-zero values
+    for zero-inflated columns), rounded to a power of ten or known conversion when that close; it counts
+    when it is large (``|log10 f| >= log10`` :data:`UNIT_FACTOR`) **and** ``current / f`` is
+    indistinguishable from the reference (:func:`rescaled_match`): a change of unit moves every value
+    alike, a population shift (Europe's income against Africa's, about ten times higher) usually changes
+    the shape too.  Small known conversions give a hint only (:func:`unit_hint`).
     """
-    if len(reference) < 2 or len(current) < 2:
+    ratios = _quantile_log_ratios(reference, current)
+    if ratios is None:
         return None
-    r = np.quantile(reference, SCALE_QUANTILES)
-    c = np.quantile(current, SCALE_QUANTILES)
-    usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
-    if usable.sum() < 3:
+    logs, centre = ratios
+    if np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE) or abs(centre) < math.log(UNIT_FACTOR):
         return None
-    logs = np.log(c[usable] / r[usable])
-    centre = float(np.median(logs))
-    if abs(centre) < math.log(UNIT_FACTOR) or np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE):
-        return None
-    return float(math.exp(centre))
+    factor = _snap(math.exp(centre))
+    return factor if rescaled_match(reference, current, factor) else None
+
+
+def _quantile_log_ratios(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """``log(current / reference)`` of the quantiles at :data:`SCALE_QUANTILES` (those non-zero and of one
+    sign on both sides) and their median — of the non-zero values when zeros leave fewer than three usable
+    quantiles (a change of unit leaves zeros at zero); None when nothing is usable.  Shared by
+    :func:`scale_factor` and :func:`unit_hint`."""
+    for ref, cur in ((reference, current), (reference[reference != 0], current[current != 0])):
+        if len(ref) < 2 or len(cur) < 2:
+            continue
+        r = sorted_quantiles(ref, SCALE_QUANTILES)
+        c = sorted_quantiles(cur, SCALE_QUANTILES)
+        usable = (r != 0) & (c != 0) & (np.sign(r) == np.sign(c))
+        if usable.sum() >= 3:
+            logs = np.log(c[usable] / r[usable])
+            return logs, _median(logs)
+    return None
+
+
+def unit_hint(reference: np.ndarray, current: np.ndarray) -> str:
+    """A hint, never a break: ``current`` looks like ``reference`` rescaled by a known small unit
+    conversion (:data:`KNOWN_UNIT_FACTORS`: pounds to kilograms, miles to kilometres...).
+
+    Such a factor cannot be told from a natural change of the same size at the sample sizes of a batch
+    (a ×1.5 rise estimated from quantiles lands within a few percent of ×1.609), so it is said, with the
+    check to make, and does not decide the verdict.  ``""`` when there is nothing to say.
+    """
+    ratios = _quantile_log_ratios(reference, current)
+    if ratios is None:
+        return ""
+    logs, centre = ratios
+    factor = float(math.exp(centre))
+    unit = known_unit(factor)
+    if unit is None or np.max(np.abs(logs - centre)) > math.log(SCALE_TOLERANCE) \
+            or not rescaled_match(reference, current, _snap(factor)):
+        return ""
+    return (f"every value is about ×{factor:.3g} of the reference's, the factor from {unit}: check whether "
+            "the unit changed")
+
+
+def known_unit(factor: float) -> str | None:
+    """The name of the unit conversion ``factor`` is (within :data:`KNOWN_FACTOR_TOLERANCE`), or None."""
+    for value, name in KNOWN_UNIT_FACTORS.items():
+        if abs(math.log(factor / value)) <= math.log1p(KNOWN_FACTOR_TOLERANCE):
+            return name
+    return None
+
+
+def rescaled_match(reference: np.ndarray, current: np.ndarray, factor: float) -> bool:
+    """True when ``current / factor`` and ``reference`` pass the two-sample KS test at level
+    :data:`RESCALED_ALPHA` (asymptotic critical value; sorted inputs)."""
+    from .samples import compare_sorted
+
+    n, m = len(reference), len(current)
+    d, _ = compare_sorted(reference, np.sort(current / factor))
+    critical = math.sqrt(-0.5 * math.log(RESCALED_ALPHA / 2)) * math.sqrt((n + m) / (n * m))
+    return bool(d <= critical)
+
+
+def _median(x: np.ndarray) -> float:
+    """``float(numpy.median(x))`` of a few values, without NumPy's partition and mean machinery."""
+    if np.isnan(x).any():
+        return float("nan")
+    x = np.sort(x)
+    k = len(x) // 2
+    return float(x[k]) if len(x) % 2 else float((x[k - 1] + x[k]) / 2)
 
 
 def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -202,6 +306,8 @@ def numeric_break(reference: np.ndarray, current: np.ndarray) -> Break | None:
         times = f"×{factor:.3g}" if factor > 1 else f"1/{1 / factor:.3g}"
         return Break("unit_change", f"every value is about {times} of the reference's (median "
                                     f"{_fmt(med_r)} → {_fmt(med_c)}): looks like a unit change", factor)
+    if 1 / len(current) < min(SENTINEL_SHARE, STUCK_SHARE) and not (current[1:] == current[:-1]).any():
+        return None  # every value distinct: none holds the share of rows rule 5 or rule 4 asks for
     cur_values, cur_counts = _runs(current)
     lo, hi = reference[0], reference[-1]
     outside = (cur_values < lo) | (cur_values > hi)
@@ -217,21 +323,24 @@ def numeric_break(reference: np.ndarray, current: np.ndarray) -> Break | None:
                                          "sentinel or fill value", float(shares[k]))
     k = int(np.argmax(cur_counts))
     share = cur_counts[k] / len(current)
-    if share >= STUCK_SHARE and _lone_spike(cur_counts, k):
-        ref_values, _ = _runs(reference)
+    if share >= STUCK_SHARE and cur_counts[k] >= STUCK_MIN_ROWS and _lone_spike(cur_counts, k):
+        ref_values, ref_counts = _runs(reference)
         ref_share = _share_of(reference, cur_values[k])
-        if len(ref_values) >= CONTINUOUS_MIN_VALUES and ref_share * STUCK_RATIO <= share:
+        j = int(np.searchsorted(ref_values, cur_values[k]))
+        ordinary = not (j < len(ref_values) and ref_values[j] == cur_values[k]) \
+            or not _lone_spike(ref_counts, j, REFERENCE_SPIKE_RATIO)
+        if len(ref_values) >= CONTINUOUS_MIN_VALUES and ordinary:
             return Break("stuck_value", f"{share:.1%} of rows hold the single value {_fmt(cur_values[k])} "
                                         f"({ref_share:.1%} in the reference): a stuck reading or a default "
                                         "fill", float(share))
     return None
 
 
-def _lone_spike(counts: np.ndarray, k: int) -> bool:
-    """True when value ``k`` holds at least :data:`STUCK_RATIO` times the rows of each neighbouring value
-    (the distinct values just below and above it): a spike, not a population that moved towards it."""
+def _lone_spike(counts: np.ndarray, k: int, ratio: float = STUCK_RATIO) -> bool:
+    """True when value ``k`` holds at least ``ratio`` times the rows of each neighbouring value (the
+    distinct values just below and above it): a spike, not a population that moved towards it."""
     neighbours = np.concatenate([counts[max(k - 1, 0): k], counts[k + 1: k + 2]])
-    return bool(not len(neighbours) or counts[k] >= STUCK_RATIO * neighbours.max())
+    return bool(not len(neighbours) or counts[k] >= ratio * neighbours.max())
 
 
 # --- categorical signatures ------------------------------------------------------------------------------
@@ -251,6 +360,9 @@ def _looks_like_period(levels: Iterable) -> bool:
 
 def unseen_levels(reference: pd.Series, current: pd.Series) -> pd.Series:
     """Counts of current levels absent from the reference, most frequent first (``value_counts`` inputs)."""
+    known = set(reference.index.tolist())
+    if all(level in known for level in current.index.tolist()):
+        return current.iloc[:0]  # the common case, answered without pandas' isin
     new = current[~current.index.isin(reference.index)]
     return new.sort_values(ascending=False, kind="stable")
 
@@ -284,8 +396,9 @@ def categorical_break(reference: pd.Series, current: pd.Series) -> Break | None:
 def turnover(reference: pd.Series) -> float:
     """Good–Turing estimate of the share of new values a fresh sample would carry: the share of reference
     rows whose value occurs exactly once (``value_counts`` input)."""
-    n = int(reference.sum())
-    return float((reference == 1).sum() / n) if n else 0.0
+    counts = reference.to_numpy()  # plain NumPy: a pandas comparison costs more than the count
+    n = int(counts.sum())
+    return float((counts == 1).sum() / n) if n else 0.0
 
 
 def is_entity(reference: pd.Series) -> bool:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from .binning import count_map
 from .psi import PSI_BANDS, psi_band
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,9 +64,8 @@ def feature_readings(d: FeatureDetail) -> dict[str, str]:
 
 
 def _num(x: float) -> str:
-    if abs(x) >= 1e4 and math.isfinite(x) and x == round(x):   # an overflowed spread is shown as "inf"
-        return f"{x:,.0f}"
-    return f"{x:,.3g}" if abs(x) < 1e4 else f"{x:,.5g}"
+    """A number for a sentence: thousands separators from 10,000 on, else three significant digits."""
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:,.3g}"
 
 
 def _iqr(values) -> float:
@@ -75,7 +77,8 @@ def numeric_movement(reference, current) -> str:
     """How a numeric feature moved, in plain words: ``"median 12.1 → 37.2 (×3.07)"``.
 
     ``reference`` / ``current`` are the sorted non-missing values; a ratio is given when both medians are
-    positive and differ by at least 25 %, a difference otherwise.
+    positive and differ by at least 25 %; otherwise the spread (interquartile range) is added when it
+    changed by more than 25 % (a feature that widened around the same median).
     """
     if not len(reference) or not len(current):
         return ""
@@ -87,23 +90,22 @@ def numeric_movement(reference, current) -> str:
     text = f"median {_num(a)} → {_num(b)}"
     if a > 0 and b > 0 and not 0.8 <= b / a <= 1.25:
         return text + f" (×{b / a:.3g})"
-    if a == b:
-        iqr_a, iqr_b = _iqr(reference), _iqr(current)
-        if iqr_a != iqr_b:
-            return text + f", spread (IQR) {_num(iqr_a)} → {_num(iqr_b)}"
+    iqr_a, iqr_b = _iqr(reference), _iqr(current)
+    if iqr_a != iqr_b and (iqr_a <= 0 or iqr_b <= 0 or not 0.8 <= iqr_b / iqr_a <= 1.25):
+        return text + f", spread (IQR) {_num(iqr_a)} → {_num(iqr_b)}"
     return text
 
 
 def categorical_movement(reference, current) -> str:
     """The level whose share changed most: ``"'summer' 12% → 61%"`` (``value_counts`` inputs, missing
     excluded); new levels count together as ``"new values 0% → 20%"``."""
-    n_ref, n_cur = float(reference.sum()), float(current.sum())
+    ref, cur = count_map(reference), count_map(current)
+    n_ref, n_cur = float(sum(ref.values())), float(sum(cur.values()))
     if not n_ref or not n_cur:
         return ""
-    ref_share = reference / n_ref
-    cur_share = current / n_cur
-    shares = {k: (float(ref_share.get(k, 0.0)), float(cur_share.get(k, 0.0))) for k in ref_share.index}
-    new = float(cur_share[~cur_share.index.isin(ref_share.index)].sum())
+    shares = {k: (n / n_ref, cur.get(k, 0) / n_cur) for k, n in ref.items()}
+    # summed as pandas sums a Series (NumPy's pairwise sum), in the current data's order
+    new = float(np.array([n / n_cur for k, n in cur.items() if k not in ref], dtype=np.float64).sum())
     if new:
         shares["new values"] = (0.0, new)
     key = max(shares, key=lambda k: abs(shares[k][1] - shares[k][0]))

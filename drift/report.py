@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from . import palette
 from .errors import DriftParameterError
 from .impact import INPUT_LABELS, INPUT_NAMES, BusinessImpact, why_not_priced
 from .jsonsafe import jsonable  # noqa: F401  (re-exported: reports use it)
@@ -65,12 +66,9 @@ _RECOMMENDATIONS = {
     "no_drift": "Keep monitoring on the usual schedule; no action is needed{subject}.",
 }
 
-_VERDICT_COLORS = {"no_drift": "#1a7f37", "input_drift": "#9a6700", "covariate_shift": "#9a6700",
-                   "prediction_drift": "#bc4c00",
-                   "prior_shift": "#8250df", "concept_drift": "#cf222e", "data_quality": "#a40e26"}
-_STATUS_COLORS = {"ok": "#1a7f37", "warning": "#9a6700", "alert": "#cf222e", "skipped": "#6e7781"}
-# The charts' severity colours, darkened where needed so text on white stays readable.
-_SEVERITY_TEXT_COLORS = {"stable": "#6e7781", "minor": "#0969da", "moderate": "#9a6700", "major": "#cf222e"}
+_VERDICT_COLORS = palette.VERDICT_TEXT
+_STATUS_COLORS = palette.LEVEL_TEXT
+_SEVERITY_TEXT_COLORS = palette.SEVERITY_TEXT
 
 
 # --------------------------------------------------------------------------------------- summary
@@ -513,7 +511,7 @@ tbody tr:hover{background:#f6f8fa}
 margin-top:10px}
 .impact .part p{margin:2px 0;font-size:13px}
 .impact .formula{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
-.impact td.assumed{color:#9a6700;font-weight:600}
+.impact td.assumed{color:#A3520B;font-weight:600}
 footer{color:var(--muted);font-size:12px;margin-top:40px;border-top:1px solid var(--line);padding-top:12px}
 @media (max-width:760px){.grid,.charts.two{grid-template-columns:minmax(0,1fr)}}
 @media print{body{background:#fff}.card,.chart{break-inside:avoid}main{max-width:none}}
@@ -595,7 +593,7 @@ def _html_impact(s: ReportSection) -> str:
     if bi is None:  # "What it costs" above already says why there is no price
         return ""
     inputs = bi.inputs
-    chip = ('<span class="chip" style="color:#9a6700;margin-left:8px">with assumed figures</span>'
+    chip = ('<span class="chip" style="color:#A3520B;margin-left:8px">with assumed figures</span>'
             if inputs.any_assumed else "")
     rows = "".join(
         f'<tr><td>{_esc(INPUT_LABELS[n].capitalize())}</td><td class="num">{_esc(inputs.display(n))}</td>'

@@ -19,15 +19,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import palette
 from .psi import PSI_BANDS
 
-#: Colours shared by the report's charts and its HTML (GitHub Primer-like palette, colour-blind safe
-#: enough with the labels that always accompany them).
-SEVERITY_COLORS = {"stable": "#8c959f", "minor": "#54aeff", "moderate": "#d4a72c", "major": "#cf222e"}
-REFERENCE_COLOR = "#8c959f"
-CURRENT_COLOR = "#0969da"
-GOOD_COLOR = "#1a7f37"
-BAD_COLOR = "#cf222e"
+#: Colours shared by the report's charts, its HTML and the app (:mod:`drift.palette`), always with
+#: labels beside them.
+SEVERITY_COLORS = palette.SEVERITY
+REFERENCE_COLOR = palette.REFERENCE
+CURRENT_COLOR = palette.CURRENT
+GOOD_COLOR = palette.GOOD
+BAD_COLOR = palette.BAD
 FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 #: Features shown in the PSI chart (the most drifted first).
 TOP_FEATURES = 20
@@ -46,7 +47,8 @@ _TEMPLATE = go.layout.Template(layout=dict(
     yaxis=dict(gridcolor="#eaeef2", zerolinecolor="#d0d7de", linecolor="#d0d7de", automargin=True),
     legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
     hoverlabel=dict(font=dict(family=FONT)),
-    colorway=[CURRENT_COLOR, REFERENCE_COLOR, "#d4a72c", "#1a7f37", "#8250df"],
+    colorway=[CURRENT_COLOR, REFERENCE_COLOR, palette.SEVERITY["minor"], palette.SEVERITY["stable"],
+              "#8250df"],
 ))
 
 

@@ -15,20 +15,39 @@ Rules (every count is per detector; a detector *alerts on a batch* when any of i
 
 Manifest batches that were not monitored are ignored; detectors that produced no value (e.g. MMD
 without embeddings) are listed in :attr:`Scorecard.not_run` and left out of the tables.
+
+False alarms over many runs
+---------------------------
+One run has a handful of clean batches, too few to judge a false-alarm rate.  :func:`false_alarm_rates`
+pools the scorecards of many runs (scenarios x seeds) and sets each detector's pooled rate against the
+bound the calibration promises: each detector alerts a clean batch with probability about ``level``
+(``1 - quantile`` of :func:`drift.monitor`), and the bound is ``FALSE_ALARM_BOUND * level``.  The
+row ``"any"`` counts clean batches on which at least one detector alerted.  ``pvalue`` is the one-sided
+binomial probability of seeing at least that many false alarms if the true rate were ``level``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from .errors import DriftInputError
+from .errors import DriftInputError, DriftParameterError
 from .monitor import DETECTORS, MonitorResult
 
 CAUGHT, MISSED, FALSE_ALARM, QUIET = "caught", "missed", "false alarm", "quiet"
 NO_DRIFT = "no_drift"
+#: A detector's pooled false-alarm rate on clean batches should stay at or below this multiple of the
+#: level (``1 - quantile``).
+FALSE_ALARM_BOUND = 2.0
+#: Columns of :func:`false_alarm_rates`.
+FALSE_ALARM_COLUMNS = ("scenario", "detector", "label", "runs", "false_alarms", "n_clean", "rate", "bound",
+                       "within", "pvalue")
+#: The row of :func:`false_alarm_rates` that counts clean batches with an alert of any detector.
+ANY_DETECTOR = "any"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +198,59 @@ def scorecard(monitor_result: MonitorResult, manifest: pd.DataFrame) -> Scorecar
                                                  "description",
                                                  "caught_by", "first_detectors"])
     return Scorecard(table, summary, injections, grid, delays, not_run)
+
+
+def false_alarm_rates(cards: Mapping[str, Sequence[Scorecard]], *, level: float) -> pd.DataFrame:
+    """Each detector's false alarms on clean batches, pooled over runs, per scenario (module docstring).
+
+    Parameters
+    ----------
+    cards : mapping scenario name -> sequence of Scorecard
+        The scorecards of several runs (e.g. seeds) of each scenario.
+    level : float
+        The per-detector false-alarm level the thresholds were calibrated for (``1 - quantile``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`FALSE_ALARM_COLUMNS`: per scenario, one row per detector that ran in every run, then the
+        ``"any"`` row; ``rate = false_alarms / n_clean``, ``bound = FALSE_ALARM_BOUND * level``,
+        ``within = rate <= bound``, ``pvalue = P(Binomial(n_clean, level) >= false_alarms)``.
+
+    Examples
+    --------
+    Two seeds of a small credit scenario, the data-quality detector alone:
+
+    >>> from drift.monitor import monitor
+    >>> from drift.scenarios import load_scenario
+    >>> runs = []
+    >>> for seed in (0, 1):
+    ...     sc = load_scenario("credit", n_train=2000, batch_size=500, rng=seed)
+    ...     res = monitor(sc.reference, sc.current, batch_col="batch", n_calibration=20, detectors="quality")
+    ...     runs.append(scorecard(res, sc.manifest))
+    >>> rates = false_alarm_rates({"credit": runs}, level=0.05)
+    >>> rates[["detector", "false_alarms", "n_clean", "bound"]].values.tolist()
+    [['quality', 0, 10, 0.1], ['any', 0, 10, 0.1]]
+    """
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise DriftParameterError.invalid("level", "false_alarm_rates", "in (0, 1)", level)
+    rows = []
+    for scenario, runs in cards.items():
+        runs = list(runs)
+        if not runs:
+            continue
+        ran = [d for d in DETECTORS if all(d in card.grid.index for card in runs)]
+        counts = {d: [0, 0] for d in [*ran, ANY_DETECTOR]}
+        for card in runs:
+            clean = card.grid.loc[:, (card.grid == QUIET).any() | (card.grid == FALSE_ALARM).any()]
+            for d in ran:
+                counts[d][0] += int((clean.loc[d] == FALSE_ALARM).sum())
+                counts[d][1] += clean.shape[1]
+            counts[ANY_DETECTOR][0] += int((clean == FALSE_ALARM).any().sum())
+            counts[ANY_DETECTOR][1] += clean.shape[1]
+        for d, (alarms, n) in counts.items():
+            rate = alarms / n if n else np.nan
+            pvalue = float(stats.binom.sf(alarms - 1, n, level)) if n else np.nan
+            rows.append((scenario, d, DETECTORS.get(d, "any detector (batch-level)"), len(runs), alarms, n,
+                         rate, FALSE_ALARM_BOUND * level, bool(rate <= FALSE_ALARM_BOUND * level), pvalue))
+    return pd.DataFrame(rows, columns=list(FALSE_ALARM_COLUMNS))

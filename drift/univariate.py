@@ -6,7 +6,9 @@ intermediate (sorted samples, bin counts) so :func:`drift.feature_drift` sorts e
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import special, stats
@@ -19,6 +21,10 @@ from .samples import SortedSample, compare_sorted, sort_sample
 KS_EXACT_MAX_N = 10_000
 #: Fewest non-missing values per side for a test to be run.
 MIN_VALUES = 2
+#: Exact KS results kept for reuse (keyed by sample sizes and lattice distance; cleared when full).
+KS_EXACT_CACHE_SIZE = 100_000
+
+_ks_exact_cache: dict[tuple[int, int, int], tuple[float, float]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +54,8 @@ def ks_sorted(reference: SortedSample, current: SortedSample) -> tuple[TestResul
     """KS test and raw Wasserstein-1 distance from two sorted samples (one merge serves both).
 
     Decision rule and p-value as ``scipy.stats.ks_2samp(method="auto")``: exact when both sides have at
-    most :data:`KS_EXACT_MAX_N` values (scipy computes it), else Smirnov's asymptotic distribution
-    ``kstwo.sf(D, round(n·m/(n+m)))``.
+    most :data:`KS_EXACT_MAX_N` values (scipy computes it, see :func:`_ks_exact`), else Smirnov's
+    asymptotic distribution ``kstwo.sf(D, round(n·m/(n+m)))``.
     """
     n, m = reference.n, current.n
     note = _too_few(n, m)
@@ -57,12 +63,34 @@ def ks_sorted(reference: SortedSample, current: SortedSample) -> tuple[TestResul
         return TestResult(float("nan"), float("nan"), n, m, note), float("nan")
     d, w = compare_sorted(reference.values, current.values)
     if max(n, m) <= KS_EXACT_MAX_N:
-        res = stats.ks_2samp(reference.values, current.values, method="auto")
-        d, p = float(res.statistic), float(res.pvalue)
+        d, p = _ks_exact(reference, current, d)
     else:
         big, small = max(n, m), min(n, m)
         p = kstwo_sf(d, int(np.round(big * small / (big + small))))
     return TestResult(d, p, n, m), w
+
+
+def _ks_exact(reference: SortedSample, current: SortedSample, d: float) -> tuple[float, float]:
+    """``ks_2samp(method="auto")`` statistic and p-value for samples of at most KS_EXACT_MAX_N values.
+
+    SciPy's exact method reads nothing of the data but the two sizes ``n, m`` and the lattice distance
+    ``h = round(D · lcm(n, m))``: it returns ``D = h / lcm`` and a p-value that is a function of
+    ``(n, m, h)`` alone (and falls back to the asymptotic formula on that same ``D``).  ``D`` here comes
+    from the merge of :func:`~drift.samples.compare_sorted`, the same floating-point differences of the
+    two empirical CDFs that SciPy maximises, so it gives the same ``h``; SciPy runs once per ``(n, m, h)``
+    and its result is reused: 20,000 columns of 300 rows need a few hundred calls, not 20,000.
+    """
+    n, m = reference.n, current.n
+    lcm = (n // math.gcd(n, m)) * m
+    key = (n, m, round(d * lcm))  # as SciPy's int(np.round(d * lcm)): both round half to even
+    hit = _ks_exact_cache.get(key)
+    if hit is None:
+        res = stats.ks_2samp(reference.values, current.values, method="auto")
+        hit = (float(res.statistic), float(res.pvalue))
+        if len(_ks_exact_cache) >= KS_EXACT_CACHE_SIZE:
+            _ks_exact_cache.clear()
+        _ks_exact_cache[key] = hit
+    return hit
 
 
 def kstwo_sf(d: float, n: int) -> float:
@@ -172,6 +200,12 @@ def missing_rate_test(n_missing_ref: int, n_ref: int, n_missing_cur: int, n_cur:
     """
     if n_ref == 0 or n_cur == 0 or (n_missing_ref == 0 and n_missing_cur == 0):
         return float("nan")
+    return _missing_rate_pvalue(int(n_missing_ref), int(n_ref), int(n_missing_cur), int(n_cur))
+
+
+@lru_cache(maxsize=65_536)
+def _missing_rate_pvalue(n_missing_ref: int, n_ref: int, n_missing_cur: int, n_cur: int) -> float:
+    """The test of :func:`missing_rate_test`, once per distinct table (wide frames repeat them)."""
     table = np.array([[n_missing_ref, n_ref - n_missing_ref], [n_missing_cur, n_cur - n_missing_cur]])
     if (table.sum(axis=0) == 0).any():
         return 1.0 if n_missing_ref / n_ref == n_missing_cur / n_cur else 0.0

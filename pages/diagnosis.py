@@ -25,8 +25,6 @@ opts = data.settings()
 layout.source_caption(ctx, opts)
 
 batch = dx.choose_batch(ctx, opts)
-if batch is None:
-    st.stop()
 
 # --- labels ------------------------------------------------------------------------------------
 has_labels = dx.labels_available(ctx)
@@ -35,7 +33,10 @@ st.toggle("Production labels available", key=state.DIAG_LABELS, persist_state="s
           disabled=not has_labels,
           help="Off simulates the common case where outcomes arrive weeks later: concept drift is then "
                "estimated from the model's own confidence, which cannot see a change in P(y | x).")
-if not has_labels:
+if not has_labels and ctx.schema.prediction is None:
+    st.caption("No target and no prediction column: the steps about the model (prediction drift, concept "
+               "drift) cannot run, and nothing is said about its outputs. Name them on the Data page.")
+elif not has_labels:
     st.caption(f"Production has no labels ({safe.code(ctx.schema.target or 'no target column')}): the "
                "concept step estimates performance from the model's confidence.")
 labels = dx.use_labels(ctx)
@@ -285,4 +286,5 @@ for col, (path, label, icon, caption) in zip(st.columns(len(links)), links, stri
         st.page_link(path, label=label, icon=icon)
         st.caption(caption)
 if ctx.batches:
-    st.caption(f"The other pages show the batch selected in the sidebar ({safe.text(batch)}).")
+    shown = data.effective_batch(ctx, opts)
+    st.caption(f"The other pages show the batch selected in the sidebar ({safe.text(shown)}).")

@@ -25,9 +25,8 @@ st.markdown(
 
 sources = mv.embedding_sources(ctx)
 if not sources:
-    st.info("This data offers no embedding: no `emb_0 … emb_n` columns or column of vectors, no target to "
-            "train a model on, and no text column. Assign a target on the Data page to embed rows with a "
-            "model's last hidden layer, or use the domain classifier on the features directly.",
+    st.info("This data offers no embedding: no `emb_0 … emb_n` columns or column of vectors, no numeric or "
+            "categorical feature, and no text column. Check the column kinds on the Data page.",
             icon=":material/info:")
     left, right = st.columns(2)
     left.page_link(layout.DATA, label="Open the Data page", icon=":material/table_view:")
@@ -37,8 +36,10 @@ if not sources:
 if st.session_state.get(state.EMB_SOURCE) not in sources:
     st.session_state[state.EMB_SOURCE] = next(iter(sources))
 source = st.selectbox("Embedding source", list(sources), format_func=sources.get, key=state.EMB_SOURCE,
-                      help="Provided embeddings are used as they are; the model and text embeddings are "
-                           "fitted on the reference only, then applied to both sides.")
+                      help="Provided embeddings are used as they are. The model's layer comes from an MLP "
+                           "fitted on half of the reference (its MMD compares the other half, rows the model "
+                           "never saw); text embeddings are fitted on both sides; the features themselves "
+                           "are standardised on both sides — the map of the inputs when there is no model.")
 try:
     with st.spinner("Computing the embeddings (once per data source)…"):
         ref_emb, cur_emb = mv.embeddings(ctx, opts, source)

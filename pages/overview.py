@@ -6,7 +6,7 @@ import streamlit as st
 
 import drift
 from drift.errors import DriftError
-from ui import boundary, charts, data, layout, safe
+from ui import boundary, charts, data, layout, safe, state
 
 st.title("Drift Explorer")
 st.markdown(
@@ -32,8 +32,20 @@ except DriftError as err:
     boundary.show_error(err)
     st.stop()
 summary = drift.summarize(table)
-layout.show_verdict(summary)
-layout.headline_metrics(summary)
+if table.empty and ctx.schema.columns_of("text"):
+    st.info("This data is text: there is no numeric or categorical feature to test here. The Text page "
+            "compares the language itself (descriptors, embeddings, the terms that moved) — that is where "
+            "its verdict is.", icon=":material/info:")
+    st.page_link(layout.TEXT, label="Open the Text page", icon=":material/text_fields:")
+else:
+    pooled = ctx.batches and data.effective_batch(ctx, opts) == state.ALL_BATCHES
+    if pooled:
+        st.caption(f"All {len(ctx.batches)} batches of {safe.code(ctx.batch_column)} pooled:")
+    layout.show_verdict(summary)
+    by_batch = layout.worst_batch_line(ctx, opts)
+    if by_batch is not None:
+        layout.show_verdict(summary, by_batch)
+    layout.headline_metrics(summary)
 
 movers = table[table["drifted"]].head(5)
 if len(movers):

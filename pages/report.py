@@ -20,8 +20,6 @@ opts = data.settings()
 layout.source_caption(ctx, opts)
 
 batch = dx.choose_batch(ctx, opts)
-if batch is None:
-    st.stop()
 labels = dx.use_labels(ctx)
 try:
     diag = dx.run_with_progress(ctx, opts, batch, labels)
@@ -31,7 +29,8 @@ except DriftError as err:
 
 where = ("all batches pooled" if batch == state.ALL_BATCHES and ctx.batches else
          "production" if batch == state.ALL_BATCHES else f"batch {safe.text(batch)}")
-labels_text = "used" if diag.has_labels else "not used — switch them on the Diagnosis page"
+labels_text = ("used" if diag.has_labels else "not used — switch them on the Diagnosis page"
+               if dx.labels_available(ctx) else "not available")
 st.caption(f"Diagnosis of {where} ({diag.n_current:,} rows) against the reference "
            f"({diag.n_reference:,} rows); production labels {labels_text}.")
 

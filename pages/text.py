@@ -30,14 +30,16 @@ def _use_sentiment() -> None:
 
 if column is None:
     layout.source_caption(ctx)
-    st.info("The data loaded has no text column, so there is no language to compare. Open the built-in "
-            "**brand sentiment** scenario (posts over 14 weeks with a launch, an outage, a PR crisis, a "
-            "competitor campaign and new slang), the real **VADER** texts, or upload files with a column of "
-            "free text (mark it as *text* on the Data page if it is not recognised).",
-            icon=":material/text_fields:")
-    st.button("Switch to the brand-sentiment scenario", icon=":material/swap_horiz:", on_click=_use_sentiment,
-              type="primary")
-    st.stop()
+    with st.container(border=True):
+        st.info("The data loaded has no text column, so this page shows the built-in **brand sentiment** "
+                "scenario instead (posts over 14 weeks with a launch, an outage, a PR crisis, a competitor "
+                "campaign and new slang). Your own data stays loaded on the other pages; to analyse your own "
+                "texts, upload files with a column of free text (mark it as *text* on the Data page if it is "
+                "not recognised).", icon=":material/text_fields:")
+        st.button("Switch the whole app to the brand-sentiment scenario", icon=":material/swap_horiz:",
+                  on_click=_use_sentiment)
+    ctx = data.scenario_context("sentiment")
+    column = tx.text_column(ctx)
 
 layout.source_caption(ctx)
 st.caption(f"Text column: {safe.code(column)}.")

@@ -13,10 +13,11 @@ from ui import timeline as tl
 
 st.title("Timeline")
 st.markdown(
-    "Drift is a story over time. Each production batch is compared with the reference, and each metric's "
-    "**alert threshold is calibrated on the reference itself**: null batches of the same size are drawn "
-    "from the training data and compared exactly like a real batch, and the threshold is a high quantile "
-    "of what they give. A threshold therefore means the same at 500 rows and at 500,000.")
+    "Drift is a story over time. Each production batch is compared with the reference, and each detector's "
+    "**alert thresholds are calibrated on the reference itself**: null batches of the same size are drawn "
+    "from the training data and compared exactly like a real batch, and the thresholds are set so that a "
+    "batch like the reference trips the detector only rarely. A threshold therefore means the same at 500 "
+    "rows and at 500,000.")
 
 ctx = layout.require_data()
 opts = data.settings()
@@ -28,6 +29,27 @@ ss.setdefault(state.TIMELINE_QUANTILE, tl.QUANTILES[0])
 ss.setdefault(state.TIMELINE_DETECTORS, list(DEFAULT_DETECTORS))
 ss.setdefault(state.TIMELINE_PERIOD, "W")
 ss.setdefault(state.TIMELINE_SIZE, max(len(ctx.current) // 10, 50))
+ss.setdefault(state.TIMELINE_ORDER, tl.ORDER_RANDOM)
+features = list(ctx.schema.features)
+mute_key = tl.mute_key(ctx)                          # one choice per data set, defaulting to its own marks
+ss.setdefault(mute_key, tl.default_mute(ctx))
+
+# --- without a batch or time column, the user says how to order the rows (never file order silently) ----
+if not tl.has_time(ctx):
+    candidates = tl.order_candidates(ctx)
+    if ss[state.TIMELINE_ORDER] not in [tl.ORDER_RANDOM, *candidates, tl.ORDER_FILE]:
+        ss[state.TIMELINE_ORDER] = tl.ORDER_RANDOM
+    st.markdown("**This data has no time or batch column.** A timeline needs an order: choose a column that "
+                "orders the rows in time (a date, an id that grows), or keep random chunks, which can only "
+                "show noise.")
+    left, right = st.columns([2, 1])
+    left.selectbox("Order the rows by", [tl.ORDER_RANDOM, *candidates, tl.ORDER_FILE],
+                   key=state.TIMELINE_ORDER, format_func=tl.order_label, persist_state="session",
+                   help="Random chunks are seeded by the sidebar's seed. File order is the order the rows "
+                        "were written in: if the file is sorted by some column, every batch differs for that "
+                        "reason alone.")
+    right.number_input("Rows per batch", min_value=50, max_value=max(len(ctx.current), 50), step=50,
+                       key=state.TIMELINE_SIZE, persist_state="session")
 
 with st.expander("Monitoring settings", icon=":material/tune:"):
     left, right = st.columns([1, 2])
@@ -41,28 +63,27 @@ with st.expander("Monitoring settings", icon=":material/tune:"):
         persist_state="session",
         help="Detectors whose input is missing (no prediction, labels or embeddings) are skipped. The "
              "domain classifier trains one model per batch and per calibration draw: slow.")
-    if ctx.batch_column is None:
-        if ctx.schema.time is not None:
-            st.segmented_control("Batch period", list(tl.PERIODS), key=state.TIMELINE_PERIOD,
-                                 format_func=tl.PERIODS.get, required=True, persist_state="session",
-                                 help=f"The data has no batch column; {safe.code(ctx.schema.time)} is "
-                                      "cut into periods.")
-        else:
-            st.number_input("Rows per batch", min_value=50, max_value=max(len(ctx.current), 50), step=50,
-                            key=state.TIMELINE_SIZE, persist_state="session",
-                            help="The data has neither a batch nor a time column: production is cut into "
-                                 "consecutive runs of this many rows (set a batch or time column on the Data "
-                                 "page to use real periods).")
+    st.multiselect(
+        "Muted features (expected to change)", features, key=mute_key, persist_state="session",
+        help="A feature whose change is expected — a calendar or seasonal feature — is still compared and "
+             "charted (in grey) with its threshold, but never raises an alert, and stays out of the "
+             "domain classifier.")
+    if ctx.batch_column is None and tl.has_time(ctx):
+        st.segmented_control("Batch period", list(tl.PERIODS), key=state.TIMELINE_PERIOD,
+                             format_func=tl.PERIODS.get, required=True, persist_state="session",
+                             help=f"The data has no batch column; {safe.code(ctx.schema.time)} is cut into "
+                                  "periods.")
 
 detectors = [d for d in ss[state.TIMELINE_DETECTORS] if d in DETECTORS]
 quantile = float(ss[state.TIMELINE_QUANTILE])
-spec = tl.split_spec(ctx, ss[state.TIMELINE_PERIOD], ss[state.TIMELINE_SIZE])
+mute = [f for f in ss[mute_key] if f in features]
+spec = tl.split_spec(ctx, ss[state.TIMELINE_PERIOD], ss[state.TIMELINE_SIZE], ss[state.TIMELINE_ORDER])
 if not detectors:
     st.info("Pick at least one detector in **Monitoring settings**.", icon=":material/tune:")
     st.stop()
 
 try:
-    result = tl.monitor_result(ctx, opts, spec, quantile=quantile, detectors=detectors)
+    result = tl.monitor_result(ctx, opts, spec, quantile=quantile, detectors=detectors, mute=mute)
 except DriftError as err:
     boundary.show_error(err)
     st.stop()
@@ -70,10 +91,21 @@ except DriftError as err:
 batches = tl.batch_table(result, getattr(ctx.scenario, "manifest", None) if "batch_col" in spec else None)
 alerted = batches.loc[batches["status"] == "alert", "batch"].tolist()
 sizes = batches["n_rows"]
-st.caption(f"Batches: {tl.describe_split(spec)} · reference {result.reference['n_rows']:,} rows · "
-           f"batches of {sizes.min():,}–{sizes.max():,} rows · thresholds at the {quantile:.0%} quantile of "
-           f"{result.params['n_calibration']} null batches per size · α = {opts.alpha:g}, "
-           f"{state.CORRECTIONS[opts.correction]} (sidebar)")
+chunking = f"Batches: {safe.text(result.chunking)}."
+if "shuffle" in spec:
+    st.warning(chunking + " They can still show that production as a whole differs from the reference, "
+               "never when it started.", icon=":material/shuffle:")
+elif "size" in spec:
+    st.info(chunking, icon=":material/sort:")
+else:
+    st.caption(chunking)
+st.caption(f"Reference {result.reference['n_rows']:,} rows · batches of {sizes.min():,}–{sizes.max():,} "
+           f"rows · each detector's thresholds set together at the {quantile:.0%} quantile of "
+           f"{result.params['n_calibration']} null batches per size (more for the score-based detectors) · "
+           f"α = {opts.alpha:g}, {state.CORRECTIONS[opts.correction]} (sidebar)")
+if result.muted:
+    st.caption(":material/volume_off: Muted (expected to change; shown in grey, never alerting): "
+               + ", ".join(safe.code(m) for m in result.muted) + ". Change it in **Monitoring settings**.")
 for note in result.notes:
     st.caption(f":material/info: {safe.text(note)}")
 
@@ -91,10 +123,9 @@ if alerted:
 else:
     st.success(f"No batch crossed a threshold at the {quantile:.0%} quantile.",
                icon=":material/check_circle:")
-n_metrics = result.metrics["detector"].notna().groupby(result.metrics["batch"]).sum().max()
-st.caption(f"Each metric alerts a clean batch with probability at most {1 - quantile:.0%}; with "
-           f"{int(n_metrics)} metrics per batch some clean batches alert too. The detector scorecard below "
-           "(on scenarios with ground truth) counts those false alarms.")
+st.caption(f"Each detector alerts a clean batch with probability about {1 - quantile:.0%} (its metrics' "
+           f"thresholds are set together); with {len(result.detectors)} detectors some clean batches alert "
+           "too. The detector scorecard below (on scenarios with ground truth) counts those false alarms.")
 
 # --- batches at a glance ------------------------------------------------------------------------------
 st.subheader("Feature drift, batch by batch", divider="gray")
@@ -105,6 +136,31 @@ st.dataframe(batches, hide_index=True, key="batch_table", height=38 + 35 * len(b
     "batch": "Batch", "n_rows": st.column_config.NumberColumn("Rows", format="localized"),
     "n_alerts": "Alerts", "status": "Status", "detectors": "Detectors that alerted",
     "truth": "Ground truth (injected)"})
+
+# --- one feature over time ----------------------------------------------------------------------------
+summary = result.feature_summary()
+if result.feature_thresholds is not None and len(summary):
+    st.subheader("One feature over the batches", divider="gray")
+    st.markdown("Each feature has its **own threshold**: how far its PSI moves by chance at the batch's size "
+                "(from the same null batches), scaled so that the features detector as a whole false-alarms "
+                "at the chosen rate. A red ✕ is a batch where the feature is beyond it — the first one is "
+                "when the feature started to move.")
+    info = summary.set_index("feature")
+    if ss.get(state.TIMELINE_FEATURE) not in info.index:
+        ss[state.TIMELINE_FEATURE] = summary["feature"].iloc[0]
+
+    def describe_feature(f: str) -> str:
+        row = info.loc[f]
+        if row["muted"]:
+            return f"{f} — muted"
+        if row["n_beyond"]:
+            return f"{f} — beyond its threshold in {row['n_beyond']} batch(es), first {row['first_beyond']}"
+        return f"{f} — within its threshold"
+
+    feature = st.selectbox("Feature", list(summary["feature"]), key=state.TIMELINE_FEATURE,
+                           format_func=describe_feature, persist_state="session",
+                           help="Most alarming first.")
+    st.plotly_chart(tl.feature_chart(result, feature), key="feature_chart")
 
 # --- metrics over time --------------------------------------------------------------------------------
 st.subheader("Metrics and their calibrated thresholds", divider="gray")

@@ -19,21 +19,17 @@ from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
 import drift
+from drift import palette
 
 from .safe import plot as esc
 
-#: One colour per side, used on every chart.
-REFERENCE_COLOR = "#4C78A8"
-CURRENT_COLOR = "#F58518"
-#: Severity -> (strong colour for marks, light tint for table rows).
-SEVERITY_COLORS = {
-    "stable": ("#54A24B", "#EEF7EC"),
-    "minor": ("#D4B100", "#FFF9DB"),
-    "moderate": ("#F58518", "#FFE8D1"),
-    "major": ("#E45756", "#FFD9D8"),
-}
+#: One colour per side, on every chart of the app and the report (:mod:`drift.palette`).
+REFERENCE_COLOR = palette.REFERENCE
+CURRENT_COLOR = palette.CURRENT
+#: Severity -> (strong colour for marks, light tint for table rows), the report's too.
+SEVERITY_COLORS = {s: (palette.SEVERITY[s], palette.SEVERITY_TINT[s]) for s in palette.SEVERITY}
 #: Streamlit markdown colour of each severity (for :func:`severity_markdown`).
-SEVERITY_MD_COLORS = {"stable": "green", "minor": "yellow", "moderate": "orange", "major": "red"}
+SEVERITY_MD_COLORS = palette.SEVERITY_BADGE
 #: PSI band edges drawn on charts and quoted in captions (the library's, never a copy).
 PSI_BANDS = drift.PSI_BANDS
 

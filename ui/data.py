@@ -37,6 +37,7 @@ import pandas as pd
 import streamlit as st
 
 import drift
+from drift import decisions
 from drift.errors import DriftError
 from drift.schema import KINDS, ROLES, Schema
 
@@ -279,7 +280,10 @@ def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
                         current_name=cur_name, reference_digest=ref_digest, current_digest=cur_digest)
         return source, reference, current, None, _inferred_schema(key, reference, current)
 
-    name = ss[state.SCENARIO]
+    return _scenario_source(ss[state.SCENARIO])
+
+
+def _scenario_source(name: str) -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema]:
     sc = load_scenario(name)
     key = f"scenario:{name}"
     inferred = _inferred_schema(key, sc.reference, sc.current)
@@ -289,10 +293,17 @@ def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
     return source, sc.reference, sc.current, sc, base
 
 
-def build_context() -> Context:
-    """Resolve the sidebar's choices into a :class:`Context`; ``DriftError`` becomes ``error``."""
+def scenario_context(name: str) -> Context:
+    """A :class:`Context` for a built-in scenario, whatever the sidebar holds (a page that needs a kind of
+    data the loaded source lacks shows a scenario that has it, and says so)."""
+    return build_context(_scenario_source(name))
+
+
+def build_context(resolved=None) -> Context:
+    """Resolve the sidebar's choices (or an already ``resolved`` source) into a :class:`Context`;
+    ``DriftError`` becomes ``error``."""
     try:
-        resolved = _sources()
+        resolved = _sources() if resolved is None else resolved
         if isinstance(resolved, str):
             return Context(waiting=resolved)
         source, reference, current, sc, base = resolved
@@ -439,6 +450,28 @@ def ground_truth(ctx: Context, batch: str) -> dict[str, str] | None:
 MAX_BATCHES_CHARTED = 48
 
 
+def summaries_by_batch(ctx: Context, opts: Settings) -> dict[str, drift.features.DriftSummary]:
+    """``drift.summarize`` of every batch's drift table (the cached tables of :func:`drift_table`)."""
+    return {batch: drift.summarize(drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch,
+                                                             opts.seed)))
+            for batch in ctx.batches}
+
+
+def default_batch(ctx: Context, opts: Settings) -> tuple[str, str]:
+    """The batch a page opens on when the sidebar says "All batches" but the page needs one, and why:
+    the most drifted (:func:`drift.decisions.worst_batch`), or the latest when none drifted or there are too
+    many batches to test them all here."""
+    if len(ctx.batches) > MAX_BATCHES_CHARTED:
+        return ctx.batches[-1], f"the latest of {len(ctx.batches)} batches (too many to rank them all here)"
+    summaries = summaries_by_batch(ctx, opts)
+    worst = decisions.worst_batch(summaries)
+    if worst is None:
+        return ctx.batches[-1], f"the latest of {len(ctx.batches)} batches (none of them drifted)"
+    s = summaries[worst]
+    return worst, (f"the most drifted of {len(ctx.batches)} batches: {s.n_drifted} of {s.n_features} "
+                   f"features drifted, {s.by_severity.get('major', 0)} major")
+
+
 def batch_summaries(ctx: Context, opts: Settings) -> pd.DataFrame:
     """One row per production batch: severity counts of its drift table (and the scenario's ground truth).
 
@@ -446,9 +479,7 @@ def batch_summaries(ctx: Context, opts: Settings) -> pd.DataFrame:
     numbers agree and picking a batch there is instant afterwards.
     """
     rows = []
-    for batch in ctx.batches:
-        table = drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch, opts.seed))
-        summary = drift.summarize(table)
+    for batch, summary in summaries_by_batch(ctx, opts).items():
         truth = ground_truth(ctx, batch)
         rows.append({"batch": batch, "n_features": summary.n_features, "n_drifted": summary.n_drifted,
                      **{s: summary.by_severity.get(s, 0) for s in ("minor", "moderate", "major")},

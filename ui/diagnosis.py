@@ -68,12 +68,12 @@ def _set_pooled(value: bool) -> None:
     st.session_state[state.DIAG_POOLED] = value
 
 
-def choose_batch(ctx: data.Context, opts: data.Settings) -> str | None:
-    """The production set to diagnose: the sidebar's batch, all rows pooled, or ``None`` (ask, then stop).
+def choose_batch(ctx: data.Context, opts: data.Settings) -> str:
+    """The production set to diagnose: the sidebar's batch, all rows pooled on request, or — with "All
+    batches" in the sidebar — the most drifted batch (:func:`ui.data.default_batch`), said so.
 
-    With a batch column and "All batches" in the sidebar, the page asks for one batch: a diagnosis
-    names *one* dominant change, and pooling months that changed in different ways blurs it.  Pooling
-    stays available on request.
+    A diagnosis names *one* dominant change, and pooling months that changed in different ways blurs it,
+    so a page with batches never opens on the pool: a shared link shows the batch that matters most.
     """
     st.session_state.setdefault(state.DIAG_POOLED, False)
     batch = data.effective_batch(ctx, opts)
@@ -86,17 +86,18 @@ def choose_batch(ctx: data.Context, opts: data.Settings) -> str | None:
                   "sidebar for a sharper verdict.", icon=":material/stacks:")
         right.button("Pick one batch instead", on_click=_set_pooled, args=(False,), key="diag_unpool")
         return state.ALL_BATCHES
+    chosen, why = data.default_batch(ctx, opts)
     with st.container(border=True):
-        st.markdown(f"**Which production batch?** A diagnosis explains one change at a time, so it runs on "
-                    f"one batch of {safe.code(ctx.batch_column)} ({len(ctx.batches)} in this data). Pooling "
-                    "batches that changed in different ways blurs the verdict.")
+        st.markdown(f"**Showing batch {safe.text(chosen)}**, {safe.text(why)}. A diagnosis explains one "
+                    f"change at a time, so it runs on one batch of {safe.code(ctx.batch_column)}; pick "
+                    "another here or in the sidebar.")
         left, right = st.columns([2, 1], vertical_alignment="bottom")
-        left.selectbox("Batch to diagnose", list(ctx.batches), index=None, placeholder="Pick a batch…",
+        left.selectbox("Batch to diagnose", list(ctx.batches), index=list(ctx.batches).index(chosen),
                        key=state.DIAG_PICK, on_change=_pick_batch,
                        help="Sets the production batch in the sidebar, so the other pages follow.")
         right.button(f"Diagnose all {len(ctx.batches)} batches pooled", on_click=_set_pooled, args=(True,),
                      key="diag_pool", icon=":material/stacks:")
-    return None
+    return chosen
 
 
 def labels_available(ctx: data.Context) -> bool:

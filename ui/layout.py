@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from drift import decisions
+
 from . import data, safe, state
 from .charts import PSI_BANDS
 
@@ -71,27 +73,54 @@ def show_ground_truth(ctx: data.Context, batch: str, *, what: str = "batch ") ->
 
 
 def verdict(summary) -> tuple[str, str]:
-    """Headline sentence for a ``drift.DriftSummary`` and its level: "success", "warning", "error"."""
+    """Headline sentence for a ``drift.DriftSummary`` and its level: "success", "warning", "error" (the
+    library's :func:`drift.decisions.summary_level`)."""
     sev = summary.by_severity
+    apart = ""
+    if summary.proxies or summary.entities:
+        names = ", ".join(list(summary.proxies) + list(summary.entities))
+        apart = f" Set apart and not counted: {names} (split proxies / names or ids; see Feature Drift)."
     if summary.n_features == 0:
-        return "warning", "No feature could be tested: check the column roles on the Data page."
+        return "warning", "No feature could be tested: check the column roles on the Data page." + apart
     major, moderate, minor = sev.get("major", 0), sev.get("moderate", 0), sev.get("minor", 0)
-    if summary.n_drifted == 0 and minor == 0:
-        return "success", (f"No drift: none of the {summary.n_features} features differs significantly "
-                           "from the reference.")
-    if summary.n_drifted == 0:
-        return "success", (f"No material drift: {minor} of {summary.n_features} features differ "
-                           "significantly, "
-                           f"but by a small amount (PSI < {LOW:g}).")
-    level = "error" if major else "warning"
+    level = {"ok": "success", "warning": "warning", "alert": "error"}[decisions.summary_level(summary)]
+    if level == "success" and minor == 0:
+        return level, (f"No drift: none of the {summary.n_features} features differs significantly "
+                       "from the reference." + apart)
+    if level == "success":
+        return level, (f"No material drift: {minor} of {summary.n_features} features differ significantly, "
+                       f"but by a small amount (PSI < {LOW:g})." + apart)
     return level, (f"Drift: {summary.n_drifted} of {summary.n_features} features "
                    f"({summary.share_drifted:.0%}) moved materially — {major} major, {moderate} moderate"
-                   + (f", plus {minor} minor." if minor else "."))
+                   + (f", plus {minor} minor." if minor else ".") + apart)
 
 
-def show_verdict(summary) -> None:
-    """The verdict as a callout: green without material drift, amber with it (st.error stays for errors)."""
-    level, text = verdict(summary)
+def worst_batch_line(ctx: data.Context, opts: data.Settings) -> tuple[str, str] | None:
+    """Level and one sentence on the batches when the pool is shown: how many drifted, and the worst one
+    (so a pooled "no drift" never hides a month with major drift)."""
+    if not ctx.batches or data.effective_batch(ctx, opts) != state.ALL_BATCHES \
+            or len(ctx.batches) > data.MAX_BATCHES_CHARTED:
+        return None
+    summaries = data.summaries_by_batch(ctx, opts)
+    drifted = [b for b, s in summaries.items() if s.n_drifted]
+    worst = decisions.worst_batch(summaries)
+    if not drifted:
+        return "success", f"Batch by batch: none of the {len(summaries)} batches has a drifted feature."
+    s = summaries[worst]
+    with_major = [b for b, x in summaries.items() if x.by_severity.get("major", 0)]
+    level = "error" if with_major else "warning"
+    listed = ", ".join(drifted[:6]) + (" …" if len(drifted) > 6 else "")
+    return level, (f"Batch by batch: {len(drifted)} of {len(summaries)} batches have drifted features "
+                   f"({listed}); {len(with_major)} with major drift. The worst is {worst}: {s.n_drifted} of "
+                   f"{s.n_features} features drifted, {s.by_severity.get('major', 0)} major. The figures "
+                   "above pool every batch, which averages changes out: pick a batch in the sidebar.")
+
+
+def show_verdict(summary, line: tuple[str, str] | None = None) -> None:
+    """The verdict as a callout: green without material drift, amber with it (st.error stays for errors).
+    ``line`` (level, text) shows another callout the same way, e.g. :func:`worst_batch_line`."""
+    level, text = line or verdict(summary)
+    text = safe.text(text)                       # feature names and batch labels are data, never Markdown
     if level == "success":
         st.success(text, icon=":material/check_circle:")
     else:

@@ -237,7 +237,10 @@ def embedding_sources(ctx: data.Context) -> dict[str, str]:
             out[f"text:{col}"] = f"Text column {col} (TF-IDF + SVD, fitted on the reference)"
     target = ctx.schema.target
     if target is not None and target in ctx.reference.columns and ctx.schema.features:
-        out["model"] = f"Model's last hidden layer (an MLP trained on the reference to predict {target})"
+        out["model"] = (f"Model's last hidden layer (an MLP trained on half of the reference to predict "
+                        f"{target}; the other half is shown)")
+    if ctx.schema.features:
+        out["features"] = "The features themselves, standardised (no model needed)"
     return out
 
 
@@ -249,18 +252,26 @@ def _embeddings(data_key: str, roles_key: str, source: str, seed: int, _referenc
         return (drift.embeddings_from_frame(_reference, cols, file="reference"),
                 drift.embeddings_from_frame(_current, cols, file="production"))
     if source == "model":
-        return drift.model_embeddings(_reference, _current, target=_target, features=list(_features),
-                                      rng=seed)
+        return drift.held_out_model_embeddings(_reference, _current, target=_target, features=list(_features),
+                                               rng=seed)
+    if source == "features":
+        return drift.feature_embeddings(_reference, _current, features=list(_features))
     if source.startswith("text:"):
         col = source.removeprefix("text:")
         return drift.text_embeddings(_reference[col], _current[col], method="tfidf", rng=seed)
     raise drift.DriftParameterError(f"Unknown embedding source {source!r}.")
 
 
+def _cached_embeddings(ctx: data.Context, opts: data.Settings, source: str) -> tuple:
+    """(reference, all production, held-out reference mask or None) of one source, cached."""
+    out = _embeddings(ctx.source.key, ctx.roles_key, source, opts.seed, ctx.reference, ctx.current,
+                      ctx.schema.target, tuple(ctx.schema.features))
+    return out if len(out) == 3 else (*out, None)
+
+
 def embeddings(ctx: data.Context, opts: data.Settings, source: str) -> tuple[np.ndarray, np.ndarray]:
     """Reference and selected-batch embeddings from one source (all production rows cached once)."""
-    ref, cur = _embeddings(ctx.source.key, ctx.roles_key, source, opts.seed, ctx.reference, ctx.current,
-                           ctx.schema.target, tuple(ctx.schema.features))
+    ref, cur = _cached_embeddings(ctx, opts, source)[:2]
     batch = data.effective_batch(ctx, opts)
     if ctx.batch_column is not None and batch != state.ALL_BATCHES:
         cur = cur[(ctx.current[ctx.batch_column].astype(str) == batch).to_numpy()]
@@ -275,8 +286,12 @@ def _mmd(data_key: str, roles_key: str, batch: str, source: str, seed: int, _ref
 
 
 def mmd_result(ctx: data.Context, opts: data.Settings, source: str):
-    """``drift.mmd_test`` on the source's embeddings, reference vs the selected batch (cached)."""
+    """``drift.mmd_test`` on the source's embeddings, reference vs the selected batch (cached); for the
+    model's layer, only the reference rows the model was not fitted on (as ``drift.diagnose`` does)."""
     ref, cur = embeddings(ctx, opts, source)
+    held = _cached_embeddings(ctx, opts, source)[2] if source == "model" else None
+    if held is not None:
+        ref = ref[held]
     return _mmd(ctx.source.key, ctx.roles_key, data.effective_batch(ctx, opts), source, opts.seed, ref, cur)
 
 

@@ -38,7 +38,7 @@ from drift.monitor import DETECTORS, SPECS, MonitorResult, monitor
 from drift.scorecard import Scorecard, scorecard
 from drift.store import HistoryStore, default_store_path
 
-from . import data, safe
+from . import data, safe, state
 from .charts import _LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
 from .progress import Bar
 
@@ -54,12 +54,23 @@ DIAGNOSIS = "pages/diagnosis.py"
 QUANTILES = (0.95, 0.99)
 #: Time periods offered when the data has a time column but no batch column.
 PERIODS = {"D": "day", "W": "week", "M": "month"}
+#: Row orders offered when the data has neither a batch nor a time column, besides its sortable columns
+#: (sentinels no column is named like).
+ORDER_RANDOM, ORDER_FILE = "\x00random", "\x00file"
+#: Column kinds offered as an order column: time-like first, then numbers.
+ORDER_KINDS = ("datetime", "id", "numeric")
 #: Store ``source`` prefix of autopilot runs (kept apart from monitoring runs in the History list).
 AUTOPILOT_SOURCE = "autopilot"
 
 SEVERITY_ORDER = ("stable", "minor", "moderate", "major")
 ALERT_COLOR = "#E45756"
+ALERT_FILL = "rgba(228,87,86,0.10)"
 OK_COLOR = "#54A24B"
+#: Smallest tail probability drawn on the log axis of ``psi_tail`` (smaller values sit on it).
+TAIL_FLOOR = 1e-30
+#: Muted features are drawn in grey: computed and shown, never alerting.
+MUTED_COLOR = "#AAAAAA"
+MUTED_FILL = "rgba(170,170,170,0.12)"
 #: One colour per policy, in the order of drift.autopilot.POLICY_KINDS.
 POLICY_COLORS = ("#7F7F7F", "#4C78A8", "#F58518", "#54A24B", "#B279A2", "#9D755D")
 ACTION_MARKERS = {"retrain": ("triangle-up", "retrain"), "rollback": ("triangle-down", "rollback"),
@@ -71,36 +82,66 @@ def page_exists(path: str) -> bool:
     return (ROOT / path).is_file()
 
 
-
-
 # --- monitoring ----------------------------------------------------------------------------------
-def split_spec(ctx: data.Context, period: str | None, size: int | None) -> dict:
+def has_time(ctx: data.Context) -> bool:
+    """Whether production can be cut by a batch or a time column (else it needs an order)."""
+    return ctx.batch_column is not None or (ctx.schema.time is not None
+                                            and ctx.schema.time in ctx.current.columns)
+
+
+def order_candidates(ctx: data.Context) -> list[str]:
+    """Columns production can be ordered by when it has no batch or time column: date-like and id
+    columns first, then numeric ones; never the target or the prediction."""
+    schema = ctx.schema
+    skip = {schema.target, schema.prediction}
+    return [c for kind in ORDER_KINDS for c in schema.columns_of(kind)
+            if c in ctx.current.columns and c not in skip]
+
+
+def order_label(choice: str) -> str:
+    if choice == ORDER_RANDOM:
+        return "random chunks (seeded) — no order"
+    if choice == ORDER_FILE:
+        return "file order — only if the file is written in time order"
+    return f"sorted by {choice}"
+
+
+def split_spec(ctx: data.Context, period: str | None, size: int | None, order: str | None = None) -> dict:
     """How production is cut into batches: the batch column, else the time column by ``period``, else
-    runs of ``size`` rows (arguments of :func:`drift.monitor.monitor`)."""
+    runs of ``size`` rows in the chosen ``order`` (a column, :data:`ORDER_RANDOM` — the default — or
+    :data:`ORDER_FILE`); arguments of :func:`drift.monitor.monitor`."""
     if ctx.batch_column is not None:
         return {"batch_col": ctx.batch_column}
     time_col = ctx.schema.time
     if time_col is not None and time_col in ctx.current.columns and period:
         return {"time_col": time_col, "period": period}
-    return {"size": int(size or max(len(ctx.current) // 10, 1))}
+    spec: dict = {"size": int(size or max(len(ctx.current) // 10, 1))}
+    if order == ORDER_FILE:
+        return spec
+    if order is not None and order != ORDER_RANDOM and order in ctx.current.columns:
+        return {**spec, "order": order}
+    return {**spec, "shuffle": True}
 
 
-def describe_split(spec: dict) -> str:
-    """How production is cut, in Markdown (column names as code)."""
-    if "batch_col" in spec:
-        return f"one batch per value of {safe.code(spec['batch_col'])}"
-    if "time_col" in spec:
-        return f"one batch per {PERIODS[spec['period']]} of {safe.code(spec['time_col'])}"
-    return f"consecutive runs of {spec['size']:,} rows"
+def mute_key(ctx: data.Context) -> str:
+    """Session key of the Timeline's muted features for this data source (each data set keeps its own)."""
+    return f"{state.TIMELINE_MUTE}:{ctx.source.key}"
+
+
+def default_mute(ctx: data.Context) -> list[str]:
+    """Features the data marks as expected to change (a scenario's ``calendar_features``)."""
+    marked = ctx.current.attrs.get("calendar_features", ()) or getattr(
+        getattr(ctx.scenario, "current", None), "attrs", {}).get("calendar_features", ())
+    return [f for f in marked if f in ctx.schema.features]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _monitor(data_key: str, roles_key: str, split: tuple, alpha: float, correction: str, bins: int,
-             quantile: float, detectors: tuple[str, ...], seed: int, embeddings: bool,
+             quantile: float, detectors: tuple[str, ...], seed: int, embeddings: bool, mute: tuple[str, ...],
              _reference: pd.DataFrame, _current: pd.DataFrame, _schema, _progress=None) -> MonitorResult:
     return monitor(_reference, _current, schema=_schema, alpha=alpha, correction=correction, bins=bins,
                    quantile=quantile, detectors=detectors, rng=seed, progress=_progress,
-                   embeddings="auto" if embeddings else None, **dict(split))
+                   embeddings="auto" if embeddings else None, mute=mute, **dict(split))
 
 
 def _has_embeddings(ctx: data.Context) -> bool:
@@ -114,20 +155,20 @@ def _has_embeddings(ctx: data.Context) -> bool:
 
 
 def monitor_result(ctx: data.Context, opts: data.Settings, spec: dict, *, quantile: float,
-                   detectors: Sequence[str]) -> MonitorResult:
+                   detectors: Sequence[str], mute: Sequence[str] = ()) -> MonitorResult:
     """:func:`drift.monitor.monitor` on the context's production data (cached), with a progress bar."""
     with Bar("Monitoring every batch…") as bar:
         return _monitor(ctx.source.key, ctx.roles_key, tuple(sorted(spec.items())), opts.alpha,
                         opts.correction, opts.bins, float(quantile), tuple(detectors), opts.seed,
-                        _has_embeddings(ctx), ctx.reference, ctx.current, ctx.schema,
+                        _has_embeddings(ctx), tuple(mute), ctx.reference, ctx.current, ctx.schema,
                         _progress=lambda message, done, total: bar.update(done / max(total, 1),
                                                                           f"{bar.text} {message}"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scorecard(data_key: str, roles_key: str, split: tuple, alpha: float, correction: str, bins: int,
-               quantile: float, detectors: tuple[str, ...], seed: int, _result: MonitorResult,
-               _manifest: pd.DataFrame) -> Scorecard:
+               quantile: float, detectors: tuple[str, ...], seed: int, mute: tuple[str, ...],
+               _result: MonitorResult, _manifest: pd.DataFrame) -> Scorecard:
     return scorecard(_result, _manifest)
 
 
@@ -138,7 +179,8 @@ def detector_scorecard(ctx: data.Context, opts: data.Settings, spec: dict, resul
     if manifest is None or "batch_col" not in spec:
         return None
     return _scorecard(ctx.source.key, ctx.roles_key, tuple(sorted(spec.items())), opts.alpha, opts.correction,
-                      opts.bins, float(quantile), tuple(detectors), opts.seed, result, manifest)
+                      opts.bins, float(quantile), tuple(detectors), opts.seed, tuple(result.muted), result,
+                      manifest)
 
 
 def batch_table(result: MonitorResult, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -318,43 +360,81 @@ def severity_heatmap(severity: pd.DataFrame, psi: pd.DataFrame | None = None,
     return fig
 
 
-def metric_chart(metrics: pd.DataFrame, metric: str) -> go.Figure:
-    """One metric over the batches: values, the calibrated threshold, the alert zone beyond it shaded,
-    alerted batches in red, and the reference's own value where one exists."""
-    m = metrics[metrics["metric"] == metric]
-    spec = SPECS.get(metric)
-    direction = spec.direction if spec else "none"
-    x = [safe.plot(b) for b in m["batch"]]
-    values, thresholds = m["value"].to_numpy(float), m["threshold"].to_numpy(float)
+def _threshold_chart(batches: Sequence[str], values: np.ndarray, thresholds: np.ndarray, alert: np.ndarray,
+                     direction: str, title: str, *, baseline: pd.Series | None = None,
+                     muted: bool = False, name: str = "value", log: bool = False) -> go.Figure:
+    """A value over the batches against its calibrated threshold: the alert zone beyond the threshold
+    shaded, alerted batches as red crosses, the reference's own value dotted; all grey when ``muted``;
+    ``log``: a logarithmic y axis (positive values)."""
+    x = [safe.plot(b) for b in batches]
     finite = np.concatenate([values[np.isfinite(values)], thresholds[np.isfinite(thresholds)]])
     fig = go.Figure()
     if direction in ("up", "down") and np.isfinite(thresholds).any() and finite.size:
         span = finite.max() - finite.min() or max(abs(finite.max()), 1e-3)
         edge = finite.max() + 0.15 * span if direction == "up" else finite.min() - 0.15 * span
-        fig.add_trace(go.Scatter(x=x, y=thresholds, mode="lines", line=dict(color=ALERT_COLOR, dash="dash",
+        if log:
+            edge = finite.max() * 10 if direction == "up" else finite.min() / 10
+        line_color = MUTED_COLOR if muted else ALERT_COLOR
+        fig.add_trace(go.Scatter(x=x, y=thresholds, mode="lines", line=dict(color=line_color, dash="dash",
                                                                            width=1.5, shape="hvh"),
                                  name="threshold", hovertemplate="threshold %{y:.4g}<extra></extra>"))
         fig.add_trace(go.Scatter(x=x, y=np.full(len(x), edge), mode="lines", line=dict(width=0, shape="hvh"),
-                                 fill="tonexty", fillcolor="rgba(228,87,86,0.10)", name="alert zone",
-                                 hoverinfo="skip"))
-    if "baseline" in m.columns and m["baseline"].notna().any():
-        fig.add_trace(go.Scatter(x=x, y=m["baseline"], mode="lines", name="reference",
+                                 fill="tonexty", fillcolor=MUTED_FILL if muted else ALERT_FILL,
+                                 name="alert zone", hoverinfo="skip"))
+    if baseline is not None and baseline.notna().any():
+        fig.add_trace(go.Scatter(x=x, y=baseline, mode="lines", name="reference",
                                  line=dict(color=REFERENCE_COLOR, dash="dot", width=1.5),
                                  hovertemplate="reference %{y:.4g}<extra></extra>"))
-    alert = m["alert"].astype(bool).to_numpy()
-    fig.add_trace(go.Scatter(x=x, y=values, mode="lines+markers", name="value",
-                             line=dict(color="#555555", width=2),
+    ok_color = MUTED_COLOR if muted else OK_COLOR
+    fig.add_trace(go.Scatter(x=x, y=values, mode="lines+markers", name=name,
+                             line=dict(color=MUTED_COLOR if muted else "#555555", width=2),
                              marker=dict(size=[11 if a else 7 for a in alert],
-                                         color=[ALERT_COLOR if a else OK_COLOR for a in alert],
+                                         color=[ALERT_COLOR if a else ok_color for a in alert],
                                          symbol=["x" if a else "circle" for a in alert]),
                              hovertemplate="%{x}: %{y:.4g}<extra></extra>"))
-    title = spec.label if spec else metric
     layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=60, b=10),
               "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, font_size=11)}
     fig.update_layout(**layout, height=270, title=dict(text=title, font_size=14, x=0, y=0.97))
     fig.update_xaxes(type="category", tickfont_size=10)
+    if log:
+        fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def metric_chart(metrics: pd.DataFrame, metric: str) -> go.Figure:
+    """One metric over the batches: values, the calibrated threshold, the alert zone beyond it shaded,
+    alerted batches in red, and the reference's own value where one exists."""
+    m = metrics[metrics["metric"] == metric]
+    spec = SPECS.get(metric)
+    values, thresholds = m["value"].to_numpy(float), m["threshold"].to_numpy(float)
+    log = metric == "psi_tail"           # probabilities from 1 down to 1e-100 and below: a log axis
+    if log:
+        values, thresholds = np.maximum(values, TAIL_FLOOR), np.maximum(thresholds, TAIL_FLOOR)
+    fig = _threshold_chart(list(m["batch"]), values, thresholds, m["alert"].astype(bool).to_numpy(),
+                           spec.direction if spec else "none", safe.plot(spec.label if spec else metric),
+                           baseline=m["baseline"] if "baseline" in m.columns else None, log=log)
     if metric == "share_drifted":
         fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def feature_chart(result: MonitorResult, feature: str) -> go.Figure:
+    """One feature's PSI over the batches against its own calibrated threshold
+    (:attr:`drift.monitor.MonitorResult.feature_thresholds`); batches beyond it as red crosses, so the
+    batch where the feature started to move stands out.  A muted feature is drawn grey and never red."""
+    muted = feature in result.muted
+    n = len(result.labels)
+    beyond = result.feature_beyond()
+    alert = beyond.loc[feature].to_numpy(bool) if feature in beyond.index else np.zeros(n, bool)
+    limits = result.feature_thresholds
+    thresholds = (limits.loc[feature].to_numpy(float) if limits is not None and feature in limits.index
+                  else np.full(n, np.nan))
+    title = f"PSI of {safe.plot(feature)} per batch"
+    if muted:
+        title += " — muted: expected to change, never alerts"
+    fig = _threshold_chart(result.labels, result.psi.loc[feature].to_numpy(float), thresholds, alert, "up",
+                           title, muted=muted, name="PSI")
+    fig.update_yaxes(title="PSI", rangemode="tozero")
     return fig
 
 

@@ -59,6 +59,16 @@ def expected_diagnosis(batch: str, use_labels: bool = True):
                           correction="bh", rng=0)
 
 
+@cache
+def credit_tables() -> dict:
+    """``drift.feature_drift`` of every credit batch with the app's default settings."""
+    reference, current, schema = scenario_tables("credit")
+    validated = drift.validate_pair(reference, current, schema).schema
+    return {b: drift.feature_drift(reference, current[current[validated.batch].astype(str) == b],
+                                   schema=validated, alpha=0.05, correction="bh")
+            for b in pd.unique(current[validated.batch].astype(str))}
+
+
 def batch_rows(batch: str):
     reference, current, schema = scenario_tables("credit")
     validated = drift.validate_pair(reference, current, schema).schema
@@ -123,16 +133,22 @@ def test_run_all_and_the_no_labels_toggle() -> None:
     assert any("differs from the injected change" in t for t in texts(at))
 
 
-def test_all_batches_asks_for_one_batch() -> None:
-    at = open_page(new_app(), DIAGNOSIS)
-    assert "Verdict" not in [s.value for s in at.subheader]
-    assert not at.metric, "nothing is diagnosed before a batch is chosen"
-    at.selectbox(key=state.DIAG_PICK).set_value(DRIFTED_BATCH).run()
+def test_all_batches_opens_on_the_most_drifted_batch_and_says_so() -> None:
+    at = open_page(new_app(), DIAGNOSIS)                         # a shared link: "All batches" in the sidebar
     assert not at.exception
-    assert at.session_state[state.BATCH] == DRIFTED_BATCH        # the sidebar follows
+    summaries = {b: drift.summarize(t) for b, t in credit_tables().items()}
+    worst = drift.decisions.worst_batch(summaries)
+    assert at.selectbox(key=state.DIAG_PICK).value == worst
+    assert any(f"Showing batch {md(worst)}" in t and "most drifted of 12 batches" in t for t in texts(at))
+    click(at, "diag_all")
+    assert shown_verdict(at) == expected_diagnosis(worst).verdict.label
+    other = next(b for b in ("2025-06", "2025-07") if b != worst)
+    at.selectbox(key=state.DIAG_PICK).set_value(other).run()
+    assert not at.exception
+    assert at.session_state[state.BATCH] == other                 # the sidebar follows
     assert at.button(key="diag_next")
     click(at, "diag_all")
-    assert shown_verdict(at) == expected_diagnosis(DRIFTED_BATCH).verdict.label
+    assert shown_verdict(at) == expected_diagnosis(other).verdict.label
 
 
 # --- Report ------------------------------------------------------------------------------------

@@ -8,8 +8,11 @@ at a temporary folder, so the history store is a fresh file (never the user's).
 
 from __future__ import annotations
 
+import base64
+import json
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -19,8 +22,8 @@ from drift.monitor import DEFAULT_DETECTORS, monitor
 from drift.scenarios import load_scenario
 from drift.scorecard import scorecard
 from drift.store import DATA_DIR_ENV, HistoryStore, default_store_path
-from tests.app.test_pages import errors, metric, new_app, open_page, scenario_tables
-from ui import state
+from tests.app.test_pages import errors, metric, new_app, open_page, scenario_tables, upload, upload_tables
+from ui import safe, state
 from ui import timeline as tl
 
 TIMELINE = "pages/timeline.py"
@@ -126,6 +129,112 @@ def test_choosing_a_batch_opens_it_elsewhere(store_dir) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Feature Drift"
     assert at.selectbox(key=state.BATCH).value == "2025-05"
+
+
+CLEAN_MONTHS = ("2025-01", "2025-02", "2025-04", "2025-09", "2025-12")
+
+
+def chart_with(at, text: str) -> dict:
+    """The plotly figure (as JSON) of the first chart on the page whose spec contains ``text``."""
+    for chart in at.get("plotly_chart"):
+        if text in chart.proto.spec:
+            return json.loads(chart.proto.spec)
+    raise AssertionError(f"no chart with {text!r}")
+
+
+def trace_values(values) -> np.ndarray:
+    """A trace's numbers, whether plotly wrote them as a list or as a typed base64 array."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype(float)
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+@pytest.fixture()
+def sorted_upload(tmp_path, sample_files):
+    """The credit sample's clean months without their batch and month columns, sorted by income: a
+    production file with no time column that happens to be sorted by one column."""
+    reference, production = sample_files
+    frame = pd.read_csv(production)
+    frame = frame[frame["batch"].astype(str).isin(CLEAN_MONTHS)].drop(columns=["batch", "month"])
+    path = tmp_path / "production_sorted_by_income.csv"
+    frame.sort_values("income", kind="stable").to_csv(path, index=False)
+    return reference, path
+
+
+def test_timeline_without_a_time_column_says_how_it_chunked(store_dir, sorted_upload) -> None:
+    at = open_page(upload(new_app(), *sorted_upload), TIMELINE)
+    assert not errors(at)
+    reference, current, schema = upload_tables(*sorted_upload)
+    schema = drift.validate_pair(reference, current, schema, reference_name="r", current_name="c").schema
+    size = max(len(current) // 10, 50)
+
+    def expected(**split):
+        return monitor(reference, current, schema=schema, quantile=tl.QUANTILES[0],
+                       detectors=DEFAULT_DETECTORS, rng=0, size=size, **split)
+
+    def alerted(result) -> str:
+        return f"{int((result.batches['status'] == 'alert').sum())} / {len(result.labels)}"
+
+    # by default: seeded random chunks, said in a warning; clean rows look clean
+    shuffled = expected(shuffle=True)
+    warning = safe.plain(" ".join(w.value for w in at.warning))
+    assert f"Batches: random chunks of {size:,} rows (seed 0)" in warning
+    assert "can only differ by noise" in warning and "never when it started" in warning
+    assert metric(at, "Batches with an alert") == alerted(shuffled)
+    assert shuffled.detector_alerts()["features"].sum() <= 1     # each detector alerts ~5 % of clean chunks
+    # file order, chosen explicitly and said: every run of the sorted file crosses (the issue's 7 of 7)
+    at.selectbox(key=state.TIMELINE_ORDER).set_value(tl.ORDER_FILE).run()
+    assert "in file order" in safe.plain(" ".join(i.value for i in at.info))
+    n = len(shuffled.labels)
+    in_file = expected()
+    assert metric(at, "Batches with an alert") == alerted(in_file) == f"{n} / {n}"
+    assert in_file.detector_alerts()["features"].all()
+    # an order column: said, and left out of the monitored features
+    at.selectbox(key=state.TIMELINE_ORDER).set_value("age").run()
+    assert not errors(at)
+    assert "after sorting the rows by column 'age'" in safe.plain(" ".join(i.value for i in at.info))
+    assert any("'age' orders the batches" in safe.plain(c.value) for c in at.caption)
+    assert metric(at, "Batches with an alert") == alerted(expected(order="age"))
+
+
+def test_feature_chart_shows_psi_against_its_own_threshold(store_dir) -> None:
+    at = open_page(new_app(), TIMELINE)
+    expected = credit_monitor()
+    summary = expected.feature_summary()
+    picker = at.selectbox(key=state.TIMELINE_FEATURE)
+    assert picker.value == summary["feature"].iloc[0]                     # the most alarming first
+    assert picker.format_func("region") == "region — beyond its threshold in 2 batch(es), first 2025-06"
+    picker.set_value("region").run()
+    traces = {t["name"]: t for t in chart_with(at, "PSI of region per batch")["data"]}
+    np.testing.assert_allclose(trace_values(traces["PSI"]["y"]), expected.psi.loc["region"])
+    np.testing.assert_allclose(trace_values(traces["threshold"]["y"]),
+                               expected.feature_thresholds.loc["region"])
+    crosses = [symbol == "x" for symbol in traces["PSI"]["marker"]["symbol"]]
+    assert crosses == expected.feature_beyond().loc["region"].tolist()
+    assert sum(crosses) == 2 and traces["PSI"]["x"][crosses.index(True)] == "2025-06"
+
+
+def test_timeline_mutes_the_pricing_calendar_feature(store_dir) -> None:
+    at = open_page(new_app(**{state.SCENARIO: "pricing"}), TIMELINE)
+    assert not errors(at)
+    muted = next(m for m in at.multiselect if m.label.startswith("Muted features"))
+    assert muted.value == ["seasonality"]
+    assert any("Muted (expected to change" in c.value and "seasonality" in c.value for c in at.caption)
+    reference, current, schema = scenario_tables("pricing")
+    schema = drift.validate_pair(reference, current, schema, reference_name="r", current_name="c").schema
+    quiet = monitor(reference, current, schema=schema, batch_col=schema.batch, quantile=tl.QUANTILES[0],
+                    detectors=DEFAULT_DETECTORS, rng=0, mute=("seasonality",))
+    assert metric(at, "Alerts") == str(len(quiet.alerts))
+    assert not quiet.feature_beyond().loc["seasonality"].any()
+    at.selectbox(key=state.TIMELINE_FEATURE).set_value("seasonality").run()
+    assert "muted: expected to change, never alerts" in json.dumps(chart_with(at, "PSI of seasonality"))
+    # unmuted, the season moves the features detector on every week
+    muted.set_value([]).run()
+    assert not errors(at)
+    loud = monitor(reference, current, schema=schema, batch_col=schema.batch, quantile=tl.QUANTILES[0],
+                   detectors=DEFAULT_DETECTORS, rng=0)
+    assert loud.detector_alerts()["features"].all()
+    assert metric(at, "Batches with an alert") == f"{len(loud.labels)} / {len(loud.labels)}"
 
 
 # --- Autopilot -------------------------------------------------------------------------------------

@@ -102,12 +102,14 @@ def test_embeddings_page_on_a_credit_batch() -> None:
     source = at.selectbox(key=state.EMB_SOURCE)
     assert source.value == "model"                                      # credit has a target, no emb_*
     reference, current, schema = scenario_tables("credit")
-    rows = current[current[schema.batch].astype(str) == CREDIT_BATCH].reset_index(drop=True)
     features = list(drift.validate_pair(reference, current, schema, reference_name="r",
                                         current_name="c").schema.features)
-    ref_emb, cur_emb = drift.model_embeddings(reference, rows, target=schema.target, features=features, rng=0)
-    res = drift.mmd_test(ref_emb, cur_emb, n_permutations=mv.MMD_PERMUTATIONS, max_samples=mv.MMD_MAX_SAMPLES,
-                         rng=0)
+    ref_all, cur_emb, held = drift.held_out_model_embeddings(reference, current, target=schema.target,
+                                                             features=features, rng=0)
+    cur_emb = cur_emb[(current[schema.batch].astype(str) == CREDIT_BATCH).to_numpy()]
+    res = drift.mmd_test(ref_all[held], cur_emb, n_permutations=mv.MMD_PERMUTATIONS,
+                         max_samples=mv.MMD_MAX_SAMPLES, rng=0)
+    assert res.n_reference == min(int(held.sum()), mv.MMD_MAX_SAMPLES)   # the rows the MLP never saw
     assert metric(at, "MMD² (unbiased)") == f"{res.statistic:.5f}"
     assert metric(at, "Rows used") == f"{res.n_reference:,} + {res.n_current:,}"
     assert len(at.get("plotly_chart")) == 2                             # map, MMD null histogram
@@ -166,16 +168,21 @@ def test_both_pages_on_an_upload_with_embeddings(embedding_files: tuple[Path, Pa
     assert f"{proj.n_reference:,} reference and {proj.n_current:,} production points" in captions
 
 
-def test_embeddings_page_without_any_source(sample_files: tuple[Path, Path]) -> None:
-    """The sample CSVs have no embeddings or text; with the target role taken away nothing is left to
-    embed, and the page says so (with the way out) instead of failing."""
-    at = upload(new_app(), *sample_files)
+def test_embeddings_page_maps_the_features_of_an_upload_without_a_target(sample_files: tuple[Path, Path]
+                                                                         ) -> None:
+    """The sample CSVs have no embeddings or text; with the target role taken away there is no model to
+    embed with, and the page maps the features themselves (said so) instead of showing nothing."""
+    at = upload(new_app(**{state.EMB_METHOD: "pca"}), *sample_files)
     key = data.pair_key(*((p.name, p.read_bytes()) for p in sample_files))
     at.session_state[state.ROLE_OVERRIDES] = {key: {"roles": {"target": None}}}
     at.run()
     open_page(at, EMB_PAGE)
     assert_clean(at)
-    assert any("no embedding" in i.value for i in at.info)
+    source = at.selectbox(key=state.EMB_SOURCE)
+    assert source.value == "features" and list(source.options) == ["The features themselves, standardised "
+                                                                    "(no model needed)"]
+    assert len(at.get("plotly_chart")) == 2                             # the map and the MMD null histogram
+    assert metric(at, "MMD² (unbiased)")
 
 
 @pytest.mark.parametrize("page", [DC_PAGE, EMB_PAGE])

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from drift import practice
+from drift.scenarios import SCENARIOS
 from drift.scenarios.sentiment import INJECTED_TERMS
 from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page
@@ -28,10 +29,15 @@ def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-def test_text_page_without_text_column_offers_the_sentiment_scenario() -> None:
+def test_text_page_without_text_column_shows_the_sentiment_scenario() -> None:
+    """A link to the Text page always shows results: on data without text, the brand-sentiment scenario."""
     at = open_page(new_app(**{state.SCENARIO: "credit"}), TEXT)
     assert not at.error
     assert any("no text column" in i.value for i in at.info)
+    title = SCENARIOS["sentiment"][0]
+    assert any(title in c.value for c in at.caption), "the page does not say which data it shows"
+    assert at.session_state[state.SCENARIO] == "credit"          # the loaded data stays loaded
+    assert at.selectbox(key=state.TEXT_PERIOD_B).value            # the page compares two periods
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state[state.SCENARIO] == "sentiment"

@@ -39,9 +39,10 @@ def test_text_and_practice_pages(page, app_url) -> None:  # noqa: F811 (pytest f
     go_to(page, "Text", "text-drift")
     main = page.get_by_test_id("stMain")
     main.get_by_text("no text column").wait_for()
+    main.get_by_text("When did the language change?").wait_for()   # results at once, on the scenario
     assert_no_exception(page, "text (no text column)")
-    screenshot(page, "text_empty_state")
-    main.get_by_role("button", name="Switch to the brand-sentiment scenario").click()
+    screenshot(page, "text_without_text_column")
+    main.get_by_role("button", name="Switch the whole app to the brand-sentiment scenario").click()
     main.get_by_text("When did the language change?").wait_for()
     main.get_by_text("Map of the posts").wait_for()
     wait_idle(page)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from scipy.stats import false_discovery_control
 
 import drift
@@ -176,3 +177,61 @@ def test_feature_detail_readings():
     assert d.feature == "x"
     assert set(d.readings) >= {"test", "psi", "wasserstein", "js"}
     assert "major" in d.readings["psi"] and "real difference" in d.readings["test"]
+
+
+def test_20000_columns_by_300_rows_give_the_numbers_of_one_column_at_a_time():
+    # Issue 10: a wide, short table is compared a block of columns at a time on one thread.  This asserts
+    # results, not time (it takes about ten seconds).
+    rng, n, k = np.random.default_rng(30), 300, 20_000
+    ref, cur = (pd.DataFrame(rng.normal(size=(n, k)), columns=[f"f{i}" for i in range(k)]) for _ in "rc")
+    cur["f1"] += 1.5                                             # shifted: drifted after 20,001 tests
+    cur["f2"] *= 1000                                            # unit change
+    ref["f3"], cur["f3"] = rng.poisson(3, n), rng.poisson(4, n)  # integers, ties
+    ref.loc[:29, "f4"] = np.nan                                  # missing values on one side
+    ref["city"], cur["city"] = rng.choice(["a", "b", "c"], n), rng.choice(["a", "b", "c", "d"], n)
+    table = feature_drift(ref, cur)
+    assert len(table) == k + 1 and table["feature"].is_unique
+    by_name = table.set_index("feature")
+    for col in ["f0", "f1", "f2", "f3", "f4", "f19999"]:
+        row = by_name.loc[col]
+        a, b = ref[col].dropna().to_numpy(dtype=float), cur[col].dropna().to_numpy(dtype=float)
+        ks = stats.ks_2samp(a, b, method="auto")
+        assert (row["statistic"], row["pvalue"]) == (float(ks.statistic), float(ks.pvalue)), col
+        one = drift.feature_detail(ref[col], cur[col], kind="numeric", name=col)   # one column alone
+        assert row["psi"] == one.psi.statistic and row["js"] == one.js.statistic, col
+        assert row["wasserstein_norm"] == one.wasserstein.statistic, col
+        w = stats.wasserstein_distance(a, b) / np.std(a)
+        assert row["wasserstein_norm"] == pytest.approx(w, rel=1e-9), col
+        np.testing.assert_equal([row["missing_ref"], row["missing_pvalue"]],
+                                [one.missing_ref, one.missing_pvalue])
+        assert row["change"] == one.change and row["finding"] == one.finding, col
+    assert by_name.loc["f4", "missing_ref"] == 0.1 and by_name.loc["f4", "n_ref"] == n - 30
+    assert by_name.loc["f2", "issue"] == "unit_change" and by_name.loc["f1", "drifted"]
+    city = drift.chi2_test(ref["city"], cur["city"])
+    assert (by_name.loc["city", "statistic"], by_name.loc["city", "pvalue"]) == (city.statistic, city.pvalue)
+    family = np.r_[table["pvalue"].to_numpy(), table["missing_pvalue"].to_numpy()]
+    adjusted = np.r_[table["pvalue_adjusted"].to_numpy(), table["missing_pvalue_adjusted"].to_numpy()]
+    tested = ~np.isnan(family)
+    assert tested.sum() == k + 2                                 # 20,001 tests and f4's missing-rate test
+    assert np.array_equal(adjusted[tested], false_discovery_control(family[tested], method="bh"))
+
+
+def test_increasing_is_pandas_dropna_is_monotonic_increasing():
+    from drift.features import _increasing
+
+    rng = np.random.default_rng(31)
+    for trial in range(3000):
+        n = int(rng.integers(0, 150))
+        x = np.sort(rng.normal(size=n)) if trial % 2 else rng.normal(size=n)
+        if trial % 3 == 0 and n:
+            x[rng.random(n) < 0.3] = np.nan
+        if trial % 5 == 0 and n > 70:
+            x[70] = -10.0                                        # a single drop past the first values
+        if trial % 7 == 0:
+            x = np.round(x * 3)                                  # ties
+        s = pd.Series(x)
+        expected = bool(s.dropna().is_monotonic_increasing)
+        assert _increasing(s) == _increasing(x) == expected
+        ints = pd.Series(rng.integers(0, 3, n).cumsum() if trial % 2 else rng.integers(0, 3, n))
+        assert _increasing(ints) == bool(ints.is_monotonic_increasing)
+    assert _increasing(pd.Series(["a", "b", None, "c"])) and not _increasing(pd.Series([2, 1], dtype="Int64"))

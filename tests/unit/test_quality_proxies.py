@@ -35,11 +35,37 @@ def test_unit_change_is_a_common_factor_on_every_quantile(factor):
     assert "unit change" in found.message
 
 
+def test_unit_change_of_a_zero_inflated_column_with_point_masses():
+    g = gen(16)
+    rain = np.where(g.random(3000) < 0.6, 0.0, np.round(g.gamma(1.2, 4.0, 3000), 1))   # mm, 60 % dry days
+    ref, cur = sorted_(rain[:2000]), sorted_(rain[2000:] * 10)                          # then in tenths of mm
+    found = quality.numeric_break(ref, cur)
+    assert found is not None and found.kind == "unit_change" and found.size == 10.0     # snapped to 10
+
+
 @pytest.mark.parametrize("factor", [1.5, 3.0, 0.4])
 def test_natural_rescaling_is_not_a_unit_change(factor):
     g = gen(2)
     ref = sorted_(g.lognormal(3, 1, 3000))
     assert quality.numeric_break(ref, sorted_(g.lognormal(3, 1, 1500) * factor)) is None
+
+
+def test_a_small_known_conversion_is_a_hint_not_a_break():
+    g = gen(14)
+    ref = sorted_(g.lognormal(8, 0.3, 3000))
+    miles_to_km = sorted_(g.lognormal(8, 0.3, 1500) * 1.60934)
+    assert quality.numeric_break(ref, miles_to_km) is None
+    assert "miles to kilometres" in quality.unit_hint(ref, miles_to_km)
+    assert quality.unit_hint(ref, sorted_(g.lognormal(8, 0.3, 1500) * 1.3)) == ""
+
+
+def test_ten_times_richer_is_not_a_unit_change():
+    # one group's incomes about ten times another's, but with a different spread (as Europe and Africa
+    # in gapminder): every quantile ratio near 10, yet dividing by 10 does not give the same distribution
+    g = gen(15)
+    ref = sorted_(g.lognormal(7.0, 0.9, 600))
+    cur = sorted_(g.lognormal(7.0 + np.log(10), 0.55, 400))
+    assert quality.numeric_break(ref, cur) is None
 
 
 def test_a_large_uneven_change_is_not_a_unit_change():
@@ -57,7 +83,7 @@ def test_stuck_value_and_default_fill_are_breaks():
     found = quality.numeric_break(ref, sorted_(stuck))
     assert found.kind == "stuck_value" and found.size == pytest.approx(0.2, abs=0.01)
     filled = g.lognormal(3, 1, 1500)
-    filled[:150] = 0.0
+    filled[:300] = 0.0
     found = quality.numeric_break(sorted_(g.lognormal(3, 1, 3000)), sorted_(filled))
     assert found.kind == "stuck_value" and "0" in found.message
 

@@ -293,3 +293,14 @@ def test_every_export_shows_each_part_with_its_formula(report, impact):
     both = data["outcome_rate"]["amount"] + data["model_error"]["amount"]
     assert both == pytest.approx(data["total"]["amount"])
     assert set(data["model_error"]) >= {"formula", "interval", "measurable", "amount", "per_decision"}
+
+
+def test_one_severity_palette_for_the_app_and_the_report():
+    from drift import palette, report, report_charts
+    from ui import charts
+
+    assert report_charts.SEVERITY_COLORS == palette.SEVERITY
+    assert {s: c[0] for s, c in charts.SEVERITY_COLORS.items()} == palette.SEVERITY
+    assert (charts.REFERENCE_COLOR, charts.CURRENT_COLOR) == (report_charts.REFERENCE_COLOR,
+                                                              report_charts.CURRENT_COLOR)
+    assert report._SEVERITY_TEXT_COLORS == palette.SEVERITY_TEXT

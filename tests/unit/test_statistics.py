@@ -183,3 +183,84 @@ def test_fast_asymptotic_ks_pvalue_equals_scipy_kstwo(n, nx2):
     d = np.sqrt(nx2 / n)
     expected = stats.kstwo.sf(d, n)
     assert kstwo_sf(d, n) == pytest.approx(expected, rel=2e-9, abs=1e-300)
+
+
+# --- shortcuts for wide tables: each gives SciPy's / NumPy's own numbers ------------------------------------
+@pytest.mark.filterwarnings("ignore:ks_2samp. Exact calculation unsuccessful")  # SciPy falls back: so do we
+def test_exact_ks_is_scipy_bit_for_bit_and_reuses_each_lattice_distance(monkeypatch):
+    import drift.univariate as univariate
+
+    rng = np.random.default_rng(21)
+    cases = []
+    for trial in range(600):
+        n, m = int(rng.integers(2, 60)), int(rng.integers(2, 60))
+        if trial % 3 == 0:
+            m = n                                            # SciPy's equal-size method
+        a, b = rng.normal(size=n), rng.normal(rng.choice([0.0, 0.5, 3.0]), size=m)
+        if trial % 2:
+            a, b = np.round(a), np.round(b)                  # ties
+        cases.append((a, b))
+    cases += [(np.ones(5), np.ones(7)), (np.arange(300.0), np.arange(300.0) + 0.5),
+              (np.arange(300.0), -np.arange(300.0))]
+    for a, b in cases:                                       # twice: computed, then reused from the cache
+        for _ in range(2):
+            ours, ref = ks_test(a, b), stats.ks_2samp(a, b, method="auto")
+            assert (ours.statistic, ours.pvalue) == (float(ref.statistic), float(ref.pvalue))
+    calls = []
+    real = univariate.stats.ks_2samp
+    monkeypatch.setattr(univariate.stats, "ks_2samp", lambda *a, **k: calls.append(1) or real(*a, **k))
+    univariate._ks_exact_cache.clear()
+    for _ in range(50):                                      # 50 columns, one (n, m, D): one SciPy call
+        ks_test(rng.permutation(np.arange(40.0)), np.arange(40.0) + 10)
+    assert len(calls) == 1
+
+
+@pytest.mark.filterwarnings("ignore:ks_2samp. Exact calculation unsuccessful")
+def test_ks_cache_is_bounded(monkeypatch):
+    import drift.univariate as univariate
+
+    monkeypatch.setattr(univariate, "KS_EXACT_CACHE_SIZE", 5)
+    univariate._ks_exact_cache.clear()
+    for n in range(3, 20):
+        ks_test(np.arange(float(n)), np.arange(float(n)) + 1)
+        assert len(univariate._ks_exact_cache) <= 5
+
+
+def test_jensenshannon_base2_is_scipy_bit_for_bit():
+    from drift.psi import jensenshannon_base2
+
+    rng = np.random.default_rng(22)
+    for trial in range(3000):
+        k = int(rng.integers(1, 30))
+        p, q = rng.integers(0, 50, k).astype(float), rng.integers(0, 50, k).astype(float)
+        if trial % 4 == 0:
+            p[rng.random(k) < 0.5] = 0                       # empty bins on one side
+        if p.sum() == 0 or q.sum() == 0:
+            continue
+        p, q = p / p.sum(), q / q.sum()
+        assert jensenshannon_base2(p, q) == float(jensenshannon(p, q, base=2))
+
+
+def test_missing_rate_test_is_chi2_contingency_on_the_2x2_table():
+    from drift.univariate import missing_rate_test
+
+    for table in ([[3, 297], [40, 260]], [[0, 300], [5, 295]], [[10, 90], [10, 90]], [[1, 1], [0, 5]]):
+        (a, b), (c, d) = table
+        expected = float(stats.chi2_contingency(np.array(table)).pvalue)
+        assert missing_rate_test(a, a + b, c, c + d) == expected
+        assert missing_rate_test(np.int64(a), np.int64(a + b), c, c + d) == expected   # cached under ints
+    assert missing_rate_test(5, 5, 3, 3) == 1.0                # all missing on both sides
+    assert math.isnan(missing_rate_test(0, 10, 0, 20))
+
+
+def test_psi_table_and_labels_are_built_when_asked_for():
+    rng = np.random.default_rng(23)
+    a = np.r_[rng.normal(size=200), [np.nan] * 5]
+    res = psi_score(a, rng.normal(0.5, 1, 200))
+    counts = res.counts
+    assert counts.has_missing and counts.categories == ()
+    table = res.table
+    assert list(table["bin"]) == list(counts.labels) and counts.labels[-1] == "(missing)"
+    assert len(counts.labels) == len(counts.reference) == 11
+    assert table["contribution"].sum() == pytest.approx(res.statistic, rel=1e-12)
+    pd.testing.assert_frame_equal(res.table, table)          # the same table every time it is asked for
