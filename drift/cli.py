@@ -293,6 +293,11 @@ def _load(args: argparse.Namespace) -> _Data:
     mb = args.max_expanded_mb
     limits = LoadLimits.from_env() if mb is None else LoadLimits.from_env(max_expanded_bytes=int(mb * 2**20))
     ref_name, cur_name = Path(args.reference).name, Path(args.current).name
+    if args.target is not None and args.target == args.prediction:
+        raise DriftInputError("--target and --prediction name the same column", file=ref_name,
+                              column=args.target,
+                              fix="pass the label column to --target and the model's score column to "
+                                  "--prediction")
     reference = load_table(args.reference, limits=limits)
     current = load_table(args.current, limits=limits)
     for flag, col in (("--target", args.target), ("--prediction", args.prediction)):

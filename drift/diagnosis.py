@@ -215,10 +215,13 @@ def _prediction_step(reference, current, prediction, problem, threshold, alpha) 
                  "positive_rate_current": res.positive_rate_current}, res)
 
 
+_CONCEPT_WHY = ("Stable inputs do not guarantee stable outcomes: the relationship between inputs and outcome "
+                "(P(y | x)) can change on its own.  Only labels can show it.")
+
+
 def _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng,
                   alpha) -> Step:
-    why = ("Stable inputs do not guarantee stable outcomes: the relationship between inputs and outcome "
-           "(P(y | x)) can change on its own.  Only labels can show it.")
+    why = _CONCEPT_WHY
     title = STEP_TITLES["concept"]
     ref_target, ref_pred, cur_target, cur_pred = problems
     if not (ref_target or ref_pred or cur_pred):
@@ -391,7 +394,8 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
     Notes
     -----
     A target or prediction column that is missing from the current data (normal before scores or labels
-    arrive), empty, or holds text is not an error: the steps that need it are skipped and say why.  The
+    arrive), empty, or holds text is not an error: the steps that need it are skipped and say why; so are
+    labels the concept step cannot measure (one class only, too few) and scores outside [0, 1].  The
     verdict rule is :func:`drift.decisions.verdict`.
     """
     _check_arguments(reference, current, target, prediction, steps)
@@ -431,7 +435,7 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
             problem = role_problems[1] or role_problems[3]
             done[key] = _prediction_step(reference, current, prediction, problem, threshold, alpha)
         elif key == "concept":
-            done[key] = _concept_step(reference, current, target, prediction, role_problems, threshold,
+            done[key] = _safe_concept(reference, current, target, prediction, role_problems, threshold,
                                       use_labels, seeds[0], alpha)
         elif key == "domain":
             entities = tuple(table.attrs.get("entity_columns", ()))
@@ -445,6 +449,19 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
     has_predictions = not (role_problems[1] or role_problems[3])
     return Diagnosis(tuple(done.values()), decisions.verdict(done, alpha), table, schema, len(reference),
                      len(current), has_labels, has_predictions, proxies)
+
+
+def _safe_concept(reference, current, target, prediction, problems, threshold, use_labels, rng,
+                  alpha) -> Step:
+    """The concept step; labels it cannot measure (one class only) skip the step with the reason instead of
+    stopping the diagnosis."""
+    try:
+        return _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng,
+                             alpha)
+    except DriftInputError as err:
+        return _skipped("concept", "Concept drift cannot be ruled out: these labels or scores cannot "
+                                   "measure it", _CONCEPT_WHY, f"{err}",
+                        "Continue with the domain classifier.")
 
 
 def _safe_mmd(reference, current, feats, target, target_ok, embeddings, left_out, seed, alpha) -> Step:

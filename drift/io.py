@@ -343,8 +343,9 @@ def _read_csv(raw: FileBytes, info: dict[str, Any], text: str, complete: bool, *
     kwargs = {"sep": delimiter, "engine": "c", "decimal": decimal or ".", "nrows": max_rows + 1}
     df = _parse_csv(raw, info, kwargs, forced=forced_encoding)
     if len(df) > max_rows:
-        raise raw.limits.too_large(raw.name, f"the table has more than {max_rows:,} rows of {len(header):,} "
-                                             "columns", "max_cells")
+        what = (f"the table has more than {max_rows:,} rows of {len(header):,} columns" if max_rows
+                else f"one row of {len(header):,} columns is {len(header):,} cells")
+        raise raw.limits.too_large(raw.name, what, "max_cells")
     if df.shape[1] == 1:
         _check_single_column(df, rows_by_delim, raw.name, delimiter)
     return df

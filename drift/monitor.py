@@ -116,6 +116,7 @@ from threadpoolctl import threadpool_limits
 from .batching import describe_split, split_batches
 from .errors import DriftInputError, DriftParameterError, MixedTypeError
 from .features import N_JOBS, FeatureProfile, ReferenceProfile, feature_drift, profile_reference
+from .inputs import numeric_values
 from .quality import QualityBaseline
 from .samples import SortedSample, as_float_array
 
@@ -905,6 +906,16 @@ def _resolve_embeddings(embeddings, reference: pd.DataFrame, pairs) -> tuple[np.
     return ref_emb, [embeddings_from_frame(frame, cols, file=label) for label, frame in pairs]
 
 
+_FIX_OUTPUTS = "give the model's scores and the labels as numbers, in the reference and in every batch"
+
+
+def _check_outputs(frame: pd.DataFrame, side: str, columns) -> None:
+    """The model-output columns read as numbers (scores, 0/1 labels) hold numbers: else a DriftError."""
+    for col in columns:
+        if col is not None and col in frame.columns:
+            numeric_values(frame[col], side=side, column=col, fix=_FIX_OUTPUTS)
+
+
 def _check_batch(ref: _Reference, label: str, rows: pd.DataFrame) -> None:
     missing = [f for f in ref.features if f not in rows.columns]
     if missing:
@@ -917,6 +928,8 @@ def _check_batch(ref: _Reference, label: str, rows: pd.DataFrame) -> None:
                 raise MixedTypeError("numbers in the reference, text in this batch", file=label, column=col,
                                      fix="fix the pipeline so the column holds numbers (or mark it "
                                          "categorical in the schema)")
+    numeric_target = ref.target is not None and pd.api.types.is_numeric_dtype(ref.frame[ref.target])
+    _check_outputs(rows, label, (ref.prediction, ref.target if numeric_target else None))
 
 
 def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None = None,
@@ -1071,6 +1084,7 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
             active.discard(d)
             notes.append(f"{DETECTORS[d]} skipped: {reasons[d]}")
 
+    _check_outputs(reference, "reference", (prediction,))
     ref = _Reference(reference, schema, target=target, prediction=prediction, bins=bins, threshold=threshold,
                      embeddings=ref_emb, detectors=active, muted=mute)
     if {"performance", "estimated_performance"} & active and not ref.whole.performance:

@@ -59,7 +59,8 @@ def read_parquet(raw: FileBytes, info: dict[str, Any]) -> pd.DataFrame:
     Text and binary columns are read dictionary-encoded, so the size a batch decodes to is known
     exactly before it is decoded (a file of one long value repeated is tiny on disk and in its footer).
     Columns of raw bytes become text: UTF-8 when every value decodes, else hexadecimal (``"ff00"``), with
-    a note; nested columns (struct, list, map) arrive as dicts, arrays and lists of pairs.
+    a note; half-precision floats become float32 (pandas cannot index float16), with a note; nested
+    columns (struct, list, map) arrive as dicts, arrays and lists of pairs.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -96,7 +97,7 @@ def read_parquet(raw: FileBytes, info: dict[str, Any]) -> pd.DataFrame:
         raise UnsupportedFormatError(f"starts like Parquet but cannot be read ({exc})", file=raw.name,
                                      fix="write the file again (e.g. df.to_parquet(...)); it may be truncated"
                                      ) from exc
-    table = _binary_as_text(table, info["notes"])
+    table = _half_floats_as_float32(_binary_as_text(table, info["notes"]), info["notes"])
     try:
         df = table.replace_schema_metadata(arrow_schema.metadata).to_pandas()
     except Exception:  # noqa: BLE001 - a damaged "pandas" entry in the footer: read the columns without it
@@ -155,6 +156,18 @@ def _decoded_bytes(array, target) -> int:
     if pa.types.is_struct(kind):
         return sum(_decoded_bytes(child, target.field(i).type) for i, child in enumerate(array.flatten()))
     return array.nbytes
+
+
+def _half_floats_as_float32(table, notes: list[str]):
+    """Half-precision floats (float16) widened to float32, exactly: pandas cannot index float16 (sorting,
+    ranks, ``is_monotonic_increasing`` raise ``NotImplementedError``)."""
+    import pyarrow as pa
+
+    for i, field in enumerate(table.schema):
+        if pa.types.is_float16(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(pa.float32()))
+            notes.append(f"column {field.name!r} holds half-precision floats: read as float32")
+    return table
 
 
 def _binary_as_text(table, notes: list[str]):
@@ -338,4 +351,8 @@ def read_json(raw: FileBytes, info: dict[str, Any], *, lines: bool, encoding: st
     if not isinstance(df, pd.DataFrame) or not all(isinstance(c, str) for c in df.columns):
         raise UnsupportedFormatError("holds JSON that is not a table of records (objects with one key per "
                                      "column)", file=raw.name, fix=_JSON_FIX)
+    if lines and len(df) == 1 and all(isinstance(v, dict | list) for v in df.iloc[0]):
+        raise UnsupportedFormatError("holds one JSON object whose values are whole columns or rows (what "
+                                     "DataFrame.to_json() writes by default), not one object per row",
+                                     file=raw.name, fix=_JSON_FIX)
     return df

@@ -221,9 +221,15 @@ def forget_kept_pair(key: str) -> None:
 
 
 def uploader_file(key: str) -> UploadedBytes | None:
-    """(name, bytes) of the file in an uploader now; ``None`` if it holds none."""
+    """(name, bytes) of the file in an uploader now; ``None`` if it holds none.
+
+    The widget's state may hold Streamlit's ``DeletedFile`` placeholder (a file record the server no
+    longer stores, e.g. after it refused the file's extension): that is no file either.
+    """
     uploaded = st.session_state.get(key)
-    return None if uploaded is None else (uploaded.name, uploaded.getvalue())
+    if uploaded is None or not hasattr(uploaded, "getvalue"):
+        return None
+    return uploaded.name, uploaded.getvalue()
 
 
 def kept_pair() -> tuple[UploadedBytes, UploadedBytes] | None:
@@ -369,9 +375,18 @@ def _column_profile(data_key: str, _reference: pd.DataFrame, _current: pd.DataFr
             "type_cur": str(cur.dtype) if cur is not None else "—",
             "missing_ref": float(ref.isna().mean()) if ref is not None and len(ref) else None,
             "missing_cur": float(cur.isna().mean()) if cur is not None and len(cur) else None,
-            "distinct_ref": int(ref.nunique()) if ref is not None else None,
+            "distinct_ref": _distinct(ref) if ref is not None else None,
         })
     return pd.DataFrame(rows)
+
+
+def _distinct(values: pd.Series) -> int | None:
+    """Distinct values of a column; ``None`` for nested cells (dicts, lists, arrays), which pandas cannot
+    hash."""
+    try:
+        return int(values.nunique())
+    except TypeError:
+        return None
 
 
 def column_profile(ctx: Context) -> pd.DataFrame:
