@@ -56,6 +56,12 @@ st.caption(f"Reference: {diag.n_reference:,} rows · {where}: {diag.n_current:,}
 walk_key = f"{ctx.source.key}|{batch}"
 steps = {s.key: s for s in diag.steps}
 
+# The conclusion first, so a shared link shows it; the stepper below shows how the evidence adds up.
+with st.container(border=True):
+    st.markdown(f"**Verdict: {safe.text(diag.verdict.label)}** · :blue-badge[{diag.verdict.strength} evidence] "
+                f"· {safe.text(diag.verdict.confidence_short)} in the verdict benchmark. Walk the steps below "
+                "to see the evidence, or run them all at once.")
+
 
 # --- evidence of each step ---------------------------------------------------------------------
 def _fmt(x, spec: str = ".3f") -> str:

@@ -280,3 +280,26 @@ def test_shared_link_opens_each_page_with_results(page, app_url, path: str, name
     if os.environ.get("UPDATE_README_SCREENSHOT") or not README_SCREENSHOT.exists():
         README_SCREENSHOT.parent.mkdir(exist_ok=True)
         shutil.copyfile(shot, README_SCREENSHOT)
+
+
+@pytest.mark.parametrize("path, name, marker", [("diagnose", "diagnosis", "Verdict:"),
+                                                ("stakeholder-report", "report", "VERDICT")])
+def test_diagnosis_and_report_links_show_a_verdict(page, app_url, path: str, name: str, marker: str) -> None:
+    """A shared Diagnosis or Report link (sidebar on "All batches") opens on the most drifted batch, says
+    so, and shows the verdict without a click.  (The server was warmed by one visit: see ``app_url``.)"""
+    from drift.scenarios import load_scenario
+
+    page.goto(f"{app_url}/{path}")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text(marker, exact=False).first.wait_for()
+    wait_idle(page)
+    assert_no_exception(page, f"/{path}")
+    assert_no_dialog(page, f"/{path}")
+    text = main.inner_text()
+    batch = re.search(r"Showing batch (\S+),", text)
+    assert batch, f"/{path} does not say which batch it opened on"
+    truth = load_scenario("credit").manifest.set_index("batch").loc[batch.group(1), "kind"]
+    assert truth != "no_drift", f"/{path} opened on a clean batch"
+    after = text[text.index(marker) + len(marker):].strip()
+    assert after and after.split("\n")[0].strip(), f"/{path}: nothing after {marker!r}"
+    screenshot(page, f"{name}_deep_link")
