@@ -58,9 +58,10 @@ steps = {s.key: s for s in diag.steps}
 
 # The conclusion first, so a shared link shows it; the stepper below shows how the evidence adds up.
 with st.container(border=True):
-    st.markdown(f"**Verdict: {safe.text(diag.verdict.label)}** · :blue-badge[{diag.verdict.strength} evidence] "
-                f"· {safe.text(diag.verdict.confidence_short)} in the verdict benchmark. Walk the steps below "
-                "to see the evidence, or run them all at once.")
+    v = diag.verdict
+    st.markdown(f"**Verdict: {safe.text(v.label)}** · :blue-badge[{v.strength} evidence] "
+                f"· {safe.text(v.confidence_short)} in the verdict benchmark. Walk the steps below to see "
+                "the evidence, or run them all at once.")
 
 
 # --- evidence of each step ---------------------------------------------------------------------
