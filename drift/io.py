@@ -33,10 +33,11 @@ from .errors import (
     DriftInputError,
     EmptyFileError,
     EncodingError,
+    InputTooLargeError,
     TooFewRowsError,
     UnsupportedFormatError,
 )
-from .limits import FileBytes, LoadLimits, compression_of
+from .limits import FileBytes, LoadLimits, compression_of, release_memory
 from .readers import EXPORT_FIX, SUPPORTED_FORMATS, check_duplicates, read_excel, read_json, read_parquet
 from .text_encoding import NulCheck, check_codec, first_undecodable, guess_rest, sniff_encoding
 
@@ -131,7 +132,11 @@ def load_table(source: _Source, *, name: str | None = None, delimiter: str | Non
     notes: list[str] = []
     info: dict[str, Any] = {"file": raw.name, "format": None, "delimiter": None, "encoding": None,
                             "decimal": None, "notes": notes}
-    df = _load_raw(raw, info, delimiter=delimiter, encoding=encoding)
+    try:
+        df = _load_raw(raw, info, delimiter=delimiter, encoding=encoding)
+    except InputTooLargeError:
+        release_memory()
+        raise
     df = _finish(df, raw, notes)
     info["rows"], info["columns"] = int(df.shape[0]), int(df.shape[1])
     df.attrs["drift_load"] = info
@@ -343,6 +348,7 @@ def _read_csv(raw: FileBytes, info: dict[str, Any], text: str, complete: bool, *
     kwargs = {"sep": delimiter, "engine": "c", "decimal": decimal or ".", "nrows": max_rows + 1}
     df = _parse_csv(raw, info, kwargs, forced=forced_encoding)
     if len(df) > max_rows:
+        del df          # the traceback keeps this frame alive: drop the table before raising
         what = (f"the table has more than {max_rows:,} rows of {len(header):,} columns" if max_rows
                 else f"one row of {len(header):,} columns is {len(header):,} cells")
         raise raw.limits.too_large(raw.name, what, "max_cells")

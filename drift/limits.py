@@ -40,6 +40,9 @@ ratio 100 is Apache POI's default zip-bomb threshold (``ZipSecureFile.setMinInfl
 from __future__ import annotations
 
 import bz2
+import ctypes
+import ctypes.util
+import gc
 import gzip
 import io
 import lzma
@@ -310,3 +313,17 @@ class FileBytes:
             return self.data
         with self.open() as f:
             return f.read()
+
+
+def release_memory() -> None:
+    """Collect garbage and give freed heap pages back to the operating system (glibc's ``malloc_trim``).
+
+    Called after a file was refused for its size: the parse that found it too large allocated up to the
+    limit, and without the trim a long-running server (the app) keeps that memory as free heap, so its
+    resident size stays near the peak.  A no-op where the C library has no ``malloc_trim`` (musl, macOS).
+    """
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)

@@ -31,7 +31,8 @@ def require_data() -> data.Context:
     if ctx.waiting is not None:
         st.info(ctx.waiting, icon=":material/upload_file:")
         st.markdown(
-            "**Formats:** CSV / TSV / TXT (delimiter and encoding detected), Parquet, JSON lines, Excel. "
+            "**Formats:** CSV / TSV / TXT (delimiter and encoding detected), Parquet, JSON lines, Excel; "
+            "any of them may be compressed (.gz, .bz2, .xz). "
             "Both files need the same feature columns; a target, a model-score, a time or a batch column "
             "is recognised and can be reassigned on the **Data** page.\n\n"
             "**Sample files:** `data/credit_reference_sample.csv` and `data/credit_production_sample.csv`.")

@@ -81,7 +81,9 @@ ALL_BATCHES = "All batches"
 ALPHAS = (0.01, 0.05, 0.10)
 CORRECTIONS = {"bh": "Benjamini–Hochberg", "bonferroni": "Bonferroni"}
 BINS_RANGE = (2, 50)
-UPLOAD_TYPES = ("csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx")
+#: Extensions the uploaders accept; a compressed file (``data.csv.gz``) is read through the same bounded
+#: decompression as in the library (``drift.limits``).
+UPLOAD_TYPES = ("csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx", "gz", "bz2", "xz")
 
 DEFAULTS: dict[str, object] = {
     SOURCE_MODE: SOURCE_SCENARIO,

@@ -416,3 +416,28 @@ def test_valid_npy_still_loads(tmp_path):
     arr = np.arange(6, dtype=np.float32).reshape(3, 2)
     np.save(tmp_path / "e.npy", arr)
     np.testing.assert_array_equal(load_embeddings_npy(tmp_path / "e.npy", n_rows=3), arr)
+
+
+def test_a_table_refused_for_its_cells_is_not_kept_alive_by_the_error(monkeypatch):
+    """The refusal's traceback must not hold the parsed table (an app keeps the error to show it), and the
+    freed memory is handed back to the OS (release_memory is called)."""
+    import pandas as pd
+
+    import drift.io
+
+    released = []
+    monkeypatch.setattr(drift.io, "release_memory", lambda: released.append(True))
+    content = b"a,b\n" + b"1,2\n" * 5000
+    with pytest.raises(InputTooLargeError, match="max_cells") as caught:
+        load_table(io.BytesIO(content), name="big.csv", limits=LoadLimits(max_cells=1000))
+    tb, held = caught.value.__traceback__, []
+    while tb is not None:
+        held += [k for k, v in tb.tb_frame.f_locals.items() if isinstance(v, pd.DataFrame)]
+        tb = tb.tb_next
+    assert held == [] and released == [True]
+
+
+def test_release_memory_runs_here():
+    from drift.limits import release_memory
+
+    release_memory()          # glibc's malloc_trim on Linux; a no-op elsewhere
