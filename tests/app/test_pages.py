@@ -324,3 +324,19 @@ def test_overview_names_the_worst_batch_beside_the_pool() -> None:
     lines = [w.value for w in at.warning if "Batch by batch" in w.value]
     assert len(lines) == 1 and safe.text(f"The worst is {worst}") in lines[0]
     assert safe.text(f"{with_major} with major drift") in lines[0]
+
+
+@pytest.mark.parametrize("batch", [state.ALL_BATCHES, "2025-03", "2025-05"])
+def test_overview_and_feature_drift_agree(batch: str) -> None:
+    """The headline numbers of Overview and Feature Drift are the same for the same data (issue 9)."""
+    at = new_app(**{state.BATCH: batch})
+    shown = {}
+    for page in ("pages/overview.py", "pages/feature_drift.py"):
+        at = open_page(at, page)
+        shown[page] = {label: metric(at, label) for label in
+                       ("Features drifted", "Share drifted", "Major", "Minor (significant, small)")}
+    assert shown["pages/overview.py"] == shown["pages/feature_drift.py"]
+    reference, current, schema = scenario_tables("credit")
+    summary = drift.summarize(expected(reference, current, schema,
+                                       batch=None if batch == state.ALL_BATCHES else batch)[0])
+    assert shown["pages/overview.py"]["Features drifted"] == f"{summary.n_drifted} / {summary.n_features}"
