@@ -1158,7 +1158,7 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
     reweightings: dict[int, Reweighting] = {}
     if mute and active & _SCORE_DETECTORS:
         joint = JointBins(reference, {f: ref.columns[f][0] for f in mute})
-        reweightings = {pos: joint.weights(rows) for pos, (_, rows) in enumerate(pairs)}
+        reweightings = {pos: joint.weights(rows) for pos, (_, rows) in enumerate(pairs) if len(rows) >= 2}
         notes.extend(_reweighting_notes([label for label, _ in pairs], reweightings, joint, ref.n))
     # BLAS on one thread: the products here are vector-sized, and a multi-threaded BLAS waking its threads
     # for each one costs 10-1000x the product itself on a busy 2-core machine.
