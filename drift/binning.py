@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DriftParameterError
-from .samples import SortedSample, sorted_quantiles
+from .samples import SortedSample, sorted_quantiles, weighted_sorted_quantiles
 
 MISSING_LABEL = "(missing)"
 UNSEEN_LABEL = "(unseen)"
@@ -93,7 +93,19 @@ def quantile_edges(reference: SortedSample, bins: int) -> np.ndarray:
     ``v`` also gets the edge ``nextafter(v, inf)`` so its point mass has a bin of its own."""
     if reference.n == 0:
         return np.empty(0)
-    quantiles = sorted_quantiles(reference.values, _levels(bins))
+    return _distinct_edges(sorted_quantiles(reference.values, _levels(bins)))
+
+
+def weighted_quantile_edges(values: np.ndarray, weights: np.ndarray, bins: int) -> np.ndarray:
+    """:func:`quantile_edges` of the sample in which the sorted ``values[i]`` appears ``weights[i]`` times
+    (fractional weights allowed: :func:`drift.samples.weighted_sorted_quantiles`)."""
+    if values.shape[0] == 0 or not weights.sum() > 0:
+        return np.empty(0)
+    return _distinct_edges(weighted_sorted_quantiles(values, weights, _levels(bins)))
+
+
+def _distinct_edges(quantiles: np.ndarray) -> np.ndarray:
+    """Quantiles as inner edges: duplicates dropped, a tied quantile followed by its ``nextafter``."""
     if (quantiles[1:] > quantiles[:-1]).all():  # no tied quantile: np.unique would return them as they are
         return quantiles
     edges, ties = np.unique(quantiles, return_counts=True)

@@ -49,7 +49,8 @@ examples:
   {PROG} --reference train.csv --batch events.parquet --time-col ts --period W --skip-existing
 
   # no time column: random chunks of 5,000 rows (they can only show noise), or runs ordered by a column;
-  # a calendar feature whose change is expected is muted (shown, never alerting)
+  # a calendar feature whose change is expected is muted (shown, never alerting; the scores are compared
+  # with the reference reweighted to each batch's season)
   {PROG} --reference train.csv --batch prod.csv --size 5000 --shuffle
   {PROG} --reference train.csv --batch prod.csv --size 5000 --order signup_date --mute seasonality
 
@@ -133,8 +134,9 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
                         + " (default: all whose inputs exist but domain, the slow one), "
                           "e.g. --detectors features,prediction")
     s.add_argument("--mute", type=_names, default=(), metavar="COL[,COL]",
-                   help="features whose change is expected: compared and shown, never alerting, "
-                        "e.g. --mute seasonality")
+                   help="features whose change is expected: compared and shown, never alerting; the "
+                        "score-based detectors (prediction drift, performance) compare each batch with the "
+                        "reference reweighted to its distribution of them, e.g. --mute seasonality")
     s.add_argument("--alpha", type=_probability, default=0.05,
                    help="significance level of per-feature tests, e.g. --alpha 0.01")
     s.add_argument("--quantile", type=_probability, default=0.95,
@@ -254,7 +256,8 @@ def _run(args: argparse.Namespace) -> int:
                      order=args.order, mute=args.mute, chunking=_chunking(args))
     _err(f"batches: {result.chunking}")
     if result.muted:
-        _err(f"muted (shown, never alerting): {', '.join(result.muted)}")
+        _err(f"muted (shown, never alerting): {', '.join(result.muted)}; the score-based detectors compare "
+             "each batch with the reference reweighted to its distribution of them")
     for note in result.notes:
         _err(f"note: {note}")
     run_params = {"reference_sha256": _sha256(ref_path), "target": result.params["target"],

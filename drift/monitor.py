@@ -27,7 +27,11 @@ chosen level:
      ``1 / (1 - (n/N)^2)`` in variance (1.07 at ``n = N/4``): slightly conservative;
    * ``"bootstrap"`` mode (larger batches): chunk (``n`` rows) and pseudo-reference (``N`` rows) are both
      drawn with replacement from the reference, which gives the right spread ``~ 1/n + 1/N``;
-     duplicated rows make KS p-values a little conservative.
+     duplicated rows make KS p-values a little conservative;
+   * ``"reweighted"`` mode (score-based detectors of a batch when features are muted, see below): the
+     chunk is drawn with replacement from the reference reweighted to the batch's muted features
+     (probabilities proportional to the importance weights), the pseudo-reference is a bootstrap of the
+     reference's rows times those weights; each such batch gets draws of its own.
 
    Performance is calibrated as a **change**: the null values are ``chunk - pseudo-reference`` (realised
    ROC AUC and accuracy on the labels; for the estimated ones, CBPE's estimate on each side), and the
@@ -88,8 +92,16 @@ reference *is*.  Two things must hold for a clean batch to look like a null draw
   come from the *deployed* model on held-out rows: cross-validated scores come from fold models trained
   on less data, whose score distribution can differ from the deployed model's;
 * a change that is expected (seasonality, a calendar feature) must be muted, or every batch alerts on
-  it.  Muting takes the feature out of the feature-based detectors only: if the model reads it, its
-  scores (and the outcome) follow it, and the score-based detectors see that change -- as they should.
+  it.  Muting takes the feature out of the feature-based detectors, and **rebalances the score-based
+  ones** (prediction drift, realised and estimated performance): if the model reads the feature, its
+  scores (and the outcome) follow it, so each batch is compared with the reference *reweighted to the
+  batch's distribution of the muted features* (importance weights on reference deciles / categories,
+  :mod:`drift.reweighting`): its prediction PSI against the reweighted scores, its performance against
+  the reweighted reference's, and the thresholds from null draws of the reweighted reference
+  (``"reweighted"`` mode, rule 1).  Reweighting cannot extrapolate: a batch with more than
+  :data:`drift.reweighting.UNSEEN_MAX_SHARE` of its rows at muted values the reference never saw (beyond
+  its range, a new category) is compared with the unweighted reference, and a note names it -- its
+  score-based detectors still see the season.  With nothing muted every number is as before.
 
 Calibration cost is bounded by **size buckets**: effective sizes within a factor
 :data:`SIZE_BUCKET_RATIO` of the smallest in a group share one calibration drawn at the group's median
@@ -118,6 +130,7 @@ from .errors import DriftInputError, DriftParameterError, MixedTypeError
 from .features import N_JOBS, FeatureProfile, ReferenceProfile, feature_drift, profile_reference
 from .inputs import numeric_values
 from .quality import QualityBaseline
+from .reweighting import UNSEEN_MAX_SHARE, JointBins, Reweighting
 from .samples import SortedSample, as_float_array
 
 #: Detector name -> label.  A detector alerts on a batch when any of its metrics alerts.
@@ -183,6 +196,8 @@ PSI_LEVEL_FLOOR = 1e-9
 #: look like in-sample scores.
 IN_SAMPLE_MIN_BATCHES = 3
 IN_SAMPLE_GAP = 1.0
+#: A note lists at most this many batches by name.
+UNSEEN_LISTED = 8
 #: Columns of :attr:`MonitorResult.metrics`.
 METRIC_COLUMNS = ("batch", "metric", "detector", "value", "threshold", "baseline", "direction", "alert",
                   "calibration_size")
@@ -273,6 +288,12 @@ class _Baseline:
     scores: np.ndarray | None          # non-missing scores
     performance: dict[str, float]      # roc_auc, accuracy of its labelled rows
     estimated: dict[str, float]        # estimated_roc_auc, estimated_accuracy of its scores
+    score_weights: np.ndarray | None = None   # reweighted reference: weights of the sorted valid scores
+
+    @property
+    def baselines(self) -> dict[str, float]:
+        """The performance metrics' own values on this side (thresholds are these plus a null change)."""
+        return {**self.performance, **self.estimated}
 
 
 class _Reference:
@@ -390,6 +411,21 @@ class _Reference:
                                                categories=(series[series > 0], int(weights[~valid].sum()))))
         return _Baseline(ReferenceProfile(tuple(profiles), self.bins, int(weights.sum())), None, {}, {})
 
+    def reweighted(self, weights: np.ndarray) -> _Baseline:
+        """The reference for the score-based detectors of a batch whose muted features are distributed
+        otherwise: row ``i`` counted ``weights[i]`` times (:mod:`drift.reweighting`).  Its ROC AUC,
+        accuracy and CBPE estimates are those of the weighted rows (the same functions as the null draws)."""
+        score_w = weights[self.score_order[:self.n_scores]].astype(np.float64)
+        performance: dict[str, float] = {}
+        estimated: dict[str, float] = {}
+        if self.whole.performance:
+            performance = dict(zip(("roc_auc", "accuracy"),
+                                   _weighted_realised(self, weights[self.lab_rows].astype(np.float64)),
+                                   strict=True))
+            estimated = dict(zip(("estimated_roc_auc", "estimated_accuracy"),
+                                 _weighted_expected(self, score_w), strict=True))
+        return _Baseline(self.profile, self.whole.scores, performance, estimated, score_w)
+
 
 # --------------------------------------------------------------------------------- measuring a batch
 @dataclass(slots=True)
@@ -450,7 +486,10 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
     if ref.prediction is not None and ref.prediction in rows.columns:
         scores = as_float_array(rows[ref.prediction])
         valid = scores[~np.isnan(scores)]
-        if "prediction" in detectors:
+        if "prediction" in detectors and base.score_weights is not None:     # a reweighted reference
+            out.values["prediction_psi"] = _prediction_psi(ref.valid_sorted, base.score_weights,
+                                                           np.sort(valid), np.ones(valid.size))
+        elif "prediction" in detectors:
             ok = valid.size >= 2 and base.scores is not None and base.scores.size >= 2
             out.values["prediction_psi"] = (prediction_drift(base.scores, valid, threshold=ref.threshold,
                                                              bins=PREDICTION_BINS)
@@ -495,7 +534,8 @@ def _score_nulls(ref: _Reference, draws: Sequence[tuple[np.ndarray, np.ndarray]]
             sides["labelled"] = _sides(chunk, pseudo, ref.lab_rank, ref.lab_rows, split)
         values: dict[str, float] = {}
         if "prediction" in detectors:
-            values["prediction_psi"] = _weighted_prediction_psi(ref.valid_sorted, *sides["scored"])
+            c, w = sides["scored"]
+            values["prediction_psi"] = _prediction_psi(ref.valid_sorted, w, ref.valid_sorted, c)
         if "estimated_performance" in detectors and ref.iso is not None:
             c, w = sides["scored"]
             if c.sum() >= 2:
@@ -572,23 +612,25 @@ def _weighted_auc(pos: np.ndarray, neg: np.ndarray, ties) -> tuple[float, float,
     return float(pos @ below + 0.5 * (pos @ tied)), float(pos.sum()), float(cum[-1]) if cum.size else 0.0
 
 
-def _weighted_prediction_psi(values: np.ndarray, chunk: np.ndarray, pseudo: np.ndarray) -> float:
-    """Prediction PSI of the chunk against the pseudo-reference, both weightings of the sorted ``values``:
-    :func:`drift.prediction_drift`'s decile edges and counts (``np.repeat`` of the values by the weights
-    gives its samples)."""
-    from .binning import BinCounts, quantile_edges
+def _prediction_psi(values: np.ndarray, weights: np.ndarray, current: np.ndarray,
+                    current_weights: np.ndarray) -> float:
+    """Prediction PSI of a weighted sample of sorted scores ``current`` against a weighted reference,
+    the sorted scores ``values``: :func:`drift.prediction_drift`'s decile edges and counts on the samples
+    in which each value appears its weight times (counts rounded to whole rows).  A null draw passes the
+    reference's scores for both sides (chunk and pseudo-reference weights); a batch its own scores, each
+    weighing 1, against the reweighted reference (:meth:`_Reference.reweighted`)."""
+    from .binning import BinCounts, weighted_quantile_edges
     from .psi import psi_from_counts
 
-    if chunk.sum() < 2 or pseudo.sum() < 2:
+    if current_weights.sum() < 2 or weights.sum() < 2:
         return float("nan")
-    edges = quantile_edges(SortedSample(np.repeat(values, pseudo.astype(np.int64)), 0), PREDICTION_BINS)
-    cuts = np.searchsorted(values, edges, side="left")           # values below each edge
+    edges = weighted_quantile_edges(values, weights, PREDICTION_BINS)
 
-    def counts(w: np.ndarray) -> np.ndarray:
-        below = np.concatenate(([0.0], np.cumsum(w)))[cuts]
+    def counts(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+        below = np.concatenate(([0.0], np.cumsum(w)))[np.searchsorted(x, edges, side="left")]
         return np.diff(np.concatenate(([0.0], below, [w.sum()]))).round().astype(np.int64)
 
-    bins = BinCounts(counts(pseudo), counts(chunk), edges)
+    bins = BinCounts(counts(values, weights), counts(current, current_weights), edges)
     return float(psi_from_counts(bins).statistic)
 
 
@@ -632,8 +674,17 @@ def _buckets(sizes: Sequence[int]) -> dict[int, int]:
     return out
 
 
-def _draw_weights(gen: np.random.Generator, n_ref: int, size: int) -> tuple[np.ndarray, np.ndarray, str]:
-    """Row positions of a null chunk and the pseudo-reference weights (module docstring, rule 1)."""
+def _draw_weights(gen: np.random.Generator, n_ref: int, size: int,
+                  reweight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Row positions of a null chunk and the pseudo-reference weights (module docstring, rule 1).
+
+    ``reweight`` (importance weights of the reference rows, :mod:`drift.reweighting`): a null draw from
+    the reweighted reference, always bootstrapped -- the chunk drawn with replacement with probabilities
+    proportional to ``reweight``, the pseudo-reference an ordinary bootstrap of the rows times ``reweight``
+    (its spread is that of the reweighted reference, whose effective size is below ``n_ref``)."""
+    if reweight is not None:
+        chunk = gen.choice(n_ref, size, replace=True, p=reweight / reweight.sum())
+        return chunk, np.bincount(gen.integers(0, n_ref, n_ref), minlength=n_ref) * reweight, "reweighted"
     if size <= BOOTSTRAP_ABOVE * n_ref:
         chunk = gen.choice(n_ref, size, replace=False)
         weights = np.ones(n_ref, dtype=np.int64)
@@ -716,8 +767,8 @@ class MonitorResult:
     ----------
     metrics : DataFrame
         Long table, one row per batch and metric: :data:`METRIC_COLUMNS` (``baseline`` is the
-        reference's own value where one exists, e.g. its ROC AUC; ``calibration_size`` the size the
-        threshold was calibrated at).
+        reference's own value where one exists, e.g. its ROC AUC -- of the reference reweighted to the
+        batch when features are muted; ``calibration_size`` the size the threshold was calibrated at).
     severity : DataFrame
         Feature × batch severity (``stable`` / ``minor`` / ``moderate`` / ``major``), for a heatmap.
     psi : DataFrame
@@ -728,7 +779,9 @@ class MonitorResult:
         One row per batch: ``batch, position, n_rows, n_labelled, n_alerts, status`` (``alert``/``ok``)
         and ``verdict`` (the diagnosis of alerted batches when ``diagnose_alerts``, else empty).
     calibration : DataFrame
-        ``metric, detector, size, mode, n_draws, threshold, null_median`` per calibration.
+        ``metric, detector, size, mode, n_draws, threshold, null_median, batch`` per calibration
+        (``batch``: the batch a ``"reweighted"`` calibration serves, empty for calibrations shared by
+        every batch of that size).
     reference : dict
         The reference's row count and its own values of the performance metrics.
     params : dict
@@ -987,7 +1040,9 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
         ``size`` split follows the file's row order, and :attr:`MonitorResult.chunking` says so.
     mute : sequence of str, default ()
         Features whose change is expected (e.g. a calendar feature such as ``"seasonality"``): still
-        compared, charted and given a threshold, never alerting (module docstring, rule 2).
+        compared, charted and given a threshold, never alerting (module docstring, rule 2); the
+        score-based detectors compare each batch with the reference reweighted to the batch's
+        distribution of them (module docstring, "What clean needs"; :mod:`drift.reweighting`).
     chunking : str, optional
         How the caller cut ``batches`` (when it passes them already split), for
         :attr:`MonitorResult.chunking`; default: said from the split arguments.
@@ -1100,26 +1155,29 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
                          domain_max_samples=int(domain_max_samples), domain_n_folds=int(domain_n_folds),
                          domain_calibration=int(domain_calibration), mmd_max_samples=int(mmd_max_samples),
                          seed=base_seed)
+    reweightings: dict[int, Reweighting] = {}
+    if mute and active & _SCORE_DETECTORS:
+        joint = JointBins(reference, {f: ref.columns[f][0] for f in mute})
+        reweightings = {pos: joint.weights(rows) for pos, (_, rows) in enumerate(pairs) if len(rows) >= 2}
+        notes.extend(_reweighting_notes([label for label, _ in pairs], reweightings, joint, ref.n))
     # BLAS on one thread: the products here are vector-sized, and a multi-threaded BLAS waking its threads
     # for each one costs 10-1000x the product itself on a busy 2-core machine.
     with threadpool_limits(limits=1, user_api="blas"):
-        plan = _plan(ref, pairs, active, settings)
+        plan = _plan(ref, pairs, active, settings, reweightings)
         tick = _ticker(progress, plan.total)
         calibrations = _calibrate(ref, plan, settings, tick)
         metrics, alerts, batch_table, severity, psi, feature_thr = _evaluate(ref, pairs, batch_emb, plan,
                                                                               calibrations, settings, tick)
     notes.extend(_in_sample_notes(metrics, ref.baselines))
-    thresholds = plan.thresholds
-    cal_rows = [(metric, det, cal_size, cal.mode, cal.n_draws,
-                 thresholds(calibrations, det, cal_size)[metric],
-                 (float(np.nanmedian(sample)) + ref.baselines.get(metric, 0.0)
-                  if det in ("performance", "estimated_performance") else float(np.nanmedian(sample)))
-                 if np.isfinite(sample).any() else np.nan)
-                for (det, cal_size), cal in sorted(calibrations.items()) for metric,
-                sample in cal.samples.items()]
+    labels = [label for label, _ in pairs]
+    cal_rows = [(metric, key[0], key[1], cal.mode, cal.n_draws, plan.thresholds(calibrations, key)[metric],
+                 (float(np.nanmedian(sample))
+                  + plan.baselines_of(key[2] if len(key) == 3 else None, key[0]).get(metric, 0.0)
+                  if key[0] in ("performance", "estimated_performance") else float(np.nanmedian(sample)))
+                 if np.isfinite(sample).any() else np.nan, labels[key[2]] if len(key) == 3 else "")
+                for key, cal in sorted(calibrations.items()) for metric, sample in cal.samples.items()]
     calibration = pd.DataFrame(cal_rows, columns=["metric", "detector", "size", "mode", "n_draws",
-                                                  "threshold",
-                                                  "null_median"])
+                                                  "threshold", "null_median", "batch"])
     verdicts = None
     if diagnose_alerts:
         unmuted = schema.with_roles(excluded=tuple(schema.excluded) + mute)   # no verdict blames a muted one
@@ -1147,6 +1205,27 @@ def _muted(mute, schema) -> tuple[str, ...]:
             raise DriftInputError(f"cannot mute {name!r}: it is not a monitored feature", file="reference",
                                   column=str(name), fix=f"mute some of {list(schema.features)[:12]}")
     return names
+
+
+def _reweighting_notes(labels: Sequence[str], reweightings: Mapping[int, Reweighting], joint: JointBins,
+                       n_ref: int) -> list[str]:
+    """What the reweighting of the reference to each batch's muted features did (:mod:`drift.reweighting`)."""
+    names = ", ".join(col.name for col in joint.columns)
+    sizes = [r.effective_size for r in reweightings.values() if r.weights is not None]
+    unseen = [labels[pos] for pos, r in sorted(reweightings.items()) if r.weights is None]
+    notes = []
+    if sizes:
+        notes.append(f"the score-based detectors compare each batch with the reference reweighted to the "
+                     f"batch's distribution of the muted {names} (importance weights on reference bins); "
+                     f"effective reference size {min(sizes):,.0f}–{max(sizes):,.0f} of {n_ref:,} rows")
+    if unseen:
+        shown = ", ".join(unseen[:UNSEEN_LISTED]) + (f" … ({len(unseen)} batches)"
+                                                     if len(unseen) > UNSEEN_LISTED else "")
+        notes.append(f"{shown}: more than {UNSEEN_MAX_SHARE:.0%} of the rows hold muted values the reference "
+                     f"never saw (it saw {joint.describe()}), so the reference cannot be reweighted to "
+                     "them: their score-based detectors compare with the unweighted reference, and the "
+                     f"change of {names} can move them")
+    return notes
 
 
 def _in_sample_notes(metrics: pd.DataFrame, baselines: Mapping[str, float]) -> list[str]:
@@ -1202,21 +1281,44 @@ class _Plan:
     total: int
     quantile: float
     baselines: dict[str, float]
+    reweighted: dict[int, _Baseline] = field(default_factory=dict)   # batch position -> its reference
+    weights: dict[int, np.ndarray] = field(default_factory=dict)     # ... and its reference rows' weights
+    own_jobs: dict[int, dict[int, set[str]]] = field(default_factory=dict)   # position -> size -> detectors
     cache: dict = field(default_factory=dict)
 
-    def thresholds(self, calibrations: dict, detector: str, cal_size: int) -> dict[str, float]:
-        """Calibrated thresholds of a detector's metrics at one calibration size, set together (cached)."""
-        key = (detector, cal_size)
+    def key(self, pos: int, detector: str) -> tuple | None:
+        """Calibration of a detector for the batch at ``pos``: ``(detector, size)``, shared by the batches
+        of that size, or ``(detector, size, pos)`` for a score-based detector against the batch's own
+        reweighted reference; ``None`` when the batch is too small for the detector."""
+        size = self.cal_sizes[pos].get(detector)
+        if size is None:
+            return None
+        return (detector, size, pos) if pos in self.reweighted and detector in _SCORE_DETECTORS else \
+            (detector, size)
+
+    def baselines_of(self, pos: int | None, detector: str) -> dict[str, float]:
+        """The reference's own performance values a detector compares the batch at ``pos`` with (its
+        reweighted reference's for a score-based detector of a reweighted batch)."""
+        return self.reweighted[pos].baselines if pos in self.reweighted and detector in _SCORE_DETECTORS \
+            else self.baselines
+
+    def thresholds(self, calibrations: dict, key: tuple) -> dict[str, float]:
+        """Calibrated thresholds of a detector's metrics for one calibration (:meth:`key`), set together
+        (cached)."""
         if key not in self.cache:
             samples = calibrations[key].samples
             thr = joint_thresholds(samples, {m: SPECS[m].direction for m in samples}, self.quantile)
-            if detector in ("performance", "estimated_performance"):   # null samples are changes
-                thr = {m: v + self.baselines[m] for m, v in thr.items()}
+            if key[0] in ("performance", "estimated_performance"):   # null samples are changes
+                base = self.baselines_of(key[2] if len(key) == 3 else None, key[0])
+                thr = {m: v + base[m] for m, v in thr.items()}
             self.cache[key] = thr
         return self.cache[key]
 
 
-def _plan(ref: _Reference, pairs, active: set[str], st: _Settings) -> _Plan:
+def _plan(ref: _Reference, pairs, active: set[str], st: _Settings,
+          reweightings: Mapping[int, Reweighting]) -> _Plan:
+    """``reweightings``: batch position -> importance weights of the reference for its score-based
+    detectors (batches with weights get calibrations of their own for those)."""
     sizes = [_effective_sizes(ref, rows, active, st.domain_max_samples, st.mmd_max_samples) for _,
              rows in pairs]
     row_dets = [d for d in _ROW_DETECTORS if d in active]
@@ -1224,13 +1326,18 @@ def _plan(ref: _Reference, pairs, active: set[str], st: _Settings) -> _Plan:
     dom_bucket = _buckets([s["domain"] for s in sizes if s.get("domain", 0) >= DOMAIN_MIN_ROWS])
     mmd_bucket = _buckets([s["mmd"] for s in sizes if s.get("mmd", 0) >= 2])
     row_jobs: dict[int, set[str]] = {}
+    own_jobs: dict[int, dict[int, set[str]]] = {}
+    weights = {pos: r.weights for pos, r in reweightings.items() if r.weights is not None}
+    reweighted = {pos: ref.reweighted(w) for pos, w in weights.items()}
     cal_sizes = []
-    for s in sizes:
+    for pos, s in enumerate(sizes):
         cal = {}
         for d in row_dets:
             if s.get(d, 0) >= _min_size(d):
                 cal[d] = row_bucket[s[d]]
-                row_jobs.setdefault(cal[d], set()).add(d)
+                own = pos in reweighted and d in _SCORE_DETECTORS
+                jobs = own_jobs.setdefault(pos, {}) if own else row_jobs
+                jobs.setdefault(cal[d], set()).add(d)
         if s.get("domain", 0) in dom_bucket:
             cal["domain"] = dom_bucket[s["domain"]]
         if s.get("mmd", 0) in mmd_bucket:
@@ -1239,9 +1346,10 @@ def _plan(ref: _Reference, pairs, active: set[str], st: _Settings) -> _Plan:
     domain_sizes = sorted(set(dom_bucket.values()))
     mmd_sizes = sorted(set(mmd_bucket.values()))
     total = (sum(_n_draws(dets, st.n_calibration) for dets in row_jobs.values())
+             + sum(_n_draws(dets, st.n_calibration) for jobs in own_jobs.values() for dets in jobs.values())
              + st.n_calibration * len(mmd_sizes) + st.domain_calibration * len(domain_sizes) + len(pairs))
     return _Plan(active, row_dets, sizes, cal_sizes, row_jobs, domain_sizes, mmd_sizes, total, st.quantile,
-                 ref.baselines)
+                 ref.baselines, reweighted, weights, own_jobs)
 
 
 def _n_draws(detectors: set[str], n_calibration: int) -> int:
@@ -1298,6 +1406,20 @@ def _calibrate(ref: _Reference, plan: _Plan, st: _Settings, tick) -> dict[tuple[
             out[(d, cal_size)] = _Calibration(
                 {m.name: np.asarray(draws.get(m.name, []), dtype=float) for m in METRICS if m.detector == d},
                 cal_size, mode, _n_draws({d}, st.n_calibration), levels if d == "features" else {})
+    for pos, jobs in sorted(plan.own_jobs.items()):
+        for cal_size, dets in sorted(jobs.items()):    # the score-based detectors, from the reweighted rows
+            gen = np.random.default_rng([st.seed, 6, pos, cal_size])
+            n_draws = _n_draws(dets, st.n_calibration)
+            draws = {m.name: [] for m in METRICS if m.detector in dets}
+            for i in range(n_draws):
+                chunk, weights, _ = _draw_weights(gen, ref.n, cal_size, plan.weights[pos])
+                for metric, values in _score_nulls(ref, [(chunk, weights)], dets, split=False).items():
+                    draws[metric].extend(values)
+                tick(f"calibrating the reweighted reference of batch {pos + 1} ({i + 1}/{n_draws})")
+            for d in dets:
+                out[(d, cal_size, pos)] = _Calibration(
+                    {m.name: np.asarray(draws[m.name], dtype=float) for m in METRICS if m.detector == d},
+                    cal_size, "reweighted", n_draws)
     for k in plan.domain_sizes:
         gen = np.random.default_rng([st.seed, 1, k])
         values = []
@@ -1326,8 +1448,8 @@ def _evaluate(ref: _Reference, pairs, batch_emb, plan: _Plan, calibrations, st: 
     """Every metric of every batch against the whole reference, with its threshold and alert."""
     rows_out, alerts_out, batch_rows, severity, psi, feature_thr = [], [], [], {}, {}, {}
     for pos, (label, rows) in enumerate(pairs):
-        measured = _measure(ref, ref.whole, rows, set(plan.row_detectors), alpha=st.alpha,
-                            correction=st.correction) if len(rows) >= 2 else _Measured({})
+        measured = _measure(ref, plan.reweighted.get(pos, ref.whole), rows, set(plan.row_detectors),
+                            alpha=st.alpha, correction=st.correction) if len(rows) >= 2 else _Measured({})
         values = dict(measured.values)
         eff, cal_sizes = plan.sizes[pos], plan.cal_sizes[pos]
         extra: dict[str, object] = {"muted": ref.muted}
@@ -1335,7 +1457,7 @@ def _evaluate(ref: _Reference, pairs, batch_emb, plan: _Plan, calibrations, st: 
             levels = calibrations[("features", cal_sizes["features"])].levels
             table_psi = dict(zip(measured.table["feature"], measured.table["psi"], strict=True))
             values["psi_tail"] = _psi_tail(table_psi, levels, ref.psi_dofs, ref.muted)
-            tail = plan.thresholds(calibrations, "features", cal_sizes["features"])["psi_tail"]
+            tail = plan.thresholds(calibrations, ("features", cal_sizes["features"]))["psi_tail"]
             feature_thr[label] = extra["feature_thr"] = _feature_thresholds(levels, ref.psi_dofs, tail)
         if "domain" in plan.active:
             seed = int(np.random.default_rng([st.seed, 3, pos]).integers(2**31 - 1))
@@ -1353,9 +1475,9 @@ def _evaluate(ref: _Reference, pairs, batch_emb, plan: _Plan, calibrations, st: 
             cal_size = cal_sizes.get(spec.detector) if spec.detector else None
             thr = float("nan")
             if cal_size is not None:
-                thr = plan.thresholds(calibrations, spec.detector, cal_size)[spec.name]
+                thr = plan.thresholds(calibrations, plan.key(pos, spec.detector))[spec.name]
+            base = plan.baselines_of(pos, spec.detector).get(spec.name, np.nan)
             alert = exceeds(value, thr, spec.direction)
-            base = ref.baselines.get(spec.name, np.nan)
             rows_out.append((label, spec.name, spec.detector, value, thr, base, spec.direction, alert,
                              np.nan if cal_size is None else float(cal_size)))
             if alert:

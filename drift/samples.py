@@ -175,10 +175,35 @@ def sorted_quantiles(values: np.ndarray, quantiles) -> np.ndarray:
     return out
 
 
+def weighted_sorted_quantiles(values: np.ndarray, weights: np.ndarray, quantiles) -> np.ndarray:
+    """:func:`sorted_quantiles` of the sample in which ``values[i]`` (sorted, without NaN) appears
+    ``weights[i]`` times: with whole-number weights the same bits as ``sorted_quantiles(np.repeat(values,
+    weights), quantiles)``, without building the repeated sample.  Fractional weights extend it: the
+    virtual index is ``(W - 1)·q`` with ``W = sum(weights)``, and position ``k`` of the "repeated" sample
+    is the first value whose cumulative weight exceeds ``k``.  ``weights`` must be non-negative with
+    ``sum(weights) > 0``.
+    """
+    levels = quantiles if isinstance(quantiles, tuple) else tuple(np.asarray(quantiles, np.float64).tolist())
+    cum = np.cumsum(weights, dtype=np.float64)
+    prev, nxt, gamma, rest, upper = _interpolation(float(cum[-1]), levels)
+    last = int(np.searchsorted(cum, cum[-1], side="left"))      # the last value of positive weight
+
+    def at(positions: np.ndarray) -> np.ndarray:
+        idx = np.minimum(np.searchsorted(cum, positions, side="right"), last)
+        return values[np.where(positions < 0, last, idx)]       # -1: the last value (see _interpolation)
+
+    a, b = at(prev), at(nxt)
+    diff = b - a
+    out = a + diff * gamma
+    np.subtract(b, diff * rest, out=out, where=upper)
+    return out
+
+
 @lru_cache(maxsize=256)
-def _interpolation(n: int, quantiles: tuple) -> tuple[np.ndarray, ...]:
+def _interpolation(n: float, quantiles: tuple) -> tuple[np.ndarray, ...]:
     """Neighbour positions, weight ``t``, ``1 - t`` and ``t >= 0.5`` of ``numpy.quantile``'s linear method
-    for ``n`` values (read-only: they are shared)."""
+    for ``n`` values (read-only: they are shared; ``n`` is a fractional weight total for
+    :func:`weighted_sorted_quantiles`)."""
     virtual = (n - 1) * np.asarray(quantiles, dtype=np.float64)
     prev = np.floor(virtual)
     nxt = prev + 1

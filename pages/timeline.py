@@ -67,7 +67,11 @@ with st.expander("Monitoring settings", icon=":material/tune:"):
         "Muted features (expected to change)", features, key=mute_key, persist_state="session",
         help="A feature whose change is expected — a calendar or seasonal feature — is still compared and "
              "charted (in grey) with its threshold, but never raises an alert, and stays out of the "
-             "domain classifier.")
+             "domain classifier. The score-based detectors (prediction drift, realised and estimated "
+             "performance) compare each batch with the reference reweighted to the batch's distribution "
+             "of the muted features, so a model that reads the season is judged against the same "
+             "season; a batch with muted values the reference never saw is compared with the whole "
+             "reference, and a note says so.")
     if ctx.batch_column is None and tl.has_time(ctx):
         st.segmented_control("Batch period", list(tl.PERIODS), key=state.TIMELINE_PERIOD,
                              format_func=tl.PERIODS.get, required=True, persist_state="session",
@@ -104,7 +108,8 @@ st.caption(f"Reference {result.reference['n_rows']:,} rows · batches of {sizes.
            f"{result.params['n_calibration']} null batches per size (more for the score-based detectors) · "
            f"α = {opts.alpha:g}, {state.CORRECTIONS[opts.correction]} (sidebar)")
 if result.muted:
-    st.caption(":material/volume_off: Muted (expected to change; shown in grey, never alerting): "
+    st.caption(":material/volume_off: Muted (expected to change; shown in grey, never alerting; the scores "
+               "are compared with the reference reweighted to each batch's values of them): "
                + ", ".join(safe.code(m) for m in result.muted) + ". Change it in **Monitoring settings**.")
 for note in result.notes:
     st.caption(f":material/info: {safe.text(note)}")
