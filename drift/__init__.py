@@ -39,6 +39,7 @@ _EXPORTS = {
     "prediction_drift": "prediction", "realised_performance": "performance",
     "performance_change": "performance",
     "concept_drift_test": "performance", "estimated_performance": "performance",
+    "infer_task": "task", "TaskInfo": "task",
     "quality_issues": "quality", "diagnose": "diagnosis",
     # reporting
     "business_impact": "impact", "impact_inputs": "impact", "ImpactInputs": "impact",
