@@ -40,6 +40,9 @@ _EXPORTS = {
     "performance_change": "performance",
     "concept_drift_test": "performance", "estimated_performance": "performance",
     "infer_task": "task", "TaskInfo": "task",
+    "forecast_drift": "prediction_tasks", "class_prediction_drift": "prediction_tasks",
+    "task_prediction_drift": "prediction_tasks", "ForecastDrift": "prediction_tasks",
+    "ClassPredictionDrift": "prediction_tasks",
     "quality_issues": "quality", "diagnose": "diagnosis",
     # reporting
     "business_impact": "impact", "impact_inputs": "impact", "ImpactInputs": "impact",

@@ -321,12 +321,15 @@ def _prediction_kind(task: str, prediction: str, frames, target: _Values, classe
                                     f"{PROBA_PREFIX}<class>)")
     notes.append(f"prediction {prediction!r}: predicted labels; {_shown(unknown)} predicted but never in the "
                  "target (added to the classes)")
-    return "label", tuple(sorted(set(classes) | set(unknown), key=_sort_key))
+    return "label", sorted_labels(set(classes) | set(unknown))
 
 
-def _sort_key(label):
-    numeric = isinstance(label, int | float) and not isinstance(label, bool)
-    return (0, label, "") if numeric else (1, 0, str(label))
+def sorted_labels(labels) -> tuple:
+    """Class labels in the library's fixed order: numbers by value first, then the rest by their text."""
+    def key(label):
+        numeric = isinstance(label, int | float | np.number) and not isinstance(label, bool | np.bool_)
+        return (0, float(label), "") if numeric else (1, 0.0, str(label))
+    return tuple(sorted(set(labels), key=key))
 
 
 def infer_task(reference: pd.DataFrame, current: pd.DataFrame | None, target: str,
