@@ -43,6 +43,10 @@ _EXPORTS = {
     "forecast_drift": "prediction_tasks", "class_prediction_drift": "prediction_tasks",
     "task_prediction_drift": "prediction_tasks", "ForecastDrift": "prediction_tasks",
     "ClassPredictionDrift": "prediction_tasks",
+    "regression_performance": "regression_performance",
+    "regression_performance_change": "regression_performance",
+    "multiclass_performance": "multiclass_performance",
+    "multiclass_performance_change": "multiclass_performance",
     "quality_issues": "quality", "diagnose": "diagnosis",
     # reporting
     "business_impact": "impact", "impact_inputs": "impact", "ImpactInputs": "impact",
