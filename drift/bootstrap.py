@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 
 from .errors import DriftParameterError
 
@@ -68,3 +69,27 @@ def bootstrap_change(metrics: Callable[..., np.ndarray], reference: Sequence[np.
         half = (1 - confidence) / 2
         lo[defined], hi[defined] = np.nanquantile(diff[:, defined], [half, 1 - half], axis=0)
     return lo, hi
+
+
+def change_table(reference: pd.Series, current: pd.Series, lo: np.ndarray, hi: np.ndarray) -> pd.DataFrame:
+    """``reference, current, change, lo, hi`` per metric; a metric undefined on either side (its change is
+    nan) gets no interval, even when some replicates defined it."""
+    change = current - reference
+    undefined = change.isna().to_numpy()
+    return pd.DataFrame({"reference": reference, "current": current, "change": change,
+                         "lo": np.where(undefined, np.nan, lo), "hi": np.where(undefined, np.nan, hi)})
+
+
+class MetricChanges:
+    """Readers of a change ``table`` (from :func:`change_table`), shared by the performance-change results."""
+
+    __slots__ = ()
+    table: pd.DataFrame
+
+    def change(self, metric: str) -> float:
+        return float(self.table.loc[metric, "change"])
+
+    def significant(self, metric: str) -> bool:
+        """The interval of the change excludes 0."""
+        lo, hi = self.table.loc[metric, ["lo", "hi"]]
+        return bool(lo > 0 or hi < 0)

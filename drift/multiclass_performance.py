@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .bootstrap import CONFIDENCE, N_BOOT, bootstrap_change, check_bootstrap
+from .bootstrap import CONFIDENCE, N_BOOT, MetricChanges, bootstrap_change, change_table, check_bootstrap
 from .errors import DriftInputError, DriftParameterError, TooFewRowsError
 from .inputs import check_cells, numeric_values
 from .task import sorted_labels
@@ -242,7 +242,7 @@ def multiclass_performance(y_true, y_pred=None, *, probabilities=None, classes=N
 
 
 @dataclass(frozen=True, slots=True)
-class MulticlassPerformanceChange:
+class MulticlassPerformanceChange(MetricChanges):
     """Reference vs current: ``table`` indexed by :data:`CHANGE_METRICS` with ``reference, current, change,
     lo, hi``, plus the per-class ``recall_change`` and ``precision_change`` (no intervals)."""
 
@@ -252,13 +252,6 @@ class MulticlassPerformanceChange:
     per_class: pd.DataFrame
     n_boot: int
     confidence: float
-
-    def change(self, metric: str) -> float:
-        return float(self.table.loc[metric, "change"])
-
-    def significant(self, metric: str) -> bool:
-        lo, hi = self.table.loc[metric, ["lo", "hi"]]
-        return bool(lo > 0 or hi < 0)
 
     def to_dict(self) -> dict:
         return {"task": "multiclass", "reference": self.reference.to_dict(),
@@ -299,11 +292,7 @@ def multiclass_performance_change(reference_y, reference_pred, current_y, curren
 
     lo, hi = bootstrap_change(_batch_metrics(len(order)), arrays(coded[0]), arrays(coded[1]), n_boot=n_boot,
                               confidence=confidence, rng=rng)
-    change = cur.metrics - ref.metrics
-    undefined = change.isna().to_numpy()
-    lo[undefined] = hi[undefined] = np.nan
-    table = pd.DataFrame({"reference": ref.metrics, "current": cur.metrics, "change": change, "lo": lo,
-                          "hi": hi})
+    table = change_table(ref.metrics, cur.metrics, lo, hi)
     per_class = pd.DataFrame({"class": list(order),
                               "recall_change": cur.per_class["recall"] - ref.per_class["recall"],
                               "precision_change": cur.per_class["precision"] - ref.per_class["precision"]})

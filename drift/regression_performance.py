@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .bootstrap import CONFIDENCE, N_BOOT, bootstrap_change, check_bootstrap
+from .bootstrap import CONFIDENCE, N_BOOT, MetricChanges, bootstrap_change, change_table, check_bootstrap
 from .errors import DriftInputError, InfiniteValuesError, TooFewRowsError
 from .inputs import numeric_values
 
@@ -114,7 +114,7 @@ def _performance(y: np.ndarray, p: np.ndarray, dropped: int, side: str) -> Regre
 
 
 @dataclass(frozen=True, slots=True)
-class RegressionPerformanceChange:
+class RegressionPerformanceChange(MetricChanges):
     """Reference vs current performance of a regression model.
 
     ``table`` is indexed by metric with columns ``reference, current, change, lo, hi``: ``change`` is current
@@ -130,14 +130,6 @@ class RegressionPerformanceChange:
     @property
     def notes(self) -> tuple[str, ...]:
         return self.reference.notes + self.current.notes
-
-    def change(self, metric: str) -> float:
-        return float(self.table.loc[metric, "change"])
-
-    def significant(self, metric: str) -> bool:
-        """The interval of the change excludes 0."""
-        lo, hi = self.table.loc[metric, ["lo", "hi"]]
-        return bool(lo > 0 or hi < 0)
 
     def to_dict(self) -> dict:
         return {"task": "regression", "reference": self.reference.to_dict(),
@@ -180,9 +172,5 @@ def regression_performance_change(reference_y, reference_pred, current_y, curren
     ref, cur = _performance(ry, rp, r_dropped, "reference"), _performance(cy, cp, c_dropped, "current")
     lo, hi = bootstrap_change(regression_metrics, (ry, rp), (cy, cp), n_boot=n_boot, confidence=confidence,
                               rng=rng)
-    change = cur.metrics - ref.metrics
-    undefined = change.isna().to_numpy()    # no interval for a metric undefined on a side (MAPE, R²)
-    lo[undefined] = hi[undefined] = np.nan
-    table = pd.DataFrame({"reference": ref.metrics, "current": cur.metrics, "change": change, "lo": lo,
-                          "hi": hi})
+    table = change_table(ref.metrics, cur.metrics, lo, hi)
     return RegressionPerformanceChange(ref, cur, table, n_boot, confidence)
