@@ -129,6 +129,12 @@ class TooManyCategoriesError(DriftInputError):
     """A categorical column has more distinct values than binning can use."""
 
 
+class TaskMismatchError(DriftInputError):
+    """The target and prediction columns do not fit one task (see :func:`drift.infer_task`): a binary
+    target with a prediction outside [0, 1] that is not its labels, class labels the target never holds,
+    per-class probability columns for only some classes."""
+
+
 class UnsupportedValuesError(DriftInputError):
     """Cells a computation cannot use: nested values (dicts, lists, sets), raw bytes where text is needed,
     or text where numbers are needed."""

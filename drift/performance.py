@@ -30,6 +30,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
+from .bootstrap import MetricChanges
 from .errors import DriftInputError, DriftParameterError, TooFewRowsError
 from .inputs import numeric_values
 
@@ -197,20 +198,12 @@ def realised_performance(y_true, scores, *, threshold: float = 0.5, n_boot: int 
 
 
 @dataclass(frozen=True, slots=True)
-class PerformanceChange:
+class PerformanceChange(MetricChanges):
     """Reference vs current performance; ``table`` has ``reference, current, change, lo, hi``."""
 
     reference: PerformanceResult
     current: PerformanceResult
     table: pd.DataFrame
-
-    def change(self, metric: str) -> float:
-        return float(self.table.loc[metric, "change"])
-
-    def significant(self, metric: str) -> bool:
-        """The interval of the change excludes 0."""
-        lo, hi = self.table.loc[metric, ["lo", "hi"]]
-        return bool(lo > 0 or hi < 0)
 
     def to_dict(self) -> dict:
         return {"reference": self.reference.to_dict(), "current": self.current.to_dict(),

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special, stats
 
-from .binning import categorical_bin_counts, value_counts
+from .binning import MISSING_LABEL, BinCounts, categorical_bin_counts, value_counts
 from .psi import DistanceResult
 from .samples import SortedSample, compare_sorted, sort_sample
 
@@ -186,11 +186,16 @@ def chi2_counts(reference: np.ndarray, current: np.ndarray) -> TestResult:
     return TestResult(float(res.statistic), float(res.pvalue), n, m)
 
 
+def chi2_bins(counts: BinCounts) -> TestResult:
+    """:func:`chi2_counts` of categorical PSI bins (:func:`drift.binning.categorical_bin_counts`), the
+    missing-value bin left out: one counting serves both the PSI and the test."""
+    keep = np.array([label != MISSING_LABEL for label in counts.labels], dtype=bool)
+    return chi2_counts(counts.reference[keep], counts.current[keep])
+
+
 def chi2_test(reference, current) -> TestResult:
     """Chi-square test that two categorical columns come from one distribution; missing excluded."""
-    counts = categorical_bin_counts(value_counts(reference), value_counts(current))
-    keep = np.array([label != "(missing)" for label in counts.labels])
-    return chi2_counts(counts.reference[keep], counts.current[keep])
+    return chi2_bins(categorical_bin_counts(value_counts(reference), value_counts(current)))
 
 
 def missing_rate_test(n_missing_ref: int, n_ref: int, n_missing_cur: int, n_cur: int) -> float:
