@@ -1,4 +1,5 @@
-"""Shared pytest setup: the repository root and the sample files, for app and browser tests."""
+"""Shared pytest setup: the repository root and the sample files, for app and browser tests; the fuzz
+suite's closing table (a plugin, so it prints under pytest-xdist too); how pytest-xdist groups tests."""
 
 from __future__ import annotations
 
@@ -9,6 +10,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_REFERENCE = ROOT / "data" / "credit_reference_sample.csv"
 SAMPLE_PRODUCTION = ROOT / "data" / "credit_production_sample.csv"
+#: The pytest-xdist group of the browser tests that share the session's streamlit server.
+SESSION_SERVER_GROUP = "e2e-session-server"
+
+pytest_plugins = ("tests.fuzz.summary",)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist (``--dist loadgroup``), keep each test file on one worker, as ``loadfile`` does
+    (module- and session-scoped fixtures are built once), and every browser test that uses the session's
+    streamlit server on the same worker (one server, one warm cache; see tests/e2e/conftest.py)."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        shares_server = "server" in item.fixturenames and not hasattr(getattr(item, "module", None), "server")
+        group = SESSION_SERVER_GROUP if shares_server else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
