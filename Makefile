@@ -27,7 +27,7 @@ run: $(RUN_STAMP)
 		--browser.gatherUsageStats false --client.toolbarMode minimal
 
 test: $(DEV_STAMP) chromium
-	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check app.py pages ui drift tests bench

@@ -6,7 +6,7 @@ Starting a server costs 10-20 s, and its first runs generate the scenarios and c
 the session's server.  Each test still gets its own browser context, hence its own Streamlit session
 (own widgets and uploads).  A module that needs another server state overrides ``server`` and
 ``app_url`` (``test_browser_monitor.py``: a fresh history store).  Under pytest-xdist each worker process
-has its own session, hence its own server on its own free port.
+has its own session, hence its own server on its own free port (make test: at most two).
 """
 
 from __future__ import annotations
