@@ -22,7 +22,7 @@ from tests.e2e.test_browser import (
     RUN_TIMEOUT,
     SCREENSHOTS,
     VIEWPORT,
-    streamlit_server,
+    isolated_server,
     warm_up,
 )
 
@@ -59,9 +59,7 @@ def browser():
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[str]:
     """The session's server; its history store is a temporary folder (never the user's home)."""
-    folder = tmp_path_factory.mktemp("streamlit")
-    env = {**os.environ, "DRIFT_EXPLORER_DATA": str(folder / "data")}
-    with streamlit_server(folder / "server.log", env=env) as url:
+    with isolated_server(tmp_path_factory.mktemp("streamlit")) as url:
         yield url
 
 

@@ -96,6 +96,15 @@ def streamlit_server(log_path: Path, env: dict | None = None) -> Iterator[str]:
         log.close()
 
 
+@contextlib.contextmanager
+def isolated_server(folder: Path) -> Iterator[str]:
+    """:func:`streamlit_server` with its log and its history store (``DRIFT_EXPLORER_DATA``) in ``folder``,
+    never in the user's home."""
+    env = {**os.environ, "DRIFT_EXPLORER_DATA": str(folder / "data")}
+    with streamlit_server(folder / "server.log", env=env) as url:
+        yield url
+
+
 # --- helpers -----------------------------------------------------------------------------------
 def warm_up(browser, server: str) -> str:
     """Open the home page once in a throw-away session and return the server's URL.

@@ -9,7 +9,6 @@ Chromium missing: skip locally, fail when CI=true.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +19,9 @@ from tests.e2e.test_browser import (
     assert_no_dialog,
     assert_no_exception,
     go_to,
+    isolated_server,
     open_dropdown,
     screenshot,
-    streamlit_server,
     upload_pair,
     wait_idle,
     warm_up,
@@ -33,9 +32,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("monitor")
-    env = {**os.environ, "DRIFT_EXPLORER_DATA": str(folder / "data")}
-    with streamlit_server(folder / "server.log", env=env) as url:
+    with isolated_server(tmp_path_factory.mktemp("monitor")) as url:
         yield url
 
 
