@@ -10,6 +10,8 @@ PY       := $(VENV)/bin/python
 PORT     ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+# pytest-xdist workers for make test (0: one process); files stay whole on a worker (tests/conftest.py)
+TEST_WORKERS ?= 2
 
 RUN_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
@@ -25,7 +27,7 @@ run: $(RUN_STAMP)
 		--browser.gatherUsageStats false --client.toolbarMode minimal
 
 test: $(DEV_STAMP) chromium
-	$(PY) -m pytest tests $(PYTEST_ARGS)
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check app.py pages ui drift tests bench

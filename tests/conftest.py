@@ -1,4 +1,5 @@
-"""Shared pytest setup: the repository root and the sample files, for app and browser tests."""
+"""Shared pytest setup: the repository root and the sample files, for app and browser tests; the fuzz
+suite's closing table (a plugin, so it prints under pytest-xdist too); the order of files under xdist."""
 
 from __future__ import annotations
 
@@ -9,6 +10,26 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_REFERENCE = ROOT / "data" / "credit_reference_sample.csv"
 SAMPLE_PRODUCTION = ROOT / "data" / "credit_production_sample.csv"
+
+pytest_plugins = ("tests.fuzz.summary",)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """On a pytest-xdist worker, the browser tests that use the session's streamlit server come first.
+
+    ``make test`` runs ``--dist loadfile --no-loadscope-reorder``: each file stays on one worker (module-
+    and session-scoped fixtures are built once per worker) and the workers take files in this order, so
+    the longest files — the browser tests, one server per worker (tests/e2e/conftest.py) — start first and
+    the many short unit files fill in at the end.  (``--dist loadgroup`` would keep all browser tests on
+    one worker, but pytest-xdist 3.8 cannot rename the node ids of pytest 9.2, so its groups are lost.)
+    """
+    if hasattr(config, "workerinput"):   # set on pytest-xdist workers only; the order must be the same
+        items.sort(key=lambda item: not uses_session_server(item))
+
+
+def uses_session_server(item) -> bool:
+    """Whether ``item`` is a browser test on the session's server (not a module's own ``server``)."""
+    return "server" in item.fixturenames and not hasattr(getattr(item, "module", None), "server")
 
 
 @pytest.fixture(scope="session")

@@ -32,17 +32,10 @@ README_SCREENSHOT = ROOT / "docs" / "screenshot.png"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 STARTUP_TIMEOUT = 180      # s: server start
 RUN_TIMEOUT = 240_000      # ms: one script run (the first one generates the scenario)
 VIEWPORT = {"width": 1440, "height": 1000}
 README_BATCH = "2025-03"   # the batch shown in docs/screenshot.png
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"CI=true and the browser test cannot run: {reason}")
-    pytest.skip(reason)
 
 
 def upload_pair(page, reference: Path, production: Path) -> None:
@@ -58,21 +51,7 @@ def upload_pair(page, reference: Path, production: Path) -> None:
         wait_idle(page)   # the rerun this upload started redraws the sidebar: let it finish first
 
 
-# --- fixtures ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -r requirements-dev.txt)")
-    if not os.access(CHROMIUM, os.X_OK):
-        _unavailable(f"{CHROMIUM} not found (make test installs it with apt-get when run as root)")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
+# --- the streamlit server (the fixtures are in conftest.py: one server per session) ---------
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -117,15 +96,18 @@ def streamlit_server(log_path: Path, env: dict | None = None) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    with streamlit_server(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+@contextlib.contextmanager
+def isolated_server(folder: Path) -> Iterator[str]:
+    """:func:`streamlit_server` with its log and its history store (``DRIFT_EXPLORER_DATA``) in ``folder``,
+    never in the user's home."""
+    env = {**os.environ, "DRIFT_EXPLORER_DATA": str(folder / "data")}
+    with streamlit_server(folder / "server.log", env=env) as url:
         yield url
 
 
-@pytest.fixture(scope="module")
-def app_url(browser, server) -> str:
-    """The server, after one session has opened the home page.
+# --- helpers -----------------------------------------------------------------------------------
+def warm_up(browser, server: str) -> str:
+    """Open the home page once in a throw-away session and return the server's URL.
 
     Streamlit (1.67) still knows the legacy ``pages/`` routes until a first session has run
     ``st.navigation``; until then a deep link gets a "Page not found" dialog over the right page.  One
@@ -140,20 +122,6 @@ def app_url(browser, server) -> str:
     return server
 
 
-@pytest.fixture()
-def page(browser, request):
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(RUN_TIMEOUT)
-    p = context.new_page()
-    yield p
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:  # leave the evidence next to the other screenshots
-        SCREENSHOTS.mkdir(exist_ok=True)
-        p.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-# --- helpers -----------------------------------------------------------------------------------
 def wait_idle(page) -> None:
     """Wait until Streamlit has finished the current script run (``stApp``'s script state)."""
     page.wait_for_timeout(400)

@@ -18,9 +18,6 @@ from drift.scenarios import load_scenario
 from tests.e2e import test_browser as base
 from tests.e2e.test_browser import assert_no_dialog, assert_no_exception, open_dropdown, screenshot, wait_idle
 
-# The server, browser and page fixtures of test_browser.py (module-scoped: one server for this file).
-browser, server, app_url, page = base.browser, base.server, base.app_url, base.page
-
 pytestmark = pytest.mark.e2e
 
 BATCH = "2025-03"

@@ -22,13 +22,9 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-from tests.e2e import test_browser as base
 from tests.e2e.test_browser import SCREENSHOTS, go_to, open_dropdown, screenshot, upload_pair, wait_idle
 from ui.boundary import BUG_MESSAGE
 from ui.safe import JOINER
-
-# The server, browser and page fixtures of test_browser.py (module-scoped: one server for this file).
-browser, server, app_url, page = base.browser, base.server, base.app_url, base.page
 
 pytestmark = pytest.mark.e2e
 

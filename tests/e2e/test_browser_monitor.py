@@ -1,14 +1,14 @@
 """The Timeline and Autopilot pages in a real browser (Debian's Chromium driven by Playwright).
 
-One ``streamlit run`` for this module, with ``DRIFT_EXPLORER_DATA`` pointing at a temporary folder (the
-history store is a fresh file).  Visits the Timeline on the credit scenario (opens one batch, which
-moves the sidebar's batch), then the Autopilot, checks for no exception or error element, and saves
-full-page screenshots to ``tests/e2e/screenshots/``.  Chromium missing: skip locally, fail when CI=true.
+Its own ``streamlit run`` for this module (not the session's of conftest.py), with
+``DRIFT_EXPLORER_DATA`` pointing at a temporary folder (the history store is a fresh file).  Visits the
+Timeline on the credit scenario (opens one batch, which moves the sidebar's batch), then the Autopilot,
+checks for no exception or error element, and saves full-page screenshots to ``tests/e2e/screenshots/``.
+Chromium missing: skip locally, fail when CI=true.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,18 +16,15 @@ import pandas as pd
 import pytest
 
 from tests.e2e.test_browser import (
-    RUN_TIMEOUT,
-    VIEWPORT,
     assert_no_dialog,
     assert_no_exception,
-    browser,  # noqa: F401  (fixture)
     go_to,
+    isolated_server,
     open_dropdown,
-    page,  # noqa: F401  (fixture)
     screenshot,
-    streamlit_server,
     upload_pair,
     wait_idle,
+    warm_up,
 )
 
 pytestmark = pytest.mark.e2e
@@ -35,22 +32,14 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("monitor")
-    env = {**os.environ, "DRIFT_EXPLORER_DATA": str(folder / "data")}
-    with streamlit_server(folder / "server.log", env=env) as url:
+    with isolated_server(tmp_path_factory.mktemp("monitor")) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def app_url(browser, server) -> str:  # noqa: F811
-    """The server after a first session opened the home page (see tests/e2e/test_browser.py)."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(RUN_TIMEOUT)
-    warm = context.new_page()
-    warm.goto(server)
-    warm.get_by_test_id("stMetric").first.wait_for()
-    context.close()
-    return server
+def app_url(browser, server) -> str:
+    """This module's server after a first session opened the home page (see ``warm_up``)."""
+    return warm_up(browser, server)
 
 
 def assert_no_error(page, where: str) -> None:  # noqa: F811

@@ -1,9 +1,9 @@
 """The Domain Classifier and Embeddings pages in a real browser, on the credit scenario and on an upload
 with embedding columns.
 
-One ``streamlit run`` for this module (the fixtures of ``test_browser.py``, module-scoped here); the
-Embeddings page is opened with UMAP, so the test also sees the background warm-up hand over from the
-PCA stand-in to the UMAP map.  Full-page screenshots go to ``tests/e2e/screenshots/``.
+The session's ``streamlit run`` (tests/e2e/conftest.py); the Embeddings page is opened with UMAP and
+the test waits until the map says UMAP (the PCA stand-in is shown while a fresh server's background
+warm-up compiles UMAP).  Full-page screenshots go to ``tests/e2e/screenshots/``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import pytest
 
 from tests.e2e import test_browser as base
 
-# The browser-test fixtures, re-bound here so this module starts its own server (module scope).
-browser, server, app_url, page = base.browser, base.server, base.app_url, base.page
 assert_no_dialog, assert_no_exception, go_to = base.assert_no_dialog, base.assert_no_exception, base.go_to
 open_dropdown, screenshot, wait_idle = base.open_dropdown, base.screenshot, base.wait_idle
 

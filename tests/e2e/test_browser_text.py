@@ -1,6 +1,6 @@
 """The Text and Practice pages in a real browser (Debian's Chromium driven by Playwright).
 
-Starts ``streamlit run app.py`` once for the module, switches the sidebar to the brand-sentiment
+On the session's ``streamlit run app.py`` (tests/e2e/conftest.py), switches the sidebar to the brand-sentiment
 scenario from the Text page's empty state, reads the Text page, then submits an answer on the Practice
 page.  No exception element may appear; full-page screenshots go to ``tests/e2e/screenshots/``.
 Chromium missing: skip locally, fail when ``CI=true`` (same rule as ``test_browser.py``).
@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_browser import (  # noqa: F401 - fixtures are used by name
-    app_url,
+from tests.e2e.test_browser import (
     assert_no_dialog,
     assert_no_exception,
-    browser,
     go_to,
-    page,
     screenshot,
-    server,
     wait_idle,
 )
 

@@ -19,7 +19,7 @@ import drift
 from drift.diagnosis import diagnose
 from drift.impact import business_impact, impact_inputs
 from drift.report import build_report
-from tests.e2e.test_browser import ROOT, SCREENSHOTS, browser  # noqa: F401  (fixture)
+from tests.e2e.test_browser import ROOT, SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 

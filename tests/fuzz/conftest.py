@@ -1,6 +1,6 @@
 """Fixtures of the fuzz suite: the corpus (generated once per session, written to a temporary directory),
-the budgeted worker process, the tally of outcomes printed at the end of the run, and the Hypothesis
-profile (derandomized: the same examples on every run)."""
+the budgeted worker process, the tally of outcomes (printed at the end of the run by ``summary.py``), and
+the Hypothesis profile (derandomized: the same examples on every run)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from hypothesis import HealthCheck, settings
 from tests.fuzz.budget import Worker
 from tests.fuzz.corpus import Case, build_corpus, corpus_seed
 from tests.fuzz.outcomes import Tally
+from tests.fuzz.summary import TALLY_KEY
 
 settings.register_profile("fuzz", derandomize=True, deadline=None, database=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile("fuzz")
-
-_TALLY = pytest.StashKey[Tally]()
-
 
 @pytest.fixture(scope="session")
 def fuzz_dir(tmp_path_factory) -> Path:
@@ -53,7 +51,7 @@ def worker():
 
 @pytest.fixture(scope="session")
 def tally(request) -> Tally:
-    return request.config.stash.setdefault(_TALLY, Tally())
+    return request.config.stash.setdefault(TALLY_KEY, Tally())
 
 
 def assert_allowed(outcomes, case: Case) -> None:
@@ -62,11 +60,3 @@ def assert_allowed(outcomes, case: Case) -> None:
     if case.sentinel is not None and case.sentinel.exists():
         bad.append(f"{case.name}: the pickle payload ran ({case.sentinel} was created)")
     assert not bad, "\n".join(bad)
-
-
-def pytest_terminal_summary(terminalreporter, config) -> None:
-    tally = config.stash.get(_TALLY, None)
-    if tally is not None and tally.outcomes:
-        terminalreporter.section(f"fuzz outcomes (corpus seed {corpus_seed()})")
-        for line in tally.lines():
-            terminalreporter.write_line(line)

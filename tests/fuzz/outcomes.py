@@ -21,7 +21,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from drift.errors import DriftError, DriftInputError
@@ -148,6 +148,15 @@ class Tally:
     def measure(self, surface: str, case: str, seconds: float, peak_mb: float) -> None:
         """What one case cost on one surface: seconds and growth of the peak memory (MiB)."""
         self.measures.append((surface, case, seconds, peak_mb))
+
+    def to_wire(self) -> dict[str, list[tuple]]:
+        """The tally as plain lists of tuples (what a pytest-xdist worker can send to the controller)."""
+        return {"outcomes": [astuple(o) for o in self.outcomes], "measures": list(self.measures)}
+
+    def merge(self, wire: dict[str, list[tuple]]) -> None:
+        """Add a tally sent by :meth:`to_wire` (another process's share of the run)."""
+        self.outcomes.extend(Outcome(*fields) for fields in wire["outcomes"])
+        self.measures.extend(tuple(m) for m in wire["measures"])
 
     def by_case(self, surface: str) -> Counter:
         """Cases of ``surface`` by their worst outcome (a case counts once)."""

@@ -565,7 +565,7 @@ def _parquet_bytes() -> bytes:
     return buf.getvalue()
 
 
-_GZ = gzip.compress(FRAME.to_csv(index=False).encode() * 50)
+_GZ = gzip.compress(FRAME.to_csv(index=False).encode() * 50, mtime=0)
 _PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 
 
@@ -576,7 +576,7 @@ _PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
     ("badcrc.csv.gz", _GZ[:-8] + bytes(8)),
     ("truncated.csv.bz2", __import__("bz2").compress(b"a,b\n1,2\n3,4\n")[:-10]),
     ("truncated.csv.xz", __import__("lzma").compress(b"a,b\n1,2\n3,4\n")[:-10]),
-    ("twice.csv.gz", gzip.compress(gzip.compress(b"a,b\n1,2\n3,4\n"))),
+    ("twice.csv.gz", gzip.compress(gzip.compress(b"a,b\n1,2\n3,4\n", mtime=0), mtime=0)),
     ("truncated.xlsx", _xlsx_bytes()[: len(_xlsx_bytes()) // 2]),
     ("empty.zip", b"PK\x05\x06" + bytes(18)),
     ("empty.xlsx", b"PK\x05\x06" + bytes(18)),
