@@ -19,8 +19,7 @@ PAGE_ICON = Path(__file__).resolve().parent / "ui" / "assets" / "page_icon.svg"
 
 st.set_page_config(page_title="Drift Explorer", page_icon=PAGE_ICON, layout="wide")
 
-# One entry per page.  Later pages slot in here, in story order:
-#   Multivariate (domain classifier, MMD), Embeddings, Diagnosis, Report, Timeline, Text, Practice.
+# One entry per page, in story order: explore, multivariate, diagnose, monitor, text & practice.
 # Every url_path must differ from its file's stem: because the folder is called ``pages/``, Streamlit
 # still knows the old file-based routes, and a URL equal to a stem (e.g. "/data") can run that page
 # without this entry point (no sidebar) on a fresh server and on AppTest reruns.

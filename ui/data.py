@@ -19,8 +19,8 @@ Cache keys
 * Cached functions take those keys (plus the settings) as hashed arguments and the DataFrames as
   ``_``-prefixed arguments, which Streamlit does not hash (it would hash only a sample of a large
   frame, and hashing a million rows on every rerun is what the keys avoid).
-* ``drift.Schema`` holds a read-only mapping and cannot be pickled, so schema and validation results
-  are cached with ``st.cache_resource`` (shared, never copied); they are frozen, so sharing is safe.
+* Schema and validation results are frozen objects, cached with ``st.cache_resource`` (shared, never
+  copied: nothing to gain from a copy of an immutable object).
   Frames and tables use ``st.cache_data`` (each caller gets its own copy).
 """
 
