@@ -14,7 +14,8 @@ that many false alarms if the true rate were ``1 - quantile``; then the seconds 
 
 Two references (``--reference``, default both, one table each):
 
-* ``shipped``: the scenario as generated -- its reference scores are 5-fold out-of-fold predictions;
+* ``shipped``: the scenario as generated -- each built-in reference here is the model's validation set,
+  scored by the deployed model;
 * ``holdout``: :meth:`drift.scenarios.Scenario.with_holdout_reference` -- the model is refitted on half
   of the reference and the other half, scored by that model, is the reference; production is scored by
   it too.  Prediction drift needs reference and production scores from the same (deployed) model; the

@@ -18,7 +18,8 @@ was in place when the week began):
    least ``moderate`` (significant after Benjamini–Hochberg at ``alpha`` *and* PSI >= 0.1);
    ``max_feature_psi`` -- the largest PSI among significant features; ``prediction_psi`` -- the PSI of
    this week's scores against the champion's scores on its data window (:func:`drift.prediction_drift`;
-   out-of-fold scores for the initial model when the reference carries them, the model's own otherwise).
+   for the initial model the reference's own score column when it has one -- out of sample: pricing's
+   reference is the model's validation set --, the model's own scores otherwise).
    On labelled data -- labels of week ``t - label_delay`` have just arrived -- ``excess_log_loss``
    (:func:`excess_log_loss`): the log-loss per row the champion would save on that week by a logistic
    recalibration ``logit p' = a + b logit p`` fitted on the same week.  It is ~1/n for a calibrated
@@ -436,7 +437,7 @@ class _Stream:
         self._drift: dict[tuple, tuple] = {}
         self._excess: dict[tuple, float] = {}
         self._metrics: dict[tuple, dict[str, float]] = {}
-        # The initial model's scores on its own data (out-of-fold when the reference carries them).
+        # The initial model's scores on its own data (the reference's out-of-sample scores when it has them).
         if scenario.prediction in ref.columns:
             self.reference_scores = ref[scenario.prediction].to_numpy(dtype=np.float64)
         else:

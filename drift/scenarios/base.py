@@ -122,8 +122,9 @@ class Scenario:
         that model, and production is scored again by it.
 
         Prediction drift compares production scores with reference scores, so both must come from the
-        model that is deployed.  The built-in references carry 5-fold out-of-fold scores (honest for
-        performance), which come from five fold models trained on 80 % of the rows and spread a little
+        model that is deployed.  Some built-in references (German credit, VADER) carry 5-fold out-of-fold
+        scores (honest for performance; credit and pricing ship a validation set scored by the deployed
+        model), which come from five fold models trained on 80 % of the rows and spread a little
         differently from the deployed model's: on the credit scenario's clean months the prediction PSI
         runs ~20 % above its null level (``bench/false_alarms.py``); with this reference, at its level.
 

@@ -40,26 +40,35 @@ every coefficient)::
             - stockout * [stock_level == 0] + holiday
 
 Price elasticity (per unit of log price ratio) by segment: new 2.5, returning 2.0, loyal 1.0,
-business 0.6, student 8.0.  Conversion is ~26 % in the reference (May-June) and swings between ~22 %
-and ~30 % with the seasons in normal production weeks.  :func:`conversion_probability` recomputes the true
-probability of any row from its recorded features and its week.
+business 0.6, student 8.0.  Conversion is ~25 % over the reference year and swings between ~22 %
+(autumn) and ~29 % (spring) with the seasons, in the reference as in normal production weeks.
+:func:`conversion_probability` recomputes the true probability of any row from its recorded features
+and its week.
 
 Model
 -----
 A small :class:`~sklearn.ensemble.HistGradientBoostingClassifier` behind an ordinal encoder (unseen
-categories -> missing, which go down the trees' default branch), fitted on the whole reference; stored
-as ``Scenario.model``.  ``conversion_score`` is its P(converted): 5-fold out-of-fold on the reference
-(what validation shows), the fitted model's output on production rows.  Trees do not extrapolate: inputs
-outside the training range get the prediction of the nearest edge.
+categories -> missing, which go down the trees' default branch), stored as ``Scenario.model``.  It is
+fitted on a *training set* of the same year of history as the reference (every history week draws
+``2 x`` :func:`reference_rows` sessions: the first half trains the model, the second half is the
+reference; the training rows are not returned).  ``conversion_score`` is its P(converted) on both
+sides: the reference is the model's *validation* set, weeks of sessions it never saw, scored by the
+deployed model itself -- as in :mod:`drift.scenarios.credit` (out-of-fold scores would come from five
+other models whose scores spread differently from the deployed one's).  Trees do not extrapolate:
+inputs outside the training range get the prediction of the nearest edge.
 
 Timeline and injected regimes (ground truth in ``Scenario.manifest``)
 ---------------------------------------------------------------------
-The reference is the :data:`REFERENCE_WEEKS` (8) weeks before deployment (batches ``"R01"``...``"R08"``,
-12 May - 6 July 2025), all labelled.  Production is ``n_weeks`` weekly batches ``"W01"``, ``"W02"``, ...
+The reference is the :data:`REFERENCE_WEEKS` (52) weeks before deployment (batches ``"R01"``...``"R52"``,
+8 July 2024 - 6 July 2025), all labelled: a normal year, every week drawn as a clean week (no injected
+regime), with :func:`reference_rows` sessions a week (a quarter of ``rows_per_week``: 500 at the
+default) -- a full seasonal cycle, so every production week's ``seasonality`` lies inside what the
+reference saw.  Production is ``n_weeks`` weekly batches ``"W01"``, ``"W02"``, ...
 (``week`` = the Monday, W01 = 7 July 2025).  Labels arrive ``label_delay`` weeks late: at the end of
 week t only weeks <= t - label_delay are labelled (stored in ``current.attrs["label_delay"]``; the
 autopilot reads it from there).  Outside the regimes below a week is drawn exactly as the reference
-(``no_drift``; only the calendar's ``seasonality`` moves on).
+(``no_drift``; only the calendar's ``seasonality`` moves on, through the values the reference weeks of
+the same season a year earlier had).
 
 =========  ===============  ================================================================================
 weeks      kind             what was injected
@@ -68,10 +77,10 @@ W07-W16    covariate_shift  competitor price war: competitor prices x N(0.825, 0
                             so ``competitor_price`` falls and ``price_ratio`` rises beyond the training
                             range; shoppers compare more: price sensitivity x :data:`PRICE_WAR_SENSITIVITY`
                             (2.5).  Conversion falls to ~15 %; the model, flat beyond its training range,
-                            still predicts ~21 %.
+                            still predicts ~20 %.
 W21-W25    prior_shift      holiday peak (Black Friday to Christmas): purchase intent up, intercept
-                            + :data:`HOLIDAY_LIFT` (0.9); inputs drawn as usual.  Conversion ~42 %; scores
-                            do not move (~26 %).
+                            + :data:`HOLIDAY_LIFT` (0.9); inputs drawn as usual.  Conversion ~41 %; scores
+                            stay at the season's level (~24 %).
 W31-W36    covariate_shift  supply shock: 30 % of sessions out of stock (``stock_level = 0``; 3 % normally),
                             the rest with thinner stock (1 + Gamma(2, 12)); own prices x 1.10 (costs passed
                             on), competitors x 1.04.  The demand model is unchanged and the model has seen
@@ -79,14 +88,15 @@ W31-W36    covariate_shift  supply shock: 30 % of sessions out of stock (``stock
 W41-       concept_drift    new customer segment: a student programme brings ``student`` sessions
                             (:data:`STUDENT_SHARE` = 25 %, mostly on the app; segment effect -1.5,
                             elasticity 8) -- a category the model never saw (its encoder maps it to
-                            missing).  Students convert ~14 %, the model says ~27 %.  Persists to the end.
+                            missing).  Students convert ~14 %, the model says ~28 %.  Persists to the end.
 =========  ===============  ================================================================================
 
 Weeks beyond W52 (``n_weeks > 52``) continue the last regime (the student segment).  A manifest row
 carries one kind: the price war is filed as ``covariate_shift`` (what monitoring sees first) although
-its sensitivity change also alters P(converted | x).  ``seasonality`` leaves the 8-week reference's range
-by construction; it is listed in :data:`CALENDAR_FEATURES` (and ``current.attrs["calendar_features"]``)
-so that drift monitoring can skip it.
+its sensitivity change also alters P(converted | x).  ``seasonality`` follows the calendar: a week's
+values cover a narrow slice of the reference year's, so it drifts by construction against the reference
+as a whole; it is listed in :data:`CALENDAR_FEATURES` (and ``current.attrs["calendar_features"]``) so
+that drift monitoring can mute it (and reweight the reference to each week's season).
 
 Examples
 --------
@@ -107,7 +117,6 @@ import pandas as pd
 from scipy.special import expit
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OrdinalEncoder
 from threadpoolctl import threadpool_limits
@@ -138,12 +147,15 @@ _CHANNEL_BY_SEGMENT = ((0.45, 0.25, 0.30), (0.40, 0.40, 0.20), (0.30, 0.60, 0.10
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DISCOUNTS = (0.10, 0.15, 0.20, 0.30)
 
-#: Weeks of labelled history before deployment (the reference) and the first production Monday.
-REFERENCE_WEEKS = 8
+#: Weeks of labelled history before deployment (the reference: a full year) and the first production Monday.
+REFERENCE_WEEKS = 52
+#: Sessions per reference week (and per training week) as a share of ``rows_per_week``: keeps the
+#: reference (26,000 rows at the default) and the model fit small; see :func:`reference_rows`.
+REFERENCE_ROWS_SHARE = 0.25
 FIRST_WEEK = pd.Timestamp("2025-07-07")
 #: Default label delay in weeks.
 LABEL_DELAY = 1
-#: Features that follow the calendar: they leave the 8-week reference's range by construction, so drift
+#: Features that follow the calendar: a week covers a narrow slice of the reference year's, so drift
 #: monitoring should not count them (the autopilot's default policies skip them; stored in
 #: ``current.attrs["calendar_features"]``).
 CALENDAR_FEATURES = ("seasonality",)
@@ -268,7 +280,7 @@ REGIMES: tuple[Regime, ...] = (
     Regime("student_segment", 41, None, "concept_drift",
            "New customer segment: a student programme brings 25% 'student' sessions (mostly app, price "
            "elasticity 8), a category the model never saw with its own P(converted | x): students convert "
-           "~14%, the model says ~27%. Persists.",
+           "~14%, the model says ~28%. Persists.",
            "customer_segment,channel"),
 )
 _NO_DRIFT = "Normal week: drawn as the reference (only the calendar's seasonality moves on)."
@@ -398,6 +410,11 @@ def manifest(n_weeks: int = 52) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
 
 
+def reference_rows(rows_per_week: int) -> int:
+    """Sessions per reference week (and per training week) for ``rows_per_week`` production sessions."""
+    return max(1, int(round(REFERENCE_ROWS_SHARE * rows_per_week)))
+
+
 def _check_int(value, name: str, low: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise DriftParameterError.invalid(name, "pricing.generate", f"an int >= {low}", value)
@@ -412,7 +429,8 @@ def generate(*, n_weeks: int = 52, rows_per_week: int = 2000, label_delay: int =
     n_weeks : int, default 52
         Production weeks (batches ``"W01"`` ...); at least 1.
     rows_per_week : int, default 2000
-        Sessions per week, reference weeks included; at least 200.
+        Sessions per production week; at least 200.  Reference (and training) weeks have
+        :func:`reference_rows` of them (a quarter: 500 at the default).
     label_delay : int, default 1
         Weeks until a week's labels arrive (0 = at the end of the week itself); stored in
         ``current.attrs["label_delay"]`` for :func:`drift.autopilot.run_autopilot`.
@@ -422,9 +440,10 @@ def generate(*, n_weeks: int = 52, rows_per_week: int = 2000, label_delay: int =
     Returns
     -------
     Scenario
-        ``reference`` (8 weeks x ``rows_per_week``: 12 features, ``converted``, ``conversion_score``
-        (out-of-fold), ``batch`` ``"R01"``..``"R08"``, ``week``), ``current`` (``n_weeks`` x
-        ``rows_per_week``, same columns), the manifest and the fitted model.
+        ``reference`` (52 weeks x :func:`reference_rows`: 12 features, ``converted``,
+        ``conversion_score`` (the deployed model's, on rows it was not fitted on), ``batch``
+        ``"R01"``..``"R52"``, ``week``), ``current`` (``n_weeks`` x ``rows_per_week``, same columns), the
+        manifest and the fitted model.
 
     Raises
     ------
@@ -438,23 +457,23 @@ def generate(*, n_weeks: int = 52, rows_per_week: int = 2000, label_delay: int =
     gen = np.random.default_rng(rng)
     n = int(rows_per_week)
 
-    reference = pd.concat(
-        [_week(f"R{k + 1:02d}", FIRST_WEEK - pd.Timedelta(weeks=REFERENCE_WEEKS - k), n, None, gen)
-         for k in range(REFERENCE_WEEKS)], ignore_index=True)
+    m = reference_rows(n)
+    # Each history week: the first m sessions train the model, the other m are the reference (its
+    # validation set).  Rows of a week are i.i.d., so this is a random split, balanced week by week.
+    history = [_week(f"R{k + 1:02d}", FIRST_WEEK - pd.Timedelta(weeks=REFERENCE_WEEKS - k), 2 * m, None, gen)
+               for k in range(REFERENCE_WEEKS)]
+    training = pd.concat([week.iloc[:m] for week in history], ignore_index=True)
+    reference = pd.concat([week.iloc[m:] for week in history], ignore_index=True)
     weeks = [_week(week_label(w), FIRST_WEEK + pd.Timedelta(weeks=w - 1), n, regime_of(w), gen)
              for w in range(1, int(n_weeks) + 1)]
     model_seed = int(gen.integers(2**31 - 1))
 
-    x_ref, y_ref = reference[list(FEATURES)], reference[TARGET].to_numpy()
     # One thread: OpenMP busy-waiting makes gradient boosting crawl on a loaded 2-core machine.
     with threadpool_limits(limits=1):
-        model = make_model(model_seed)
-        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=model_seed)
-        oof = cross_val_predict(model, x_ref, y_ref, cv=folds, method="predict_proba")[:, 1]
-        model.fit(x_ref, y_ref)
+        model = make_model(model_seed).fit(training[list(FEATURES)], training[TARGET].to_numpy())
+        reference.insert(len(FEATURES) + 1, PREDICTION, model.predict_proba(reference[list(FEATURES)])[:, 1])
         current = pd.concat(weeks, ignore_index=True)
         current.insert(len(FEATURES) + 1, PREDICTION, model.predict_proba(current[list(FEATURES)])[:, 1])
-    reference.insert(len(FEATURES) + 1, PREDICTION, oof)
     current[BATCH] = current[BATCH].astype(str)
     reference[BATCH] = reference[BATCH].astype(str)
     current.attrs["label_delay"] = int(label_delay)
@@ -464,7 +483,8 @@ def generate(*, n_weeks: int = 52, rows_per_week: int = 2000, label_delay: int =
         f"Synthetic e-commerce sessions (12 features: prices, competitor price, promotion, demand, stock, "
         f"segment, channel, calendar) with a known demand model; 'converted' is the outcome and "
         f"'conversion_score' a gradient-boosting model's P(converted). Reference: the {REFERENCE_WEEKS} "
-        f"weeks before deployment ({REFERENCE_WEEKS * n:,} labelled sessions). Current: {n_weeks} weekly "
+        f"weeks (a year) before deployment ({REFERENCE_WEEKS * m:,} labelled sessions, {m:,} a week: the "
+        f"model's validation set, scored by the deployed model). Current: {n_weeks} weekly "
         f"batches W01... of {n:,} sessions; labels arrive {label_delay} week(s) late. Injected: a competitor "
         "price war (W07-W16), a holiday peak (W21-W25, prior shift), a supply shock with stock-outs "
         "(W31-W36) and a new 'student' customer segment (from W41). The manifest holds the ground truth."

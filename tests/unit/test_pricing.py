@@ -13,6 +13,7 @@ import pytest
 from scipy import stats
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 from threadpoolctl import threadpool_limits
 
 from drift.errors import DriftParameterError
@@ -77,12 +78,16 @@ def test_shapes_columns_and_roles(sc: Scenario) -> None:
     assert sc.feature_names == pricing.FEATURES
     columns = [*F, "converted", "conversion_score", "batch", "week"]
     assert list(sc.reference.columns) == columns and list(sc.current.columns) == columns
-    assert sc.reference.shape[0] == 8 * 2000 and sc.current.shape[0] == 52 * 2000
+    # a year of history, a quarter of a production week's sessions a week
+    assert pricing.reference_rows(2000) == 500 and pricing.reference_rows(200) == 50
+    assert sc.reference.shape[0] == 52 * 500 and sc.current.shape[0] == 52 * 2000
     assert sc.batches() == [f"W{w:02d}" for w in range(1, 53)]
-    assert list(pd.unique(sc.reference["batch"])) == [f"R{k:02d}" for k in range(1, 9)]
+    assert list(pd.unique(sc.reference["batch"])) == [f"R{k:02d}" for k in range(1, 53)]
+    assert (sc.reference.groupby("batch").size() == 500).all()
     mondays = pd.unique(pd.concat([sc.reference["week"], sc.current["week"]]))
-    assert len(mondays) == 60 and (pd.DatetimeIndex(mondays).day_of_week == 0).all()
+    assert len(mondays) == 104 and (pd.DatetimeIndex(mondays).day_of_week == 0).all()
     assert (np.diff(mondays) == np.timedelta64(7, "D")).all()
+    assert sc.reference["week"].iloc[0] == pd.Timestamp("2024-07-08")
     assert sc.get_batch("W01")["week"].iloc[0] == pd.Timestamp("2025-07-07")
     assert not sc.reference.isna().any().any() and not sc.current.isna().any().any()
     assert set(sc.current["converted"]) == {0, 1}
@@ -160,15 +165,23 @@ def test_labels_follow_the_demand_model(sc: Scenario) -> None:
         assert abs(z) < 4, name
 
 
-def test_scores_reproduce_and_reference_is_out_of_fold(sc: Scenario) -> None:
+def test_scores_reproduce_and_reference_is_the_validation_set(sc: Scenario) -> None:
     with threadpool_limits(limits=1):  # OpenMP busy-waiting crawls on a loaded 2-core machine
         for label in ("W01", "W08", "W33", "W45"):
             batch = sc.get_batch(label)
             again = sc.model.predict_proba(batch[F])[:, 1]
             np.testing.assert_allclose(again, batch["conversion_score"], rtol=1e-12)
-        in_sample = sc.model.predict_proba(sc.reference[F])[:, 1]
-    assert not np.allclose(in_sample, sc.reference["conversion_score"])
+        # the reference is scored by the deployed model itself ...
+        np.testing.assert_allclose(sc.model.predict_proba(sc.reference[F])[:, 1],
+                                   sc.reference["conversion_score"], rtol=1e-12)
+        # ... on rows it was not fitted on: a model fitted on the reference fits it better in sample
+        refit = pricing.make_model(0).fit(sc.reference[F], sc.reference["converted"])
+        in_sample = refit.predict_proba(sc.reference[F])[:, 1]
     ref = sc.reference
+    clean = sc.current[sc.current["batch"].isin(sc.manifest.loc[sc.manifest["kind"] == "no_drift", "batch"])]
+    loss = log_loss(ref["converted"], ref["conversion_score"])
+    assert abs(loss - log_loss(clean["converted"], clean["conversion_score"])) < 0.01   # as out of sample
+    assert log_loss(ref["converted"], in_sample) < loss - 0.004                      # seed 0: 0.009 lower
     assert abs(ref["conversion_score"].mean() - ref["converted"].mean()) < 0.01
     assert 0.22 < ref["converted"].mean() < 0.30
 
@@ -183,8 +196,13 @@ def test_normal_weeks_match_the_reference(sc: Scenario, normal: pd.DataFrame) ->
         assert _ks(sc.reference[f], normal[f]) > 1e-3, f
     for f in CATEGORIES:
         assert _chi2(sc.reference[f], normal[f]) > 1e-3, f
-    # the calendar feature moves on by construction: the reference is May-June, W01-W06 July-August
+    # the calendar feature moves on by construction: the reference is a year, W01-W06 July-August ...
     assert _ks(sc.reference["seasonality"], normal["seasonality"]) < 1e-10
+    # ... but every production week's values lie inside the reference year's range
+    season = sc.reference["seasonality"]
+    assert season.min() <= sc.current["seasonality"].min() and sc.current["seasonality"].max() <= season.max()
+    by_month = sc.reference.groupby(sc.reference["week"].dt.month)["converted"].mean()
+    assert by_month.min() < 0.235 and by_month.max() > 0.27      # the seasons swing conversion ~22-29 %
 
 
 def test_price_war(sc: Scenario, normal: pd.DataFrame) -> None:
