@@ -1171,10 +1171,9 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
     notes.extend(_in_sample_notes(metrics, ref.baselines))
     labels = [label for label, _ in pairs]
     cal_rows = [(metric, key[0], key[1], cal.mode, cal.n_draws, plan.thresholds(calibrations, key)[metric],
-                 (float(np.nanmedian(sample))
-                  + plan.baselines_of(key[2] if len(key) == 3 else None, key[0]).get(metric, 0.0)
-                  if key[0] in ("performance", "estimated_performance") else float(np.nanmedian(sample)))
-                 if np.isfinite(sample).any() else np.nan, labels[key[2]] if len(key) == 3 else "")
+                 float(np.nanmedian(sample)) + plan.null_baselines(key).get(metric, 0.0)
+                 if np.isfinite(sample).any() else np.nan,
+                 "" if plan.position(key) is None else labels[plan.position(key)])
                 for key, cal in sorted(calibrations.items()) for metric, sample in cal.samples.items()]
     calibration = pd.DataFrame(cal_rows, columns=["metric", "detector", "size", "mode", "n_draws",
                                                   "threshold", "null_median", "batch"])
@@ -1302,14 +1301,26 @@ class _Plan:
         return self.reweighted[pos].baselines if pos in self.reweighted and detector in _SCORE_DETECTORS \
             else self.baselines
 
+    @staticmethod
+    def position(key: tuple) -> int | None:
+        """The batch a calibration (:meth:`key`) serves alone, ``None`` for one shared by a size."""
+        return key[2] if len(key) == 3 else None
+
+    def null_baselines(self, key: tuple) -> dict[str, float]:
+        """What a calibration's null *changes* are added to: the performance detectors' baselines (of
+        the reweighted reference for a batch's own calibration), nothing for the other detectors."""
+        if key[0] not in ("performance", "estimated_performance"):
+            return {}
+        return self.baselines_of(self.position(key), key[0])
+
     def thresholds(self, calibrations: dict, key: tuple) -> dict[str, float]:
         """Calibrated thresholds of a detector's metrics for one calibration (:meth:`key`), set together
         (cached)."""
         if key not in self.cache:
             samples = calibrations[key].samples
             thr = joint_thresholds(samples, {m: SPECS[m].direction for m in samples}, self.quantile)
-            if key[0] in ("performance", "estimated_performance"):   # null samples are changes
-                base = self.baselines_of(key[2] if len(key) == 3 else None, key[0])
+            base = self.null_baselines(key)                  # performance: null samples are changes
+            if base:
                 thr = {m: v + base[m] for m, v in thr.items()}
             self.cache[key] = thr
         return self.cache[key]
