@@ -7,8 +7,10 @@ For every scenario and seed, the scenario is generated with that seed and :func:
 as the Timeline page runs it (the scenario's roles, one batch per value of its batch column, the default
 detectors, ``rng`` = the seed, and the features a scenario marks as following the calendar muted:
 ``current.attrs["calendar_features"]``, the pricing scenario's ``seasonality``).  Each run is scored
-against the scenario's manifest (:func:`drift.scorecard.scorecard`) and the runs are pooled per scenario
-(:func:`drift.scorecard.false_alarm_rates`).  Printed: a Markdown table detector x scenario with the false
+against the scenario's manifest (:func:`drift.monitoring.scorecard.scorecard`) and the runs are pooled per
+scenario
+(:func:`drift.monitoring.scorecard.false_alarm_rates`).  Printed: a Markdown table detector x scenario with
+the false
 alarms / clean batches, the rate, the bound ``2 * (1 - quantile)``, and the binomial p-value of seeing
 that many false alarms if the true rate were ``1 - quantile``; then the seconds each run took.
 
@@ -16,7 +18,7 @@ Two references (``--reference``, default both, one table each):
 
 * ``shipped``: the scenario as generated -- each built-in reference here is the model's validation set,
   scored by the deployed model;
-* ``holdout``: :meth:`drift.scenarios.Scenario.with_holdout_reference` -- the model is refitted on half
+* ``holdout``: :meth:`drift.data.scenarios.Scenario.with_holdout_reference` -- the model is refitted on half
   of the reference and the other half, scored by that model, is the reference; production is scored by
   it too.  Prediction drift needs reference and production scores from the same (deployed) model; the
   fold models of out-of-fold scores spread their scores differently.
@@ -38,9 +40,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import machine, row  # noqa: E402
 from drift import infer_schema  # noqa: E402
-from drift.monitor import DEFAULT_DETECTORS, monitor  # noqa: E402
-from drift.scenarios import load_scenario  # noqa: E402
-from drift.scorecard import false_alarm_rates, scorecard  # noqa: E402
+from drift.data.scenarios import load_scenario  # noqa: E402
+from drift.monitoring.monitor import DEFAULT_DETECTORS, monitor  # noqa: E402
+from drift.monitoring.scorecard import false_alarm_rates, scorecard  # noqa: E402
 
 #: Built-in scenarios with ground truth (a manifest with ``no_drift`` batches).
 SCENARIOS = ("credit", "pricing", "sentiment")

@@ -33,7 +33,7 @@ from scipy.special import expit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import machine, measure, row  # noqa: E402
-from drift.monitor import DEFAULT_DETECTORS, monitor  # noqa: E402
+from drift.monitoring.monitor import DEFAULT_DETECTORS, monitor  # noqa: E402
 
 N_NUMERIC, N_CATEGORICAL = 22, 8
 #: The defaults: features, prediction, performance, CBPE, quality (MMD is skipped: no embeddings).

@@ -45,7 +45,7 @@ def cold_child() -> None:
     t0 = time.perf_counter()
     import umap  # noqa: F401
 
-    from drift.projection import project, warm_up_umap
+    from drift.multivariate.projection import project, warm_up_umap
     t_import = time.perf_counter() - t0
     t_warm = warm_up_umap()
     ref, cur = data()
@@ -66,7 +66,7 @@ def main() -> None:
     out = subprocess.run([sys.executable, __file__, "--child"], capture_output=True, text=True, check=True)
     cold = json.loads(out.stdout.strip().splitlines()[-1])
 
-    from drift.projection import project, warm_up_umap
+    from drift.multivariate.projection import project, warm_up_umap
 
     warm_up_umap()
     ref, cur = data()

@@ -1,7 +1,7 @@
 """Benchmark: drift.text_drift on 20,000 posts per side (target: <= 20 s with the default embeddings).
 
 Run: ``.venv/bin/python bench/text_drift.py [--posts N] [--repeat R]``.  Data: the sentiment scenario
-(``drift.scenarios.sentiment``) generated with enough posts per week that the reference (weeks W01-W03)
+(``drift.data.scenarios.sentiment``) generated with enough posts per week that the reference (weeks W01-W03)
 and the current side (the slang weeks W12-W14) each hold about ``N`` posts.  Prints two Markdown tables:
 
 1. ``text_drift`` end to end at several sizes (default ``max_samples=5000``, and with every post used);
@@ -31,7 +31,7 @@ from bench._common import machine, measure, row  # noqa: E402
 
 def make_data(posts: int, seed: int = 0) -> tuple[list[str], list[str]]:
     """About ``posts`` reference posts (W01-W03) and as many current posts (W12-W14)."""
-    from drift.scenarios.sentiment import generate
+    from drift.data.scenarios.sentiment import generate
 
     sc = generate(posts_per_week=-(-posts // 3), rng=seed)
     current = sc.current[sc.current["batch"].isin(["W12", "W13", "W14"])]
@@ -108,9 +108,9 @@ def floor_terms(ref: list[str], cur: list[str]) -> np.ndarray:
 
 # --- our steps -----------------------------------------------------------------------------------
 def our_steps(ref: list[str], cur: list[str]) -> list[tuple[str, object]]:
-    from drift.domain import domain_classifier_test
-    from drift.mmd import mmd_test
-    from drift.text import MMD_MAX_SAMPLES, _descriptor_drift, _embed, _linear_terms, _scan
+    from drift.multivariate.domain import domain_classifier_test
+    from drift.multivariate.mmd import mmd_test
+    from drift.text.text_drift import MMD_MAX_SAMPLES, _descriptor_drift, _embed, _linear_terms, _scan
 
     pos_ref, pos_cur = np.arange(len(ref)), np.arange(len(cur))
     state: dict = {}
@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=20_000, help="posts per side")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (the best is shown)")
     args = parser.parse_args()
-    from drift.text import text_drift
+    from drift.text.text_drift import text_drift
 
     t0 = time.perf_counter()
     ref, cur = make_data(args.posts)

@@ -15,10 +15,10 @@ Cases (each seeded; ``part`` says whether the rules may be tuned on it):
   are.  Mild shifts (same season a year apart) also accept ``no_drift``; none accepts ``data_quality``
   -- except Seattle's splits across years: the published weather labels were re-coded in 2013 (see
   ``real_cases``), a real break nobody injected, so those are ``data_quality`` naming ``weather``;
-* ``break``   — one pipeline break (:mod:`drift.scenarios.breaks`) injected into one column of a random
+* ``break``   — one pipeline break (:mod:`drift.data.scenarios.breaks`) injected into one column of a random
   half: truth ``data_quality`` and the verdict should name that column;
 * ``churn``   — random halves in which a modest share of current rows carries entities (countries,
-  destinations, states) the reference never saw (:func:`drift.scenarios.realdata.churn_split`):
+  destinations, states) the reference never saw (:func:`drift.data.scenarios.realdata.churn_split`):
   not ``data_quality``;
 * ``proxy``   — a natural split with a column that encodes the split kept as a feature (the year, a
   day number, the month): truth as the natural split, and whether ``Diagnosis.split_proxies`` flags
@@ -31,7 +31,7 @@ Cases (each seeded; ``part`` says whether the rules may be tuned on it):
   in its ``proxy`` cases; its clean weeks accept ``prior_shift`` as well, since the outcome rate swings
   with the season there.
 
-Real tables and their part are fixed in :mod:`drift.scenarios.realdata` (``HELD_OUT``); the scenario
+Real tables and their part are fixed in :mod:`drift.data.scenarios.realdata` (``HELD_OUT``); the scenario
 cases are all "tuned".  "Right" means the verdict kind is in the case's ``acceptable`` set.  Results go
 to ``--out`` (default ``drift/verdict_benchmark.json``, shipped with the library): per part and per
 (verdict kind, strength) how many cases got that verdict and how many of them were right, the
@@ -67,9 +67,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _common import machine  # noqa: E402
 
 import drift  # noqa: E402
-from drift.scenarios import load_scenario  # noqa: E402
-from drift.scenarios.breaks import BREAKS  # noqa: E402
-from drift.scenarios.realdata import (  # noqa: E402
+from drift.data.scenarios import load_scenario  # noqa: E402
+from drift.data.scenarios.breaks import BREAKS  # noqa: E402
+from drift.data.scenarios.realdata import (  # noqa: E402
     PREDICTION,
     REAL_DATASETS,
     add_model_scores,

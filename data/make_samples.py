@@ -8,7 +8,7 @@ Usage::
 Writes ``credit_reference_sample.csv`` (the first 3,000 rows of the reference: features, ``default``,
 ``score``) and ``credit_production_sample.csv`` (the first 1,000 rows of three production months --
 2025-01 clean, 2025-03 covariate shift, 2025-05 income recorded in thousands -- with ``batch`` and
-``month``), all from ``drift.scenarios.credit.generate()`` with its defaults (seed 0).  The reference
+``month``), all from ``drift.data.scenarios.credit.generate()`` with its defaults (seed 0).  The reference
 rows are i.i.d., so its first rows are a random sample of it.
 """
 
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the repository's `drift` importable
     sys.path.insert(0, str(ROOT))
 
-from drift.scenarios.base import Scenario  # noqa: E402
-from drift.scenarios.credit import generate  # noqa: E402
+from drift.data.scenarios.base import Scenario  # noqa: E402
+from drift.data.scenarios.credit import generate  # noqa: E402
 
 REFERENCE_FILE = "credit_reference_sample.csv"
 PRODUCTION_FILE = "credit_production_sample.csv"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from drift.autopilot import CostModel
-from drift.errors import DriftError
+from drift.core.errors import DriftError
+from drift.monitoring.autopilot import CostModel
 from ui import boundary, data, safe, state
 from ui import timeline as tl
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from drift.schema import KINDS, ROLES
+from drift.data.schema import KINDS, ROLES
 from ui import data, layout, roles, safe
 
 st.title("Data")

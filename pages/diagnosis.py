@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from drift.diagnosis import STEP_KEYS
-from drift.errors import DriftError
-from drift.report_charts import METRIC_LABELS, step_figures
+from drift.core.errors import DriftError
+from drift.diagnosis.diagnose import STEP_KEYS
+from drift.report.charts import METRIC_LABELS, step_figures
 from ui import boundary, charts, data, layout, safe, state
 from ui import diagnosis as dx
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from drift.errors import DriftError
+from drift.core.errors import DriftError
 from ui import boundary, charts, data, layout, safe, state
 from ui import multivariate as mv
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import drift
-from drift.errors import DriftError
+from drift.core.errors import DriftError
 from ui import boundary, charts, data, layout, safe, state
 
 st.title("Drift Explorer")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from drift import practice
-from drift.diagnosis import STEP_TITLES
-from drift.errors import DriftError
-from drift.impact import format_money, why_not_priced
+from drift.core.errors import DriftError
+from drift.diagnosis import practice
+from drift.diagnosis.diagnose import STEP_TITLES
+from drift.model.impact import format_money, why_not_priced
 from ui import boundary, data, safe, state
 from ui import impact as im
 from ui import text as tx

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from drift.errors import DriftError
-from drift.impact import why_not_priced
-from drift.report import SUMMARY_HEADINGS, stakeholder_summary
+from drift.core.errors import DriftError
+from drift.model.impact import why_not_priced
+from drift.report.build import SUMMARY_HEADINGS, stakeholder_summary
 from ui import boundary, data, layout, safe, state
 from ui import diagnosis as dx
 from ui import impact as im

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from drift.errors import DriftError
-from drift.monitor import DEFAULT_DETECTORS, DETECTORS
+from drift.core.errors import DriftError
+from drift.monitoring.monitor import DEFAULT_DETECTORS, DETECTORS
 from ui import boundary, data, layout, safe, state
 from ui import timeline as tl
 

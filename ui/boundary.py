@@ -22,7 +22,7 @@ from typing import Any
 
 import streamlit as st
 
-from drift.errors import DriftError
+from drift.core.errors import DriftError
 
 from . import safe
 

@@ -19,11 +19,11 @@ from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
 import drift
-from drift import palette
+from drift.report import palette
 
 from .safe import plot as esc
 
-#: One colour per side, on every chart of the app and the report (:mod:`drift.palette`).
+#: One colour per side, on every chart of the app and the report (:mod:`drift.report.palette`).
 REFERENCE_COLOR = palette.REFERENCE
 CURRENT_COLOR = palette.CURRENT
 #: Severity -> (strong colour for marks, light tint for table rows), the report's too.

@@ -37,9 +37,9 @@ import pandas as pd
 import streamlit as st
 
 import drift
-from drift import decisions
-from drift.errors import DriftError
-from drift.schema import KINDS, ROLES, Schema
+from drift.core import decisions
+from drift.core.errors import DriftError
+from drift.data.schema import KINDS, ROLES, Schema
 
 from . import state
 
@@ -142,15 +142,15 @@ def page_context() -> Context:
 # --- loading -----------------------------------------------------------------------------------
 def scenario_titles() -> dict[str, str]:
     """Built-in scenario name -> title, in registry order."""
-    from drift.scenarios import SCENARIOS
+    from drift.data.scenarios import SCENARIOS
 
     return {name: entry[0] for name, entry in SCENARIOS.items()}
 
 
 @st.cache_data(show_spinner="Generating the scenario…", max_entries=4)
 def load_scenario(name: str):
-    """A built-in scenario (``drift.scenarios.load_scenario``), generated once per process."""
-    from drift.scenarios import load_scenario as _load
+    """A built-in scenario (``drift.data.scenarios.load_scenario``), generated once per process."""
+    from drift.data.scenarios import load_scenario as _load
 
     return _load(name)
 
@@ -450,7 +450,7 @@ def ground_truth(ctx: Context, batch: str) -> dict[str, str] | None:
 MAX_BATCHES_CHARTED = 48
 
 
-def summaries_by_batch(ctx: Context, opts: Settings) -> dict[str, drift.features.DriftSummary]:
+def summaries_by_batch(ctx: Context, opts: Settings) -> dict[str, drift.diagnosis.features.DriftSummary]:
     """``drift.summarize`` of every batch's drift table (the cached tables of :func:`drift_table`)."""
     return {batch: drift.summarize(drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch,
                                                              opts.seed)))
@@ -459,7 +459,8 @@ def summaries_by_batch(ctx: Context, opts: Settings) -> dict[str, drift.features
 
 def default_batch(ctx: Context, opts: Settings) -> tuple[str, str]:
     """The batch a page opens on when the sidebar says "All batches" but the page needs one, and why:
-    the most drifted (:func:`drift.decisions.worst_batch`), or the latest when none drifted or there are too
+    the most drifted (:func:`drift.core.decisions.worst_batch`), or the latest when none drifted or there
+    are too
     many batches to test them all here."""
     if len(ctx.batches) > MAX_BATCHES_CHARTED:
         return ctx.batches[-1], f"the latest of {len(ctx.batches)} batches (too many to rank them all here)"

@@ -20,9 +20,9 @@ from pathlib import Path
 import streamlit as st
 
 import drift
-from drift.diagnosis import STEP_KEYS, Diagnosis
-from drift.impact import BusinessImpact, ImpactInputs, why_not_priced
-from drift.report import Report
+from drift.diagnosis.diagnose import STEP_KEYS, Diagnosis
+from drift.model.impact import BusinessImpact, ImpactInputs, why_not_priced
+from drift.report.build import Report
 
 from . import data, safe, state
 from .progress import Bar
@@ -163,7 +163,7 @@ def impact(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, dia
            inputs: ImpactInputs) -> BusinessImpact | None:
     """``drift.business_impact`` on the diagnosed rows (kept per inputs in the diagnosis' slot).
 
-    ``None`` when the roles cannot be priced (:func:`drift.impact.why_not_priced` says why).  Labels are
+    ``None`` when the roles cannot be priced (:func:`drift.model.impact.why_not_priced` says why).  Labels are
     used exactly when the diagnosis used them, so the price and the verdict rest on the same evidence.
     Raises ``DriftError`` for data the pricing cannot use (a target that is not 0/1, a score outside
     [0, 1]).

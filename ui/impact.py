@@ -3,7 +3,7 @@
 Each input shows "assumed — edit to your figures" until the user edits it; the edited names are kept in
 session state and handed to :func:`drift.impact_inputs` as ``supplied``, so the library, the sentence and
 every export know which figures are assumed.  The decision threshold follows the two costs
-(:func:`drift.impact.cost_threshold`) until the user sets it.
+(:func:`drift.model.impact.cost_threshold`) until the user sets it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 import drift
-from drift.impact import (
+from drift.model.impact import (
     DEFAULT_INPUTS,
     INPUT_NAMES,
     BusinessImpact,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from drift import decisions
+from drift.core import decisions
 
 from . import data, safe, state
 from .charts import PSI_BANDS
@@ -75,7 +75,7 @@ def show_ground_truth(ctx: data.Context, batch: str, *, what: str = "batch ") ->
 
 def verdict(summary) -> tuple[str, str]:
     """Headline sentence for a ``drift.DriftSummary`` and its level: "success", "warning", "error" (the
-    library's :func:`drift.decisions.summary_level`)."""
+    library's :func:`drift.core.decisions.summary_level`)."""
     sev = summary.by_severity
     apart = ""
     if summary.proxies or summary.entities:

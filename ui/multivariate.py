@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import drift
-from drift import decisions
+from drift.core import decisions
 
 from . import data, safe, state
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
@@ -92,7 +92,7 @@ class UmapWarmUp:
 
 def _warm_up(status: UmapWarmUp) -> None:
     try:
-        from drift.projection import warm_up_umap
+        from drift.multivariate.projection import warm_up_umap
 
         status.seconds = warm_up_umap()
     except Exception as err:  # noqa: BLE001 - a missing/broken umap must not kill the thread silently
@@ -147,7 +147,7 @@ def show_reading(level: str, text: str) -> None:
 def auc_reading(res) -> tuple[str, str]:
     """Level ("success" / "warning" / "error") and one plain sentence for a domain-classifier result.
 
-    The level is the library's rule (:func:`drift.decisions.domain_level`): significant only when the
+    The level is the library's rule (:func:`drift.core.decisions.domain_level`): significant only when the
     p-value is below alpha *and* the AUC interval excludes 0.5, then graded by the AUC.
     """
     if math.isnan(res.auc):

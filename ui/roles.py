@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 import drift
-from drift.schema import FEATURE_KINDS, ROLES, Schema
+from drift.data.schema import FEATURE_KINDS, ROLES, Schema
 
 from . import data, safe, state
 

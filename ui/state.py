@@ -10,7 +10,7 @@ import streamlit as st
 
 # --- sidebar: data source ---------------------------------------------------------------------
 SOURCE_MODE = "source"                  # radio: SOURCE_SCENARIO | SOURCE_UPLOAD
-SCENARIO = "scenario"                   # selectbox: a key of drift.scenarios.SCENARIOS
+SCENARIO = "scenario"                   # selectbox: a key of drift.data.scenarios.SCENARIOS
 UPLOAD_REFERENCE = "upload_reference"   # st.file_uploader: the training (reference) file
 UPLOAD_CURRENT = "upload_current"       # st.file_uploader: the production (current) file
 KEPT_UPLOADS = "kept_uploads"           # {uploader key: (file name, bytes)}: the last pair, both or none
@@ -31,7 +31,7 @@ ROLES_VERSION = "roles_version"         # Data: bumped on apply/reset so the for
 TEXT_PERIOD_A = "text_period_a"         # Text: the first period compared (default the reference)
 TEXT_PERIOD_B = "text_period_b"         # Text: the second period compared
 TEXT_MAP_METHOD = "text_map_method"     # Text: "pca" | "umap" for the map of post embeddings
-PRACTICE_PROMPT = "practice_prompt"     # Practice: id of the prompt (drift.practice.PROMPTS)
+PRACTICE_PROMPT = "practice_prompt"     # Practice: id of the prompt (drift.diagnosis.practice.PROMPTS)
 PRACTICE_SCENARIO = "practice_scenario"  # Practice: built-in scenario the evidence runs on
 PRACTICE_ANSWER = "practice_answer"     # Practice: the user's answer (text area)
 PRACTICE_SUBMITTED = "practice_submitted"  # Practice: (prompt, scenario, answer) last submitted, or None
@@ -41,7 +41,8 @@ PRACTICE_COST_FN = "practice_cost_fn"   # Practice: business impact, cost of a f
 PRACTICE_THRESHOLD = "practice_threshold"  # Practice: business impact, the model's decision threshold
 PRACTICE_SUPPLIED = "practice_supplied"  # Practice: impact inputs the user edited (the rest are assumed)
 TIMELINE_QUANTILE = "timeline_quantile"     # Timeline: threshold quantile (ui.timeline.QUANTILES)
-TIMELINE_DETECTORS = "timeline_detectors"   # Timeline: detectors monitored (keys of drift.monitor.DETECTORS)
+# Timeline: detectors monitored (keys of drift.monitoring.monitor.DETECTORS)
+TIMELINE_DETECTORS = "timeline_detectors"
 TIMELINE_PERIOD = "timeline_period"         # Timeline: period of the time column (no batch column)
 TIMELINE_SIZE = "timeline_size"             # Timeline: rows per batch when there is neither batch nor time
 TIMELINE_BATCH = "timeline_batch"           # Timeline: the batch opened (mirrored into BATCH)
@@ -49,7 +50,8 @@ TIMELINE_ORDER = "timeline_order"           # Timeline: order of the rows when t
 TIMELINE_MUTE = "timeline_mute"             # Timeline: muted features, prefix of a per-data-source key
 TIMELINE_FEATURE = "timeline_feature"       # Timeline: the feature whose PSI is charted over the batches
 HISTORY_RUN = "history_run"                 # Timeline: the stored run shown in the History section
-AUTOPILOT_POLICIES = "autopilot_policies"   # Autopilot: policy kinds compared (drift.autopilot.POLICY_KINDS)
+# Autopilot: policy kinds compared (drift.monitoring.autopilot.POLICY_KINDS)
+AUTOPILOT_POLICIES = "autopilot_policies"
 AUTOPILOT_EVERY_K = "autopilot_every_k"     # Autopilot: weeks between retrains of the scheduled policy
 AUTOPILOT_RETRAIN_COST = "autopilot_retrain_cost"  # Autopilot: cost of one retrain
 AUTOPILOT_ERROR_COST = "autopilot_error_cost"      # Autopilot: cost per unit of error per session
@@ -82,7 +84,7 @@ ALPHAS = (0.01, 0.05, 0.10)
 CORRECTIONS = {"bh": "Benjamini–Hochberg", "bonferroni": "Bonferroni"}
 BINS_RANGE = (2, 50)
 #: Extensions the uploaders accept; a compressed file (``data.csv.gz``) is read through the same bounded
-#: decompression as in the library (``drift.limits``).
+#: decompression as in the library (``drift.core.limits``).
 UPLOAD_TYPES = ("csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx", "gz", "bz2", "xz")
 
 DEFAULTS: dict[str, object] = {

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import drift
-from drift import practice
+from drift.diagnosis import practice
 
 from . import data, safe
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR
@@ -276,7 +276,7 @@ def _scenario_schema(name: str):
 
 
 def scenario_accuracy(name: str) -> pd.DataFrame:
-    """:func:`drift.practice.batch_accuracy` of a built-in scenario (cached)."""
+    """:func:`drift.diagnosis.practice.batch_accuracy` of a built-in scenario (cached)."""
     sc = data.load_scenario(name)
     return _accuracy(f"scenario:{name}", sc.target, sc.prediction, sc.batch, sc.reference, sc.current)
 

@@ -2,8 +2,9 @@
 
 Cached results
 --------------
-:func:`monitor_result` wraps :func:`drift.monitor.monitor` and :func:`autopilot_comparison` wraps
-:func:`drift.autopilot.compare_policies`, both in ``st.cache_data`` keyed on content (the context's data
+:func:`monitor_result` wraps :func:`drift.monitoring.monitor.monitor` and :func:`autopilot_comparison` wraps
+:func:`drift.monitoring.autopilot.compare_policies`, both in ``st.cache_data`` keyed on content (the
+context's data
 and roles keys plus the settings; frames are ``_``-prefixed and not hashed), as in :mod:`ui.data`.
 
 Both take a progress callback: a :class:`ui.progress.Bar`, which a cached function can move without
@@ -11,7 +12,8 @@ its updates being recorded for replay (see :mod:`ui.progress`).
 
 History
 -------
-:func:`store` opens :class:`drift.store.HistoryStore` at :func:`drift.store.default_store_path`
+:func:`store` opens :class:`drift.monitoring.store.HistoryStore` at
+:func:`drift.monitoring.store.default_store_path`
 (``$DRIFT_EXPLORER_DATA/history.sqlite``); :func:`record_run` appends a monitoring result once per
 data source and parameters, so reruns and new sessions do not duplicate it.
 
@@ -33,10 +35,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from drift.errors import DriftError
-from drift.monitor import DETECTORS, SPECS, MonitorResult, monitor
-from drift.scorecard import Scorecard, scorecard
-from drift.store import HistoryStore, default_store_path
+from drift.core.errors import DriftError
+from drift.monitoring.monitor import DETECTORS, SPECS, MonitorResult, monitor
+from drift.monitoring.scorecard import Scorecard, scorecard
+from drift.monitoring.store import HistoryStore, default_store_path
 
 from . import data, safe, state
 from .charts import _LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
@@ -71,7 +73,7 @@ TAIL_FLOOR = 1e-30
 #: Muted features are drawn in grey: computed and shown, never alerting.
 MUTED_COLOR = "#AAAAAA"
 MUTED_FILL = "rgba(170,170,170,0.12)"
-#: One colour per policy, in the order of drift.autopilot.POLICY_KINDS.
+#: One colour per policy, in the order of drift.monitoring.autopilot.POLICY_KINDS.
 POLICY_COLORS = ("#7F7F7F", "#4C78A8", "#F58518", "#54A24B", "#B279A2", "#9D755D")
 ACTION_MARKERS = {"retrain": ("triangle-up", "retrain"), "rollback": ("triangle-down", "rollback"),
                   "alert": ("diamond-open", "alert")}
@@ -109,7 +111,7 @@ def order_label(choice: str) -> str:
 def split_spec(ctx: data.Context, period: str | None, size: int | None, order: str | None = None) -> dict:
     """How production is cut into batches: the batch column, else the time column by ``period``, else
     runs of ``size`` rows in the chosen ``order`` (a column, :data:`ORDER_RANDOM` — the default — or
-    :data:`ORDER_FILE`); arguments of :func:`drift.monitor.monitor`."""
+    :data:`ORDER_FILE`); arguments of :func:`drift.monitoring.monitor.monitor`."""
     if ctx.batch_column is not None:
         return {"batch_col": ctx.batch_column}
     time_col = ctx.schema.time
@@ -145,7 +147,7 @@ def _monitor(data_key: str, roles_key: str, split: tuple, alpha: float, correcti
 
 
 def _has_embeddings(ctx: data.Context) -> bool:
-    from drift.embeddings import embedding_columns
+    from drift.multivariate.embeddings import embedding_columns
 
     try:
         cols = embedding_columns(ctx.reference)
@@ -156,7 +158,8 @@ def _has_embeddings(ctx: data.Context) -> bool:
 
 def monitor_result(ctx: data.Context, opts: data.Settings, spec: dict, *, quantile: float,
                    detectors: Sequence[str], mute: Sequence[str] = ()) -> MonitorResult:
-    """:func:`drift.monitor.monitor` on the context's production data (cached), with a progress bar."""
+    """:func:`drift.monitoring.monitor.monitor` on the context's production data (cached),
+    with a progress bar."""
     with Bar("Monitoring every batch…") as bar:
         return _monitor(ctx.source.key, ctx.roles_key, tuple(sorted(spec.items())), opts.alpha,
                         opts.correction, opts.bins, float(quantile), tuple(detectors), opts.seed,
@@ -174,7 +177,7 @@ def _scorecard(data_key: str, roles_key: str, split: tuple, alpha: float, correc
 
 def detector_scorecard(ctx: data.Context, opts: data.Settings, spec: dict, result: MonitorResult, *,
                        quantile: float, detectors: Sequence[str]) -> Scorecard | None:
-    """:func:`drift.scorecard.scorecard` against the scenario's manifest; ``None`` without one."""
+    """:func:`drift.monitoring.scorecard.scorecard` against the scenario's manifest; ``None`` without one."""
     manifest = getattr(ctx.scenario, "manifest", None)
     if manifest is None or "batch_col" not in spec:
         return None
@@ -205,7 +208,8 @@ def alert_table(alerts: pd.DataFrame) -> pd.DataFrame:
 
 # --- history store -------------------------------------------------------------------------------
 def store() -> HistoryStore:
-    """The history store at :func:`drift.store.default_store_path` (honours ``DRIFT_EXPLORER_DATA``)."""
+    """The history store at :func:`drift.monitoring.store.default_store_path` (honours
+    ``DRIFT_EXPLORER_DATA``)."""
     return HistoryStore(default_store_path())
 
 
@@ -264,7 +268,7 @@ def record_autopilot(history: HistoryStore, comparison, *, scenario: str) -> str
 @st.cache_data(show_spinner=False, max_entries=16)
 def _comparison(scenario: str, kinds: tuple[str, ...], every_k: int, retrain_cost: float,
                 cost_per_error_unit: float, seed: int, _progress=None):
-    from drift.autopilot import CostModel, compare_policies, default_policies
+    from drift.monitoring.autopilot import CostModel, compare_policies, default_policies
 
     sc = data.load_scenario(scenario)
     policies = [p for p in default_policies(sc, every_k=every_k) if p.kind in kinds]
@@ -274,7 +278,8 @@ def _comparison(scenario: str, kinds: tuple[str, ...], every_k: int, retrain_cos
 
 def autopilot_comparison(scenario: str, kinds: Sequence[str], *, every_k: int, retrain_cost: float,
                          cost_per_error_unit: float, seed: int):
-    """:func:`drift.autopilot.compare_policies` on a built-in scenario (cached), with a progress bar."""
+    """:func:`drift.monitoring.autopilot.compare_policies` on a built-in scenario (cached),
+    with a progress bar."""
     with Bar("Replaying the stream under each policy…") as bar:
         return _comparison(scenario, tuple(kinds), int(every_k), float(retrain_cost),
                            float(cost_per_error_unit), int(seed),
@@ -288,7 +293,8 @@ def _money(x: float) -> str:
 def autopilot_conclusion(summary: pd.DataFrame) -> tuple[str, str]:
     """Plain-language verdict of a policy comparison and its level ("success" / "info").
 
-    Reads :attr:`drift.autopilot.PolicyComparison.summary`: the cheapest policy, its saving against the
+    Reads :attr:`drift.monitoring.autopilot.PolicyComparison.summary`: the cheapest policy, its saving
+    against the
     first policy, where the saving comes from, and its break-even retrain cost.
     """
     first = summary.iloc[0]
@@ -420,7 +426,8 @@ def metric_chart(metrics: pd.DataFrame, metric: str) -> go.Figure:
 
 def feature_chart(result: MonitorResult, feature: str) -> go.Figure:
     """One feature's PSI over the batches against its own calibrated threshold
-    (:attr:`drift.monitor.MonitorResult.feature_thresholds`); batches beyond it as red crosses, so the
+    (:attr:`drift.monitoring.monitor.MonitorResult.feature_thresholds`); batches beyond it as red crosses,
+    so the
     batch where the feature started to move stands out.  A muted feature is drawn grey and never red."""
     muted = feature in result.muted
     n = len(result.labels)

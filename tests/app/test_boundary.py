@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from drift.errors import DriftInputError
+from drift.core.errors import DriftInputError
 from tests.app.test_pages import metric, new_app
 from ui import boundary, safe, state
 

@@ -16,8 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import drift
-from drift.impact import INPUT_NAMES, impact_inputs
-from drift.report import md_escape
+from drift.model.impact import INPUT_NAMES, impact_inputs
+from drift.report.build import md_escape
 from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page as shared_open_page
 from tests.app.test_pages import scenario_tables
@@ -137,7 +137,7 @@ def test_all_batches_opens_on_the_most_drifted_batch_and_says_so() -> None:
     at = open_page(new_app(), DIAGNOSIS)                         # a shared link: "All batches" in the sidebar
     assert not at.exception
     summaries = {b: drift.summarize(t) for b, t in credit_tables().items()}
-    worst = drift.decisions.worst_batch(summaries)
+    worst = drift.core.decisions.worst_batch(summaries)
     assert at.selectbox(key=state.DIAG_PICK).value == worst
     assert any(f"Showing batch {md(worst)}" in t and "most drifted of 12 batches" in t for t in texts(at))
     click(at, "diag_all")
@@ -156,7 +156,7 @@ def test_report_summary_impact_and_downloads() -> None:
     diag = expected_diagnosis(DRIFTED_BATCH)
     at = open_page(new_app(**{state.BATCH: DRIFTED_BATCH}), REPORT)
     assert any(md(diag.verdict.label) in m.value for m in at.markdown)
-    for heading in drift.report.SUMMARY_HEADINGS.values():
+    for heading in drift.report.build.SUMMARY_HEADINGS.values():
         assert any(m.value == f"**{heading}**" for m in at.markdown), heading
     labels = [d.label for d in at.get("download_button")]
     assert labels == ["Download the HTML report", "Download JSON"]

@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 
 import drift
-from drift.autopilot import CostModel, compare_policies, default_policies
-from drift.monitor import DEFAULT_DETECTORS, monitor
-from drift.scenarios import load_scenario
-from drift.scorecard import scorecard
-from drift.store import DATA_DIR_ENV, HistoryStore, default_store_path
+from drift.data.scenarios import load_scenario
+from drift.monitoring.autopilot import CostModel, compare_policies, default_policies
+from drift.monitoring.monitor import DEFAULT_DETECTORS, monitor
+from drift.monitoring.scorecard import scorecard
+from drift.monitoring.store import DATA_DIR_ENV, HistoryStore, default_store_path
 from tests.app.test_pages import errors, metric, new_app, open_page, scenario_tables, upload, upload_tables
 from ui import safe, state
 from ui import timeline as tl

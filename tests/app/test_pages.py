@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import drift
-from drift.scenarios import SCENARIOS, load_scenario
+from drift.data.scenarios import SCENARIOS, load_scenario
 from ui import safe, state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -319,7 +319,7 @@ def test_overview_names_the_worst_batch_beside_the_pool() -> None:
     reference, current, schema = scenario_tables("credit")
     summaries = {b: drift.summarize(expected(reference, current, schema, batch=b)[0])
                  for b in pd.unique(current["batch"].astype(str))}
-    worst = drift.decisions.worst_batch(summaries)
+    worst = drift.core.decisions.worst_batch(summaries)
     with_major = sum(1 for s in summaries.values() if s.by_severity["major"])
     lines = [w.value for w in at.warning if "Batch by batch" in w.value]
     assert len(lines) == 1 and safe.text(f"The worst is {worst}") in lines[0]

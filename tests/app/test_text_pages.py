@@ -1,8 +1,8 @@
 """The Text and Practice pages, run headless with Streamlit's AppTest.
 
 Lean on purpose (a 2-core machine): one session per page on the scenario that page is about; the
-expected numbers come from the library (``drift.scenarios.sentiment.INJECTED_TERMS``,
-``drift.practice.score_answer``).
+expected numbers come from the library (``drift.data.scenarios.sentiment.INJECTED_TERMS``,
+``drift.diagnosis.practice.score_answer``).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from drift import practice
-from drift.scenarios import SCENARIOS
-from drift.scenarios.sentiment import INJECTED_TERMS
+from drift.data.scenarios import SCENARIOS
+from drift.data.scenarios.sentiment import INJECTED_TERMS
+from drift.diagnosis import practice
 from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page
 from ui import state

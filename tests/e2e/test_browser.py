@@ -255,7 +255,7 @@ def test_shared_link_opens_each_page_with_results(page, app_url, path: str, name
 def test_diagnosis_and_report_links_show_a_verdict(page, app_url, path: str, name: str, marker: str) -> None:
     """A shared Diagnosis or Report link (sidebar on "All batches") opens on the most drifted batch, says
     so, and shows the verdict without a click.  (The server was warmed by one visit: see ``app_url``.)"""
-    from drift.scenarios import load_scenario
+    from drift.data.scenarios import load_scenario
 
     page.goto(f"{app_url}/{path}")
     main = page.get_by_test_id("stMain")

@@ -13,8 +13,8 @@ import re
 import pandas as pd
 import pytest
 
-from drift.diagnosis import STEP_KEYS, VERDICT_LABELS
-from drift.scenarios import load_scenario
+from drift.data.scenarios import load_scenario
+from drift.diagnosis.diagnose import STEP_KEYS, VERDICT_LABELS
 from tests.e2e import test_browser as base
 from tests.e2e.test_browser import assert_no_dialog, assert_no_exception, open_dropdown, screenshot, wait_idle
 

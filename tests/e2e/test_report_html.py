@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import drift
-from drift.diagnosis import diagnose
-from drift.impact import business_impact, impact_inputs
-from drift.report import build_report
+from drift.diagnosis.diagnose import diagnose
+from drift.model.impact import business_impact, impact_inputs
+from drift.report.build import build_report
 from tests.e2e.test_browser import ROOT, SCREENSHOTS
 
 pytestmark = pytest.mark.e2e

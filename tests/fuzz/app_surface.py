@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import drift
-from drift.errors import DriftError
+from drift.core.errors import DriftError
 from tests.app.conftest import page_bugs
 from tests.fuzz.budget import HANG_FACTOR, peak_growth_mb, reset_peak
 from tests.fuzz.corpus import HOSTILE_NAMES, SIDES, Case

@@ -79,9 +79,9 @@ def _serve(conn) -> None:
     """The worker's loop: warm the imports, then run each (function, args) it is sent, measured."""
     warnings.simplefilter("ignore")
     import drift  # noqa: F401 - warm the imports so the first case is not charged for them
-    import drift.diagnosis  # noqa: F401
-    import drift.domain  # noqa: F401
-    import drift.mmd  # noqa: F401
+    import drift.diagnosis.diagnose  # noqa: F401
+    import drift.multivariate.domain  # noqa: F401
+    import drift.multivariate.mmd  # noqa: F401
 
     conn.send("ready")
     while True:

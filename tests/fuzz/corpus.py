@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from drift.errors import (
+from drift.core.errors import (
     AllMissingError,
     ColumnMismatchError,
     ConstantColumnError,
@@ -51,7 +51,7 @@ from drift.errors import (
     TypeChangeError,
     UnsupportedFormatError,
 )
-from drift.limits import ENV_VARS, LoadLimits
+from drift.core.limits import ENV_VARS, LoadLimits
 from tests.unit.test_io_limits import table_rows, xlsx
 
 #: Environment variable that picks the corpus seed.

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 import drift
-from drift.diagnosis import STATUSES, STEP_KEYS
-from drift.io import MIN_ROWS
-from drift.schema import KINDS
+from drift.data.io import MIN_ROWS
+from drift.data.schema import KINDS
+from drift.diagnosis.diagnose import STATUSES, STEP_KEYS
 from tests.fuzz.corpus import SIDES, Case
 from tests.fuzz.outcomes import Outcome, attempt, in_unit_interval
 

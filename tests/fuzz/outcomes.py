@@ -2,7 +2,8 @@
 
 Every call of every surface ends in one of five kinds (:data:`KINDS`):
 
-* ``drift_error`` — a :class:`~drift.errors.DriftError` with a usable message (an input error names a file
+* ``drift_error`` — a :class:`~drift.core.errors.DriftError` with a usable message (an input error names a
+file
   and a fix; a load error names the very file loaded);
 * ``result`` — a result that passed the checks of its step;
 * ``other`` — any other exception (a traceback: a bug);
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from drift.errors import DriftError, DriftInputError
+from drift.core.errors import DriftError, DriftInputError
 
 KINDS = ("drift_error", "result", "other", "over_budget", "wrong")
 ALLOWED = ("drift_error", "result")

@@ -8,8 +8,8 @@ import gzip
 import lzma
 from pathlib import Path
 
-from drift.errors import InputTooLargeError
-from drift.limits import LoadLimits
+from drift.core.errors import InputTooLargeError
+from drift.core.limits import LoadLimits
 from tests.fuzz.corpus import EXTRA_SURFACES, SIDES, build_case, case_names
 
 FAMILIES = {"control", "text", "encoding", "empty", "binary", "bomb", "json", "parquet", "excel", "values",

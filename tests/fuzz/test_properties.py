@@ -23,7 +23,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import drift
-from drift.limits import LoadLimits
+from drift.core.limits import LoadLimits
 from tests.fuzz.corpus import gz
 from tests.fuzz.library import check_loaded, check_no_drift, check_table
 from tests.fuzz.outcomes import attempt

@@ -22,7 +22,9 @@ from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from drift.autopilot import (
+from drift.core.errors import DriftInputError, DriftParameterError
+from drift.data.scenarios import Scenario, credit, pricing
+from drift.monitoring.autopilot import (
     LOG_COLUMNS,
     WEEKLY_COLUMNS,
     AutopilotRun,
@@ -33,8 +35,6 @@ from drift.autopilot import (
     excess_log_loss,
     run_autopilot,
 )
-from drift.errors import DriftInputError, DriftParameterError
-from drift.scenarios import Scenario, credit, pricing
 
 FEATURES = ["x1", "x2", "seg"]
 KINDS = {"A": "no_drift", "B": "concept_drift", "N": "data_quality"}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from drift import cli
+from drift.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = "data/credit_reference_sample.csv"
@@ -215,12 +215,12 @@ def test_an_output_under_a_file_fails_before_any_data_is_read(tmp_path):
 
 
 def test_bad_output_paths_in_process(capsys, tmp_path, monkeypatch):
-    import drift.io
+    import drift.data.io
 
     def no_loading(*args, **kwargs):
         raise AssertionError("data was read before the outputs were checked")
 
-    monkeypatch.setattr(drift.io, "load_table", no_loading)
+    monkeypatch.setattr(drift.data.io, "load_table", no_loading)
     folder = tmp_path / "reports"
     folder.mkdir()
     cases = [

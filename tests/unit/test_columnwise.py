@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drift import columnwise
-from drift.columnwise import any_values, numeric_facts
+from drift.data import columnwise
+from drift.data.columnwise import any_values, numeric_facts
 
 
 def mixed_frame(n: int = 64, seed: int = 0) -> pd.DataFrame:

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import drift
-from drift.decisions import STRENGTHS
-from drift.diagnosis import STEP_KEYS, VERDICTS
-from drift.scenarios import load_scenario
+from drift.core.decisions import STRENGTHS
+from drift.data.scenarios import load_scenario
+from drift.diagnosis.diagnose import STEP_KEYS, VERDICTS
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-import drift.domain as domain_module
-import drift.errors as drift_errors
+import drift.core.errors as drift_errors
+import drift.multivariate.domain as domain_module
 from drift import DriftInputError, DriftParameterError, domain_classifier_test
 
 

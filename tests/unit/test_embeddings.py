@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import drift.embeddings as emb_module
+import drift.multivariate.embeddings as emb_module
 from drift import (
     DriftInputError,
     DriftParameterError,

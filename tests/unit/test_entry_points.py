@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 import drift
-from drift.embeddings import feature_embeddings
-from drift.errors import DriftError, DriftInputError
+from drift.core.errors import DriftError, DriftInputError
+from drift.multivariate.embeddings import feature_embeddings
 
 
 def _base(n: int, seed: int) -> pd.DataFrame:

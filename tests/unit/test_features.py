@@ -12,8 +12,8 @@ from scipy.stats import false_discovery_control
 
 import drift
 from drift import DriftParameterError, feature_drift, profile_reference, summarize
-from drift.errors import InfiniteValuesError
-from drift.features import COLUMNS
+from drift.core.errors import InfiniteValuesError
+from drift.diagnosis.features import COLUMNS
 
 
 def make_frame(n: int, rng: np.random.Generator, shift: float = 0.0, cat_p=(0.5, 0.3, 0.2)) -> pd.DataFrame:
@@ -217,7 +217,7 @@ def test_20000_columns_by_300_rows_give_the_numbers_of_one_column_at_a_time():
 
 
 def test_increasing_is_pandas_dropna_is_monotonic_increasing():
-    from drift.features import _increasing
+    from drift.diagnosis.features import _increasing
 
     rng = np.random.default_rng(31)
     for trial in range(3000):

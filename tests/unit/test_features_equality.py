@@ -4,7 +4,8 @@ The snapshot (``tests/unit/golden/*.parquet``) was written by the per-feature co
 (issue 10, before the speed-up); every column of the table — statistics, p-values, corrected p-values,
 severity, notes, change, unseen share, issue, proxy, entity, finding — must still be identical.  KS is also
 checked against ``scipy.stats.ks_2samp(method="auto")`` directly: the same bits for the exact p-values
-(up to 10,000 values per side), 1e-9 relative for the asymptotic ones (see ``drift.univariate.kstwo_sf``).
+(up to 10,000 values per side), 1e-9 relative for the asymptotic ones (see
+``drift.stats.univariate.kstwo_sf``).
 
 The frames mix what takes different code paths: continuous, tied and point-mass numeric columns, missing
 values (equal and unequal sample sizes, so both of SciPy's exact KS methods run), constant columns,
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import drift  # noqa: E402
 from drift import feature_detail, feature_drift, profile_reference  # noqa: E402
-from drift.univariate import KS_EXACT_MAX_N  # noqa: E402
+from drift.stats.univariate import KS_EXACT_MAX_N  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = {"equal": (300, 300, 0), "unequal": (300, 250, 1), "large": (12_000, 11_000, 2)}
@@ -174,7 +175,7 @@ def test_ks_is_scipy_ks_2samp_auto_to_the_last_bit(case):
         assert row.statistic == float(res.statistic), row.feature
         if max(len(a), len(b)) <= KS_EXACT_MAX_N:  # SciPy's exact p-value: the same bits
             assert row.pvalue == float(res.pvalue), row.feature
-        else:  # Smirnov's asymptotic sum, evaluated in log space (drift.univariate.kstwo_sf)
+        else:  # Smirnov's asymptotic sum, evaluated in log space (drift.stats.univariate.kstwo_sf)
             assert row.pvalue == pytest.approx(float(res.pvalue), rel=1e-9, abs=1e-300), row.feature
 
 
@@ -189,7 +190,7 @@ def test_profile_and_single_thread_paths_give_the_same_table(case):
 
 
 def test_block_path_and_column_path_give_the_same_table(case, monkeypatch):
-    import drift.features as features
+    import drift.diagnosis.features as features
 
     name, snap = case
     ref, cur = mixed_frames(*CASES[name])

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 import drift
-from drift.impact import (
+from drift.model.impact import (
     DEFAULT_INPUTS,
     INPUT_NAMES,
     MONTHS_PER_QUARTER,

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import drift.io as drift_io
-from drift.errors import (
+import drift.data.io as drift_io
+from drift.core.errors import (
     DelimiterError,
     DriftInputError,
     DuplicateColumnsError,
@@ -26,8 +26,8 @@ from drift.errors import (
     TooFewRowsError,
     UnsupportedFormatError,
 )
-from drift.io import MIN_ROWS, SNIFF_BYTES, load_table
-from drift.limits import LoadLimits
+from drift.core.limits import LoadLimits
+from drift.data.io import MIN_ROWS, SNIFF_BYTES, load_table
 
 FRAME = pd.DataFrame({
     "id": [1, 2, 3, 4],

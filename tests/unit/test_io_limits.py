@@ -1,4 +1,4 @@
-"""Bounded input: what one file may expand to is checked while reading (drift.limits, load_table).
+"""Bounded input: what one file may expand to is checked while reading (drift.core.limits, load_table).
 
 The bombs are small in absolute size but over a lowered limit, with the same shape as the real ones
 (a gzip of one repeated line, an xlsx with a huge shared-strings table or a cell in column XFD, a zip of
@@ -25,12 +25,12 @@ import pytest
 from numpy.lib import format as npy_format
 
 import drift
-from drift import cli
-from drift.embeddings import load_embeddings_npy
-from drift.errors import DriftInputError, DriftParameterError, InputTooLargeError, UnsupportedFormatError
-from drift.io import load_table
-from drift.limits import ENV_VARS, RATIO_GRACE_BYTES, LoadLimits
-from drift.xlsx_bounds import sheet_extent
+from drift.cli import main as cli
+from drift.core.errors import DriftInputError, DriftParameterError, InputTooLargeError, UnsupportedFormatError
+from drift.core.limits import ENV_VARS, RATIO_GRACE_BYTES, LoadLimits
+from drift.data.io import load_table
+from drift.data.xlsx_bounds import sheet_extent
+from drift.multivariate.embeddings import load_embeddings_npy
 
 MiB = 2**20
 
@@ -156,7 +156,7 @@ def test_csv_cells_stop_the_parse_one_row_past_the_limit(tmp_path, monkeypatch):
     path.write_bytes(b"a,b\n" + b"1,2\n" * 501)
     calls = []
     real = pd.read_csv
-    monkeypatch.setattr("drift.io.pd.read_csv", lambda *a, **k: calls.append(k) or real(*a, **k))
+    monkeypatch.setattr("drift.data.io.pd.read_csv", lambda *a, **k: calls.append(k) or real(*a, **k))
     with pytest.raises(InputTooLargeError) as exc:
         load_table(path, limits=LoadLimits(max_cells=1000))
     assert_too_large(exc.value, "cells.csv", "max_cells", "more than 500 rows of 2 columns")
@@ -166,7 +166,7 @@ def test_csv_cells_stop_the_parse_one_row_past_the_limit(tmp_path, monkeypatch):
 
 
 def test_json_lines_cells_are_counted_as_they_are_read(tmp_path, monkeypatch):
-    monkeypatch.setattr("drift.readers.JSON_CHUNK_LINES", 100)
+    monkeypatch.setattr("drift.data.readers.JSON_CHUNK_LINES", 100)
     path = tmp_path / "rows.jsonl"
     path.write_text("".join(json.dumps({"a": i, "b": i}) + "\n" for i in range(1000)))
     with pytest.raises(InputTooLargeError) as exc:
@@ -423,10 +423,10 @@ def test_a_table_refused_for_its_cells_is_not_kept_alive_by_the_error(monkeypatc
     freed memory is handed back to the OS (release_memory is called)."""
     import pandas as pd
 
-    import drift.io
+    import drift.data.io
 
     released = []
-    monkeypatch.setattr(drift.io, "release_memory", lambda: released.append(True))
+    monkeypatch.setattr(drift.data.io, "release_memory", lambda: released.append(True))
     content = b"a,b\n" + b"1,2\n" * 5000
     with pytest.raises(InputTooLargeError, match="max_cells") as caught:
         load_table(io.BytesIO(content), name="big.csv", limits=LoadLimits(max_cells=1000))
@@ -438,6 +438,6 @@ def test_a_table_refused_for_its_cells_is_not_kept_alive_by_the_error(monkeypatc
 
 
 def test_release_memory_runs_here():
-    from drift.limits import release_memory
+    from drift.core.limits import release_memory
 
     release_memory()          # glibc's malloc_trim on Linux; a no-op elsewhere

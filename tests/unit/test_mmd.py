@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import drift.mmd as mmd_module
+import drift.multivariate.mmd as mmd_module
 from drift import DriftInputError, DriftParameterError, mmd_test
 
 

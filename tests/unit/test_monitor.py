@@ -11,11 +11,14 @@ import pandas as pd
 import pytest
 from scipy.special import expit
 
-import drift.monitor as monitor_module
+import drift.monitoring.monitor as monitor_module
 from drift import DriftInputError, DriftParameterError, feature_drift, profile_reference
-from drift.batching import describe_split, split_batches
-from drift.errors import MixedTypeError
-from drift.monitor import (
+from drift.core.errors import MixedTypeError
+from drift.data.batching import describe_split, split_batches
+from drift.data.quality import QualityBaseline, quality_issues
+from drift.data.scenarios import load_scenario
+from drift.model.performance import classification_metrics
+from drift.monitoring.monitor import (
     DETECTORS,
     METRIC_COLUMNS,
     MonitorResult,
@@ -24,9 +27,6 @@ from drift.monitor import (
     joint_thresholds,
     monitor,
 )
-from drift.performance import classification_metrics
-from drift.quality import QualityBaseline, quality_issues
-from drift.scenarios import load_scenario
 
 ROWS = ("features", "prediction", "performance", "estimated_performance")
 
@@ -199,8 +199,8 @@ def test_pseudo_reference_matches_profiling_the_rest():
 def test_score_nulls_equal_measuring_the_chunk_against_the_other_rows(size):
     """The score-based null values, computed from weights on the presorted reference, equal the library
     functions run on the chunk's rows and on the pseudo-reference's rows (repeated by their weights)."""
-    from drift.performance import expected_metrics
-    from drift.prediction import prediction_drift
+    from drift.model.performance import expected_metrics
+    from drift.model.prediction import prediction_drift
 
     rng = np.random.default_rng(5)
     ref = make_frame(4000, rng)
@@ -510,8 +510,8 @@ def test_feature_thresholds_follow_the_documented_rule():
     mean PSI (levels), chi-square tail probabilities with leave-one-out levels, the joint rule."""
     from scipy.stats import chi2
 
-    from drift.binning import quantile_edges
-    from drift.samples import SortedSample
+    from drift.stats.binning import quantile_edges
+    from drift.stats.samples import SortedSample
 
     rng = np.random.default_rng(3)
     ref = make_frame(2000, rng)
@@ -626,7 +626,7 @@ def test_in_sample_reference_scores_get_a_note(credit):
     shipped reference (the deployed model's validation set) does not."""
     from sklearn.base import clone
 
-    from drift.scenarios.credit import FEATURES
+    from drift.data.scenarios.credit import FEATURES
 
     options = dict(batch_col="batch", target="default", prediction="score", detectors=("performance",))
     honest = monitor(credit.reference, credit.current, **options)
@@ -644,7 +644,7 @@ def test_in_sample_reference_scores_get_a_note(credit):
 def test_cli_monitor_orders_mutes_and_says_how_it_cut(tmp_path, capsys):
     import argparse
 
-    from drift.cli_monitor import add_monitor_parser
+    from drift.cli.monitor import add_monitor_parser
 
     def run(*argv: str) -> int:
         parser = argparse.ArgumentParser(prog="python -m drift")

@@ -1,4 +1,5 @@
-"""drift.practice: prompts, rubric matching on hand-written answers, accuracy per batch, the STAR template."""
+"""drift.diagnosis.practice: prompts, rubric matching on hand-written answers, accuracy per batch,
+the STAR template."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import pandas as pd
 import pytest
 
 from drift import DriftError, DriftParameterError
-from drift.diagnosis import STEP_KEYS, Diagnosis, Step, Verdict
-from drift.impact import business_impact, impact_inputs
-from drift.practice import (
+from drift.data.scenarios import SCENARIOS
+from drift.diagnosis.diagnose import STEP_KEYS, Diagnosis, Step, Verdict
+from drift.diagnosis.practice import (
     EVIDENCE_KINDS,
     PROMPTS,
     batch_accuracy,
@@ -18,7 +19,7 @@ from drift.practice import (
     star_template,
     worst_batch,
 )
-from drift.scenarios import SCENARIOS
+from drift.model.impact import business_impact, impact_inputs
 
 
 def covered(prompt_id: str, text: str) -> set[str]:
@@ -152,7 +153,7 @@ def test_batch_accuracy_by_hand() -> None:
 
 
 def test_worst_batch_of_the_credit_scenario_is_a_drifted_month() -> None:
-    from drift.scenarios import load_scenario
+    from drift.data.scenarios import load_scenario
 
     sc = load_scenario("credit", batch_size=1500)
     table = batch_accuracy(sc.reference, sc.current, target=sc.target, prediction=sc.prediction,

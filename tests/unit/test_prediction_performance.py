@@ -9,7 +9,7 @@ from scipy.special import expit
 from sklearn.metrics import accuracy_score, f1_score, log_loss, roc_auc_score
 
 import drift
-from drift.performance import classification_metrics, expected_metrics
+from drift.model.performance import classification_metrics, expected_metrics
 
 
 def test_binary_prediction_drift_is_psi_and_ks_of_the_score():

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 import drift
-from drift.decisions import severity
+from drift.core.decisions import severity
 
 
 def _psi_by_hand(ref: np.ndarray, cur: np.ndarray, bins: int = 10) -> float:
@@ -112,7 +112,7 @@ def test_per_class_probabilities_are_corrected_across_classes():
     argmax = np.asarray(classes)[ref_p.to_numpy().argmax(axis=1)]
     assert res.shares["reference_share"].tolist() == pytest.approx(
         [np.mean(argmax == c) for c in classes])
-    order = drift.decisions.SEVERITIES.index
+    order = drift.core.decisions.SEVERITIES.index
     assert res.severity == max((res.share_severity, *res.class_severities), key=order)
 
 

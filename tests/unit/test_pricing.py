@@ -16,8 +16,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from threadpoolctl import threadpool_limits
 
-from drift.errors import DriftParameterError
-from drift.scenarios import MANIFEST_KINDS, SCENARIOS, Scenario, load_scenario, pricing
+from drift.core.errors import DriftParameterError
+from drift.data.scenarios import MANIFEST_KINDS, SCENARIOS, Scenario, load_scenario, pricing
 
 F = list(pricing.FEATURES)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import drift.projection as projection_module
+import drift.multivariate.projection as projection_module
 from drift import DriftInputError, DriftParameterError, project
 
 

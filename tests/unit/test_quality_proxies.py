@@ -1,4 +1,4 @@
-"""Pipeline-break signatures (drift.quality) and split proxies (drift.proxies) on hand-built cases.
+"""Pipeline-break signatures (drift.data.quality) and split proxies (drift.data.proxies) on hand-built cases.
 
 Each signature must fire on the break it names and stay silent on the natural change that resembles it
 (a younger population is not a stuck value, a 3x price is not a unit change, a new product code is
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import drift
-from drift import proxies, quality
+from drift.data import proxies, quality
 
 
 def gen(seed: int = 0) -> np.random.Generator:

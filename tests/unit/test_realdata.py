@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from drift.errors import DriftInputError, DriftParameterError
-from drift.scenarios.breaks import (
+from drift.core.errors import DriftInputError, DriftParameterError
+from drift.data.scenarios.breaks import (
     BREAKS,
     NA_TEXT,
     default_renaming,
@@ -18,7 +18,7 @@ from drift.scenarios.breaks import (
     type_change,
     unit_change,
 )
-from drift.scenarios.realdata import (
+from drift.data.scenarios.realdata import (
     DEFAULT_DATA_DIR,
     HELD_OUT,
     PREDICTION,

@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 
 import drift
-from drift.decisions import BenchmarkRecord
-from drift.diagnosis import VERDICTS, Finding, Verdict, diagnose
-from drift.impact import INPUT_NAMES, business_impact, impact_inputs
-from drift.report import build_batch_report, build_report, jsonable, md_escape, stakeholder_summary
-from drift.report_charts import feature_psi_chart, label, step_figures
+from drift.core.decisions import BenchmarkRecord
+from drift.diagnosis.diagnose import VERDICTS, Finding, Verdict, diagnose
+from drift.model.impact import INPUT_NAMES, business_impact, impact_inputs
+from drift.report.build import build_batch_report, build_report, jsonable, md_escape, stakeholder_summary
+from drift.report.charts import feature_psi_chart, label, step_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 IMG = "<img src=x onerror=alert(1)>"
@@ -116,7 +116,7 @@ def test_summary_sentences_per_verdict(diagnosis, kind):
     s = stakeholder_summary(_with_verdict(diagnosis, kind))
     assert set(s) == {"headline", "what_changed", "how_sure", "what_it_costs", "recommendation"}
     assert all(isinstance(v, str) and v.strip() for v in s.values())
-    assert s["headline"] == drift.diagnosis.VERDICT_LABELS[kind]
+    assert s["headline"] == drift.diagnosis.diagnose.VERDICT_LABELS[kind]
     assert CHANGED_WORDS[kind] in s["what_changed"]
     for word in RECOMMENDATION_WORDS[kind]:
         assert word in s["recommendation"]
@@ -296,7 +296,9 @@ def test_every_export_shows_each_part_with_its_formula(report, impact):
 
 
 def test_one_severity_palette_for_the_app_and_the_report():
-    from drift import palette, report, report_charts
+    from drift.report import build as report
+    from drift.report import charts as report_charts
+    from drift.report import palette
     from ui import charts
 
     assert report_charts.SEVERITY_COLORS == palette.SEVERITY

@@ -1,4 +1,5 @@
-"""Importance weights for muted features (drift.reweighting) and the monitor's reweighted score detectors."""
+"""Importance weights for muted features (drift.monitoring.reweighting) and the monitor's reweighted score
+detectors."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import pandas as pd
 import pytest
 from scipy.special import expit
 
-from drift.binning import quantile_edges, weighted_quantile_edges
-from drift.monitor import monitor
-from drift.performance import classification_metrics, expected_metrics
-from drift.prediction import prediction_drift
-from drift.reweighting import MAX_WEIGHT, UNSEEN_MAX_SHARE, WEIGHT_BINS, JointBins
-from drift.samples import SortedSample, sort_sample, sorted_quantiles, weighted_sorted_quantiles
+from drift.model.performance import classification_metrics, expected_metrics
+from drift.model.prediction import prediction_drift
+from drift.monitoring.monitor import monitor
+from drift.monitoring.reweighting import MAX_WEIGHT, UNSEEN_MAX_SHARE, WEIGHT_BINS, JointBins
+from drift.stats.binning import quantile_edges, weighted_quantile_edges
+from drift.stats.samples import SortedSample, sort_sample, sorted_quantiles, weighted_sorted_quantiles
 
 SCORE_DETECTORS = ("prediction", "performance", "estimated_performance")
 

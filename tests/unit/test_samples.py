@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drift.samples import SortedSample, sort_columns, sort_sample, sorted_quantiles
+from drift.stats.samples import SortedSample, sort_columns, sort_sample, sorted_quantiles
 
 QUANTILE_SETS = [np.arange(1, 10) / 10, (0.1, 0.25, 0.5, 0.75, 0.9), np.arange(1, 20) / 20,
                  np.arange(1, 7) / 7, (0.0, 1.0, 0.5)]
@@ -80,7 +80,7 @@ def test_sort_columns_equals_sort_sample_column_by_column():
 
 
 def test_sort_columns_blocks_are_bounded(monkeypatch):
-    import drift.samples as samples
+    import drift.stats.samples as samples
 
     monkeypatch.setattr(samples, "SORT_BLOCK_CELLS", 25)       # 10 rows: two columns per block
     rng = np.random.default_rng(3)

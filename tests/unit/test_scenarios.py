@@ -16,9 +16,9 @@ import pytest
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
-from drift.errors import DriftInputError, DriftParameterError
-from drift.scenarios import MANIFEST_KINDS, SCENARIOS, Scenario, credit, load_scenario, register_scenario
-from drift.scenarios.german import load as load_german
+from drift.core.errors import DriftInputError, DriftParameterError
+from drift.data.scenarios import MANIFEST_KINDS, SCENARIOS, Scenario, credit, load_scenario, register_scenario
+from drift.data.scenarios.german import load as load_german
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drift.errors import DriftParameterError, DuplicateColumnsError
-from drift.schema import SAMPLE_ROWS, Schema, infer_schema, role_candidates
+from drift.core.errors import DriftParameterError, DuplicateColumnsError
+from drift.data.schema import SAMPLE_ROWS, Schema, infer_schema, role_candidates
 
 WORDS = ("the delivery was late again and support never answered my question about the refund "
          "great product fast shipping would buy again from this brand").split()
@@ -363,7 +363,7 @@ def test_batch_from_a_batch_name_or_a_period_found_only_in_production():
 
 def test_built_in_scenarios_keep_their_guessed_roles():
     import drift
-    from drift.scenarios import load_scenario
+    from drift.data.scenarios import load_scenario
 
     data = Path(__file__).resolve().parents[2] / "data"
     ref = drift.load_table(data / "credit_reference_sample.csv")  # the credit scenario's sample files

@@ -10,9 +10,9 @@ import pytest
 from scipy.stats import binom
 
 from drift import DriftInputError, DriftParameterError
-from drift.monitor import DETECTORS, METRIC_COLUMNS, MonitorResult, monitor
-from drift.scenarios import load_scenario
-from drift.scorecard import (
+from drift.data.scenarios import load_scenario
+from drift.monitoring.monitor import DETECTORS, METRIC_COLUMNS, MonitorResult, monitor
+from drift.monitoring.scorecard import (
     ANY_DETECTOR,
     FALSE_ALARM_BOUND,
     FALSE_ALARM_COLUMNS,
@@ -183,8 +183,8 @@ def test_each_detector_false_alarms_at_most_twice_the_level_on_clean_batches():
     performance fell back to the unweighted reference).  At full size see bench/RESULTS.md.
     """
     from drift import infer_schema
-    from drift.monitor import DEFAULT_DETECTORS
-    from drift.scenarios import load_scenario
+    from drift.data.scenarios import load_scenario
+    from drift.monitoring.monitor import DEFAULT_DETECTORS
 
     cards = {}
     for name, (kwargs, seeds) in SMALL_SCENARIOS.items():
@@ -210,7 +210,7 @@ def test_each_detector_false_alarms_at_most_twice_the_level_on_clean_batches():
 def test_holdout_reference_is_an_unbiased_half_scored_by_one_model():
     """The split must not follow the data: the scenario and the split share the seed 0 (drawn from the
     same stream, the held-out half of the pricing reference had 21 % grocery sessions against 25 %)."""
-    from drift.scenarios.pricing import FEATURES
+    from drift.data.scenarios.pricing import FEATURES
 
     sc = load_scenario("pricing", n_weeks=3, rows_per_week=1000, rng=0)
     held = sc.with_holdout_reference(rng=0)

@@ -1,6 +1,7 @@
 """Tests of the text scenarios: the synthetic brand-sentiment weeks and the real VADER corpora.
 
-The synthetic checks run :func:`drift.text.text_drift` on every production week against the reference
+The synthetic checks run :func:`drift.text.text_drift.text_drift` on every production week against the
+reference
 (600 posts per week, seed 0, 200 permutations: the smallest p-value is 1/201 < 0.01) and compare with
 the manifest: the weeks where the language changed must be detected, the stable weeks not, and the
 words each change injected must be among the top distinguishing terms.
@@ -16,9 +17,9 @@ import pytest
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
-from drift.errors import DriftInputError, DriftParameterError
-from drift.scenarios import MANIFEST_KINDS, SCENARIOS, Scenario, load_scenario, sentiment, vader
-from drift.text import text_drift
+from drift.core.errors import DriftInputError, DriftParameterError
+from drift.data.scenarios import MANIFEST_KINDS, SCENARIOS, Scenario, load_scenario, sentiment, vader
+from drift.text.text_drift import text_drift
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTS_PER_WEEK = 600

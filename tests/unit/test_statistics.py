@@ -178,7 +178,7 @@ def test_big_shift_detected():
 @pytest.mark.parametrize("n,nx2", [(n, x) for n in (141, 5_000, 60_000, 499_999, 1_000_001, 3_000_000)
                                    for x in (0.3, 2.2, 5.0, 40.0, 300.0)] + [(1_000_000, 300.0)])
 def test_fast_asymptotic_ks_pvalue_equals_scipy_kstwo(n, nx2):
-    from drift.univariate import kstwo_sf
+    from drift.stats.univariate import kstwo_sf
 
     d = np.sqrt(nx2 / n)
     expected = stats.kstwo.sf(d, n)
@@ -188,7 +188,7 @@ def test_fast_asymptotic_ks_pvalue_equals_scipy_kstwo(n, nx2):
 # --- shortcuts for wide tables: each gives SciPy's / NumPy's own numbers ------------------------------------
 @pytest.mark.filterwarnings("ignore:ks_2samp. Exact calculation unsuccessful")  # SciPy falls back: so do we
 def test_exact_ks_is_scipy_bit_for_bit_and_reuses_each_lattice_distance(monkeypatch):
-    import drift.univariate as univariate
+    import drift.stats.univariate as univariate
 
     rng = np.random.default_rng(21)
     cases = []
@@ -217,7 +217,7 @@ def test_exact_ks_is_scipy_bit_for_bit_and_reuses_each_lattice_distance(monkeypa
 
 @pytest.mark.filterwarnings("ignore:ks_2samp. Exact calculation unsuccessful")
 def test_ks_cache_is_bounded(monkeypatch):
-    import drift.univariate as univariate
+    import drift.stats.univariate as univariate
 
     monkeypatch.setattr(univariate, "KS_EXACT_CACHE_SIZE", 5)
     univariate._ks_exact_cache.clear()
@@ -227,7 +227,7 @@ def test_ks_cache_is_bounded(monkeypatch):
 
 
 def test_jensenshannon_base2_is_scipy_bit_for_bit():
-    from drift.psi import jensenshannon_base2
+    from drift.stats.psi import jensenshannon_base2
 
     rng = np.random.default_rng(22)
     for trial in range(3000):
@@ -242,7 +242,7 @@ def test_jensenshannon_base2_is_scipy_bit_for_bit():
 
 
 def test_missing_rate_test_is_chi2_contingency_on_the_2x2_table():
-    from drift.univariate import missing_rate_test
+    from drift.stats.univariate import missing_rate_test
 
     for table in ([[3, 297], [40, 260]], [[0, 300], [5, 295]], [[10, 90], [10, 90]], [[1, 1], [0, 5]]):
         (a, b), (c, d) = table

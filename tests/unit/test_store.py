@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import drift.store as store_module
+import drift.monitoring.store as store_module
 from drift import DriftError, DriftInputError, DriftParameterError
-from drift.errors import StoreError
-from drift.monitor import monitor
-from drift.scenarios import load_scenario
-from drift.store import SCHEMA_VERSION, HistoryStore, default_store_path
+from drift.core.errors import StoreError
+from drift.data.scenarios import load_scenario
+from drift.monitoring.monitor import monitor
+from drift.monitoring.store import SCHEMA_VERSION, HistoryStore, default_store_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,8 +112,8 @@ def test_an_error_inside_the_transaction_writes_nothing(tmp_path, monkeypatch):
 CHILD = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
-    import drift.store as store_module
-    from drift.store import HistoryStore
+    import drift.monitoring.store as store_module
+    from drift.monitoring.store import HistoryStore
     store = HistoryStore({path!r})
     run = store.start_run("ref")
     for k in range(2):
@@ -164,7 +164,7 @@ def test_writer_killed_mid_batch_leaves_earlier_batches_and_nothing_half_written
 WRITER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from drift.store import HistoryStore
+    from drift.monitoring.store import HistoryStore
     store = HistoryStore({path!r})
     run = store.start_run("ref")
     print("READY", flush=True)
@@ -247,7 +247,7 @@ def test_bad_files_and_labels(tmp_path):
 def run_cli(*argv: str) -> int:
     import argparse
 
-    from drift.cli_monitor import add_monitor_parser
+    from drift.cli.monitor import add_monitor_parser
 
     parser = argparse.ArgumentParser(prog="python -m drift")
     add_monitor_parser(parser.add_subparsers(dest="command", required=True))
@@ -363,8 +363,8 @@ def test_duplicate_metric_names_are_an_input_error(tmp_path):
 READ_ONLY_CHILD = """
 import sys
 sys.path.insert(0, {root!r})
-from drift.errors import StoreError
-from drift.store import HistoryStore
+from drift.core.errors import StoreError
+from drift.monitoring.store import HistoryStore
 try:
     HistoryStore({path!r}).check(writable={writable})
 except StoreError as err:

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 import drift
-from drift.errors import (
+from drift.core.errors import (
     AllMissingError,
     ConstantColumnError,
     TaskMismatchError,
     TooManyCategoriesError,
     UnsupportedValuesError,
 )
-from drift.task import MAX_CLASSES, MAX_INTEGER_CLASSES
+from drift.data.task import MAX_CLASSES, MAX_INTEGER_CLASSES
 
 RNG = np.random.default_rng(12)
 

@@ -12,7 +12,7 @@ import pytest
 from sklearn import metrics as skm
 
 import drift
-from drift.errors import TooFewRowsError, UnsupportedValuesError
+from drift.core.errors import TooFewRowsError, UnsupportedValuesError
 
 CLASSES = ("neg", "neu", "pos")
 
@@ -200,7 +200,8 @@ def test_multiclass_change_keeps_an_absent_class_and_labels_outside_the_classes(
 
 def test_multiclass_bad_input():
     with pytest.raises(drift.DriftParameterError, match="'classes'"):
-        drift.multiclass_performance(["a", "b"], ["a", "b"], probabilities=pd.DataFrame([[1, 0], [0, 1]]))
+        drift.multiclass_performance(["a", "b"], ["a", "b"], probabilities=pd.DataFrame([[1, 0], [0,
+        1]]))
     with pytest.raises(drift.DriftInputError, match="3 labels but 2 predictions"):
         drift.multiclass_performance(["a", "b", "a"], ["a", "b"])
     with pytest.raises(TooFewRowsError):

@@ -1,4 +1,4 @@
-"""Tests of drift.text: tokens and descriptors on hand-made posts, and text_drift's contract.
+"""Tests of drift.text.text_drift: tokens and descriptors on hand-made posts, and text_drift's contract.
 
 The scenario-level checks (injected vocabulary recovered, MMD per week, the real VADER data) are in
 ``test_sentiment.py``.
@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drift.errors import DriftInputError, DriftParameterError, TooFewRowsError
-from drift.text import (
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.text.text_drift import (
     DESCRIPTORS,
     MIN_TEXTS,
     URL_TOKEN,

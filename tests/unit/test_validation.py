@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drift.errors import (
+from drift.core.errors import (
     AllMissingError,
     ColumnMismatchError,
     ConstantColumnError,
@@ -22,10 +22,10 @@ from drift.errors import (
     TooManyCategoriesError,
     TypeChangeError,
 )
-from drift.features import feature_drift
-from drift.io import load_table
-from drift.schema import infer_schema, role_candidates
-from drift.validation import ColumnProblem, Validation, validate_pair
+from drift.data.io import load_table
+from drift.data.schema import infer_schema, role_candidates
+from drift.data.validation import ColumnProblem, Validation, validate_pair
+from drift.diagnosis.features import feature_drift
 
 REF, CUR = "train.csv", "prod.csv"
 

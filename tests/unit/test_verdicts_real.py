@@ -3,7 +3,7 @@
 Issue 9's acceptance cases: no claim about a model without its predictions; entity churn is not a
 pipeline break; every injected break is ``data_quality`` and names its column; random halves show no
 drift; a split proxy is flagged and left out of the domain classifier.  The rules were not tuned on the
-held-out tables (``drift.scenarios.realdata.HELD_OUT``) used here for the halves and the breaks.
+held-out tables (``drift.data.scenarios.realdata.HELD_OUT``) used here for the halves and the breaks.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 import drift
-from drift.scenarios import breaks
-from drift.scenarios.realdata import HELD_OUT, churn_split, load_real, random_halves
+from drift.data.scenarios import breaks
+from drift.data.scenarios.realdata import HELD_OUT, churn_split, load_real, random_halves
 
 FAST = ("domain",)          # per-feature tests + the domain classifier: what these verdicts rest on
 

@@ -1,0 +1,1 @@
+"""The command line: ``python -m drift check|report|monitor``."""

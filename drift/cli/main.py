@@ -1,0 +1,621 @@
+"""The command line: ``python -m drift report | check | scenario``.
+
+* ``report`` runs the guided diagnosis (:func:`drift.diagnose`) and writes the stakeholder report as
+  self-contained HTML, JSON and/or Markdown.  With ``--batch-col`` and no ``--batch``, **every batch** is
+  diagnosed, one section each (a scheduler or CI job sees the whole history in one file); ``--batch``
+  picks one or more.  Verdicts go to stdout, progress to stderr.
+* ``check`` is the fast gate for CI pipelines and schedulers: per-feature drift, data-quality checks and,
+  when a prediction column is known, prediction drift.  Exit codes:
+
+  ====  ==========================================================================================
+  0     no feature (nor the prediction) reaches the ``--fail-on`` level, no data-quality issue
+  1     drift at that level (the features are printed), or a data-quality issue
+  2     bad input: unreadable or empty file, missing column, bad option, an output path or history
+        store that cannot be written (message on stderr naming the file, the column and the fix)
+  3     an internal error (a bug: the traceback is printed; please report it)
+  ====  ==========================================================================================
+
+  Output paths (``--html``, ``--json``, ``--markdown``, ``--out``) are checked before any data is read,
+  so a typo costs nothing; each output is written whole (a temporary file renamed into place).
+
+* ``scenario`` writes a built-in scenario's reference and production CSVs, to try the other commands.
+
+Roles: ``--target`` / ``--prediction`` override what :func:`drift.infer_schema` guesses from the column
+names and values (the roles used are printed on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from drift.core import decisions
+from drift.core.errors import DriftError, DriftInputError, OutputPathError
+
+#: Exit codes of :func:`main`.
+EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+STEP_LABELS = {"inputs": "data quality and per-feature drift", "prediction": "prediction drift",
+               "concept": "concept drift", "domain": "domain classifier", "mmd": "MMD on embeddings"}
+#: Label given to rows whose batch value is missing.
+MISSING_BATCH = "(missing)"
+#: Decision threshold of the diagnosis and the check when ``--threshold`` is not given (the business impact
+#: uses the cost-minimising threshold instead, marked assumed: :func:`drift.model.impact.cost_threshold`).
+STATISTICS_THRESHOLD = 0.5
+
+PROG = "python -m drift"
+
+_MAIN_EPILOG = f"""\
+commands:
+  report    guided diagnosis -> verdict, HTML / JSON / Markdown report
+  check     fast drift gate for CI: exit 0 (no drift), 1 (drift), 2 (bad input)
+  scenario  write a built-in scenario's CSV files to try the other commands
+
+examples:
+  {PROG} scenario credit --out demo
+  {PROG} check --reference demo/reference.csv --current demo/production.csv --batch-col batch
+  {PROG} report --reference demo/reference.csv --current demo/production.csv --batch-col batch \\
+      --batch 2025-05 --html report.html --json report.json
+
+'{PROG} COMMAND --help' documents each command.
+"""
+
+_REPORT_EPILOG = f"""\
+examples:
+  # one production file against the training data, all outputs
+  {PROG} report --reference train.csv --current prod.parquet --target default --prediction score \\
+      --html report.html --json report.json --markdown report.md
+
+  # every monthly batch of one file, the business impact priced with your figures
+  {PROG} report --reference train.csv --current prod.csv --batch-col batch --html report.html \\
+      --decisions-per-month 20000 --cost-false-positive 120 --cost-false-negative 900 --threshold 0.2
+
+  # only the fast steps, one batch, no labels yet
+  {PROG} report --reference train.csv --current prod.csv --batch-col batch --batch 2025-05 \\
+      --steps prediction,concept --no-labels
+
+Verdicts go to stdout, progress lines ("[2/5] prediction drift ...") to stderr.
+Exit codes: 0 report written, 2 bad input, 3 internal error.
+"""
+
+_CHECK_EPILOG = f"""\
+examples:
+  {PROG} check --reference train.csv --current prod.csv
+  {PROG} check --reference train.csv --current prod.csv --batch-col batch --fail-on major --json drift.json
+
+A feature fails when its drift is significant (corrected p-value < --alpha) and its severity reaches
+--fail-on (PSI >= 0.1 moderate, >= 0.25 major).  The prediction fails when its KS test is significant
+and its PSI band reaches --fail-on.  A data-quality issue (unit change, missing-value burst, new
+category) always fails.  With --batch-col every batch is checked; the check fails if any batch fails.
+
+exit codes:
+  0  no drift at the --fail-on level
+  1  drift at that level, or a data-quality issue (printed)
+  2  bad input (unreadable / empty file, missing column, bad option)
+  3  internal error (a bug; please report it)
+"""
+
+_SCENARIO_EPILOG = f"""\
+examples:
+  {PROG} scenario credit --out demo
+  {PROG} scenario credit --out demo --batch-size 1000 --seed 7
+
+Writes DIR/reference.csv, DIR/production.csv and, when the scenario knows its ground truth,
+DIR/manifest.csv (what was injected into each batch).
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the epilog's layout; show a default when there is one worth showing."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and "%(default)" not in text
+        if shown and action.option_strings:
+            default = ",".join(action.default) if isinstance(action.default, tuple) else action.default
+            text += f" (default: {str(default).replace('%', '%%')})"
+        return text
+
+
+# ------------------------------------------------------------------------------------------ parser
+def _data_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("data")
+    g.add_argument("--reference", required=True, metavar="PATH",
+                   help="training (reference) data: CSV/TSV, Parquet, JSON lines or Excel, e.g. "
+                        "--reference train.csv")
+    g.add_argument("--current", required=True, metavar="PATH",
+                   help="production (current) data in any of those formats, e.g. --current prod.parquet")
+    g.add_argument("--target", metavar="COL", default=None,
+                   help="label column (default: guessed from the column names), e.g. --target default")
+    g.add_argument("--prediction", metavar="COL", default=None,
+                   help="model score column, P(positive) for a classifier (default: guessed), "
+                        "e.g. --prediction score")
+    g.add_argument("--batch-col", metavar="COL", default=None,
+                   help="column of --current that splits it into batches; every batch is analysed "
+                        "unless --batch picks some, e.g. --batch-col batch")
+    g.add_argument("--batch", metavar="LABEL", action="append", default=None,
+                   help="analyse only this batch (repeatable; needs --batch-col), e.g. --batch 2025-05")
+    g.add_argument("--max-expanded-mb", type=_non_negative, metavar="MB", default=None,
+                   help="refuse a file that expands to more than MB MiB once decompressed (default: "
+                        "$DRIFT_MAX_EXPANDED_MB, else 2048; see drift.core.limits), "
+                        "e.g. --max-expanded-mb 4096")
+    s = p.add_argument_group("statistics")
+    s.add_argument("--alpha", type=_probability, default=0.05,
+                   help="significance level for the corrected p-values, e.g. --alpha 0.01")
+    s.add_argument("--correction", choices=("bh", "bonferroni", "none"), default="bh",
+                   help="multiple-testing correction across features, e.g. --correction bonferroni")
+    s.add_argument("--threshold", type=_probability, default=None,
+                   help=f"the model's decision threshold on the score (default: {STATISTICS_THRESHOLD} for "
+                        "the statistics; for the business impact, the cost of a false positive divided by "
+                        "the sum of both costs, marked assumed), e.g. --threshold 0.3")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m drift`` argument parser (subcommands ``report``, ``check``, ``scenario``)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, formatter_class=_Formatter, epilog=_MAIN_EPILOG,
+        description="Drift Explorer: find out whether production data drifted from the training data, "
+                    "where, how much, whether it matters for the model, and what to do.")
+    from drift import __version__
+
+    parser.add_argument("--version", action="version", version=f"Drift Explorer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    rep = sub.add_parser("report", formatter_class=_Formatter, epilog=_REPORT_EPILOG,
+                         help="guided diagnosis and stakeholder report",
+                         description="Run the guided diagnosis (inputs -> prediction drift -> concept drift "
+                                     "-> domain classifier -> MMD) and write the stakeholder report.")
+    _data_options(rep)
+    r = rep.add_argument_group("diagnosis")
+    r.add_argument("--no-labels", action="store_true",
+                   help="ignore production labels: estimate performance from the model's confidence "
+                        "instead (what you get before labels arrive), e.g. --no-labels")
+    r.add_argument("--steps", default="all", metavar="LIST", type=_steps,
+                   help="steps to run besides the input checks: 'all' or a comma list of prediction, "
+                        "concept, domain, mmd (domain and mmd are the slow ones), "
+                        "e.g. --steps prediction,concept")
+    r.add_argument("--seed", type=int, default=0,
+                   help="random seed (bootstrap, domain classifier, MMD), e.g. --seed 7")
+    o = rep.add_argument_group("outputs (none given: only the verdicts are printed)")
+    o.add_argument("--html", metavar="PATH", type=Path,
+                   help="self-contained HTML report (opens offline), e.g. --html report.html")
+    o.add_argument("--json", metavar="PATH", type=Path,
+                   help="everything as JSON (verdicts, steps, evidence, features), e.g. --json report.json")
+    o.add_argument("--markdown", metavar="PATH", type=Path,
+                   help="copyable Markdown summary, e.g. --markdown report.md")
+    o.add_argument("--title", default=None, help="report title (default: names the two files), "
+                                                 "e.g. --title 'Credit model, May'")
+    o.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr, e.g. -q")
+    m = rep.add_argument_group("business impact (priced with a target and a prediction column; a figure "
+                               "not given is assumed, and the report says so)")
+    m.add_argument("--decisions-per-month", type=_non_negative, metavar="N",
+                   help="decisions the model takes a month (default 10,000, assumed), "
+                        "e.g. --decisions-per-month 20000")
+    m.add_argument("--cost-false-positive", type=_non_negative, metavar="C",
+                   help="cost of one case flagged that turns out fine, e.g. a good applicant refused "
+                        "(default 100, assumed), e.g. --cost-false-positive 120")
+    m.add_argument("--cost-false-negative", type=_non_negative, metavar="C",
+                   help="cost of one case not flagged that turns out to be an event, e.g. a loan that "
+                        "defaults (default 500, assumed), e.g. --cost-false-negative 900")
+    m.add_argument("--currency", default="$", help="currency symbol in the sentences, e.g. --currency €")
+    rep.set_defaults(func=_report)
+
+    chk = sub.add_parser("check", formatter_class=_Formatter, epilog=_CHECK_EPILOG,
+                         help="fast drift gate for CI (exit 0 / 1 / 2)",
+                         description="Per-feature drift, data-quality checks and prediction drift; the exit "
+                                     "code says whether anything reached the --fail-on level.")
+    _data_options(chk)
+    c = chk.add_argument_group("gate")
+    c.add_argument("--fail-on", choices=tuple(decisions.FAIL_LEVELS), default="moderate",
+                   help="lowest severity that fails the check (PSI >= 0.1 moderate, >= 0.25 major), "
+                        "e.g. --fail-on major")
+    c.add_argument("--json", metavar="PATH", type=Path,
+                   help="the full result (every feature of every batch) as JSON, e.g. --json drift.json")
+    chk.set_defaults(func=_check)
+
+    from drift.data.scenarios import SCENARIOS
+
+    sc = sub.add_parser("scenario", formatter_class=_Formatter, epilog=_SCENARIO_EPILOG,
+                        help="write a built-in scenario's CSV files",
+                        description="Write a built-in scenario's reference and production data as CSV files.")
+    sc.add_argument("name", choices=sorted(SCENARIOS),
+                    help="scenario: " + "; ".join(f"{k} = {v.title}" for k, v in SCENARIOS.items())
+                         + ", e.g. credit")
+    sc.add_argument("--out", required=True, metavar="DIR", type=Path,
+                    help="output directory (created if needed), e.g. --out demo")
+    sc.add_argument("--seed", type=int, default=0, help="generator seed (credit), e.g. --seed 7")
+    sc.add_argument("--batch-size", type=int, default=None, metavar="N",
+                    help="rows per production batch (credit; default 4000), e.g. --batch-size 1000")
+    sc.set_defaults(func=_scenario)
+
+    from drift.cli.monitor import add_monitor_parser
+
+    add_monitor_parser(sub)
+    return parser
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1), got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
+def _steps(text: str) -> tuple[str, ...]:
+    from drift.diagnosis.diagnose import STEP_KEYS
+
+    if text.strip().lower() == "all":
+        return STEP_KEYS
+    chosen = tuple(s.strip() for s in text.split(",") if s.strip())
+    unknown = [s for s in chosen if s not in STEP_KEYS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"expected 'all' or a comma list of {', '.join(STEP_KEYS[1:])}; "
+                                         f"got {text!r}")
+    return ("inputs",) + tuple(s for s in STEP_KEYS[1:] if s in chosen)
+
+
+# -------------------------------------------------------------------------------------------- data
+@dataclass(frozen=True, slots=True)
+class _Data:
+    reference: pd.DataFrame
+    current: pd.DataFrame
+    batches: tuple[tuple[str, pd.DataFrame], ...]
+    reference_name: str
+    current_name: str
+
+
+def _err(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def _load(args: argparse.Namespace) -> _Data:
+    from drift.core.limits import LoadLimits
+    from drift.data.io import load_table
+
+    mb = args.max_expanded_mb
+    limits = LoadLimits.from_env() if mb is None else LoadLimits.from_env(max_expanded_bytes=int(mb * 2**20))
+    ref_name, cur_name = Path(args.reference).name, Path(args.current).name
+    if args.target is not None and args.target == args.prediction:
+        raise DriftInputError("--target and --prediction name the same column", file=ref_name,
+                              column=args.target,
+                              fix="pass the label column to --target and the model's score column to "
+                                  "--prediction")
+    reference = load_table(args.reference, limits=limits)
+    current = load_table(args.current, limits=limits)
+    for flag, col in (("--target", args.target), ("--prediction", args.prediction)):
+        if col is not None and col not in reference.columns:
+            raise DriftInputError(f"no column named {col!r}", file=ref_name, column=col,
+                                  fix=f"pass {flag} one of {_some(reference.columns)}")
+    if args.batch_col is None:
+        return _Data(reference, current, ((cur_name, current),), ref_name, cur_name)
+    col = args.batch_col
+    if col not in current.columns:
+        raise DriftInputError(f"no column named {col!r}", file=cur_name, column=col,
+                              fix=f"pass --batch-col one of {_some(current.columns)}")
+    labels = current[col].astype("string").fillna(MISSING_BATCH)
+    order = list(pd.unique(labels))
+    wanted = list(dict.fromkeys(args.batch)) if args.batch else order
+    unknown = [b for b in wanted if b not in order]
+    if unknown:
+        raise DriftInputError(f"no batch labelled {unknown[0]!r}", file=cur_name, column=col,
+                              fix=f"pass --batch one of {_some(order)}")
+    batches = tuple((label, current[(labels == label).to_numpy()].drop(columns=[col]).reset_index(drop=True))
+                    for label in wanted)
+    return _Data(reference.drop(columns=[col], errors="ignore"), current.drop(columns=[col]), batches,
+                 ref_name, cur_name)
+
+
+def _some(values, k: int = 12) -> str:
+    values = [str(v) for v in values]
+    return ", ".join(repr(v) for v in values[:k]) + (f" … ({len(values)} in all)" if len(values) > k else "")
+
+
+def _schema(data: _Data, args: argparse.Namespace):
+    """Kinds and roles guessed from both files, with --target / --prediction taking precedence."""
+    from drift.data.schema import infer_schema
+
+    schema = infer_schema(data.reference, data.current)
+    if args.target or args.prediction:
+        schema = schema.with_roles(target=args.target or schema.target,
+                                   prediction=args.prediction or schema.prediction)
+    return schema
+
+
+def _threshold(args: argparse.Namespace) -> float:
+    return STATISTICS_THRESHOLD if args.threshold is None else args.threshold
+
+
+def _in_batch(err: DriftError, name: str, data: _Data) -> None:
+    """Re-raise ``err``, naming the batch when there are several."""
+    if len(data.batches) > 1:
+        if isinstance(err, DriftInputError) and err.file in ("current", data.current_name):
+            raise _renamed(err, f"{data.current_name} (batch {name!r})") from err
+        raise DriftInputError(f"batch {name!r}: {err}", file=data.current_name) from err
+    raise err
+
+
+def _renamed(err: DriftInputError, file: str) -> DriftInputError:
+    """The same error (same class, column and fix) naming ``file`` instead of a side."""
+    return type(err)(err.problem, file=file, column=err.column, fix=err.fix)
+
+
+def with_file_names(err: DriftError, reference: str | None, current: str | None) -> DriftError:
+    """``err`` naming the files rather than the sides: the library says ``reference`` / ``current`` for
+    in-memory data, a command line user knows the files by name."""
+    names = {"reference": reference, "current": current}
+    if reference and current:
+        names["reference and current"] = f"{reference} and {current}"
+    if isinstance(err, DriftInputError) and names.get(err.file):
+        return _renamed(err, names[err.file])
+    return err
+
+
+def _roles_line(schema, args: argparse.Namespace) -> str:
+    def one(role: str, given: str | None) -> str:
+        col = getattr(schema, role)
+        if col is None:
+            return f"{role}=none"
+        return f"{role}={col!r}" + ("" if given else " (guessed)")
+
+    return "roles: " + ", ".join((one("target", args.target), one("prediction", args.prediction)))
+
+
+#: An example path per output option, for the fixes of output errors.
+_OUTPUT_EXAMPLES = {"html": "report.html", "json": "report.json", "markdown": "report.md"}
+
+
+def _check_outputs(args: argparse.Namespace, flags: Sequence[str]) -> None:
+    """Refuse output paths that cannot be written, before any data is read (file, reason and fix)."""
+    from drift.core.paths import check_writable
+
+    inputs = {Path(p).expanduser().resolve() for p in (args.reference, args.current)}
+    seen: dict[Path, str] = {}
+    for flag in flags:
+        path = getattr(args, flag)
+        if path is None:
+            continue
+        option, resolved = f"--{flag}", path.expanduser().resolve()
+        if resolved in inputs:
+            raise OutputPathError(f"{option} would overwrite an input file", file=str(path),
+                                  fix=f"give {option} another path, e.g. {option} {_OUTPUT_EXAMPLES[flag]}")
+        if resolved in seen and not (resolved.exists() and not resolved.is_file()):
+            raise OutputPathError(f"{option} and {seen[resolved]} name the same file", file=str(path),
+                                  fix="give each output its own path")
+        seen[resolved] = option
+        check_writable(path, what=f"the {option} output",
+                       fix=f"give {option} a file path in a writable directory, e.g. {option} "
+                           f"{_OUTPUT_EXAMPLES[flag]}")
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    from drift.core.paths import write_text
+
+    size = write_text(path, text, what=what)
+    _err(f"wrote {path} ({size / 1024:,.0f} KB)" if size >= 1024 else f"wrote {path} ({size} bytes)")
+
+
+# ------------------------------------------------------------------------------------------ report
+def _report(args: argparse.Namespace) -> int:
+    from drift.diagnosis.diagnose import STEP_KEYS, diagnose
+    from drift.model.impact import business_impact, impact_inputs, why_not_priced
+    from drift.report.build import build_batch_report
+
+    inputs = impact_inputs(decisions_per_month=args.decisions_per_month,
+                           cost_false_positive=args.cost_false_positive,
+                           cost_false_negative=args.cost_false_negative, threshold=args.threshold,
+                           currency=args.currency)
+    _check_outputs(args, ("html", "json", "markdown"))
+    data = _load(args)
+    schema = _schema(data, args)
+    if not args.quiet:
+        _err(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
+             f"{len(data.current):,} rows in {len(data.batches)} set(s)")
+        _err(_roles_line(schema, args))
+    plan = [k for k in STEP_KEYS if k in args.steps]
+    diagnoses, impacts, not_priced = {}, {}, {}
+    for b, (name, frame) in enumerate(data.batches, start=1):
+        if not args.quiet and len(data.batches) > 1:
+            _err(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
+        started = time.perf_counter()
+
+        def progress(key: str, i: int, n: int) -> None:
+            if not args.quiet and key in plan:
+                _err(f"[{plan.index(key) + 1}/{len(plan)}] {STEP_LABELS.get(key, key)} …")
+
+        try:
+            d = diagnose(data.reference, frame, target=schema.target, prediction=schema.prediction,
+                         use_labels=not args.no_labels, threshold=_threshold(args), alpha=args.alpha,
+                         correction=args.correction, steps=args.steps, rng=args.seed, progress=progress)
+        except DriftError as err:
+            _in_batch(err, name, data)
+        if not args.quiet:
+            _err(f"done in {time.perf_counter() - started:.1f} s")
+        diagnoses[name] = d
+        impacts[name] = None
+        if why_not_priced(d.schema.target, d.schema.prediction) is None:
+            try:
+                impacts[name] = business_impact(data.reference, frame, target=d.schema.target,
+                                                prediction=d.schema.prediction, inputs=inputs,
+                                                use_labels=d.has_labels, rng=args.seed)
+            except DriftError as err:   # the data cannot be priced: the report says why, and goes on
+                not_priced[name] = f"Not priced: {err}"
+                _err(f"business impact not priced: {err}")
+    title = args.title or f"Drift report: {data.current_name} vs {data.reference_name}"
+    report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name,
+                                not_priced=not_priced)
+    for section in report.sections:
+        v = section.diagnosis.verdict
+        print(f"{section.name}: {v.kind} — {v.label} ({v.strength} evidence; {v.confidence_text})")
+        for key, heading in (("what_changed", "What changed"), ("what_it_costs", "What it costs"),
+                             ("recommendation", "Recommendation")):
+            print(f"    {heading}: {section.summary[key]}")
+    sys.stdout.flush()
+    if args.html:
+        _write(args.html, report.to_html(), "the --html report")
+    if args.json:
+        _write(args.json, report.to_json(), "the --json report")
+    if args.markdown:
+        _write(args.markdown, report.to_markdown(), "the --markdown report")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------- check
+def _check(args: argparse.Namespace) -> int:
+    from drift.data.quality import quality_issues
+    from drift.diagnosis.features import feature_drift
+    from drift.model.prediction import prediction_drift
+    from drift.report.build import jsonable
+
+    _check_outputs(args, ("json",))
+    data = _load(args)
+    schema = _schema(data, args)
+    _err(_roles_line(schema, args))
+    pred = schema.prediction
+    results, any_failed = [], False
+    for name, frame in data.batches:
+        try:
+            table = feature_drift(data.reference, frame, schema=schema, alpha=args.alpha,
+                                  correction=args.correction)
+            issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha,
+                                    problems=table.attrs.get("problems", ()))
+            pd_res = None
+            if pred is not None and pred in data.reference.columns and pred in frame.columns:
+                pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=_threshold(args))
+            elif args.prediction is not None:
+                raise DriftInputError(f"no column named {pred!r}", file=data.current_name, column=pred,
+                                      fix="score the production rows, or leave out --prediction")
+        except DriftError as err:
+            _in_batch(err, name, data)
+        verdict = decisions.gate(table, issues, fail_on=args.fail_on, alpha=args.alpha,
+                                 prediction_psi=None if pd_res is None else pd_res.statistic,
+                                 prediction_pvalue=None if pd_res is None else pd_res.pvalue)
+        bad = table[table["feature"].isin(verdict.failing_features)]
+        pred_failed, failed = verdict.prediction_failed, verdict.failed
+        any_failed |= failed
+        counts = table["severity"].value_counts()
+        tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("major", "moderate", "minor")
+                          if counts.get(s, 0))
+        print(f"{name} ({len(frame):,} rows): {'FAIL' if failed else 'ok'} — "
+              f"{len(bad)} of {len(table)} feature(s) at {args.fail_on} or above"
+              + (f" [{tally}]" if tally else "")
+              + (f"; prediction PSI {pd_res.statistic:.3f} ({pd_res.band})" if pd_res is not None else ""))
+        for r in bad.itertuples(index=False):
+            print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  adjusted p {_p(r.pvalue_adjusted)}")
+        if pred_failed:
+            print(f"    prediction {pred}  PSI {pd_res.statistic:.3f} ({pd_res.band})  "
+                  f"KS p {_p(pd_res.pvalue)}")
+        for issue in issues:
+            print(f"    data quality: {issue.message}")
+        for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
+            print(f"    not counted  {r.feature}  {r.finding}")
+        results.append({"name": name, "n_rows": len(frame), "failed": failed,
+                        "failing_features": bad["feature"].tolist(), "split_proxies": list(verdict.proxies),
+                        "features": table,
+                        "quality_issues": [i.to_dict() for i in issues],
+                        "prediction": None if pd_res is None else
+                        {"column": pred, "psi": pd_res.statistic, "band": pd_res.band,
+                         "ks_pvalue": pd_res.pvalue, "failed": pred_failed}})
+    code = EXIT_DRIFT if any_failed else EXIT_OK
+    n_failed = sum(r["failed"] for r in results)
+    print(f"result: {'drift' if any_failed else 'no drift'} at level '{args.fail_on}'"
+          + (f" in {n_failed} of {len(results)} batches" if len(results) > 1 else "") + f" (exit {code})")
+    sys.stdout.flush()
+    if args.json:
+        import json
+
+        from drift import __version__
+
+        payload = {"version": __version__, "reference": data.reference_name, "current": data.current_name,
+                   "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
+                   "target": schema.target, "prediction": pred, "exit_code": code, "passed": not any_failed,
+                   "batches": results}
+        _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False),
+               "the --json result")
+    return code
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+# ---------------------------------------------------------------------------------------- scenario
+def _scenario(args: argparse.Namespace) -> int:
+    from drift.core.errors import DriftParameterError
+    from drift.core.paths import check_writable
+    from drift.data.scenarios import load_scenario
+
+    kwargs = {}
+    if args.name == "credit":
+        kwargs["rng"] = args.seed
+        if args.batch_size is not None:
+            if args.batch_size < 10:
+                raise DriftParameterError.invalid("--batch-size", "scenario", "an integer >= 10",
+                                                  args.batch_size)
+            kwargs["batch_size"] = args.batch_size
+    out: Path = args.out
+    check_writable(out, what="the scenario files", directory=True,
+                   fix="give --out a directory that exists or can be created, e.g. --out demo")
+    _err(f"generating scenario {args.name!r} …")
+    sc = load_scenario(args.name, **kwargs)
+    _write(out / "reference.csv", sc.reference.to_csv(index=False), "the reference CSV")
+    _write(out / "production.csv", sc.current.to_csv(index=False), "the production CSV")
+    if sc.manifest is not None:
+        _write(out / "manifest.csv", sc.manifest.to_csv(index=False), "the manifest CSV")
+    print(f"{sc.title}: {len(sc.reference):,} reference rows, {len(sc.current):,} production rows"
+          + (f" in {len(sc.batches())} batches (column {sc.batch!r})" if sc.batch else ""))
+    if sc.manifest is not None:
+        for row in sc.manifest.itertuples(index=False):
+            print(f"    {row.batch}: {row.kind}")
+    batch = f" --batch-col {sc.batch}" if sc.batch else ""
+    print("try:\n"
+          f"    {PROG} check --reference {out / 'reference.csv'} --current {out / 'production.csv'}{batch}\n"
+          f"    {PROG} report --reference {out / 'reference.csv'} --current {out / 'production.csv'}{batch} "
+          f"--html {out / 'report.html'}")
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------------------------------- main
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (see the module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse exits with 2 on a usage error
+    if getattr(args, "batch", None) and not args.batch_col:
+        parser.error("--batch needs --batch-col (the column that holds the batch labels)")
+    try:
+        return args.func(args)
+    except DriftError as err:
+        named = with_file_names(err, *(Path(p).name if p else None for p in (getattr(args, "reference", None),
+                                                                            getattr(args, "current", None))))
+        _err(f"{PROG} {args.command}: error: {named}")
+        return EXIT_INPUT
+    except OSError as err:       # a file the OS would not read or write (loading reports its own errors)
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        _err(f"{PROG} {args.command}: error: {where}{err.strerror or err}. Fix: check the path and its "
+             "permissions")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception:  # a bug: never exit 1, which would read as "drift found"
+        _err(f"{PROG} {args.command}: internal error (a bug — please report it with this traceback):")
+        traceback.print_exc()
+        return EXIT_INTERNAL

@@ -1,0 +1,1 @@
+"""The model's side: prediction drift, realised and estimated performance, business impact."""

@@ -1,0 +1,1 @@
+"""Drift across all features at once: the domain classifier, MMD, embeddings and 2-D projections."""

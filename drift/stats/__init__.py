@@ -1,0 +1,2 @@
+"""Two-sample statistics on columns: samples, binning, KS / chi-square / Wasserstein, PSI, multiple-testing
+correction, bootstrap intervals."""

@@ -1,0 +1,1 @@
+"""Drift of free text: descriptors, vocabulary and embeddings of text columns."""
