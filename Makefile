@@ -1,5 +1,7 @@
 # Drift Explorer — the two commands of the README.
-#   make run   create .venv if needed, install requirements.txt, start the app (credit-scoring scenario)
+#   make run   create .venv if needed, install requirements.txt, prepare the built-in scenarios' results in
+#              the disk cache (python -m ui.warm: minutes once after each code update, then about a second),
+#              start the app (credit-scoring scenario)
 #   make test  create .venv if needed, install requirements-dev.txt, get Chromium, run every test
 #
 # Needs only python3.11 and make; pip installs re-run only when a requirements file changes (stamp files).
@@ -19,6 +21,7 @@ DEV_STAMP := $(VENV)/.requirements-dev.stamp
 .PHONY: run test lint chromium
 
 run: $(RUN_STAMP)
+	$(PY) -m ui.warm
 	@echo ""
 	@echo "  Drift Explorer is starting on the credit-scoring scenario:"
 	@echo "  open http://localhost:$(PORT)   (Ctrl+C to stop)"

@@ -54,8 +54,12 @@ PAGES = {
 }
 
 state.init()
-multivariate.start_umap_warm_up()   # once per server process, in a background thread
 page = st.navigation(PAGES)
-with boundary.guard():
-    st.session_state[state.CONTEXT] = sidebar.render()
-    page.run()
+try:
+    with boundary.guard():
+        st.session_state[state.CONTEXT] = sidebar.render()
+        page.run()
+finally:
+    # Once per server process, in a background thread, and only once the first page has been drawn: the
+    # compilation holds the interpreter for 10-35 s and would delay that page (Embeddings starts it itself).
+    multivariate.start_umap_warm_up()

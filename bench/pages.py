@@ -1,14 +1,20 @@
 """Benchmark: seconds from the first request to each page's first real result, in a real browser.
 
-Run: ``.venv/bin/python bench/pages.py [--pages home,text,...] [--fresh-numba] [--screenshots DIR]``.
+Run: ``.venv/bin/python bench/pages.py [--pages home,text,...] [--skip-warm-step] [--fresh-numba]
+[--screenshots DIR]``.
 
 For every page the app is started the way ``make run`` starts it (``python -m streamlit run app.py
 --server.headless true`` with the Makefile's flags, on a free port), Debian's Chromium is driven by
 Playwright, and two visits are timed:
 
-* **cold**: a fresh server process whose project caches were emptied first (the scenario cache in
-  ``DRIFT_CACHE_DIR``, pointed at a folder of this run; the numba cache files of ``drift/``), and the first
-  browser session ever to open the page, by its deep link;
+* **cold**: a fresh server process, and the first browser session ever to open the page, by its deep
+  link.  The project's on-disk caches are emptied first (the disk cache in ``DRIFT_CACHE_DIR``, pointed at a
+  folder of this run; the numba cache files of ``drift/``), then ``make run``'s preparation step runs as
+  ``make run`` runs it before starting the server (``python -m ui.warm``, when the checkout has it): once
+  with the caches empty (the first ``make run`` after an update of the code) and once more (any later
+  ``make run``); both durations are printed.  Every page then gets its own fresh server on what that step
+  left on disk.  With ``--skip-warm-step`` the caches are emptied before each page's server and the step
+  is not run (what the first visit costs without it).
 * **warm**: a second browser session opening the same link on the same server (Streamlit's in-process
   caches are filled, the UMAP compilation of the first session has had its time).
 
@@ -52,8 +58,10 @@ VIEWPORT = {"width": 1440, "height": 1000}
 #: Seconds for the server to answer its health check, and for one page's first result.
 STARTUP_TIMEOUT = 180
 RESULT_TIMEOUT = 300
-#: Environment variable naming the scenario cache folder (``drift`` reads it).
+#: Environment variable naming the disk cache folder (``drift.core.diskcache`` reads it).
 CACHE_ENV = "DRIFT_CACHE_DIR"
+#: ``make run``'s step before the server starts, when the checkout has it.
+WARM_MODULE = "ui.warm"
 #: The goals of issue 11 (seconds to the first result on a first visit).
 HOME_GOAL = 3.0
 HEAVY_GOAL = 8.0
@@ -224,16 +232,36 @@ class Measured:
     warm: list[float | str]
 
 
-def measure_page(browser, case: PageCase, workdir: Path, fresh_numba: bool, shots: Path | None) -> Measured:
-    """A fresh server with emptied project caches: the cold visit, then the warm one."""
-    cache_dir = workdir / "cache"
-    clear_project_caches(cache_dir)
-    env = {**os.environ, CACHE_ENV: str(cache_dir), "DRIFT_EXPLORER_DATA": str(workdir / "history")}
+def environment(workdir: Path, fresh_numba: bool) -> dict[str, str]:
+    """The server's environment: the disk cache and the history store in ``workdir``."""
+    env = {**os.environ, CACHE_ENV: str(workdir / "cache"), "DRIFT_EXPLORER_DATA": str(workdir / "history")}
     if fresh_numba:
-        numba_dir = workdir / "numba"
-        shutil.rmtree(numba_dir, ignore_errors=True)
-        env["NUMBA_CACHE_DIR"] = str(numba_dir)
-    with app_server(env, workdir / f"server-{case.name}.log") as (url, startup):
+        env["NUMBA_CACHE_DIR"] = str(workdir / "numba")
+    return env
+
+
+def reset(workdir: Path, fresh_numba: bool) -> None:
+    """Empty the project's caches (and the numba cache folder of ``--fresh-numba``)."""
+    clear_project_caches(workdir / "cache")
+    if fresh_numba:
+        shutil.rmtree(workdir / "numba", ignore_errors=True)
+
+
+def warm_step(env: dict[str, str], log_path: Path) -> float | None:
+    """Run ``make run``'s preparation step (``python -m ui.warm``); seconds, ``None`` when there is none."""
+    if not (ROOT / (WARM_MODULE.replace(".", "/") + ".py")).is_file():
+        return None
+    t0 = time.perf_counter()
+    with open(log_path, "a") as log:
+        subprocess.run([sys.executable, "-m", WARM_MODULE], cwd=ROOT, env=env, stdout=log,
+                       stderr=subprocess.STDOUT, check=True)
+    return time.perf_counter() - t0
+
+
+def measure_page(browser, case: PageCase, env: dict[str, str], log_path: Path,
+                 shots: Path | None) -> Measured:
+    """A fresh server: the cold visit, then the warm one."""
+    with app_server(env, log_path) as (url, startup):
         cold = visit(browser, url, case, shots, "cold")
         warm = visit(browser, url, case, shots, "warm")
     return Measured(case, startup, cold, warm)
@@ -277,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated pages to measure (default: all of {', '.join(PAGES)})")
     parser.add_argument("--fresh-numba", action="store_true",
                         help="also start each cold server with an empty NUMBA_CACHE_DIR (a new .venv)")
+    parser.add_argument("--skip-warm-step", action="store_true",
+                        help=f"do not run make run's preparation step ({WARM_MODULE}); empty the caches "
+                             "before each page's server instead")
     parser.add_argument("--screenshots", type=Path, default=None,
                         help="save a screenshot at every milestone into this folder")
     args = parser.parse_args(argv)
@@ -291,20 +322,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Load average (1/5/15 min) at start: {_load()}")
     wall = time.perf_counter()
     results = []
+    steps: list[float | None] = []
     with tempfile.TemporaryDirectory(prefix="pagesbench-") as tmp, sync_playwright() as pw:
+        workdir = Path(tmp)
+        env = environment(workdir, args.fresh_numba)
+        if not args.skip_warm_step:
+            reset(workdir, args.fresh_numba)
+            steps = [warm_step(env, workdir / "warm.log") for _ in range(2)]
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for name in names:
-                results.append(measure_page(browser, PAGES[name], Path(tmp), args.fresh_numba,
+                if args.skip_warm_step:
+                    reset(workdir, args.fresh_numba)
+                results.append(measure_page(browser, PAGES[name], env, workdir / f"server-{name}.log",
                                             args.screenshots))
                 print(f"  {name}: cold {[_seconds(t) for t in results[-1].cold]}, "
                       f"warm {[_seconds(t) for t in results[-1].warm]}", flush=True)
         finally:
             browser.close()
     print()
-    print(f"Seconds from the first request (page.goto) to the first result; cold = a fresh server with the "
-          f"project's caches emptied{' and an empty NUMBA_CACHE_DIR' if args.fresh_numba else ''}, first "
-          "session; warm = a second session on the same server.")
+    if steps and steps[0] is not None:
+        print(f"make run's preparation step ({WARM_MODULE}) before the server starts: {steps[0]:.1f} s with "
+              f"the caches empty (first make run after an update of the code), {steps[1]:.1f} s the next "
+              "time.")
+    elif not args.skip_warm_step:
+        print(f"make run has no preparation step in this checkout ({WARM_MODULE} absent).")
+    numba = " and an empty NUMBA_CACHE_DIR" if args.fresh_numba else ""
+    if args.skip_warm_step:
+        how = f"a fresh server with the project's caches emptied{numba} and no preparation step"
+    else:
+        how = (f"a fresh server started after make run's preparation step (run on emptied caches{numba}), "
+               "first session")
+    print(f"Seconds from the first request (page.goto) to the first result; cold = {how}; warm = a second "
+          "session on the same server.")
     print()
     print("\n".join(table(results)))
     print()

@@ -1,8 +1,10 @@
 """Shared pytest setup: the repository root and the sample files, for app and browser tests; the fuzz
-suite's closing table (a plugin, so it prints under pytest-xdist too); the order of files under xdist."""
+suite's closing table (a plugin, so it prints under pytest-xdist too); the order of files under xdist; a
+disk cache of the session's own (never the user's ``~/.cache``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,15 @@ def pytest_collection_modifyitems(config, items) -> None:
 def uses_session_server(item) -> bool:
     """Whether ``item`` is a browser test on the session's server (not a module's own ``server``)."""
     return "server" in item.fixturenames and not hasattr(getattr(item, "module", None), "server")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_disk_cache(tmp_path_factory) -> Iterator[Path]:
+    """``DRIFT_CACHE_DIR`` for the whole session (app tests and the browser tests' servers inherit it)."""
+    folder = tmp_path_factory.mktemp("drift-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DRIFT_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -41,7 +41,7 @@ from drift.core import decisions
 from drift.core.errors import DriftError
 from drift.data.schema import KINDS, ROLES, Schema
 
-from . import state
+from . import disk, state
 
 #: An uploaded file: (file name, bytes).
 UploadedBytes = tuple[str, bytes]
@@ -149,10 +149,11 @@ def scenario_titles() -> dict[str, str]:
 
 @st.cache_data(show_spinner="Generating the scenario…", max_entries=4)
 def load_scenario(name: str):
-    """A built-in scenario (``drift.data.scenarios.load_scenario``), generated once per process."""
-    from drift.data.scenarios import load_scenario as _load
+    """A built-in scenario, read from the disk cache when it was generated before
+    (:func:`drift.data.scenarios.cache.cached_scenario`), else generated; once per process."""
+    from drift.data.scenarios.cache import cached_scenario
 
-    return _load(name)
+    return cached_scenario(name)
 
 
 def content_digest(content: bytes) -> str:
@@ -333,6 +334,7 @@ def effective_batch(ctx: Context, opts: Settings) -> str:
 
 
 @st.cache_data(show_spinner="Testing every feature…", max_entries=64)
+@disk.on_disk("drift-table")
 def _drift_table(data_key: str, roles_key: str, batch: str, alpha: float, correction: str, bins: int,
                  _reference: pd.DataFrame, _current: pd.DataFrame, _schema: Schema) -> pd.DataFrame:
     # Validation ran on all production rows; one batch can still fail a check (a column empty in that

@@ -26,7 +26,7 @@ import streamlit as st
 import drift
 from drift.core import decisions
 
-from . import data, safe, state
+from . import data, disk, safe, state
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
 
 #: Rows per side the domain classifier trains on (a balanced, seeded sample above it).
@@ -122,6 +122,7 @@ def classifier_features(ctx: data.Context) -> tuple[str, ...]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@disk.on_disk("domain-classifier")
 def _domain(data_key: str, roles_key: str, batch: str, features: tuple[str, ...], alpha: float, seed: int,
             _reference: pd.DataFrame, _current: pd.DataFrame):
     return drift.domain_classifier_test(_reference, _current, features=list(features), n_folds=DC_FOLDS,
@@ -245,6 +246,7 @@ def embedding_sources(ctx: data.Context) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+@disk.on_disk("embeddings")
 def _embeddings(data_key: str, roles_key: str, source: str, seed: int, _reference: pd.DataFrame,
                 _current: pd.DataFrame, _target: str | None, _features: tuple[str, ...]):
     if source == "provided":
@@ -279,6 +281,7 @@ def embeddings(ctx: data.Context, opts: data.Settings, source: str) -> tuple[np.
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@disk.on_disk("mmd")
 def _mmd(data_key: str, roles_key: str, batch: str, source: str, seed: int, _reference: np.ndarray,
          _current: np.ndarray):
     return drift.mmd_test(_reference, _current, n_permutations=MMD_PERMUTATIONS, max_samples=MMD_MAX_SAMPLES,

@@ -17,7 +17,7 @@ import streamlit as st
 import drift
 from drift.diagnosis import practice
 
-from . import data, safe
+from . import data, disk, safe
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR
 
 #: Period label of the reference in the Text page's pickers.
@@ -63,6 +63,7 @@ def describe_period(ctx: data.Context, period: str) -> str:
 
 # --- two periods -------------------------------------------------------------------------------
 @st.cache_data(show_spinner="Comparing the two periods' language…", max_entries=32)
+@disk.on_disk("text-drift")
 def _text_drift(data_key: str, roles_key: str, column: str, period_a: str, period_b: str, seed: int,
                 alpha: float, _texts_a: pd.Series, _texts_b: pd.Series) -> drift.TextDriftResult:
     return drift.text_drift(_texts_a, _texts_b, max_samples=COMPARE_MAX, n_terms=15, n_examples=5,
@@ -78,6 +79,7 @@ def text_drift(ctx: data.Context, column: str, period_a: str, period_b: str, see
 
 # --- timeline ----------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=256)
+@disk.on_disk("text-week")
 def _week_point(data_key: str, roles_key: str, column: str, batch: str, seed: int, prediction: str | None,
                 _reference: pd.DataFrame, _current: pd.DataFrame) -> dict:
     res = drift.text_drift(_reference[column], _current[column], max_samples=TIMELINE_MAX, n_terms=5,
@@ -93,6 +95,7 @@ def _week_point(data_key: str, roles_key: str, column: str, batch: str, seed: in
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+@disk.on_disk("text-accuracy")
 def _accuracy(data_key: str, target: str, prediction: str, batch: str | None,
               _reference: pd.DataFrame, _current: pd.DataFrame) -> pd.DataFrame:
     return practice.batch_accuracy(_reference, _current, target=target, prediction=prediction, batch=batch)

@@ -40,7 +40,7 @@ from drift.monitoring.monitor import DETECTORS, SPECS, MonitorResult, monitor
 from drift.monitoring.scorecard import Scorecard, scorecard
 from drift.monitoring.store import HistoryStore, default_store_path
 
-from . import data, safe, state
+from . import data, disk, safe, state
 from .charts import _LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
 from .progress import Bar
 
@@ -138,6 +138,7 @@ def default_mute(ctx: data.Context) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+@disk.on_disk("monitor")
 def _monitor(data_key: str, roles_key: str, split: tuple, alpha: float, correction: str, bins: int,
              quantile: float, detectors: tuple[str, ...], seed: int, embeddings: bool, mute: tuple[str, ...],
              _reference: pd.DataFrame, _current: pd.DataFrame, _schema, _progress=None) -> MonitorResult:
@@ -169,6 +170,7 @@ def monitor_result(ctx: data.Context, opts: data.Settings, spec: dict, *, quanti
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+@disk.on_disk("scorecard")
 def _scorecard(data_key: str, roles_key: str, split: tuple, alpha: float, correction: str, bins: int,
                quantile: float, detectors: tuple[str, ...], seed: int, mute: tuple[str, ...],
                _result: MonitorResult, _manifest: pd.DataFrame) -> Scorecard:
@@ -266,6 +268,7 @@ def record_autopilot(history: HistoryStore, comparison, *, scenario: str) -> str
 
 # --- autopilot -----------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=16)
+@disk.on_disk("autopilot")
 def _comparison(scenario: str, kinds: tuple[str, ...], every_k: int, retrain_cost: float,
                 cost_per_error_unit: float, seed: int, _progress=None):
     from drift.monitoring.autopilot import CostModel, compare_policies, default_policies

@@ -387,11 +387,11 @@ class _Stream:
             if getattr(scenario, role) is None:
                 raise DriftInputError(f"the scenario has no {role} column", file=scenario.name,
                                       fix=f"the autopilot needs production batches and labels; set {role}")
-        model = scenario.model
+        model = scenario.fitted_model()
         if model is None or not hasattr(model, "predict_proba") or not hasattr(model, "fit"):
             raise DriftInputError("the scenario carries no fitted scikit-learn classifier",
                                   file=scenario.name,
-                                  fix="the autopilot clones Scenario.model for every challenger")
+                                  fix="the autopilot clones the scenario's model for every challenger")
         self.scenario = scenario
         self.label_delay = label_delay
         self.features = list(scenario.feature_names)

@@ -7,7 +7,8 @@ production batch, so the app can show which detectors caught what.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -48,12 +49,16 @@ class Scenario:
         (``""`` for none).  ``None`` when there is no known ground truth.
     model : object or None
         The fitted model whose ``predict_proba(X)[:, 1]`` produced the ``prediction`` column, where
-        ``X`` is the frame restricted to :attr:`feature_names`.
+        ``X`` is the frame restricted to :attr:`feature_names`.  ``None`` when there is none, or when it
+        was not kept (a scenario read from the disk cache): use :meth:`fitted_model`, which regenerates it.
     source : str
         Provenance: generator and seed, or the dataset, its origin and licence.
     excluded : tuple of str
         Columns that are neither features nor roles (row ids, a rating the label is computed from): left
         out of every test.
+    model_loader : callable or None
+        ``() -> model`` for a scenario whose :attr:`model` was not kept (:mod:`.cache`): called by
+        :meth:`fitted_model` on first use.
     """
 
     name: str
@@ -69,6 +74,14 @@ class Scenario:
     model: object | None
     source: str
     excluded: tuple[str, ...] = ()
+    model_loader: Callable[[], object] | None = field(default=None, repr=False)
+
+    def fitted_model(self) -> object | None:
+        """:attr:`model`, or, when it was not kept, the model :attr:`model_loader` regenerates (``None``
+        without either)."""
+        if self.model is not None:
+            return self.model
+        return self.model_loader() if self.model_loader is not None else None
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -139,7 +152,8 @@ class Scenario:
         from sklearn.base import clone
         from threadpoolctl import threadpool_limits
 
-        if self.model is None or self.target is None or self.prediction is None:
+        fitted = self.fitted_model()
+        if fitted is None or self.target is None or self.prediction is None:
             raise DriftParameterError.invalid("self", "Scenario.with_holdout_reference",
                                               "a scenario with a model, a target and a prediction", self.name)
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share < 1:
@@ -151,7 +165,7 @@ class Scenario:
         held = gen.random(len(self.reference)) < share
         columns = list(self.feature_names)
         with threadpool_limits(limits=1):     # gradient boosting crawls when its threads contend on 2 cores
-            model = clone(self.model).fit(self.reference.loc[~held, columns],
+            model = clone(fitted).fit(self.reference.loc[~held, columns],
                                           self.reference.loc[~held, self.target])
             reference = self.reference.loc[held].reset_index(drop=True)
             reference[self.prediction] = model.predict_proba(reference[columns])[:, 1]
