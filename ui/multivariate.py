@@ -313,6 +313,7 @@ def mmd_reading(res, alpha: float) -> tuple[str, str]:
 
 # --- projection ----------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=64)
+@disk.on_disk("projection")
 def _projection(data_key: str, roles_key: str, batch: str, source: str, method: str, points: int, seed: int,
                 sample: str, _reference: np.ndarray, _current: np.ndarray):
     return drift.project(_reference, _current, method=method, max_samples=points, rng=seed)

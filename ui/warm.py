@@ -30,9 +30,6 @@ PAGES = ("pages/overview.py", "pages/feature_drift.py", "pages/embeddings.py", "
 #: Seconds one page may take here before it is given up.
 PAGE_TIMEOUT = 900
 NAMESPACE = "warm"
-#: Every namespace of the app's entries (for pruning entries of older code).
-APP_NAMESPACES = ("drift-table", "domain-classifier", "embeddings", "mmd", "text-drift", "text-week",
-                  "text-accuracy", "autopilot", "monitor", "scorecard", NAMESPACE)
 
 
 class _Incomplete(Exception):
@@ -65,7 +62,9 @@ def main() -> int:
         return 0
     logging.getLogger("streamlit").setLevel(logging.ERROR)   # "No runtime found" warnings of AppTest
     app = disk.app_cache()
-    removed = app.prune(disk.NAMESPACE_PREFIX + n for n in APP_NAMESPACES)
+    app_namespaces = [p.name for p in root.iterdir() if p.name.startswith(disk.NAMESPACE_PREFIX)] \
+        if root.is_dir() else []
+    removed = app.prune(app_namespaces)
     removed += scenario_cache().prune([SCENARIO_NAMESPACE])
     t0 = time.perf_counter()
     computed = []
