@@ -180,12 +180,16 @@ def app_server(env: dict[str, str], log_path: Path, script: str = "app.py") -> I
                 time.sleep(0.1)
             yield url, time.perf_counter() - t0
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_group(proc)
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """End the server's process group: SIGTERM, then SIGKILL after 20 s."""
+    for sig, grace in ((signal.SIGTERM, 20), (signal.SIGKILL, None)):
+        os.killpg(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=grace)
+            return
 
 
 # --- one visit ------------------------------------------------------------------------------------------
