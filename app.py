@@ -60,6 +60,6 @@ try:
         st.session_state[state.CONTEXT] = sidebar.render()
         page.run()
 finally:
-    # Once per server process, in a background thread, and only once the first page has been drawn: the
-    # compilation holds the interpreter for 10-35 s and would delay that page (Embeddings starts it itself).
-    multivariate.start_umap_warm_up()
+    # UMAP compiles once per server process, in a background thread, and only once a page has been drawn:
+    # the compilation holds the interpreter for 10-35 s and would delay the first page of a fresh server.
+    multivariate.release_umap_warm_up()

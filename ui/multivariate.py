@@ -8,7 +8,9 @@ switching batches does not recompute them.
 
 UMAP compiles its numba code on first use (10–35 s per process): :func:`start_umap_warm_up` starts
 that in a background thread once per server process, and the Embeddings page shows PCA with a
-progress bar until :class:`UmapWarmUp` says it is done.
+progress bar until :class:`UmapWarmUp` says it is done.  The compilation holds the interpreter most of
+that time, so the thread waits until ``app.py`` has drawn a page (:func:`release_umap_warm_up`): the first
+page of a fresh server, the Embeddings page included, is not slowed by it.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class UmapWarmUp:
     """State of the background UMAP compilation (one per server process, shared by sessions)."""
 
     started: float = field(default_factory=time.monotonic)
+    released: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     seconds: float | None = None
     error: str | None = None
@@ -91,6 +94,8 @@ class UmapWarmUp:
 
 
 def _warm_up(status: UmapWarmUp) -> None:
+    status.released.wait()
+    status.started = time.monotonic()
     try:
         from drift.multivariate.projection import warm_up_umap
 
@@ -103,10 +108,16 @@ def _warm_up(status: UmapWarmUp) -> None:
 
 @st.cache_resource(show_spinner=False)
 def start_umap_warm_up() -> UmapWarmUp:
-    """Start compiling UMAP in a daemon thread; runs once per server process (``st.cache_resource``)."""
+    """Start the daemon thread that compiles UMAP once :func:`release_umap_warm_up` lets it; runs once per
+    server process (``st.cache_resource``)."""
     status = UmapWarmUp()
     threading.Thread(target=_warm_up, args=(status,), name="umap-warm-up", daemon=True).start()
     return status
+
+
+def release_umap_warm_up() -> None:
+    """Let the UMAP compilation run: ``app.py`` calls it after each run, once the page has been drawn."""
+    start_umap_warm_up().released.set()
 
 
 # --- domain classifier ---------------------------------------------------------------------------
