@@ -1,7 +1,7 @@
 # Drift Explorer — the two commands of the README.
 #   make run   create .venv if needed, install requirements.txt, prepare the built-in scenarios' results in
 #              the disk cache (python -m ui.warm: minutes once after each code update, then about a second),
-#              start the app (credit-scoring scenario)
+#              start the app (credit-scoring scenario; serve.py: app.py, served once its modules are imported)
 #   make test  create .venv if needed, install requirements-dev.txt, get Chromium, run every test
 #
 # Needs only python3.11 and make; pip installs re-run only when a requirements file changes (stamp files).
@@ -26,7 +26,7 @@ run: $(RUN_STAMP)
 	@echo "  Drift Explorer is starting on the credit-scoring scenario:"
 	@echo "  open http://localhost:$(PORT)   (Ctrl+C to stop)"
 	@echo ""
-	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) \
+	$(PY) -m streamlit run serve.py --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false --client.toolbarMode minimal
 
 test: $(DEV_STAMP) chromium

@@ -62,6 +62,9 @@ RESULT_TIMEOUT = 300
 CACHE_ENV = "DRIFT_CACHE_DIR"
 #: ``make run``'s step before the server starts, when the checkout has it.
 WARM_MODULE = "ui.warm"
+#: The script ``make run`` serves: ``serve.py`` (app.py behind a server that imports first) when the
+#: checkout has it, else ``app.py``.
+MAKE_RUN_SCRIPT = "serve.py" if (ROOT / "serve.py").is_file() else "app.py"
 #: The goals of issue 11 (seconds to the first result on a first visit).
 HOME_GOAL = 3.0
 HEAVY_GOAL = 8.0
@@ -155,7 +158,8 @@ def clear_project_caches(cache_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def app_server(env: dict[str, str], log_path: Path, script: str = "app.py") -> Iterator[tuple[str, float]]:
+def app_server(env: dict[str, str], log_path: Path, script: str = MAKE_RUN_SCRIPT
+               ) -> Iterator[tuple[str, float]]:
     """``streamlit run <script>`` with ``make run``'s flags on a free port; yields (URL, seconds until
     healthy)."""
     port = _free_port()

@@ -59,12 +59,12 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path: Path, env: dict | None = None) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port until the block ends; yields its URL once healthy."""
+def streamlit_server(log_path: Path, env: dict | None = None, script: str = "app.py") -> Iterator[str]:
+    """``streamlit run <script>`` on a free port until the block ends; yields its URL once healthy."""
     port = _free_port()
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
          "--client.toolbarMode", "minimal"],
@@ -97,11 +97,11 @@ def streamlit_server(log_path: Path, env: dict | None = None) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def isolated_server(folder: Path) -> Iterator[str]:
+def isolated_server(folder: Path, script: str = "app.py") -> Iterator[str]:
     """:func:`streamlit_server` with its log and its history store (``DRIFT_EXPLORER_DATA``) in ``folder``,
     never in the user's home."""
     env = {**os.environ, "DRIFT_EXPLORER_DATA": str(folder / "data")}
-    with streamlit_server(folder / "server.log", env=env) as url:
+    with streamlit_server(folder / "server.log", env=env, script=script) as url:
         yield url
 
 
@@ -271,3 +271,22 @@ def test_diagnosis_and_report_links_show_a_verdict(page, app_url, path: str, nam
     after = text[text.index(marker) + len(marker):].strip()
     assert after and after.split("\n")[0].strip(), f"/{path}: nothing after {marker!r}"
     screenshot(page, f"{name}_deep_link")
+
+
+def test_make_run_entry_point_serves_the_app(browser, tmp_path) -> None:
+    """``make run`` serves ``serve.py`` (app.py behind a server that imports first): the same app, deep
+    links included."""
+    with isolated_server(tmp_path, script="serve.py") as url:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(RUN_TIMEOUT)
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_test_id("stMain").get_by_test_id("stMetric").first.wait_for()   # the verdict
+        wait_idle(page)
+        assert_no_exception(page, "serve.py: overview")
+        page.goto(f"{url}/feature-drift")
+        page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first.wait_for()
+        wait_idle(page)
+        assert_no_exception(page, "serve.py: /feature-drift")
+        assert_no_dialog(page, "serve.py: /feature-drift")
+        context.close()

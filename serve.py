@@ -1,0 +1,33 @@
+"""``make run``'s entry point: the app of ``app.py``, served once the modules its pages need are imported.
+
+``streamlit run serve.py`` starts the same app as ``streamlit run app.py``; the server only accepts its
+first connection after :func:`preload` has imported the library and the app's modules, so the first visitor
+does not wait for those imports (two to five seconds here).  Nothing is computed here: results come from
+the disk cache ``make run`` prepared (``python -m ui.warm``) or are computed on the first visit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import time
+
+import streamlit as st
+
+#: Modules the pages import on their first run (the heavy ones: pandas, SciPy, numba, scikit-learn,
+#: plotly, PyArrow come with them).
+PRELOAD = ("ui.boundary", "ui.data", "ui.sidebar", "ui.layout", "ui.charts", "ui.multivariate", "ui.text",
+           "ui.timeline", "ui.diagnosis", "drift.diagnosis.features", "drift.multivariate.domain",
+           "drift.monitoring.monitor", "drift.data.scenarios.cache", "pyarrow.parquet", "plotly.express")
+
+
+@contextlib.asynccontextmanager
+async def preload(_app):
+    t0 = time.perf_counter()
+    for name in PRELOAD:
+        importlib.import_module(name)
+    print(f"  Modules imported in {time.perf_counter() - t0:.1f} s.", flush=True)
+    yield
+
+
+app = st.App("app.py", lifespan=preload)
