@@ -282,15 +282,15 @@ def _seconds(value: float | str | None) -> str:
     return f"{value:.1f}" if isinstance(value, float) else value
 
 
-def _verdict(goal: float | None, cold, warm) -> str:
+def _verdict(goal: float | None, cold) -> str:
+    """The issue's goals are about the first visit after ``make run``: judged on the cold time."""
     if goal is None:
         return "—"
-    times = [t for t in (cold, warm) if t is not None]
-    return "met" if all(isinstance(t, float) and t <= goal for t in times) else "not met"
+    return "met" if isinstance(cold, float) and cold <= goal else "not met"
 
 
 def table(results: list[Measured]) -> list[str]:
-    lines = [row("page", "first result", "cold s", "warm s", "goal s", "goal", "server start s"),
+    lines = [row("page", "first result", "cold s", "warm s", "goal s (cold)", "goal", "server start s"),
              row("---", "---", "---:", "---:", "---:", "---", "---:")]
     for res in results:
         for i, milestone in enumerate(res.case.milestones):
@@ -298,7 +298,7 @@ def table(results: list[Measured]) -> list[str]:
             warm = res.warm[i] if i < len(res.warm) else None
             goal = "—" if milestone.goal is None else f"≤ {milestone.goal:g}"
             lines.append(row(res.case.name if i == 0 else "", milestone.label, _seconds(cold), _seconds(warm),
-                             goal, _verdict(milestone.goal, cold, warm),
+                             goal, _verdict(milestone.goal, cold),
                              f"{res.startup:.1f}" if i == 0 else ""))
     return lines
 

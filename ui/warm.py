@@ -22,11 +22,14 @@ from drift.core.diskcache import cache_dir
 from drift.data.scenarios.cache import NAMESPACE as SCENARIO_NAMESPACE
 from drift.data.scenarios.cache import scenario_cache
 
-from . import disk
+from . import disk, state
 
 #: Pages visited, in order: the default page, then those whose first visit is slow.
 PAGES = ("pages/overview.py", "pages/feature_drift.py", "pages/embeddings.py", "pages/multivariate.py",
          "pages/timeline.py", "pages/autopilot.py", "pages/text.py")
+#: Session state set before a page's visit: the Embeddings page of a fresh server shows its PCA map
+#: while UMAP compiles, so that is the projection to prepare (UMAP may be ready in this process already).
+PRESETS = {"pages/embeddings.py": {state.EMB_METHOD: "pca"}}
 #: Seconds one page may take here before it is given up.
 PAGE_TIMEOUT = 900
 NAMESPACE = "warm"
@@ -45,6 +48,8 @@ def visit_pages() -> dict[str, float]:
     for page in PAGES:
         t0 = time.perf_counter()
         try:
+            for key, value in PRESETS.get(page, {}).items():
+                at.session_state[key] = value
             (at.run() if page == PAGES[0] else at.switch_page(page).run())
             failed = [e.value for e in at.exception]
         except Exception:  # noqa: BLE001 - any failure: report it, let the server compute the page
