@@ -70,13 +70,15 @@ def test_numeric_facts_see_a_fraction_or_an_infinity_past_the_first_rows():
         "late_nan": np.r_[whole[:-1], np.nan],
         "whole": whole,
         "fraction_first": np.r_[0.5, whole[1:]],
+        "nan_then_inf": np.r_[np.nan, whole[1:-1], np.inf],
     })
     facts = numeric_facts(df)
     for col, got in facts.items():
         want = expected(df[col])
         assert (got.n_values, got.integral, got.n_inf) == (want.n_values, want.integral, want.n_inf), col
-    assert [facts[c].integral for c in df.columns] == [False, False, False, True, True, False]
-    assert [facts[c].n_inf for c in df.columns] == [0, 1, 1, 0, 0, 0]
+    assert [facts[c].integral for c in df.columns] == [False, False, False, True, True, False, False]
+    assert [facts[c].n_inf for c in df.columns] == [0, 1, 1, 0, 0, 0, 1]
+    assert facts["nan_then_inf"].n_values == n - 1 and facts["nan_then_inf"].maximum == np.inf
 
 
 def test_numeric_facts_on_a_subset_without_unique_and_on_no_rows():
