@@ -428,7 +428,7 @@ class _Checker:
                              sides: list[tuple[str, pd.Series]]) -> ColumnProblem | None:
         if kind != "categorical" or any(pd.api.types.is_bool_dtype(s.dtype) for _, s in sides):
             return None
-        uniques = [(name, s.dropna().unique()) for name, s in sides]
+        uniques = [(name, _distinct(s)) for name, s in sides]
         too_many = next(((n, len(u)) for n, u in uniques if len(u) > self.max_categories), None)
         if too_many is not None:
             file, count = too_many
@@ -475,6 +475,12 @@ def _single_value(s: pd.Series) -> object:
     except (TypeError, ValueError):  # unhashable / incomparable objects (lists): not a constant we report
         return _NOT_CONSTANT
     return (first.item() if hasattr(first, "item") else first) if same else _NOT_CONSTANT
+
+
+def _distinct(s: pd.Series):
+    """The distinct non-missing values of ``s`` (``s.dropna().unique()`` without copying the column)."""
+    values = s.unique()
+    return values[~pd.isna(values)]
 
 
 def _is_number_dtype(s: pd.Series) -> bool:
