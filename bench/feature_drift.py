@@ -1,7 +1,8 @@
 """Benchmark: feature_drift on 1,000,000 rows x 50 columns per side against the sort floor and peers.
 
-Run: ``.venv/bin/python bench/feature_drift.py [--rows N] [--repeat 3]``.  Prints the machine, the load
-average, NumPy's SIMD extensions (as ``np.show_runtime()`` lists them) and a Markdown table:
+Run: ``.venv/bin/python bench/feature_drift.py [--rows N] [--repeat 3] [--no-peers]``.  Prints the
+machine, the load average, NumPy's SIMD extensions (as ``np.show_runtime()`` lists them) and a
+Markdown table:
 
 * ``drift.feature_drift`` (2 threads, 1 thread, and with the schema inferred);
 * NumPy sorting every numeric column of both sides once, on one thread (the target: feature_drift
@@ -13,8 +14,8 @@ average, NumPy's SIMD extensions (as ``np.show_runtime()`` lists them) and a Mar
   script from a venv that has it).
 
 Each of the first four is timed ``--repeat`` times and the fastest run is kept (the machine is shared);
-the peers run once.  Wall and CPU seconds (CPU summed over threads) are both given, each as a ratio to
-the sort: on a loaded machine the CPU ratio of the one-thread rows is the steadier figure.
+the peers run once (``--no-peers`` leaves them out).  Wall and CPU seconds (CPU summed over threads)
+are both given, each as a ratio to the sort: on a loaded machine the CPU ratio is the steadier figure.
 
 NumPy picks its sort kernel for the processor at import.  On AMD Zen 4 its AVX-512 kernel is several
 times slower than its AVX2 one (a microcoded compress-store); run with
@@ -133,6 +134,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of drift and of the sort; the fastest is kept")
+    parser.add_argument("--no-peers", action="store_true", help="leave out the SciPy floor and Evidently")
     args = parser.parse_args()
     import drift
 
@@ -146,10 +148,12 @@ def main() -> None:
         ("drift.feature_drift (1 thread)", lambda: drift.feature_drift(ref, cur, schema=schema, n_jobs=1)),
         ("drift.feature_drift, schema inferred (2 threads)", lambda: drift.feature_drift(ref, cur)),
     ]
-    once = [("floor: plain scipy/numpy, 5 statistics (run once)", lambda: floor(ref, cur))]
+    once = [] if args.no_peers else [("floor: plain scipy/numpy, 5 statistics (run once)",
+                                      lambda: floor(ref, cur))]
     try:
         import evidently  # noqa: F401
-        once.append(("Evidently DataDriftPreset (run once)", lambda: evidently_preset(ref, cur)))
+        if not args.no_peers:
+            once.append(("Evidently DataDriftPreset (run once)", lambda: evidently_preset(ref, cur)))
     except ImportError:
         pass
     load_start = os.getloadavg()
