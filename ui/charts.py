@@ -19,6 +19,7 @@ from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
 import drift
+from drift.core.formatting import format_pvalue  # the one p-value convention (pages use charts.format_pvalue)
 from drift.report import palette
 
 from .safe import plot as esc
@@ -47,12 +48,6 @@ CENTRAL_RANGE = (0.005, 0.995)
 
 
 # --- tables ------------------------------------------------------------------------------------
-def format_pvalue(p: float) -> str:
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "—"
-    return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
-
-
 def format_number(x: float, digits: int = 3) -> str:
     """A statistic for display: fixed decimals, or "—" when it could not be computed (nan)."""
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"

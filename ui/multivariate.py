@@ -303,9 +303,10 @@ def mmd_reading(res, alpha: float) -> tuple[str, str]:
     if decisions.mmd_level(res.pvalue, alpha) != "ok":
         return "error", (f"The embeddings moved: the observed MMD² ({res.statistic:.4f}) is larger than "
                          f"{larger} of {res.n_permutations} shuffles of the labels "
-                         f"({format_pvalue(res.pvalue)} < α = {alpha:g}).")
+                         f"({format_pvalue(res.pvalue, prefix=True)} < α = {alpha:g}).")
     return "success", (f"No evidence that the embeddings moved: the observed MMD² ({res.statistic:.4f}) is "
-                       f"typical of label shuffles ({format_pvalue(res.pvalue)} ≥ α = {alpha:g}).")
+                       f"typical of label shuffles "
+                       f"({format_pvalue(res.pvalue, prefix=True)} ≥ α = {alpha:g}).")
 
 
 # --- projection ----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ import pandas as pd
 
 from drift.core import decisions
 from drift.core.errors import DriftError, DriftInputError, OutputPathError
+from drift.core.formatting import format_pvalue
 
 #: Exit codes of :func:`main`.
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -519,10 +520,11 @@ def _check(args: argparse.Namespace) -> int:
               + (f" [{tally}]" if tally else "")
               + (f"; prediction PSI {pd_res.statistic:.3f} ({pd_res.band})" if pd_res is not None else ""))
         for r in bad.itertuples(index=False):
-            print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  adjusted p {_p(r.pvalue_adjusted)}")
+            print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  "
+                  f"adjusted p {format_pvalue(r.pvalue_adjusted)}")
         if pred_failed:
             print(f"    prediction {pred}  PSI {pd_res.statistic:.3f} ({pd_res.band})  "
-                  f"KS p {_p(pd_res.pvalue)}")
+                  f"KS p {format_pvalue(pd_res.pvalue)}")
         for issue in issues:
             print(f"    data quality: {issue.message}")
         for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
@@ -551,10 +553,6 @@ def _check(args: argparse.Namespace) -> int:
         _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False),
                "the --json result")
     return code
-
-
-def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 # ---------------------------------------------------------------------------------------- scenario

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from drift.core.errors import DriftParameterError
+from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import jsonable  # noqa: F401  (re-exported: reports use it)
 from drift.model.impact import INPUT_LABELS, INPUT_NAMES, BusinessImpact, why_not_priced
 from drift.report import palette
@@ -362,16 +363,10 @@ def _fmt(x, spec: str = ".3g") -> str:
     return str(x)
 
 
-def _fmt_p(p) -> str:
-    if p is None or not _finite(p):
-        return "—"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
 def _cell(column: str, value) -> str:
     """A feature-table value as display text."""
     if column in ("pvalue", "pvalue_adjusted"):
-        return _fmt_p(value)
+        return format_pvalue(value)
     if column in ("missing_ref", "missing_cur"):
         return _pct(value) if _finite(value) else "—"
     if column in ("psi", "wasserstein_norm", "js", "statistic"):
@@ -446,7 +441,7 @@ def _markdown(report: Report) -> str:
             lines += _md_table(
                 ["Feature", "Kind", "Severity", "PSI", "Adjusted p", "Missing (ref → cur)"],
                 [[e(r["feature"]), e(r["kind"]), e(r["severity"]), _cell("psi", r["psi"]),
-                  _fmt_p(r["pvalue_adjusted"]),
+                  format_pvalue(r["pvalue_adjusted"]),
                   f"{_cell('missing_ref', r['missing_ref'])} → {_cell('missing_cur', r['missing_cur'])}"]
                  for r in shown.to_dict("records")]) + [""]
         else:
