@@ -39,6 +39,7 @@ import pandas as pd
 from drift.core import decisions
 from drift.core.errors import DriftError, DriftInputError, OutputPathError
 from drift.core.formatting import format_pvalue
+from drift.core.jsonsafe import dumps
 
 #: Exit codes of :func:`main`.
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -484,7 +485,6 @@ def _check(args: argparse.Namespace) -> int:
     from drift.data.quality import quality_issues
     from drift.diagnosis.features import feature_drift
     from drift.model.prediction import prediction_drift
-    from drift.report.build import jsonable
 
     _check_outputs(args, ("json",))
     data = _load(args)
@@ -542,15 +542,13 @@ def _check(args: argparse.Namespace) -> int:
           + (f" in {n_failed} of {len(results)} batches" if len(results) > 1 else "") + f" (exit {code})")
     sys.stdout.flush()
     if args.json:
-        import json
-
         from drift import __version__
 
         payload = {"version": __version__, "reference": data.reference_name, "current": data.current_name,
                    "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
                    "target": schema.target, "prediction": pred, "exit_code": code, "passed": not any_failed,
                    "batches": results}
-        _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False),
+        _write(args.json, dumps(payload, indent=2),
                "the --json result")
     return code
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.inputs import check_cells, numeric_values
+from drift.core.jsonsafe import python_scalar
 from drift.data.task import sorted_labels
 from drift.stats.bootstrap import (
     CONFIDENCE,
@@ -108,13 +109,9 @@ class MulticlassPerformance:
 
     def to_dict(self) -> dict:
         return {"task": "multiclass", "n": self.n, "accuracy": self.accuracy, "macro_f1": self.macro_f1,
-                "log_loss": self.log_loss, "classes": [_plain(c) for c in self.classes],
+                "log_loss": self.log_loss, "classes": [python_scalar(c) for c in self.classes],
                 "per_class": self.per_class.to_dict("records"),
                 "confusion": self.confusion.to_numpy().tolist(), "notes": list(self.notes)}
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _series(values, side: str, default: str) -> pd.Series:
@@ -181,7 +178,7 @@ def _prepare(y_true, y_pred, probabilities, classes, side: str,
         order = base + extra
     if extra:
         notes.append(f"{side}: labels outside the given classes appended: "
-                     f"{', '.join(repr(_plain(c)) for c in extra)}")
+                     f"{', '.join(repr(python_scalar(c)) for c in extra)}")
     if ok.sum() < MIN_ROWS:
         raise TooFewRowsError(f"{int(ok.sum())} row(s) with a true and a predicted class: too few to measure "
                               "performance", file=side, column=str(y.name),
@@ -212,7 +209,7 @@ def _performance(coded: _Coded, classes: tuple, notes: list[str], side: str) -> 
     for flags, what in ((support == 0, "absent from the target: its recall is undefined"),
                         (predicted == 0, "never predicted: its precision is undefined")):
         if flags.any():
-            named = ", ".join(repr(_plain(classes[i])) for i in np.flatnonzero(flags))
+            named = ", ".join(repr(python_scalar(classes[i])) for i in np.flatnonzero(flags))
             notes.append(f"{side}: class {named} {what}")
     p_true = coded.p_true if coded.p_true is not None else np.full(coded.y.size, np.nan)
     accuracy, macro_f1, log_loss = _batch_metrics(k)(coded.y, coded.pred, p_true)

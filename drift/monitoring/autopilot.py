@@ -93,6 +93,7 @@ from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from drift.core.errors import DriftInputError, DriftParameterError
+from drift.core.jsonsafe import jsonable
 from drift.data.scenarios.base import Scenario
 from drift.data.schema import Schema
 from drift.diagnosis.features import feature_drift, profile_reference
@@ -515,13 +516,6 @@ class _Stream:
 
 
 # --- results ----------------------------------------------------------------------------------------------
-def _records(frame: pd.DataFrame) -> list[dict]:
-    out = frame.copy()
-    if "week" in out.columns:
-        out["week"] = [t.isoformat() if isinstance(t, pd.Timestamp) else None for t in out["week"]]
-    return out.astype(object).where(out.notna(), None).to_dict("records")
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class AutopilotRun:
     """One policy replayed on one stream (``eq=False``: compared by identity, as it holds DataFrames).
@@ -571,7 +565,7 @@ class AutopilotRun:
 
     def to_dict(self) -> dict:
         return {**self.summary(), "policy": self.policy.to_dict(), "cost": self.cost.to_dict(),
-                "label_delay": self.label_delay, "log": _records(self.log), "weekly": _records(self.weekly)}
+                "label_delay": self.label_delay, "log": jsonable(self.log), "weekly": jsonable(self.weekly)}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -601,7 +595,7 @@ class PolicyComparison:
         return self.summary.copy()
 
     def to_dict(self) -> dict:
-        return {"summary": _records(self.summary), "runs": [r.to_dict() for r in self.runs]}
+        return {"summary": jsonable(self.summary), "runs": [r.to_dict() for r in self.runs]}
 
 
 # --- the simulation ---------------------------------------------------------------------------------------

@@ -129,6 +129,7 @@ from threadpoolctl import threadpool_limits
 
 from drift.core.errors import DriftInputError, DriftParameterError, MixedTypeError
 from drift.core.inputs import numeric_values
+from drift.core.jsonsafe import jsonable
 from drift.data.batching import describe_split, split_batches
 from drift.data.quality import QualityBaseline
 from drift.diagnosis.features import (
@@ -880,32 +881,16 @@ class MonitorResult:
     def to_dict(self) -> dict:
         """JSON-safe dictionary (``nan`` becomes ``None``)."""
         return {
-            "params": self.params, "reference": _json(self.reference), "notes": list(self.notes),
-            "batches": _records(self.batches), "metrics": _records(self.metrics),
-            "alerts": _records(self.alerts), "calibration": _records(self.calibration),
-            "severity": {c: _json(self.severity[c].to_dict()) for c in self.severity.columns},
-            "psi": {c: _json(self.psi[c].to_dict()) for c in self.psi.columns},
-            "verdicts": None if self.verdicts is None else _records(self.verdicts),
+            "params": self.params, "reference": jsonable(self.reference), "notes": list(self.notes),
+            "batches": jsonable(self.batches), "metrics": jsonable(self.metrics),
+            "alerts": jsonable(self.alerts), "calibration": jsonable(self.calibration),
+            "severity": {c: jsonable(self.severity[c].to_dict()) for c in self.severity.columns},
+            "psi": {c: jsonable(self.psi[c].to_dict()) for c in self.psi.columns},
+            "verdicts": None if self.verdicts is None else jsonable(self.verdicts),
             "chunking": self.chunking, "muted": list(self.muted),
             "feature_thresholds": None if self.feature_thresholds is None else {
-                c: _json(self.feature_thresholds[c].to_dict()) for c in self.feature_thresholds.columns},
+                c: jsonable(self.feature_thresholds[c].to_dict()) for c in self.feature_thresholds.columns},
         }
-
-
-def _json(value):
-    if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    return [_json(row) for row in df.to_dict("records")]
 
 
 # ------------------------------------------------------------------------------------------- monitor

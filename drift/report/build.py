@@ -21,7 +21,6 @@ Escaping (every column name and value is data, never markup):
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -33,7 +32,7 @@ import pandas as pd
 
 from drift.core.errors import DriftParameterError
 from drift.core.formatting import format_pvalue
-from drift.core.jsonsafe import jsonable  # noqa: F401  (re-exported: reports use it)
+from drift.core.jsonsafe import dumps, jsonable
 from drift.model.impact import INPUT_LABELS, INPUT_NAMES, BusinessImpact, why_not_priced
 from drift.report import palette
 
@@ -291,7 +290,7 @@ class Report:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Strict JSON (no ``NaN``): :meth:`to_dict` serialised."""
-        return json.dumps(jsonable(self.to_dict()), indent=indent, ensure_ascii=False, allow_nan=False)
+        return dumps(self.to_dict(), indent=indent)
 
     def to_markdown(self) -> str:
         """A copyable summary: verdict, the four sentences, the steps and the drifted features."""
