@@ -16,8 +16,8 @@ note):
 * ``macro_f1`` — the mean F1 over the classes present in the batch's target or predictions
   (``f1_score(average="macro")`` with its default labels): a class absent from both does not count;
 * ``log_loss`` — with one probability column per class: mean ``-ln P(true class)``, the probability clipped
-  to ``[eps, 1 - eps]`` with ``eps`` the float64 machine epsilon (``sklearn.metrics.log_loss(y, P,
-  labels=classes)``); nan without probabilities.
+  to ``[eps, 1 - eps]`` with ``eps`` :data:`~drift.stats.metrics.MULTICLASS_EPS`, the float64 machine
+  epsilon (``sklearn.metrics.log_loss(y, P, labels=classes)``); nan without probabilities.
 
 :data:`CHANGE_METRICS` get a percentile-bootstrap interval of their change (:mod:`drift.stats.bootstrap`).
 """
@@ -41,11 +41,10 @@ from drift.stats.bootstrap import (
     change_table,
     check_bootstrap,
 )
+from drift.stats.metrics import MULTICLASS_EPS
 
 #: Metrics of the whole batch, in this order.
 CHANGE_METRICS = ("accuracy", "macro_f1", "log_loss")
-#: Probabilities are clipped to [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS] in the log-loss (as scikit-learn does).
-LOG_LOSS_EPS = float(np.finfo(np.float64).eps)
 #: Fewest labelled rows for performance to be measured.
 MIN_ROWS = 2
 
@@ -70,7 +69,7 @@ def _batch_metrics(k: int):
         tp, support, predicted = np.diag(cm), cm.sum(axis=1), cm.sum(axis=0)
         present = (support + predicted) > 0
         f1 = 2 * tp[present] / (support + predicted)[present]
-        log_loss = -np.mean(np.log(np.clip(p_true, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS))) \
+        log_loss = -np.mean(np.log(np.clip(p_true, MULTICLASS_EPS, 1 - MULTICLASS_EPS))) \
             if not np.isnan(p_true).all() else np.nan
         return np.array([tp.sum() / y.size, f1.mean(), log_loss])
     return metrics

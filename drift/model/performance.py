@@ -33,10 +33,9 @@ from sklearn.linear_model import LogisticRegression
 from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.inputs import numeric_values
 from drift.stats.bootstrap import MetricChanges
+from drift.stats.metrics import log_losses, logit
 
 METRICS = ("roc_auc", "accuracy", "f1", "log_loss", "base_rate", "positive_rate")
-#: Probabilities are clipped to [EPS, 1 - EPS] before logits and log-loss.
-EPS = 1e-6
 
 
 _FIX_LABELS = "map the positive class to 1 and the other to 0"
@@ -107,8 +106,7 @@ def weighted_metrics(y: np.ndarray, p: np.ndarray, weights: np.ndarray, threshol
     total = w.sum(axis=1)
     tp, fp = w @ (yf * pred), w @ ((1 - yf) * pred)
     fn = w @ (yf * (1 - pred))
-    pc = np.clip(p, EPS, 1 - EPS)
-    ll = -(yf * np.log(pc) + (1 - yf) * np.log(1 - pc))
+    ll = log_losses(yf, p)
     order = np.argsort(p, kind="stable")
     _, start = np.unique(p[order], return_index=True)
     wy = w[:, order] * yf[order]
@@ -267,12 +265,12 @@ def concept_drift_test(reference_y, reference_scores, current_y, current_scores)
             raise DriftInputError("needs at least 10 labelled rows with both classes", file=side,
                                   column=_column(given, "target"),
                                   fix="use more rows or wait for labels of both classes")
-    logit = np.log(np.clip(np.r_[rp, cp], EPS, 1 - EPS) / (1 - np.clip(np.r_[rp, cp], EPS, 1 - EPS)))
+    score_logit = logit(np.r_[rp, cp])
     g = np.r_[np.zeros(ry.size), np.ones(cy.size)]
     y = np.r_[ry, cy]
-    ll0, _ = _loglik(logit[:, None], y)
-    ll1, _ = _loglik(np.c_[logit, g], y)
-    ll2, coef = _loglik(np.c_[logit, g, g * logit], y)
+    ll0, _ = _loglik(score_logit[:, None], y)
+    ll1, _ = _loglik(np.c_[score_logit, g], y)
+    ll2, coef = _loglik(np.c_[score_logit, g, g * score_logit], y)
     lr = max(0.0, 2 * (ll2 - ll0))
     return ConceptDriftResult(
         statistic=lr, pvalue=float(stats.chi2.sf(lr, 2)),

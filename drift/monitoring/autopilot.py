@@ -88,7 +88,6 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy.special import expit
-from scipy.stats import rankdata
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
@@ -98,6 +97,7 @@ from drift.data.scenarios.base import Scenario
 from drift.data.schema import Schema
 from drift.diagnosis.features import feature_drift, profile_reference
 from drift.model.prediction import prediction_drift
+from drift.stats.metrics import brier_score, error_rate, log_loss, logit, roc_auc
 
 __all__ = ["ACTIONS", "DEFAULT_LABEL_DELAY", "DEGRADED_THRESHOLD", "ERROR_METRICS", "POLICY_KINDS",
            "AutopilotRun", "CostModel", "Policy", "PolicyComparison", "compare_policies", "default_policies",
@@ -110,8 +110,6 @@ ERROR_METRICS = ("log_loss", "brier", "error_rate")
 DEFAULT_LABEL_DELAY = 1
 #: A week is degraded when the scoring champion's excess log-loss on it reaches this (nats per row).
 DEGRADED_THRESHOLD = 0.01
-#: Probabilities are clipped to [EPS, 1 - EPS] before logits and log-losses.
-EPS = 1e-6
 
 LOG_COLUMNS = ("week", "batch", "truth", "action", "reason", "promoted", "scored_by", "champion_version",
                "challenger_score", "champion_score", "previous_score", "train_weeks", "holdout_weeks",
@@ -290,34 +288,6 @@ def default_policies(scenario: Scenario | None = None, *, every_k: int = 4) -> t
 
 
 # --- metrics --------------------------------------------------------------------------------------------
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, EPS, 1 - EPS)
-    return np.log(p / (1 - p))
-
-
-def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
-    p = np.clip(p, EPS, 1 - EPS)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-
-
-def _error(metric: str, y: np.ndarray, p: np.ndarray) -> float:
-    if metric == "log_loss":
-        return _log_loss(y, p)
-    if metric == "brier":
-        return float(np.mean((p - y) ** 2))
-    return float(np.mean((p >= 0.5) != (y == 1)))
-
-
-def _roc_auc(y: np.ndarray, p: np.ndarray) -> float:
-    """ROC AUC as the Mann–Whitney statistic (ties count half, as scikit-learn); nan with one class."""
-    n1 = float(y.sum())
-    n0 = y.size - n1
-    if n1 == 0 or n0 == 0:
-        return float("nan")
-    ranks = rankdata(p)
-    return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
 def excess_log_loss(y_true, scores, *, max_iter: int = 50) -> float:
     """Log-loss per row that a logistic recalibration of ``scores`` on the same rows would remove.
 
@@ -341,7 +311,7 @@ def excess_log_loss(y_true, scores, *, max_iter: int = 50) -> float:
         raise DriftInputError(f"{y.size} labels but {p.size} scores", fix="align labels and scores")
     if y.size < 10 or y.min() == y.max():
         return float("nan")
-    design = np.c_[np.ones_like(y), _logit(p)]
+    design = np.c_[np.ones_like(y), logit(p)]
 
     def loss(beta: np.ndarray) -> float:
         z = design @ beta
@@ -453,14 +423,14 @@ class _Stream:
     def loss(self, key: object, weeks: Sequence[int]) -> float:
         y = np.concatenate([self.y[g] for g in weeks])
         p = np.concatenate([self.predict(key, g) for g in weeks])
-        return _log_loss(y, p)
+        return log_loss(y, p)
 
     def metrics(self, key: object, g: int) -> dict[str, float]:
         """Error metrics of model ``key`` on week ``g``'s labels (computed once)."""
         if (key, g) not in self._metrics:
             y, p = self.y[g], self.predict(key, g)
-            self._metrics[key, g] = {"log_loss": _log_loss(y, p), "brier": _error("brier", y, p),
-                                     "error_rate": _error("error_rate", y, p), "roc_auc": _roc_auc(y, p),
+            self._metrics[key, g] = {"log_loss": log_loss(y, p), "brier": brier_score(y, p),
+                                     "error_rate": error_rate(y, p), "roc_auc": roc_auc(y, p),
                                      "excess_log_loss": self.excess(key, g)}
         return self._metrics[key, g]
 
@@ -747,7 +717,7 @@ def _run(stream: _Stream, policy: Policy, cost: CostModel, seed: int, degraded_t
         if lab >= 0:
             gl = n_ref + lab
             pl, yl = stream.predict(scorer.key, gl), stream.y[gl]
-            readings.update(labelled_through=stream.labels[gl], labelled_log_loss=_log_loss(yl, pl),
+            readings.update(labelled_through=stream.labels[gl], labelled_log_loss=log_loss(yl, pl),
                             excess_log_loss=stream.excess(scorer.key, gl),
                             calibration_gap=float(np.mean(pl) - np.mean(yl)))
 

@@ -21,6 +21,7 @@ from drift.core.errors import ColumnMismatchError, DriftInputError, DriftParamet
 from drift.core.inputs import check_cells, find_unusable_cell
 from drift.core.jsonsafe import json_float
 from drift.data.schema import feature_kind
+from drift.stats.metrics import roc_auc
 
 __all__ = ["DomainClassifierResult", "domain_classifier_test", "cauchy_combination", "MAX_CATEGORIES",
            "AUC_CI_LEVEL", "min_rows_per_side"]
@@ -293,14 +294,12 @@ def domain_classifier_test(
 
     oof, oof_perm, fold = _cross_fit(x, y, is_cat, int(n_folds), seed, gen)
 
-    from sklearn.metrics import roc_auc_score
-
-    auc = float(roc_auc_score(y, oof))
+    auc = roc_auc(y, oof)
     ci = _delong_ci(oof[y == 1], oof[y == 0], auc, AUC_CI_LEVEL)
     fold_p = tuple(float(stats.mannwhitneyu(oof[(fold == f) & (y == 1)], oof[(fold == f) & (y == 0)],
                                             alternative="greater").pvalue) for f in range(n_folds))
     pvalue = cauchy_combination(fold_p)
-    drops = [auc - float(roc_auc_score(y, oof_perm[:, j])) for j in range(len(feats))]
+    drops = [auc - roc_auc(y, oof_perm[:, j]) for j in range(len(feats))]
     importances = (pd.DataFrame({"feature": feats, "importance": drops})
                    .sort_values("importance", ascending=False, kind="stable").reset_index(drop=True))
     scores = pd.DataFrame({

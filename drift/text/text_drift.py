@@ -52,6 +52,7 @@ from drift.core import decisions
 from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.inputs import check_cells
 from drift.core.jsonsafe import json_float
+from drift.stats.metrics import roc_auc
 
 if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time
     from drift.multivariate.domain import DomainClassifierResult
@@ -668,7 +669,6 @@ def _linear_terms(tokens: list[list[str]], n_ref: int, n_terms: int, seed: int
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
     y = np.r_[np.zeros(n_ref, np.int8), np.ones(len(tokens) - n_ref, np.int8)]
@@ -688,7 +688,7 @@ def _linear_terms(tokens: list[list[str]], n_ref: int, n_terms: int, seed: int
     folds = StratifiedKFold(n_splits=TERM_FOLDS, shuffle=True, random_state=seed)
     for train, test in folds.split(x, y):
         p_current[test] = model().fit(x[train], y[train]).predict_proba(x[test])[:, 1]
-    auc = float(roc_auc_score(y, p_current))
+    auc = roc_auc(y, p_current)
     coef = model().fit(x, y).coef_[0]
 
     names = vectorizer.get_feature_names_out()
