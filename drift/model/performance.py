@@ -30,7 +30,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError, check_fraction, check_int
 from drift.core.inputs import numeric_values
 from drift.stats.bootstrap import MetricChanges
 from drift.stats.metrics import log_losses, logit
@@ -84,13 +84,10 @@ def _check_options(func: str, threshold: float, n_boot: int | None = None,
     if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.number) \
             or not 0 <= threshold <= 1:
         raise DriftParameterError.invalid("threshold", func, "a number in [0, 1]", threshold)
-    if n_boot is not None and (isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer)
-                               or n_boot < 1):
-        raise DriftParameterError.invalid("n_boot", func, "an int >= 1", n_boot)
-    if confidence is not None and (isinstance(confidence, bool)
-                                   or not isinstance(confidence, int | float | np.number)
-                                   or not 0 < confidence < 1):
-        raise DriftParameterError.invalid("confidence", func, "a number in (0, 1)", confidence)
+    if n_boot is not None:
+        check_int(n_boot, "n_boot", func, 1)
+    if confidence is not None:
+        check_fraction(confidence, "confidence", func)
 
 
 def weighted_metrics(y: np.ndarray, p: np.ndarray, weights: np.ndarray, threshold: float = 0.5) -> np.ndarray:

@@ -91,7 +91,7 @@ from scipy.special import expit
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
-from drift.core.errors import DriftInputError, DriftParameterError
+from drift.core.errors import DriftInputError, DriftParameterError, check_int, check_parameter, is_int
 from drift.core.jsonsafe import jsonable
 from drift.data.scenarios.base import Scenario
 from drift.data.schema import Schema
@@ -118,15 +118,6 @@ LOG_COLUMNS = ("week", "batch", "truth", "action", "reason", "promoted", "scored
 WEEKLY_COLUMNS = ("week", "batch", "truth", "scored_by", "rows", "error", "log_loss", "brier", "error_rate",
                   "roc_auc", "excess_log_loss", "degraded", "action", "error_cost", "action_cost", "cost",
                   "cumulative_cost", "n_retrains")
-
-
-def _check(ok: bool, name: str, func: str, allowed: str, got: object) -> None:
-    if not ok:
-        raise DriftParameterError.invalid(name, func, allowed, got)
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,25 +195,26 @@ class Policy:
     def __post_init__(self) -> None:
         func = "Policy"
         object.__setattr__(self, "ignore_features", tuple(self.ignore_features))
-        _check(self.kind in POLICY_KINDS, "kind", func, f"one of {POLICY_KINDS}", self.kind)
+        check_parameter(self.kind in POLICY_KINDS, "kind", func, f"one of {POLICY_KINDS}", self.kind)
         for name in ("every_k", "settle_weeks", "window", "holdout_weeks", "min_gap", "max_rejections",
                      "rollback_weeks"):
             value = getattr(self, name)
-            _check(_is_int(value) and value >= 1, name, func, "an int >= 1", value)
-        _check(self.window > self.holdout_weeks, "window", func,
-               f"greater than holdout_weeks ({self.holdout_weeks})", self.window)
+            check_int(value, name, func, 1)
+        check_parameter(self.window > self.holdout_weeks, "window", func,
+                        f"greater than holdout_weeks ({self.holdout_weeks})", self.window)
         if self.window_from_onset and self.kind in ("drift", "performance"):
-            _check(self.settle_weeks > self.holdout_weeks, "settle_weeks", func,
-                   f"greater than holdout_weeks ({self.holdout_weeks}) when window_from_onset is set",
-                   self.settle_weeks)
-        _check(0 < self.share_drifted <= 1, "share_drifted", func, "in (0, 1]", self.share_drifted)
+            check_parameter(self.settle_weeks > self.holdout_weeks, "settle_weeks", func,
+                            f"greater than holdout_weeks ({self.holdout_weeks}) when window_from_onset "
+                            "is set",
+                            self.settle_weeks)
+        check_parameter(0 < self.share_drifted <= 1, "share_drifted", func, "in (0, 1]", self.share_drifted)
         for name in ("feature_psi", "prediction_psi", "performance_threshold"):
             value = getattr(self, name)
-            _check(value > 0, name, func, "> 0 (inf switches the rule off)", value)
-        _check(0 < self.alpha < 1, "alpha", func, "in (0, 1)", self.alpha)
+            check_parameter(value > 0, name, func, "> 0 (inf switches the rule off)", value)
+        check_parameter(0 < self.alpha < 1, "alpha", func, "in (0, 1)", self.alpha)
         for name in ("min_improvement", "rollback_margin"):
             value = getattr(self, name)
-            _check(0 <= value < 1, name, func, "in [0, 1)", value)
+            check_parameter(0 <= value < 1, name, func, "in [0, 1)", value)
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -258,9 +250,10 @@ class CostModel:
     def __post_init__(self) -> None:
         for name in ("retrain_cost", "cost_per_error_unit", "alert_cost", "rollback_cost"):
             value = getattr(self, name)
-            _check(np.isfinite(value) and value >= 0, name, "CostModel", "a finite number >= 0", value)
-        _check(self.error_metric in ERROR_METRICS, "error_metric", "CostModel", f"one of {ERROR_METRICS}",
-               self.error_metric)
+            check_parameter(np.isfinite(value) and value >= 0, name, "CostModel", "a finite number >= 0",
+                            value)
+        check_parameter(self.error_metric in ERROR_METRICS, "error_metric", "CostModel",
+                        f"one of {ERROR_METRICS}", self.error_metric)
 
     def action_cost(self, action: str) -> float:
         """Cost of one action (``none`` is free)."""
@@ -572,15 +565,14 @@ class PolicyComparison:
 def _seed(rng: int | np.random.Generator) -> int:
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(2**31 - 1))
-    _check(_is_int(rng), "rng", "run_autopilot", "an int or a numpy.random.Generator", rng)
+    check_parameter(is_int(rng), "rng", "run_autopilot", "an int or a numpy.random.Generator", rng)
     return int(np.random.default_rng(int(rng)).integers(2**31 - 1))
 
 
 def _label_delay(scenario: Scenario, label_delay: int | None) -> int:
     if label_delay is None:
         label_delay = scenario.current.attrs.get("label_delay", DEFAULT_LABEL_DELAY)
-    _check(_is_int(label_delay) and label_delay >= 0, "label_delay", "run_autopilot", "an int >= 0",
-           label_delay)
+    check_int(label_delay, "label_delay", "run_autopilot", 0)
     return int(label_delay)
 
 
@@ -819,7 +811,7 @@ def run_autopilot(scenario: Scenario, policy: Policy, *, cost: CostModel | None 
     if not isinstance(policy, Policy):
         raise DriftParameterError.invalid("policy", "run_autopilot", "a Policy", policy)
     cost = CostModel() if cost is None else cost
-    _check(degraded_threshold > 0, "degraded_threshold", "run_autopilot", "> 0", degraded_threshold)
+    check_parameter(degraded_threshold > 0, "degraded_threshold", "run_autopilot", "> 0", degraded_threshold)
     seed = _seed(rng)
     stream = _Stream(scenario, _label_delay(scenario, label_delay))
     n = len(stream.production)
@@ -859,12 +851,14 @@ def compare_policies(scenario: Scenario, policies: Sequence[Policy] | None = Non
         and ``log`` tables, and the runs.
     """
     policies = default_policies(scenario) if policies is None else tuple(policies)
-    _check(len(policies) > 0 and all(isinstance(p, Policy) for p in policies), "policies",
-           "compare_policies", "a non-empty sequence of Policy", policies)
+    check_parameter(len(policies) > 0 and all(isinstance(p, Policy) for p in policies), "policies",
+                    "compare_policies", "a non-empty sequence of Policy", policies)
     names = [p.name for p in policies]
-    _check(len(set(names)) == len(names), "policies", "compare_policies", "policies with unique names", names)
+    check_parameter(len(set(names)) == len(names), "policies", "compare_policies",
+                    "policies with unique names", names)
     cost = CostModel() if cost is None else cost
-    _check(degraded_threshold > 0, "degraded_threshold", "compare_policies", "> 0", degraded_threshold)
+    check_parameter(degraded_threshold > 0, "degraded_threshold", "compare_policies", "> 0",
+                    degraded_threshold)
     seed = _seed(rng)
     stream = _Stream(scenario, _label_delay(scenario, label_delay))
     total = len(stream.production) * len(policies)

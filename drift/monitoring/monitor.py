@@ -127,7 +127,14 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from drift.core.errors import DriftInputError, DriftParameterError, MixedTypeError
+from drift.core.errors import (
+    DriftInputError,
+    DriftParameterError,
+    MixedTypeError,
+    check_int,
+    check_parameter,
+    is_number,
+)
 from drift.core.inputs import numeric_values
 from drift.core.jsonsafe import jsonable
 from drift.data.batching import describe_split, split_batches
@@ -894,11 +901,6 @@ class MonitorResult:
 
 
 # ------------------------------------------------------------------------------------------- monitor
-def _check(name: str, ok: bool, allowed: str, got) -> None:
-    if not ok:
-        raise DriftParameterError.invalid(name, "monitor", allowed, got)
-
-
 def _as_batches(batches, split: dict, chunking: str | None) -> tuple[list[tuple[str, pd.DataFrame]], str]:
     """The ``(label, frame)`` pairs, and how they were cut, in words."""
     if isinstance(batches, pd.DataFrame):
@@ -1076,18 +1078,17 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
     """
     from drift.data.schema import Schema, infer_schema
 
-    _check("alpha", isinstance(alpha, int | float) and 0 < alpha < 1, "in (0, 1)", alpha)
-    _check("quantile", isinstance(quantile, int | float) and 0 < quantile < 1, "in (0, 1)", quantile)
+    check_parameter(is_number(alpha) and 0 < alpha < 1, "alpha", "monitor", "in (0, 1)", alpha)
+    check_parameter(is_number(quantile) and 0 < quantile < 1, "quantile", "monitor", "in (0, 1)", quantile)
     for name, value, low in (("n_calibration", n_calibration, 2),
                              ("domain_calibration", domain_calibration, 2),
                              ("domain_max_samples", domain_max_samples, DOMAIN_MIN_ROWS),
                              ("domain_n_folds", domain_n_folds, 2), ("mmd_max_samples", mmd_max_samples, 2)):
-        _check(name, isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= low,
-               f"an int >= {low}", value)
+        check_int(value, name, "monitor", low)
     if isinstance(detectors, str):
         detectors = (detectors,)
     unknown = [d for d in detectors if d not in DETECTORS]
-    _check("detectors", not unknown, f"a subset of {tuple(DETECTORS)}", unknown)
+    check_parameter(not unknown, "detectors", "monitor", f"a subset of {tuple(DETECTORS)}", unknown)
     if not isinstance(reference, pd.DataFrame):
         raise DriftParameterError.invalid("reference", "monitor", "a pandas DataFrame",
                                           type(reference).__name__)

@@ -17,7 +17,13 @@ import pandas as pd
 from scipy import stats
 
 from drift.core import decisions
-from drift.core.errors import ColumnMismatchError, DriftInputError, DriftParameterError, MixedTypeError
+from drift.core.errors import (
+    ColumnMismatchError,
+    DriftInputError,
+    DriftParameterError,
+    MixedTypeError,
+    check_int,
+)
 from drift.core.inputs import check_cells, find_unusable_cell
 from drift.core.jsonsafe import json_float
 from drift.data.schema import feature_kind
@@ -256,10 +262,8 @@ def domain_classifier_test(
     (True, 'a')
     """
     func = "domain_classifier_test"
-    if not _is_int(n_folds) or n_folds < 2:
-        raise DriftParameterError.invalid("n_folds", func, "an int >= 2", n_folds)
-    if not _is_int(max_samples) or max_samples < 2:
-        raise DriftParameterError.invalid("max_samples", func, "an int >= 2", max_samples)
+    check_int(n_folds, "n_folds", func, 2)
+    check_int(max_samples, "max_samples", func, 2)
     if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
         raise DriftParameterError.invalid("alpha", func, "a float in (0, 1)", alpha)
     if not (isinstance(min_auc, (int, float)) and 0.5 <= min_auc <= 1):
@@ -398,10 +402,6 @@ def _delong_ci(pos: np.ndarray, neg: np.ndarray, auc: float, level: float) -> tu
     se = math.sqrt(np.var(v10, ddof=1) / m + np.var(v01, ddof=1) / n)
     z = stats.norm.ppf(0.5 + level / 2)
     return (float(max(0.0, auc - z * se)), float(min(1.0, auc + z * se)))
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _as_frame(data, name: str) -> pd.DataFrame:

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from drift.core import decisions
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError, check_fraction, check_int
 from drift.core.inputs import check_cells
 from drift.core.jsonsafe import json_float
 from drift.stats.metrics import roc_auc
@@ -547,10 +547,8 @@ def text_drift(
     for name, value, low in (("n_components", n_components, 1), ("n_terms", n_terms, 1),
                              ("n_examples", n_examples, 0), ("max_samples", max_samples, MIN_TEXTS),
                              ("n_permutations", n_permutations, 1)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise DriftParameterError.invalid(name, func, f"an int >= {low}", value)
-    if not (isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and 0 < alpha < 1):
-        raise DriftParameterError.invalid("alpha", func, "a float in (0, 1)", alpha)
+        check_int(value, name, func, low)
+    check_fraction(alpha, "alpha", func)
 
     ref_all, _ = _as_texts(reference_texts, "reference")
     cur_all, _ = _as_texts(current_texts, "current")

@@ -49,4 +49,5 @@ def test_dumps_is_strict_json():
 
 
 def test_json_float():
-    assert json_float(np.float32(0.25)) == 0.25 and json_float(math.nan) is None and json_float(math.inf) is None
+    assert json_float(np.float32(0.25)) == 0.25
+    assert json_float(math.nan) is None and json_float(math.inf) is None
