@@ -27,7 +27,7 @@ import drift
 from drift.core import decisions
 
 from . import data, safe, state
-from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
+from .charts import CURRENT_COLOR, LAYOUT, REFERENCE_COLOR, format_pvalue
 
 #: Rows per side the domain classifier trains on (a balanced, seeded sample above it).
 DC_MAX_SAMPLES = 5_000
@@ -55,7 +55,7 @@ EXPLAINED_FEATURES = 5
 
 SIDE_LABELS = {"reference": "reference", "current": "production"}
 #: Layout of this module's charts: the title on top, the legend under it (never on top of each other).
-_MV_LAYOUT = {**_LAYOUT, "margin": dict(l=10, r=10, t=100, b=10),
+_MV_LAYOUT = {**LAYOUT, "margin": dict(l=10, r=10, t=100, b=10),
               "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)}
 
 #: The library's levels as Streamlit alert kinds.

@@ -61,7 +61,7 @@ def _scores(p, side: str, strict: bool = True) -> np.ndarray:
     return p
 
 
-def _clean(y, p, side: str, *, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def labelled_scores(y, p, side: str, *, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Labels (0/1) and scores of the rows that have both; bad values raise, naming side and column.
 
     The public functions pass ``strict=True``: scores outside [0, 1] raise instead of being clipped.
@@ -177,7 +177,7 @@ def realised_performance(y_true, scores, *, threshold: float = 0.5, n_boot: int 
         Bootstrap resamples (rows drawn with replacement).
     """
     _check_options("realised_performance", threshold, n_boot, confidence)
-    y, p = _clean(y_true, scores, side, strict=True)
+    y, p = labelled_scores(y_true, scores, side, strict=True)
     if y.size < 2:
         raise DriftInputError(f"{y.size} labelled row(s): too few to measure performance", file=side,
                               fix="wait for more labels, or use estimated performance")
@@ -210,8 +210,8 @@ def performance_change(reference_y, reference_scores, current_y, current_scores,
     """Current minus reference for every metric, with a bootstrap interval of the difference."""
     _check_options("performance_change", threshold, n_boot, confidence)
     gen = np.random.default_rng(rng)
-    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
-    cy, cp = _clean(current_y, current_scores, "current", strict=True)
+    ry, rp = labelled_scores(reference_y, reference_scores, "reference", strict=True)
+    cy, cp = labelled_scores(current_y, current_scores, "current", strict=True)
     ref = realised_performance(ry, rp, threshold=threshold, n_boot=n_boot, confidence=confidence, rng=gen,
                       side="reference")
     cur = realised_performance(cy, cp, threshold=threshold, n_boot=n_boot, confidence=confidence, rng=gen)
@@ -255,8 +255,8 @@ def _loglik(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
 
 def concept_drift_test(reference_y, reference_scores, current_y, current_scores) -> ConceptDriftResult:
     """Does P(y | model score) differ between reference hold-out and current data? (module docstring)"""
-    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
-    cy, cp = _clean(current_y, current_scores, "current", strict=True)
+    ry, rp = labelled_scores(reference_y, reference_scores, "reference", strict=True)
+    cy, cp = labelled_scores(current_y, current_scores, "current", strict=True)
     for y, side, given in ((ry, "reference", reference_y), (cy, "current", current_y)):
         if y.size < 10 or y.min() == y.max():
             raise DriftInputError("needs at least 10 labelled rows with both classes", file=side,
@@ -329,7 +329,7 @@ def fit_calibration(reference_y, reference_scores) -> IsotonicRegression:
     calibration :func:`estimated_performance` and the label-free business impact
     (:func:`drift.model.impact.business_impact`) rely on.  Use ``.predict(scores)``.
     """
-    ry, rp = _clean(reference_y, reference_scores, "reference")
+    ry, rp = labelled_scores(reference_y, reference_scores, "reference")
     if ry.size == 0:
         raise DriftInputError("no labelled row with a score to calibrate on", file="reference",
                               column="target", fix="label the reference rows and score them with the model")
@@ -340,7 +340,7 @@ def estimated_performance(reference_y, reference_scores, current_scores, *,
                           threshold: float = 0.5) -> EstimatedPerformance:
     """Estimate current performance without labels (CBPE; calibrated on the labelled reference hold-out)."""
     _check_options("estimated_performance", threshold)
-    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
+    ry, rp = labelled_scores(reference_y, reference_scores, "reference", strict=True)
     if ry.size < 2:
         raise TooFewRowsError(f"{ry.size} labelled reference row(s): too few to calibrate the scores",
                               file="reference", column=_column(reference_y, "target"),

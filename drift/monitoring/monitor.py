@@ -363,13 +363,13 @@ class _Reference:
         if prediction is not None and target is not None:
             from sklearn.isotonic import IsotonicRegression
 
-            from drift.model.performance import _clean
+            from drift.model.performance import labelled_scores
             y = as_float_array(frame[target]) if pd.api.types.is_numeric_dtype(frame[target]) else None
             self.labelled = ~np.isnan(self.scores) if y is None else ~(np.isnan(y) | np.isnan(self.scores))
             try:
                 if y is None:
                     raise DriftInputError("not numeric")
-                y_lab, p_lab = _clean(y[self.labelled], self.scores[self.labelled], "reference")
+                y_lab, p_lab = labelled_scores(y[self.labelled], self.scores[self.labelled], "reference")
             except DriftInputError:
                 self.note = f"performance skipped: the target {target!r} is not binary 0/1"
                 y_lab, p_lab = np.zeros(0, np.int8), np.zeros(0)
@@ -474,7 +474,7 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
              correction: str) -> _Measured:
     """Every row-based metric of ``rows`` against ``base`` (a real batch, or a null chunk)."""
     from drift.data.quality import quality_issues
-    from drift.model.performance import _clean, classification_metrics
+    from drift.model.performance import classification_metrics, labelled_scores
     from drift.model.prediction import prediction_drift
 
     out = _Measured({})
@@ -520,7 +520,7 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
         keep = ~(np.isnan(y) | np.isnan(scores))
         auc = acc = float("nan")
         if keep.sum() >= MIN_LABELS:
-            yy, pp = _clean(y[keep], scores[keep], "current")
+            yy, pp = labelled_scores(y[keep], scores[keep], "current")
             m = classification_metrics(yy, pp, ref.threshold)
             auc, acc = m["roc_auc"], m["accuracy"]
         out.values["roc_auc"], out.values["accuracy"] = auc, acc

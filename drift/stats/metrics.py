@@ -21,7 +21,6 @@ epsilon), kept apart so multiclass figures equal ``sklearn.metrics.log_loss`` ex
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 __all__ = ["EPS", "MULTICLASS_EPS", "clip_probability", "logit", "log_losses", "log_loss", "brier_score",
            "error_rate", "roc_auc"]
@@ -78,5 +77,6 @@ def roc_auc(y, p) -> float:
     n0 = y.size - n1
     if n1 == 0 or n0 == 0:
         return float("nan")
-    ranks = rankdata(np.asarray(p, dtype=np.float64))
+    _, group, size = np.unique(np.asarray(p, dtype=np.float64), return_inverse=True, return_counts=True)
+    ranks = (np.cumsum(size) - (size - 1) / 2)[group]        # mid-ranks: tied scores share their mean rank
     return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
