@@ -32,6 +32,9 @@ from drift.data.validation import validate_pair
 from drift.diagnosis.features import feature_drift, set_apart, summarize
 from drift.model.performance import concept_drift_test, estimated_performance, performance_change
 from drift.model.prediction import prediction_drift
+from drift.multivariate.domain import domain_classifier_test
+from drift.multivariate.embeddings import feature_embeddings, held_out_model_embeddings
+from drift.multivariate.mmd import mmd_test
 
 STATUSES = ("ok", "warning", "alert", "skipped")
 STEP_KEYS = ("inputs", "prediction", "concept", "domain", "mmd")
@@ -277,8 +280,6 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
 
 
 def _domain_step(reference, current, feats, proxies, entities, broken, rng, alpha) -> Step:
-    from drift.multivariate.domain import domain_classifier_test
-
     why = ("Per-feature tests miss drift that lives in combinations of features. A classifier trained to "
            "tell training rows from production rows finds it: AUC 0.5 means indistinguishable.")
     apart = {"split proxy": proxies, "entity column": entities, "broken": broken}
@@ -317,9 +318,6 @@ def _domain_step(reference, current, feats, proxies, entities, broken, rng, alph
 
 
 def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, rng, alpha) -> Step:
-    from drift.multivariate.embeddings import feature_embeddings, held_out_model_embeddings
-    from drift.multivariate.mmd import mmd_test
-
     why = ("A model sees its inputs through what it has learned. Comparing embeddings (its penultimate "
            "layer, or text embeddings) with MMD tests the whole distribution at once.")
     title = STEP_TITLES["mmd"]

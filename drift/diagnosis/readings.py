@@ -1,18 +1,51 @@
-"""Plain-language readings of the per-feature statistics, one sentence each, for the pages and reports."""
+"""One feature's statistics side by side (:class:`FeatureDetail`), with a plain-language reading of each.
+
+The readings are one sentence per statistic, for the pages and reports.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 
 from drift.core.formatting import format_pvalue
+from drift.data.quality import Break
 from drift.stats.binning import count_map
-from drift.stats.psi import PSI_BANDS, psi_band
+from drift.stats.psi import PSI_BANDS, DistanceResult, PSIResult, psi_band
+from drift.stats.univariate import TestResult
 
-if TYPE_CHECKING:  # pragma: no cover
-    from drift.diagnosis.features import FeatureDetail
+
+@dataclass(frozen=True, slots=True)
+class FeatureDetail:
+    """Every statistic of one feature, side by side, with a plain-language reading of each."""
+
+    feature: str
+    kind: str
+    test: TestResult
+    psi: PSIResult
+    wasserstein: DistanceResult
+    js: DistanceResult
+    missing_ref: float
+    missing_cur: float
+    missing_pvalue: float
+    alpha: float = 0.05
+    change: str = ""
+    unseen_cur: float = float("nan")
+    issue: Break | None = None
+    proxy: str = ""
+    finding: str = ""
+    entity: bool = False
+
+    @property
+    def method(self) -> str:
+        return "ks" if self.kind == "numeric" else "chi2"
+
+    @property
+    def readings(self) -> dict[str, str]:
+        """One plain-language sentence per statistic (see :mod:`drift.diagnosis.readings`)."""
+        return feature_readings(self)
 
 
 def feature_readings(d: FeatureDetail) -> dict[str, str]:

@@ -529,7 +529,7 @@ def business_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target: s
         ref_e, cur_e, source = ref_y, cur_y, "measured"
     else:
         _, cur_p = _scored(current, target, prediction, "current", labels=False)
-        from drift.model.performance import fit_calibration
+        from drift.model.performance import fit_calibration  # deferred: loads scikit-learn
 
         calibration = fit_calibration(ref_y, ref_p)
         ref_e, cur_e, source = calibration.predict(ref_p), calibration.predict(cur_p), "estimated"

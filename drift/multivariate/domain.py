@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from drift.core import decisions
 from drift.core.errors import (
@@ -328,9 +329,8 @@ def domain_classifier_test(
 def _cross_fit(x: np.ndarray, y: np.ndarray, is_cat: np.ndarray, n_folds: int, seed: int,
                gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Out-of-fold P(current), the same with each feature shuffled in the held-out fold, fold numbers."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier  # deferred: scikit-learn
     from sklearn.model_selection import StratifiedKFold
-    from threadpoolctl import threadpool_limits
 
     threads = threadpool_limits(limits=OPENMP_THREADS, user_api="openmp") if OPENMP_THREADS \
         else contextlib.nullcontext()

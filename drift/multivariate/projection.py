@@ -207,14 +207,14 @@ def warm_up_umap(*, n: int = 300, rng: int = 0) -> float:
 # --- internals ---------------------------------------------------------------------------------
 def _knn(z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest neighbours of every row among the others (brute force, BLAS)."""
-    from sklearn.neighbors import NearestNeighbors
+    from sklearn.neighbors import NearestNeighbors  # deferred: scikit-learn
 
     dist, ind = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(z).kneighbors()
     return dist.astype(np.float32), ind.astype(np.int64)
 
 
 def _umap(z: np.ndarray, dist: np.ndarray, ind: np.ndarray, seed: int) -> np.ndarray:
-    import umap
+    import umap  # deferred: numba compiles it
 
     size, k = ind.shape
     n_umap = min(k + 1, size - 1)
@@ -230,7 +230,7 @@ def _umap(z: np.ndarray, dist: np.ndarray, ind: np.ndarray, seed: int) -> np.nda
 
 
 def _pca(z: np.ndarray, seed: int) -> np.ndarray:
-    from sklearn.decomposition import PCA
+    from sklearn.decomposition import PCA  # deferred: scikit-learn
 
     n_comp = min(2, z.shape[1], z.shape[0])
     with warnings.catch_warnings():

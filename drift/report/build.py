@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from drift import __version__
 from drift.core.errors import DriftParameterError
 from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import dumps, jsonable
@@ -339,7 +340,6 @@ def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift r
         raise DriftParameterError.invalid("diagnoses", "build_batch_report", "a non-empty mapping", diagnoses)
     if not isinstance(title, str):
         raise DriftParameterError.invalid("title", "build_batch_report", "a string", title)
-    from drift import __version__
 
     impacts, not_priced = impacts or {}, not_priced or {}
     sections = tuple(ReportSection(str(name), d, impacts.get(name),
@@ -535,7 +535,7 @@ def _esc(x) -> str:
 
 
 def _plotly_js() -> str:
-    import plotly.offline
+    import plotly.offline  # deferred: plotly, for the HTML report only
 
     js = plotly.offline.get_plotlyjs()
     return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)  # a no-op today; a guard for later
@@ -543,7 +543,7 @@ def _plotly_js() -> str:
 
 def _figure_html(fig) -> str:
     """One figure as a ``<div>`` + ``<script>`` fragment (no plotly.js), checked not to break out."""
-    import plotly.io as pio
+    import plotly.io as pio  # deferred: plotly, for the HTML report only
 
     height = fig.layout.height or 360
     frag = pio.to_html(fig, include_plotlyjs=False, full_html=False, config=_PLOTLY_CONFIG,
@@ -611,7 +611,7 @@ def _html_impact(s: ReportSection) -> str:
 
 
 def _html_step(step, with_charts: bool) -> str:
-    from drift.report.charts import step_figures
+    from drift.report.charts import step_figures  # deferred: loads plotly
 
     charts = ""
     if with_charts:

@@ -47,11 +47,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from drift.core import decisions
 from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError, check_fraction, check_int
 from drift.core.inputs import check_cells
 from drift.core.jsonsafe import json_float
+from drift.data.schema import Schema
+from drift.multivariate.embeddings import text_embeddings
+from drift.multivariate.mmd import mmd_test
 from drift.stats.metrics import roc_auc
 
 if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time
@@ -575,8 +579,7 @@ def text_drift(
                                                             alpha)
 
     # 2. embeddings: MMD (the verdict) and the domain classifier
-    from drift.multivariate.domain import domain_classifier_test
-    from drift.multivariate.mmd import mmd_test
+    from drift.multivariate.domain import domain_classifier_test  # deferred: scipy.stats
 
     emb_ref, emb_cur = _embed(ref, cur, embeddings, embedding_fit, int(n_components), int(seeds[0]))
     mmd = mmd_test(emb_ref, emb_cur, n_permutations=int(n_permutations), max_samples=MMD_MAX_SAMPLES,
@@ -617,8 +620,7 @@ def _sample_positions(n: int, k: int, gen: np.random.Generator) -> np.ndarray:
 
 def _descriptor_drift(ref: list[str], cur: list[str], scans_ref: list, scans_cur: list, pos_ref: np.ndarray,
                       pos_cur: np.ndarray, alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from drift.data.schema import Schema
-    from drift.diagnosis.features import feature_drift
+    from drift.diagnosis.features import feature_drift  # deferred: scipy.stats
 
     counts = _document_frequencies(tokens for tokens, _ in scans_ref)
     d_ref = _descriptor_frame(ref, scans_ref, pd.RangeIndex(len(ref)), counts=counts, leave_one_out=True)
@@ -635,10 +637,6 @@ def _descriptor_drift(ref: list[str], cur: list[str], scans_ref: list, scans_cur
 
 def _embed(ref: list[str], cur: list[str], method: str, fit: str, n_components: int,
            seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from threadpoolctl import threadpool_limits
-
-    from drift.multivariate.embeddings import text_embeddings
-
     if method == "minilm":
         return text_embeddings(ref, cur, method=method, rng=seed)
     # One BLAS thread: the randomised SVD's many small LU steps run 3-5x slower with two threads on a
@@ -665,7 +663,7 @@ def _linear_terms(tokens: list[list[str]], n_ref: int, n_terms: int, seed: int
 
     ``tokens`` holds the token lists of the reference texts, then those of the current texts.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # deferred: scikit-learn
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
