@@ -15,37 +15,30 @@ __all__ = ["probability", "non_negative", "positive_int", "name_list", "choice_l
            "with_file_names", "emit"]
 
 
+def _parsed(text: str, convert, ok, allowed: str):
+    """``convert(text)`` when it succeeds and passes ``ok``; otherwise "must be <allowed>, got ..."."""
+    try:
+        value = convert(text)
+    except ValueError:
+        value = None
+    if value is None or not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
+    return value
+
+
 def probability(text: str) -> float:
     """A number strictly between 0 and 1 (``--alpha 0.01``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number in (0, 1), got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text}")
-    return value
+    return _parsed(text, float, lambda v: 0 < v < 1, "a number in (0, 1)")
 
 
 def non_negative(text: str) -> float:
     """A finite number >= 0 (``--max-expanded-mb 500``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
+    return _parsed(text, float, lambda v: 0 <= v < float("inf"), "a finite number >= 0")
 
 
 def positive_int(text: str) -> int:
     """A whole number >= 1 (``--size 5000``)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+    return _parsed(text, int, lambda v: v >= 1, "a whole number >= 1")
 
 
 def name_list(text: str) -> tuple[str, ...]:
