@@ -146,8 +146,8 @@ class MonitorResult:
         Features whose change is expected (``mute``): computed and shown, never alerting.
     feature_thresholds : DataFrame or None
         Feature × batch: each feature's own PSI threshold at the batch's size (its null PSI level times
-        the features detector's ratio threshold, module docstring); a feature beyond it makes the
-        features detector alert unless muted.  ``None`` when the features detector did not run.
+        the features detector's ratio threshold, :mod:`drift.monitoring.metrics`); a feature beyond it
+        makes the features detector alert unless muted.  ``None`` when the features detector did not run.
     """
 
     metrics: pd.DataFrame
