@@ -63,7 +63,8 @@ _EXPORTS = {
     "TextDriftResult": "text.text_drift", "tokenize": "text.text_drift",
     "vocabulary": "text.text_drift",
     # over time
-    "monitor": "monitoring.monitor", "split_batches": "data.batching", "HistoryStore": "monitoring.store",
+    "monitor": "monitoring.monitor", "MonitorSettings": "monitoring.settings",
+    "split_batches": "data.batching", "HistoryStore": "monitoring.store",
     "scorecard": "monitoring.scorecard",
     "run_autopilot": "monitoring.autopilot", "compare_policies": "monitoring.autopilot",
     "Policy": "monitoring.autopilot",

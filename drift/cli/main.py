@@ -172,7 +172,8 @@ def _data_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m drift`` argument parser (subcommands ``report``, ``check``, ``scenario``)."""
+    """The ``python -m drift`` argument parser (subcommands ``report``, ``check``, ``scenario``,
+    ``monitor``)."""
     parser = argparse.ArgumentParser(
         prog=PROG, formatter_class=_Formatter, epilog=_MAIN_EPILOG,
         description="Drift Explorer: find out whether production data drifted from the training data, "
@@ -180,7 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"Drift Explorer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_report_parser(sub)
+    _add_check_parser(sub)
+    _add_scenario_parser(sub)
 
+
+    add_monitor_parser(sub)
+    return parser
+
+
+def _add_report_parser(sub) -> None:
+    """``python -m drift report``: guided diagnosis and stakeholder report."""
     rep = sub.add_parser("report", formatter_class=_Formatter, epilog=_REPORT_EPILOG,
                          help="guided diagnosis and stakeholder report",
                          description="Run the guided diagnosis (inputs -> prediction drift -> concept drift "
@@ -220,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--currency", default="$", help="currency symbol in the sentences, e.g. --currency €")
     rep.set_defaults(func=_report)
 
+
+def _add_check_parser(sub) -> None:
+    """``python -m drift check``: the fast drift gate for CI."""
     chk = sub.add_parser("check", formatter_class=_Formatter, epilog=_CHECK_EPILOG,
                          help="fast drift gate for CI (exit 0 / 1 / 2)",
                          description="Per-feature drift, data-quality checks and prediction drift; the exit "
@@ -233,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the full result (every feature of every batch) as JSON, e.g. --json drift.json")
     chk.set_defaults(func=_check)
 
+
+def _add_scenario_parser(sub) -> None:
+    """``python -m drift scenario``: write a built-in scenario's CSV files."""
+
     sc = sub.add_parser("scenario", formatter_class=_Formatter, epilog=_SCENARIO_EPILOG,
                         help="write a built-in scenario's CSV files",
                         description="Write a built-in scenario's reference and production data as CSV files.")
@@ -245,9 +263,6 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--batch-size", type=int, default=None, metavar="N",
                     help="rows per production batch (credit; default 4000), e.g. --batch-size 1000")
     sc.set_defaults(func=_scenario)
-
-    add_monitor_parser(sub)
-    return parser
 
 
 def _steps(text: str) -> tuple[str, ...]:
@@ -274,6 +289,7 @@ class _Data:
 
 
 def _load(args: argparse.Namespace) -> _Data:
+
     mb = args.max_expanded_mb
     limits = LoadLimits.from_env() if mb is None else LoadLimits.from_env(max_expanded_bytes=int(mb * 2**20))
     ref_name, cur_name = Path(args.reference).name, Path(args.current).name
@@ -314,6 +330,7 @@ def _some(values, k: int = 12) -> str:
 
 def _schema(data: _Data, args: argparse.Namespace):
     """Kinds and roles guessed from both files, with --target / --prediction taking precedence."""
+
     schema = infer_schema(data.reference, data.current)
     if args.target or args.prediction:
         schema = schema.with_roles(target=args.target or schema.target,
@@ -350,6 +367,7 @@ _OUTPUT_EXAMPLES = {"html": "report.html", "json": "report.json", "markdown": "r
 
 def _check_outputs(args: argparse.Namespace, flags: Sequence[str]) -> None:
     """Refuse output paths that cannot be written, before any data is read (file, reason and fix)."""
+
     inputs = {Path(p).expanduser().resolve() for p in (args.reference, args.current)}
     seen: dict[Path, str] = {}
     for flag in flags:
@@ -370,13 +388,13 @@ def _check_outputs(args: argparse.Namespace, flags: Sequence[str]) -> None:
 
 
 def _write(path: Path, text: str, what: str) -> None:
+
     size = write_text(path, text, what=what)
     emit(f"wrote {path} ({size / 1024:,.0f} KB)" if size >= 1024 else f"wrote {path} ({size} bytes)")
 
 
 # ------------------------------------------------------------------------------------------ report
 def _report(args: argparse.Namespace) -> int:
-    from drift.diagnosis.diagnose import STEP_KEYS, diagnose  # deferred: loads scikit-learn
 
     inputs = impact_inputs(decisions_per_month=args.decisions_per_month,
                            cost_false_positive=args.cost_false_positive,
@@ -389,26 +407,11 @@ def _report(args: argparse.Namespace) -> int:
         emit(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
              f"{len(data.current):,} rows in {len(data.batches)} set(s)")
         emit(_roles_line(schema, args))
-    plan = [k for k in STEP_KEYS if k in args.steps]
     diagnoses, impacts, not_priced = {}, {}, {}
     for b, (name, frame) in enumerate(data.batches, start=1):
         if not args.quiet and len(data.batches) > 1:
             emit(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
-        started = time.perf_counter()
-
-        def progress(key: str, i: int, n: int) -> None:
-            if not args.quiet and key in plan:
-                emit(f"[{plan.index(key) + 1}/{len(plan)}] {STEP_LABELS.get(key, key)} …")
-
-        try:
-            d = diagnose(data.reference, frame, target=schema.target, prediction=schema.prediction,
-                         use_labels=not args.no_labels, threshold=_threshold(args), alpha=args.alpha,
-                         correction=args.correction, steps=args.steps, rng=args.seed, progress=progress)
-        except DriftError as err:
-            _in_batch(err, name, data)
-        if not args.quiet:
-            emit(f"done in {time.perf_counter() - started:.1f} s")
-        diagnoses[name] = d
+        d = diagnoses[name] = _diagnose_batch(args, data, schema, name, frame)
         impacts[name] = None
         if why_not_priced(d.schema.target, d.schema.prediction) is None:
             try:
@@ -437,72 +440,97 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diagnose_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame):
+    """:func:`drift.diagnose` of one production batch, its steps announced on stderr unless quiet."""
+    from drift.diagnosis.diagnose import STEP_KEYS, diagnose  # deferred: loads scikit-learn
+
+    plan = [k for k in STEP_KEYS if k in args.steps]
+    started = time.perf_counter()
+
+    def progress(key: str, i: int, n: int) -> None:
+        if not args.quiet and key in plan:
+            emit(f"[{plan.index(key) + 1}/{len(plan)}] {STEP_LABELS.get(key, key)} …")
+
+    try:
+        d = diagnose(data.reference, frame, target=schema.target, prediction=schema.prediction,
+                     use_labels=not args.no_labels, threshold=_threshold(args), alpha=args.alpha,
+                     correction=args.correction, steps=args.steps, rng=args.seed, progress=progress)
+    except DriftError as err:
+        _in_batch(err, name, data)
+    if not args.quiet:
+        emit(f"done in {time.perf_counter() - started:.1f} s")
+    return d
+
+
 # ------------------------------------------------------------------------------------------- check
 def _check(args: argparse.Namespace) -> int:
     _check_outputs(args, ("json",))
     data = _load(args)
     schema = _schema(data, args)
     emit(_roles_line(schema, args))
-    pred = schema.prediction
-    results, any_failed = [], False
-    for name, frame in data.batches:
-        try:
-            table = feature_drift(data.reference, frame, schema=schema, alpha=args.alpha,
-                                  correction=args.correction)
-            issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha,
-                                    problems=table.attrs.get("problems", ()))
-            pd_res = None
-            if pred is not None and pred in data.reference.columns and pred in frame.columns:
-                pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=_threshold(args))
-            elif args.prediction is not None:
-                raise DriftInputError(f"no column named {pred!r}", file=data.current_name, column=pred,
-                                      fix="score the production rows, or leave out --prediction")
-        except DriftError as err:
-            _in_batch(err, name, data)
-        verdict = decisions.gate(table, issues, fail_on=args.fail_on, alpha=args.alpha,
-                                 prediction_psi=None if pd_res is None else pd_res.statistic,
-                                 prediction_pvalue=None if pd_res is None else pd_res.pvalue)
-        bad = table[table["feature"].isin(verdict.failing_features)]
-        pred_failed, failed = verdict.prediction_failed, verdict.failed
-        any_failed |= failed
-        counts = table["severity"].value_counts()
-        tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("major", "moderate", "minor")
-                          if counts.get(s, 0))
-        print(f"{name} ({len(frame):,} rows): {'FAIL' if failed else 'ok'} — "
-              f"{len(bad)} of {len(table)} feature(s) at {args.fail_on} or above"
-              + (f" [{tally}]" if tally else "")
-              + (f"; prediction PSI {pd_res.statistic:.3f} ({pd_res.band})" if pd_res is not None else ""))
-        for r in bad.itertuples(index=False):
-            print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  "
-                  f"adjusted p {format_pvalue(r.pvalue_adjusted)}")
-        if pred_failed:
-            print(f"    prediction {pred}  PSI {pd_res.statistic:.3f} ({pd_res.band})  "
-                  f"KS p {format_pvalue(pd_res.pvalue)}")
-        for issue in issues:
-            print(f"    data quality: {issue.message}")
-        for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
-            print(f"    not counted  {r.feature}  {r.finding}")
-        results.append({"name": name, "n_rows": len(frame), "failed": failed,
-                        "failing_features": bad["feature"].tolist(), "split_proxies": list(verdict.proxies),
-                        "features": table,
-                        "quality_issues": [i.to_dict() for i in issues],
-                        "prediction": None if pd_res is None else
-                        {"column": pred, "psi": pd_res.statistic, "band": pd_res.band,
-                         "ks_pvalue": pd_res.pvalue, "failed": pred_failed}})
+    results = [_gate_batch(args, data, schema, name, frame) for name, frame in data.batches]
+    any_failed = any(r["failed"] for r in results)
     code = EXIT_DRIFT if any_failed else EXIT_OK
     n_failed = sum(r["failed"] for r in results)
     print(f"result: {'drift' if any_failed else 'no drift'} at level '{args.fail_on}'"
           + (f" in {n_failed} of {len(results)} batches" if len(results) > 1 else "") + f" (exit {code})")
     sys.stdout.flush()
     if args.json:
-
         payload = {"version": __version__, "reference": data.reference_name, "current": data.current_name,
                    "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
-                   "target": schema.target, "prediction": pred, "exit_code": code, "passed": not any_failed,
-                   "batches": results}
+                   "target": schema.target, "prediction": schema.prediction, "exit_code": code,
+                   "passed": not any_failed, "batches": results}
         _write(args.json, dumps(payload, indent=2),
                "the --json result")
     return code
+
+
+def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame) -> dict:
+    """The gate of one production batch: computed, printed, and returned as its JSON record."""
+
+    pred = schema.prediction
+    try:
+        table = feature_drift(data.reference, frame, schema=schema, alpha=args.alpha,
+                              correction=args.correction)
+        issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha,
+                                problems=table.attrs.get("problems", ()))
+        pd_res = None
+        if pred is not None and pred in data.reference.columns and pred in frame.columns:
+            pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=_threshold(args))
+        elif args.prediction is not None:
+            raise DriftInputError(f"no column named {pred!r}", file=data.current_name, column=pred,
+                                  fix="score the production rows, or leave out --prediction")
+    except DriftError as err:
+        _in_batch(err, name, data)
+    verdict = decisions.gate(table, issues, fail_on=args.fail_on, alpha=args.alpha,
+                             prediction_psi=None if pd_res is None else pd_res.statistic,
+                             prediction_pvalue=None if pd_res is None else pd_res.pvalue)
+    bad = table[table["feature"].isin(verdict.failing_features)]
+    pred_failed, failed = verdict.prediction_failed, verdict.failed
+    counts = table["severity"].value_counts()
+    tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("major", "moderate", "minor")
+                      if counts.get(s, 0))
+    print(f"{name} ({len(frame):,} rows): {'FAIL' if failed else 'ok'} — "
+          f"{len(bad)} of {len(table)} feature(s) at {args.fail_on} or above"
+          + (f" [{tally}]" if tally else "")
+          + (f"; prediction PSI {pd_res.statistic:.3f} ({pd_res.band})" if pd_res is not None else ""))
+    for r in bad.itertuples(index=False):
+        print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  "
+              f"adjusted p {format_pvalue(r.pvalue_adjusted)}")
+    if pred_failed:
+        print(f"    prediction {pred}  PSI {pd_res.statistic:.3f} ({pd_res.band})  "
+              f"KS p {format_pvalue(pd_res.pvalue)}")
+    for issue in issues:
+        print(f"    data quality: {issue.message}")
+    for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
+        print(f"    not counted  {r.feature}  {r.finding}")
+    return {"name": name, "n_rows": len(frame), "failed": failed,
+            "failing_features": bad["feature"].tolist(), "split_proxies": list(verdict.proxies),
+            "features": table,
+            "quality_issues": [i.to_dict() for i in issues],
+            "prediction": None if pd_res is None else
+            {"column": pred, "psi": pd_res.statistic, "band": pd_res.band,
+             "ks_pvalue": pd_res.pvalue, "failed": pred_failed}}
 
 
 # ---------------------------------------------------------------------------------------- scenario

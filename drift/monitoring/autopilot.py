@@ -691,6 +691,8 @@ class _Pilot:
 
 def _run(stream: _Stream, policy: Policy, cost: CostModel, seed: int, degraded_threshold: float,
          progress: Callable[[int], None] | None) -> AutopilotRun:
+    """Replay the production weeks under one policy: each week the detectors' readings, the pilot's
+    action, and what the week cost."""
     n_ref, delay = stream.n_ref, stream.label_delay
     pilot = _Pilot(stream, policy, seed)
     log_rows, weekly_rows = [], []
@@ -699,35 +701,10 @@ def _run(stream: _Stream, policy: Policy, cost: CostModel, seed: int, degraded_t
     for t, label in enumerate(stream.production):
         g, scorer = n_ref + t, pilot.champion
         y = stream.y[g]
-
-        # 1. detectors, against the champion in place this week
-        share, max_psi, top, pred_psi = stream.drift(scorer.key, g, policy.ignore_features, policy.alpha)
         lab = t - delay  # latest labelled production week (index); < 0: none yet
-        readings = {"share_drifted": share, "max_feature_psi": max_psi, "top_feature": top,
-                    "prediction_psi": pred_psi, "labelled_through": "", "labelled_log_loss": np.nan,
-                    "excess_log_loss": np.nan, "calibration_gap": np.nan}
-        if lab >= 0:
-            gl = n_ref + lab
-            pl, yl = stream.predict(scorer.key, gl), stream.y[gl]
-            readings.update(labelled_through=stream.labels[gl], labelled_log_loss=log_loss(yl, pl),
-                            excess_log_loss=stream.excess(scorer.key, gl),
-                            calibration_gap=float(np.mean(pl) - np.mean(yl)))
-
-        # 2. rollback, else 3. trigger and 4. retrain
-        scores = {"challenger_score": np.nan, "champion_score": np.nan, "previous_score": np.nan}
-        windows = {"train_weeks": "", "holdout_weeks": ""}
-        promoted = None
-        rolled = pilot.rollback(lab)
-        if rolled is not None:
-            action, (reason, found) = "rollback", rolled
-            scores.update(found)
-        else:
-            action, reason, retrain = pilot.trigger(t, lab, readings)
-            if retrain:
-                verdict, promoted, found, windows = pilot.retrain(t, lab)
-                action, reason = "retrain", f"{reason}; {verdict}"
-                scores.update(found)
-                n_retrains += 1
+        readings = _readings(stream, policy, scorer.key, g, lab)          # 1. against this week's champion
+        action, reason, promoted, scores, windows = _act(pilot, t, lab, readings)    # 2.-4.
+        n_retrains += action == "retrain"
 
         metrics = stream.metrics(scorer.key, g)
         error = metrics[cost.error_metric]
@@ -750,7 +727,47 @@ def _run(stream: _Stream, policy: Policy, cost: CostModel, seed: int, degraded_t
             "cost": error_cost + action_cost, "cumulative_cost": cumulative, "n_retrains": n_retrains})
         if progress is not None:
             progress(1)
+    return _summary(policy, cost, delay, log_rows, weekly_rows, cumulative)
 
+
+def _readings(stream: _Stream, policy: Policy, key, g: int, lab: int) -> dict:
+    """Step 1: the detectors' readings of week ``g`` against the model ``key``, and of the latest
+    labelled production week ``lab`` (``< 0``: none yet)."""
+    share, max_psi, top, pred_psi = stream.drift(key, g, policy.ignore_features, policy.alpha)
+    readings = {"share_drifted": share, "max_feature_psi": max_psi, "top_feature": top,
+                "prediction_psi": pred_psi, "labelled_through": "", "labelled_log_loss": np.nan,
+                "excess_log_loss": np.nan, "calibration_gap": np.nan}
+    if lab >= 0:
+        gl = stream.n_ref + lab
+        pl, yl = stream.predict(key, gl), stream.y[gl]
+        readings.update(labelled_through=stream.labels[gl], labelled_log_loss=log_loss(yl, pl),
+                        excess_log_loss=stream.excess(key, gl),
+                        calibration_gap=float(np.mean(pl) - np.mean(yl)))
+    return readings
+
+
+def _act(pilot: _Pilot, t: int, lab: int, readings: dict) -> tuple[str, str, bool | None, dict, dict]:
+    """Steps 2-4: roll back, else trigger and maybe retrain.  Returns the action, its reason, whether a
+    challenger was promoted (``None`` without a retrain), the scores and the retrain's windows."""
+    scores = {"challenger_score": np.nan, "champion_score": np.nan, "previous_score": np.nan}
+    windows = {"train_weeks": "", "holdout_weeks": ""}
+    promoted = None
+    rolled = pilot.rollback(lab)
+    if rolled is not None:
+        action, (reason, found) = "rollback", rolled
+        scores.update(found)
+    else:
+        action, reason, retrain = pilot.trigger(t, lab, readings)
+        if retrain:
+            verdict, promoted, found, windows = pilot.retrain(t, lab)
+            action, reason = "retrain", f"{reason}; {verdict}"
+            scores.update(found)
+    return action, reason, promoted, scores, windows
+
+
+def _summary(policy: Policy, cost: CostModel, delay: int, log_rows: list[dict], weekly_rows: list[dict],
+             cumulative: float) -> AutopilotRun:
+    """The run's tables and totals."""
     log = pd.DataFrame(log_rows, columns=list(LOG_COLUMNS))
     log["promoted"] = log["promoted"].astype("boolean")
     weekly = pd.DataFrame(weekly_rows, columns=list(WEEKLY_COLUMNS))

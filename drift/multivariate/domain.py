@@ -282,9 +282,7 @@ def domain_classifier_test(
         return _nan_result(k, base, "; ".join(notes + [
             f"each side needs at least {need} rows with n_folds={n_folds} (got {len(reference)} reference, "
             f"{len(current)} current): with fewer, the trees cannot split and the AUC means nothing"]))
-    pos_ref = np.sort(gen.choice(len(reference), k, replace=False)) if len(reference) > k \
-        else np.arange(k)
-    pos_cur = np.sort(gen.choice(len(current), k, replace=False)) if len(current) > k else np.arange(k)
+    pos_ref, pos_cur = _balanced(len(reference), k, gen), _balanced(len(current), k, gen)
     ref_s = reference.iloc[pos_ref]
     cur_s = current.iloc[pos_cur]
     empty = [c for c in feats if not (ref_s[c].notna().any() or cur_s[c].notna().any())]
@@ -298,15 +296,7 @@ def domain_classifier_test(
     y = np.concatenate([np.zeros(k, np.int8), np.ones(k, np.int8)])
 
     oof, oof_perm, fold = _cross_fit(x, y, is_cat, int(n_folds), seed, gen)
-
-    auc = roc_auc(y, oof)
-    ci = _delong_ci(oof[y == 1], oof[y == 0], auc, AUC_CI_LEVEL)
-    fold_p = tuple(float(stats.mannwhitneyu(oof[(fold == f) & (y == 1)], oof[(fold == f) & (y == 0)],
-                                            alternative="greater").pvalue) for f in range(n_folds))
-    pvalue = cauchy_combination(fold_p)
-    drops = [auc - roc_auc(y, oof_perm[:, j]) for j in range(len(feats))]
-    importances = (pd.DataFrame({"feature": feats, "importance": drops})
-                   .sort_values("importance", ascending=False, kind="stable").reset_index(drop=True))
+    auc, ci, fold_p, pvalue, importances = _fold_statistics(y, oof, oof_perm, fold, int(n_folds), feats)
     scores = pd.DataFrame({
         "index": np.concatenate([ref_s.index.to_numpy(dtype=object), cur_s.index.to_numpy(dtype=object)]),
         "position": np.concatenate([pos_ref, pos_cur]),
@@ -326,6 +316,27 @@ def domain_classifier_test(
 
 
 # --- internals ---------------------------------------------------------------------------------
+def _balanced(n: int, k: int, gen: np.random.Generator) -> np.ndarray:
+    """Sorted positions of a seeded sample of ``k`` of ``n`` rows, without replacement (all when
+    ``n == k``)."""
+    return np.sort(gen.choice(n, k, replace=False)) if n > k else np.arange(k)
+
+
+def _fold_statistics(y: np.ndarray, oof: np.ndarray, oof_perm: np.ndarray, fold: np.ndarray, n_folds: int,
+                     feats: list[str]) -> tuple[float, tuple, tuple[float, ...], float, pd.DataFrame]:
+    """AUC of the out-of-fold scores with its DeLong interval, the folds' one-sided Mann-Whitney
+    p-values and their Cauchy combination, and each feature's importance (AUC drop when shuffled);
+    :func:`domain_classifier_test`, Notes."""
+    auc = roc_auc(y, oof)
+    ci = _delong_ci(oof[y == 1], oof[y == 0], auc, AUC_CI_LEVEL)
+    fold_p = tuple(float(stats.mannwhitneyu(oof[(fold == f) & (y == 1)], oof[(fold == f) & (y == 0)],
+                                            alternative="greater").pvalue) for f in range(n_folds))
+    drops = [auc - roc_auc(y, oof_perm[:, j]) for j in range(len(feats))]
+    importances = (pd.DataFrame({"feature": feats, "importance": drops})
+                   .sort_values("importance", ascending=False, kind="stable").reset_index(drop=True))
+    return auc, ci, fold_p, cauchy_combination(fold_p), importances
+
+
 def _cross_fit(x: np.ndarray, y: np.ndarray, is_cat: np.ndarray, n_folds: int, seed: int,
                gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Out-of-fold P(current), the same with each feature shuffled in the held-out fold, fold numbers."""

@@ -335,15 +335,7 @@ def model_embeddings(
     gen = np.random.default_rng(rng)
     seed = int(gen.integers(0, 2**31 - 1))
 
-    check_cells(reference[target], side="reference", column=target, allow_bytes=True,
-                fix="choose a target holding one class or number per row")
-    labelled = reference[reference[target].notna()]
-    if len(labelled) < MIN_FIT_ROWS:
-        raise TooFewRowsError(f"only {len(labelled)} rows have a target value", file="reference",
-                              column=str(target),
-                              fix=f"use a reference with at least {MIN_FIT_ROWS} labelled rows")
-    if len(labelled) > MAX_FIT_ROWS:
-        labelled = labelled.iloc[np.sort(gen.choice(len(labelled), MAX_FIT_ROWS, replace=False))]
+    labelled = _fit_rows(reference, target, gen)
     y = labelled[target]
     is_classification = _is_classification(y)
     if y.nunique() < 2:
@@ -353,12 +345,46 @@ def model_embeddings(
         raise InfiniteValuesError("the target holds infinite values", file="reference", column=str(target),
                                   fix="drop or clip those rows")
 
-    from sklearn.neural_network import MLPClassifier, MLPRegressor  # deferred: scikit-learn
-
     pre = _fitted_preprocessor(reference, current, feats)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         x_fit = pre.transform(_prepare(labelled, feats, reference, "reference"))
+    model = _fit_mlp(x_fit, y, is_classification, hidden, seed)
+
+    def forward(frame: pd.DataFrame, side: str) -> np.ndarray:
+        prepared = _prepare(frame, feats, reference, side)
+        if frame.empty:
+            return np.empty((0, model.coefs_[-1].shape[0]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # unknown categories -> zeros, as documented
+            h = pre.transform(prepared)
+        for w, b in zip(model.coefs_[:-1], model.intercepts_[:-1], strict=True):
+            h = np.maximum(h @ w + b, 0.0)
+        return _finite(np.asarray(h, dtype=np.float64), side)
+
+    return forward(reference, "reference"), forward(current, "current")
+
+
+def _fit_rows(reference: pd.DataFrame, target: str, gen: np.random.Generator) -> pd.DataFrame:
+    """The reference rows :func:`model_embeddings` fits on: those with a target value (at least
+    :data:`MIN_FIT_ROWS`), a seeded sample of :data:`MAX_FIT_ROWS` of them when there are more."""
+    check_cells(reference[target], side="reference", column=target, allow_bytes=True,
+                fix="choose a target holding one class or number per row")
+    labelled = reference[reference[target].notna()]
+    if len(labelled) < MIN_FIT_ROWS:
+        raise TooFewRowsError(f"only {len(labelled)} rows have a target value", file="reference",
+                              column=str(target),
+                              fix=f"use a reference with at least {MIN_FIT_ROWS} labelled rows")
+    if len(labelled) > MAX_FIT_ROWS:
+        labelled = labelled.iloc[np.sort(gen.choice(len(labelled), MAX_FIT_ROWS, replace=False))]
+    return labelled
+
+
+def _fit_mlp(x_fit: np.ndarray, y: pd.Series, is_classification: bool, hidden: tuple[int, ...], seed: int):
+    """The MLP of :func:`model_embeddings` fitted on the preprocessed rows (a regression target is
+    standardised first)."""
+    from sklearn.neural_network import MLPClassifier, MLPRegressor  # deferred: scikit-learn
+
     common = dict(hidden_layer_sizes=tuple(int(h) for h in hidden), activation="relu",
                   early_stopping=True, validation_fraction=VALIDATION_FRACTION, random_state=seed,
                   max_iter=200)
@@ -373,19 +399,7 @@ def model_embeddings(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")              # ConvergenceWarning: early stopping handles it
         model.fit(x_fit, y_fit)
-
-    def forward(frame: pd.DataFrame, side: str) -> np.ndarray:
-        prepared = _prepare(frame, feats, reference, side)
-        if frame.empty:
-            return np.empty((0, model.coefs_[-1].shape[0]))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")          # unknown categories -> zeros, as documented
-            h = pre.transform(prepared)
-        for w, b in zip(model.coefs_[:-1], model.intercepts_[:-1], strict=True):
-            h = np.maximum(h @ w + b, 0.0)
-        return _finite(np.asarray(h, dtype=np.float64), side)
-
-    return forward(reference, "reference"), forward(current, "current")
+    return model
 
 
 def held_out_model_embeddings(reference: pd.DataFrame, current: pd.DataFrame, *, target: str,

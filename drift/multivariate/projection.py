@@ -137,33 +137,14 @@ def project(
     x, y, idx_ref, idx_cur = numeric_matrices(reference, current, purpose="projection",
                                               column_fix="drop the column, or project embeddings instead")
 
-    notes = []
-    nr, nc = len(x), len(y)
-    subsampled = nr + nc > max_samples
-    if subsampled:
-        kr = min(nr, max(1 if nr else 0, round(max_samples * nr / (nr + nc))))
-        kc = min(nc, max_samples - kr)
-        pos_ref = np.sort(gen.choice(nr, kr, replace=False))
-        pos_cur = np.sort(gen.choice(nc, kc, replace=False))
-        notes.append(f"proportional sample of {kr + kc:,} of {nr + nc:,} points")
-    else:
-        pos_ref, pos_cur = np.arange(nr), np.arange(nc)
+    notes: list[str] = []
+    pos_ref, pos_cur = _proportional_sample(len(x), len(y), max_samples, gen, notes)
+    subsampled = len(x) + len(y) > max_samples
     kr, kc = len(pos_ref), len(pos_cur)
     if kr < 2 or kc < 2:
         return _empty(method, kr, kc, subsampled, n_neighbors, start,
                       f"each side needs at least 2 rows (got {kr} reference, {kc} current)")
-
-    z = np.vstack([x[pos_ref], y[pos_cur]])
-    z = np.ldexp(z, -scale_exponents(z, axis=0))   # exact; keeps huge values from overflowing the moments
-    missing = np.isnan(z)
-    if missing.any():
-        col_mean = np.nanmean(np.where(missing.all(axis=0), 0.0, z), axis=0)
-        z = np.where(missing, col_mean, z)
-        notes.append(f"{int(missing.sum()):,} missing values replaced by the column mean")
-    z = z - z.mean(axis=0)
-    sd = z.std(axis=0)
-    z = z / np.where(sd > 0, sd, 1.0)
-    z = np.ascontiguousarray(z, dtype=np.float32)
+    z = _standardised(np.vstack([x[pos_ref], y[pos_cur]]), notes)
 
     size = kr + kc
     side = np.r_[np.zeros(kr, np.int8), np.ones(kc, np.int8)]
@@ -189,6 +170,35 @@ def project(
     return Projection(coords=coords, method=method, overlap=overlap, n_reference=kr, n_current=kc,
                       subsampled=subsampled, n_neighbors=k, seconds=time.perf_counter() - start,
                       note="; ".join(notes))
+
+
+def _proportional_sample(nr: int, nc: int, max_samples: int, gen: np.random.Generator,
+                         notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions kept on each side: all of them, or above ``max_samples`` points in total a seeded
+    sample of each side in proportion to its size (said in ``notes``)."""
+    if nr + nc <= max_samples:
+        return np.arange(nr), np.arange(nc)
+    kr = min(nr, max(1 if nr else 0, round(max_samples * nr / (nr + nc))))
+    kc = min(nc, max_samples - kr)
+    pos_ref = np.sort(gen.choice(nr, kr, replace=False))
+    pos_cur = np.sort(gen.choice(nc, kc, replace=False))
+    notes.append(f"proportional sample of {kr + kc:,} of {nr + nc:,} points")
+    return pos_ref, pos_cur
+
+
+def _standardised(z: np.ndarray, notes: list[str]) -> np.ndarray:
+    """The pooled sample standardised (:func:`project`, Notes, "Preprocessing"), as
+    contiguous float32; missing values replaced by the column mean (said in ``notes``)."""
+    z = np.ldexp(z, -scale_exponents(z, axis=0))   # exact; keeps huge values from overflowing the moments
+    missing = np.isnan(z)
+    if missing.any():
+        col_mean = np.nanmean(np.where(missing.all(axis=0), 0.0, z), axis=0)
+        z = np.where(missing, col_mean, z)
+        notes.append(f"{int(missing.sum()):,} missing values replaced by the column mean")
+    z = z - z.mean(axis=0)
+    sd = z.std(axis=0)
+    z = z / np.where(sd > 0, sd, 1.0)
+    return np.ascontiguousarray(z, dtype=np.float32)
 
 
 def warm_up_umap(*, n: int = 300, rng: int = 0) -> float:
