@@ -179,9 +179,12 @@ def _upload_context() -> Context:
 def scenario_context(name: str) -> Context:
     """A :class:`Context` for a built-in scenario under the user's overrides of it, whatever the sidebar
     holds (a page that needs a kind of data the loaded source lacks shows a scenario that has it, and says
-    so).  Raises ``DriftError`` when the overrides make it unusable."""
+    so); ``DriftError`` becomes ``error``."""
     overrides = overrides_of(scenario_key(name))
-    return cache.scenario_context(name, roles_key(overrides), overrides)
+    try:
+        return cache.scenario_context(name, roles_key(overrides), overrides)
+    except DriftError as err:
+        return Context(error=str(err))
 
 
 def plain_scenario_context(name: str) -> Context:
@@ -191,10 +194,10 @@ def plain_scenario_context(name: str) -> Context:
 
 def build_context() -> Context:
     """Resolve the sidebar's choices into a :class:`Context`; ``DriftError`` becomes ``error``."""
-    try:
-        if st.session_state[state.SOURCE_MODE] == state.SOURCE_UPLOAD:
-            return _upload_context()
+    if st.session_state[state.SOURCE_MODE] != state.SOURCE_UPLOAD:
         return scenario_context(st.session_state[state.SCENARIO])
+    try:
+        return _upload_context()
     except DriftError as err:
         return Context(error=str(err))
 
