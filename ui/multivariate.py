@@ -26,8 +26,6 @@ from . import cache, data, safe
 from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
 from .warmup import UmapWarmUp
 
-__all__ = ["UmapWarmUp"]
-
 #: Rows per side the domain classifier trains on (a balanced, seeded sample above it).
 DC_MAX_SAMPLES = 5_000
 #: Folds of the domain classifier's cross-validation.

@@ -46,7 +46,7 @@ Event = tuple[Any, ...]
 #: Turns an event into the bar's (fraction done, text); ``text`` None keeps the bar's own text.
 Describe = Callable[..., tuple[float, str | None]]
 
-_LISTENER: contextvars.ContextVar[_Job | None] = contextvars.ContextVar("ui_progress_listener", default=None)
+_LISTENER: contextvars.ContextVar[Job | None] = contextvars.ContextVar("ui_progress_listener", default=None)
 
 
 class Cancelled(Exception):  # noqa: N818 - a state, like StopIteration, not an error to report
@@ -64,7 +64,7 @@ def emit(*event: Any) -> None:
         job.put(event)
 
 
-class _Job:
+class Job:
     """A call of a cached function in a daemon thread: its events, its result or its exception."""
 
     def __init__(self, func: Callable[..., Any], args: tuple, kwargs: dict) -> None:
@@ -123,7 +123,7 @@ def run(func: Callable[..., T], *args: Any, text: str, describe: Describe | None
 
     Returns the function's value, or raises its exception (a ``DriftError`` is the page's to show).
     """
-    job = _Job(func, args, kwargs)
+    job = Job(func, args, kwargs)
     slot = st.empty()
     try:
         if not job.wait(GRACE_SECONDS):

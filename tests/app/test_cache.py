@@ -106,8 +106,7 @@ def test_cached_functions_take_no_callback_and_draw_nothing() -> None:
     """Progress reaches the page through ui.progress (events), never through an argument; no cached
     function calls ``st.*`` (Streamlit would record it and replay it on every hit)."""
     for name, fn in cached_functions(parse(CACHE_LAYER)).items():
-        params = [a for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)]
-        for arg in params:
+        for arg in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs):
             annotation = ast.unparse(arg.annotation) if arg.annotation is not None else ""
             assert "progress" not in arg.arg and "callback" not in arg.arg and "Callable" not in annotation, \
                 f"cached function {name} takes a callback: {arg.arg}: {annotation}"
@@ -158,7 +157,8 @@ def heavy_calls(tree: ast.Module) -> list[tuple[int, str]]:
 
 
 def test_no_page_or_helper_calls_heavy_drift_functions() -> None:
-    found = {rel(p): calls for p in APP_SOURCES if p not in HEAVY_ALLOWED and (calls := heavy_calls(parse(p)))}
+    found = {rel(p): calls for p in APP_SOURCES
+             if p not in HEAVY_ALLOWED and (calls := heavy_calls(parse(p)))}
     assert not found, f"heavy drift work outside the cache layer (ui/cache.py): {found}"
     assert heavy_calls(parse(CACHE_LAYER)), "the scan finds nothing even in the cache layer"
 
