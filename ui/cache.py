@@ -19,20 +19,22 @@ A result is keyed on **(source key, roles key, batch, settings)**:
   plain arguments, so changing one setting recomputes only what reads it.
 
 A cached function takes only such arguments: hashable values, a ``Context``, or ``_``-prefixed values
-(unhashed) that the hashed key already stands for (the bytes of an upload, the tables a key names).  No
+(unhashed) that the hashed arguments already stand for (an upload's bytes, the overrides of a roles
+key).  No
 callback, no element: progress events go to :func:`ui.progress.emit`, and :func:`ui.progress.run` draws
 them outside.
 
 Cache kinds
 -----------
 ``st.cache_data`` (each caller gets its own copy) for tables and results a page may take apart;
-``st.cache_resource`` (shared, never copied) for frozen objects nobody mutates: the resolved data
-(:class:`~ui.context.Context`), schemas, diagnoses, business impacts, reports, and the process-wide UMAP
-warm-up.
+``st.cache_resource`` (shared, never copied) for objects nobody mutates: the resolved data (a
+:class:`~ui.context.Context` per source and roles key, all of a source's contexts sharing its tables),
+diagnoses, business impacts, reports, and the process-wide UMAP warm-up.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 
 import numpy as np
@@ -78,39 +80,50 @@ def upload_table(digest: str, name: str, _content: bytes) -> pd.DataFrame:
     return drift.load_table(buffer, name=name)
 
 
-@st.cache_resource(show_spinner="Inferring column roles…", max_entries=16)
-def inferred_schema(source_key: str, _reference: pd.DataFrame, _current: pd.DataFrame) -> Schema:
-    """``drift.infer_schema`` of a data source's two tables (before any override)."""
-    return drift.infer_schema(_reference, _current)
+@st.cache_resource(show_spinner="Generating the scenario…", max_entries=8)
+def scenario_tables(name: str):
+    """A built-in scenario, shared, and its base schema: the inferred roles plus the ones it declares."""
+    sc = scenario(name)
+    return sc, sc.with_known_roles(drift.infer_schema(sc.reference, sc.current))
+
+
+@st.cache_resource(show_spinner="Reading the files…", max_entries=8)
+def upload_tables(source: Source, _reference: UploadedBytes,
+                  _current: UploadedBytes) -> tuple[pd.DataFrame, pd.DataFrame, Schema]:
+    """An uploaded pair's two tables, shared, and their inferred schema; ``source`` (its key is the pair key,
+    its digests those of the files) stands for the bytes.  Raises ``DriftError`` for a file that cannot be
+    read."""
+    reference = upload_table(source.reference_digest, *_reference)
+    current = upload_table(source.current_digest, *_current)
+    return reference, current, drift.infer_schema(reference, current)
 
 
 @st.cache_resource(show_spinner="Generating the scenario…", max_entries=16)
 def scenario_context(name: str, roles_key: str, _overrides: RoleOverrides) -> Context:
-    """A built-in scenario resolved into a :class:`Context` under the overrides ``roles_key`` stands for.
+    """A built-in scenario resolved into a :class:`Context` under the overrides ``roles_key`` stands for
+    (every roles key shares the scenario's tables).
 
     Raises ``DriftError`` when the overrides make the data unusable (the caller shows the message).
     """
-    sc = scenario(name)
-    key = scenario_key(name)
-    base = sc.with_known_roles(inferred_schema(key, sc.reference, sc.current))
-    source = Source(key=key, kind="scenario", title=sc.title, reference_name=f"reference ({name})",
-                    current_name=f"production ({name})", description=sc.description, scenario=name)
+    sc, base = scenario_tables(name)
+    source = Source(key=scenario_key(name), kind="scenario", title=sc.title,
+                    reference_name=f"reference ({name})", current_name=f"production ({name})",
+                    description=sc.description, scenario=name)
     return _resolve(source, sc.reference, sc.current, sc, base, roles_key, _overrides)
 
 
 @st.cache_resource(show_spinner="Reading the files…", max_entries=16)
 def upload_context(source: Source, roles_key: str, _overrides: RoleOverrides, _reference: UploadedBytes,
                    _current: UploadedBytes) -> Context:
-    """An uploaded pair resolved into a :class:`Context`; ``source`` (its key is the pair key, its digests
-    those of the files) stands for the bytes.  Raises ``DriftError`` for a file that cannot be used."""
-    reference = upload_table(source.reference_digest, *_reference)
-    current = upload_table(source.current_digest, *_current)
-    base = inferred_schema(source.key, reference, current)
+    """An uploaded pair resolved into a :class:`Context` under the overrides ``roles_key`` stands for (every
+    roles key shares the pair's tables).  Raises ``DriftError`` for a file that cannot be used."""
+    reference, current, base = upload_tables(source, _reference, _current)
     return _resolve(source, reference, current, None, base, roles_key, _overrides)
 
 
 def _resolve(source: Source, reference: pd.DataFrame, current: pd.DataFrame, sc, base: Schema,
              roles_key: str, overrides: RoleOverrides) -> Context:
+    overrides = copy.deepcopy(overrides)          # the entry outlives the session the overrides came from
     requested = apply_overrides(base, overrides)
     validation = drift.validate_pair(reference, current, requested, reference_name=source.reference_name,
                                      current_name=source.current_name)
