@@ -208,8 +208,8 @@ def practice_context(name: str) -> data.Context:
     return data.plain_scenario_context(name)
 
 
-def practice_batch(ctx: data.Context, batch: str) -> str:
-    """The batch a practice question names, as a batch of the context ("production": all of it)."""
+def practice_batch(batch: str) -> str:
+    """The batch a practice question names, as a batch label of the cache layer ("production": all)."""
     return state.ALL_BATCHES if batch == "production" else batch
 
 
@@ -221,17 +221,15 @@ def scenario_accuracy(name: str) -> pd.DataFrame:
 
 def scenario_batch_rows(name: str, batch: str) -> pd.DataFrame:
     """Production rows of one batch of a built-in scenario ("production": all of them)."""
-    ctx = practice_context(name)
-    return ctx.rows(practice_batch(ctx, batch))
+    return practice_context(name).rows(practice_batch(batch))
 
 
 def diagnosis(name: str, batch: str, seed: int, alpha: float):
     """``drift.diagnose`` of a built-in scenario's batch against its reference (cached; the entry the
     Diagnosis page uses for the same data and settings, labels on, Benjamini–Hochberg), with a progress bar
     while it computes."""
-    ctx = practice_context(name)
-    return progress.run(cache.diagnosis, ctx, practice_batch(ctx, batch), True, float(alpha), "bh", int(seed),
-                        text="Running the diagnosis…",
+    return progress.run(cache.diagnosis, practice_context(name), practice_batch(batch), True, float(alpha),
+                        "bh", int(seed), text="Running the diagnosis…",
                         describe=lambda key, i, n: (i / n, f"Running {STEP_TITLES.get(key, key)}…"))
 
 
@@ -264,6 +262,5 @@ def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
 def impact(name: str, batch: str, inputs: drift.ImpactInputs, *, use_labels: bool, seed: int):
     """``drift.business_impact`` of a built-in scenario's batch against its reference (cached)."""
     sc = data.load_scenario(name)
-    ctx = practice_context(name)
-    return cache.impact(ctx, practice_batch(ctx, batch), sc.target, sc.prediction, inputs, bool(use_labels),
-                        int(seed))
+    return cache.impact(practice_context(name), practice_batch(batch), sc.target, sc.prediction, inputs,
+                        bool(use_labels), int(seed))
