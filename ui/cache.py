@@ -56,12 +56,18 @@ from drift.multivariate.projection import Projection
 from drift.report.build import Report
 
 from . import progress, state, warmup
-from .context import REFERENCE_PERIOD, Context, RoleOverrides, Source, apply_overrides, scenario_key
+from .context import (
+    REFERENCE_PERIOD,
+    Context,
+    RoleOverrides,
+    Source,
+    UploadedBytes,
+    apply_overrides,
+    scenario_key,
+)
 
 #: How the cache layer hashes a ``Context`` argument: by its source and roles keys, never its tables.
 KEYED = {Context: lambda ctx: ctx.key}
-#: The two files of an upload: ``(file name, bytes)`` each.
-UploadedBytes = tuple[str, bytes]
 
 
 # --- the data ----------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from . import state
 #: Overrides of the inferred roles for one data source: ``{"roles": {role: column or None},
 #: "kinds": {column: kind}, "excluded": [column, ...]}``; every part optional.
 RoleOverrides = dict[str, Any]
+#: An uploaded file: (file name, bytes).
+UploadedBytes = tuple[str, bytes]
 #: Period label of the reference where periods are picked (the Text page); production periods are batches.
 REFERENCE_PERIOD = "Reference"
 

@@ -35,11 +35,17 @@ from drift.data.schema import KINDS, ROLES, Schema
 from drift.diagnosis.features import DriftSummary, summarize
 
 from . import cache, state
-from .context import Context, RoleOverrides, Settings, Source, effective_batch, roles_key, scenario_key
+from .context import (
+    Context,
+    RoleOverrides,
+    Settings,
+    Source,
+    UploadedBytes,
+    effective_batch,
+    roles_key,
+    scenario_key,
+)
 from .context import current_rows as current_rows  # re-exported: pages take a batch's rows from here
-
-#: An uploaded file: (file name, bytes).
-UploadedBytes = cache.UploadedBytes
 
 
 def settings() -> Settings:
