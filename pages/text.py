@@ -6,7 +6,7 @@ import streamlit as st
 
 import drift
 from drift.core.errors import DriftError
-from ui import boundary, charts, data, layout, safe, state
+from ui import boundary, charts, data, layout, pages, safe, state
 from ui import text as tx
 
 st.title("Text drift")
@@ -61,7 +61,7 @@ if ctx.batches:
             bar.progress(i / n, text=f"Testing batch {safe.text(batch)} ({i + 1} of {n})…")
 
         try:
-            points = tx.timeline(ctx, column, opts.seed, progress=tick)
+            points = tx.timeline(ctx, column, opts.seed, on_batch=tick)
         except DriftError as err:
             bar.empty()
             boundary.show_error(err)
@@ -206,8 +206,8 @@ _map()
 st.subheader("Next steps", divider="gray")
 left, right = st.columns(2)
 with left.container(border=True):
-    st.page_link("pages/practice.py", label="Practice", icon=":material/school:")
+    st.page_link(pages.PRACTICE.page())
     st.caption("Practise the interview answer: the structured diagnosis run live on a scenario.")
 with right.container(border=True):
-    st.page_link(layout.FEATURE_DRIFT, label="Feature Drift", icon=":material/stacked_bar_chart:")
+    st.page_link(pages.FEATURE_DRIFT.page())
     st.caption("The non-text columns (channel, author type, the model's score), one by one.")
