@@ -388,14 +388,19 @@ def make_model(seed: int) -> Pipeline:
     Small (60 trees of at most 8 leaves, at least 80 rows a leaf) so that a retrain takes a fraction of a
     second and barely overfits.  The autopilot clones it for every challenger.
     """
-    encoder = ColumnTransformer(
-        [("categories", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
-                                       encoded_missing_value=np.nan), list(CATEGORICAL_FEATURES))],
-        remainder="passthrough", verbose_feature_names_out=False)
     booster = HistGradientBoostingClassifier(
         learning_rate=0.1, max_iter=60, max_leaf_nodes=8, min_samples_leaf=80,
         categorical_features=list(range(len(CATEGORICAL_FEATURES))), early_stopping=False, random_state=seed)
-    return Pipeline([("encode", encoder), ("model", booster)])
+    return Pipeline([("encode", category_encoder()), ("model", booster)])
+
+
+def category_encoder() -> ColumnTransformer:
+    """Ordinal codes for :data:`CATEGORICAL_FEATURES` (first; unseen and missing -> nan), the numeric
+    features passed through: the front of every model of this scenario."""
+    return ColumnTransformer(
+        [("categories", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                                       encoded_missing_value=np.nan), list(CATEGORICAL_FEATURES))],
+        remainder="passthrough", verbose_feature_names_out=False)
 
 
 def manifest(n_weeks: int = 52) -> pd.DataFrame:
@@ -467,6 +472,8 @@ def generate(*, n_weeks: int = 52, rows_per_week: int = 2000, label_delay: int =
     weeks = [_week(week_label(w), FIRST_WEEK + pd.Timedelta(weeks=w - 1), n, regime_of(w), gen)
              for w in range(1, int(n_weeks) + 1)]
     model_seed = int(gen.integers(2**31 - 1))
+    # Drawn after everything above, so the demand model's stream leaves the binary scenario as it was.
+    demand_seed = int(gen.integers(2**63 - 1))
 
     # One thread: OpenMP busy-waiting makes gradient boosting crawl on a loaded 2-core machine.
     with threadpool_limits(limits=1):
@@ -478,6 +485,9 @@ def generate(*, n_weeks: int = 52, rows_per_week: int = 2000, label_delay: int =
     reference[BATCH] = reference[BATCH].astype(str)
     current.attrs["label_delay"] = int(label_delay)
     current.attrs["calendar_features"] = CALENDAR_FEATURES
+    from drift.data.scenarios.pricing_demand import units_task  # it builds on this module
+
+    demand = units_task(training, reference, current, int(n_weeks), demand_seed)
 
     description = (
         f"Synthetic e-commerce sessions (12 features: prices, competitor price, promotion, demand, stock, "
@@ -492,7 +502,7 @@ def generate(*, n_weeks: int = 52, rows_per_week: int = 2000, label_delay: int =
     return Scenario(
         name="pricing", title="Dynamic pricing (synthetic)", description=description,
         reference=reference, current=current, target=TARGET, prediction=PREDICTION, batch=BATCH, time=TIME,
-        manifest=manifest(int(n_weeks)), model=model,
+        manifest=manifest(int(n_weeks)), model=model, tasks=(demand,),
         source=f"synthetic: drift.data.scenarios.pricing.generate(n_weeks={n_weeks}, rows_per_week={n}, "
                f"label_delay={label_delay}, {seed_text}); no external data",
     )

@@ -98,6 +98,8 @@ from drift.data.scenarios.base import MANIFEST_COLUMNS, Scenario
 
 #: Text, label, score, batch and time columns.
 TEXT, TARGET, PREDICTION, BATCH, TIME = "text", "label", "prediction", "batch", "date"
+#: Internal column (dropped from the frames): the post was written from a neutral template.
+NEUTRAL_TEMPLATE = "neutral_template"
 #: Categorical context columns.
 CHANNEL, AUTHOR = "channel", "author_type"
 #: Monday of week W01.
@@ -377,6 +379,8 @@ class _Writer:
 
     def __init__(self, seed: int) -> None:
         self.r = random.Random(seed)
+        #: Whether the last standard post came from a neutral template (read by the three-class label).
+        self.neutral = False
 
     def pick(self, pool):
         return pool[self.r.randrange(len(pool))]
@@ -420,9 +424,11 @@ class _Writer:
         """A standard-style post of one topic, with its decorations."""
         r = self.r
         s = self.slots(label)
+        self.neutral = False
         if topic == "base":
             if r.random() < NEUTRAL_SHARE:
                 pool = _BASE_NEUTRAL
+                self.neutral = True
             else:
                 pool = _BASE_POS if label else _BASE_NEG
         elif topic == "launch":
@@ -487,24 +493,31 @@ def _week(label: str, n: int, gen: np.random.Generator, writer: _Writer) -> pd.D
                                                                           p=_AUTHOR_SHARE[key])]
     seconds = np.sort(gen.integers(0, 7 * 24 * 3600, n))
     week_start = START + pd.Timedelta(days=7 * (int(label[1:]) - 1))
-    texts = [writer.slang(int(yt)) if s else writer.standard(t, int(yt))
-             for t, s, yt in zip(topic, slang, y_text, strict=True)]
+    texts, neutral = [], np.zeros(n, dtype=bool)
+    for i, (t, s, yt) in enumerate(zip(topic, slang, y_text, strict=True)):
+        texts.append(writer.slang(int(yt)) if s else writer.standard(t, int(yt)))
+        neutral[i] = not s and writer.neutral
     return pd.DataFrame({
         TEXT: texts, BATCH: label, TIME: week_start + pd.to_timedelta(seconds, unit="s"),
-        CHANNEL: channel, AUTHOR: author, TARGET: y,
+        CHANNEL: channel, AUTHOR: author, TARGET: y, NEUTRAL_TEMPLATE: neutral,
     })
 
 
 def make_model(seed: int):
     """TF-IDF (word 1-2 grams) + logistic regression, reading the ``text`` column of a frame."""
+    from sklearn.linear_model import LogisticRegression
+
+    return text_pipeline(LogisticRegression(C=4.0, max_iter=2000, solver="liblinear", random_state=seed))
+
+
+def text_pipeline(classifier):
+    """TF-IDF of the ``text`` column (word 1-2 grams, sublinear tf, ``min_df=2``), then ``classifier``."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
     words = ColumnTransformer([("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
                                 TEXT)], remainder="drop")
-    classifier = LogisticRegression(C=4.0, max_iter=2000, solver="liblinear", random_state=seed)
     return Pipeline([("words", words), ("model", classifier)])
 
 
@@ -564,10 +577,14 @@ def generate(*, n_weeks: int = N_WEEKS, posts_per_week: int = 1500,
     model = make_model(model_seed).fit(training[features], training[TARGET])
     reference[PREDICTION] = model.predict_proba(reference[features])[:, 1]
     current[PREDICTION] = model.predict_proba(current[features])[:, 1]
+    labels = WEEKS[N_REFERENCE_WEEKS:n_weeks]
+    from drift.data.scenarios.sentiment_classes import sentiment_task  # it builds on this module
+
+    # Drawn after everything above, so the three-class stream leaves the binary scenario as it was.
+    classes = sentiment_task(training, reference, current, labels, int(gen.integers(2**63 - 1)))
     columns = [TEXT, BATCH, TIME, CHANNEL, AUTHOR, TARGET, PREDICTION]
     reference, current = reference[columns], current[columns]
 
-    labels = WEEKS[N_REFERENCE_WEEKS:n_weeks]
     truth = manifest()
     truth = truth[truth["batch"].isin(labels)].reset_index(drop=True)
     description = (
@@ -582,7 +599,7 @@ def generate(*, n_weeks: int = N_WEEKS, posts_per_week: int = 1500,
     return Scenario(
         name="sentiment", title="Brand sentiment on social media (synthetic)", description=description,
         reference=reference, current=current, target=TARGET, prediction=PREDICTION, batch=BATCH, time=TIME,
-        manifest=truth, model=model,
+        manifest=truth, model=model, tasks=(classes,),
         source=f"synthetic: drift.data.scenarios.sentiment.generate(n_weeks={n_weeks}, "
                f"posts_per_week={posts_per_week}, {seed_text}); no external data",
     )
