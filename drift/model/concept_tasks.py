@@ -1,0 +1,354 @@
+"""Concept drift with labels for regression and multiclass models: has P(y | model output) changed?
+
+As for the binary :func:`drift.model.performance.concept_drift_test`: if P(y | x) is unchanged, then the
+distribution of y given the model's output is unchanged too, so a change there proves concept drift (or
+a prior shift, for a classifier); a change in a direction the model ignores is not seen.
+
+Regression: :func:`regression_concept_drift_test`
+    *Calibration of the forecast.*  Ordinary least squares of ``y`` on the forecast ``ŷ`` over both
+    periods with a period indicator ``g`` (0 reference, 1 current) and its interaction::
+
+        y = a + b·ŷ + c·g + d·g·ŷ + ε
+
+    ``c`` (intercept change) and ``d`` (slope change) are tested with heteroscedasticity-robust (HC3)
+    standard errors -- the spread of a regression target's error usually grows with the forecast and
+    differs between periods -- as ``statsmodels.OLS(...).fit(cov_type="HC3")`` does (normal reference
+    distribution); ``statistic`` is the robust Wald χ² of ``c = d = 0`` (2 df).  ``shift_at_mean`` is
+    ``c + d·mean(ŷ_reference)``: how much higher the target now is, in its units, at the reference's
+    average forecast; ``slope_ratio`` is ``(b + d) / b``.
+    *Residuals at equal forecast.*  The residuals ``y - ŷ`` of each side are cut into :data:`RESIDUAL_BINS`
+    bins of the forecast whose inner edges are the reference forecast's quantiles (the PSI convention:
+    ``numpy.quantile``, duplicates dropped, left-closed bins); in each bin with at least
+    :data:`MIN_BIN_ROWS` rows on both sides the residuals are compared by a two-sample KS test
+    (``scipy.stats.ks_2samp(method="auto")``), and the bins' p-values are combined by Fisher's method
+    (``scipy.stats.combine_pvalues(method="fisher")``: the bins hold disjoint rows, so their tests are
+    independent).  It sees a change of spread or shape the calibration line misses.  Approximate: within
+    a bin the forecasts of the two sides need not be spread alike.
+    A forecast constant on either side leaves the slope undefined: the calibration part is nan, with a
+    note, and the residual part still runs.
+
+Multiclass: :func:`multiclass_concept_drift_test`
+    The binary test one class against the rest: ``1[y = k]`` on ``P_k`` (the logistic recalibration
+    likelihood-ratio test, intercept and slope), for every class present on both sides.  The p-values are
+    corrected for the number of classes tested by **Benjamini–Hochberg** (``correction="bh"``, the library's
+    default; ``"bonferroni"`` selectable: :func:`drift.stats.correction.adjust_pvalues`), each column
+    (joint, intercept, slope) on its own.  The overall ``pvalue`` is the smallest corrected joint
+    p-value (with BH, Simes' test of "no class changed"); ``statistic`` the largest per-class χ².  A class
+    absent from a side's labels (or the only one there) cannot be tested: nan, with a note.
+
+The decision rules that read these results are in :mod:`drift.core.decisions`
+(:func:`~drift.core.decisions.regression_concept_signals`,
+:func:`~drift.core.decisions.multiclass_concept_signals`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.inputs import numeric_values
+from drift.model.class_estimation import class_rows
+from drift.model.performance import concept_drift_test
+from drift.stats.binning import check_bins, quantile_edges
+from drift.stats.correction import CORRECTIONS, adjust_pvalues
+from drift.stats.samples import sort_sample
+from drift.stats.univariate import ks_test
+
+#: Forecast bins of the residual test, and the fewest rows a bin needs on each side to be tested.
+RESIDUAL_BINS = 10
+MIN_BIN_ROWS = 20
+#: Fewest rows with a target and a forecast on each side.
+MIN_ROWS = 10
+#: Coefficients of the pooled regression, in order.
+_TERMS = ("intercept", "forecast", "period", "period_x_forecast")
+
+
+@dataclass(frozen=True, slots=True)
+class RegressionConceptDrift:
+    """Has E[y | forecast], or the spread of y around it, changed? (module docstring)
+
+    Attributes
+    ----------
+    statistic, pvalue : float
+        Robust Wald χ² (2 df) that the intercept and the slope of y on ŷ are unchanged.
+    pvalue_intercept, pvalue_slope : float
+        Robust z-tests of the intercept change ``c`` and the slope change ``d`` alone.
+    intercept_shift : float
+        ``c``, in the target's units (the change at a forecast of 0).
+    shift_at_mean : float
+        ``c + d·mean(ŷ_reference)``: the change of E[y | ŷ] at the reference's mean forecast.
+    slope_reference, slope_current, slope_ratio : float
+        ``b``, ``b + d`` and their ratio.
+    residual_sd : float
+        Standard deviation of the reference's residuals around its own line (ddof 2): the yardstick of a
+        shift.
+    residual_statistic, residual_pvalue : float
+        Fisher's χ² and p-value of the per-bin KS tests of the residuals.
+    residual_bins : pandas.DataFrame
+        ``lower, upper, n_reference, n_current, statistic, pvalue`` per forecast bin (nan where a bin was
+        too small).
+    n_reference, n_current : int
+    notes : tuple of str
+    """
+
+    statistic: float
+    pvalue: float
+    pvalue_intercept: float
+    pvalue_slope: float
+    intercept_shift: float
+    shift_at_mean: float
+    slope_reference: float
+    slope_current: float
+    slope_ratio: float
+    residual_sd: float
+    residual_statistic: float
+    residual_pvalue: float
+    residual_bins: pd.DataFrame
+    n_reference: int
+    n_current: int
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        out = {f: getattr(self, f) for f in self.__slots__ if f not in ("residual_bins", "notes")}
+        return {**out, "residual_bins": self.residual_bins.to_dict("records"), "notes": list(self.notes)}
+
+
+def _sides(reference_y, reference_pred, current_y, current_pred) -> list[tuple[np.ndarray, np.ndarray]]:
+    out = []
+    for side, y, p in (("reference", reference_y, reference_pred), ("current", current_y, current_pred)):
+        names = [str(getattr(v, "name", None) or default)
+                 for v, default in ((y, "target"), (p, "prediction"))]
+        yv = numeric_values(y, side=side, column=names[0], fix="give the observed target as numbers")
+        pv = numeric_values(p, side=side, column=names[1],
+                            fix="give the model's forecasts as numbers in the target's units")
+        if yv.shape != pv.shape:
+            raise DriftInputError(f"{yv.size} targets but {pv.size} forecasts", file=side,
+                                  fix="align the target and forecast columns row by row")
+        for values, name in ((yv, names[0]), (pv, names[1])):
+            if np.isinf(values).any():
+                raise DriftInputError("infinite value", file=side, column=name,
+                                      fix="drop or clip infinite values")
+        ok = ~(np.isnan(yv) | np.isnan(pv))
+        if ok.sum() < MIN_ROWS:
+            raise TooFewRowsError(f"{int(ok.sum())} row(s) with a target and a forecast: too few to test (at "
+                                  f"least {MIN_ROWS})", file=side, column=names[0],
+                                  fix="use more rows, or wait for labels")
+        out.append((yv[ok], pv[ok]))
+    return out
+
+
+def robust_ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """OLS coefficients of ``y`` on the columns of ``x`` and their HC3 covariance (MacKinnon & White 1985):
+    ``(XᵀX)⁻¹ Xᵀ diag(e_i² / (1 - h_i)²) X (XᵀX)⁻¹`` with ``h_i`` the leverages."""
+    bread = np.linalg.inv(x.T @ x)
+    beta = bread @ (x.T @ y)
+    resid = y - x @ beta
+    leverage = np.einsum("ij,jk,ik->i", x, bread, x)
+    weights = resid ** 2 / (1 - leverage) ** 2
+    return beta, bread @ (x.T * weights) @ x @ bread
+
+
+def _residual_bins(ref: tuple[np.ndarray, np.ndarray], cur: tuple[np.ndarray, np.ndarray],
+                   bins: int) -> tuple[pd.DataFrame, float, float, list[str]]:
+    edges = quantile_edges(sort_sample(ref[1]), bins)
+    bounds = np.r_[-np.inf, edges, np.inf]
+    sides = [(np.searchsorted(edges, p, side="right"), y - p) for y, p in (ref, cur)]
+    rows = []
+    for j in range(len(bounds) - 1):
+        r, c = (resid[index == j] for index, resid in sides)
+        if min(r.size, c.size) >= MIN_BIN_ROWS:
+            test = ks_test(r, c)
+            rows.append((bounds[j], bounds[j + 1], r.size, c.size, test.statistic, test.pvalue))
+        else:
+            rows.append((bounds[j], bounds[j + 1], r.size, c.size, np.nan, np.nan))
+    table = pd.DataFrame(rows, columns=["lower", "upper", "n_reference", "n_current", "statistic", "pvalue"])
+    tested = table["pvalue"].dropna().to_numpy()
+    notes = []
+    skipped = int(table["pvalue"].isna().sum())
+    if skipped:
+        notes.append(f"residuals: {skipped} forecast bin(s) with fewer than {MIN_BIN_ROWS} rows on a side "
+                     "not tested")
+    if tested.size == 0:
+        notes.append("residuals: no forecast bin has enough rows on both sides: not tested")
+        return table, np.nan, np.nan, notes
+    statistic, pvalue = stats.combine_pvalues(tested, method="fisher")
+    return table, float(statistic), float(pvalue), notes
+
+
+def regression_concept_drift_test(reference_y, reference_pred, current_y, current_pred, *,
+                                  bins: int = RESIDUAL_BINS) -> RegressionConceptDrift:
+    """Has E[y | forecast] changed (calibration line), or the residuals at equal forecast? (module docstring)
+
+    Parameters
+    ----------
+    reference_y, reference_pred, current_y, current_pred : array-like or Series
+        Observed target and forecast of each side (the reference: a labelled hold-out scored by the
+        model); rows missing either are left out.
+    bins : int, default :data:`RESIDUAL_BINS`
+        Forecast bins of the residual test.
+
+    Returns
+    -------
+    RegressionConceptDrift
+
+    Raises
+    ------
+    TooFewRowsError
+        Fewer than :data:`MIN_ROWS` rows with a target and a forecast on a side.
+    DriftInputError
+        Text, infinite values or misaligned columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gen = np.random.default_rng(0)
+    >>> f_ref, f_cur = gen.normal(10, 2, 2000), gen.normal(10, 2, 2000)
+    >>> res = regression_concept_drift_test(f_ref + gen.normal(0, 1, 2000), f_ref,
+    ...                                     1.3 * f_cur + gen.normal(0, 1, 2000), f_cur)
+    >>> res.pvalue < 0.001, round(res.slope_ratio, 1)
+    (True, 1.3)
+    """
+    check_bins(bins, "regression_concept_drift_test")
+    ref, cur = _sides(reference_y, reference_pred, current_y, current_pred)
+    notes = []
+    table, r_stat, r_p, bin_notes = _residual_bins(ref, cur, bins)
+    constant = [side for side, (_, p) in zip(("reference", "current"), (ref, cur), strict=True)
+                if np.ptp(p) == 0]
+    if constant:
+        notes.append(f"{' and '.join(constant)}: the forecast is constant, so the slope of y on it is "
+                     "undefined: calibration not tested")
+        fit = dict.fromkeys(("statistic", "pvalue", "pvalue_intercept", "pvalue_slope", "intercept_shift",
+                             "shift_at_mean", "slope_reference", "slope_current", "slope_ratio",
+                             "residual_sd"), np.nan)
+    else:
+        fit = _calibration_change(ref, cur)
+    return RegressionConceptDrift(**fit, residual_statistic=r_stat, residual_pvalue=r_p, residual_bins=table,
+                                  n_reference=int(ref[0].size), n_current=int(cur[0].size),
+                                  notes=tuple(notes + bin_notes))
+
+
+def _calibration_change(ref, cur) -> dict:
+    y = np.r_[ref[0], cur[0]]
+    p = np.r_[ref[1], cur[1]]
+    g = np.r_[np.zeros(ref[0].size), np.ones(cur[0].size)]
+    x = np.column_stack([np.ones_like(p), p, g, g * p])
+    beta, cov = robust_ols(x, y)
+    change, change_cov = beta[2:], cov[2:, 2:]
+    wald = float(change @ np.linalg.solve(change_cov, change))
+    z = change / np.sqrt(np.diag(change_cov))
+    ref_fit = np.polyfit(ref[1], ref[0], 1)
+    residual_sd = float(np.sqrt(np.sum((ref[0] - np.polyval(ref_fit, ref[1])) ** 2) / (ref[0].size - 2)))
+    return dict(statistic=wald, pvalue=float(stats.chi2.sf(wald, 2)),
+                pvalue_intercept=float(2 * stats.norm.sf(abs(z[0]))),
+                pvalue_slope=float(2 * stats.norm.sf(abs(z[1]))),
+                intercept_shift=float(beta[2]), shift_at_mean=float(beta[2] + beta[3] * ref[1].mean()),
+                slope_reference=float(beta[1]), slope_current=float(beta[1] + beta[3]),
+                slope_ratio=float((beta[1] + beta[3]) / beta[1]) if beta[1] else np.nan,
+                residual_sd=residual_sd)
+
+
+@dataclass(frozen=True, slots=True)
+class MulticlassConceptDrift:
+    """Has P(class | its probability) changed for some class? (module docstring)
+
+    Attributes
+    ----------
+    statistic : float
+        The largest per-class likelihood-ratio χ² (2 df).
+    pvalue : float
+        The smallest corrected joint p-value over the classes tested.
+    per_class : pandas.DataFrame
+        One row per class: ``class, n_reference, n_current`` (rows of that class), ``statistic, pvalue,
+        pvalue_intercept, pvalue_slope, intercept_shift, slope_ratio`` (the binary test's fields) and
+        ``pvalue_adjusted, pvalue_intercept_adjusted, pvalue_slope_adjusted``; nan for a class not tested.
+    correction : str
+    n_reference, n_current : int
+    notes : tuple of str
+    """
+
+    statistic: float
+    pvalue: float
+    per_class: pd.DataFrame
+    correction: str
+    n_reference: int
+    n_current: int
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"statistic": self.statistic, "pvalue": self.pvalue, "correction": self.correction,
+                "per_class": self.per_class.to_dict("records"), "n_reference": self.n_reference,
+                "n_current": self.n_current, "notes": list(self.notes)}
+
+
+_CLASS_FIELDS = ("statistic", "pvalue", "pvalue_intercept", "pvalue_slope", "intercept_shift", "slope_ratio")
+
+
+def multiclass_concept_drift_test(reference_y, reference_probabilities, current_y, current_probabilities, *,
+                                  classes: Sequence, correction: str = "bh") -> MulticlassConceptDrift:
+    """One-vs-rest concept-drift test of every class, corrected for the number of classes (module docstring).
+
+    Parameters
+    ----------
+    reference_y, current_y : array-like
+        True classes of each side.
+    reference_probabilities, current_probabilities : pandas.DataFrame
+        One probability column per class, in ``classes`` order.
+    classes : sequence
+        Class labels in column order.
+    correction : {"bh", "bonferroni", "none"}, default "bh"
+
+    Returns
+    -------
+    MulticlassConceptDrift
+
+    Raises
+    ------
+    TooFewRowsError
+        Fewer than :data:`MIN_ROWS` labelled rows on a side.
+    DriftInputError
+        Labels outside ``classes``, probabilities outside [0, 1], misaligned rows.
+    """
+    func = "multiclass_concept_drift_test"
+    classes = tuple(classes)
+    if len(classes) < 2:
+        raise DriftParameterError.invalid("classes", func, "at least 2 class labels", classes)
+    if correction not in CORRECTIONS:
+        raise DriftParameterError.invalid("correction", func, f"one of {CORRECTIONS}", correction)
+    sides, notes = [], []
+    for side, y, proba in (("reference", reference_y, reference_probabilities),
+                           ("current", current_y, current_probabilities)):
+        labels, p, side_notes = class_rows(y, proba, classes, side, func, labelled=True)
+        if labels.size < MIN_ROWS:
+            raise TooFewRowsError(f"{labels.size} labelled row(s) with probabilities: too few to test (at "
+                                  f"least {MIN_ROWS})", file=side, fix="use more rows, or wait for labels")
+        sides.append((labels, p))
+        notes += side_notes
+    (ry, rp), (cy, cp) = sides
+    rows = []
+    for j, label in enumerate(classes):
+        counts = [int((ry == j).sum()), int((cy == j).sum())]
+        row = {"class": label, "n_reference": counts[0], "n_current": counts[1],
+               **dict.fromkeys(_CLASS_FIELDS, np.nan)}
+        degenerate = [side for side, count, n in zip(("reference", "current"), counts, (ry.size, cy.size),
+                                                     strict=True) if count in (0, n)]
+        if degenerate:
+            what = "absent from" if min(counts) == 0 else "the only class of"
+            notes.append(f"class {label!r} {what} the {' and '.join(degenerate)} labels: not tested")
+        else:
+            test = concept_drift_test((ry == j).astype(np.int8), rp[:, j], (cy == j).astype(np.int8),
+                                      cp[:, j])
+            row.update({f: getattr(test, f) for f in _CLASS_FIELDS})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    for column in ("pvalue", "pvalue_intercept", "pvalue_slope"):
+        table[f"{column}_adjusted"] = adjust_pvalues(table[column].to_numpy(float), correction)
+    tested = table["pvalue_adjusted"].notna()
+    statistic = float(table.loc[tested, "statistic"].max()) if tested.any() else np.nan
+    pvalue = float(table.loc[tested, "pvalue_adjusted"].min()) if tested.any() else np.nan
+    return MulticlassConceptDrift(statistic, pvalue, table, correction, int(ry.size), int(cy.size),
+                                  tuple(notes))
