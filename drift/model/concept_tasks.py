@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.inputs import numeric_values
@@ -288,6 +289,23 @@ class MulticlassConceptDrift:
 _CLASS_FIELDS = ("statistic", "pvalue", "pvalue_intercept", "pvalue_slope", "intercept_shift", "slope_ratio")
 
 
+def _class_row(j: int, label, ry: np.ndarray, rp: np.ndarray, cy: np.ndarray, cp: np.ndarray,
+               notes: list[str]) -> dict:
+    """The binary test of class ``j`` against the rest (nan, with a note, when a side lacks it or has
+    nothing else)."""
+    counts = [int((ry == j).sum()), int((cy == j).sum())]
+    row = {"class": label, "n_reference": counts[0], "n_current": counts[1],
+           **dict.fromkeys(_CLASS_FIELDS, np.nan)}
+    degenerate = [side for side, count, n in zip(("reference", "current"), counts, (ry.size, cy.size),
+                                                 strict=True) if count in (0, n)]
+    if degenerate:
+        what = "absent from" if min(counts) == 0 else "the only class of"
+        notes.append(f"class {label!r} {what} the {' and '.join(degenerate)} labels: not tested")
+        return row
+    test = concept_drift_test((ry == j).astype(np.int8), rp[:, j], (cy == j).astype(np.int8), cp[:, j])
+    return {**row, **{f: getattr(test, f) for f in _CLASS_FIELDS}}
+
+
 def multiclass_concept_drift_test(reference_y, reference_probabilities, current_y, current_probabilities, *,
                                   classes: Sequence, correction: str = "bh") -> MulticlassConceptDrift:
     """One-vs-rest concept-drift test of every class, corrected for the number of classes (module docstring).
@@ -329,21 +347,8 @@ def multiclass_concept_drift_test(reference_y, reference_probabilities, current_
         sides.append((labels, p))
         notes += side_notes
     (ry, rp), (cy, cp) = sides
-    rows = []
-    for j, label in enumerate(classes):
-        counts = [int((ry == j).sum()), int((cy == j).sum())]
-        row = {"class": label, "n_reference": counts[0], "n_current": counts[1],
-               **dict.fromkeys(_CLASS_FIELDS, np.nan)}
-        degenerate = [side for side, count, n in zip(("reference", "current"), counts, (ry.size, cy.size),
-                                                     strict=True) if count in (0, n)]
-        if degenerate:
-            what = "absent from" if min(counts) == 0 else "the only class of"
-            notes.append(f"class {label!r} {what} the {' and '.join(degenerate)} labels: not tested")
-        else:
-            test = concept_drift_test((ry == j).astype(np.int8), rp[:, j], (cy == j).astype(np.int8),
-                                      cp[:, j])
-            row.update({f: getattr(test, f) for f in _CLASS_FIELDS})
-        rows.append(row)
+    with threadpool_limits(limits=1):     # BLAS threads crawl when they contend on a busy host
+        rows = [_class_row(j, label, ry, rp, cy, cp, notes) for j, label in enumerate(classes)]
     table = pd.DataFrame(rows)
     for column in ("pvalue", "pvalue_intercept", "pvalue_slope"):
         table[f"{column}_adjusted"] = adjust_pvalues(table[column].to_numpy(float), correction)
