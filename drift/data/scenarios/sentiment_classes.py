@@ -11,9 +11,9 @@ Annotators read every post of :mod:`drift.data.scenarios.sentiment` again and gi
   otherwise ``positive`` when ``label = 1`` and ``negative`` when ``label = 0``.
 
 So ``positive`` always has ``label = 1`` and ``negative`` ``label = 0``.  Only everyday (``base``)
-posts in the standard style use neutral templates: the topics of the changed weeks (outage, crisis,
-competitor) and the new slang are written with a polarity, so the neutral share falls in those weeks --
-by the mix of posts, not by what a post means: ``P(sentiment | text)`` is unchanged.  The expected
+posts in the standard style use neutral templates: the topics of the changed weeks (launch, outage,
+crisis, competitor) and the new slang are written with a polarity, so the neutral share falls in those
+weeks -- by the mix of posts, not by what a post means: ``P(sentiment | text)`` is unchanged.  The expected
 shares of every week follow from the plan (:func:`expected_shares`): ~17 % neutral in the reference,
 ~11 % in the outage and crisis weeks, ~10 % at 60 % slang.
 
