@@ -403,15 +403,19 @@ def category_encoder() -> ColumnTransformer:
         remainder="passthrough", verbose_feature_names_out=False)
 
 
-def manifest(n_weeks: int = 52) -> pd.DataFrame:
-    """Ground truth of production weeks 1..``n_weeks``: ``batch, kind, description, features``."""
+def manifest(n_weeks: int = 52, truth=None) -> pd.DataFrame:
+    """Ground truth of production weeks 1..``n_weeks``: ``batch, kind, description, features``.
+
+    ``truth(regime) -> (kind, description)`` says what a regime is for another target (default: the
+    regime's own kind and description, for ``converted``)."""
     rows = []
     for week in range(1, n_weeks + 1):
         regime = regime_of(week)
         if regime is None:
             rows.append((week_label(week), "no_drift", _NO_DRIFT, ""))
         else:
-            rows.append((week_label(week), regime.kind, regime.description, regime.features))
+            kind, description = (regime.kind, regime.description) if truth is None else truth(regime)
+            rows.append((week_label(week), kind, description, regime.features))
     return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
 
 

@@ -46,7 +46,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from drift.data.scenarios.base import MANIFEST_COLUMNS, ScenarioTask, category_effects
+from drift.data.scenarios.base import ScenarioTask, category_effects
 from drift.data.scenarios.pricing import (
     BATCH,
     CATEGORICAL_FEATURES,
@@ -54,8 +54,8 @@ from drift.data.scenarios.pricing import (
     TARGET,
     category_encoder,
     conversion_probability,
+    manifest,
     regime_of,
-    week_label,
 )
 
 #: The regression target (units sold in the session) and the demand model's forecast.
@@ -76,7 +76,6 @@ _UNITS_DESCRIPTION = {
     "student_segment": "New student segment: a category the model never saw, converting less and buying "
                        "single items; the forecast overstates their demand. Persists.",
 }
-_NO_DRIFT = "Normal week: drawn as the reference (only the calendar's seasonality moves on)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,15 +152,7 @@ def make_demand_model(seed: int) -> Pipeline:
 
 def units_manifest(n_weeks: int = 52) -> pd.DataFrame:
     """Ground truth of the demand target in production weeks 1..``n_weeks`` (module docstring)."""
-    rows = []
-    for week in range(1, n_weeks + 1):
-        regime = regime_of(week)
-        if regime is None:
-            rows.append((week_label(week), "no_drift", _NO_DRIFT, ""))
-        else:
-            rows.append((week_label(week), UNITS_KIND[regime.name], _UNITS_DESCRIPTION[regime.name],
-                         regime.features))
-    return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
+    return manifest(n_weeks, truth=lambda regime: (UNITS_KIND[regime.name], _UNITS_DESCRIPTION[regime.name]))
 
 
 def units_task(training: pd.DataFrame, reference: pd.DataFrame, current: pd.DataFrame, n_weeks: int,
