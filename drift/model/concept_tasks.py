@@ -16,14 +16,20 @@ Regression: :func:`regression_concept_drift_test`
     distribution); ``statistic`` is the robust Wald χ² of ``c = d = 0`` (2 df).  ``shift_at_mean`` is
     ``c + d·mean(ŷ_reference)``: how much higher the target now is, in its units, at the reference's
     average forecast; ``slope_ratio`` is ``(b + d) / b``.
-    *Residuals at equal forecast.*  The residuals ``y - ŷ`` of each side are cut into :data:`RESIDUAL_BINS`
-    bins of the forecast whose inner edges are the reference forecast's quantiles (the PSI convention:
-    ``numpy.quantile``, duplicates dropped, left-closed bins); in each bin with at least
-    :data:`MIN_BIN_ROWS` rows on both sides the residuals are compared by a two-sample KS test
-    (``scipy.stats.ks_2samp(method="auto")``), and the bins' p-values are combined by Fisher's method
-    (``scipy.stats.combine_pvalues(method="fisher")``: the bins hold disjoint rows, so their tests are
-    independent).  It sees a change of spread or shape the calibration line misses.  Approximate: within
-    a bin the forecasts of the two sides need not be spread alike.
+    *Residuals at equal forecast.*  Each current row's target is ranked among the targets of the
+    ``k`` reference rows with the nearest forecasts (``k = sqrt(n_reference)`` within
+    :data:`NEIGHBOURS`; a window of consecutive rows of the reference sorted by forecast, centred on the
+    row's forecast): ``u = (#{below} + V·(#{equal} + 1)) / (k + 1)`` with ``V ~ Uniform(0, 1)`` (seeded)
+    breaking ties.  If y given ŷ is as in the reference, each ``u`` is exactly Uniform(0, 1) -- whatever
+    the forecasts' distribution, so covariate shift alone cannot fake a change, and a target with many
+    ties (counts, zeros) is handled.  ``residual_statistic`` is the KS distance of the ``u`` from the
+    uniform; its p-value is the one-sample KS law (``scipy.stats.kstwo``) at an effective size ``1 / (1 /
+    n_current + 1 / n_ref_eff)``, where ``n_ref_eff = 1 / Σ_j w_j²`` counts the reference rows the windows
+    used (``w_j``: row j's share of all window places): the reference's own noise counts, as in a
+    two-sample test.  Comparing y at equal ŷ is comparing the residuals ``y - ŷ`` at equal ŷ; it sees a
+    change of spread or shape the calibration line misses.  ``residual_bins`` shows where: per reference
+    decile of the forecast, the current rows and their mean ``u`` (0.5 as in the reference; above: targets
+    higher than the reference's at the same forecast).
     A forecast constant on either side leaves the slope undefined: the calibration part is nan, with a
     note, and the residual part still runs.
 
@@ -58,11 +64,13 @@ from drift.model.performance import concept_drift_test
 from drift.stats.binning import check_bins, quantile_edges
 from drift.stats.correction import CORRECTIONS, adjust_pvalues
 from drift.stats.samples import sort_sample
-from drift.stats.univariate import ks_test
 
-#: Forecast bins of the residual test, and the fewest rows a bin needs on each side to be tested.
+#: Bounds of the number of reference neighbours of each current row in the residual test.
+NEIGHBOURS = (20, 500)
+#: Forecast bins (reference quantiles) of the residual table.
 RESIDUAL_BINS = 10
-MIN_BIN_ROWS = 20
+#: Current rows ranked per block (bounds the memory of the neighbour windows).
+PIT_BLOCK = 4096
 #: Fewest rows with a target and a forecast on each side.
 MIN_ROWS = 10
 #: Coefficients of the pooled regression, in order.
@@ -89,10 +97,13 @@ class RegressionConceptDrift:
         Standard deviation of the reference's residuals around its own line (ddof 2): the yardstick of a
         shift.
     residual_statistic, residual_pvalue : float
-        Fisher's χ² and p-value of the per-bin KS tests of the residuals.
+        KS distance of the current rows' ranks among their reference neighbours from the uniform, and its
+        p-value (module docstring).
+    neighbours : int
+        Reference neighbours of each current row.
     residual_bins : pandas.DataFrame
-        ``lower, upper, n_reference, n_current, statistic, pvalue`` per forecast bin (nan where a bin was
-        too small).
+        ``lower, upper, n_reference, n_current, mean_rank`` per reference-quantile bin of the forecast
+        (``mean_rank``: the current rows' mean ``u``; nan in a bin without current rows).
     n_reference, n_current : int
     notes : tuple of str
     """
@@ -109,6 +120,7 @@ class RegressionConceptDrift:
     residual_sd: float
     residual_statistic: float
     residual_pvalue: float
+    neighbours: int
     residual_bins: pd.DataFrame
     n_reference: int
     n_current: int
@@ -154,35 +166,48 @@ def robust_ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return beta, bread @ (x.T * weights) @ x @ bread
 
 
-def _residual_bins(ref: tuple[np.ndarray, np.ndarray], cur: tuple[np.ndarray, np.ndarray],
-                   bins: int) -> tuple[pd.DataFrame, float, float, list[str]]:
+def neighbour_ranks(ref: tuple[np.ndarray, np.ndarray], cur: tuple[np.ndarray, np.ndarray], k: int,
+                    gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Each current row's randomised rank ``u`` among the targets of its ``k`` forecast neighbours in the
+    reference, and how many windows hold each reference row (in forecast order) -- module docstring."""
+    order = np.argsort(ref[1], kind="stable")
+    forecasts, targets = ref[1][order], ref[0][order]
+    n_ref = targets.size
+    start = np.clip(np.searchsorted(forecasts, cur[1]) - k // 2, 0, n_ref - k)
+    u = np.empty(cur[0].size)
+    offsets = np.arange(k)
+    for block in range(0, cur[0].size, PIT_BLOCK):
+        rows = slice(block, block + PIT_BLOCK)
+        window = targets[start[rows, None] + offsets]
+        y = cur[0][rows, None]
+        below, equal = (window < y).sum(axis=1), (window == y).sum(axis=1)
+        u[rows] = (below + gen.random(below.size) * (equal + 1)) / (k + 1)
+    usage = np.zeros(n_ref + 1)
+    np.add.at(usage, start, 1)
+    np.add.at(usage, start + k, -1)
+    return u, np.cumsum(usage)[:n_ref]
+
+
+def _residual_test(ref: tuple[np.ndarray, np.ndarray], cur: tuple[np.ndarray, np.ndarray], bins: int,
+                   gen: np.random.Generator) -> tuple[float, float, int, pd.DataFrame]:
+    k = int(min(ref[0].size, np.clip(round(np.sqrt(ref[0].size)), *NEIGHBOURS)))
+    u, usage = neighbour_ranks(ref, cur, k, gen)
+    weights = usage / usage.sum()
+    n_eff = 1.0 / (1.0 / u.size + np.sum(weights ** 2))
+    statistic = float(stats.kstest(u, "uniform").statistic)
+    pvalue = float(stats.kstwo.sf(statistic, max(1, round(n_eff))))
     edges = quantile_edges(sort_sample(ref[1]), bins)
     bounds = np.r_[-np.inf, edges, np.inf]
-    sides = [(np.searchsorted(edges, p, side="right"), y - p) for y, p in (ref, cur)]
-    rows = []
-    for j in range(len(bounds) - 1):
-        r, c = (resid[index == j] for index, resid in sides)
-        if min(r.size, c.size) >= MIN_BIN_ROWS:
-            test = ks_test(r, c)
-            rows.append((bounds[j], bounds[j + 1], r.size, c.size, test.statistic, test.pvalue))
-        else:
-            rows.append((bounds[j], bounds[j + 1], r.size, c.size, np.nan, np.nan))
-    table = pd.DataFrame(rows, columns=["lower", "upper", "n_reference", "n_current", "statistic", "pvalue"])
-    tested = table["pvalue"].dropna().to_numpy()
-    notes = []
-    skipped = int(table["pvalue"].isna().sum())
-    if skipped:
-        notes.append(f"residuals: {skipped} forecast bin(s) with fewer than {MIN_BIN_ROWS} rows on a side "
-                     "not tested")
-    if tested.size == 0:
-        notes.append("residuals: no forecast bin has enough rows on both sides: not tested")
-        return table, np.nan, np.nan, notes
-    statistic, pvalue = stats.combine_pvalues(tested, method="fisher")
-    return table, float(statistic), float(pvalue), notes
+    ref_bin, cur_bin = (np.searchsorted(edges, p, side="right") for p in (ref[1], cur[1]))
+    rows = [(bounds[j], bounds[j + 1], int((ref_bin == j).sum()), int((cur_bin == j).sum()),
+             float(u[cur_bin == j].mean()) if (cur_bin == j).any() else np.nan)
+            for j in range(len(bounds) - 1)]
+    table = pd.DataFrame(rows, columns=["lower", "upper", "n_reference", "n_current", "mean_rank"])
+    return statistic, pvalue, k, table
 
 
 def regression_concept_drift_test(reference_y, reference_pred, current_y, current_pred, *,
-                                  bins: int = RESIDUAL_BINS) -> RegressionConceptDrift:
+                                  bins: int = RESIDUAL_BINS, rng=0) -> RegressionConceptDrift:
     """Has E[y | forecast] changed (calibration line), or the residuals at equal forecast? (module docstring)
 
     Parameters
@@ -191,7 +216,9 @@ def regression_concept_drift_test(reference_y, reference_pred, current_y, curren
         Observed target and forecast of each side (the reference: a labelled hold-out scored by the
         model); rows missing either are left out.
     bins : int, default :data:`RESIDUAL_BINS`
-        Forecast bins of the residual test.
+        Forecast bins of the residual table.
+    rng : int or numpy.random.Generator, default 0
+        Seed of the tie-breaking draws of the residual test.
 
     Returns
     -------
@@ -217,7 +244,7 @@ def regression_concept_drift_test(reference_y, reference_pred, current_y, curren
     check_bins(bins, "regression_concept_drift_test")
     ref, cur = _sides(reference_y, reference_pred, current_y, current_pred)
     notes = []
-    table, r_stat, r_p, bin_notes = _residual_bins(ref, cur, bins)
+    r_stat, r_p, k, table = _residual_test(ref, cur, bins, np.random.default_rng(rng))
     constant = [side for side, (_, p) in zip(("reference", "current"), (ref, cur), strict=True)
                 if np.ptp(p) == 0]
     if constant:
@@ -228,9 +255,9 @@ def regression_concept_drift_test(reference_y, reference_pred, current_y, curren
                              "residual_sd"), np.nan)
     else:
         fit = _calibration_change(ref, cur)
-    return RegressionConceptDrift(**fit, residual_statistic=r_stat, residual_pvalue=r_p, residual_bins=table,
-                                  n_reference=int(ref[0].size), n_current=int(cur[0].size),
-                                  notes=tuple(notes + bin_notes))
+    return RegressionConceptDrift(**fit, residual_statistic=r_stat, residual_pvalue=r_p, neighbours=k,
+                                  residual_bins=table, n_reference=int(ref[0].size),
+                                  n_current=int(cur[0].size), notes=tuple(notes))
 
 
 def _calibration_change(ref, cur) -> dict:
