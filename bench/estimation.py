@@ -45,7 +45,7 @@ import drift  # noqa: E402
 from bench._common import machine, row  # noqa: E402
 from drift.core import decisions  # noqa: E402
 from drift.data.scenarios import load_scenario  # noqa: E402
-from drift.data.scenarios.sentiment_classes import CLASSES, PROBABILITIES  # noqa: E402
+from drift.data.scenarios.sentiment import PROBABILITY_COLUMNS, SENTIMENT_CLASSES  # noqa: E402
 
 #: Goals of issue 12: estimation error at most this share of the realised change on drifted batches, and
 #: interval coverage at least this.
@@ -80,18 +80,19 @@ def multiclass_rows(seed: int, confidence: float) -> tuple[list[dict], float]:
     """One row per (week, metric) of the sentiment scenario's three-class model, and the seconds it took."""
     t0 = time.perf_counter()
     sc = load_scenario("sentiment", rng=seed).with_task("multiclass")
-    probabilities = list(PROBABILITIES)
+    probabilities = list(PROBABILITY_COLUMNS)
     calibration = drift.fit_class_calibration(sc.reference[sc.target], sc.reference[probabilities],
-                                              classes=CLASSES, rng=seed)
+                                              classes=SENTIMENT_CLASSES, rng=seed)
     truth = sc.manifest.set_index("batch")["kind"]
     out = []
     for label in sc.batches():
         batch = sc.get_batch(label)
         est = drift.estimated_multiclass_performance(None, None, batch[probabilities],
                                                      calibration=calibration, confidence=confidence, rng=seed)
-        perf = drift.multiclass_performance(batch[sc.target], batch[sc.prediction], classes=CLASSES)
+        perf = drift.multiclass_performance(batch[sc.target], batch[sc.prediction], classes=SENTIMENT_CLASSES)
         test = drift.multiclass_concept_drift_test(sc.reference[sc.target], sc.reference[probabilities],
-                                                   batch[sc.target], batch[probabilities], classes=CLASSES)
+                                                   batch[sc.target], batch[probabilities],
+                                                   classes=SENTIMENT_CLASSES)
         out += _rows("sentiment", seed, label, truth[label], est, perf.metrics,
                      any(decisions.multiclass_concept_signals(test)))
     return out, time.perf_counter() - t0

@@ -20,14 +20,8 @@ import pytest
 import drift
 from drift.core.errors import DriftParameterError
 from drift.data.scenarios import SCENARIO_TASKS, Scenario, pricing, sentiment
-from drift.data.scenarios.pricing_demand import (
-    UNITS,
-    UNITS_FORECAST,
-    basket_rate,
-    expected_units,
-    units_manifest,
-)
-from drift.data.scenarios.sentiment_classes import CLASSES, PROBABILITIES, expected_shares
+from drift.data.scenarios.pricing import UNITS, UNITS_FORECAST, basket_rate, expected_units, units_manifest
+from drift.data.scenarios.sentiment import PROBABILITY_COLUMNS, SENTIMENT_CLASSES, expected_shares
 
 
 def _digest(frame: pd.DataFrame) -> str:
@@ -114,20 +108,20 @@ def test_units_manifest_follows_the_documented_weeks():
 def test_multiclass_view_columns_roles_and_model(posts):
     view = posts.with_task("multiclass")
     assert list(view.reference.columns) == ["text", "batch", "date", "channel", "author_type", "sentiment",
-                                            "predicted_sentiment", *PROBABILITIES]
+                                            "predicted_sentiment", *PROBABILITY_COLUMNS]
     assert (view.task, view.target, view.prediction) == ("multiclass", "sentiment", "predicted_sentiment")
-    assert view.excluded == PROBABILITIES and view.feature_names == ("text", "channel", "author_type")
+    assert view.excluded == PROBABILITY_COLUMNS and view.feature_names == ("text", "channel", "author_type")
     features = list(view.feature_names)
     for frame in (view.reference, view.current):
-        proba = frame[list(PROBABILITIES)].to_numpy()
+        proba = frame[list(PROBABILITY_COLUMNS)].to_numpy()
         np.testing.assert_allclose(proba, view.model.predict_proba(frame[features]))
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-        assert (frame["predicted_sentiment"] == np.asarray(CLASSES)[proba.argmax(axis=1)]).all()
-        assert set(frame["sentiment"]) == set(CLASSES)
-    assert tuple(view.model.classes_) == CLASSES
+        assert (frame["predicted_sentiment"] == np.asarray(SENTIMENT_CLASSES)[proba.argmax(axis=1)]).all()
+        assert set(frame["sentiment"]) == set(SENTIMENT_CLASSES)
+    assert tuple(view.model.classes_) == SENTIMENT_CLASSES
     info = drift.infer_task(view.reference, view.current, view.target, view.prediction)
-    assert (info.task, info.prediction_kind, info.classes) == ("multiclass", "label", CLASSES)
-    assert tuple(info.probability_columns.values()) == PROBABILITIES
+    assert (info.task, info.prediction_kind, info.classes) == ("multiclass", "label", SENTIMENT_CLASSES)
+    assert tuple(info.probability_columns.values()) == PROBABILITY_COLUMNS
     assert (view.manifest["kind"] == posts.manifest["kind"]).all()
     assert view.manifest.loc[view.manifest["batch"] == "W14", "description"].item().endswith(
         "Three classes: negative 36%, neutral 10%, positive 54% (reference: negative 33%, neutral 17%, "
