@@ -130,8 +130,9 @@ def show_evidence(step) -> None:
                                ".1%" if m == "base_rate" else ".3f", neutral=m == "base_rate"))
         cells.append(("P(y | score) test", charts.format_pvalue(test["pvalue"]),
                       f"Recalibration test: intercept shift {test['intercept_shift']:+.2f} log-odds "
-                      f"(p {charts.format_pvalue(test['pvalue_intercept'])}), slope ratio "
-                      f"{test['slope_ratio']:.2f} (p {charts.format_pvalue(test['pvalue_slope'])})."))
+                      f"({charts.format_pvalue(test['pvalue_intercept'], prefix=True)}), slope ratio "
+                      f"{test['slope_ratio']:.2f} "
+                      f"({charts.format_pvalue(test['pvalue_slope'], prefix=True)})."))
         _metrics(cells)
         with st.expander("Every metric, with its 95% bootstrap interval"):
             _records_table(ev["performance"], {"metric": "Metric", "reference": "Reference",

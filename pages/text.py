@@ -108,11 +108,12 @@ except DriftError as err:
 
 if res.drifted:
     st.warning(f"The language of **{b_md}** differs from **{a_md}**: MMD on the post embeddings "
-               f"p = {charts.format_pvalue(res.mmd.pvalue)} (< α = {opts.alpha:g}).",
+               f"{charts.format_pvalue(res.mmd.pvalue, prefix=True)} (< α = {opts.alpha:g}).",
                icon=":material/warning:")
 else:
     st.success(f"No significant difference in language between **{a_md}** and **{b_md}** "
-               f"(MMD p = {charts.format_pvalue(res.mmd.pvalue)}).", icon=":material/check_circle:")
+               f"(MMD {charts.format_pvalue(res.mmd.pvalue, prefix=True)}).",
+               icon=":material/check_circle:")
 cols = st.columns(4)
 cols[0].metric("MMD p-value", charts.format_pvalue(res.mmd.pvalue), border=True,
                help="Permutation test of the whole embedding distribution (TF-IDF + SVD); the verdict.")

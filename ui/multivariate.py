@@ -27,7 +27,7 @@ import drift
 from drift.core import decisions
 
 from . import data, safe, state
-from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
+from .charts import CURRENT_COLOR, LAYOUT, REFERENCE_COLOR, format_pvalue
 
 #: Rows per side the domain classifier trains on (a balanced, seeded sample above it).
 DC_MAX_SAMPLES = 5_000
@@ -55,7 +55,7 @@ EXPLAINED_FEATURES = 5
 
 SIDE_LABELS = {"reference": "reference", "current": "production"}
 #: Layout of this module's charts: the title on top, the legend under it (never on top of each other).
-_MV_LAYOUT = {**_LAYOUT, "margin": dict(l=10, r=10, t=100, b=10),
+_MV_LAYOUT = {**LAYOUT, "margin": dict(l=10, r=10, t=100, b=10),
               "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)}
 
 #: The library's levels as Streamlit alert kinds.
@@ -303,9 +303,10 @@ def mmd_reading(res, alpha: float) -> tuple[str, str]:
     if decisions.mmd_level(res.pvalue, alpha) != "ok":
         return "error", (f"The embeddings moved: the observed MMD² ({res.statistic:.4f}) is larger than "
                          f"{larger} of {res.n_permutations} shuffles of the labels "
-                         f"({format_pvalue(res.pvalue)} < α = {alpha:g}).")
+                         f"({format_pvalue(res.pvalue, prefix=True)} < α = {alpha:g}).")
     return "success", (f"No evidence that the embeddings moved: the observed MMD² ({res.statistic:.4f}) is "
-                       f"typical of label shuffles ({format_pvalue(res.pvalue)} ≥ α = {alpha:g}).")
+                       f"typical of label shuffles "
+                       f"({format_pvalue(res.pvalue, prefix=True)} ≥ α = {alpha:g}).")
 
 
 # --- projection ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import drift
 from drift.diagnosis import practice
 
 from . import data, safe
-from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR
+from .charts import CURRENT_COLOR, LAYOUT, REFERENCE_COLOR
 
 #: Period label of the reference in the Text page's pickers.
 REFERENCE = "Reference"
@@ -167,7 +167,7 @@ def timeline_figure(points: pd.DataFrame, alpha: float) -> go.Figure:
                                  mode="lines+markers", line_color="#54A24B",
                                  hovertemplate="accuracy %{y:.1%}<extra></extra>"), row=3, col=1)
     fig.update_yaxes(title_text="share", tickformat=".0%", row=3, col=1)
-    fig.update_layout(**{**_LAYOUT, "margin": dict(l=10, r=10, t=70, b=10)}, height=720, bargap=0.35)
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=70, b=10)}, height=720, bargap=0.35)
     fig.update_annotations(font_size=13, selector=dict(xref="paper"))
     fig.update_xaxes(tickfont_size=11)
     return fig
@@ -240,7 +240,7 @@ def map_figure(coords: pd.DataFrame, method: str, highlight: tuple[str, ...] = (
             customdata=[safe.plot(t) for t in part["text"].astype(str).str.slice(0, 120)],
             hovertemplate="<b>%{fullData.name}</b><br>%{customdata}<extra></extra>"))
     axis = "UMAP" if method == "umap" else "PC"
-    fig.update_layout(**{**_LAYOUT, "legend": dict(orientation="v", x=1.01, y=1)}, height=520,
+    fig.update_layout(**{**LAYOUT, "legend": dict(orientation="v", x=1.01, y=1)}, height=520,
                       xaxis_title=f"{axis} 1", yaxis_title=f"{axis} 2")
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
@@ -259,7 +259,7 @@ def terms_figure(terms: pd.DataFrame, side: str, name: str) -> go.Figure:
         customdata=np.stack([part["share_reference"], part["share_current"]], axis=1),
         hovertemplate="<b>%{y}</b><br>weight %{x:.2f}<br>in %{customdata[0]:.1%} of A's posts, "
                       "%{customdata[1]:.1%} of B's<extra></extra>"))
-    fig.update_layout(**{**_LAYOUT, "margin": dict(l=10, r=10, t=50, b=10)},
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=50, b=10)},
                       height=max(260, 24 * len(part) + 80), showlegend=False,
                       title=dict(text=f"Typical of {safe.plot(name)}", font_size=15),
                       xaxis_title="weight (|coefficient|)")
@@ -330,7 +330,7 @@ def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
         fig.add_hline(y=ref, line_dash="dash", line_color=REFERENCE_COLOR,
                       annotation_text=f"reference {ref:.1%}", annotation_position="top left")
     lo = float(np.nanmin([table["accuracy"].min(), ref])) if len(table) else 0.0
-    fig.update_layout(**{**_LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}, height=260, showlegend=False,
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}, height=260, showlegend=False,
                       yaxis=dict(title="accuracy", tickformat=".0%", range=[max(0.0, lo - 0.05), 1.0]))
     fig.update_xaxes(type="category")
     return fig

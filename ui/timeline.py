@@ -41,7 +41,7 @@ from drift.monitoring.scorecard import Scorecard, scorecard
 from drift.monitoring.store import HistoryStore, default_store_path
 
 from . import data, safe, state
-from .charts import _LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
+from .charts import LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
 from .progress import Bar
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -359,7 +359,7 @@ def severity_heatmap(severity: pd.DataFrame, psi: pd.DataFrame | None = None,
         zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2, text=hover, hovertemplate="%{text}<extra></extra>",
         colorbar=dict(tickvals=list(range(n)), ticktext=list(SEVERITY_ORDER), title="severity",
                       thickness=14, len=0.8)))
-    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
+    layout = {**LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
     fig.update_layout(**layout, height=max(280, 24 * len(severity) + 110))
     fig.update_yaxes(autorange="reversed", tickfont_size=12)
     fig.update_xaxes(side="top", tickfont_size=11, type="category")
@@ -398,7 +398,7 @@ def _threshold_chart(batches: Sequence[str], values: np.ndarray, thresholds: np.
                                          color=[ALERT_COLOR if a else ok_color for a in alert],
                                          symbol=["x" if a else "circle" for a in alert]),
                              hovertemplate="%{x}: %{y:.4g}<extra></extra>"))
-    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=60, b=10),
+    layout = {**LAYOUT, "margin": dict(l=10, r=10, t=60, b=10),
               "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, font_size=11)}
     fig.update_layout(**layout, height=270, title=dict(text=title, font_size=14, x=0, y=0.97))
     fig.update_xaxes(type="category", tickfont_size=10)
@@ -463,7 +463,7 @@ def scorecard_chart(card: Scorecard) -> go.Figure:
         xgap=3, ygap=3, text=grid.to_numpy(), texttemplate="%{text}", textfont_size=10,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar=dict(tickvals=list(SCORE_CODES.values()), ticktext=list(SCORE_CODES), thickness=14)))
-    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
+    layout = {**LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
     fig.update_layout(**layout, height=90 + 46 * len(grid))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", type="category")
@@ -532,7 +532,7 @@ def error_chart(weekly: pd.DataFrame, manifest: pd.DataFrame | None = None, *, m
                                  marker=dict(symbol=symbol, size=11, color="#888",
                                              line=dict(color="#222", width=1))))
     _shade_regimes(fig, _regimes(weekly, manifest))
-    fig.update_layout(**_LAYOUT, height=420, yaxis_title=label)
+    fig.update_layout(**LAYOUT, height=420, yaxis_title=label)
     fig.update_xaxes(type="category", tickfont_size=10)
     return fig
 
@@ -556,7 +556,7 @@ def cost_chart(weekly: pd.DataFrame, manifest: pd.DataFrame | None = None, *,
                                  hovertemplate="%{fullData.name} · %{x}: %{y:,.0f}<extra></extra>"))
     _shade_regimes(fig, _regimes(weekly, manifest))
     title = f"cumulative cost − {policies[0]}'s" if relative else "cumulative cost"
-    fig.update_layout(**_LAYOUT, height=380, yaxis=dict(title=safe.plot(title), tickformat=",.0f"))
+    fig.update_layout(**LAYOUT, height=380, yaxis=dict(title=safe.plot(title), tickformat=",.0f"))
     if relative:
         fig.add_hline(y=0, line_color="#999", line_width=1)
     fig.update_xaxes(type="category", tickfont_size=10)

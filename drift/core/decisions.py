@@ -39,10 +39,11 @@ from pathlib import Path
 
 import numpy as np
 
-from drift.diagnosis.readings import format_pvalue
-from drift.stats.psi import PSI_BANDS
+from drift.core.formatting import format_pvalue
 
 # --- per feature ---------------------------------------------------------------------------------------
+#: PSI cut-offs between small / moderate and moderate / major shift (:func:`drift.stats.psi.psi_band`).
+PSI_BANDS = (0.1, 0.25)
 SEVERITIES = ("stable", "minor", "moderate", "major")
 #: Severity from which a feature counts as drifted.
 DRIFTED_FROM = "moderate"
@@ -87,20 +88,21 @@ def domain_significant(auc_ci: tuple[float, float], pvalue: float, alpha: float 
 def domain_reading(auc: float, auc_ci: tuple[float, float], pvalue: float, alpha: float = 0.05) -> str:
     """One sentence on why the domain classifier counts as drift or not."""
     ci = f"[{auc_ci[0]:.3f}, {auc_ci[1]:.3f}]"
+    p = format_pvalue(pvalue, prefix=True)
     if math.isnan(auc):
         return "The domain classifier could not run."
     if pvalue < alpha and not auc_ci[0] > 0.5:
-        return (f"The fold test gives {format_pvalue(pvalue)}, but the 95 % interval of the AUC {ci} "
+        return (f"The fold test gives {p}, but the 95 % interval of the AUC {ci} "
                 "contains 0.5: the evidence is not strong enough to call the sides distinguishable.")
     if not pvalue < alpha:
-        return (f"AUC {auc:.3f} {ci}, {format_pvalue(pvalue)}: the classifier cannot tell the sides apart "
+        return (f"AUC {auc:.3f} {ci}, {p}: the classifier cannot tell the sides apart "
                 "better than chance.")
     level = domain_level(auc, auc_ci, pvalue, alpha)
     if level == "ok":
-        return (f"AUC {auc:.3f} {ci} is significant ({format_pvalue(pvalue)}) but below {DOMAIN_AUC:g}: a "
+        return (f"AUC {auc:.3f} {ci} is significant ({p}) but below {DOMAIN_AUC:g}: a "
                 "difference too small to matter for most models.")
     how = "clearly" if level == "alert" else "slightly"
-    return (f"AUC {auc:.3f} {ci}, {format_pvalue(pvalue)}: production rows are {how} distinguishable from "
+    return (f"AUC {auc:.3f} {ci}, {p}: production rows are {how} distinguishable from "
             "training rows.")
 
 
@@ -451,7 +453,8 @@ def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
     if pred_moved:
         e = pred.evidence
         findings.append(Finding("prediction_drift", "strong" if pred.status == "alert" else "weak",
-                                (f"prediction PSI {e['psi']:.3f} ({format_pvalue(e['ks_pvalue'])})",
+                                (f"prediction PSI {e['psi']:.3f} "
+                                 f"({format_pvalue(e['ks_pvalue'], prefix=True)})",
                                  f"mean score {e['mean_reference']:.3g} → {e['mean_current']:.3g}")))
     if inputs_moved and not pred_moved:
         ev = list(_input_evidence(inputs, dom, mmd, dom_moved, mmd_moved))
@@ -480,13 +483,14 @@ def _label_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float)
     if slope_changed or (auc_fell and not inputs_moved):
         ev = (f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} (95% interval of the change "
               f"[{auc['lo']:+.3f}, {auc['hi']:+.3f}])",
-              f"recalibration slope ratio {test.slope_ratio:.2f} ({format_pvalue(test.pvalue_slope)})")
+              f"recalibration slope ratio {test.slope_ratio:.2f} "
+              f"({format_pvalue(test.pvalue_slope, prefix=True)})")
         out.append(Finding("concept_drift", "strong" if slope_changed and auc_fell else "weak", ev))
     base_changed = abs(base["change"]) >= BASE_RATE_CHANGE and (base["lo"] > 0 or base["hi"] < 0)
     if base_changed and test.pvalue_intercept < alpha and not slope_changed and not pred_moved:
         ev = (f"outcome rate {base['reference']:.1%} → {base['current']:.1%}",
               f"intercept shift {test.intercept_shift:+.2f} log-odds "
-              f"({format_pvalue(test.pvalue_intercept)}), slope ratio {test.slope_ratio:.2f}",
+              f"({format_pvalue(test.pvalue_intercept, prefix=True)}), slope ratio {test.slope_ratio:.2f}",
               f"ROC AUC change {auc['change']:+.3f}")
         out.append(Finding("prior_shift", "strong" if abs(base["change"]) >= 2 * BASE_RATE_CHANGE else "weak",
                            ev))
@@ -505,9 +509,9 @@ def _input_evidence(inputs: dict, dom, mmd, dom_moved: bool, mmd_moved: bool):
     yield from inputs.get("churn", [])[:3]
     if dom_moved:
         yield (f"domain classifier AUC {dom.evidence['auc']:.3f} {_ci(dom.evidence['auc_ci'])} "
-               f"({format_pvalue(dom.evidence['pvalue'])})")
+               f"({format_pvalue(dom.evidence['pvalue'], prefix=True)})")
     if mmd_moved:
-        yield f"embedding MMD {format_pvalue(mmd.evidence['pvalue'])}"
+        yield f"embedding MMD {format_pvalue(mmd.evidence['pvalue'], prefix=True)}"
     yield from [v for v in inputs.get("new_values", []) if v not in inputs.get("churn", [])][:3]
     left_out = [p["feature"] for p in inputs.get("split_proxies", []) if p["time_like"]]
     if left_out:

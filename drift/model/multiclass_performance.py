@@ -16,8 +16,8 @@ note):
 * ``macro_f1`` — the mean F1 over the classes present in the batch's target or predictions
   (``f1_score(average="macro")`` with its default labels): a class absent from both does not count;
 * ``log_loss`` — with one probability column per class: mean ``-ln P(true class)``, the probability clipped
-  to ``[eps, 1 - eps]`` with ``eps`` the float64 machine epsilon (``sklearn.metrics.log_loss(y, P,
-  labels=classes)``); nan without probabilities.
+  to ``[eps, 1 - eps]`` with ``eps`` :data:`~drift.stats.metrics.MULTICLASS_EPS`, the float64 machine
+  epsilon (``sklearn.metrics.log_loss(y, P, labels=classes)``); nan without probabilities.
 
 :data:`CHANGE_METRICS` get a percentile-bootstrap interval of their change (:mod:`drift.stats.bootstrap`).
 """
@@ -31,6 +31,7 @@ import pandas as pd
 
 from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.inputs import check_cells, numeric_values
+from drift.core.jsonsafe import python_scalar
 from drift.data.task import sorted_labels
 from drift.stats.bootstrap import (
     CONFIDENCE,
@@ -40,11 +41,10 @@ from drift.stats.bootstrap import (
     change_table,
     check_bootstrap,
 )
+from drift.stats.metrics import MULTICLASS_EPS
 
 #: Metrics of the whole batch, in this order.
 CHANGE_METRICS = ("accuracy", "macro_f1", "log_loss")
-#: Probabilities are clipped to [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS] in the log-loss (as scikit-learn does).
-LOG_LOSS_EPS = float(np.finfo(np.float64).eps)
 #: Fewest labelled rows for performance to be measured.
 MIN_ROWS = 2
 
@@ -69,7 +69,7 @@ def _batch_metrics(k: int):
         tp, support, predicted = np.diag(cm), cm.sum(axis=1), cm.sum(axis=0)
         present = (support + predicted) > 0
         f1 = 2 * tp[present] / (support + predicted)[present]
-        log_loss = -np.mean(np.log(np.clip(p_true, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS))) \
+        log_loss = -np.mean(np.log(np.clip(p_true, MULTICLASS_EPS, 1 - MULTICLASS_EPS))) \
             if not np.isnan(p_true).all() else np.nan
         return np.array([tp.sum() / y.size, f1.mean(), log_loss])
     return metrics
@@ -108,13 +108,9 @@ class MulticlassPerformance:
 
     def to_dict(self) -> dict:
         return {"task": "multiclass", "n": self.n, "accuracy": self.accuracy, "macro_f1": self.macro_f1,
-                "log_loss": self.log_loss, "classes": [_plain(c) for c in self.classes],
+                "log_loss": self.log_loss, "classes": [python_scalar(c) for c in self.classes],
                 "per_class": self.per_class.to_dict("records"),
                 "confusion": self.confusion.to_numpy().tolist(), "notes": list(self.notes)}
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _series(values, side: str, default: str) -> pd.Series:
@@ -188,7 +184,7 @@ def _prepare(y_true, y_pred, probabilities, classes, side: str,
         order = base + extra
     if extra:
         notes.append(f"{side}: labels outside the given classes appended: "
-                     f"{', '.join(repr(_plain(c)) for c in extra)}")
+                     f"{', '.join(repr(python_scalar(c)) for c in extra)}")
     if ok.sum() < MIN_ROWS:
         raise TooFewRowsError(f"{int(ok.sum())} row(s) with a true and a predicted class: too few to measure "
                               "performance", file=side, column=str(y.name),
@@ -219,7 +215,7 @@ def _performance(coded: _Coded, classes: tuple, notes: list[str], side: str) -> 
     for flags, what in ((support == 0, "absent from the target: its recall is undefined"),
                         (predicted == 0, "never predicted: its precision is undefined")):
         if flags.any():
-            named = ", ".join(repr(_plain(classes[i])) for i in np.flatnonzero(flags))
+            named = ", ".join(repr(python_scalar(classes[i])) for i in np.flatnonzero(flags))
             notes.append(f"{side}: class {named} {what}")
     p_true = coded.p_true if coded.p_true is not None else np.full(coded.y.size, np.nan)
     accuracy, macro_f1, log_loss = _batch_metrics(k)(coded.y, coded.pred, p_true)

@@ -127,8 +127,16 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from drift.core.errors import DriftInputError, DriftParameterError, MixedTypeError
+from drift.core.errors import (
+    DriftInputError,
+    DriftParameterError,
+    MixedTypeError,
+    check_int,
+    check_parameter,
+    is_number,
+)
 from drift.core.inputs import numeric_values
+from drift.core.jsonsafe import jsonable
 from drift.data.batching import describe_split, split_batches
 from drift.data.quality import QualityBaseline
 from drift.diagnosis.features import (
@@ -355,13 +363,13 @@ class _Reference:
         if prediction is not None and target is not None:
             from sklearn.isotonic import IsotonicRegression
 
-            from drift.model.performance import _clean
+            from drift.model.performance import labelled_scores
             y = as_float_array(frame[target]) if pd.api.types.is_numeric_dtype(frame[target]) else None
             self.labelled = ~np.isnan(self.scores) if y is None else ~(np.isnan(y) | np.isnan(self.scores))
             try:
                 if y is None:
                     raise DriftInputError("not numeric")
-                y_lab, p_lab = _clean(y[self.labelled], self.scores[self.labelled], "reference")
+                y_lab, p_lab = labelled_scores(y[self.labelled], self.scores[self.labelled], "reference")
             except DriftInputError:
                 self.note = f"performance skipped: the target {target!r} is not binary 0/1"
                 y_lab, p_lab = np.zeros(0, np.int8), np.zeros(0)
@@ -466,7 +474,7 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
              correction: str) -> _Measured:
     """Every row-based metric of ``rows`` against ``base`` (a real batch, or a null chunk)."""
     from drift.data.quality import quality_issues
-    from drift.model.performance import _clean, classification_metrics
+    from drift.model.performance import classification_metrics, labelled_scores
     from drift.model.prediction import prediction_drift
 
     out = _Measured({})
@@ -512,7 +520,7 @@ def _measure(ref: _Reference, base: _Baseline, rows: pd.DataFrame, detectors: se
         keep = ~(np.isnan(y) | np.isnan(scores))
         auc = acc = float("nan")
         if keep.sum() >= MIN_LABELS:
-            yy, pp = _clean(y[keep], scores[keep], "current")
+            yy, pp = labelled_scores(y[keep], scores[keep], "current")
             m = classification_metrics(yy, pp, ref.threshold)
             auc, acc = m["roc_auc"], m["accuracy"]
         out.values["roc_auc"], out.values["accuracy"] = auc, acc
@@ -880,40 +888,19 @@ class MonitorResult:
     def to_dict(self) -> dict:
         """JSON-safe dictionary (``nan`` becomes ``None``)."""
         return {
-            "params": self.params, "reference": _json(self.reference), "notes": list(self.notes),
-            "batches": _records(self.batches), "metrics": _records(self.metrics),
-            "alerts": _records(self.alerts), "calibration": _records(self.calibration),
-            "severity": {c: _json(self.severity[c].to_dict()) for c in self.severity.columns},
-            "psi": {c: _json(self.psi[c].to_dict()) for c in self.psi.columns},
-            "verdicts": None if self.verdicts is None else _records(self.verdicts),
+            "params": self.params, "reference": jsonable(self.reference), "notes": list(self.notes),
+            "batches": jsonable(self.batches), "metrics": jsonable(self.metrics),
+            "alerts": jsonable(self.alerts), "calibration": jsonable(self.calibration),
+            "severity": {c: jsonable(self.severity[c].to_dict()) for c in self.severity.columns},
+            "psi": {c: jsonable(self.psi[c].to_dict()) for c in self.psi.columns},
+            "verdicts": None if self.verdicts is None else jsonable(self.verdicts),
             "chunking": self.chunking, "muted": list(self.muted),
             "feature_thresholds": None if self.feature_thresholds is None else {
-                c: _json(self.feature_thresholds[c].to_dict()) for c in self.feature_thresholds.columns},
+                c: jsonable(self.feature_thresholds[c].to_dict()) for c in self.feature_thresholds.columns},
         }
 
 
-def _json(value):
-    if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    return [_json(row) for row in df.to_dict("records")]
-
-
 # ------------------------------------------------------------------------------------------- monitor
-def _check(name: str, ok: bool, allowed: str, got) -> None:
-    if not ok:
-        raise DriftParameterError.invalid(name, "monitor", allowed, got)
-
-
 def _as_batches(batches, split: dict, chunking: str | None) -> tuple[list[tuple[str, pd.DataFrame]], str]:
     """The ``(label, frame)`` pairs, and how they were cut, in words."""
     if isinstance(batches, pd.DataFrame):
@@ -1091,18 +1078,17 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
     """
     from drift.data.schema import Schema, infer_schema
 
-    _check("alpha", isinstance(alpha, int | float) and 0 < alpha < 1, "in (0, 1)", alpha)
-    _check("quantile", isinstance(quantile, int | float) and 0 < quantile < 1, "in (0, 1)", quantile)
+    check_parameter(is_number(alpha) and 0 < alpha < 1, "alpha", "monitor", "in (0, 1)", alpha)
+    check_parameter(is_number(quantile) and 0 < quantile < 1, "quantile", "monitor", "in (0, 1)", quantile)
     for name, value, low in (("n_calibration", n_calibration, 2),
                              ("domain_calibration", domain_calibration, 2),
                              ("domain_max_samples", domain_max_samples, DOMAIN_MIN_ROWS),
                              ("domain_n_folds", domain_n_folds, 2), ("mmd_max_samples", mmd_max_samples, 2)):
-        _check(name, isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= low,
-               f"an int >= {low}", value)
+        check_int(value, name, "monitor", low)
     if isinstance(detectors, str):
         detectors = (detectors,)
     unknown = [d for d in detectors if d not in DETECTORS]
-    _check("detectors", not unknown, f"a subset of {tuple(DETECTORS)}", unknown)
+    check_parameter(not unknown, "detectors", "monitor", f"a subset of {tuple(DETECTORS)}", unknown)
     if not isinstance(reference, pd.DataFrame):
         raise DriftParameterError.invalid("reference", "monitor", "a pandas DataFrame",
                                           type(reference).__name__)

