@@ -32,12 +32,17 @@ import numpy as np
 import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import (
+    DriftInputError,
+    DriftParameterError,
+    TooFewRowsError,
+    check_fraction,
+    check_int,
+)
 from drift.core.inputs import check_cells
+from drift.core.jsonsafe import python_scalar
 from drift.model.estimation import (
     EstimatedTaskPerformance,
-    check_confidence,
-    check_count,
     estimate_table,
 )
 from drift.model.multiclass_performance import multiclass_performance, probability_matrix
@@ -185,8 +190,8 @@ def fit_class_calibration(reference_y, reference_probabilities, *, classes: Sequ
                               fix="use a labelled hold-out of the reference, scored by the model")
     absent = [c for j, c in enumerate(classes) if not (y == j).any()]
     if absent:
-        raise DriftInputError(f"class {absent[0]!r} never occurs among the reference labels: its probability "
-                              "cannot be calibrated", file="reference", column=column,
+        raise DriftInputError(f"class {python_scalar(absent[0])!r} never occurs among the reference labels: "
+                              "its probability cannot be calibrated", file="reference", column=column,
                               fix="use a reference hold-out with rows of every class, or drop the class")
     hits = [(y == j).astype(np.float64) for j in range(len(classes))]
     calibrators = tuple(_fit_isotonic(p[:, j], hits[j]) for j in range(len(classes)))
@@ -241,8 +246,8 @@ def estimated_multiclass_performance(reference_y, reference_probabilities, curre
     True
     """
     func = "estimated_multiclass_performance"
-    check_confidence(confidence, func)
-    check_count(n_simulations, "n_simulations", func, 1)
+    check_fraction(confidence, "confidence", func)
+    check_int(n_simulations, "n_simulations", func, 1)
     gen = np.random.default_rng(rng)
     if calibration is None:
         if classes is None:
@@ -273,7 +278,7 @@ def estimated_multiclass_performance(reference_y, reference_probabilities, curre
     half = (1 - confidence) / 2
     lo, hi = np.nanquantile(draws, half, axis=0), np.nanquantile(draws, 1 - half, axis=0)
     predicted = np.bincount(pred, minlength=k)
-    never = [repr(classes[j]) for j in np.flatnonzero(predicted == 0)]
+    never = [repr(python_scalar(classes[j])) for j in np.flatnonzero(predicted == 0)]
     if never:
         notes.append(f"current: class {', '.join(never)} never predicted")
     table = estimate_table(MULTICLASS_ESTIMATES, calibration.reference_estimated,

@@ -57,10 +57,11 @@ import pandas as pd
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
-from drift.core.inputs import numeric_values
+from drift.core.errors import DriftParameterError, TooFewRowsError
+from drift.core.jsonsafe import python_scalar
 from drift.model.class_estimation import class_rows
 from drift.model.performance import concept_drift_test
+from drift.model.regression_performance import target_and_forecast
 from drift.stats.binning import check_bins, quantile_edges
 from drift.stats.correction import CORRECTIONS, adjust_pvalues
 from drift.stats.samples import sort_sample
@@ -134,22 +135,13 @@ class RegressionConceptDrift:
 def _sides(reference_y, reference_pred, current_y, current_pred) -> list[tuple[np.ndarray, np.ndarray]]:
     out = []
     for side, y, p in (("reference", reference_y, reference_pred), ("current", current_y, current_pred)):
-        names = [str(getattr(v, "name", None) or default)
-                 for v, default in ((y, "target"), (p, "prediction"))]
-        yv = numeric_values(y, side=side, column=names[0], fix="give the observed target as numbers")
-        pv = numeric_values(p, side=side, column=names[1],
-                            fix="give the model's forecasts as numbers in the target's units")
-        if yv.shape != pv.shape:
-            raise DriftInputError(f"{yv.size} targets but {pv.size} forecasts", file=side,
-                                  fix="align the target and forecast columns row by row")
-        for values, name in ((yv, names[0]), (pv, names[1])):
-            if np.isinf(values).any():
-                raise DriftInputError("infinite value", file=side, column=name,
-                                      fix="drop or clip infinite values")
+        yv, pv = target_and_forecast(y, p, side)
         ok = ~(np.isnan(yv) | np.isnan(pv))
         if ok.sum() < MIN_ROWS:
+            name = getattr(y, "name", None)
             raise TooFewRowsError(f"{int(ok.sum())} row(s) with a target and a forecast: too few to test (at "
-                                  f"least {MIN_ROWS})", file=side, column=names[0],
+                                  f"least {MIN_ROWS})", file=side, column=str(name if name is not None
+                                                                             else "target"),
                                   fix="use more rows, or wait for labels")
         out.append((yv[ok], pv[ok]))
     return out
@@ -327,7 +319,8 @@ def _class_row(j: int, label, ry: np.ndarray, rp: np.ndarray, cy: np.ndarray, cp
                                                  strict=True) if count in (0, n)]
     if degenerate:
         what = "absent from" if min(counts) == 0 else "the only class of"
-        notes.append(f"class {label!r} {what} the {' and '.join(degenerate)} labels: not tested")
+        notes.append(f"class {python_scalar(label)!r} {what} the {' and '.join(degenerate)} labels: not "
+                     "tested")
         return row
     test = concept_drift_test((ry == j).astype(np.int8), rp[:, j], (cy == j).astype(np.int8), cp[:, j])
     return {**row, **{f: getattr(test, f) for f in _CLASS_FIELDS}}

@@ -25,8 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftParameterError
-
 CAVEAT = ("Estimated from what the labelled reference taught (calibrated confidence, or the size of the "
           "error given the inputs): it cannot see concept drift, a change in P(y | x) with the inputs "
           "unchanged.")
@@ -73,19 +71,6 @@ class EstimatedTaskPerformance:
         return {"task": self.task, "n_current": self.n_current, "confidence": self.confidence,
                 "notes": list(self.notes), "caveat": self.caveat,
                 "table": self.table.reset_index(names="metric").to_dict("records")}
-
-
-def check_confidence(confidence: float, func: str) -> None:
-    """Reject a confidence outside (0, 1), in scikit-learn's words."""
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float | np.number) \
-            or not 0 < confidence < 1:
-        raise DriftParameterError.invalid("confidence", func, "a number in (0, 1)", confidence)
-
-
-def check_count(value, name: str, func: str, low: int) -> None:
-    """Reject a count that is not an int >= ``low``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise DriftParameterError.invalid(name, func, f"an int >= {low}", value)
 
 
 def estimate_table(metrics: Sequence[str], reference_estimated, reference_realised, current_estimated, lo,

@@ -39,14 +39,19 @@ import pandas as pd
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import (
+    DriftInputError,
+    DriftParameterError,
+    TooFewRowsError,
+    check_fraction,
+    check_int,
+)
 from drift.core.inputs import check_cells, numeric_values
 from drift.model.estimation import (
     EstimatedTaskPerformance,
-    check_confidence,
-    check_count,
     estimate_table,
 )
+from drift.model.regression_performance import check_finite, target_and_forecast
 from drift.stats.bootstrap import CONFIDENCE
 
 #: Estimated metrics, in table order.
@@ -171,23 +176,11 @@ def _loss_regressor(categorical: np.ndarray, seed: int):
         categorical_features=categorical, early_stopping=False, random_state=seed)
 
 
-def _pair(frame: pd.DataFrame, target: str | None, prediction: str, side: str) -> tuple:
-    """Target (None when not asked) and forecast of a frame, checked finite."""
-    out = []
-    for name, fix in ((target, "give the observed target as numbers"),
-                      (prediction, "give the model's forecasts as numbers in the target's units")):
-        if name is None:
-            out.append(None)
-            continue
-        if name not in frame.columns:
-            raise DriftInputError("the column is missing", file=side, column=name,
-                                  fix="name the target and forecast columns of the data")
-        values = numeric_values(frame[name], side=side, column=name, fix=fix)
-        if np.isinf(values).any():
-            raise DriftInputError(f"infinite value (first in row {int(np.flatnonzero(np.isinf(values))[0])})",
-                                  file=side, column=name, fix="drop or clip infinite values")
-        out.append(values)
-    return tuple(out)
+def _column(frame: pd.DataFrame, name: str, side: str) -> pd.Series:
+    if name not in frame.columns:
+        raise DriftInputError("the column is missing", file=side, column=name,
+                              fix="name the target and forecast columns of the data")
+    return frame[name]
 
 
 def fit_loss_model(reference: pd.DataFrame, *, target: str, prediction: str,
@@ -224,8 +217,9 @@ def fit_loss_model(reference: pd.DataFrame, *, target: str, prediction: str,
     func = "fit_loss_model"
     if not isinstance(reference, pd.DataFrame):
         raise DriftParameterError.invalid("reference", func, "a pandas DataFrame", type(reference).__name__)
-    check_count(n_folds, "n_folds", func, 2)
-    y, p = _pair(reference, target, prediction, "reference")
+    check_int(n_folds, "n_folds", func, 2)
+    y, p = target_and_forecast(_column(reference, target, "reference"),
+                               _column(reference, prediction, "reference"), "reference")
     ok = ~(np.isnan(y) | np.isnan(p))
     notes = [f"reference: {int((~ok).sum())} row(s) without a target or a forecast left out"] if (~ok).any() \
         else []
@@ -315,7 +309,7 @@ def estimated_regression_performance(reference: pd.DataFrame | None, current: pd
     True
     """
     func = "estimated_regression_performance"
-    check_confidence(confidence, func)
+    check_fraction(confidence, "confidence", func)
     if not isinstance(current, pd.DataFrame):
         raise DriftParameterError.invalid("current", func, "a pandas DataFrame", type(current).__name__)
     if loss_model is None:
@@ -327,7 +321,9 @@ def estimated_regression_performance(reference: pd.DataFrame | None, current: pd
     elif (loss_model.target, loss_model.prediction) != (target, prediction):
         raise DriftParameterError.invalid("loss_model", func, f"fitted for target {target!r} and prediction "
                                           f"{prediction!r}", (loss_model.target, loss_model.prediction))
-    _, p = _pair(current, None, prediction, "current")
+    p = numeric_values(_column(current, prediction, "current"), side="current", column=prediction,
+                       fix="give the model's forecasts as numbers in the target's units")
+    check_finite(p, "current", prediction)
     ok = ~np.isnan(p)
     notes = list(loss_model.notes)
     if (~ok).any():
