@@ -18,7 +18,10 @@ Families of tests
     Several tests answer one question, so each family shares alpha (Bonferroni): the domain classifier and
     MMD both ask "did the joint distribution of the inputs move?" and each runs at ``alpha / k`` with ``k``
     the number of them that run (:func:`multivariate_alpha`); the recalibration slope and the fall of the
-    realised AUC both ask "did P(y | x) change?" and each uses ``alpha / 2`` (:func:`concept_signals`).
+    realised AUC both ask "did P(y | x) change?" and each uses ``alpha / 2`` (:func:`concept_signals`); so do
+    a regression model's calibration line and its residuals at equal forecast
+    (:func:`regression_concept_signals`).  A multiclass model's one-vs-rest tests are corrected across
+    classes (Benjamini–Hochberg) instead (:func:`multiclass_concept_signals`).
     Without this, random halves of real tables were called drifted about one time in six.
 Verdict
     See :func:`verdict`.  The confidence shown with a verdict is never a constant: it is how often the same
@@ -138,6 +141,47 @@ def concept_signals(change, test, alpha: float = 0.05) -> tuple[bool, bool]:
     slope_changed = bool(test.pvalue_slope < level and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1])
     auc_fell = bool(auc["change"] <= -AUC_DROP and auc["hi"] < 0)
     return slope_changed, auc_fell
+
+
+#: A change of E[y | forecast] at the reference's mean forecast counts from this many reference residual
+#: standard deviations (a regression model's calibration-line shift).
+CALIBRATION_SHIFT = 0.1
+
+
+def regression_concept_signals(test, alpha: float = 0.05) -> tuple[bool, bool]:
+    """``(calibration_changed, residuals_moved)`` from a :func:`drift.regression_concept_drift_test` result.
+
+    The two tests ask one question ("did P(y | forecast) change?"), so each uses ``alpha /``
+    :data:`CONCEPT_TESTS`.  *Calibration changed*: ``pvalue`` below that and the line moved by a size that
+    matters -- slope ratio outside :data:`SLOPE_BAND`, or ``|shift_at_mean|`` at least
+    :data:`CALIBRATION_SHIFT` reference residual standard deviations.  *Residuals moved*:
+    ``residual_pvalue`` below that.  A nan (a test that could not run) never signals.
+    """
+    level = alpha / CONCEPT_TESTS
+    sized = (not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1]) \
+        or abs(test.shift_at_mean) >= CALIBRATION_SHIFT * test.residual_sd
+    calibration_changed = bool(test.pvalue < level and sized)
+    residuals_moved = bool(test.residual_pvalue < level)
+    return calibration_changed, residuals_moved
+
+
+def multiclass_concept_signals(test, alpha: float = 0.05) -> tuple[tuple, tuple]:
+    """``(slope_changed, intercept_shifted)``: the classes of a :func:`drift.multiclass_concept_drift_test`
+    result whose one-vs-rest recalibration changed.
+
+    As the binary :func:`concept_signals`, per class and with the p-values corrected across classes:
+    *slope changed* (concept drift) when ``pvalue_slope_adjusted < alpha`` and the slope ratio is outside
+    :data:`SLOPE_BAND`; *intercept shifted* (that class's prior moved) when ``pvalue_intercept_adjusted <
+    alpha``.  Classes that could not be tested (nan) never signal.
+    """
+    table = test.per_class
+    ratio = table["slope_ratio"].to_numpy(float)
+    outside = ~((ratio >= SLOPE_BAND[0]) & (ratio <= SLOPE_BAND[1]))
+    slope = (table["pvalue_slope_adjusted"].to_numpy(float) < alpha) & outside
+    shift = table["pvalue_intercept_adjusted"].to_numpy(float) < alpha
+    classes = table["class"].tolist()
+    return (tuple(c for c, s in zip(classes, slope, strict=True) if s),
+            tuple(c for c, s in zip(classes, shift, strict=True) if s))
 
 
 def exceeds(value: float, threshold: float, direction: str) -> bool:

@@ -121,9 +121,16 @@ def _series(values, side: str, default: str) -> pd.Series:
     return series.reset_index(drop=True)
 
 
-def _probabilities(probabilities, classes: tuple, n: int, side: str) -> np.ndarray:
+def probability_matrix(probabilities, classes: tuple, n: int, side: str,
+                       func: str = "multiclass_performance") -> np.ndarray:
+    """The per-class probability columns as an ``(n, len(classes))`` float array (missing as nan).
+
+    Raises DriftParameterError unless ``probabilities`` is a DataFrame with one column per class, and
+    DriftInputError (naming ``side`` and the column) for a row count other than ``n``, text, or a value
+    outside [0, 1].
+    """
     if not isinstance(probabilities, pd.DataFrame) or probabilities.shape[1] != len(classes):
-        raise DriftParameterError.invalid("probabilities", "multiclass_performance",
+        raise DriftParameterError.invalid("probabilities", func,
                                           f"a DataFrame with one column per class ({len(classes)})",
                                           getattr(probabilities, "shape", type(probabilities).__name__))
     if len(probabilities) != n:
@@ -157,7 +164,7 @@ def _prepare(y_true, y_pred, probabilities, classes, side: str,
         if probabilities is None:
             raise DriftParameterError.invalid("y_pred", "multiclass_performance",
                                               "given, or replaced by probabilities and classes", None)
-        proba = _probabilities(probabilities, given, len(y), side)
+        proba = probability_matrix(probabilities, given, len(y), side)
         best = np.argmax(np.where(np.isnan(proba), -np.inf, proba), axis=1)
         pred = pd.Series(np.asarray(given, dtype=object)[best], name="predicted class")
         pred[np.isnan(proba).all(axis=1)] = None
@@ -188,7 +195,7 @@ def _prepare(y_true, y_pred, probabilities, classes, side: str,
     p_true = None
     if probabilities is not None:
         if proba is None:
-            proba = _probabilities(probabilities, base, len(y), side)
+            proba = probability_matrix(probabilities, base, len(y), side)
         if yi.size and yi.max() >= proba.shape[1]:
             notes.append(f"{side}: log-loss undefined: true labels outside the classes have no probability")
         else:
