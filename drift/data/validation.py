@@ -24,6 +24,7 @@ from drift.core.errors import (
     MixedTypeError,
     TooManyCategoriesError,
     TypeChangeError,
+    check_int,
 )
 from drift.data.columnwise import any_values, numeric_facts
 from drift.data.schema import MAX_CATEGORIES, Schema, infer_schema, source_name
@@ -183,9 +184,7 @@ def validate_pair(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema
         if not isinstance(frame, pd.DataFrame):
             raise DriftParameterError.invalid(arg, "validate_pair", "a pandas DataFrame",
                                               type(frame).__name__)
-    if (isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer))
-            or max_categories < 1):
-        raise DriftParameterError.invalid("max_categories", "validate_pair", "an int >= 1", max_categories)
+    check_int(max_categories, "max_categories", "validate_pair", 1)
     reference_name = source_name(reference, "reference") if reference_name is None else str(reference_name)
     current_name = source_name(current, "current") if current_name is None else str(current_name)
     if reference_name == current_name:
