@@ -16,9 +16,10 @@ import streamlit as st
 
 #: Modules the pages import on their first run (the heavy ones: pandas, SciPy, numba, scikit-learn,
 #: plotly, PyArrow come with them).
-PRELOAD = ("ui.boundary", "ui.data", "ui.sidebar", "ui.layout", "ui.charts", "ui.multivariate", "ui.text",
-           "ui.timeline", "ui.diagnosis", "drift.diagnosis.features", "drift.multivariate.domain",
-           "drift.monitoring.monitor", "drift.data.scenarios.cache", "pyarrow.parquet", "plotly.express")
+PRELOAD = ("ui.boundary", "ui.cache", "ui.pages", "ui.data", "ui.sidebar", "ui.layout", "ui.charts",
+           "ui.multivariate", "ui.text", "ui.timeline", "ui.diagnosis", "drift.diagnosis.features",
+           "drift.multivariate.domain", "drift.monitoring.monitor", "drift.data.scenarios.cache",
+           "pyarrow.parquet", "plotly.express")
 
 
 @contextlib.asynccontextmanager

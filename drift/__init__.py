@@ -53,6 +53,13 @@ _EXPORTS = {
     "regression_performance_change": "model.regression_performance",
     "multiclass_performance": "model.multiclass_performance",
     "multiclass_performance_change": "model.multiclass_performance",
+    "estimated_multiclass_performance": "model.class_estimation",
+    "fit_class_calibration": "model.class_estimation", "ClassCalibration": "model.class_estimation",
+    "estimated_regression_performance": "model.loss_estimation", "fit_loss_model": "model.loss_estimation",
+    "LossModel": "model.loss_estimation", "EstimatedTaskPerformance": "model.estimation",
+    "regression_concept_drift_test": "model.concept_tasks",
+    "multiclass_concept_drift_test": "model.concept_tasks",
+    "RegressionConceptDrift": "model.concept_tasks", "MulticlassConceptDrift": "model.concept_tasks",
     "quality_issues": "data.quality", "diagnose": "diagnosis.diagnose",
     # reporting
     "business_impact": "model.impact", "impact_inputs": "model.impact", "ImpactInputs": "model.impact",
@@ -63,7 +70,8 @@ _EXPORTS = {
     "TextDriftResult": "text.text_drift", "tokenize": "text.text_drift",
     "vocabulary": "text.text_drift",
     # over time
-    "monitor": "monitoring.monitor", "split_batches": "data.batching", "HistoryStore": "monitoring.store",
+    "monitor": "monitoring.monitor", "MonitorSettings": "monitoring.settings",
+    "split_batches": "data.batching", "HistoryStore": "monitoring.store",
     "scorecard": "monitoring.scorecard",
     "run_autopilot": "monitoring.autopilot", "compare_policies": "monitoring.autopilot",
     "Policy": "monitoring.autopilot",

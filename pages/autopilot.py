@@ -45,7 +45,7 @@ with st.expander("What happens in this year", icon=":material/event:"):
 ss = st.session_state
 defaults = CostModel()
 ss.setdefault(state.AUTOPILOT_POLICIES, list(KIND_LABELS))
-ss.setdefault(state.AUTOPILOT_EVERY_K, 4)
+ss.setdefault(state.AUTOPILOT_EVERY_K, tl.DEFAULT_EVERY_K)
 ss.setdefault(state.AUTOPILOT_RETRAIN_COST, float(defaults.retrain_cost))
 ss.setdefault(state.AUTOPILOT_ERROR_COST, float(defaults.cost_per_error_unit))
 

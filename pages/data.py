@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from drift.data.schema import KINDS, ROLES
-from ui import data, layout, roles, safe
+from ui import data, layout, pages, roles, safe
 
 st.title("Data")
 ctx = layout.require_data()
@@ -98,7 +98,7 @@ if not candidates.empty:
         "reason": st.column_config.TextColumn("Why", width="large"),
         "chosen": st.column_config.CheckboxColumn("Guessed", width="small"),
     })
-editor_frame = roles.editor_frame(requested, ctx.validation, profile)
+editor_frame = roles.editor_frame(ctx)
 version = st.session_state[roles.VERSION_KEY]
 keys = roles.widget_keys(ctx.source.key, version)
 
@@ -127,7 +127,7 @@ with st.form(keys["form"], border=True):
             "distinct_ref": st.column_config.NumberColumn("Distinct (ref)"),
         })
     st.form_submit_button("Apply", type="primary", icon=":material/check:", on_click=roles.apply,
-                          args=(ctx, editor_frame, keys))
+                          args=(ctx.source.key, keys))
 
 if ctx.overrides:
     left, right = st.columns([3, 1], vertical_alignment="center")
@@ -137,4 +137,5 @@ if ctx.schema.notes:
     with st.expander("Why these kinds and roles were guessed"):
         st.text("\n".join(ctx.schema.notes))  # plain text: column names are data, never Markdown
 
-st.page_link(layout.FEATURE_DRIFT, label="Next: see which features drifted", icon=":material/arrow_forward:")
+st.page_link(pages.FEATURE_DRIFT.page(), label="Next: see which features drifted",
+             icon=":material/arrow_forward:")

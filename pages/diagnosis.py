@@ -10,7 +10,7 @@ import streamlit as st
 from drift.core.errors import DriftError
 from drift.diagnosis.diagnose import STEP_KEYS
 from drift.report.charts import METRIC_LABELS, step_figures
-from ui import boundary, charts, data, layout, safe, state
+from ui import boundary, charts, data, layout, pages, safe, state
 from ui import diagnosis as dx
 
 st.title("Diagnosis")
@@ -42,7 +42,7 @@ elif not has_labels:
 labels = dx.use_labels(ctx)
 
 try:
-    diag = dx.run_with_progress(ctx, opts, batch, labels)
+    diag = dx.diagnosis(ctx, opts, batch, labels)
 except DriftError as err:
     boundary.show_error(err)
     st.stop()
@@ -130,8 +130,9 @@ def show_evidence(step) -> None:
                                ".1%" if m == "base_rate" else ".3f", neutral=m == "base_rate"))
         cells.append(("P(y | score) test", charts.format_pvalue(test["pvalue"]),
                       f"Recalibration test: intercept shift {test['intercept_shift']:+.2f} log-odds "
-                      f"(p {charts.format_pvalue(test['pvalue_intercept'])}), slope ratio "
-                      f"{test['slope_ratio']:.2f} (p {charts.format_pvalue(test['pvalue_slope'])})."))
+                      f"({charts.format_pvalue(test['pvalue_intercept'], prefix=True)}), slope ratio "
+                      f"{test['slope_ratio']:.2f} "
+                      f"({charts.format_pvalue(test['pvalue_slope'], prefix=True)})."))
         _metrics(cells)
         with st.expander("Every metric, with its 95% bootstrap interval"):
             _records_table(ev["performance"], {"metric": "Metric", "reference": "Reference",
@@ -278,19 +279,17 @@ stepper()
 
 # --- where to look next ------------------------------------------------------------------------
 st.subheader("Look closer", divider="gray")
-links = [(layout.FEATURE_DRIFT, "Feature Drift", ":material/stacked_bar_chart:",
-          "Every feature of this batch: tests, effect sizes, distributions side by side.")]
-if dx.page_available(dx.MULTIVARIATE):
-    links.append((dx.MULTIVARIATE, "Domain Classifier", ":material/join_inner:",
-                  "Step 3 in detail: which features and which rows let a model tell production apart."))
-if dx.page_available(dx.EMBEDDINGS):
-    links.append((dx.EMBEDDINGS, "Embeddings", ":material/scatter_plot:",
-                  "Step 4 in detail: both data sets on one map, and where they stop overlapping."))
-links.append((dx.REPORT, "Report", ":material/summarize:",
-              "The verdict for stakeholders, its business cost, and the HTML / JSON / Markdown exports."))
-for col, (path, label, icon, caption) in zip(st.columns(len(links)), links, strict=True):
+links = [
+    (pages.FEATURE_DRIFT, "Every feature of this batch: tests, effect sizes, distributions side by side."),
+    (pages.DOMAIN_CLASSIFIER,
+     "Step 3 in detail: which features and which rows let a model tell production apart."),
+    (pages.EMBEDDINGS, "Step 4 in detail: both data sets on one map, and where they stop overlapping."),
+    (pages.REPORT,
+     "The verdict for stakeholders, its business cost, and the HTML / JSON / Markdown exports."),
+]
+for col, (target, caption) in zip(st.columns(len(links)), links, strict=True):
     with col.container(border=True):
-        st.page_link(path, label=label, icon=icon)
+        st.page_link(target.page())
         st.caption(caption)
 if ctx.batches:
     shown = data.effective_batch(ctx, opts)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from drift.core.errors import DriftError
-from ui import boundary, charts, data, layout, safe, state
+from ui import boundary, charts, data, layout, pages, safe, state
 from ui import multivariate as mv
 
-MULTIVARIATE = "pages/multivariate.py"
 METHODS = {"umap": "UMAP", "pca": "PCA"}
 COLOR_DATASET, COLOR_SCORE, COLOR_BATCH, COLOR_FEATURE = ("Dataset", "P(production)", "Batch", "A feature")
 
@@ -29,8 +28,8 @@ if not sources:
             "categorical feature, and no text column. Check the column kinds on the Data page.",
             icon=":material/info:")
     left, right = st.columns(2)
-    left.page_link(layout.DATA, label="Open the Data page", icon=":material/table_view:")
-    right.page_link(MULTIVARIATE, label="Open the Domain Classifier", icon=":material/join_inner:")
+    left.page_link(pages.DATA.page(), label="Open the Data page")
+    right.page_link(pages.DOMAIN_CLASSIFIER.page(), label="Open the Domain Classifier")
     st.stop()
 
 if st.session_state.get(state.EMB_SOURCE) not in sources:
@@ -174,8 +173,8 @@ mmd_panel()
 st.subheader("Next steps", divider="gray")
 left, right = st.columns(2)
 with left.container(border=True):
-    st.page_link(MULTIVARIATE, label="Domain Classifier", icon=":material/join_inner:")
+    st.page_link(pages.DOMAIN_CLASSIFIER.page())
     st.caption("Which features and which rows make production recognisable.")
 with right.container(border=True):
-    st.page_link(layout.FEATURE_DRIFT, label="Feature Drift", icon=":material/stacked_bar_chart:")
+    st.page_link(pages.FEATURE_DRIFT.page())
     st.caption("Each feature on its own: tests, effect sizes and distributions side by side.")

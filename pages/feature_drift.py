@@ -6,7 +6,7 @@ import streamlit as st
 
 import drift
 from drift.core.errors import DriftError
-from ui import boundary, charts, data, layout, safe, state
+from ui import boundary, charts, data, layout, pages, safe, state
 
 st.title("Feature Drift")
 ctx = layout.require_data()
@@ -37,11 +37,11 @@ if table.empty:
         st.info("This data is text: there is no numeric or categorical feature to test here. The Text page "
                 "compares the language itself (descriptors, embeddings, the terms that moved).",
                 icon=":material/info:")
-        st.page_link(layout.TEXT, label="Open the Text page", icon=":material/text_fields:")
+        st.page_link(pages.TEXT.page(), label="Open the Text page")
     else:
         st.info("There is no numeric or categorical feature to test. Check the column roles and kinds on the "
                 "Data page.", icon=":material/info:")
-    st.page_link(layout.DATA, label="Open the Data page", icon=":material/table_view:")
+    st.page_link(pages.DATA.page(), label="Open the Data page")
     st.stop()
 
 # --- every feature -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from drift.core.errors import DriftError
-from ui import boundary, charts, data, layout, safe, state
+from ui import boundary, charts, data, layout, pages, safe, state
 from ui import multivariate as mv
 
 st.title("Domain Classifier")
@@ -27,7 +27,7 @@ features = mv.classifier_features(ctx)
 if not features:
     st.info("There is no numeric or categorical feature for the classifier to learn from. Check the column "
             "roles and kinds on the Data page.", icon=":material/info:")
-    st.page_link(layout.DATA, label="Open the Data page", icon=":material/table_view:")
+    st.page_link(pages.DATA.page(), label="Open the Data page")
     st.stop()
 
 
@@ -81,7 +81,7 @@ def classifier_panel() -> None:
                      key="dc_to_feature",
                      help="Opens the Feature Drift page on this feature: its distributions side by side."):
             st.session_state[state.FEATURE] = top
-            st.switch_page(layout.FEATURE_DRIFT)
+            st.switch_page(pages.FEATURE_DRIFT.page())
 
     # --- which rows ---------------------------------------------------------------------------------
     st.subheader("The most production-like rows", divider="gray")
@@ -114,9 +114,9 @@ classifier_panel()
 st.subheader("Next steps", divider="gray")
 left, right = st.columns(2)
 with left.container(border=True):
-    st.page_link("pages/embeddings.py", label="Embeddings", icon=":material/scatter_plot:")
+    st.page_link(pages.EMBEDDINGS.page())
     st.caption("See both sets in one 2-D map (UMAP or PCA), coloured by P(production), and test the "
                "embeddings with MMD.")
 with right.container(border=True):
-    st.page_link(layout.FEATURE_DRIFT, label="Feature Drift", icon=":material/stacked_bar_chart:")
+    st.page_link(pages.FEATURE_DRIFT.page())
     st.caption("Each feature on its own: tests, effect sizes and distributions side by side.")

@@ -6,7 +6,7 @@ import streamlit as st
 
 import drift
 from drift.core.errors import DriftError
-from ui import boundary, charts, data, layout, safe, state
+from ui import boundary, charts, data, layout, pages, safe, state
 
 st.title("Drift Explorer")
 st.markdown(
@@ -36,7 +36,7 @@ if table.empty and ctx.schema.columns_of("text"):
     st.info("This data is text: there is no numeric or categorical feature to test here. The Text page "
             "compares the language itself (descriptors, embeddings, the terms that moved) — that is where "
             "its verdict is.", icon=":material/info:")
-    st.page_link(layout.TEXT, label="Open the Text page", icon=":material/text_fields:")
+    st.page_link(pages.TEXT.page(), label="Open the Text page")
 else:
     pooled = ctx.batches and data.effective_batch(ctx, opts) == state.ALL_BATCHES
     if pooled:
@@ -74,11 +74,11 @@ if ctx.batches:
 st.subheader("Next steps", divider="gray")
 left, right = st.columns(2)
 with left.container(border=True):
-    st.page_link(layout.FEATURE_DRIFT, label="Feature Drift", icon=":material/stacked_bar_chart:")
+    st.page_link(pages.FEATURE_DRIFT.page())
     st.caption("Which features moved and how much: every statistic per feature, distributions side by "
                "side, and what each number means.")
 with right.container(border=True):
-    st.page_link(layout.DATA, label="Data", icon=":material/table_view:")
+    st.page_link(pages.DATA.page())
     st.caption("Previews of both files, data-quality checks, and the column roles (target, prediction, "
                "time, batch) — change any of them.")
 

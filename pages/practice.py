@@ -6,12 +6,10 @@ import streamlit as st
 
 from drift.core.errors import DriftError
 from drift.diagnosis import practice
-from drift.diagnosis.diagnose import STEP_TITLES
 from drift.model.impact import format_money, why_not_priced
-from ui import boundary, data, safe, state
+from ui import boundary, data, pages, safe, state
 from ui import impact as im
 from ui import text as tx
-from ui.progress import Bar
 
 STATUS_BADGES = {"ok": ":green-badge[ok]", "warning": ":orange-badge[warning]", "alert": ":red-badge[alert]",
                  "skipped": ":gray-badge[skipped]"}
@@ -98,9 +96,7 @@ st.subheader("The structured answer, run live", divider="gray")
 st.caption(prompt.tip)
 opts = data.settings()
 try:
-    with Bar("Running the diagnosis…") as bar:
-        diag = tx.diagnosis(scenario, batch, opts.seed, opts.alpha, progress=lambda key, i, n: bar.update(
-            i / n, f"Running {STEP_TITLES.get(key, key)}…"))
+    diag = tx.diagnosis(scenario, batch, opts.seed, opts.alpha)
 except DriftError as err:
     boundary.show_error(err)
     st.stop()
@@ -134,8 +130,7 @@ def step_panel(key: str) -> None:
 
 def policies_panel() -> None:
     try:
-        with Bar("Replaying the policies week by week…") as bar:
-            summary = tx.policy_comparison(scenario, opts.seed, progress=bar.update)
+        summary = tx.policy_comparison(scenario, opts.seed)
     except DriftError as err:
         boundary.show_error(err)
         return
@@ -187,4 +182,4 @@ else:
     st.caption("This scenario has no injected ground truth for the batch.")
 st.caption(f"Sidebar settings used: α = {opts.alpha:g}, seed {opts.seed}. Your answer mentioned "
            f"{rubric.share:.0%} of the rubric's points.")
-st.page_link("pages/text.py", label="Text drift: the same questions on posts", icon=":material/text_fields:")
+st.page_link(pages.TEXT.page(), label="Text drift: the same questions on posts")

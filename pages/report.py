@@ -7,7 +7,7 @@ import streamlit as st
 from drift.core.errors import DriftError
 from drift.model.impact import why_not_priced
 from drift.report.build import SUMMARY_HEADINGS, stakeholder_summary
-from ui import boundary, data, layout, safe, state
+from ui import boundary, data, layout, pages, safe, state
 from ui import diagnosis as dx
 from ui import impact as im
 
@@ -22,7 +22,7 @@ layout.source_caption(ctx, opts)
 batch = dx.choose_batch(ctx, opts)
 labels = dx.use_labels(ctx)
 try:
-    diag = dx.run_with_progress(ctx, opts, batch, labels)
+    diag = dx.diagnosis(ctx, opts, batch, labels)
 except DriftError as err:
     boundary.show_error(err)
     st.stop()
@@ -50,7 +50,7 @@ except DriftError as err:                      # a figure the library rejects: f
     boundary.show_error(err)
     st.stop()
 try:
-    bi = dx.impact(ctx, opts, batch, labels, diag, inputs)
+    bi = dx.impact(ctx, opts, batch, diag, inputs)
 except DriftError as err:                      # the data cannot be priced: say why, keep the report
     not_priced = f"Not priced: {err}"
 if bi is not None:
@@ -77,10 +77,10 @@ with summary_box:
 
 # --- exports -----------------------------------------------------------------------------------
 st.subheader("Share it", divider="gray")
-rep = dx.report(diag, ctx, batch, bi, not_priced)
+rep = dx.report(ctx, opts, batch, labels, inputs, not_priced)
 stem = dx.file_stem(ctx, batch)
 d1, d2, _ = st.columns([1, 1, 2])
-d1.download_button("Download the HTML report", dx.html_export(ctx, opts, batch, labels, rep, inputs),
+d1.download_button("Download the HTML report", dx.html_export(ctx, opts, batch, labels, inputs, not_priced),
                    file_name=f"{stem}.html", mime="text/html", icon=":material/download:", type="primary",
                    key="download_html", on_click="ignore",
                    help="One self-contained file: charts included, opens offline in any browser.")
@@ -90,4 +90,4 @@ d2.download_button("Download JSON", rep.to_json(), file_name=f"{stem}.json", mim
 st.markdown("**Markdown summary** — copy it into a ticket, a chat or a wiki (copy button at the top right).")
 st.code(rep.to_markdown(), language="markdown", wrap_lines=True, height=360)
 
-st.page_link(dx.DIAGNOSIS, label="Back to the step-by-step diagnosis", icon=":material/troubleshoot:")
+st.page_link(pages.DIAGNOSIS.page(), label="Back to the step-by-step diagnosis")

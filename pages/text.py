@@ -6,7 +6,7 @@ import streamlit as st
 
 import drift
 from drift.core.errors import DriftError
-from ui import boundary, charts, data, layout, safe, state
+from ui import boundary, charts, data, layout, pages, safe, state
 from ui import text as tx
 
 st.title("Text drift")
@@ -61,7 +61,7 @@ if ctx.batches:
             bar.progress(i / n, text=f"Testing batch {safe.text(batch)} ({i + 1} of {n})…")
 
         try:
-            points = tx.timeline(ctx, column, opts.seed, progress=tick)
+            points = tx.timeline(ctx, column, opts.seed, on_batch=tick)
         except DriftError as err:
             bar.empty()
             boundary.show_error(err)
@@ -108,11 +108,12 @@ except DriftError as err:
 
 if res.drifted:
     st.warning(f"The language of **{b_md}** differs from **{a_md}**: MMD on the post embeddings "
-               f"p = {charts.format_pvalue(res.mmd.pvalue)} (< α = {opts.alpha:g}).",
+               f"{charts.format_pvalue(res.mmd.pvalue, prefix=True)} (< α = {opts.alpha:g}).",
                icon=":material/warning:")
 else:
     st.success(f"No significant difference in language between **{a_md}** and **{b_md}** "
-               f"(MMD p = {charts.format_pvalue(res.mmd.pvalue)}).", icon=":material/check_circle:")
+               f"(MMD {charts.format_pvalue(res.mmd.pvalue, prefix=True)}).",
+               icon=":material/check_circle:")
 cols = st.columns(4)
 cols[0].metric("MMD p-value", charts.format_pvalue(res.mmd.pvalue), border=True,
                help="Permutation test of the whole embedding distribution (TF-IDF + SVD); the verdict.")
@@ -205,8 +206,8 @@ _map()
 st.subheader("Next steps", divider="gray")
 left, right = st.columns(2)
 with left.container(border=True):
-    st.page_link("pages/practice.py", label="Practice", icon=":material/school:")
+    st.page_link(pages.PRACTICE.page())
     st.caption("Practise the interview answer: the structured diagnosis run live on a scenario.")
 with right.container(border=True):
-    st.page_link(layout.FEATURE_DRIFT, label="Feature Drift", icon=":material/stacked_bar_chart:")
+    st.page_link(pages.FEATURE_DRIFT.page())
     st.caption("The non-text columns (channel, author type, the model's score), one by one.")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from drift.core.errors import DriftError
 from drift.monitoring.monitor import DEFAULT_DETECTORS, DETECTORS
-from ui import boundary, data, layout, safe, state
+from ui import boundary, data, layout, pages, safe, state
 from ui import timeline as tl
 
 st.title("Timeline")
@@ -233,17 +233,14 @@ def open_batch() -> None:
     with left.container(border=True):
         if st.button("Open in Feature Drift", icon=":material/stacked_bar_chart:", key="open_feature_drift",
                      on_click=select):
-            st.switch_page(layout.FEATURE_DRIFT)
+            st.switch_page(pages.FEATURE_DRIFT.page())
         st.caption("Every feature of this batch against the reference: tests, effect sizes, distributions.")
     with right.container(border=True):
-        if tl.page_exists(tl.DIAGNOSIS):
-            if st.button("Open in Diagnosis", icon=":material/troubleshoot:", key="open_diagnosis",
-                         on_click=select):
-                st.switch_page(tl.DIAGNOSIS)
-            st.caption("The guided diagnosis of this batch: prediction drift, concept drift, domain "
-                       "classifier.")
-        else:
-            st.caption("The guided Diagnosis page is not available in this version.")
+        if st.button("Open in Diagnosis", icon=":material/troubleshoot:", key="open_diagnosis",
+                     on_click=select):
+            st.switch_page(pages.DIAGNOSIS.page())
+        st.caption("The guided diagnosis of this batch: prediction drift, concept drift, domain "
+                   "classifier.")
 
 
 open_batch()
@@ -251,7 +248,7 @@ open_batch()
 # --- detector scorecard -------------------------------------------------------------------------------
 card = None
 try:
-    card = tl.detector_scorecard(ctx, opts, spec, result, quantile=quantile, detectors=detectors)
+    card = tl.detector_scorecard(ctx, opts, spec, quantile=quantile, detectors=detectors, mute=mute)
 except DriftError as err:
     boundary.show_error(err)
 if card is not None:
@@ -349,9 +346,9 @@ show_history()
 st.subheader("Next steps", divider="gray")
 left, right = st.columns(2)
 with left.container(border=True):
-    st.page_link(tl.AUTOPILOT, label="Autopilot", icon=":material/autoplay:")
+    st.page_link(pages.AUTOPILOT.page())
     st.caption("Close the loop: detect, decide and retrain by itself on the dynamic-pricing stream, "
                "compared with never retraining and a fixed schedule, with costs.")
 with right.container(border=True):
-    st.page_link(layout.FEATURE_DRIFT, label="Feature Drift", icon=":material/stacked_bar_chart:")
+    st.page_link(pages.FEATURE_DRIFT.page())
     st.caption("Every feature of the sidebar's batch in detail.")

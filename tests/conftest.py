@@ -21,12 +21,21 @@ def pytest_collection_modifyitems(config, items) -> None:
 
     ``make test`` runs ``--dist loadfile --no-loadscope-reorder``: each file stays on one worker (module-
     and session-scoped fixtures are built once per worker) and the workers take files in this order, so
-    the longest files — the browser tests, one server per worker (tests/e2e/conftest.py) — start first and
-    the many short unit files fill in at the end.  (``--dist loadgroup`` would keep all browser tests on
-    one worker, but pytest-xdist 3.8 cannot rename the node ids of pytest 9.2, so its groups are lost.)
+    the longest files — the browser tests, one server per worker (tests/e2e/conftest.py), then the files of
+    :data:`LONG_FILES` — start first and the many short unit files fill in at the end.  (``--dist
+    loadgroup`` would keep all browser tests on one worker, but pytest-xdist 3.8 cannot rename the node
+    ids of pytest 9.2, so its groups are lost.)
     """
     if hasattr(config, "workerinput"):   # set on pytest-xdist workers only; the order must be the same
-        items.sort(key=lambda item: not uses_session_server(item))
+        items.sort(key=lambda item: (not uses_session_server(item), item.path.name not in LONG_FILES))
+
+
+#: Files holding a test of a minute or more, or many of half a minute (``--durations`` of a full run,
+#: 2026-12-06): scheduled right after the browser tests, so no worker starts one of them last while the
+#: other sits idle.
+LONG_FILES = frozenset({"test_scorecard.py", "test_monitor_pages.py", "test_cache.py", "test_diagnosis.py",
+                        "test_sentiment.py", "test_prediction_performance.py", "test_diagnosis_pages.py",
+                        "test_monitor.py", "test_text_pages.py"})
 
 
 def uses_session_server(item) -> bool:

@@ -19,6 +19,7 @@ from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
 import drift
+from drift.core.formatting import format_pvalue  # the one p-value convention (pages use charts.format_pvalue)
 from drift.report import palette
 
 from .safe import plot as esc
@@ -33,9 +34,10 @@ SEVERITY_MD_COLORS = palette.SEVERITY_BADGE
 #: PSI band edges drawn on charts and quoted in captions (the library's, never a copy).
 PSI_BANDS = drift.PSI_BANDS
 
-_LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=80, b=10),
-               legend=dict(orientation="h", yanchor="bottom", y=1.10, xanchor="left", x=0),
-               font=dict(size=13))
+#: The layout every Plotly figure of the app starts from.
+LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=80, b=10),
+              legend=dict(orientation="h", yanchor="bottom", y=1.10, xanchor="left", x=0),
+              font=dict(size=13))
 #: End of a hover template: the trace's (escaped) name in the hover box's side label.
 _TRACE_NAME = "<extra>%{fullData.name}</extra>"
 #: Distinct values up to which a numeric feature is drawn as bars per value rather than a histogram.
@@ -47,12 +49,6 @@ CENTRAL_RANGE = (0.005, 0.995)
 
 
 # --- tables ------------------------------------------------------------------------------------
-def format_pvalue(p: float) -> str:
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "—"
-    return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
-
-
 def format_number(x: float, digits: int = 3) -> str:
     """A statistic for display: fixed decimals, or "—" when it could not be computed (nan)."""
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
@@ -167,7 +163,7 @@ def psi_overview(table: pd.DataFrame) -> go.Figure:
         fig.add_vline(x=edge, line_dash="dash", line_color="#888",
                       annotation_text=f"{label} ≥ {edge:g}", annotation_position="top",
                       annotation_font_size=11)
-    fig.update_layout(**_LAYOUT, height=max(260, 26 * len(t) + 90), showlegend=False,
+    fig.update_layout(**LAYOUT, height=max(260, 26 * len(t) + 90), showlegend=False,
                       xaxis_title="Population Stability Index (PSI)",
                       title=dict(text="How much each feature moved", font_size=15))
     fig.update_xaxes(range=[0, cap * 1.12])
@@ -194,7 +190,7 @@ def numeric_distribution(reference: pd.Series, current: pd.Series, *, reference_
                         subplot_titles=("Distribution", "Cumulative share of rows (ECDF)"))
     pooled = np.concatenate([ref, cur])
     if pooled.size == 0:
-        fig.update_layout(**_LAYOUT, height=380)
+        fig.update_layout(**LAYOUT, height=380)
         return fig
     values = np.unique(pooled)
     if values.size <= DISCRETE_MAX_VALUES:
@@ -235,7 +231,7 @@ def numeric_distribution(reference: pd.Series, current: pd.Series, *, reference_
                                  hovertemplate="≤ %{x:.4g}: %{y:.1%}" + _TRACE_NAME),
                       row=1, col=2)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02], row=1, col=2)
-    fig.update_layout(**_LAYOUT, height=380)
+    fig.update_layout(**LAYOUT, height=380)
     return fig
 
 
@@ -257,7 +253,7 @@ def category_shares(psi_table: pd.DataFrame, *, reference_name: str = "reference
     title = "Share of rows per category"
     if len(shown) < len(t):
         title += f" (largest {len(shown)} of {len(t)})"
-    fig.update_layout(**_LAYOUT, barmode="group", height=380, title=dict(text=title, font_size=15),
+    fig.update_layout(**LAYOUT, barmode="group", height=380, title=dict(text=title, font_size=15),
                       yaxis=dict(tickformat=".0%", title="share of rows"))
     return fig
 
@@ -280,7 +276,7 @@ def psi_bins(psi_table: pd.DataFrame, *, reference_name: str = "reference", curr
     fig.add_trace(go.Bar(x=labels, y=psi_table["contribution"], name="contribution", showlegend=False,
                          marker_color=SEVERITY_COLORS["major"][0],
                          hovertemplate="%{x}: %{y:.4f}<extra>contribution</extra>"), row=rows, col=1)
-    fig.update_layout(**_LAYOUT, barmode="group", height=420 if shares else 260)
+    fig.update_layout(**LAYOUT, barmode="group", height=420 if shares else 260)
     fig.update_xaxes(tickangle=-30, row=rows, col=1)
     return fig
 
@@ -294,7 +290,7 @@ def batch_overview(summaries: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Bar(x=labels, y=summaries[severity], name=severity,
                              marker_color=SEVERITY_COLORS[severity][0],
                              hovertemplate="%{y} " + severity + "<extra></extra>"))
-    fig.update_layout(**_LAYOUT, barmode="stack", height=340,
+    fig.update_layout(**LAYOUT, barmode="stack", height=340,
                       yaxis=dict(title="features drifting", rangemode="tozero", tickformat="d"))
     fig.update_xaxes(tickfont_size=11)
     return fig

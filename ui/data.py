@@ -1,12 +1,13 @@
-"""Where a page's data and results come from: cached wrappers around ``drift``, keyed on content.
+"""Where a page's data and results come from: the sidebar's choices resolved into a Context, and thin
+helpers over the cache layer (:mod:`ui.cache`).
 
-Every run, ``app.py`` calls :func:`build_context` once; it resolves the sidebar's data source into a
-:class:`Context` (both tables, the schema after the user's role overrides, the validation) and stores
-it in session state, where pages pick it up with :func:`page_context`.  Results (the drift table, a
-feature's detail) are computed on demand by :func:`drift_table` and :func:`feature_detail`.
+Every run, the sidebar and the page each call :func:`build_context` (through :func:`page_context`): it
+reads the small choices in session state (source, scenario, role overrides, the uploaders) and returns
+the :class:`~ui.context.Context` the cache layer keeps for them.  The context itself never enters session
+state.
 
-Cache keys
-----------
+Keys
+----
 * A data source has a *content key*: ``"scenario:<name>"`` for a built-in scenario (its generator is
   seeded, so the name fixes the content) or, for uploads, one key for the *pair*
   (:func:`pair_key`: a SHA-256 over both files' names and contents).  Every cached result of a page is
@@ -15,109 +16,36 @@ Cache keys
 * The two files are resolved together (:func:`upload_pair`): both uploaders' files, or — when both
   uploaders are empty, after a detour through a built-in scenario — the pair kept from the last
   analysis.  A new file on one side is never paired with a kept file from before on the other.
-* Role overrides have a *roles key*: their canonical JSON.
-* Cached functions take those keys (plus the settings) as hashed arguments and the DataFrames as
-  ``_``-prefixed arguments, which Streamlit does not hash (it would hash only a sample of a large
-  frame, and hashing a million rows on every rerun is what the keys avoid).
-* Schema and validation results are frozen objects, cached with ``st.cache_resource`` (shared, never
-  copied: nothing to gain from a copy of an immutable object).
-  Frames and tables use ``st.cache_data`` (each caller gets its own copy).
+* Role overrides have a *roles key*: their canonical JSON (:func:`ui.context.roles_key`).
+
+:mod:`ui.cache` describes how results are keyed on these.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import json
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-import drift
 from drift.core import decisions
 from drift.core.errors import DriftError
+from drift.data.scenarios import SCENARIOS
 from drift.data.schema import KINDS, ROLES, Schema
+from drift.diagnosis.features import DriftSummary, summarize
 
-from . import disk, state
-
-#: An uploaded file: (file name, bytes).
-UploadedBytes = tuple[str, bytes]
-#: Overrides of the inferred roles for one data source: ``{"roles": {role: column or None},
-#: "kinds": {column: kind}, "excluded": [column, ...]}``; every part optional.
-RoleOverrides = dict[str, Any]
-
-
-# --- what a page works with -------------------------------------------------------------------
-@dataclass(frozen=True)
-class Source:
-    """Identity and names of the data being analysed."""
-
-    key: str
-    kind: str                      # "scenario" | "upload"
-    title: str
-    reference_name: str
-    current_name: str
-    description: str = ""
-    scenario: str | None = None
-    reference_digest: str = ""     # uploads: content digests of the two files (shown, so a pair is known)
-    current_digest: str = ""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The statistical settings chosen in the sidebar."""
-
-    alpha: float
-    correction: str
-    bins: int
-    batch: str
-    seed: int
-
-
-@dataclass(frozen=True)
-class Context:
-    """Everything resolved from the sidebar for this run.
-
-    Exactly one of three states: ``error`` set (a ``DriftError`` message to show), ``waiting`` set
-    (nothing to analyse yet, e.g. an upload missing), or data present.
-    """
-
-    source: Source | None = None
-    reference: pd.DataFrame | None = None
-    current: pd.DataFrame | None = None
-    scenario: Any = None
-    inferred: Schema | None = None          # inferred roles (+ the scenario's known roles)
-    schema_requested: Schema | None = None  # after the user's overrides, before validation
-    validation: Any = None                  # drift.Validation
-    overrides: RoleOverrides = field(default_factory=dict)
-    roles_key: str = "{}"
-    error: str | None = None
-    waiting: str | None = None
-
-    @property
-    def ready(self) -> bool:
-        return self.error is None and self.waiting is None and self.validation is not None
-
-    @property
-    def schema(self) -> Schema:
-        """The schema the analysis uses: overrides applied, problem columns excluded."""
-        return self.validation.schema
-
-    @property
-    def batch_column(self) -> str | None:
-        col = self.schema.batch if self.ready else None
-        return col if col is not None and col in self.current.columns else None
-
-    @cached_property
-    def batches(self) -> tuple[str, ...]:
-        """Batch labels in order of appearance in production (empty without a batch column)."""
-        col = self.batch_column
-        if col is None:
-            return ()
-        return tuple(str(b) for b in pd.unique(self.current[col].astype(str)))
+from . import cache, state
+from .context import (
+    Context,
+    RoleOverrides,
+    Settings,
+    Source,
+    UploadedBytes,
+    effective_batch,
+    roles_key,
+    scenario_key,
+)
+from .context import current_rows as current_rows  # re-exported: pages take a batch's rows from here
 
 
 def settings() -> Settings:
@@ -128,32 +56,25 @@ def settings() -> Settings:
 
 
 def page_context() -> Context:
-    """The context ``app.py`` built for this run.
+    """The context the sidebar's choices resolve to (the sidebar resolved the same one earlier in the run;
+    both come from the cache layer).
 
     Should a page ever run without the entry point (Streamlit's legacy ``pages/`` routing can do that
-    on a fresh server), it builds the context from the defaults instead of failing.
+    on a fresh server), the defaults are set first.
     """
-    if state.CONTEXT not in st.session_state:
-        state.init()
-        st.session_state[state.CONTEXT] = build_context()
-    return st.session_state[state.CONTEXT]
+    state.init()
+    return build_context()
 
 
 # --- loading -----------------------------------------------------------------------------------
 def scenario_titles() -> dict[str, str]:
     """Built-in scenario name -> title, in registry order."""
-    from drift.data.scenarios import SCENARIOS
-
     return {name: entry[0] for name, entry in SCENARIOS.items()}
 
 
-@st.cache_data(show_spinner="Generating the scenario…", max_entries=4)
 def load_scenario(name: str):
-    """A built-in scenario, read from the disk cache when it was generated before
-    (:func:`drift.data.scenarios.cache.cached_scenario`), else generated; once per process."""
-    from drift.data.scenarios.cache import cached_scenario
-
-    return cached_scenario(name)
+    """A built-in scenario (generated once per process by the cache layer)."""
+    return cache.scenario(name)
 
 
 def content_digest(content: bytes) -> str:
@@ -167,49 +88,15 @@ def pair_key(reference: UploadedBytes, current: UploadedBytes) -> str:
     The one key every cached analysis of the pair uses; the names take part because they choose the
     parser (by extension) and appear in messages.
     """
+    return _pair_key((reference[0], content_digest(reference[1])), (current[0], content_digest(current[1])))
+
+
+def _pair_key(*named_digests: tuple[str, str]) -> str:
     h = hashlib.sha256()
-    for name, content in (reference, current):
-        for part in (name.encode("utf-8", "surrogatepass"), content_digest(content).encode()):
+    for name, digest in named_digests:
+        for part in (name.encode("utf-8", "surrogatepass"), digest.encode()):
             h.update(len(part).to_bytes(8, "big") + part)
     return "upload:" + h.hexdigest()[:32]
-
-
-@st.cache_data(show_spinner="Reading the file…", max_entries=8)
-def load_upload(digest: str, name: str, _content: bytes) -> pd.DataFrame:
-    """Parse uploaded bytes with ``drift.load_table``; cached on the bytes' digest and the file name.
-
-    The file name matters: it carries the format (``.csv``, ``.parquet``…) and names the file in
-    error messages.
-    """
-    buffer = io.BytesIO(_content)
-    buffer.name = name
-    return drift.load_table(buffer, name=name)
-
-
-@st.cache_resource(show_spinner="Inferring column roles…", max_entries=16)
-def _inferred_schema(data_key: str, _reference: pd.DataFrame, _current: pd.DataFrame) -> Schema:
-    return drift.infer_schema(_reference, _current)
-
-
-@st.cache_resource(show_spinner="Checking the data…", max_entries=32)
-def _validation(data_key: str, roles_key: str, reference_name: str, current_name: str,
-                _reference: pd.DataFrame, _current: pd.DataFrame, _schema: Schema):
-    return drift.validate_pair(_reference, _current, _schema,
-                               reference_name=reference_name, current_name=current_name)
-
-
-def roles_key(overrides: RoleOverrides) -> str:
-    """Canonical JSON of role overrides: the cache key part that stands for them."""
-    return json.dumps(overrides, sort_keys=True, default=list)
-
-
-def apply_overrides(base: Schema, overrides: RoleOverrides) -> Schema:
-    """The base schema with the user's role, kind and exclusion overrides applied."""
-    kwargs: dict[str, Any] = dict(overrides.get("roles", {}))
-    if "excluded" in overrides:
-        kwargs["excluded"] = tuple(overrides["excluded"])
-    kinds = overrides.get("kinds") or None
-    return base.with_roles(kinds=kinds, **kwargs)
 
 
 UPLOAD_LABELS = {state.UPLOAD_REFERENCE: "reference (training)", state.UPLOAD_CURRENT: "production (current)"}
@@ -264,136 +151,65 @@ def upload_pair() -> tuple[UploadedBytes, UploadedBytes] | str:
     return message
 
 
-def _sources() -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema] | str:
-    """Resolve the sidebar's source: (source, reference, current, scenario, base schema) or a
-    message saying what is still missing.  Raises ``DriftError`` for bad data."""
-    ss = st.session_state
-    if ss[state.SOURCE_MODE] == state.SOURCE_UPLOAD:
-        pair = upload_pair()
-        if isinstance(pair, str):
-            return pair
-        (ref_name, ref_bytes), (cur_name, cur_bytes) = pair
-        ref_digest, cur_digest = content_digest(ref_bytes), content_digest(cur_bytes)
-        reference = load_upload(ref_digest, ref_name, ref_bytes)
-        current = load_upload(cur_digest, cur_name, cur_bytes)
-        key = pair_key(*pair)
-        source = Source(key=key, kind="upload", title="Your upload", reference_name=ref_name,
-                        current_name=cur_name, reference_digest=ref_digest, current_digest=cur_digest)
-        return source, reference, current, None, _inferred_schema(key, reference, current)
-
-    return _scenario_source(ss[state.SCENARIO])
+def overrides_of(source_key: str) -> RoleOverrides:
+    """The user's role overrides of one data source (empty: the inferred roles)."""
+    return st.session_state[state.ROLE_OVERRIDES].get(source_key, {})
 
 
-def _scenario_source(name: str) -> tuple[Source, pd.DataFrame, pd.DataFrame, Any, Schema]:
-    sc = load_scenario(name)
-    key = f"scenario:{name}"
-    inferred = _inferred_schema(key, sc.reference, sc.current)
-    base = sc.with_known_roles(inferred)
-    source = Source(key=key, kind="scenario", title=sc.title, reference_name=f"reference ({name})",
-                    current_name=f"production ({name})", description=sc.description, scenario=name)
-    return source, sc.reference, sc.current, sc, base
+def _upload_context() -> Context:
+    """The uploaded pair's context, or a waiting context saying what is missing."""
+    pair = upload_pair()
+    if isinstance(pair, str):
+        return Context(waiting=pair)
+    (ref_name, ref_bytes), (cur_name, cur_bytes) = pair
+    ref_digest, cur_digest = content_digest(ref_bytes), content_digest(cur_bytes)
+    source = Source(key=_pair_key((ref_name, ref_digest), (cur_name, cur_digest)), kind="upload",
+                    title="Your upload", reference_name=ref_name, current_name=cur_name,
+                    reference_digest=ref_digest, current_digest=cur_digest)
+    overrides = overrides_of(source.key)
+    return cache.upload_context(source, roles_key(overrides), overrides, *pair)
 
 
 def scenario_context(name: str) -> Context:
-    """A :class:`Context` for a built-in scenario, whatever the sidebar holds (a page that needs a kind of
-    data the loaded source lacks shows a scenario that has it, and says so)."""
-    return build_context(_scenario_source(name))
-
-
-def build_context(resolved=None) -> Context:
-    """Resolve the sidebar's choices (or an already ``resolved`` source) into a :class:`Context`;
-    ``DriftError`` becomes ``error``."""
+    """A :class:`Context` for a built-in scenario under the user's overrides of it, whatever the sidebar
+    holds (a page that needs a kind of data the loaded source lacks shows a scenario that has it, and says
+    so); ``DriftError`` becomes ``error``."""
+    overrides = overrides_of(scenario_key(name))
     try:
-        resolved = _sources() if resolved is None else resolved
-        if isinstance(resolved, str):
-            return Context(waiting=resolved)
-        source, reference, current, sc, base = resolved
-        overrides = st.session_state[state.ROLE_OVERRIDES].get(source.key, {})
-        key = roles_key(overrides)
-        requested = apply_overrides(base, overrides)
-        validation = _validation(source.key, key, source.reference_name, source.current_name,
-                                 reference, current, requested)
+        return cache.scenario_context(name, roles_key(overrides), overrides)
     except DriftError as err:
         return Context(error=str(err))
-    return Context(source=source, reference=reference, current=current, scenario=sc, inferred=base,
-                   schema_requested=requested, validation=validation, overrides=overrides, roles_key=key)
+
+
+def plain_scenario_context(name: str) -> Context:
+    """A built-in scenario with its own roles, whatever the user overrode (the Practice page's evidence)."""
+    return cache.scenario_context(name, roles_key({}), {})
+
+
+def build_context() -> Context:
+    """Resolve the sidebar's choices into a :class:`Context`; ``DriftError`` becomes ``error``."""
+    if st.session_state[state.SOURCE_MODE] != state.SOURCE_UPLOAD:
+        return scenario_context(st.session_state[state.SCENARIO])
+    try:
+        return _upload_context()
+    except DriftError as err:
+        return Context(error=str(err))
 
 
 # --- results -----------------------------------------------------------------------------------
-def current_rows(ctx: Context, batch: str) -> pd.DataFrame:
-    """Production rows of one batch (all rows for :data:`ui.state.ALL_BATCHES`)."""
-    col = ctx.batch_column
-    if col is None or batch == state.ALL_BATCHES:
-        return ctx.current
-    return ctx.current[ctx.current[col].astype(str) == batch].reset_index(drop=True)
-
-
-def effective_batch(ctx: Context, opts: Settings) -> str:
-    """The selected batch if it exists in this data, else all batches."""
-    return opts.batch if opts.batch in ctx.batches else state.ALL_BATCHES
-
-
-@st.cache_data(show_spinner="Testing every feature…", max_entries=64)
-@disk.on_disk("drift-table")
-def _drift_table(data_key: str, roles_key: str, batch: str, alpha: float, correction: str, bins: int,
-                 _reference: pd.DataFrame, _current: pd.DataFrame, _schema: Schema) -> pd.DataFrame:
-    # Validation ran on all production rows; one batch can still fail a check (a column empty in that
-    # batch): such columns are left out and listed in ``table.attrs["problems"]``.
-    return drift.feature_drift(_reference, _current, schema=_schema, alpha=alpha,
-                               correction=correction, bins=bins, on_invalid="exclude")
-
-
 def drift_table(ctx: Context, opts: Settings) -> pd.DataFrame:
     """``drift.feature_drift`` on the context's data and settings (cached)."""
-    batch = effective_batch(ctx, opts)
-    return _drift_table(ctx.source.key, ctx.roles_key, batch, opts.alpha, opts.correction, opts.bins,
-                        ctx.reference, current_rows(ctx, batch), ctx.schema)
-
-
-@st.cache_data(show_spinner="Comparing distributions…", max_entries=256)
-def _feature_detail(data_key: str, batch: str, feature: str, kind: str, bins: int, alpha: float,
-                    _reference: pd.Series, _current: pd.Series):
-    return drift.feature_detail(_reference, _current, kind=kind, bins=bins, alpha=alpha, name=feature)
+    return cache.drift_table(ctx, effective_batch(ctx, opts), opts.alpha, opts.correction, opts.bins)
 
 
 def feature_detail(ctx: Context, opts: Settings, feature: str):
     """``drift.feature_detail`` for one feature of the context (cached)."""
-    batch = effective_batch(ctx, opts)
-    kind = ctx.schema.kinds[feature]
-    return _feature_detail(ctx.source.key, batch, feature, kind, opts.bins, opts.alpha,
-                           ctx.reference[feature], current_rows(ctx, batch)[feature])
-
-
-@st.cache_data(max_entries=16)
-def _column_profile(data_key: str, _reference: pd.DataFrame, _current: pd.DataFrame) -> pd.DataFrame:
-    columns = list(dict.fromkeys([*_reference.columns, *_current.columns]))
-    rows = []
-    for col in columns:
-        ref = _reference[col] if col in _reference.columns else None
-        cur = _current[col] if col in _current.columns else None
-        rows.append({
-            "column": col,
-            "type_ref": str(ref.dtype) if ref is not None else "—",
-            "type_cur": str(cur.dtype) if cur is not None else "—",
-            "missing_ref": float(ref.isna().mean()) if ref is not None and len(ref) else None,
-            "missing_cur": float(cur.isna().mean()) if cur is not None and len(cur) else None,
-            "distinct_ref": _distinct(ref) if ref is not None else None,
-        })
-    return pd.DataFrame(rows)
-
-
-def _distinct(values: pd.Series) -> int | None:
-    """Distinct values of a column; ``None`` for nested cells (dicts, lists, arrays), which pandas cannot
-    hash."""
-    try:
-        return int(values.nunique())
-    except TypeError:
-        return None
+    return cache.feature_detail(ctx, effective_batch(ctx, opts), feature, opts.bins, opts.alpha)
 
 
 def column_profile(ctx: Context) -> pd.DataFrame:
     """Per column: type and share missing on each side, distinct reference values (descriptive only)."""
-    return _column_profile(ctx.source.key, ctx.reference, ctx.current)
+    return cache.column_profile(ctx)
 
 
 # --- role overrides ----------------------------------------------------------------------------
@@ -452,9 +268,9 @@ def ground_truth(ctx: Context, batch: str) -> dict[str, str] | None:
 MAX_BATCHES_CHARTED = 48
 
 
-def summaries_by_batch(ctx: Context, opts: Settings) -> dict[str, drift.diagnosis.features.DriftSummary]:
+def summaries_by_batch(ctx: Context, opts: Settings) -> dict[str, DriftSummary]:
     """``drift.summarize`` of every batch's drift table (the cached tables of :func:`drift_table`)."""
-    return {batch: drift.summarize(drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch,
+    return {batch: summarize(drift_table(ctx, Settings(opts.alpha, opts.correction, opts.bins, batch,
                                                              opts.seed)))
             for batch in ctx.batches}
 

@@ -1,38 +1,22 @@
-"""The Diagnosis and Report pages' data: the cached ``drift.diagnose`` run, the report, and their furniture.
+"""The Diagnosis and Report pages' data: the diagnosis, its price and report (through the cache layer, with
+a progress bar while a diagnosis computes), and their furniture.
 
-Cache
------
-A diagnosis is keyed on the data's content key, the roles key, the batch, the labels flag, alpha, the
-correction and the seed (:func:`diagnosis_key`).  ``drift.Diagnosis`` holds a ``Schema`` (not
-picklable) and the step results, so it is shared with ``st.cache_resource`` like the schema in
-:mod:`ui.data` (it is frozen; nobody mutates it).  The cached function returns a small per-key *slot*
-(a dict) and the diagnosis is computed *outside* the cached function and stored in the slot: that way
-the page's progress bar, fed by ``diagnose``'s ``progress`` callback, is an ordinary element and is
-not recorded for cache replay (a cached function that updates an element created outside it would
-replay that update on every hit).  The slot also memoises the HTML export per impact setting.
+A diagnosis, its business impact, its report and the report's HTML are entries of :mod:`ui.cache`, keyed
+on the data (source and roles keys), the batch, the labels flag, alpha, the correction and the seed (the
+impact also on its inputs).  The Diagnosis and Report pages and the Practice page share the entries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import streamlit as st
 
-import drift
 from drift.diagnosis.diagnose import STEP_KEYS, Diagnosis
 from drift.model.impact import BusinessImpact, ImpactInputs, why_not_priced
 from drift.report.build import Report
 
-from . import data, safe, state
-from .progress import Bar
-
-#: Page files (paths relative to app.py), for st.page_link / st.switch_page.
-DIAGNOSIS = "pages/diagnosis.py"
-REPORT = "pages/report.py"
-MULTIVARIATE = "pages/multivariate.py"
-EMBEDDINGS = "pages/embeddings.py"
-ROOT = Path(__file__).resolve().parents[1]
+from . import cache, data, progress, safe, state
 
 #: Step status -> (badge colour, label, icon).
 STATUS_BADGES = {
@@ -113,55 +97,24 @@ def use_labels(ctx: data.Context) -> bool:
 
 
 # --- the diagnosis -----------------------------------------------------------------------------
-def diagnosis_key(ctx: data.Context, opts: data.Settings, batch: str, labels: bool) -> tuple:
-    """What a diagnosis depends on: data content, roles, batch, labels flag, alpha, correction, seed."""
-    return (ctx.source.key, ctx.roles_key, batch, bool(labels), float(opts.alpha), str(opts.correction),
-            int(opts.seed))
-
-
-@st.cache_resource(max_entries=48, show_spinner=False)
-def _slot(key: tuple) -> dict:
-    """A shared, per-key store for one diagnosis and its exports (see the module docstring)."""
-    return {}
-
-
-def cached_diagnosis(ctx: data.Context, opts: data.Settings, batch: str, labels: bool) -> Diagnosis | None:
-    """The diagnosis if it was already computed (by any session), else ``None``."""
-    return _slot(diagnosis_key(ctx, opts, batch, labels)).get("diagnosis")
-
-
-def diagnosis(ctx: data.Context, opts: data.Settings, batch: str, labels: bool,
-              progress: Callable[[str, int, int], None] | None = None) -> Diagnosis:
-    """``drift.diagnose`` on the reference and one production set (cached on :func:`diagnosis_key`).
+def diagnosis(ctx: data.Context, opts: data.Settings, batch: str, labels: bool) -> Diagnosis:
+    """``drift.diagnose`` on the reference and one production set (cached), with a progress bar (one tick
+    per step) while it computes.
 
     Raises ``DriftError`` for data the diagnosis cannot use (the page shows its message).
     """
-    slot = _slot(diagnosis_key(ctx, opts, batch, labels))
-    if "diagnosis" not in slot:
-        slot["diagnosis"] = drift.diagnose(
-            ctx.reference, data.current_rows(ctx, batch), schema=ctx.schema, use_labels=labels,
-            alpha=opts.alpha, correction=opts.correction, rng=opts.seed, progress=progress)
-    return slot["diagnosis"]
+    def describe(step_key: str, i: int, n: int) -> tuple[float, str]:
+        return i / n, (f"Step {i + 1} of {n}: {STEP_NAMES.get(step_key, step_key)} — "
+                       f"{len(ctx.reference):,} reference vs {len(ctx.rows(batch)):,} production rows…")
 
-
-def run_with_progress(ctx: data.Context, opts: data.Settings, batch: str, labels: bool) -> Diagnosis:
-    """:func:`diagnosis`, with a progress bar (one tick per step) while it computes."""
-    found = cached_diagnosis(ctx, opts, batch, labels)
-    if found is not None:
-        return found
-    n_rows = len(data.current_rows(ctx, batch))
-    with Bar("Starting the diagnosis…") as bar:
-        def tick(step_key: str, i: int, n: int) -> None:
-            bar.update(i / n, f"Step {i + 1} of {n}: {STEP_NAMES.get(step_key, step_key)} — "
-                              f"{len(ctx.reference):,} reference vs {n_rows:,} production rows…")
-
-        return diagnosis(ctx, opts, batch, labels, progress=tick)
+    return progress.run(cache.diagnosis, ctx, batch, bool(labels), float(opts.alpha), str(opts.correction),
+                        int(opts.seed), text="Starting the diagnosis…", describe=describe)
 
 
 # --- the report --------------------------------------------------------------------------------
-def impact(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, diag: Diagnosis,
+def impact(ctx: data.Context, opts: data.Settings, batch: str, diag: Diagnosis,
            inputs: ImpactInputs) -> BusinessImpact | None:
-    """``drift.business_impact`` on the diagnosed rows (kept per inputs in the diagnosis' slot).
+    """``drift.business_impact`` on the diagnosed rows (cached).
 
     ``None`` when the roles cannot be priced (:func:`drift.model.impact.why_not_priced` says why).  Labels are
     used exactly when the diagnosis used them, so the price and the verdict rest on the same evidence.
@@ -171,39 +124,30 @@ def impact(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, dia
     target, prediction = diag.schema.target, diag.schema.prediction
     if why_not_priced(target, prediction) is not None:
         return None
-    slot = _slot(diagnosis_key(ctx, opts, batch, labels))
-    key = ("impact", inputs)
-    if key not in slot:
-        slot[key] = drift.business_impact(ctx.reference, data.current_rows(ctx, batch), target=target,
-                                          prediction=prediction, inputs=inputs, use_labels=diag.has_labels,
-                                          rng=opts.seed)
-    return slot[key]
+    return cache.impact(ctx, batch, target, prediction, inputs, diag.has_labels, int(opts.seed))
 
 
-def report(diag: Diagnosis, ctx: data.Context, batch: str, bi: BusinessImpact | None,
+def _report_args(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: ImpactInputs,
+                 not_priced: str | None) -> tuple:
+    return (ctx, batch, bool(labels), float(opts.alpha), str(opts.correction), int(opts.seed), inputs,
+            not_priced)
+
+
+def report(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: ImpactInputs,
            not_priced: str | None = None) -> Report:
-    """``drift.build_report`` of one diagnosis, named after the data and the batch."""
-    current_name = ctx.source.current_name if batch == state.ALL_BATCHES else f"batch {batch}"
-    return drift.build_report(diag, title=f"Drift report — {ctx.source.title}", impact=bi,
-                              reference_name=ctx.source.reference_name, current_name=current_name,
-                              not_priced=not_priced)
+    """``drift.build_report`` of the diagnosis (cached), priced with ``inputs`` unless ``not_priced`` says
+    why it is not, named after the data and the batch."""
+    return cache.report(*_report_args(ctx, opts, batch, labels, inputs, not_priced))
 
 
-def html_export(ctx: data.Context, opts: data.Settings, batch: str, labels: bool,
-                rep: Report, impact_key: object) -> Callable[[], str]:
-    """A no-argument callable for ``st.download_button``: the report's HTML, built on first click, kept.
+def html_export(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: ImpactInputs,
+                not_priced: str | None = None) -> Callable[[], str]:
+    """A no-argument callable for ``st.download_button``: the report's HTML, built on first click (cached).
 
     The HTML embeds plotly.js (several MB), so it is built only when asked for, off the script run.
     """
-    slot = _slot(diagnosis_key(ctx, opts, batch, labels))
-
-    def build() -> str:
-        key = ("html", impact_key)
-        if key not in slot:
-            slot[key] = rep.to_html()
-        return slot[key]
-
-    return build
+    args = _report_args(ctx, opts, batch, labels, inputs, not_priced)
+    return lambda: cache.report_html(*args)
 
 
 def file_stem(ctx: data.Context, batch: str) -> str:
@@ -215,11 +159,6 @@ def file_stem(ctx: data.Context, batch: str) -> str:
 
 
 # --- furniture ---------------------------------------------------------------------------------
-def page_available(path: str) -> bool:
-    """Whether a page file exists (links to pages other engineers are still building)."""
-    return (ROOT / path).is_file()
-
-
 def walk_position(walk_key: str) -> int:
     """Where the stepper stands for this data and batch: 0…4 a step, :data:`VERDICT_STEP` the verdict."""
     walks = st.session_state.setdefault(state.DIAG_WALK, {})

@@ -14,11 +14,6 @@ LOW, HIGH = PSI_BANDS
 #: contents (a re-exported file) are told apart on screen.
 DIGEST_SHOWN = 7
 
-#: Page files, for st.page_link / st.switch_page (paths relative to app.py).
-OVERVIEW = "pages/overview.py"
-DATA = "pages/data.py"
-FEATURE_DRIFT = "pages/feature_drift.py"
-TEXT = "pages/text.py"
 
 
 def require_data() -> data.Context:

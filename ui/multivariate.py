@@ -1,24 +1,18 @@
 """The multivariate pages' data and charts: domain classifier, embeddings, projection, MMD.
 
-Cached wrappers follow :mod:`ui.data`'s pattern: hashed arguments are the data's content key, the
-roles key, the batch and the settings; frames and arrays are ``_``-prefixed (not hashed).  Embeddings
-are computed once for all production rows (every source is fitted on the reference only, so a
+The results come from the cache layer (:mod:`ui.cache`), keyed on the data, the batch and the settings.
+Embeddings are computed once for all production rows (every source is fitted on the reference only, so a
 production row's embedding does not depend on the other production rows) and sliced per batch, so
 switching batches does not recompute them.
 
 UMAP compiles its numba code on first use (10–35 s per process): :func:`start_umap_warm_up` starts
 that in a background thread once per server process, and the Embeddings page shows PCA with a
-progress bar until :class:`UmapWarmUp` says it is done.  The compilation holds the interpreter most of
-that time, so the thread waits until ``app.py`` has drawn a page (:func:`release_umap_warm_up`): the first
-page of a fresh server, the Embeddings page included, is not slowed by it.
+progress bar until :class:`UmapWarmUp` says it is done.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,8 +22,9 @@ import streamlit as st
 import drift
 from drift.core import decisions
 
-from . import data, disk, safe, state
-from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR, format_pvalue
+from . import cache, data, safe
+from .charts import CURRENT_COLOR, LAYOUT, REFERENCE_COLOR, format_pvalue
+from .warmup import UmapWarmUp
 
 #: Rows per side the domain classifier trains on (a balanced, seeded sample above it).
 DC_MAX_SAMPLES = 5_000
@@ -57,7 +52,7 @@ EXPLAINED_FEATURES = 5
 
 SIDE_LABELS = {"reference": "reference", "current": "production"}
 #: Layout of this module's charts: the title on top, the legend under it (never on top of each other).
-_MV_LAYOUT = {**_LAYOUT, "margin": dict(l=10, r=10, t=100, b=10),
+_MV_LAYOUT = {**LAYOUT, "margin": dict(l=10, r=10, t=100, b=10),
               "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)}
 
 #: The library's levels as Streamlit alert kinds.
@@ -70,49 +65,10 @@ SIDE_COLORS = {"reference": REFERENCE_COLOR, "current": CURRENT_COLOR}
 
 
 # --- UMAP warm-up --------------------------------------------------------------------------------
-@dataclass
-class UmapWarmUp:
-    """State of the background UMAP compilation (one per server process, shared by sessions)."""
-
-    started: float = field(default_factory=time.monotonic)
-    released: threading.Event = field(default_factory=threading.Event)
-    done: threading.Event = field(default_factory=threading.Event)
-    seconds: float | None = None
-    error: str | None = None
-
-    @property
-    def ready(self) -> bool:
-        return self.done.is_set() and self.error is None
-
-    @property
-    def failed(self) -> bool:
-        return self.done.is_set() and self.error is not None
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-
-def _warm_up(status: UmapWarmUp) -> None:
-    status.released.wait()
-    status.started = time.monotonic()
-    try:
-        from drift.multivariate.projection import warm_up_umap
-
-        status.seconds = warm_up_umap()
-    except Exception as err:  # noqa: BLE001 - a missing/broken umap must not kill the thread silently
-        status.error = f"{type(err).__name__}: {err}"
-    finally:
-        status.done.set()
-
-
-@st.cache_resource(show_spinner=False)
 def start_umap_warm_up() -> UmapWarmUp:
-    """Start the daemon thread that compiles UMAP once :func:`release_umap_warm_up` lets it; runs once per
-    server process (``st.cache_resource``)."""
-    status = UmapWarmUp()
-    threading.Thread(target=_warm_up, args=(status,), name="umap-warm-up", daemon=True).start()
-    return status
+    """The process's UMAP compilation (its background thread started on the first call; it compiles once
+    :func:`release_umap_warm_up` lets it)."""
+    return cache.umap_warm_up()
 
 
 def release_umap_warm_up() -> None:
@@ -132,19 +88,16 @@ def classifier_features(ctx: data.Context) -> tuple[str, ...]:
     return tuple(schema.features) + emb
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-@disk.on_disk("domain-classifier")
-def _domain(data_key: str, roles_key: str, batch: str, features: tuple[str, ...], alpha: float, seed: int,
-            _reference: pd.DataFrame, _current: pd.DataFrame):
-    return drift.domain_classifier_test(_reference, _current, features=list(features), n_folds=DC_FOLDS,
-                                        max_samples=DC_MAX_SAMPLES, alpha=alpha, rng=seed)
+def _classifier_settings(ctx: data.Context, opts: data.Settings) -> tuple:
+    """The domain classifier's arguments after the seed: features, alpha, folds, rows per side."""
+    return classifier_features(ctx), float(opts.alpha), DC_FOLDS, DC_MAX_SAMPLES
 
 
 def domain_result(ctx: data.Context, opts: data.Settings):
     """``drift.domain_classifier_test`` on the reference and the selected batch (cached)."""
-    batch = data.effective_batch(ctx, opts)
-    return _domain(ctx.source.key, ctx.roles_key, batch, classifier_features(ctx), opts.alpha, opts.seed,
-                   ctx.reference, data.current_rows(ctx, batch))
+    features, alpha, n_folds, max_samples = _classifier_settings(ctx, opts)
+    return cache.domain_classifier(ctx, data.effective_batch(ctx, opts), features, alpha, int(opts.seed),
+                                   n_folds, max_samples)
 
 
 def show_reading(level: str, text: str) -> None:
@@ -256,57 +209,16 @@ def embedding_sources(ctx: data.Context) -> dict[str, str]:
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-@disk.on_disk("embeddings")
-def _embeddings(data_key: str, roles_key: str, source: str, seed: int, _reference: pd.DataFrame,
-                _current: pd.DataFrame, _target: str | None, _features: tuple[str, ...]):
-    if source == "provided":
-        cols = drift.embedding_columns(_reference)
-        return (drift.embeddings_from_frame(_reference, cols, file="reference"),
-                drift.embeddings_from_frame(_current, cols, file="production"))
-    if source == "model":
-        return drift.held_out_model_embeddings(_reference, _current, target=_target, features=list(_features),
-                                               rng=seed)
-    if source == "features":
-        return drift.feature_embeddings(_reference, _current, features=list(_features))
-    if source.startswith("text:"):
-        col = source.removeprefix("text:")
-        return drift.text_embeddings(_reference[col], _current[col], method="tfidf", rng=seed)
-    raise drift.DriftParameterError(f"Unknown embedding source {source!r}.")
-
-
-def _cached_embeddings(ctx: data.Context, opts: data.Settings, source: str) -> tuple:
-    """(reference, all production, held-out reference mask or None) of one source, cached."""
-    out = _embeddings(ctx.source.key, ctx.roles_key, source, opts.seed, ctx.reference, ctx.current,
-                      ctx.schema.target, tuple(ctx.schema.features))
-    return out if len(out) == 3 else (*out, None)
-
-
 def embeddings(ctx: data.Context, opts: data.Settings, source: str) -> tuple[np.ndarray, np.ndarray]:
     """Reference and selected-batch embeddings from one source (all production rows cached once)."""
-    ref, cur = _cached_embeddings(ctx, opts, source)[:2]
-    batch = data.effective_batch(ctx, opts)
-    if ctx.batch_column is not None and batch != state.ALL_BATCHES:
-        cur = cur[(ctx.current[ctx.batch_column].astype(str) == batch).to_numpy()]
-    return ref, cur
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-@disk.on_disk("mmd")
-def _mmd(data_key: str, roles_key: str, batch: str, source: str, seed: int, _reference: np.ndarray,
-         _current: np.ndarray):
-    return drift.mmd_test(_reference, _current, n_permutations=MMD_PERMUTATIONS, max_samples=MMD_MAX_SAMPLES,
-                          rng=seed)
+    return cache.batch_embeddings(ctx, data.effective_batch(ctx, opts), source, int(opts.seed))
 
 
 def mmd_result(ctx: data.Context, opts: data.Settings, source: str):
     """``drift.mmd_test`` on the source's embeddings, reference vs the selected batch (cached); for the
     model's layer, only the reference rows the model was not fitted on (as ``drift.diagnose`` does)."""
-    ref, cur = embeddings(ctx, opts, source)
-    held = _cached_embeddings(ctx, opts, source)[2] if source == "model" else None
-    if held is not None:
-        ref = ref[held]
-    return _mmd(ctx.source.key, ctx.roles_key, data.effective_batch(ctx, opts), source, opts.seed, ref, cur)
+    return cache.mmd(ctx, data.effective_batch(ctx, opts), source, int(opts.seed), MMD_PERMUTATIONS,
+                     MMD_MAX_SAMPLES)
 
 
 def mmd_reading(res, alpha: float) -> tuple[str, str]:
@@ -317,24 +229,19 @@ def mmd_reading(res, alpha: float) -> tuple[str, str]:
     if decisions.mmd_level(res.pvalue, alpha) != "ok":
         return "error", (f"The embeddings moved: the observed MMD² ({res.statistic:.4f}) is larger than "
                          f"{larger} of {res.n_permutations} shuffles of the labels "
-                         f"({format_pvalue(res.pvalue)} < α = {alpha:g}).")
+                         f"({format_pvalue(res.pvalue, prefix=True)} < α = {alpha:g}).")
     return "success", (f"No evidence that the embeddings moved: the observed MMD² ({res.statistic:.4f}) is "
-                       f"typical of label shuffles ({format_pvalue(res.pvalue)} ≥ α = {alpha:g}).")
+                       f"typical of label shuffles "
+                       f"({format_pvalue(res.pvalue, prefix=True)} ≥ α = {alpha:g}).")
 
 
 # --- projection ----------------------------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=64)
-@disk.on_disk("projection")
-def _projection(data_key: str, roles_key: str, batch: str, source: str, method: str, points: int, seed: int,
-                sample: str, _reference: np.ndarray, _current: np.ndarray):
-    return drift.project(_reference, _current, method=method, max_samples=points, rng=seed)
-
-
 def projection(ctx: data.Context, opts: data.Settings, source: str, method: str, points: int, dc=None):
-    """Joint 2-D projection of both sides, and a points table for the chart.
+    """Joint 2-D projection of both sides, and a points table for the chart (cached).
 
-    With a domain-classifier result ``dc``, the rows it scored (its balanced sample) are projected, so
-    every point has an out-of-fold P(production); otherwise all rows (``drift.project`` subsamples).
+    With a domain-classifier result ``dc`` (:func:`domain_result` of the same settings), the rows it scored
+    (its balanced sample) are projected, so every point has an out-of-fold P(production); otherwise all
+    rows (``drift.project`` subsamples).
 
     Returns
     -------
@@ -342,31 +249,9 @@ def projection(ctx: data.Context, opts: data.Settings, source: str, method: str,
         Points: ``x, y, side, row`` (position in the reference / selected production rows),
         ``p_production`` (nan without ``dc``).
     """
-    ref, cur = embeddings(ctx, opts, source)
-    batch = data.effective_batch(ctx, opts)
-    if dc is not None and len(dc.scores):
-        s = dc.scores
-        pos_ref = s.loc[s["side"] == "reference", "position"].to_numpy()
-        pos_cur = s.loc[s["side"] == "current", "position"].to_numpy()
-        p_ref = s.loc[s["side"] == "reference", "p_current"].to_numpy()
-        p_cur = s.loc[s["side"] == "current", "p_current"].to_numpy()
-        sample = f"dc:{len(pos_ref)}:{len(pos_cur)}"
-    else:
-        pos_ref, pos_cur = np.arange(len(ref)), np.arange(len(cur))
-        p_ref, p_cur = np.full(len(ref), np.nan), np.full(len(cur), np.nan)
-        sample = "all"
-    proj = _projection(ctx.source.key, ctx.roles_key, batch, source, method, points, opts.seed, sample,
-                       ref[pos_ref], cur[pos_cur])
-    c = proj.coords
-    is_ref = (c["side"] == "reference").to_numpy()
-    pos = c["position"].to_numpy()
-    safe_ref, safe_cur = np.minimum(pos, len(pos_ref) - 1), np.minimum(pos, len(pos_cur) - 1)
-    points_df = pd.DataFrame({
-        "x": c["x"].to_numpy(), "y": c["y"].to_numpy(), "side": c["side"].astype(str).to_numpy(),
-        "row": np.where(is_ref, pos_ref[safe_ref], pos_cur[safe_cur]) if len(c) else np.array([], int),
-        "p_production": np.where(is_ref, p_ref[safe_ref], p_cur[safe_cur]) if len(c) else np.array([]),
-    })
-    return proj, points_df
+    classifier = _classifier_settings(ctx, opts) if dc is not None and len(dc.scores) else None
+    return cache.projection(ctx, data.effective_batch(ctx, opts), source, method, int(points), int(opts.seed),
+                            classifier)
 
 
 def overlap_reading(overlap: float) -> tuple[str, str]:

@@ -13,10 +13,9 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-import drift
 from drift.data.schema import FEATURE_KINDS, ROLES, Schema
 
-from . import data, safe, state
+from . import cache, data, safe, state
 
 NONE = "— none —"
 VERSION_KEY = state.ROLES_VERSION
@@ -34,15 +33,9 @@ NO_CANDIDATE = "not guessed: no column looks like one — pick one if the data h
 PICK_ONE = "not guessed: pick one of the candidates (or leave it empty)"
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _candidates(data_key: str, _reference: pd.DataFrame, _current: pd.DataFrame,
-                _schema: Schema) -> pd.DataFrame:
-    return drift.role_candidates(_reference, _current, schema=_schema)
-
-
 def candidates(ctx: data.Context) -> pd.DataFrame:
-    """:func:`drift.role_candidates` of the loaded data, on the inferred kinds (cached per data source)."""
-    return _candidates(ctx.source.key, ctx.reference, ctx.current, ctx.inferred)
+    """:func:`drift.role_candidates` of the loaded data, on the inferred kinds (cached)."""
+    return cache.role_candidates(ctx)
 
 
 def scenario_roles(ctx: data.Context) -> dict[str, str | None]:
@@ -110,10 +103,11 @@ def _status(col: str, kind: str, schema: Schema, validation, role_of: dict[str, 
     return f"not tested ({kind})"
 
 
-def editor_frame(requested: Schema, validation, profile: pd.DataFrame) -> pd.DataFrame:
+def editor_frame(ctx: data.Context) -> pd.DataFrame:
     """One row per column of the requested schema: kind and exclusion (editable), status and profile."""
+    requested, validation = ctx.schema_requested, ctx.validation
     role_of = requested.roles
-    prof = profile.set_index("column")
+    prof = data.column_profile(ctx).set_index("column")
     rows = []
     ordered = [*role_of, *(c for c in requested.kinds if c not in role_of)]  # roles first, then columns
     for col in ordered:
@@ -133,9 +127,17 @@ def editor_frame(requested: Schema, validation, profile: pd.DataFrame) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def apply(ctx: data.Context, frame: pd.DataFrame, keys: dict[str, str]) -> None:
-    """Form callback: store the form's roles, kinds and exclusions as overrides of the inferred schema."""
+def apply(source_key: str, keys: dict[str, str]) -> None:
+    """Form callback: store the form's roles, kinds and exclusions as overrides of the inferred schema.
+
+    Runs before the page, on the choices that drew the form: the context and the form's table come back
+    from the cache layer (no table travels in the callback's arguments).
+    """
     ss = st.session_state
+    ctx = data.page_context()
+    if not ctx.ready or ctx.source.key != source_key:
+        return
+    frame = editor_frame(ctx)
     chosen = {role: (None if ss[keys[role]] == NONE else ss[keys[role]]) for role in ROLES}
     edited = frame.copy()
     for row, changes in ss.get(keys["editor"], {}).get("edited_rows", {}).items():

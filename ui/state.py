@@ -1,7 +1,9 @@
 """Session-state keys and their defaults: the one place a key is spelled.
 
-Session state holds small choices only (data source, settings, selected feature, role overrides).
-Data and results come back from the ``st.cache_data`` wrappers in :mod:`ui.data`, keyed on content.
+Session state holds small choices only (data source, settings, selected feature, role overrides; and the
+uploaded files, as the uploader widgets hold them).  Data and results — tables, the resolved
+:class:`ui.context.Context`, every analysis — are never stored here: they come back from the cache layer
+(:mod:`ui.cache`), keyed on these choices.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ SEED = "seed"                           # number input: seed for every randomise
 # --- pages ------------------------------------------------------------------------------------
 FEATURE = "feature"                     # Feature Drift: the feature shown in detail
 DRIFT_TABLE = "drift_table"             # Feature Drift: row selection of the drift table
-ROLE_OVERRIDES = "role_overrides"       # Data: {source key: overrides dict}, see ui.data.RoleOverrides
+ROLE_OVERRIDES = "role_overrides"       # Data: {source key: overrides dict}, see ui.context.RoleOverrides
 ROLES_EDITOR = "roles_editor"           # Data: prefix of the role form's widget keys
 ROLES_VERSION = "roles_version"         # Data: bumped on apply/reset so the form starts from the new roles
 TEXT_PERIOD_A = "text_period_a"         # Text: the first period compared (default the reference)
@@ -72,9 +74,6 @@ EMB_METHOD = "emb_method"               # Embeddings: projection method, "umap" 
 EMB_POINTS = "emb_points"               # Embeddings: points projected at most (both sides together)
 EMB_COLOR = "emb_color"                 # Embeddings: colour by dataset / P(production) / batch / feature
 EMB_COLOR_FEATURE = "emb_color_feature" # Embeddings: the feature that colours the map
-
-# --- per-run, written by app.py and read by pages ---------------------------------------------
-CONTEXT = "_context"                    # ui.data.Context built for this run
 
 # --- values -----------------------------------------------------------------------------------
 SOURCE_SCENARIO = "Built-in scenario"

@@ -1,27 +1,31 @@
-"""Text and Practice pages: cached wrappers around ``drift`` (text drift, timelines, the embedding map,
-the diagnosis and the policy comparison) and their plotly figures.
+"""Text and Practice pages: their results from the cache layer (:mod:`ui.cache`: text drift, the weekly
+timeline, the embedding map; the Practice page's accuracy, diagnosis, impact and policy comparison) and
+their plotly figures.
 
-Caching follows :mod:`ui.data`: hashed arguments are content keys (the data source's key, which stands
-for both files, the roles key — the batch column decides which rows a period holds —, the text column,
-the period labels, the seed); frames and text series are ``_``-prefixed and not hashed.  Posts, terms and
-period labels come from the data: figures get them through :func:`ui.safe.plot`.
+Results are keyed on the data (source and roles keys: the batch column decides which rows a period
+holds), the text column, the period labels and the settings.  Posts, terms and period labels come from
+the data: figures get them through :func:`ui.safe.plot`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 import drift
-from drift.diagnosis import practice
+from drift.diagnosis.diagnose import STEP_TITLES
+from drift.monitoring.autopilot import POLICY_KINDS, CostModel
 
-from . import data, disk, safe
-from .charts import _LAYOUT, CURRENT_COLOR, REFERENCE_COLOR
+from . import cache, data, multivariate, progress, safe, state
+from . import timeline as tl
+from .charts import CURRENT_COLOR, LAYOUT, REFERENCE_COLOR
+from .context import REFERENCE_PERIOD
 
 #: Period label of the reference in the Text page's pickers.
-REFERENCE = "Reference"
+REFERENCE = REFERENCE_PERIOD
 #: Texts per side in the two-period comparison (a seeded sample above; said on screen).
 COMPARE_MAX = 2000
 #: Texts per side in each week of the timeline, and MMD permutations there.
@@ -46,15 +50,6 @@ def periods(ctx: data.Context) -> list[str]:
     return [REFERENCE, *(ctx.batches or ("Production",))]
 
 
-def period_rows(ctx: data.Context, period: str) -> pd.DataFrame:
-    """The rows of one period."""
-    if period == REFERENCE:
-        return ctx.reference
-    if not ctx.batches:
-        return ctx.current
-    return data.current_rows(ctx, period)
-
-
 def describe_period(ctx: data.Context, period: str) -> str:
     """A period with its ground truth when the scenario has one: "W09 — prior shift"."""
     truth = data.ground_truth(ctx, period) if period != REFERENCE else None
@@ -62,63 +57,33 @@ def describe_period(ctx: data.Context, period: str) -> str:
 
 
 # --- two periods -------------------------------------------------------------------------------
-@st.cache_data(show_spinner="Comparing the two periods' language…", max_entries=32)
-@disk.on_disk("text-drift")
-def _text_drift(data_key: str, roles_key: str, column: str, period_a: str, period_b: str, seed: int,
-                alpha: float, _texts_a: pd.Series, _texts_b: pd.Series) -> drift.TextDriftResult:
-    return drift.text_drift(_texts_a, _texts_b, max_samples=COMPARE_MAX, n_terms=15, n_examples=5,
-                            n_permutations=300, alpha=alpha, rng=seed)
-
-
 def text_drift(ctx: data.Context, column: str, period_a: str, period_b: str, seed: int,
                alpha: float) -> drift.TextDriftResult:
     """``drift.text_drift`` of period A (the 'reference' side) against period B (cached)."""
-    return _text_drift(ctx.source.key, ctx.roles_key, column, period_a, period_b, seed, alpha,
-                       period_rows(ctx, period_a)[column], period_rows(ctx, period_b)[column])
+    return cache.text_drift(ctx, column, period_a, period_b, int(seed), float(alpha), COMPARE_MAX, 15, 5, 300)
 
 
 # --- timeline ----------------------------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=256)
-@disk.on_disk("text-week")
-def _week_point(data_key: str, roles_key: str, column: str, batch: str, seed: int, prediction: str | None,
-                _reference: pd.DataFrame, _current: pd.DataFrame) -> dict:
-    res = drift.text_drift(_reference[column], _current[column], max_samples=TIMELINE_MAX, n_terms=5,
-                           n_examples=0, n_permutations=TIMELINE_PERMUTATIONS, rng=seed)
-    point = {"batch": batch, "n": len(_current), "mmd_pvalue": res.mmd.pvalue, "domain_auc": res.domain.auc,
-             "linear_auc": res.linear_auc, "top_terms": ", ".join(t for t, _ in res.terms_current[:5]),
-             "positive_share": np.nan}
-    if prediction is not None and prediction in _current.columns:
-        pred = drift.prediction_drift(_reference[prediction], _current[prediction])
-        point["positive_share"] = pred.positive_rate_current
-        point["positive_share_reference"] = pred.positive_rate_reference
-    return point
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-@disk.on_disk("text-accuracy")
-def _accuracy(data_key: str, target: str, prediction: str, batch: str | None,
-              _reference: pd.DataFrame, _current: pd.DataFrame) -> pd.DataFrame:
-    return practice.batch_accuracy(_reference, _current, target=target, prediction=prediction, batch=batch)
-
-
-def timeline(ctx: data.Context, column: str, seed: int, progress=None) -> pd.DataFrame:
+def timeline(ctx: data.Context, column: str, seed: int,
+             on_batch: Callable[[int, int, str], None] | None = None) -> pd.DataFrame:
     """One row per production batch: MMD p-value, domain AUC, predicted-positive share, accuracy.
 
-    Each week is cached on its own, so ``progress(i, n, batch)`` advances quickly on a warm cache.
+    Each week is a cache entry of its own (:func:`ui.cache.week_point`), so ``on_batch(i, n, batch)``
+    (called here, before each week's cached call) advances quickly on a warm cache.
     """
     schema = ctx.schema
     prediction = schema.prediction if schema.prediction in ctx.current.columns else None
     rows = []
     for i, batch in enumerate(ctx.batches):
-        if progress is not None:
-            progress(i, len(ctx.batches), batch)
-        rows.append(_week_point(ctx.source.key, ctx.roles_key, column, batch, seed, prediction, ctx.reference,
-                                data.current_rows(ctx, batch)))
+        if on_batch is not None:
+            on_batch(i, len(ctx.batches), batch)
+        rows.append(cache.week_point(ctx, column, batch, int(seed), prediction, TIMELINE_MAX,
+                                     TIMELINE_PERMUTATIONS))
     out = pd.DataFrame(rows)
     out["accuracy"] = np.nan
     target = schema.target
     if prediction and target and target in ctx.current.columns and target in ctx.reference.columns:
-        acc = _accuracy(ctx.source.key, target, prediction, ctx.batch_column, ctx.reference, ctx.current)
+        acc = cache.batch_accuracy(ctx, target, prediction, ctx.batch_column)
         out["accuracy"] = out["batch"].map(dict(zip(acc["batch"], acc["accuracy"])))
         out.attrs["reference_accuracy"] = acc.attrs["reference_accuracy"]
     out["truth"] = [(data.ground_truth(ctx, b) or {}).get("kind", "").replace("_", " ") for b in out["batch"]]
@@ -170,7 +135,7 @@ def timeline_figure(points: pd.DataFrame, alpha: float) -> go.Figure:
                                  mode="lines+markers", line_color="#54A24B",
                                  hovertemplate="accuracy %{y:.1%}<extra></extra>"), row=3, col=1)
     fig.update_yaxes(title_text="share", tickformat=".0%", row=3, col=1)
-    fig.update_layout(**{**_LAYOUT, "margin": dict(l=10, r=10, t=70, b=10)}, height=720, bargap=0.35)
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=70, b=10)}, height=720, bargap=0.35)
     fig.update_annotations(font_size=13, selector=dict(xref="paper"))
     fig.update_xaxes(tickfont_size=11)
     return fig
@@ -179,46 +144,13 @@ def timeline_figure(points: pd.DataFrame, alpha: float) -> go.Figure:
 # --- embedding map -----------------------------------------------------------------------------
 def umap_ready() -> bool:
     """Whether UMAP's one-off compilation (started by ``app.py`` in the background) has finished."""
-    from .multivariate import start_umap_warm_up
-
-    return start_umap_warm_up().ready
-
-
-@st.cache_data(show_spinner="Embedding and projecting the posts…", max_entries=16)
-def _embedding_map(data_key: str, roles_key: str, column: str, seed: int, method: str, per_period: int,
-                   _reference: pd.DataFrame, _current: pd.DataFrame, _ref_batch: str | None,
-                   _cur_batch: str | None):
-    gen = np.random.default_rng(seed)
-
-    def sample(frame: pd.DataFrame, batch_col: str | None, default: str) -> pd.DataFrame:
-        labels = frame[batch_col].astype(str) if batch_col else pd.Series(default, index=frame.index)
-        parts = []
-        for _, part in frame.assign(_period=labels.to_numpy()).groupby("_period", sort=False):
-            take = gen.choice(len(part), min(per_period, len(part)), replace=False)
-            parts.append(part.iloc[np.sort(take)][[column, "_period"]])
-        return pd.concat(parts, ignore_index=True)
-
-    ref = sample(_reference, _ref_batch, REFERENCE)
-    cur = sample(_current, _cur_batch, "production")
-    texts = pd.concat([ref[column], cur[column]], ignore_index=True)
-    # One TF-IDF + SVD fitted on every sampled post (as text_drift's pooled fit), so new words count.
-    emb, _ = drift.text_embeddings(texts, texts.iloc[:1], n_components=32, rng=seed)
-    proj = drift.project(emb[:len(ref)], emb[len(ref):], method=method, max_samples=len(texts), rng=seed)
-    coords = proj.coords.copy()
-    is_ref = (coords["side"] == "reference").to_numpy()
-    pos = coords["position"].to_numpy()
-    pos_ref, pos_cur = np.minimum(pos, len(ref) - 1), np.minimum(pos, len(cur) - 1)
-    coords["period"] = np.where(is_ref, ref["_period"].to_numpy()[pos_ref],
-                                cur["_period"].to_numpy()[pos_cur])
-    coords["text"] = np.where(is_ref, ref[column].to_numpy()[pos_ref], cur[column].to_numpy()[pos_cur])
-    return proj, coords
+    return multivariate.start_umap_warm_up().ready
 
 
 def embedding_map(ctx: data.Context, column: str, seed: int, method: str):
-    """``drift.project`` of a per-period sample of post embeddings: (Projection, coords with period, text)."""
-    ref_batch = ctx.schema.batch if ctx.schema.batch in ctx.reference.columns else None
-    return _embedding_map(ctx.source.key, ctx.roles_key, column, seed, method, MAP_PER_PERIOD, ctx.reference,
-                          ctx.current, ref_batch, ctx.batch_column)
+    """``drift.project`` of a per-period sample of post embeddings: (Projection, coords with period, text)
+    (cached)."""
+    return cache.embedding_map(ctx, column, int(seed), method, MAP_PER_PERIOD)
 
 
 def map_figure(coords: pd.DataFrame, method: str, highlight: tuple[str, ...] = ()) -> go.Figure:
@@ -243,7 +175,7 @@ def map_figure(coords: pd.DataFrame, method: str, highlight: tuple[str, ...] = (
             customdata=[safe.plot(t) for t in part["text"].astype(str).str.slice(0, 120)],
             hovertemplate="<b>%{fullData.name}</b><br>%{customdata}<extra></extra>"))
     axis = "UMAP" if method == "umap" else "PC"
-    fig.update_layout(**{**_LAYOUT, "legend": dict(orientation="v", x=1.01, y=1)}, height=520,
+    fig.update_layout(**{**LAYOUT, "legend": dict(orientation="v", x=1.01, y=1)}, height=520,
                       xaxis_title=f"{axis} 1", yaxis_title=f"{axis} 2")
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
@@ -262,7 +194,7 @@ def terms_figure(terms: pd.DataFrame, side: str, name: str) -> go.Figure:
         customdata=np.stack([part["share_reference"], part["share_current"]], axis=1),
         hovertemplate="<b>%{y}</b><br>weight %{x:.2f}<br>in %{customdata[0]:.1%} of A's posts, "
                       "%{customdata[1]:.1%} of B's<extra></extra>"))
-    fig.update_layout(**{**_LAYOUT, "margin": dict(l=10, r=10, t=50, b=10)},
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=50, b=10)},
                       height=max(260, 24 * len(part) + 80), showlegend=False,
                       title=dict(text=f"Typical of {safe.plot(name)}", font_size=15),
                       xaxis_title="weight (|coefficient|)")
@@ -271,56 +203,44 @@ def terms_figure(terms: pd.DataFrame, side: str, name: str) -> go.Figure:
 
 
 # --- practice ----------------------------------------------------------------------------------
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _scenario_schema(name: str):
-    sc = data.load_scenario(name)
-    schema = sc.with_known_roles(drift.infer_schema(sc.reference, sc.current))
-    return drift.validate_pair(sc.reference, sc.current, schema).schema
+def practice_context(name: str) -> data.Context:
+    """A built-in scenario with its own roles (the Practice page's evidence ignores the user's overrides)."""
+    return data.plain_scenario_context(name)
+
+
+def practice_batch(batch: str) -> str:
+    """The batch a practice question names, as a batch label of the cache layer ("production": all)."""
+    return state.ALL_BATCHES if batch == "production" else batch
 
 
 def scenario_accuracy(name: str) -> pd.DataFrame:
     """:func:`drift.diagnosis.practice.batch_accuracy` of a built-in scenario (cached)."""
     sc = data.load_scenario(name)
-    return _accuracy(f"scenario:{name}", sc.target, sc.prediction, sc.batch, sc.reference, sc.current)
+    return cache.batch_accuracy(practice_context(name), sc.target, sc.prediction, sc.batch)
 
 
 def scenario_batch_rows(name: str, batch: str) -> pd.DataFrame:
-    sc = data.load_scenario(name)
-    if sc.batch is None or batch == "production":
-        return sc.current
-    return sc.current[sc.current[sc.batch].astype(str) == batch].reset_index(drop=True)
+    """Production rows of one batch of a built-in scenario ("production": all of them)."""
+    return practice_context(name).rows(practice_batch(batch))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _diagnosis(name: str, batch: str, seed: int, alpha: float, _progress=None):
-    sc = data.load_scenario(name)
-    return drift.diagnose(sc.reference, scenario_batch_rows(name, batch), schema=_scenario_schema(name),
-                          alpha=alpha, rng=seed, progress=_progress)
+def diagnosis(name: str, batch: str, seed: int, alpha: float):
+    """``drift.diagnose`` of a built-in scenario's batch against its reference (cached; the entry the
+    Diagnosis page uses for the same data and settings, labels on, Benjamini–Hochberg), with a progress bar
+    while it computes."""
+    return progress.run(cache.diagnosis, practice_context(name), practice_batch(batch), True, float(alpha),
+                        "bh", int(seed), text="Running the diagnosis…",
+                        describe=lambda key, i, n: (i / n, f"Running {STEP_TITLES.get(key, key)}…"))
 
 
-def diagnosis(name: str, batch: str, seed: int, alpha: float, progress=None):
-    """``drift.diagnose`` of a built-in scenario's batch against its reference (cached, shared: the
-    result holds read-only schema mappings and is never mutated).
-
-    ``progress(step_key, i, n)`` runs while the diagnosis computes, i.e. inside the cached function: it
-    may move only a :class:`ui.progress.Bar` (see :mod:`ui.progress`), never draw an element.
-    """
-    return _diagnosis(name, batch, seed, alpha, _progress=progress)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _policies(name: str, seed: int, _progress=None) -> pd.DataFrame:
-    sc = data.load_scenario(name)
-    comparison = drift.compare_policies(sc, rng=seed, progress=_progress)
-    return comparison.summary
-
-
-def policy_comparison(name: str, seed: int, progress=None) -> pd.DataFrame:
-    """``drift.compare_policies(...).summary`` on a built-in scenario (cached).
-
-    ``progress(fraction)`` runs inside the cached function: it may move only a :class:`ui.progress.Bar`.
-    """
-    return _policies(name, seed, _progress=progress)
+def policy_comparison(name: str, seed: int) -> pd.DataFrame:
+    """``drift.compare_policies(...).summary`` of the default policies and costs on a built-in scenario
+    (cached: the Autopilot page's entry for its default settings), with a progress bar while it computes."""
+    cost = CostModel()
+    return tl.autopilot_comparison(name, POLICY_KINDS, every_k=tl.DEFAULT_EVERY_K,
+                                   retrain_cost=cost.retrain_cost,
+                                   cost_per_error_unit=cost.cost_per_error_unit, seed=seed,
+                                   text="Replaying the policies week by week…").summary
 
 
 def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
@@ -333,7 +253,7 @@ def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
         fig.add_hline(y=ref, line_dash="dash", line_color=REFERENCE_COLOR,
                       annotation_text=f"reference {ref:.1%}", annotation_position="top left")
     lo = float(np.nanmin([table["accuracy"].min(), ref])) if len(table) else 0.0
-    fig.update_layout(**{**_LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}, height=260, showlegend=False,
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}, height=260, showlegend=False,
                       yaxis=dict(title="accuracy", tickformat=".0%", range=[max(0.0, lo - 0.05), 1.0]))
     fig.update_xaxes(type="category")
     return fig
@@ -341,11 +261,6 @@ def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
 
 def impact(name: str, batch: str, inputs: drift.ImpactInputs, *, use_labels: bool, seed: int):
     """``drift.business_impact`` of a built-in scenario's batch against its reference (cached)."""
-    return _impact(name, batch, inputs, bool(use_labels), int(seed))
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _impact(name: str, batch: str, inputs: drift.ImpactInputs, use_labels: bool, seed: int):
     sc = data.load_scenario(name)
-    return drift.business_impact(sc.reference, scenario_batch_rows(name, batch), target=sc.target,
-                                 prediction=sc.prediction, inputs=inputs, use_labels=use_labels, rng=seed)
+    return cache.impact(practice_context(name), practice_batch(batch), sc.target, sc.prediction, inputs,
+                        bool(use_labels), int(seed))

@@ -2,13 +2,9 @@
 
 Cached results
 --------------
-:func:`monitor_result` wraps :func:`drift.monitoring.monitor.monitor` and :func:`autopilot_comparison` wraps
-:func:`drift.monitoring.autopilot.compare_policies`, both in ``st.cache_data`` keyed on content (the
-context's data
-and roles keys plus the settings; frames are ``_``-prefixed and not hashed), as in :mod:`ui.data`.
-
-Both take a progress callback: a :class:`ui.progress.Bar`, which a cached function can move without
-its updates being recorded for replay (see :mod:`ui.progress`).
+:func:`monitor_result` (:func:`drift.monitoring.monitor.monitor`) and :func:`autopilot_comparison`
+(:func:`drift.monitoring.autopilot.compare_policies`) are entries of the cache layer (:mod:`ui.cache`),
+drawn with a progress bar while they compute (:func:`ui.progress.run`).
 
 History
 -------
@@ -26,30 +22,22 @@ tags in text), and never inside a hover template.
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from drift.core.errors import DriftError
-from drift.monitoring.monitor import DETECTORS, SPECS, MonitorResult, monitor
-from drift.monitoring.scorecard import Scorecard, scorecard
+from drift.monitoring.autopilot import default_policies
+from drift.monitoring.monitor import DETECTORS, SPECS, MonitorResult
+from drift.monitoring.scorecard import Scorecard
 from drift.monitoring.store import HistoryStore, default_store_path
 
-from . import data, disk, safe, state
-from .charts import _LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
-from .progress import Bar
-
-ROOT = Path(__file__).resolve().parents[1]
-
-#: Page files, for st.page_link / st.switch_page (paths relative to app.py).
-TIMELINE = "pages/timeline.py"
-AUTOPILOT = "pages/autopilot.py"
-DIAGNOSIS = "pages/diagnosis.py"
+from . import cache, data, progress, safe, state
+from .charts import LAYOUT, REFERENCE_COLOR, SEVERITY_COLORS
 
 #: Threshold quantiles offered on the Timeline page (a clean batch exceeds a threshold with
 #: probability at most 1 - quantile).
@@ -77,11 +65,6 @@ MUTED_FILL = "rgba(170,170,170,0.12)"
 POLICY_COLORS = ("#7F7F7F", "#4C78A8", "#F58518", "#54A24B", "#B279A2", "#9D755D")
 ACTION_MARKERS = {"retrain": ("triangle-up", "retrain"), "rollback": ("triangle-down", "rollback"),
                   "alert": ("diamond-open", "alert")}
-
-
-def page_exists(path: str) -> bool:
-    """Whether a page file exists (pages added by other work may not be there yet)."""
-    return (ROOT / path).is_file()
 
 
 # --- monitoring ----------------------------------------------------------------------------------
@@ -137,55 +120,29 @@ def default_mute(ctx: data.Context) -> list[str]:
     return [f for f in marked if f in ctx.schema.features]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-@disk.on_disk("monitor")
-def _monitor(data_key: str, roles_key: str, split: tuple, alpha: float, correction: str, bins: int,
-             quantile: float, detectors: tuple[str, ...], seed: int, embeddings: bool, mute: tuple[str, ...],
-             _reference: pd.DataFrame, _current: pd.DataFrame, _schema, _progress=None) -> MonitorResult:
-    return monitor(_reference, _current, schema=_schema, alpha=alpha, correction=correction, bins=bins,
-                   quantile=quantile, detectors=detectors, rng=seed, progress=_progress,
-                   embeddings="auto" if embeddings else None, mute=mute, **dict(split))
-
-
-def _has_embeddings(ctx: data.Context) -> bool:
-    from drift.multivariate.embeddings import embedding_columns
-
-    try:
-        cols = embedding_columns(ctx.reference)
-    except DriftError:
-        return False
-    return bool(cols) and all(c in ctx.current.columns for c in cols)
-
-
 def monitor_result(ctx: data.Context, opts: data.Settings, spec: dict, *, quantile: float,
                    detectors: Sequence[str], mute: Sequence[str] = ()) -> MonitorResult:
     """:func:`drift.monitoring.monitor.monitor` on the context's production data (cached),
-    with a progress bar."""
-    with Bar("Monitoring every batch…") as bar:
-        return _monitor(ctx.source.key, ctx.roles_key, tuple(sorted(spec.items())), opts.alpha,
-                        opts.correction, opts.bins, float(quantile), tuple(detectors), opts.seed,
-                        _has_embeddings(ctx), tuple(mute), ctx.reference, ctx.current, ctx.schema,
-                        _progress=lambda message, done, total: bar.update(done / max(total, 1),
-                                                                          f"{bar.text} {message}"))
+    with a progress bar while it computes."""
+    text = "Monitoring every batch…"
+    return progress.run(cache.monitor, *_monitor_args(ctx, opts, spec, quantile, detectors, mute), text=text,
+                        describe=lambda message, done, total: (done / max(total, 1), f"{text} {message}"))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-@disk.on_disk("scorecard")
-def _scorecard(data_key: str, roles_key: str, split: tuple, alpha: float, correction: str, bins: int,
-               quantile: float, detectors: tuple[str, ...], seed: int, mute: tuple[str, ...],
-               _result: MonitorResult, _manifest: pd.DataFrame) -> Scorecard:
-    return scorecard(_result, _manifest)
+def _monitor_args(ctx: data.Context, opts: data.Settings, spec: dict, quantile: float,
+                  detectors: Sequence[str], mute: Sequence[str]) -> tuple:
+    return (ctx, tuple(sorted(spec.items())), float(opts.alpha), str(opts.correction), int(opts.bins),
+            float(quantile), tuple(detectors), int(opts.seed), tuple(mute))
 
 
-def detector_scorecard(ctx: data.Context, opts: data.Settings, spec: dict, result: MonitorResult, *,
-                       quantile: float, detectors: Sequence[str]) -> Scorecard | None:
-    """:func:`drift.monitoring.scorecard.scorecard` against the scenario's manifest; ``None`` without one."""
+def detector_scorecard(ctx: data.Context, opts: data.Settings, spec: dict, *, quantile: float,
+                       detectors: Sequence[str], mute: Sequence[str] = ()) -> Scorecard | None:
+    """:func:`drift.monitoring.scorecard.scorecard` of :func:`monitor_result` (same arguments) against the
+    scenario's manifest (cached); ``None`` without a manifest or a batch column."""
     manifest = getattr(ctx.scenario, "manifest", None)
     if manifest is None or "batch_col" not in spec:
         return None
-    return _scorecard(ctx.source.key, ctx.roles_key, tuple(sorted(spec.items())), opts.alpha, opts.correction,
-                      opts.bins, float(quantile), tuple(detectors), opts.seed, tuple(result.muted), result,
-                      manifest)
+    return cache.scorecard(*_monitor_args(ctx, opts, spec, quantile, detectors, mute))
 
 
 def batch_table(result: MonitorResult, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -267,26 +224,18 @@ def record_autopilot(history: HistoryStore, comparison, *, scenario: str) -> str
 
 
 # --- autopilot -----------------------------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=16)
-@disk.on_disk("autopilot")
-def _comparison(scenario: str, kinds: tuple[str, ...], every_k: int, retrain_cost: float,
-                cost_per_error_unit: float, seed: int, _progress=None):
-    from drift.monitoring.autopilot import CostModel, compare_policies, default_policies
-
-    sc = data.load_scenario(scenario)
-    policies = [p for p in default_policies(sc, every_k=every_k) if p.kind in kinds]
-    cost = CostModel(retrain_cost=retrain_cost, cost_per_error_unit=cost_per_error_unit)
-    return compare_policies(sc, policies, cost=cost, rng=seed, progress=_progress)
+#: Weeks between retrains of the scheduled policy unless the user says otherwise (``default_policies``').
+DEFAULT_EVERY_K: int = inspect.signature(default_policies).parameters["every_k"].default
 
 
 def autopilot_comparison(scenario: str, kinds: Sequence[str], *, every_k: int, retrain_cost: float,
-                         cost_per_error_unit: float, seed: int):
-    """:func:`drift.monitoring.autopilot.compare_policies` on a built-in scenario (cached),
-    with a progress bar."""
-    with Bar("Replaying the stream under each policy…") as bar:
-        return _comparison(scenario, tuple(kinds), int(every_k), float(retrain_cost),
-                           float(cost_per_error_unit), int(seed),
-                           _progress=lambda fraction: bar.update(fraction, f"{bar.text} {fraction:.0%}"))
+                         cost_per_error_unit: float, seed: int,
+                         text: str = "Replaying the stream under each policy…"):
+    """:func:`drift.monitoring.autopilot.compare_policies` of the default policies of ``kinds`` on a built-in
+    scenario (cached), with a progress bar while it computes."""
+    return progress.run(cache.policy_comparison, scenario, tuple(kinds), int(every_k), float(retrain_cost),
+                        float(cost_per_error_unit), int(seed), text=text,
+                        describe=lambda fraction: (fraction, f"{text} {fraction:.0%}"))
 
 
 def _money(x: float) -> str:
@@ -362,7 +311,7 @@ def severity_heatmap(severity: pd.DataFrame, psi: pd.DataFrame | None = None,
         zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2, text=hover, hovertemplate="%{text}<extra></extra>",
         colorbar=dict(tickvals=list(range(n)), ticktext=list(SEVERITY_ORDER), title="severity",
                       thickness=14, len=0.8)))
-    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
+    layout = {**LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
     fig.update_layout(**layout, height=max(280, 24 * len(severity) + 110))
     fig.update_yaxes(autorange="reversed", tickfont_size=12)
     fig.update_xaxes(side="top", tickfont_size=11, type="category")
@@ -401,7 +350,7 @@ def _threshold_chart(batches: Sequence[str], values: np.ndarray, thresholds: np.
                                          color=[ALERT_COLOR if a else ok_color for a in alert],
                                          symbol=["x" if a else "circle" for a in alert]),
                              hovertemplate="%{x}: %{y:.4g}<extra></extra>"))
-    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=60, b=10),
+    layout = {**LAYOUT, "margin": dict(l=10, r=10, t=60, b=10),
               "legend": dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, font_size=11)}
     fig.update_layout(**layout, height=270, title=dict(text=title, font_size=14, x=0, y=0.97))
     fig.update_xaxes(type="category", tickfont_size=10)
@@ -466,7 +415,7 @@ def scorecard_chart(card: Scorecard) -> go.Figure:
         xgap=3, ygap=3, text=grid.to_numpy(), texttemplate="%{text}", textfont_size=10,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar=dict(tickvals=list(SCORE_CODES.values()), ticktext=list(SCORE_CODES), thickness=14)))
-    layout = {**_LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
+    layout = {**LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}
     fig.update_layout(**layout, height=90 + 46 * len(grid))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", type="category")
@@ -535,7 +484,7 @@ def error_chart(weekly: pd.DataFrame, manifest: pd.DataFrame | None = None, *, m
                                  marker=dict(symbol=symbol, size=11, color="#888",
                                              line=dict(color="#222", width=1))))
     _shade_regimes(fig, _regimes(weekly, manifest))
-    fig.update_layout(**_LAYOUT, height=420, yaxis_title=label)
+    fig.update_layout(**LAYOUT, height=420, yaxis_title=label)
     fig.update_xaxes(type="category", tickfont_size=10)
     return fig
 
@@ -559,7 +508,7 @@ def cost_chart(weekly: pd.DataFrame, manifest: pd.DataFrame | None = None, *,
                                  hovertemplate="%{fullData.name} · %{x}: %{y:,.0f}<extra></extra>"))
     _shade_regimes(fig, _regimes(weekly, manifest))
     title = f"cumulative cost − {policies[0]}'s" if relative else "cumulative cost"
-    fig.update_layout(**_LAYOUT, height=380, yaxis=dict(title=safe.plot(title), tickformat=",.0f"))
+    fig.update_layout(**LAYOUT, height=380, yaxis=dict(title=safe.plot(title), tickformat=",.0f"))
     if relative:
         fig.add_hline(y=0, line_color="#999", line_width=1)
     fig.update_xaxes(type="category", tickfont_size=10)

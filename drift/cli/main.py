@@ -36,8 +36,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from drift import __version__
+from drift.cli.args import emit, non_negative, probability, renamed, with_file_names
+from drift.cli.monitor import add_monitor_parser
 from drift.core import decisions
-from drift.core.errors import DriftError, DriftInputError, OutputPathError
+from drift.core.errors import DriftError, DriftInputError, DriftParameterError, OutputPathError
+from drift.core.formatting import format_pvalue
+from drift.core.jsonsafe import dumps
+from drift.core.limits import LoadLimits
+from drift.core.paths import check_writable, write_text
+from drift.data.io import load_table
+from drift.data.quality import quality_issues
+from drift.data.scenarios import SCENARIOS, load_scenario
+from drift.data.schema import infer_schema
+from drift.diagnosis.features import feature_drift
+from drift.model.impact import business_impact, impact_inputs, why_not_priced
+from drift.model.prediction import prediction_drift
+from drift.report.build import build_batch_report
 
 #: Exit codes of :func:`main`.
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -141,32 +156,42 @@ def _data_options(p: argparse.ArgumentParser) -> None:
                         "unless --batch picks some, e.g. --batch-col batch")
     g.add_argument("--batch", metavar="LABEL", action="append", default=None,
                    help="analyse only this batch (repeatable; needs --batch-col), e.g. --batch 2025-05")
-    g.add_argument("--max-expanded-mb", type=_non_negative, metavar="MB", default=None,
+    g.add_argument("--max-expanded-mb", type=non_negative, metavar="MB", default=None,
                    help="refuse a file that expands to more than MB MiB once decompressed (default: "
                         "$DRIFT_MAX_EXPANDED_MB, else 2048; see drift.core.limits), "
                         "e.g. --max-expanded-mb 4096")
     s = p.add_argument_group("statistics")
-    s.add_argument("--alpha", type=_probability, default=0.05,
+    s.add_argument("--alpha", type=probability, default=0.05,
                    help="significance level for the corrected p-values, e.g. --alpha 0.01")
     s.add_argument("--correction", choices=("bh", "bonferroni", "none"), default="bh",
                    help="multiple-testing correction across features, e.g. --correction bonferroni")
-    s.add_argument("--threshold", type=_probability, default=None,
+    s.add_argument("--threshold", type=probability, default=None,
                    help=f"the model's decision threshold on the score (default: {STATISTICS_THRESHOLD} for "
                         "the statistics; for the business impact, the cost of a false positive divided by "
                         "the sum of both costs, marked assumed), e.g. --threshold 0.3")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m drift`` argument parser (subcommands ``report``, ``check``, ``scenario``)."""
+    """The ``python -m drift`` argument parser (subcommands ``report``, ``check``, ``scenario``,
+    ``monitor``)."""
     parser = argparse.ArgumentParser(
         prog=PROG, formatter_class=_Formatter, epilog=_MAIN_EPILOG,
         description="Drift Explorer: find out whether production data drifted from the training data, "
                     "where, how much, whether it matters for the model, and what to do.")
-    from drift import __version__
 
     parser.add_argument("--version", action="version", version=f"Drift Explorer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_report_parser(sub)
+    _add_check_parser(sub)
+    _add_scenario_parser(sub)
 
+
+    add_monitor_parser(sub)
+    return parser
+
+
+def _add_report_parser(sub) -> None:
+    """``python -m drift report``: guided diagnosis and stakeholder report."""
     rep = sub.add_parser("report", formatter_class=_Formatter, epilog=_REPORT_EPILOG,
                          help="guided diagnosis and stakeholder report",
                          description="Run the guided diagnosis (inputs -> prediction drift -> concept drift "
@@ -194,18 +219,21 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr, e.g. -q")
     m = rep.add_argument_group("business impact (priced with a target and a prediction column; a figure "
                                "not given is assumed, and the report says so)")
-    m.add_argument("--decisions-per-month", type=_non_negative, metavar="N",
+    m.add_argument("--decisions-per-month", type=non_negative, metavar="N",
                    help="decisions the model takes a month (default 10,000, assumed), "
                         "e.g. --decisions-per-month 20000")
-    m.add_argument("--cost-false-positive", type=_non_negative, metavar="C",
+    m.add_argument("--cost-false-positive", type=non_negative, metavar="C",
                    help="cost of one case flagged that turns out fine, e.g. a good applicant refused "
                         "(default 100, assumed), e.g. --cost-false-positive 120")
-    m.add_argument("--cost-false-negative", type=_non_negative, metavar="C",
+    m.add_argument("--cost-false-negative", type=non_negative, metavar="C",
                    help="cost of one case not flagged that turns out to be an event, e.g. a loan that "
                         "defaults (default 500, assumed), e.g. --cost-false-negative 900")
     m.add_argument("--currency", default="$", help="currency symbol in the sentences, e.g. --currency €")
     rep.set_defaults(func=_report)
 
+
+def _add_check_parser(sub) -> None:
+    """``python -m drift check``: the fast drift gate for CI."""
     chk = sub.add_parser("check", formatter_class=_Formatter, epilog=_CHECK_EPILOG,
                          help="fast drift gate for CI (exit 0 / 1 / 2)",
                          description="Per-feature drift, data-quality checks and prediction drift; the exit "
@@ -219,7 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the full result (every feature of every batch) as JSON, e.g. --json drift.json")
     chk.set_defaults(func=_check)
 
-    from drift.data.scenarios import SCENARIOS
+
+def _add_scenario_parser(sub) -> None:
+    """``python -m drift scenario``: write a built-in scenario's CSV files."""
 
     sc = sub.add_parser("scenario", formatter_class=_Formatter, epilog=_SCENARIO_EPILOG,
                         help="write a built-in scenario's CSV files",
@@ -234,34 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="rows per production batch (credit; default 4000), e.g. --batch-size 1000")
     sc.set_defaults(func=_scenario)
 
-    from drift.cli.monitor import add_monitor_parser
-
-    add_monitor_parser(sub)
-    return parser
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number in (0, 1), got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text}")
-    return value
-
-
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
-
 
 def _steps(text: str) -> tuple[str, ...]:
-    from drift.diagnosis.diagnose import STEP_KEYS
+    from drift.diagnosis.diagnose import STEP_KEYS  # deferred: loads scikit-learn, only `report` needs it
 
     if text.strip().lower() == "all":
         return STEP_KEYS
@@ -283,13 +288,7 @@ class _Data:
     current_name: str
 
 
-def _err(*parts: object) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
 def _load(args: argparse.Namespace) -> _Data:
-    from drift.core.limits import LoadLimits
-    from drift.data.io import load_table
 
     mb = args.max_expanded_mb
     limits = LoadLimits.from_env() if mb is None else LoadLimits.from_env(max_expanded_bytes=int(mb * 2**20))
@@ -331,7 +330,6 @@ def _some(values, k: int = 12) -> str:
 
 def _schema(data: _Data, args: argparse.Namespace):
     """Kinds and roles guessed from both files, with --target / --prediction taking precedence."""
-    from drift.data.schema import infer_schema
 
     schema = infer_schema(data.reference, data.current)
     if args.target or args.prediction:
@@ -348,25 +346,9 @@ def _in_batch(err: DriftError, name: str, data: _Data) -> None:
     """Re-raise ``err``, naming the batch when there are several."""
     if len(data.batches) > 1:
         if isinstance(err, DriftInputError) and err.file in ("current", data.current_name):
-            raise _renamed(err, f"{data.current_name} (batch {name!r})") from err
+            raise renamed(err, f"{data.current_name} (batch {name!r})") from err
         raise DriftInputError(f"batch {name!r}: {err}", file=data.current_name) from err
     raise err
-
-
-def _renamed(err: DriftInputError, file: str) -> DriftInputError:
-    """The same error (same class, column and fix) naming ``file`` instead of a side."""
-    return type(err)(err.problem, file=file, column=err.column, fix=err.fix)
-
-
-def with_file_names(err: DriftError, reference: str | None, current: str | None) -> DriftError:
-    """``err`` naming the files rather than the sides: the library says ``reference`` / ``current`` for
-    in-memory data, a command line user knows the files by name."""
-    names = {"reference": reference, "current": current}
-    if reference and current:
-        names["reference and current"] = f"{reference} and {current}"
-    if isinstance(err, DriftInputError) and names.get(err.file):
-        return _renamed(err, names[err.file])
-    return err
 
 
 def _roles_line(schema, args: argparse.Namespace) -> str:
@@ -385,7 +367,6 @@ _OUTPUT_EXAMPLES = {"html": "report.html", "json": "report.json", "markdown": "r
 
 def _check_outputs(args: argparse.Namespace, flags: Sequence[str]) -> None:
     """Refuse output paths that cannot be written, before any data is read (file, reason and fix)."""
-    from drift.core.paths import check_writable
 
     inputs = {Path(p).expanduser().resolve() for p in (args.reference, args.current)}
     seen: dict[Path, str] = {}
@@ -407,17 +388,13 @@ def _check_outputs(args: argparse.Namespace, flags: Sequence[str]) -> None:
 
 
 def _write(path: Path, text: str, what: str) -> None:
-    from drift.core.paths import write_text
 
     size = write_text(path, text, what=what)
-    _err(f"wrote {path} ({size / 1024:,.0f} KB)" if size >= 1024 else f"wrote {path} ({size} bytes)")
+    emit(f"wrote {path} ({size / 1024:,.0f} KB)" if size >= 1024 else f"wrote {path} ({size} bytes)")
 
 
 # ------------------------------------------------------------------------------------------ report
 def _report(args: argparse.Namespace) -> int:
-    from drift.diagnosis.diagnose import STEP_KEYS, diagnose
-    from drift.model.impact import business_impact, impact_inputs, why_not_priced
-    from drift.report.build import build_batch_report
 
     inputs = impact_inputs(decisions_per_month=args.decisions_per_month,
                            cost_false_positive=args.cost_false_positive,
@@ -427,29 +404,14 @@ def _report(args: argparse.Namespace) -> int:
     data = _load(args)
     schema = _schema(data, args)
     if not args.quiet:
-        _err(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
+        emit(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
              f"{len(data.current):,} rows in {len(data.batches)} set(s)")
-        _err(_roles_line(schema, args))
-    plan = [k for k in STEP_KEYS if k in args.steps]
+        emit(_roles_line(schema, args))
     diagnoses, impacts, not_priced = {}, {}, {}
     for b, (name, frame) in enumerate(data.batches, start=1):
         if not args.quiet and len(data.batches) > 1:
-            _err(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
-        started = time.perf_counter()
-
-        def progress(key: str, i: int, n: int) -> None:
-            if not args.quiet and key in plan:
-                _err(f"[{plan.index(key) + 1}/{len(plan)}] {STEP_LABELS.get(key, key)} …")
-
-        try:
-            d = diagnose(data.reference, frame, target=schema.target, prediction=schema.prediction,
-                         use_labels=not args.no_labels, threshold=_threshold(args), alpha=args.alpha,
-                         correction=args.correction, steps=args.steps, rng=args.seed, progress=progress)
-        except DriftError as err:
-            _in_batch(err, name, data)
-        if not args.quiet:
-            _err(f"done in {time.perf_counter() - started:.1f} s")
-        diagnoses[name] = d
+            emit(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
+        d = diagnoses[name] = _diagnose_batch(args, data, schema, name, frame)
         impacts[name] = None
         if why_not_priced(d.schema.target, d.schema.prediction) is None:
             try:
@@ -458,7 +420,7 @@ def _report(args: argparse.Namespace) -> int:
                                                 use_labels=d.has_labels, rng=args.seed)
             except DriftError as err:   # the data cannot be priced: the report says why, and goes on
                 not_priced[name] = f"Not priced: {err}"
-                _err(f"business impact not priced: {err}")
+                emit(f"business impact not priced: {err}")
     title = args.title or f"Drift report: {data.current_name} vs {data.reference_name}"
     report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name,
                                 not_priced=not_priced)
@@ -478,91 +440,101 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diagnose_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame):
+    """:func:`drift.diagnose` of one production batch, its steps announced on stderr unless quiet."""
+    from drift.diagnosis.diagnose import STEP_KEYS, diagnose  # deferred: loads scikit-learn
+
+    plan = [k for k in STEP_KEYS if k in args.steps]
+    started = time.perf_counter()
+
+    def progress(key: str, i: int, n: int) -> None:
+        if not args.quiet and key in plan:
+            emit(f"[{plan.index(key) + 1}/{len(plan)}] {STEP_LABELS.get(key, key)} …")
+
+    try:
+        d = diagnose(data.reference, frame, target=schema.target, prediction=schema.prediction,
+                     use_labels=not args.no_labels, threshold=_threshold(args), alpha=args.alpha,
+                     correction=args.correction, steps=args.steps, rng=args.seed, progress=progress)
+    except DriftError as err:
+        _in_batch(err, name, data)
+    if not args.quiet:
+        emit(f"done in {time.perf_counter() - started:.1f} s")
+    return d
+
+
 # ------------------------------------------------------------------------------------------- check
 def _check(args: argparse.Namespace) -> int:
-    from drift.data.quality import quality_issues
-    from drift.diagnosis.features import feature_drift
-    from drift.model.prediction import prediction_drift
-    from drift.report.build import jsonable
-
     _check_outputs(args, ("json",))
     data = _load(args)
     schema = _schema(data, args)
-    _err(_roles_line(schema, args))
-    pred = schema.prediction
-    results, any_failed = [], False
-    for name, frame in data.batches:
-        try:
-            table = feature_drift(data.reference, frame, schema=schema, alpha=args.alpha,
-                                  correction=args.correction)
-            issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha,
-                                    problems=table.attrs.get("problems", ()))
-            pd_res = None
-            if pred is not None and pred in data.reference.columns and pred in frame.columns:
-                pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=_threshold(args))
-            elif args.prediction is not None:
-                raise DriftInputError(f"no column named {pred!r}", file=data.current_name, column=pred,
-                                      fix="score the production rows, or leave out --prediction")
-        except DriftError as err:
-            _in_batch(err, name, data)
-        verdict = decisions.gate(table, issues, fail_on=args.fail_on, alpha=args.alpha,
-                                 prediction_psi=None if pd_res is None else pd_res.statistic,
-                                 prediction_pvalue=None if pd_res is None else pd_res.pvalue)
-        bad = table[table["feature"].isin(verdict.failing_features)]
-        pred_failed, failed = verdict.prediction_failed, verdict.failed
-        any_failed |= failed
-        counts = table["severity"].value_counts()
-        tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("major", "moderate", "minor")
-                          if counts.get(s, 0))
-        print(f"{name} ({len(frame):,} rows): {'FAIL' if failed else 'ok'} — "
-              f"{len(bad)} of {len(table)} feature(s) at {args.fail_on} or above"
-              + (f" [{tally}]" if tally else "")
-              + (f"; prediction PSI {pd_res.statistic:.3f} ({pd_res.band})" if pd_res is not None else ""))
-        for r in bad.itertuples(index=False):
-            print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  adjusted p {_p(r.pvalue_adjusted)}")
-        if pred_failed:
-            print(f"    prediction {pred}  PSI {pd_res.statistic:.3f} ({pd_res.band})  "
-                  f"KS p {_p(pd_res.pvalue)}")
-        for issue in issues:
-            print(f"    data quality: {issue.message}")
-        for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
-            print(f"    not counted  {r.feature}  {r.finding}")
-        results.append({"name": name, "n_rows": len(frame), "failed": failed,
-                        "failing_features": bad["feature"].tolist(), "split_proxies": list(verdict.proxies),
-                        "features": table,
-                        "quality_issues": [i.to_dict() for i in issues],
-                        "prediction": None if pd_res is None else
-                        {"column": pred, "psi": pd_res.statistic, "band": pd_res.band,
-                         "ks_pvalue": pd_res.pvalue, "failed": pred_failed}})
+    emit(_roles_line(schema, args))
+    results = [_gate_batch(args, data, schema, name, frame) for name, frame in data.batches]
+    any_failed = any(r["failed"] for r in results)
     code = EXIT_DRIFT if any_failed else EXIT_OK
     n_failed = sum(r["failed"] for r in results)
     print(f"result: {'drift' if any_failed else 'no drift'} at level '{args.fail_on}'"
           + (f" in {n_failed} of {len(results)} batches" if len(results) > 1 else "") + f" (exit {code})")
     sys.stdout.flush()
     if args.json:
-        import json
-
-        from drift import __version__
-
         payload = {"version": __version__, "reference": data.reference_name, "current": data.current_name,
                    "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
-                   "target": schema.target, "prediction": pred, "exit_code": code, "passed": not any_failed,
-                   "batches": results}
-        _write(args.json, json.dumps(jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False),
+                   "target": schema.target, "prediction": schema.prediction, "exit_code": code,
+                   "passed": not any_failed, "batches": results}
+        _write(args.json, dumps(payload, indent=2),
                "the --json result")
     return code
 
 
-def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame) -> dict:
+    """The gate of one production batch: computed, printed, and returned as its JSON record."""
+
+    pred = schema.prediction
+    try:
+        table = feature_drift(data.reference, frame, schema=schema, alpha=args.alpha,
+                              correction=args.correction)
+        issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha,
+                                problems=table.attrs.get("problems", ()))
+        pd_res = None
+        if pred is not None and pred in data.reference.columns and pred in frame.columns:
+            pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=_threshold(args))
+        elif args.prediction is not None:
+            raise DriftInputError(f"no column named {pred!r}", file=data.current_name, column=pred,
+                                  fix="score the production rows, or leave out --prediction")
+    except DriftError as err:
+        _in_batch(err, name, data)
+    verdict = decisions.gate(table, issues, fail_on=args.fail_on, alpha=args.alpha,
+                             prediction_psi=None if pd_res is None else pd_res.statistic,
+                             prediction_pvalue=None if pd_res is None else pd_res.pvalue)
+    bad = table[table["feature"].isin(verdict.failing_features)]
+    pred_failed, failed = verdict.prediction_failed, verdict.failed
+    counts = table["severity"].value_counts()
+    tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("major", "moderate", "minor")
+                      if counts.get(s, 0))
+    print(f"{name} ({len(frame):,} rows): {'FAIL' if failed else 'ok'} — "
+          f"{len(bad)} of {len(table)} feature(s) at {args.fail_on} or above"
+          + (f" [{tally}]" if tally else "")
+          + (f"; prediction PSI {pd_res.statistic:.3f} ({pd_res.band})" if pd_res is not None else ""))
+    for r in bad.itertuples(index=False):
+        print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  "
+              f"adjusted p {format_pvalue(r.pvalue_adjusted)}")
+    if pred_failed:
+        print(f"    prediction {pred}  PSI {pd_res.statistic:.3f} ({pd_res.band})  "
+              f"KS p {format_pvalue(pd_res.pvalue)}")
+    for issue in issues:
+        print(f"    data quality: {issue.message}")
+    for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
+        print(f"    not counted  {r.feature}  {r.finding}")
+    return {"name": name, "n_rows": len(frame), "failed": failed,
+            "failing_features": bad["feature"].tolist(), "split_proxies": list(verdict.proxies),
+            "features": table,
+            "quality_issues": [i.to_dict() for i in issues],
+            "prediction": None if pd_res is None else
+            {"column": pred, "psi": pd_res.statistic, "band": pd_res.band,
+             "ks_pvalue": pd_res.pvalue, "failed": pred_failed}}
 
 
 # ---------------------------------------------------------------------------------------- scenario
 def _scenario(args: argparse.Namespace) -> int:
-    from drift.core.errors import DriftParameterError
-    from drift.core.paths import check_writable
-    from drift.data.scenarios import load_scenario
-
     kwargs = {}
     if args.name == "credit":
         kwargs["rng"] = args.seed
@@ -574,7 +546,7 @@ def _scenario(args: argparse.Namespace) -> int:
     out: Path = args.out
     check_writable(out, what="the scenario files", directory=True,
                    fix="give --out a directory that exists or can be created, e.g. --out demo")
-    _err(f"generating scenario {args.name!r} …")
+    emit(f"generating scenario {args.name!r} …")
     sc = load_scenario(args.name, **kwargs)
     _write(out / "reference.csv", sc.reference.to_csv(index=False), "the reference CSV")
     _write(out / "production.csv", sc.current.to_csv(index=False), "the production CSV")
@@ -605,17 +577,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DriftError as err:
         named = with_file_names(err, *(Path(p).name if p else None for p in (getattr(args, "reference", None),
                                                                             getattr(args, "current", None))))
-        _err(f"{PROG} {args.command}: error: {named}")
+        emit(f"{PROG} {args.command}: error: {named}")
         return EXIT_INPUT
     except OSError as err:       # a file the OS would not read or write (loading reports its own errors)
         where = f"{err.filename}: " if getattr(err, "filename", None) else ""
-        _err(f"{PROG} {args.command}: error: {where}{err.strerror or err}. Fix: check the path and its "
+        emit(f"{PROG} {args.command}: error: {where}{err.strerror or err}. Fix: check the path and its "
              "permissions")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        _err("interrupted")
+        emit("interrupted")
         return 130
     except Exception:  # a bug: never exit 1, which would read as "drift found"
-        _err(f"{PROG} {args.command}: internal error (a bug — please report it with this traceback):")
+        emit(f"{PROG} {args.command}: internal error (a bug — please report it with this traceback):")
         traceback.print_exc()
         return EXIT_INTERNAL

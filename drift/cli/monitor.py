@@ -27,13 +27,17 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
-from drift.cli.main import _probability, with_file_names
+from drift.cli.args import choice_list, emit, name_list, positive_int, probability, with_file_names
 from drift.core.errors import DriftError, DriftInputError
+from drift.data.batching import describe_split, split_batches
+from drift.data.io import load_table
+from drift.monitoring.monitor import DEFAULT_DETECTORS, DETECTORS, monitor
+from drift.monitoring.store import HistoryStore
 
 EXIT_OK, EXIT_ALERT, EXIT_INPUT = 0, 1, 2
 PROG = "python -m drift monitor"
@@ -60,37 +64,8 @@ The default store is $DRIFT_EXPLORER_DATA/history.sqlite, else ~/.drift-explorer
 """
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
-
-
-def _detectors(text: str) -> tuple[str, ...]:
-    from drift.monitoring.monitor import DETECTORS
-
-    names = tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
-    bad = [n for n in names if n not in DETECTORS]
-    if bad or not names:
-        raise argparse.ArgumentTypeError(f"unknown detector(s) {', '.join(bad) or '(none)'}; "
-                                         f"choose among {', '.join(DETECTORS)}")
-    return names
-
-
-def _names(text: str) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
-    if not names:
-        raise argparse.ArgumentTypeError("expected one or more column names separated by commas")
-    return names
-
-
 def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``monitor`` subcommand to ``python -m drift``'s subparsers; sets ``func=run_monitor``."""
-    from drift.monitoring.monitor import DEFAULT_DETECTORS, DETECTORS
 
     p = subparsers.add_parser(
         "monitor", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG,
@@ -108,7 +83,7 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
                      help="split each file into batches by this column's values, e.g. --batch-col month")
     how.add_argument("--time-col", metavar="COL",
                      help="split each file by time period of this timestamp column, e.g. --time-col ts")
-    how.add_argument("--size", metavar="N", type=_positive_int,
+    how.add_argument("--size", metavar="N", type=positive_int,
                      help="split each file into runs of N rows (in file order unless --order or --shuffle), "
                           "e.g. --size 5000")
     order = d.add_mutually_exclusive_group()
@@ -130,27 +105,24 @@ def add_monitor_parser(subparsers) -> argparse.ArgumentParser:
                    help="history store file (default: see below), e.g. --store history.sqlite")
     s.add_argument("--skip-existing", action="store_true",
                    help="skip batches whose label the run already holds, e.g. for a re-run cron job")
-    s.add_argument("--detectors", type=_detectors, default=DEFAULT_DETECTORS,
+    s.add_argument("--detectors", type=partial(choice_list, choices=tuple(DETECTORS), what="detector"),
+                   default=DEFAULT_DETECTORS,
                    help="comma-separated detectors among " + ",".join(DETECTORS)
                         + " (default: all whose inputs exist but domain, the slow one), "
                           "e.g. --detectors features,prediction")
-    s.add_argument("--mute", type=_names, default=(), metavar="COL[,COL]",
+    s.add_argument("--mute", type=name_list, default=(), metavar="COL[,COL]",
                    help="features whose change is expected: compared and shown, never alerting; the "
                         "score-based detectors (prediction drift, performance) compare each batch with the "
                         "reference reweighted to its distribution of them, e.g. --mute seasonality")
-    s.add_argument("--alpha", type=_probability, default=0.05,
+    s.add_argument("--alpha", type=probability, default=0.05,
                    help="significance level of per-feature tests, e.g. --alpha 0.01")
-    s.add_argument("--quantile", type=_probability, default=0.95,
+    s.add_argument("--quantile", type=probability, default=0.95,
                    help="threshold quantile of the null (default 0.95), e.g. --quantile 0.99")
-    s.add_argument("--n-calibration", type=_positive_int, default=40,
+    s.add_argument("--n-calibration", type=positive_int, default=40,
                    help="null batches per calibration, e.g. --n-calibration 100")
     s.add_argument("--seed", type=int, default=0, help="random seed (default 0), e.g. --seed 7")
     p.set_defaults(func=run_monitor)
     return p
-
-
-def _err(*parts: object) -> None:
-    print(*parts, file=sys.stderr, flush=True)
 
 
 def _sha256(path: Path) -> str:
@@ -170,14 +142,11 @@ def _progress():
         decile = 10 * done // max(total, 1)
         if stage != state["stage"] or decile != state["decile"] or done == total:
             state["stage"], state["decile"] = stage, decile
-            _err(f"[{done}/{total} {time.perf_counter() - state['t0']:5.1f}s] {message}")
+            emit(f"[{done}/{total} {time.perf_counter() - state['t0']:5.1f}s] {message}")
     return report
 
 
 def _batches(args: argparse.Namespace) -> list[tuple[str, object]]:
-    from drift.data.batching import split_batches
-    from drift.data.io import load_table
-
     pairs = []
     if args.label is not None and (len(args.batch_files) > 1 or args.batch_col or args.time_col or args.size):
         raise DriftInputError("--label names one unsplit batch file", file=None,
@@ -199,7 +168,7 @@ def _batches(args: argparse.Namespace) -> list[tuple[str, object]]:
             else:
                 split = [(args.label or stem, frame)]
         for w in caught:
-            _err(f"warning: {Path(path).name}: {w.message}")
+            emit(f"warning: {Path(path).name}: {w.message}")
         pairs.extend(split)
     labels = [label for label, _ in pairs]
     dup = next((lab for lab in labels if labels.count(lab) > 1), None)
@@ -211,7 +180,6 @@ def _batches(args: argparse.Namespace) -> list[tuple[str, object]]:
 
 def _chunking(args: argparse.Namespace) -> str:
     """How the batch files were cut, in words (``MonitorResult.chunking``)."""
-    from drift.data.batching import describe_split
 
     if not (args.batch_col or args.time_col or args.size):
         return "one batch per file"
@@ -227,19 +195,15 @@ def run_monitor(args: argparse.Namespace) -> int:
         return _run(args)
     except DriftError as err:
         batch = Path(args.batch_files[0]).name if len(args.batch_files) == 1 else None
-        _err(f"{PROG}: error: {with_file_names(err, Path(args.reference).name, batch)}")
+        emit(f"{PROG}: error: {with_file_names(err, Path(args.reference).name, batch)}")
         return EXIT_INPUT
     except OSError as err:
-        _err(f"{PROG}: error: {err.strerror or err}" + (f": {err.filename}" if getattr(err, "filename",
+        emit(f"{PROG}: error: {err.strerror or err}" + (f": {err.filename}" if getattr(err, "filename",
                                                                                        None) else ""))
         return EXIT_INPUT
 
 
 def _run(args: argparse.Namespace) -> int:
-    from drift.data.io import load_table
-    from drift.monitoring.monitor import monitor
-    from drift.monitoring.store import HistoryStore
-
     if args.period and not args.time_col:
         raise DriftInputError("--period needs --time-col", fix="add --time-col COL, or drop --period")
     store = HistoryStore(args.store).check()     # a store that cannot be used fails now, not after the run
@@ -250,17 +214,17 @@ def _run(args: argparse.Namespace) -> int:
             raise DriftInputError(f"no column named {col!r}", file=ref_path.name, column=col,
                                   fix=f"pass {flag} one of {list(map(str, reference.columns))[:12]}")
     pairs = _batches(args)
-    _err(f"reference {ref_path.name}: {len(reference):,} rows; {len(pairs)} batch(es); store {store.path}")
+    emit(f"reference {ref_path.name}: {len(reference):,} rows; {len(pairs)} batch(es); store {store.path}")
     result = monitor(reference, pairs, target=args.target, prediction=args.prediction, alpha=args.alpha,
                      quantile=args.quantile, n_calibration=args.n_calibration, detectors=args.detectors,
                      rng=args.seed, progress=_progress(), batch_col=args.batch_col, time_col=args.time_col,
                      order=args.order, mute=args.mute, chunking=_chunking(args))
-    _err(f"batches: {result.chunking}")
+    emit(f"batches: {result.chunking}")
     if result.muted:
-        _err(f"muted (shown, never alerting): {', '.join(result.muted)}; the score-based detectors compare "
+        emit(f"muted (shown, never alerting): {', '.join(result.muted)}; the score-based detectors compare "
              "each batch with the reference reweighted to its distribution of them")
     for note in result.notes:
-        _err(f"note: {note}")
+        emit(f"note: {note}")
     run_params = {"reference_sha256": _sha256(ref_path), "target": result.params["target"],
                   "prediction": result.params["prediction"], "alpha": args.alpha, "quantile": args.quantile,
                   "n_calibration": args.n_calibration, "detectors": result.params["detectors"],

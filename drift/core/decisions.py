@@ -18,7 +18,10 @@ Families of tests
     Several tests answer one question, so each family shares alpha (Bonferroni): the domain classifier and
     MMD both ask "did the joint distribution of the inputs move?" and each runs at ``alpha / k`` with ``k``
     the number of them that run (:func:`multivariate_alpha`); the recalibration slope and the fall of the
-    realised AUC both ask "did P(y | x) change?" and each uses ``alpha / 2`` (:func:`concept_signals`).
+    realised AUC both ask "did P(y | x) change?" and each uses ``alpha / 2`` (:func:`concept_signals`); so do
+    a regression model's calibration line and its residuals at equal forecast
+    (:func:`regression_concept_signals`).  A multiclass model's one-vs-rest tests are corrected across
+    classes (Benjamini–Hochberg) instead (:func:`multiclass_concept_signals`).
     Without this, random halves of real tables were called drifted about one time in six.
 Verdict
     See :func:`verdict`.  The confidence shown with a verdict is never a constant: it is how often the same
@@ -36,10 +39,11 @@ from pathlib import Path
 
 import numpy as np
 
-from drift.diagnosis.readings import format_pvalue
-from drift.stats.psi import PSI_BANDS
+from drift.core.formatting import format_pvalue
 
 # --- per feature ---------------------------------------------------------------------------------------
+#: PSI cut-offs between small / moderate and moderate / major shift (:func:`drift.stats.psi.psi_band`).
+PSI_BANDS = (0.1, 0.25)
 SEVERITIES = ("stable", "minor", "moderate", "major")
 #: Severity from which a feature counts as drifted.
 DRIFTED_FROM = "moderate"
@@ -84,20 +88,21 @@ def domain_significant(auc_ci: tuple[float, float], pvalue: float, alpha: float 
 def domain_reading(auc: float, auc_ci: tuple[float, float], pvalue: float, alpha: float = 0.05) -> str:
     """One sentence on why the domain classifier counts as drift or not."""
     ci = f"[{auc_ci[0]:.3f}, {auc_ci[1]:.3f}]"
+    p = format_pvalue(pvalue, prefix=True)
     if math.isnan(auc):
         return "The domain classifier could not run."
     if pvalue < alpha and not auc_ci[0] > 0.5:
-        return (f"The fold test gives {format_pvalue(pvalue)}, but the 95 % interval of the AUC {ci} "
+        return (f"The fold test gives {p}, but the 95 % interval of the AUC {ci} "
                 "contains 0.5: the evidence is not strong enough to call the sides distinguishable.")
     if not pvalue < alpha:
-        return (f"AUC {auc:.3f} {ci}, {format_pvalue(pvalue)}: the classifier cannot tell the sides apart "
+        return (f"AUC {auc:.3f} {ci}, {p}: the classifier cannot tell the sides apart "
                 "better than chance.")
     level = domain_level(auc, auc_ci, pvalue, alpha)
     if level == "ok":
-        return (f"AUC {auc:.3f} {ci} is significant ({format_pvalue(pvalue)}) but below {DOMAIN_AUC:g}: a "
+        return (f"AUC {auc:.3f} {ci} is significant ({p}) but below {DOMAIN_AUC:g}: a "
                 "difference too small to matter for most models.")
     how = "clearly" if level == "alert" else "slightly"
-    return (f"AUC {auc:.3f} {ci}, {format_pvalue(pvalue)}: production rows are {how} distinguishable from "
+    return (f"AUC {auc:.3f} {ci}, {p}: production rows are {how} distinguishable from "
             "training rows.")
 
 
@@ -136,6 +141,47 @@ def concept_signals(change, test, alpha: float = 0.05) -> tuple[bool, bool]:
     slope_changed = bool(test.pvalue_slope < level and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1])
     auc_fell = bool(auc["change"] <= -AUC_DROP and auc["hi"] < 0)
     return slope_changed, auc_fell
+
+
+#: A change of E[y | forecast] at the reference's mean forecast counts from this many reference residual
+#: standard deviations (a regression model's calibration-line shift).
+CALIBRATION_SHIFT = 0.1
+
+
+def regression_concept_signals(test, alpha: float = 0.05) -> tuple[bool, bool]:
+    """``(calibration_changed, residuals_moved)`` from a :func:`drift.regression_concept_drift_test` result.
+
+    The two tests ask one question ("did P(y | forecast) change?"), so each uses ``alpha /``
+    :data:`CONCEPT_TESTS`.  *Calibration changed*: ``pvalue`` below that and the line moved by a size that
+    matters -- slope ratio outside :data:`SLOPE_BAND`, or ``|shift_at_mean|`` at least
+    :data:`CALIBRATION_SHIFT` reference residual standard deviations.  *Residuals moved*:
+    ``residual_pvalue`` below that.  A nan (a test that could not run) never signals.
+    """
+    level = alpha / CONCEPT_TESTS
+    sized = (not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1]) \
+        or abs(test.shift_at_mean) >= CALIBRATION_SHIFT * test.residual_sd
+    calibration_changed = bool(test.pvalue < level and sized)
+    residuals_moved = bool(test.residual_pvalue < level)
+    return calibration_changed, residuals_moved
+
+
+def multiclass_concept_signals(test, alpha: float = 0.05) -> tuple[tuple, tuple]:
+    """``(slope_changed, intercept_shifted)``: the classes of a :func:`drift.multiclass_concept_drift_test`
+    result whose one-vs-rest recalibration changed.
+
+    As the binary :func:`concept_signals`, per class and with the p-values corrected across classes:
+    *slope changed* (concept drift) when ``pvalue_slope_adjusted < alpha`` and the slope ratio is outside
+    :data:`SLOPE_BAND`; *intercept shifted* (that class's prior moved) when ``pvalue_intercept_adjusted <
+    alpha``.  Classes that could not be tested (nan) never signal.
+    """
+    table = test.per_class
+    ratio = table["slope_ratio"].to_numpy(float)
+    outside = ~((ratio >= SLOPE_BAND[0]) & (ratio <= SLOPE_BAND[1]))
+    slope = (table["pvalue_slope_adjusted"].to_numpy(float) < alpha) & outside
+    shift = table["pvalue_intercept_adjusted"].to_numpy(float) < alpha
+    classes = table["class"].tolist()
+    return (tuple(c for c, s in zip(classes, slope, strict=True) if s),
+            tuple(c for c, s in zip(classes, shift, strict=True) if s))
 
 
 def exceeds(value: float, threshold: float, direction: str) -> bool:
@@ -407,7 +453,8 @@ def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
     if pred_moved:
         e = pred.evidence
         findings.append(Finding("prediction_drift", "strong" if pred.status == "alert" else "weak",
-                                (f"prediction PSI {e['psi']:.3f} ({format_pvalue(e['ks_pvalue'])})",
+                                (f"prediction PSI {e['psi']:.3f} "
+                                 f"({format_pvalue(e['ks_pvalue'], prefix=True)})",
                                  f"mean score {e['mean_reference']:.3g} → {e['mean_current']:.3g}")))
     if inputs_moved and not pred_moved:
         ev = list(_input_evidence(inputs, dom, mmd, dom_moved, mmd_moved))
@@ -436,13 +483,14 @@ def _label_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float)
     if slope_changed or (auc_fell and not inputs_moved):
         ev = (f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} (95% interval of the change "
               f"[{auc['lo']:+.3f}, {auc['hi']:+.3f}])",
-              f"recalibration slope ratio {test.slope_ratio:.2f} ({format_pvalue(test.pvalue_slope)})")
+              f"recalibration slope ratio {test.slope_ratio:.2f} "
+              f"({format_pvalue(test.pvalue_slope, prefix=True)})")
         out.append(Finding("concept_drift", "strong" if slope_changed and auc_fell else "weak", ev))
     base_changed = abs(base["change"]) >= BASE_RATE_CHANGE and (base["lo"] > 0 or base["hi"] < 0)
     if base_changed and test.pvalue_intercept < alpha and not slope_changed and not pred_moved:
         ev = (f"outcome rate {base['reference']:.1%} → {base['current']:.1%}",
               f"intercept shift {test.intercept_shift:+.2f} log-odds "
-              f"({format_pvalue(test.pvalue_intercept)}), slope ratio {test.slope_ratio:.2f}",
+              f"({format_pvalue(test.pvalue_intercept, prefix=True)}), slope ratio {test.slope_ratio:.2f}",
               f"ROC AUC change {auc['change']:+.3f}")
         out.append(Finding("prior_shift", "strong" if abs(base["change"]) >= 2 * BASE_RATE_CHANGE else "weak",
                            ev))
@@ -461,9 +509,9 @@ def _input_evidence(inputs: dict, dom, mmd, dom_moved: bool, mmd_moved: bool):
     yield from inputs.get("churn", [])[:3]
     if dom_moved:
         yield (f"domain classifier AUC {dom.evidence['auc']:.3f} {_ci(dom.evidence['auc_ci'])} "
-               f"({format_pvalue(dom.evidence['pvalue'])})")
+               f"({format_pvalue(dom.evidence['pvalue'], prefix=True)})")
     if mmd_moved:
-        yield f"embedding MMD {format_pvalue(mmd.evidence['pvalue'])}"
+        yield f"embedding MMD {format_pvalue(mmd.evidence['pvalue'], prefix=True)}"
     yield from [v for v in inputs.get("new_values", []) if v not in inputs.get("churn", [])][:3]
     left_out = [p["feature"] for p in inputs.get("split_proxies", []) if p["time_like"]]
     if left_out:

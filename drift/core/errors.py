@@ -8,6 +8,8 @@ so a page can show ``str(err)`` as is; wrong parameters raise
 
 from __future__ import annotations
 
+import numpy as np
+
 
 class DriftError(ValueError):
     """Root of every error the library raises on purpose."""
@@ -20,6 +22,38 @@ class DriftParameterError(DriftError):
     def invalid(cls, name: str, func: str, allowed: str, got: object) -> DriftParameterError:
         """Build the message "The 'bins' parameter of psi_score must be >= 2. Got 1 instead."."""
         return cls(f"The {name!r} parameter of {func} must be {allowed}. Got {got!r} instead.")
+
+
+# --- argument checks on the template above -----------------------------------------------------
+def is_int(value: object) -> bool:
+    """True for a Python or NumPy integer; ``bool`` is not an integer parameter."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def is_number(value: object) -> bool:
+    """True for a Python or NumPy real number (not ``bool``)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+
+
+def check_parameter(ok: bool, name: str, func: str, allowed: str, got: object) -> None:
+    """Raise :meth:`DriftParameterError.invalid` ``(name, func, allowed, got)`` unless ``ok``.
+
+    >>> check_parameter(0 < 1.5 < 1, "alpha", "f", "in (0, 1)", 1.5)
+    Traceback (most recent call last):
+    drift.core.errors.DriftParameterError: The 'alpha' parameter of f must be in (0, 1). Got 1.5 instead.
+    """
+    if not ok:
+        raise DriftParameterError.invalid(name, func, allowed, got)
+
+
+def check_int(value: object, name: str, func: str, minimum: int) -> None:
+    """Require an integer ``>= minimum`` (message: ``"an int >= 2"``)."""
+    check_parameter(is_int(value) and value >= minimum, name, func, f"an int >= {minimum}", value)
+
+
+def check_fraction(value: object, name: str, func: str) -> None:
+    """Require a number strictly between 0 and 1 (a level, a confidence, a quantile)."""
+    check_parameter(is_number(value) and 0 < value < 1, name, func, "a number in (0, 1)", value)
 
 
 class DriftInputError(DriftError):

@@ -27,10 +27,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import UnsupportedValuesError
+from drift.core.errors import DriftInputError, InfiniteValuesError, UnsupportedValuesError
 
 __all__ = ["NESTED_TYPES", "BYTES_TYPES", "find_unusable_cell", "check_cells", "numeric_values",
-           "scale_exponents"]
+           "numeric_matrices", "scale_exponents"]
 
 #: Cell types no test can use as a value.
 NESTED_TYPES = (dict, list, tuple, set, frozenset, np.ndarray)
@@ -184,3 +184,86 @@ def scale_exponents(arr: np.ndarray, axis: int | None = None) -> np.ndarray:
         peak = np.nanmax(np.abs(arr), axis=axis, initial=0.0, where=~np.isnan(arr))
     _, exponent = np.frexp(np.where(np.isfinite(peak) & (peak > 0), peak, 1.0))
     return np.where(np.isfinite(peak) & (peak > 0), exponent, 0).astype(np.int64)
+
+
+def numeric_matrices(reference, current, *, purpose: str, column_fix: str, missing_fix: str | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Both samples as float64 matrices with the same columns, and their row labels.
+
+    Used by the multivariate tests (MMD, projection), which take a numeric DataFrame (matched by column
+    name) or any 2-D array-like (a 1-D one is one column).
+
+    Parameters
+    ----------
+    reference, current : DataFrame or array-like
+    purpose : str
+        What needs the numbers, for the messages (``"MMD"``: "MMD needs numeric columns").
+    column_fix : str
+        The fix for a non-numeric DataFrame column.
+    missing_fix : str, optional
+        When given, a missing value raises :class:`~drift.core.errors.DriftInputError` with this fix;
+        otherwise missing values stay ``nan``.
+
+    Returns
+    -------
+    x, y : numpy.ndarray of float64, shapes (n, d) and (m, d)
+    x_labels, y_labels : numpy.ndarray
+        The DataFrame index, or row positions for arrays.
+
+    Raises
+    ------
+    DriftInputError
+        A column on one side only (naming the side that lacks it), a non-numeric column or array,
+        more than two dimensions, different widths, no column at all; missing values with ``missing_fix``.
+    InfiniteValuesError
+        An infinite value.
+    """
+    if isinstance(reference, pd.DataFrame) and isinstance(current, pd.DataFrame):
+        for name, frame, other in (("current", current, reference), ("reference", reference, current)):
+            for c in other.columns:
+                if c not in frame.columns:
+                    raise DriftInputError("the column is present on one side only", file=name, column=str(c),
+                                          fix="use the same columns on both sides")
+        current = current[list(reference.columns)]
+    out = []
+    for name, data in (("reference", reference), ("current", current)):
+        arr, labels = _numeric_matrix(data, name, purpose, column_fix)
+        if missing_fix is not None and np.isnan(arr).any():
+            row = int(np.flatnonzero(np.isnan(arr).any(axis=1))[0])
+            raise DriftInputError(f"missing values (first in row {row})", file=name, fix=missing_fix)
+        if np.isinf(arr).any():
+            raise InfiniteValuesError("infinite values", file=name, fix="drop or clip infinite values")
+        out.append((arr, labels))
+    (x, x_labels), (y, y_labels) = out
+    if x.shape[1] != y.shape[1]:
+        raise DriftInputError(f"the samples have {x.shape[1]} and {y.shape[1]} columns", file="current",
+                              fix="use the same features (embedding size) on both sides")
+    if x.shape[1] == 0:
+        raise DriftInputError("no columns", file="reference", fix="pass at least one numeric column")
+    return x, y, x_labels, y_labels
+
+
+def _numeric_matrix(data, name: str, purpose: str, column_fix: str) -> tuple[np.ndarray, np.ndarray]:
+    """One side as a float64 matrix (``nan`` for missing) and its row labels."""
+    if isinstance(data, pd.DataFrame):
+        for c in data.columns:
+            if not (pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])) \
+                    or pd.api.types.is_complex_dtype(data[c]):
+                raise DriftInputError(f"{purpose} needs numeric columns", file=name, column=str(c),
+                                      fix=column_fix)
+        arr, labels = data.to_numpy(dtype=np.float64, na_value=np.nan), data.index.to_numpy()
+    else:
+        try:
+            if np.iscomplexobj(data):
+                raise TypeError("complex numbers")
+            arr = np.asarray(data, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise DriftInputError(f"the data is not numeric ({exc})", file=name,
+                                  fix="pass a 2-D numeric array or a numeric DataFrame") from exc
+        labels = np.arange(len(arr)) if arr.ndim else np.arange(0)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise DriftInputError(f"expected a 2-D array, got {arr.ndim} dimensions", file=name,
+                              fix="pass one row per sample")
+    return arr, labels

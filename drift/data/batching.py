@@ -40,7 +40,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftInputError, DriftParameterError
+from drift.core.errors import DriftInputError, DriftParameterError, check_int
 
 PERIODS = ("D", "W", "M")
 #: Period code -> words, for :func:`describe_split`.
@@ -112,8 +112,7 @@ def split_batches(current: pd.DataFrame, *, batch_col: str | None = None, time_c
     if len(ways) != 1:
         raise DriftParameterError.invalid("batch_col / time_col / size", func, "exactly one of the three",
                                           ways or None)
-    if isinstance(min_rows, bool) or not isinstance(min_rows, int | np.integer) or min_rows < 1:
-        raise DriftParameterError.invalid("min_rows", func, "an int >= 1", min_rows)
+    check_int(min_rows, "min_rows", func, 1)
     if period is not None and time_col is None:
         raise DriftParameterError.invalid("period", func, "used only with time_col", period)
     if order is not None and shuffle:
@@ -126,8 +125,7 @@ def split_batches(current: pd.DataFrame, *, batch_col: str | None = None, time_c
         raise DriftInputError("no rows to split into batches", file="current",
                               fix="pass production data with at least one row")
     if size is not None:
-        if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
-            raise DriftParameterError.invalid("size", func, "an int >= 1", size)
+        check_int(size, "size", func, 1)
         return _split_by_size(current, int(size), order, shuffle, rng, min_rows)
     column = batch_col if batch_col is not None else time_col
     if column not in current.columns:

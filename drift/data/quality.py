@@ -55,6 +55,7 @@ adds the missing-value bursts and type changes and returns one :class:`QualityIs
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ import numpy as np
 import pandas as pd
 
 from drift.data.schema import Schema
-from drift.stats.samples import sorted_quantiles
+from drift.stats.samples import compare_sorted, sorted_quantiles
 
 #: Kinds of pipeline break, in the order they are checked.
 BREAK_KINDS = ("unit_change", "missing_burst", "type_change", "stuck_value", "out_of_range", "placeholder",
@@ -264,8 +265,6 @@ def known_unit(factor: float) -> str | None:
 def rescaled_match(reference: np.ndarray, current: np.ndarray, factor: float) -> bool:
     """True when ``current / factor`` and ``reference`` pass the two-sample KS test at level
     :data:`RESCALED_ALPHA` (asymptotic critical value; sorted inputs)."""
-    from drift.stats.samples import compare_sorted
-
     n, m = len(reference), len(current)
     d, _ = compare_sorted(reference, np.sort(current / factor))
     critical = math.sqrt(-0.5 * math.log(RESCALED_ALPHA / 2)) * math.sqrt((n + m) / (n * m))
@@ -352,7 +351,6 @@ def _looks_like_period(levels: Iterable) -> bool:
         return False
     if pd.to_numeric(texts, errors="coerce").notna().all():
         return True
-    import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -429,7 +427,7 @@ class Churn:
 def churn(reference: pd.Series, current: pd.Series) -> Churn:
     """Observed share of current rows on unseen values vs the reference's turnover (``value_counts``
     inputs), with the one-sided binomial p-value of the unseen count."""
-    from scipy.stats import binomtest
+    from scipy.stats import binomtest  # deferred: scipy.stats takes seconds to import
 
     n_cur = int(current.sum())
     expected = turnover(reference)

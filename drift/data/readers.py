@@ -12,10 +12,13 @@ import io
 import re
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from drift.core.errors import DriftInputError, DuplicateColumnsError, UnsupportedFormatError
 from drift.core.limits import FileBytes
@@ -39,8 +42,6 @@ _WORKSHEET_FOLDER = "xl/worksheets/"
 
 def check_duplicates(header: Sequence[object], file: str) -> None:
     """Refuse a header in which a (non-empty) name appears twice; pandas would rename them silently."""
-    from collections import Counter
-
     names = [str(h) for h in header if h is not None and str(h).strip() != ""]
     counts = Counter(names)
     dups = [n for n, c in counts.items() if c > 1]
@@ -62,8 +63,7 @@ def read_parquet(raw: FileBytes, info: dict[str, Any]) -> pd.DataFrame:
     a note; half-precision floats become float32 (pandas cannot index float16), with a note; nested
     columns (struct, list, map) arrive as dicts, arrays and lists of pairs.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # deferred: the Parquet reader, for .parquet files only
 
     info["format"] = "parquet"
     limits = raw.limits
@@ -141,9 +141,6 @@ def _declared_bytes(pf) -> int:
 
 def _decoded_bytes(array, target) -> int:
     """Bytes ``array`` takes once cast to ``target`` (dictionary-encoded text counted value by value)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     kind = array.type
     if pa.types.is_dictionary(kind) and not pa.types.is_dictionary(target):
         lengths = pc.binary_length(array.dictionary).cast(pa.int64())
@@ -161,8 +158,6 @@ def _decoded_bytes(array, target) -> int:
 def _half_floats_as_float32(table, notes: list[str]):
     """Half-precision floats (float16) widened to float32, exactly: pandas cannot index float16 (sorting,
     ranks, ``is_monotonic_increasing`` raise ``NotImplementedError``)."""
-    import pyarrow as pa
-
     for i, field in enumerate(table.schema):
         if pa.types.is_float16(field.type):
             table = table.set_column(i, field.name, table.column(i).cast(pa.float32()))
@@ -171,8 +166,6 @@ def _half_floats_as_float32(table, notes: list[str]):
 
 
 def _binary_as_text(table, notes: list[str]):
-    import pyarrow as pa
-
     for i, field in enumerate(table.schema):
         if not (pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type)
                 or pa.types.is_fixed_size_binary(field.type)):
@@ -232,7 +225,7 @@ def _parsed_whole(name: str) -> bool:
 
 def _read_workbook(f, raw: FileBytes, big: set[str]) -> tuple[pd.DataFrame, list[str]]:
     """``big``: members over ``max_document_bytes``, allowed only if they are worksheets openpyxl streams."""
-    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.reader.excel import ExcelReader  # deferred: openpyxl, for Excel files only
 
     limits = raw.limits
     reader = ExcelReader(f, read_only=True, keep_vba=False, data_only=True, keep_links=False)

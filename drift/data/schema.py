@@ -15,6 +15,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from drift.core.errors import DriftParameterError, DuplicateColumnsError, check_int
 from drift.data.columnwise import NumericFacts, any_values, numeric_facts
 from drift.data.roles import (
     ROLES,
@@ -75,7 +76,6 @@ class Schema:
 
     def with_roles(self, *, kinds: Mapping[str, str] | None = None, **roles: str | None) -> Schema:
         """A copy with some kinds or roles overridden, e.g. ``schema.with_roles(target="default")``."""
-        from drift.core.errors import DriftParameterError
 
         for name, col in roles.items():
             if name not in ROLES + ("excluded",):
@@ -221,7 +221,6 @@ def role_candidates(reference: pd.DataFrame, current: pd.DataFrame | None = None
     >>> role_candidates(df)[["role", "column", "chosen"]].values.tolist()
     [['target', 'is_weekend', False]]
     """
-    from drift.core.errors import DriftParameterError
 
     if schema is None:
         return candidates_frame(_infer(reference, current, max_categories, "role_candidates")[1])
@@ -242,7 +241,6 @@ def role_candidates(reference: pd.DataFrame, current: pd.DataFrame | None = None
 
 
 def _check_frames(reference, current, func: str) -> None:
-    from drift.core.errors import DriftParameterError
 
     for arg, frame in (("reference", reference), ("current", current)):
         if frame is not None and not isinstance(frame, pd.DataFrame):
@@ -253,12 +251,9 @@ def _check_frames(reference, current, func: str) -> None:
 
 def _infer(reference: pd.DataFrame, current: pd.DataFrame | None, max_categories: int,
            func: str) -> tuple[Schema, tuple[RoleCandidate, ...]]:
-    from drift.core.errors import DriftParameterError
 
     _check_frames(reference, current, func)
-    if (isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer))
-            or max_categories < 1):
-        raise DriftParameterError.invalid("max_categories", func, "an int >= 1", max_categories)
+    check_int(max_categories, "max_categories", func, 1)
 
     ref_sample = _sample(reference)
     cur_sample = _sample(current) if current is not None else None
@@ -321,7 +316,6 @@ def source_name(frame: pd.DataFrame, default: str) -> str:
 
 def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:
     if not frame.columns.is_unique:
-        from drift.core.errors import DuplicateColumnsError
 
         dups = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
         raise DuplicateColumnsError(f"column names {', '.join(map(repr, dups))} appear more than once",

@@ -58,6 +58,7 @@ from drift.core.errors import (
     TooManyCategoriesError,
 )
 from drift.core.inputs import check_cells, numeric_values
+from drift.core.jsonsafe import python_scalar
 from drift.data.roles import TARGET_MAX_CLASSES
 from drift.data.schema import source_name
 
@@ -118,13 +119,9 @@ class TaskInfo:
 
     def to_dict(self) -> dict:
         return {"task": self.task, "prediction_kind": self.prediction_kind, "target": self.target,
-                "prediction": self.prediction, "classes": [_plain(c) for c in self.classes],
+                "prediction": self.prediction, "classes": [python_scalar(c) for c in self.classes],
                 "probability_columns": {str(k): v for k, v in self.probability_columns.items()},
                 "notes": list(self.notes)}
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 # --- labels ----------------------------------------------------------------------------------------------
@@ -175,7 +172,7 @@ def _label_text(value) -> str:
 
 
 def _shown(labels) -> str:
-    text = ", ".join(repr(_plain(v)) for v in list(labels)[:LABELS_SHOWN])
+    text = ", ".join(repr(python_scalar(v)) for v in list(labels)[:LABELS_SHOWN])
     return text + (", ..." if len(labels) > LABELS_SHOWN else "")
 
 
@@ -253,7 +250,8 @@ def _probability_columns(frames, classes: tuple, task: str, file: str) -> dict:
     if task == "binary":
         if classes[1] not in found:
             raise TaskMismatchError(f"found {found[classes[0]]!r} but not {names[classes[1]]!r}", file=file,
-                                    fix=f"give P({_plain(classes[1])!r}) in a column {names[classes[1]]!r} "
+                                    fix=f"give P({python_scalar(classes[1])!r}) in a column "
+                                        f"{names[classes[1]]!r} "
                                         "(the positive class is the second label in sorted order)")
         found = {classes[1]: names[classes[1]]}
     elif task == "multiclass" and len(found) < len(classes):
@@ -312,8 +310,8 @@ def _prediction_kind(task: str, prediction: str, frames, target: _Values, classe
                                     fix=fix)
         for series, side in columns:
             _check_unit_interval(series, side, prediction, fix)
-        notes.append(f"prediction {prediction!r}: P({_plain(classes[1])!r}) (numbers in [0, 1]; the positive "
-                     "class is the second label in sorted order)")
+        notes.append(f"prediction {prediction!r}: P({python_scalar(classes[1])!r}) (numbers in [0, 1]; the "
+                     "positive class is the second label in sorted order)")
         return "probability", classes
     if len(unknown) == len(labels):
         raise TaskMismatchError(f"holds {_shown(unknown)}, none of which is a label of the target "

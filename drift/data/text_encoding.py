@@ -14,6 +14,7 @@ import codecs
 import re
 
 import numpy as np
+from charset_normalizer import from_bytes
 
 from drift.core.errors import EncodingError, UnsupportedFormatError
 from drift.core.limits import FileBytes
@@ -173,7 +174,6 @@ def guess_legacy_encoding(sample: bytes, file: str) -> str:
         latin = sum(1 for w in words if len(w) <= 2 or re.search(r"[A-Za-z]", w))
         if not words or latin >= 0.8 * len(words):
             return "cp1252"
-    from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
     if best is None:
@@ -191,7 +191,6 @@ def guess_rest(window: bytes, pos: int, enc: str, ascii_before: bool, file: str)
                                 "UTF-8 (rows appended from another source)", file=file,
                                 fix="save the file again as CSV UTF-8 after fixing the rows around that byte")
         return guess_legacy_encoding(window, file)
-    from charset_normalizer import from_bytes
 
     best = from_bytes(window).best()
     return best.encoding if best is not None else None

@@ -24,6 +24,7 @@ from drift.core.errors import (
     MixedTypeError,
     TooManyCategoriesError,
     TypeChangeError,
+    check_int,
 )
 from drift.data.columnwise import any_values, numeric_facts
 from drift.data.schema import MAX_CATEGORIES, Schema, infer_schema, source_name
@@ -183,9 +184,7 @@ def validate_pair(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema
         if not isinstance(frame, pd.DataFrame):
             raise DriftParameterError.invalid(arg, "validate_pair", "a pandas DataFrame",
                                               type(frame).__name__)
-    if (isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer))
-            or max_categories < 1):
-        raise DriftParameterError.invalid("max_categories", "validate_pair", "an int >= 1", max_categories)
+    check_int(max_categories, "max_categories", "validate_pair", 1)
     reference_name = source_name(reference, "reference") if reference_name is None else str(reference_name)
     current_name = source_name(current, "current") if current_name is None else str(current_name)
     if reference_name == current_name:
@@ -428,7 +427,7 @@ class _Checker:
                              sides: list[tuple[str, pd.Series]]) -> ColumnProblem | None:
         if kind != "categorical" or any(pd.api.types.is_bool_dtype(s.dtype) for _, s in sides):
             return None
-        uniques = [(name, s.dropna().unique()) for name, s in sides]
+        uniques = [(name, _distinct(s)) for name, s in sides]
         too_many = next(((n, len(u)) for n, u in uniques if len(u) > self.max_categories), None)
         if too_many is not None:
             file, count = too_many
@@ -475,6 +474,12 @@ def _single_value(s: pd.Series) -> object:
     except (TypeError, ValueError):  # unhashable / incomparable objects (lists): not a constant we report
         return _NOT_CONSTANT
     return (first.item() if hasattr(first, "item") else first) if same else _NOT_CONSTANT
+
+
+def _distinct(s: pd.Series):
+    """The distinct non-missing values of ``s`` (``s.dropna().unique()`` without copying the column)."""
+    values = s.unique()
+    return values[~pd.isna(values)]
 
 
 def _is_number_dtype(s: pd.Series) -> bool:

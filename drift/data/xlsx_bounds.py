@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import struct
+import zipfile
 from collections.abc import Callable
 from typing import IO
+from xml.parsers import expat
 
 from drift.core.errors import UnsupportedFormatError
 from drift.core.limits import LoadLimits, MiB
@@ -65,8 +67,6 @@ def check_zip_archive(f: IO[bytes], size: int, file: str, limits: LoadLimits, *,
     dict
         Declared uncompressed size of each member, by name.
     """
-    import zipfile
-
     extent = _directory_extent(f, size)
     if extent is not None:
         members, cd_bytes = extent
@@ -173,8 +173,6 @@ def sheet_extent(open_sheet: Callable[[], IO[bytes]], file: str, limits: LoadLim
 def _sheet_extent_parsed(open_sheet: Callable[[], IO[bytes]], file: str, limits: LoadLimits
                          ) -> tuple[int, int]:
     """:func:`sheet_extent` by an XML parser: rows and cells numbered as openpyxl numbers them."""
-    from xml.parsers import expat
-
     state = {"row": 0, "col": 0, "last_row": 0, "last_col": 0}
 
     def start(name: str, attrs: dict[str, str]) -> None:

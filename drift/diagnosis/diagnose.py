@@ -23,15 +23,18 @@ import pandas as pd
 from drift.core import decisions
 from drift.core.decisions import ESTIMATED_DROP, STRENGTHS, VERDICT_LABELS, VERDICTS, Finding, Verdict  # noqa: F401
 from drift.core.errors import DriftError, DriftInputError, DriftParameterError
+from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import jsonable
 from drift.data.proxies import TIME_LIKE
 from drift.data.quality import quality_issues
 from drift.data.schema import Schema, infer_schema
 from drift.data.validation import validate_pair
 from drift.diagnosis.features import feature_drift, set_apart, summarize
-from drift.diagnosis.readings import format_pvalue as _p
 from drift.model.performance import concept_drift_test, estimated_performance, performance_change
 from drift.model.prediction import prediction_drift
+from drift.multivariate.domain import domain_classifier_test
+from drift.multivariate.embeddings import feature_embeddings, held_out_model_embeddings
+from drift.multivariate.mmd import mmd_test
 
 STATUSES = ("ok", "warning", "alert", "skipped")
 STEP_KEYS = ("inputs", "prediction", "concept", "domain", "mmd")
@@ -200,7 +203,7 @@ def _prediction_step(reference, current, prediction, problem, threshold, alpha) 
                         "Continue with concept drift.")
     res = prediction_drift(reference[prediction], current[prediction], threshold=threshold)
     status = decisions.prediction_level(res.statistic, res.pvalue, alpha)
-    summary = f"Prediction PSI {res.statistic:.3f} ({res.band}); KS {_p(res.pvalue)}"
+    summary = f"Prediction PSI {res.statistic:.3f} ({res.band}); KS {format_pvalue(res.pvalue, prefix=True)}"
     expl = (f"PSI on reference-decile bins of the score is {res.statistic:.3f}. "
             f"Mean score {res.headline.mean_reference:.3f} → {res.headline.mean_current:.3f}")
     if res.kind == "binary":
@@ -262,11 +265,12 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
     status = "alert" if slope_changed or auc_fell else "warning" if test.pvalue < alpha else "ok"
     summary = (f"ROC AUC {auc['reference']:.3f} → {auc['current']:.3f} ({auc['change']:+.3f}); "
                f"outcome rate {base['reference']:.1%} → {base['current']:.1%}; "
-               f"P(y | score) test {_p(test.pvalue)}")
+               f"P(y | score) test {format_pvalue(test.pvalue, prefix=True)}")
     expl = (f"Realised performance on {change.current.n:,} labelled rows vs the reference. The recalibration "
             f"test (logit P(y) on logit(score), per period) gives an intercept shift of "
-            f"{test.intercept_shift:+.2f} log-odds ({_p(test.pvalue_intercept)}) and a slope ratio of "
-            f"{test.slope_ratio:.2f} ({_p(test.pvalue_slope)}). An intercept-only shift is what a change in "
+            f"{test.intercept_shift:+.2f} log-odds ({format_pvalue(test.pvalue_intercept, prefix=True)}) "
+            f"and a slope ratio of {test.slope_ratio:.2f} ({format_pvalue(test.pvalue_slope, prefix=True)}). "
+            "An intercept-only shift is what a change in "
             "the outcome rate (prior shift) produces; a changed slope or a lower AUC means the model's "
             "ranking no longer fits (concept drift).")
     return Step("concept", title, status, summary, why, expl,
@@ -276,8 +280,6 @@ def _concept_step(reference, current, target, prediction, problems, threshold, u
 
 
 def _domain_step(reference, current, feats, proxies, entities, broken, rng, alpha) -> Step:
-    from drift.multivariate.domain import domain_classifier_test
-
     why = ("Per-feature tests miss drift that lives in combinations of features. A classifier trained to "
            "tell training rows from production rows finds it: AUC 0.5 means indistinguishable.")
     apart = {"split proxy": proxies, "entity column": entities, "broken": broken}
@@ -297,7 +299,8 @@ def _domain_step(reference, current, feats, proxies, entities, broken, rng, alph
             f"{res.n_current:,} balanced rows. "
             f"{decisions.domain_reading(res.auc, res.auc_ci, res.pvalue, alpha)} "
             f"The features it relies on most (AUC drop when permuted): {top_txt}.")
-    summary = f"AUC {res.auc:.3f} [{res.auc_ci[0]:.3f}, {res.auc_ci[1]:.3f}], {_p(res.pvalue)}"
+    summary = (f"AUC {res.auc:.3f} [{res.auc_ci[0]:.3f}, {res.auc_ci[1]:.3f}], "
+               f"{format_pvalue(res.pvalue, prefix=True)}")
     if left_out:
         expl += " Left out: " + "; ".join(f"{', '.join(f for f in left_out if f in cols)} ({why_out})"
                                           for why_out, cols in apart.items()
@@ -315,9 +318,6 @@ def _domain_step(reference, current, feats, proxies, entities, broken, rng, alph
 
 
 def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, rng, alpha) -> Step:
-    from drift.multivariate.embeddings import feature_embeddings, held_out_model_embeddings
-    from drift.multivariate.mmd import mmd_test
-
     why = ("A model sees its inputs through what it has learned. Comparing embeddings (its penultimate "
            "layer, or text embeddings) with MMD tests the whole distribution at once.")
     title = STEP_TITLES["mmd"]
@@ -341,7 +341,8 @@ def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out
     status = decisions.mmd_level(res.pvalue, alpha)
     extra = (f" Left out: {', '.join(left_out)} (split proxies, entity columns, broken columns)."
              if left_out and embeddings is None else "")
-    return Step("mmd", title, status, f"MMD² {res.statistic:.4g}, permutation {_p(res.pvalue)}", why,
+    summary = f"MMD² {res.statistic:.4g}, permutation {format_pvalue(res.pvalue, prefix=True)}"
+    return Step("mmd", title, status, summary, why,
                 f"Embeddings: {source}; {res.n_reference:,} + {res.n_current:,} rows, Gaussian kernel with "
                 f"bandwidth {res.bandwidth:.3g} (median heuristic).{extra}",
                 "Read the verdict; open the Report page for the stakeholder summary.",

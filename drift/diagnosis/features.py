@@ -24,8 +24,9 @@ import pandas as pd
 from drift.core.decisions import DRIFTED_FROM, SEVERITIES, is_drifted, severity
 from drift.core.errors import DriftInputError, DriftParameterError
 from drift.data import proxies, quality
-from drift.data.schema import Schema
-from drift.diagnosis.readings import categorical_movement, feature_readings, numeric_movement
+from drift.data.schema import Schema, infer_schema
+from drift.data.validation import validate_pair
+from drift.diagnosis.readings import FeatureDetail, categorical_movement, numeric_movement
 from drift.stats.binning import (
     categorical_bin_counts,
     check_bins,
@@ -34,9 +35,9 @@ from drift.stats.binning import (
     value_counts,
 )
 from drift.stats.correction import CORRECTIONS, adjust_pvalues
-from drift.stats.psi import PSI_BANDS, DistanceResult, PSIResult, js_from_counts, psi_from_counts
+from drift.stats.psi import PSI_BANDS, DistanceResult, js_from_counts, psi_from_counts
 from drift.stats.samples import SORT_BLOCK_CELLS, SortedColumns, SortedSample, sort_columns, sort_sample
-from drift.stats.univariate import TestResult, chi2_counts, ks_sorted, missing_rate_test, wasserstein_from
+from drift.stats.univariate import chi2_counts, ks_sorted, missing_rate_test, wasserstein_from
 
 __all__ = ["COLUMNS", "DRIFTED_FROM", "SEVERITIES", "FeatureDetail", "ReferenceProfile", "feature_detail",
            "feature_drift", "profile_reference", "severity", "summarize"]
@@ -84,37 +85,6 @@ class ReferenceProfile:
 
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.features)
-
-
-@dataclass(frozen=True, slots=True)
-class FeatureDetail:
-    """Every statistic of one feature, side by side, with a plain-language reading of each."""
-
-    feature: str
-    kind: str
-    test: TestResult
-    psi: PSIResult
-    wasserstein: DistanceResult
-    js: DistanceResult
-    missing_ref: float
-    missing_cur: float
-    missing_pvalue: float
-    alpha: float = 0.05
-    change: str = ""
-    unseen_cur: float = float("nan")
-    issue: quality.Break | None = None
-    proxy: str = ""
-    finding: str = ""
-    entity: bool = False
-
-    @property
-    def method(self) -> str:
-        return "ks" if self.kind == "numeric" else "chi2"
-
-    @property
-    def readings(self) -> dict[str, str]:
-        """One plain-language sentence per statistic (see :mod:`drift.diagnosis.readings`)."""
-        return feature_readings(self)
 
 
 #: Values looked at first by :func:`_increasing` (most columns drop somewhere in them: no full pass).
@@ -223,9 +193,6 @@ def feature_detail(reference_col, current_col, *, kind: str, bins: int = 10, alp
 
 def _feature_kinds(reference: pd.DataFrame, current: pd.DataFrame | None, schema: Schema | None,
                    on_invalid: str) -> tuple[Schema, list]:
-    from drift.data.schema import infer_schema
-    from drift.data.validation import validate_pair
-
     if schema is None:
         schema = infer_schema(reference, current)
     problems: list = []

@@ -523,7 +523,7 @@ def batch_accuracy(reference: pd.DataFrame, current: pd.DataFrame, *, target: st
     DriftInputError
         A column is missing.
     """
-    from drift.model.performance import classification_metrics
+    from drift.model.performance import classification_metrics  # deferred: loads scikit-learn
 
     for side, frame in (("reference", reference), ("current", current)):
         for col in (target, prediction):

@@ -1,24 +1,51 @@
-"""Plain-language readings of the per-feature statistics, one sentence each, for the pages and reports."""
+"""One feature's statistics side by side (:class:`FeatureDetail`), with a plain-language reading of each.
+
+The readings are one sentence per statistic, for the pages and reports.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 
+from drift.core.formatting import format_pvalue
+from drift.data.quality import Break
 from drift.stats.binning import count_map
-from drift.stats.psi import PSI_BANDS, psi_band
-
-if TYPE_CHECKING:  # pragma: no cover
-    from drift.diagnosis.features import FeatureDetail
+from drift.stats.psi import PSI_BANDS, DistanceResult, PSIResult, psi_band
+from drift.stats.univariate import TestResult
 
 
-def format_pvalue(p: float) -> str:
-    """``"p < 0.001"`` or ``"p = 0.034"``."""
-    if math.isnan(p):
-        return "p n/a"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+@dataclass(frozen=True, slots=True)
+class FeatureDetail:
+    """Every statistic of one feature, side by side, with a plain-language reading of each."""
+
+    feature: str
+    kind: str
+    test: TestResult
+    psi: PSIResult
+    wasserstein: DistanceResult
+    js: DistanceResult
+    missing_ref: float
+    missing_cur: float
+    missing_pvalue: float
+    alpha: float = 0.05
+    change: str = ""
+    unseen_cur: float = float("nan")
+    issue: Break | None = None
+    proxy: str = ""
+    finding: str = ""
+    entity: bool = False
+
+    @property
+    def method(self) -> str:
+        return "ks" if self.kind == "numeric" else "chi2"
+
+    @property
+    def readings(self) -> dict[str, str]:
+        """One plain-language sentence per statistic (see :mod:`drift.diagnosis.readings`)."""
+        return feature_readings(self)
 
 
 def feature_readings(d: FeatureDetail) -> dict[str, str]:
@@ -30,10 +57,11 @@ def feature_readings(d: FeatureDetail) -> dict[str, str]:
         out["test"] = f"Test not run: {t.note}."
     elif d.kind == "numeric":
         out["test"] = (f"KS: the two cumulative distributions differ by at most {t.statistic:.1%} of rows "
-                       f"(D = {t.statistic:.3f}, {format_pvalue(t.pvalue)}): {sig} at alpha = {d.alpha:g}.")
+                       f"(D = {t.statistic:.3f}, {format_pvalue(t.pvalue, prefix=True)}): {sig} "
+                       f"at alpha = {d.alpha:g}.")
     else:
         out["test"] = (f"Chi-square: category shares differ (χ² = {t.statistic:.1f}, "
-                       f"{format_pvalue(t.pvalue)}): {sig} at alpha = {d.alpha:g}.")
+                       f"{format_pvalue(t.pvalue, prefix=True)}): {sig} at alpha = {d.alpha:g}.")
     psi = d.psi.statistic
     if math.isnan(psi):
         out["psi"] = f"PSI not computed: {d.psi.note}."
@@ -59,7 +87,7 @@ def feature_readings(d: FeatureDetail) -> dict[str, str]:
         change = "changed" if d.missing_pvalue < d.alpha else "did not change significantly"
         out["missing"] = (f"Missing values: {d.missing_ref:.1%} in reference, "
                           f"{d.missing_cur:.1%} in current — "
-                          f"the rate {change} ({format_pvalue(d.missing_pvalue)}).")
+                          f"the rate {change} ({format_pvalue(d.missing_pvalue, prefix=True)}).")
     return out
 
 

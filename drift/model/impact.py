@@ -92,6 +92,7 @@ import numpy as np
 import pandas as pd
 
 from drift.core.errors import DriftInputError, DriftParameterError
+from drift.stats.bootstrap import check_bootstrap
 
 #: The inputs a user can supply, in display order.
 INPUT_NAMES = ("decisions_per_month", "cost_false_positive", "cost_false_negative", "threshold")
@@ -513,10 +514,7 @@ def business_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target: s
         ``n_boot < 1`` or ``confidence`` outside (0, 1).
     """
     func = "business_impact"
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise DriftParameterError.invalid("n_boot", func, "an int >= 1", n_boot)
-    if not _finite(confidence) or not 0 < confidence < 1:
-        raise DriftParameterError.invalid("confidence", func, "a number in (0, 1)", confidence)
+    check_bootstrap(n_boot, confidence, func)
     reason = why_not_priced(target, prediction)
     if reason is not None:
         raise DriftInputError(reason, fix="set the roles, or call without pricing")
@@ -531,7 +529,7 @@ def business_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target: s
         ref_e, cur_e, source = ref_y, cur_y, "measured"
     else:
         _, cur_p = _scored(current, target, prediction, "current", labels=False)
-        from drift.model.performance import fit_calibration
+        from drift.model.performance import fit_calibration  # deferred: loads scikit-learn
 
         calibration = fit_calibration(ref_y, ref_p)
         ref_e, cur_e, source = calibration.predict(ref_p), calibration.predict(cur_p), "estimated"

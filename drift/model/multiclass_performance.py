@@ -16,8 +16,8 @@ note):
 * ``macro_f1`` — the mean F1 over the classes present in the batch's target or predictions
   (``f1_score(average="macro")`` with its default labels): a class absent from both does not count;
 * ``log_loss`` — with one probability column per class: mean ``-ln P(true class)``, the probability clipped
-  to ``[eps, 1 - eps]`` with ``eps`` the float64 machine epsilon (``sklearn.metrics.log_loss(y, P,
-  labels=classes)``); nan without probabilities.
+  to ``[eps, 1 - eps]`` with ``eps`` :data:`~drift.stats.metrics.MULTICLASS_EPS`, the float64 machine
+  epsilon (``sklearn.metrics.log_loss(y, P, labels=classes)``); nan without probabilities.
 
 :data:`CHANGE_METRICS` get a percentile-bootstrap interval of their change (:mod:`drift.stats.bootstrap`).
 """
@@ -31,6 +31,7 @@ import pandas as pd
 
 from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.inputs import check_cells, numeric_values
+from drift.core.jsonsafe import python_scalar
 from drift.data.task import sorted_labels
 from drift.stats.bootstrap import (
     CONFIDENCE,
@@ -40,11 +41,10 @@ from drift.stats.bootstrap import (
     change_table,
     check_bootstrap,
 )
+from drift.stats.metrics import MULTICLASS_EPS
 
 #: Metrics of the whole batch, in this order.
 CHANGE_METRICS = ("accuracy", "macro_f1", "log_loss")
-#: Probabilities are clipped to [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS] in the log-loss (as scikit-learn does).
-LOG_LOSS_EPS = float(np.finfo(np.float64).eps)
 #: Fewest labelled rows for performance to be measured.
 MIN_ROWS = 2
 
@@ -69,7 +69,7 @@ def _batch_metrics(k: int):
         tp, support, predicted = np.diag(cm), cm.sum(axis=1), cm.sum(axis=0)
         present = (support + predicted) > 0
         f1 = 2 * tp[present] / (support + predicted)[present]
-        log_loss = -np.mean(np.log(np.clip(p_true, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS))) \
+        log_loss = -np.mean(np.log(np.clip(p_true, MULTICLASS_EPS, 1 - MULTICLASS_EPS))) \
             if not np.isnan(p_true).all() else np.nan
         return np.array([tp.sum() / y.size, f1.mean(), log_loss])
     return metrics
@@ -108,13 +108,9 @@ class MulticlassPerformance:
 
     def to_dict(self) -> dict:
         return {"task": "multiclass", "n": self.n, "accuracy": self.accuracy, "macro_f1": self.macro_f1,
-                "log_loss": self.log_loss, "classes": [_plain(c) for c in self.classes],
+                "log_loss": self.log_loss, "classes": [python_scalar(c) for c in self.classes],
                 "per_class": self.per_class.to_dict("records"),
                 "confusion": self.confusion.to_numpy().tolist(), "notes": list(self.notes)}
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _series(values, side: str, default: str) -> pd.Series:
@@ -125,9 +121,16 @@ def _series(values, side: str, default: str) -> pd.Series:
     return series.reset_index(drop=True)
 
 
-def _probabilities(probabilities, classes: tuple, n: int, side: str) -> np.ndarray:
+def probability_matrix(probabilities, classes: tuple, n: int, side: str,
+                       func: str = "multiclass_performance") -> np.ndarray:
+    """The per-class probability columns as an ``(n, len(classes))`` float array (missing as nan).
+
+    Raises DriftParameterError unless ``probabilities`` is a DataFrame with one column per class, and
+    DriftInputError (naming ``side`` and the column) for a row count other than ``n``, text, or a value
+    outside [0, 1].
+    """
     if not isinstance(probabilities, pd.DataFrame) or probabilities.shape[1] != len(classes):
-        raise DriftParameterError.invalid("probabilities", "multiclass_performance",
+        raise DriftParameterError.invalid("probabilities", func,
                                           f"a DataFrame with one column per class ({len(classes)})",
                                           getattr(probabilities, "shape", type(probabilities).__name__))
     if len(probabilities) != n:
@@ -161,7 +164,7 @@ def _prepare(y_true, y_pred, probabilities, classes, side: str,
         if probabilities is None:
             raise DriftParameterError.invalid("y_pred", "multiclass_performance",
                                               "given, or replaced by probabilities and classes", None)
-        proba = _probabilities(probabilities, given, len(y), side)
+        proba = probability_matrix(probabilities, given, len(y), side)
         best = np.argmax(np.where(np.isnan(proba), -np.inf, proba), axis=1)
         pred = pd.Series(np.asarray(given, dtype=object)[best], name="predicted class")
         pred[np.isnan(proba).all(axis=1)] = None
@@ -181,7 +184,7 @@ def _prepare(y_true, y_pred, probabilities, classes, side: str,
         order = base + extra
     if extra:
         notes.append(f"{side}: labels outside the given classes appended: "
-                     f"{', '.join(repr(_plain(c)) for c in extra)}")
+                     f"{', '.join(repr(python_scalar(c)) for c in extra)}")
     if ok.sum() < MIN_ROWS:
         raise TooFewRowsError(f"{int(ok.sum())} row(s) with a true and a predicted class: too few to measure "
                               "performance", file=side, column=str(y.name),
@@ -192,7 +195,7 @@ def _prepare(y_true, y_pred, probabilities, classes, side: str,
     p_true = None
     if probabilities is not None:
         if proba is None:
-            proba = _probabilities(probabilities, base, len(y), side)
+            proba = probability_matrix(probabilities, base, len(y), side)
         if yi.size and yi.max() >= proba.shape[1]:
             notes.append(f"{side}: log-loss undefined: true labels outside the classes have no probability")
         else:
@@ -212,7 +215,7 @@ def _performance(coded: _Coded, classes: tuple, notes: list[str], side: str) -> 
     for flags, what in ((support == 0, "absent from the target: its recall is undefined"),
                         (predicted == 0, "never predicted: its precision is undefined")):
         if flags.any():
-            named = ", ".join(repr(_plain(classes[i])) for i in np.flatnonzero(flags))
+            named = ", ".join(repr(python_scalar(classes[i])) for i in np.flatnonzero(flags))
             notes.append(f"{side}: class {named} {what}")
     p_true = coded.p_true if coded.p_true is not None else np.full(coded.y.size, np.nan)
     accuracy, macro_f1, log_loss = _batch_metrics(k)(coded.y, coded.pred, p_true)

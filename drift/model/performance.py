@@ -30,13 +30,12 @@ from sklearn.calibration import calibration_curve
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError, check_fraction, check_int
 from drift.core.inputs import numeric_values
 from drift.stats.bootstrap import MetricChanges
+from drift.stats.metrics import log_losses, logit
 
 METRICS = ("roc_auc", "accuracy", "f1", "log_loss", "base_rate", "positive_rate")
-#: Probabilities are clipped to [EPS, 1 - EPS] before logits and log-loss.
-EPS = 1e-6
 
 
 _FIX_LABELS = "map the positive class to 1 and the other to 0"
@@ -62,7 +61,7 @@ def _scores(p, side: str, strict: bool = True) -> np.ndarray:
     return p
 
 
-def _clean(y, p, side: str, *, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def labelled_scores(y, p, side: str, *, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Labels (0/1) and scores of the rows that have both; bad values raise, naming side and column.
 
     The public functions pass ``strict=True``: scores outside [0, 1] raise instead of being clipped.
@@ -85,13 +84,10 @@ def _check_options(func: str, threshold: float, n_boot: int | None = None,
     if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.number) \
             or not 0 <= threshold <= 1:
         raise DriftParameterError.invalid("threshold", func, "a number in [0, 1]", threshold)
-    if n_boot is not None and (isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer)
-                               or n_boot < 1):
-        raise DriftParameterError.invalid("n_boot", func, "an int >= 1", n_boot)
-    if confidence is not None and (isinstance(confidence, bool)
-                                   or not isinstance(confidence, int | float | np.number)
-                                   or not 0 < confidence < 1):
-        raise DriftParameterError.invalid("confidence", func, "a number in (0, 1)", confidence)
+    if n_boot is not None:
+        check_int(n_boot, "n_boot", func, 1)
+    if confidence is not None:
+        check_fraction(confidence, "confidence", func)
 
 
 def weighted_metrics(y: np.ndarray, p: np.ndarray, weights: np.ndarray, threshold: float = 0.5) -> np.ndarray:
@@ -107,8 +103,7 @@ def weighted_metrics(y: np.ndarray, p: np.ndarray, weights: np.ndarray, threshol
     total = w.sum(axis=1)
     tp, fp = w @ (yf * pred), w @ ((1 - yf) * pred)
     fn = w @ (yf * (1 - pred))
-    pc = np.clip(p, EPS, 1 - EPS)
-    ll = -(yf * np.log(pc) + (1 - yf) * np.log(1 - pc))
+    ll = log_losses(yf, p)
     order = np.argsort(p, kind="stable")
     _, start = np.unique(p[order], return_index=True)
     wy = w[:, order] * yf[order]
@@ -182,7 +177,7 @@ def realised_performance(y_true, scores, *, threshold: float = 0.5, n_boot: int 
         Bootstrap resamples (rows drawn with replacement).
     """
     _check_options("realised_performance", threshold, n_boot, confidence)
-    y, p = _clean(y_true, scores, side, strict=True)
+    y, p = labelled_scores(y_true, scores, side, strict=True)
     if y.size < 2:
         raise DriftInputError(f"{y.size} labelled row(s): too few to measure performance", file=side,
                               fix="wait for more labels, or use estimated performance")
@@ -215,8 +210,8 @@ def performance_change(reference_y, reference_scores, current_y, current_scores,
     """Current minus reference for every metric, with a bootstrap interval of the difference."""
     _check_options("performance_change", threshold, n_boot, confidence)
     gen = np.random.default_rng(rng)
-    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
-    cy, cp = _clean(current_y, current_scores, "current", strict=True)
+    ry, rp = labelled_scores(reference_y, reference_scores, "reference", strict=True)
+    cy, cp = labelled_scores(current_y, current_scores, "current", strict=True)
     ref = realised_performance(ry, rp, threshold=threshold, n_boot=n_boot, confidence=confidence, rng=gen,
                       side="reference")
     cur = realised_performance(cy, cp, threshold=threshold, n_boot=n_boot, confidence=confidence, rng=gen)
@@ -260,19 +255,19 @@ def _loglik(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
 
 def concept_drift_test(reference_y, reference_scores, current_y, current_scores) -> ConceptDriftResult:
     """Does P(y | model score) differ between reference hold-out and current data? (module docstring)"""
-    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
-    cy, cp = _clean(current_y, current_scores, "current", strict=True)
+    ry, rp = labelled_scores(reference_y, reference_scores, "reference", strict=True)
+    cy, cp = labelled_scores(current_y, current_scores, "current", strict=True)
     for y, side, given in ((ry, "reference", reference_y), (cy, "current", current_y)):
         if y.size < 10 or y.min() == y.max():
             raise DriftInputError("needs at least 10 labelled rows with both classes", file=side,
                                   column=_column(given, "target"),
                                   fix="use more rows or wait for labels of both classes")
-    logit = np.log(np.clip(np.r_[rp, cp], EPS, 1 - EPS) / (1 - np.clip(np.r_[rp, cp], EPS, 1 - EPS)))
+    score_logit = logit(np.r_[rp, cp])
     g = np.r_[np.zeros(ry.size), np.ones(cy.size)]
     y = np.r_[ry, cy]
-    ll0, _ = _loglik(logit[:, None], y)
-    ll1, _ = _loglik(np.c_[logit, g], y)
-    ll2, coef = _loglik(np.c_[logit, g, g * logit], y)
+    ll0, _ = _loglik(score_logit[:, None], y)
+    ll1, _ = _loglik(np.c_[score_logit, g], y)
+    ll2, coef = _loglik(np.c_[score_logit, g, g * score_logit], y)
     lr = max(0.0, 2 * (ll2 - ll0))
     return ConceptDriftResult(
         statistic=lr, pvalue=float(stats.chi2.sf(lr, 2)),
@@ -334,7 +329,7 @@ def fit_calibration(reference_y, reference_scores) -> IsotonicRegression:
     calibration :func:`estimated_performance` and the label-free business impact
     (:func:`drift.model.impact.business_impact`) rely on.  Use ``.predict(scores)``.
     """
-    ry, rp = _clean(reference_y, reference_scores, "reference")
+    ry, rp = labelled_scores(reference_y, reference_scores, "reference")
     if ry.size == 0:
         raise DriftInputError("no labelled row with a score to calibrate on", file="reference",
                               column="target", fix="label the reference rows and score them with the model")
@@ -345,7 +340,7 @@ def estimated_performance(reference_y, reference_scores, current_scores, *,
                           threshold: float = 0.5) -> EstimatedPerformance:
     """Estimate current performance without labels (CBPE; calibrated on the labelled reference hold-out)."""
     _check_options("estimated_performance", threshold)
-    ry, rp = _clean(reference_y, reference_scores, "reference", strict=True)
+    ry, rp = labelled_scores(reference_y, reference_scores, "reference", strict=True)
     if ry.size < 2:
         raise TooFewRowsError(f"{ry.size} labelled reference row(s): too few to calibrate the scores",
                               file="reference", column=_column(reference_y, "target"),

@@ -50,8 +50,12 @@ def regression_metrics(y: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.array([np.mean(np.abs(err)), np.sqrt(np.mean(err ** 2)), mape, r2, np.mean(err)])
 
 
-def _pairs(y_true, y_pred, side: str) -> tuple[np.ndarray, np.ndarray, int]:
-    """Targets and forecasts of the rows that have both, and the number of rows left out."""
+def target_and_forecast(y_true, y_pred, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """Target and forecast as float arrays (missing as nan), checked: numbers, one length, no infinity.
+
+    Raises DriftInputError (naming ``side`` and the column, a Series' name or ``target`` /
+    ``prediction``) for text, misaligned columns or an infinite value.
+    """
     names = [getattr(v, "name", None) for v in (y_true, y_pred)]
     y = numeric_values(y_true, side=side, column=names[0] if names[0] is not None else "target",
                        fix="give the observed target as numbers")
@@ -61,14 +65,26 @@ def _pairs(y_true, y_pred, side: str) -> tuple[np.ndarray, np.ndarray, int]:
         raise DriftInputError(f"{y.size} targets but {p.size} forecasts", file=side,
                               fix="align the target and forecast columns row by row")
     for values, name in ((y, names[0] or "target"), (p, names[1] or "prediction")):
-        infinite = np.flatnonzero(np.isinf(values))
-        if infinite.size:
-            raise InfiniteValuesError(f"infinite value (first in row {int(infinite[0])})", file=side,
-                                      column=str(name), fix="drop or clip infinite values")
+        check_finite(values, side, str(name))
+    return y, p
+
+
+def check_finite(values: np.ndarray, side: str, column: str) -> None:
+    """Raise InfiniteValuesError at the first infinite value of ``values``."""
+    infinite = np.flatnonzero(np.isinf(values))
+    if infinite.size:
+        raise InfiniteValuesError(f"infinite value (first in row {int(infinite[0])})", file=side,
+                                  column=column, fix="drop or clip infinite values")
+
+
+def _pairs(y_true, y_pred, side: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """Targets and forecasts of the rows that have both, and the number of rows left out."""
+    y, p = target_and_forecast(y_true, y_pred, side)
     ok = ~(np.isnan(y) | np.isnan(p))
     if ok.sum() < MIN_ROWS:
+        name = getattr(y_true, "name", None)
         raise TooFewRowsError(f"{int(ok.sum())} row(s) with both a target and a forecast: too few to measure "
-                              "performance", file=side, column=str(names[0] or "target"),
+                              "performance", file=side, column=str(name if name is not None else "target"),
                               fix="wait for more labels, or use a longer window")
     return y[ok], p[ok], int((~ok).sum())
 

@@ -88,15 +88,16 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy.special import expit
-from scipy.stats import rankdata
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
-from drift.core.errors import DriftInputError, DriftParameterError
+from drift.core.errors import DriftInputError, DriftParameterError, check_int, check_parameter, is_int
+from drift.core.jsonsafe import jsonable
 from drift.data.scenarios.base import Scenario
 from drift.data.schema import Schema
 from drift.diagnosis.features import feature_drift, profile_reference
 from drift.model.prediction import prediction_drift
+from drift.stats.metrics import brier_score, error_rate, log_loss, logit, roc_auc
 
 __all__ = ["ACTIONS", "DEFAULT_LABEL_DELAY", "DEGRADED_THRESHOLD", "ERROR_METRICS", "POLICY_KINDS",
            "AutopilotRun", "CostModel", "Policy", "PolicyComparison", "compare_policies", "default_policies",
@@ -109,8 +110,6 @@ ERROR_METRICS = ("log_loss", "brier", "error_rate")
 DEFAULT_LABEL_DELAY = 1
 #: A week is degraded when the scoring champion's excess log-loss on it reaches this (nats per row).
 DEGRADED_THRESHOLD = 0.01
-#: Probabilities are clipped to [EPS, 1 - EPS] before logits and log-losses.
-EPS = 1e-6
 
 LOG_COLUMNS = ("week", "batch", "truth", "action", "reason", "promoted", "scored_by", "champion_version",
                "challenger_score", "champion_score", "previous_score", "train_weeks", "holdout_weeks",
@@ -119,15 +118,6 @@ LOG_COLUMNS = ("week", "batch", "truth", "action", "reason", "promoted", "scored
 WEEKLY_COLUMNS = ("week", "batch", "truth", "scored_by", "rows", "error", "log_loss", "brier", "error_rate",
                   "roc_auc", "excess_log_loss", "degraded", "action", "error_cost", "action_cost", "cost",
                   "cumulative_cost", "n_retrains")
-
-
-def _check(ok: bool, name: str, func: str, allowed: str, got: object) -> None:
-    if not ok:
-        raise DriftParameterError.invalid(name, func, allowed, got)
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,25 +195,26 @@ class Policy:
     def __post_init__(self) -> None:
         func = "Policy"
         object.__setattr__(self, "ignore_features", tuple(self.ignore_features))
-        _check(self.kind in POLICY_KINDS, "kind", func, f"one of {POLICY_KINDS}", self.kind)
+        check_parameter(self.kind in POLICY_KINDS, "kind", func, f"one of {POLICY_KINDS}", self.kind)
         for name in ("every_k", "settle_weeks", "window", "holdout_weeks", "min_gap", "max_rejections",
                      "rollback_weeks"):
             value = getattr(self, name)
-            _check(_is_int(value) and value >= 1, name, func, "an int >= 1", value)
-        _check(self.window > self.holdout_weeks, "window", func,
-               f"greater than holdout_weeks ({self.holdout_weeks})", self.window)
+            check_int(value, name, func, 1)
+        check_parameter(self.window > self.holdout_weeks, "window", func,
+                        f"greater than holdout_weeks ({self.holdout_weeks})", self.window)
         if self.window_from_onset and self.kind in ("drift", "performance"):
-            _check(self.settle_weeks > self.holdout_weeks, "settle_weeks", func,
-                   f"greater than holdout_weeks ({self.holdout_weeks}) when window_from_onset is set",
-                   self.settle_weeks)
-        _check(0 < self.share_drifted <= 1, "share_drifted", func, "in (0, 1]", self.share_drifted)
+            check_parameter(self.settle_weeks > self.holdout_weeks, "settle_weeks", func,
+                            f"greater than holdout_weeks ({self.holdout_weeks}) when window_from_onset "
+                            "is set",
+                            self.settle_weeks)
+        check_parameter(0 < self.share_drifted <= 1, "share_drifted", func, "in (0, 1]", self.share_drifted)
         for name in ("feature_psi", "prediction_psi", "performance_threshold"):
             value = getattr(self, name)
-            _check(value > 0, name, func, "> 0 (inf switches the rule off)", value)
-        _check(0 < self.alpha < 1, "alpha", func, "in (0, 1)", self.alpha)
+            check_parameter(value > 0, name, func, "> 0 (inf switches the rule off)", value)
+        check_parameter(0 < self.alpha < 1, "alpha", func, "in (0, 1)", self.alpha)
         for name in ("min_improvement", "rollback_margin"):
             value = getattr(self, name)
-            _check(0 <= value < 1, name, func, "in [0, 1)", value)
+            check_parameter(0 <= value < 1, name, func, "in [0, 1)", value)
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -259,9 +250,10 @@ class CostModel:
     def __post_init__(self) -> None:
         for name in ("retrain_cost", "cost_per_error_unit", "alert_cost", "rollback_cost"):
             value = getattr(self, name)
-            _check(np.isfinite(value) and value >= 0, name, "CostModel", "a finite number >= 0", value)
-        _check(self.error_metric in ERROR_METRICS, "error_metric", "CostModel", f"one of {ERROR_METRICS}",
-               self.error_metric)
+            check_parameter(np.isfinite(value) and value >= 0, name, "CostModel", "a finite number >= 0",
+                            value)
+        check_parameter(self.error_metric in ERROR_METRICS, "error_metric", "CostModel",
+                        f"one of {ERROR_METRICS}", self.error_metric)
 
     def action_cost(self, action: str) -> float:
         """Cost of one action (``none`` is free)."""
@@ -289,34 +281,6 @@ def default_policies(scenario: Scenario | None = None, *, every_k: int = 4) -> t
 
 
 # --- metrics --------------------------------------------------------------------------------------------
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, EPS, 1 - EPS)
-    return np.log(p / (1 - p))
-
-
-def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
-    p = np.clip(p, EPS, 1 - EPS)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-
-
-def _error(metric: str, y: np.ndarray, p: np.ndarray) -> float:
-    if metric == "log_loss":
-        return _log_loss(y, p)
-    if metric == "brier":
-        return float(np.mean((p - y) ** 2))
-    return float(np.mean((p >= 0.5) != (y == 1)))
-
-
-def _roc_auc(y: np.ndarray, p: np.ndarray) -> float:
-    """ROC AUC as the Mann–Whitney statistic (ties count half, as scikit-learn); nan with one class."""
-    n1 = float(y.sum())
-    n0 = y.size - n1
-    if n1 == 0 or n0 == 0:
-        return float("nan")
-    ranks = rankdata(p)
-    return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
 def excess_log_loss(y_true, scores, *, max_iter: int = 50) -> float:
     """Log-loss per row that a logistic recalibration of ``scores`` on the same rows would remove.
 
@@ -340,7 +304,7 @@ def excess_log_loss(y_true, scores, *, max_iter: int = 50) -> float:
         raise DriftInputError(f"{y.size} labels but {p.size} scores", fix="align labels and scores")
     if y.size < 10 or y.min() == y.max():
         return float("nan")
-    design = np.c_[np.ones_like(y), _logit(p)]
+    design = np.c_[np.ones_like(y), logit(p)]
 
     def loss(beta: np.ndarray) -> float:
         z = design @ beta
@@ -452,14 +416,14 @@ class _Stream:
     def loss(self, key: object, weeks: Sequence[int]) -> float:
         y = np.concatenate([self.y[g] for g in weeks])
         p = np.concatenate([self.predict(key, g) for g in weeks])
-        return _log_loss(y, p)
+        return log_loss(y, p)
 
     def metrics(self, key: object, g: int) -> dict[str, float]:
         """Error metrics of model ``key`` on week ``g``'s labels (computed once)."""
         if (key, g) not in self._metrics:
             y, p = self.y[g], self.predict(key, g)
-            self._metrics[key, g] = {"log_loss": _log_loss(y, p), "brier": _error("brier", y, p),
-                                     "error_rate": _error("error_rate", y, p), "roc_auc": _roc_auc(y, p),
+            self._metrics[key, g] = {"log_loss": log_loss(y, p), "brier": brier_score(y, p),
+                                     "error_rate": error_rate(y, p), "roc_auc": roc_auc(y, p),
                                      "excess_log_loss": self.excess(key, g)}
         return self._metrics[key, g]
 
@@ -515,13 +479,6 @@ class _Stream:
 
 
 # --- results ----------------------------------------------------------------------------------------------
-def _records(frame: pd.DataFrame) -> list[dict]:
-    out = frame.copy()
-    if "week" in out.columns:
-        out["week"] = [t.isoformat() if isinstance(t, pd.Timestamp) else None for t in out["week"]]
-    return out.astype(object).where(out.notna(), None).to_dict("records")
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class AutopilotRun:
     """One policy replayed on one stream (``eq=False``: compared by identity, as it holds DataFrames).
@@ -571,7 +528,7 @@ class AutopilotRun:
 
     def to_dict(self) -> dict:
         return {**self.summary(), "policy": self.policy.to_dict(), "cost": self.cost.to_dict(),
-                "label_delay": self.label_delay, "log": _records(self.log), "weekly": _records(self.weekly)}
+                "label_delay": self.label_delay, "log": jsonable(self.log), "weekly": jsonable(self.weekly)}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -601,22 +558,21 @@ class PolicyComparison:
         return self.summary.copy()
 
     def to_dict(self) -> dict:
-        return {"summary": _records(self.summary), "runs": [r.to_dict() for r in self.runs]}
+        return {"summary": jsonable(self.summary), "runs": [r.to_dict() for r in self.runs]}
 
 
 # --- the simulation ---------------------------------------------------------------------------------------
 def _seed(rng: int | np.random.Generator) -> int:
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(2**31 - 1))
-    _check(_is_int(rng), "rng", "run_autopilot", "an int or a numpy.random.Generator", rng)
+    check_parameter(is_int(rng), "rng", "run_autopilot", "an int or a numpy.random.Generator", rng)
     return int(np.random.default_rng(int(rng)).integers(2**31 - 1))
 
 
 def _label_delay(scenario: Scenario, label_delay: int | None) -> int:
     if label_delay is None:
         label_delay = scenario.current.attrs.get("label_delay", DEFAULT_LABEL_DELAY)
-    _check(_is_int(label_delay) and label_delay >= 0, "label_delay", "run_autopilot", "an int >= 0",
-           label_delay)
+    check_int(label_delay, "label_delay", "run_autopilot", 0)
     return int(label_delay)
 
 
@@ -735,6 +691,8 @@ class _Pilot:
 
 def _run(stream: _Stream, policy: Policy, cost: CostModel, seed: int, degraded_threshold: float,
          progress: Callable[[int], None] | None) -> AutopilotRun:
+    """Replay the production weeks under one policy: each week the detectors' readings, the pilot's
+    action, and what the week cost."""
     n_ref, delay = stream.n_ref, stream.label_delay
     pilot = _Pilot(stream, policy, seed)
     log_rows, weekly_rows = [], []
@@ -743,35 +701,10 @@ def _run(stream: _Stream, policy: Policy, cost: CostModel, seed: int, degraded_t
     for t, label in enumerate(stream.production):
         g, scorer = n_ref + t, pilot.champion
         y = stream.y[g]
-
-        # 1. detectors, against the champion in place this week
-        share, max_psi, top, pred_psi = stream.drift(scorer.key, g, policy.ignore_features, policy.alpha)
         lab = t - delay  # latest labelled production week (index); < 0: none yet
-        readings = {"share_drifted": share, "max_feature_psi": max_psi, "top_feature": top,
-                    "prediction_psi": pred_psi, "labelled_through": "", "labelled_log_loss": np.nan,
-                    "excess_log_loss": np.nan, "calibration_gap": np.nan}
-        if lab >= 0:
-            gl = n_ref + lab
-            pl, yl = stream.predict(scorer.key, gl), stream.y[gl]
-            readings.update(labelled_through=stream.labels[gl], labelled_log_loss=_log_loss(yl, pl),
-                            excess_log_loss=stream.excess(scorer.key, gl),
-                            calibration_gap=float(np.mean(pl) - np.mean(yl)))
-
-        # 2. rollback, else 3. trigger and 4. retrain
-        scores = {"challenger_score": np.nan, "champion_score": np.nan, "previous_score": np.nan}
-        windows = {"train_weeks": "", "holdout_weeks": ""}
-        promoted = None
-        rolled = pilot.rollback(lab)
-        if rolled is not None:
-            action, (reason, found) = "rollback", rolled
-            scores.update(found)
-        else:
-            action, reason, retrain = pilot.trigger(t, lab, readings)
-            if retrain:
-                verdict, promoted, found, windows = pilot.retrain(t, lab)
-                action, reason = "retrain", f"{reason}; {verdict}"
-                scores.update(found)
-                n_retrains += 1
+        readings = _readings(stream, policy, scorer.key, g, lab)          # 1. against this week's champion
+        action, reason, promoted, scores, windows = _act(pilot, t, lab, readings)    # 2.-4.
+        n_retrains += action == "retrain"
 
         metrics = stream.metrics(scorer.key, g)
         error = metrics[cost.error_metric]
@@ -794,7 +727,47 @@ def _run(stream: _Stream, policy: Policy, cost: CostModel, seed: int, degraded_t
             "cost": error_cost + action_cost, "cumulative_cost": cumulative, "n_retrains": n_retrains})
         if progress is not None:
             progress(1)
+    return _summary(policy, cost, delay, log_rows, weekly_rows, cumulative)
 
+
+def _readings(stream: _Stream, policy: Policy, key, g: int, lab: int) -> dict:
+    """Step 1: the detectors' readings of week ``g`` against the model ``key``, and of the latest
+    labelled production week ``lab`` (``< 0``: none yet)."""
+    share, max_psi, top, pred_psi = stream.drift(key, g, policy.ignore_features, policy.alpha)
+    readings = {"share_drifted": share, "max_feature_psi": max_psi, "top_feature": top,
+                "prediction_psi": pred_psi, "labelled_through": "", "labelled_log_loss": np.nan,
+                "excess_log_loss": np.nan, "calibration_gap": np.nan}
+    if lab >= 0:
+        gl = stream.n_ref + lab
+        pl, yl = stream.predict(key, gl), stream.y[gl]
+        readings.update(labelled_through=stream.labels[gl], labelled_log_loss=log_loss(yl, pl),
+                        excess_log_loss=stream.excess(key, gl),
+                        calibration_gap=float(np.mean(pl) - np.mean(yl)))
+    return readings
+
+
+def _act(pilot: _Pilot, t: int, lab: int, readings: dict) -> tuple[str, str, bool | None, dict, dict]:
+    """Steps 2-4: roll back, else trigger and maybe retrain.  Returns the action, its reason, whether a
+    challenger was promoted (``None`` without a retrain), the scores and the retrain's windows."""
+    scores = {"challenger_score": np.nan, "champion_score": np.nan, "previous_score": np.nan}
+    windows = {"train_weeks": "", "holdout_weeks": ""}
+    promoted = None
+    rolled = pilot.rollback(lab)
+    if rolled is not None:
+        action, (reason, found) = "rollback", rolled
+        scores.update(found)
+    else:
+        action, reason, retrain = pilot.trigger(t, lab, readings)
+        if retrain:
+            verdict, promoted, found, windows = pilot.retrain(t, lab)
+            action, reason = "retrain", f"{reason}; {verdict}"
+            scores.update(found)
+    return action, reason, promoted, scores, windows
+
+
+def _summary(policy: Policy, cost: CostModel, delay: int, log_rows: list[dict], weekly_rows: list[dict],
+             cumulative: float) -> AutopilotRun:
+    """The run's tables and totals."""
     log = pd.DataFrame(log_rows, columns=list(LOG_COLUMNS))
     log["promoted"] = log["promoted"].astype("boolean")
     weekly = pd.DataFrame(weekly_rows, columns=list(WEEKLY_COLUMNS))
@@ -855,7 +828,7 @@ def run_autopilot(scenario: Scenario, policy: Policy, *, cost: CostModel | None 
     if not isinstance(policy, Policy):
         raise DriftParameterError.invalid("policy", "run_autopilot", "a Policy", policy)
     cost = CostModel() if cost is None else cost
-    _check(degraded_threshold > 0, "degraded_threshold", "run_autopilot", "> 0", degraded_threshold)
+    check_parameter(degraded_threshold > 0, "degraded_threshold", "run_autopilot", "> 0", degraded_threshold)
     seed = _seed(rng)
     stream = _Stream(scenario, _label_delay(scenario, label_delay))
     n = len(stream.production)
@@ -895,12 +868,14 @@ def compare_policies(scenario: Scenario, policies: Sequence[Policy] | None = Non
         and ``log`` tables, and the runs.
     """
     policies = default_policies(scenario) if policies is None else tuple(policies)
-    _check(len(policies) > 0 and all(isinstance(p, Policy) for p in policies), "policies",
-           "compare_policies", "a non-empty sequence of Policy", policies)
+    check_parameter(len(policies) > 0 and all(isinstance(p, Policy) for p in policies), "policies",
+                    "compare_policies", "a non-empty sequence of Policy", policies)
     names = [p.name for p in policies]
-    _check(len(set(names)) == len(names), "policies", "compare_policies", "policies with unique names", names)
+    check_parameter(len(set(names)) == len(names), "policies", "compare_policies",
+                    "policies with unique names", names)
     cost = CostModel() if cost is None else cost
-    _check(degraded_threshold > 0, "degraded_threshold", "compare_policies", "> 0", degraded_threshold)
+    check_parameter(degraded_threshold > 0, "degraded_threshold", "compare_policies", "> 0",
+                    degraded_threshold)
     seed = _seed(rng)
     stream = _Stream(scenario, _label_delay(scenario, label_delay))
     total = len(stream.production) * len(policies)

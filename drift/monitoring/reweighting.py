@@ -30,7 +30,7 @@ Convention (:class:`JointBins`, constants below)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +45,8 @@ WEIGHT_BINS = 10
 MAX_WEIGHT = 20.0
 #: A batch with more than this share of rows outside what the reference saw gets no weights.
 UNSEEN_MAX_SHARE = 0.01
+#: A note lists at most this many batches by name.
+UNSEEN_LISTED = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,3 +165,25 @@ class JointBins:
         w *= self.n / w.sum()
         return Reweighting(w, unseen, float(w.sum() ** 2 / (w @ w)))
 
+
+
+def reweighting_notes(labels: Sequence[str], reweightings: Mapping[int, Reweighting], joint: JointBins,
+                      n_ref: int) -> list[str]:
+    """What the reweighting of the reference to each batch's muted features did, for
+    :attr:`drift.monitoring.monitor.MonitorResult.notes` (``reweightings``: batch position -> its weights)."""
+    names = ", ".join(col.name for col in joint.columns)
+    sizes = [r.effective_size for r in reweightings.values() if r.weights is not None]
+    unseen = [labels[pos] for pos, r in sorted(reweightings.items()) if r.weights is None]
+    notes = []
+    if sizes:
+        notes.append(f"the score-based detectors compare each batch with the reference reweighted to the "
+                     f"batch's distribution of the muted {names} (importance weights on reference bins); "
+                     f"effective reference size {min(sizes):,.0f}–{max(sizes):,.0f} of {n_ref:,} rows")
+    if unseen:
+        shown = ", ".join(unseen[:UNSEEN_LISTED]) + (f" … ({len(unseen)} batches)"
+                                                     if len(unseen) > UNSEEN_LISTED else "")
+        notes.append(f"{shown}: more than {UNSEEN_MAX_SHARE:.0%} of the rows hold muted values the reference "
+                     f"never saw (it saw {joint.describe()}), so the reference cannot be reweighted to "
+                     "them: their score-based detectors compare with the unweighted reference, and the "
+                     f"change of {names} can move them")
+    return notes

@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from drift.core.errors import DriftInputError, DriftParameterError
+from drift.core.jsonsafe import jsonable
 from drift.monitoring.monitor import DETECTORS, MonitorResult
 
 CAUGHT, MISSED, FALSE_ALARM, QUIET = "caught", "missed", "false alarm", "quiet"
@@ -83,16 +84,13 @@ class Scorecard:
 
     def to_dict(self) -> dict:
         """JSON-safe dictionary (``nan`` becomes ``None``)."""
-        def records(df: pd.DataFrame) -> list[dict]:
-            return [{k: (None if isinstance(v, float) and np.isnan(v) else v.item() if hasattr(v,
-                                                                                               "item") else v)
-                     for k, v in row.items()} for row in df.to_dict("records")]
-        return {"summary": records(self.summary), "injections": records(self.injections),
-                "table": {d: self.table.loc[d].to_dict() for d in self.table.index},
-                "grid": {d: self.grid.loc[d].to_dict() for d in self.grid.index},
-                "delays": {d: {b: (None if np.isnan(v) else int(v)) for b, v in self.delays.loc[d].items()}
-                           for d in self.delays.index},
-                "not_run": list(self.not_run)}
+        return jsonable({
+            "summary": self.summary, "injections": self.injections,
+            "table": {d: self.table.loc[d].to_dict() for d in self.table.index},
+            "grid": {d: self.grid.loc[d].to_dict() for d in self.grid.index},
+            "delays": {d: {b: (None if np.isnan(v) else int(v)) for b, v in self.delays.loc[d].items()}
+                       for d in self.delays.index},
+            "not_run": self.not_run})
 
 
 def _injections(manifest: pd.DataFrame, labels: list[str]) -> list[tuple[list[str], str, str]]:

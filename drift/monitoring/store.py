@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from drift.core.errors import DriftInputError, DriftParameterError, StoreError
+from drift.core.jsonsafe import dumps
 from drift.core.paths import nearest_existing
 
 #: Environment variable naming the data directory.
@@ -174,27 +175,8 @@ def _whole(value, name: str, func: str, minimum: int | None = None) -> int:
 
 
 def _dumps(obj) -> str:
-    def default(o):
-        if isinstance(o, np.generic):
-            return o.item()
-        if isinstance(o, np.ndarray | tuple | set):
-            return list(o)
-        if isinstance(o, pd.Timestamp | datetime):
-            return o.isoformat()
-        return str(o)
-
-    def clean(o):
-        if isinstance(o, float) and not math.isfinite(o):
-            return None
-        if isinstance(o, np.floating):
-            return clean(float(o))
-        if isinstance(o, dict):
-            return {str(k): clean(v) for k, v in o.items()}
-        if isinstance(o, list | tuple):
-            return [clean(v) for v in o]
-        return o
-
-    return json.dumps(clean(obj), default=default, sort_keys=True, allow_nan=False)
+    """The stored JSON text: sorted keys, ASCII only, so equal params give equal text (``find_run``)."""
+    return dumps(obj, sort_keys=True, ensure_ascii=True)
 
 
 class HistoryStore:

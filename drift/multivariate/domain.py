@@ -15,12 +15,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from drift.core import decisions
-from drift.core.errors import ColumnMismatchError, DriftInputError, DriftParameterError, MixedTypeError
+from drift.core.errors import (
+    ColumnMismatchError,
+    DriftInputError,
+    DriftParameterError,
+    MixedTypeError,
+    check_int,
+)
 from drift.core.inputs import check_cells, find_unusable_cell
 from drift.core.jsonsafe import json_float
 from drift.data.schema import feature_kind
+from drift.stats.metrics import roc_auc
 
 __all__ = ["DomainClassifierResult", "domain_classifier_test", "cauchy_combination", "MAX_CATEGORIES",
            "AUC_CI_LEVEL", "min_rows_per_side"]
@@ -255,10 +263,8 @@ def domain_classifier_test(
     (True, 'a')
     """
     func = "domain_classifier_test"
-    if not _is_int(n_folds) or n_folds < 2:
-        raise DriftParameterError.invalid("n_folds", func, "an int >= 2", n_folds)
-    if not _is_int(max_samples) or max_samples < 2:
-        raise DriftParameterError.invalid("max_samples", func, "an int >= 2", max_samples)
+    check_int(n_folds, "n_folds", func, 2)
+    check_int(max_samples, "max_samples", func, 2)
     if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
         raise DriftParameterError.invalid("alpha", func, "a float in (0, 1)", alpha)
     if not (isinstance(min_auc, (int, float)) and 0.5 <= min_auc <= 1):
@@ -276,9 +282,7 @@ def domain_classifier_test(
         return _nan_result(k, base, "; ".join(notes + [
             f"each side needs at least {need} rows with n_folds={n_folds} (got {len(reference)} reference, "
             f"{len(current)} current): with fewer, the trees cannot split and the AUC means nothing"]))
-    pos_ref = np.sort(gen.choice(len(reference), k, replace=False)) if len(reference) > k \
-        else np.arange(k)
-    pos_cur = np.sort(gen.choice(len(current), k, replace=False)) if len(current) > k else np.arange(k)
+    pos_ref, pos_cur = _balanced(len(reference), k, gen), _balanced(len(current), k, gen)
     ref_s = reference.iloc[pos_ref]
     cur_s = current.iloc[pos_cur]
     empty = [c for c in feats if not (ref_s[c].notna().any() or cur_s[c].notna().any())]
@@ -292,17 +296,7 @@ def domain_classifier_test(
     y = np.concatenate([np.zeros(k, np.int8), np.ones(k, np.int8)])
 
     oof, oof_perm, fold = _cross_fit(x, y, is_cat, int(n_folds), seed, gen)
-
-    from sklearn.metrics import roc_auc_score
-
-    auc = float(roc_auc_score(y, oof))
-    ci = _delong_ci(oof[y == 1], oof[y == 0], auc, AUC_CI_LEVEL)
-    fold_p = tuple(float(stats.mannwhitneyu(oof[(fold == f) & (y == 1)], oof[(fold == f) & (y == 0)],
-                                            alternative="greater").pvalue) for f in range(n_folds))
-    pvalue = cauchy_combination(fold_p)
-    drops = [auc - float(roc_auc_score(y, oof_perm[:, j])) for j in range(len(feats))]
-    importances = (pd.DataFrame({"feature": feats, "importance": drops})
-                   .sort_values("importance", ascending=False, kind="stable").reset_index(drop=True))
+    auc, ci, fold_p, pvalue, importances = _fold_statistics(y, oof, oof_perm, fold, int(n_folds), feats)
     scores = pd.DataFrame({
         "index": np.concatenate([ref_s.index.to_numpy(dtype=object), cur_s.index.to_numpy(dtype=object)]),
         "position": np.concatenate([pos_ref, pos_cur]),
@@ -322,12 +316,32 @@ def domain_classifier_test(
 
 
 # --- internals ---------------------------------------------------------------------------------
+def _balanced(n: int, k: int, gen: np.random.Generator) -> np.ndarray:
+    """Sorted positions of a seeded sample of ``k`` of ``n`` rows, without replacement (all when
+    ``n == k``)."""
+    return np.sort(gen.choice(n, k, replace=False)) if n > k else np.arange(k)
+
+
+def _fold_statistics(y: np.ndarray, oof: np.ndarray, oof_perm: np.ndarray, fold: np.ndarray, n_folds: int,
+                     feats: list[str]) -> tuple[float, tuple, tuple[float, ...], float, pd.DataFrame]:
+    """AUC of the out-of-fold scores with its DeLong interval, the folds' one-sided Mann-Whitney
+    p-values and their Cauchy combination, and each feature's importance (AUC drop when shuffled);
+    :func:`domain_classifier_test`, Notes."""
+    auc = roc_auc(y, oof)
+    ci = _delong_ci(oof[y == 1], oof[y == 0], auc, AUC_CI_LEVEL)
+    fold_p = tuple(float(stats.mannwhitneyu(oof[(fold == f) & (y == 1)], oof[(fold == f) & (y == 0)],
+                                            alternative="greater").pvalue) for f in range(n_folds))
+    drops = [auc - roc_auc(y, oof_perm[:, j]) for j in range(len(feats))]
+    importances = (pd.DataFrame({"feature": feats, "importance": drops})
+                   .sort_values("importance", ascending=False, kind="stable").reset_index(drop=True))
+    return auc, ci, fold_p, cauchy_combination(fold_p), importances
+
+
 def _cross_fit(x: np.ndarray, y: np.ndarray, is_cat: np.ndarray, n_folds: int, seed: int,
                gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Out-of-fold P(current), the same with each feature shuffled in the held-out fold, fold numbers."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier  # deferred: scikit-learn
     from sklearn.model_selection import StratifiedKFold
-    from threadpoolctl import threadpool_limits
 
     threads = threadpool_limits(limits=OPENMP_THREADS, user_api="openmp") if OPENMP_THREADS \
         else contextlib.nullcontext()
@@ -399,10 +413,6 @@ def _delong_ci(pos: np.ndarray, neg: np.ndarray, auc: float, level: float) -> tu
     se = math.sqrt(np.var(v10, ddof=1) / m + np.var(v01, ddof=1) / n)
     z = stats.norm.ppf(0.5 + level / 2)
     return (float(max(0.0, auc - z * se)), float(min(1.0, auc + z * se)))
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _as_frame(data, name: str) -> pd.DataFrame:

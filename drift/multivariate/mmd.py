@@ -10,10 +10,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from drift.core.errors import DriftInputError, DriftParameterError, InfiniteValuesError
-from drift.core.inputs import scale_exponents
+from drift.core.errors import DriftParameterError, check_int
+from drift.core.inputs import numeric_matrices, scale_exponents
 from drift.core.jsonsafe import json_float
 
 __all__ = ["MMDResult", "mmd_test"]
@@ -149,16 +148,15 @@ def mmd_test(
     True
     """
     func = "mmd_test"
-    if not isinstance(n_permutations, (int, np.integer)) or isinstance(n_permutations, bool) \
-            or n_permutations < 1:
-        raise DriftParameterError.invalid("n_permutations", func, "an int >= 1", n_permutations)
-    if not isinstance(max_samples, (int, np.integer)) or isinstance(max_samples, bool) or max_samples < 2:
-        raise DriftParameterError.invalid("max_samples", func, "an int >= 2", max_samples)
+    check_int(n_permutations, "n_permutations", func, 1)
+    check_int(max_samples, "max_samples", func, 2)
     if bandwidth is not None and not (isinstance(bandwidth, (int, float, np.floating))
                                       and np.isfinite(bandwidth) and bandwidth > 0):
         raise DriftParameterError.invalid("bandwidth", func, "a finite float > 0 or None", bandwidth)
     gen = np.random.default_rng(rng)
-    x, y = _as_matrices(reference, current)
+    x, y, _, _ = numeric_matrices(reference, current, purpose="MMD",
+                                  column_fix="drop the column or embed it first",
+                                  missing_fix="drop or impute rows with missing values before the MMD test")
 
     subsampled = False
     if len(x) > max_samples:
@@ -299,52 +297,6 @@ def _median_heuristic(neg_half_sq: np.ndarray, gen: np.random.Generator) -> tupl
     if positive.size == 0:
         return math.nan, "all pooled rows are identical: the kernel bandwidth is undefined"
     return float(np.median(positive)), how + "; median was 0, so the median of non-zero distances is used"
-
-
-def _as_matrices(reference, current) -> tuple[np.ndarray, np.ndarray]:
-    """Validate and convert both samples to float64 2-D arrays with the same columns."""
-    if isinstance(reference, pd.DataFrame) and isinstance(current, pd.DataFrame):
-        missing = [c for c in reference.columns if c not in current.columns]
-        extra = [c for c in current.columns if c not in reference.columns]
-        if missing or extra:
-            col = (missing or extra)[0]
-            raise DriftInputError("the column is present on one side only",
-                                  file="reference" if extra else "current", column=str(col),
-                                  fix="use the same columns on both sides")
-        current = current[list(reference.columns)]
-    out = []
-    for name, data in (("reference", reference), ("current", current)):
-        if isinstance(data, pd.DataFrame):
-            for col in data.columns:
-                if not (pd.api.types.is_numeric_dtype(data[col]) or pd.api.types.is_bool_dtype(data[col])) \
-                        or pd.api.types.is_complex_dtype(data[col]):
-                    raise DriftInputError("MMD needs numeric columns", file=name, column=str(col),
-                                          fix="drop the column or embed it first")
-            arr = data.to_numpy(dtype=np.float64, na_value=np.nan)
-        else:
-            try:
-                if np.iscomplexobj(data):
-                    raise TypeError("complex numbers")
-                arr = np.asarray(data, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise DriftInputError(f"the data is not numeric ({exc})", file=name,
-                                      fix="pass a 2-D numeric array or a numeric DataFrame") from exc
-        if arr.ndim == 1:
-            arr = arr[:, None]
-        if arr.ndim != 2:
-            raise DriftInputError(f"expected a 2-D array, got {arr.ndim} dimensions", file=name,
-                                  fix="pass one row per sample")
-        if np.isnan(arr).any():
-            row = int(np.flatnonzero(np.isnan(arr).any(axis=1))[0])
-            raise DriftInputError(f"missing values (first in row {row})", file=name,
-                                  fix="drop or impute rows with missing values before the MMD test")
-        if np.isinf(arr).any():
-            raise InfiniteValuesError("infinite values", file=name, fix="drop or clip infinite values")
-        out.append(arr)
-    if out[0].shape[1] != out[1].shape[1]:
-        raise DriftInputError(f"the samples have {out[0].shape[1]} and {out[1].shape[1]} columns",
-                              file="current", fix="use the same features (embedding size) on both sides")
-    return out[0], out[1]
 
 
 def _nan_result(n: int, m: int, subsampled: bool, n_permutations: int, note: str) -> MMDResult:

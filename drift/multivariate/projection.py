@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftInputError, DriftParameterError, InfiniteValuesError
-from drift.core.inputs import scale_exponents
+from drift.core.errors import DriftParameterError, check_int
+from drift.core.inputs import numeric_matrices, scale_exponents
 from drift.core.jsonsafe import json_float
 
 __all__ = ["Projection", "project", "warm_up_umap", "METHODS", "UMAP_EPOCHS"]
@@ -130,41 +130,21 @@ def project(
     start = time.perf_counter()
     if method not in METHODS:
         raise DriftParameterError.invalid("method", func, f"one of {METHODS}", method)
-    if not _is_int(max_samples) or max_samples < 4:
-        raise DriftParameterError.invalid("max_samples", func, "an int >= 4", max_samples)
-    if not _is_int(n_neighbors) or n_neighbors < 2:
-        raise DriftParameterError.invalid("n_neighbors", func, "an int >= 2", n_neighbors)
+    check_int(max_samples, "max_samples", func, 4)
+    check_int(n_neighbors, "n_neighbors", func, 2)
     gen = np.random.default_rng(rng)
     seed = int(gen.integers(0, 2**31 - 1))
-    x, y, idx_ref, idx_cur = _as_matrices(reference, current)
+    x, y, idx_ref, idx_cur = numeric_matrices(reference, current, purpose="projection",
+                                              column_fix="drop the column, or project embeddings instead")
 
-    notes = []
-    nr, nc = len(x), len(y)
-    subsampled = nr + nc > max_samples
-    if subsampled:
-        kr = min(nr, max(1 if nr else 0, round(max_samples * nr / (nr + nc))))
-        kc = min(nc, max_samples - kr)
-        pos_ref = np.sort(gen.choice(nr, kr, replace=False))
-        pos_cur = np.sort(gen.choice(nc, kc, replace=False))
-        notes.append(f"proportional sample of {kr + kc:,} of {nr + nc:,} points")
-    else:
-        pos_ref, pos_cur = np.arange(nr), np.arange(nc)
+    notes: list[str] = []
+    pos_ref, pos_cur = _proportional_sample(len(x), len(y), max_samples, gen, notes)
+    subsampled = len(x) + len(y) > max_samples
     kr, kc = len(pos_ref), len(pos_cur)
     if kr < 2 or kc < 2:
         return _empty(method, kr, kc, subsampled, n_neighbors, start,
                       f"each side needs at least 2 rows (got {kr} reference, {kc} current)")
-
-    z = np.vstack([x[pos_ref], y[pos_cur]])
-    z = np.ldexp(z, -scale_exponents(z, axis=0))   # exact; keeps huge values from overflowing the moments
-    missing = np.isnan(z)
-    if missing.any():
-        col_mean = np.nanmean(np.where(missing.all(axis=0), 0.0, z), axis=0)
-        z = np.where(missing, col_mean, z)
-        notes.append(f"{int(missing.sum()):,} missing values replaced by the column mean")
-    z = z - z.mean(axis=0)
-    sd = z.std(axis=0)
-    z = z / np.where(sd > 0, sd, 1.0)
-    z = np.ascontiguousarray(z, dtype=np.float32)
+    z = _standardised(np.vstack([x[pos_ref], y[pos_cur]]), notes)
 
     size = kr + kc
     side = np.r_[np.zeros(kr, np.int8), np.ones(kc, np.int8)]
@@ -192,6 +172,35 @@ def project(
                       note="; ".join(notes))
 
 
+def _proportional_sample(nr: int, nc: int, max_samples: int, gen: np.random.Generator,
+                         notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions kept on each side: all of them, or above ``max_samples`` points in total a seeded
+    sample of each side in proportion to its size (said in ``notes``)."""
+    if nr + nc <= max_samples:
+        return np.arange(nr), np.arange(nc)
+    kr = min(nr, max(1 if nr else 0, round(max_samples * nr / (nr + nc))))
+    kc = min(nc, max_samples - kr)
+    pos_ref = np.sort(gen.choice(nr, kr, replace=False))
+    pos_cur = np.sort(gen.choice(nc, kc, replace=False))
+    notes.append(f"proportional sample of {kr + kc:,} of {nr + nc:,} points")
+    return pos_ref, pos_cur
+
+
+def _standardised(z: np.ndarray, notes: list[str]) -> np.ndarray:
+    """The pooled sample standardised (:func:`project`, Notes, "Preprocessing"), as
+    contiguous float32; missing values replaced by the column mean (said in ``notes``)."""
+    z = np.ldexp(z, -scale_exponents(z, axis=0))   # exact; keeps huge values from overflowing the moments
+    missing = np.isnan(z)
+    if missing.any():
+        col_mean = np.nanmean(np.where(missing.all(axis=0), 0.0, z), axis=0)
+        z = np.where(missing, col_mean, z)
+        notes.append(f"{int(missing.sum()):,} missing values replaced by the column mean")
+    z = z - z.mean(axis=0)
+    sd = z.std(axis=0)
+    z = z / np.where(sd > 0, sd, 1.0)
+    return np.ascontiguousarray(z, dtype=np.float32)
+
+
 def warm_up_umap(*, n: int = 300, rng: int = 0) -> float:
     """Run one tiny UMAP projection so numba compiles its code now rather than on first use.
 
@@ -208,14 +217,14 @@ def warm_up_umap(*, n: int = 300, rng: int = 0) -> float:
 # --- internals ---------------------------------------------------------------------------------
 def _knn(z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest neighbours of every row among the others (brute force, BLAS)."""
-    from sklearn.neighbors import NearestNeighbors
+    from sklearn.neighbors import NearestNeighbors  # deferred: scikit-learn
 
     dist, ind = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(z).kneighbors()
     return dist.astype(np.float32), ind.astype(np.int64)
 
 
 def _umap(z: np.ndarray, dist: np.ndarray, ind: np.ndarray, seed: int) -> np.ndarray:
-    import umap
+    import umap  # deferred: numba compiles it
 
     size, k = ind.shape
     n_umap = min(k + 1, size - 1)
@@ -231,7 +240,7 @@ def _umap(z: np.ndarray, dist: np.ndarray, ind: np.ndarray, seed: int) -> np.nda
 
 
 def _pca(z: np.ndarray, seed: int) -> np.ndarray:
-    from sklearn.decomposition import PCA
+    from sklearn.decomposition import PCA  # deferred: scikit-learn
 
     n_comp = min(2, z.shape[1], z.shape[0])
     with warnings.catch_warnings():
@@ -240,55 +249,6 @@ def _pca(z: np.ndarray, seed: int) -> np.ndarray:
     if n_comp < 2:
         xy = np.hstack([xy, np.zeros((len(xy), 2 - n_comp))])
     return xy
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _as_matrices(reference, current):
-    """Float64 matrices and index labels of both sides; same columns required."""
-    if isinstance(reference, pd.DataFrame) and isinstance(current, pd.DataFrame):
-        cols = list(reference.columns)
-        for name, frame, other in (("current", current, reference), ("reference", reference, current)):
-            for c in other.columns:
-                if c not in frame.columns:
-                    raise DriftInputError("the column is present on one side only", file=name, column=str(c),
-                                          fix="use the same columns on both sides")
-        current = current[cols]
-    out = []
-    for name, data in (("reference", reference), ("current", current)):
-        if isinstance(data, pd.DataFrame):
-            for c in data.columns:
-                if not (pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])) \
-                        or pd.api.types.is_complex_dtype(data[c]):
-                    raise DriftInputError("projection needs numeric columns", file=name, column=str(c),
-                                          fix="drop the column, or project embeddings instead")
-            arr, labels = data.to_numpy(dtype=np.float64, na_value=np.nan), data.index.to_numpy()
-        else:
-            try:
-                if np.iscomplexobj(data):
-                    raise TypeError("complex numbers")
-                arr = np.asarray(data, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise DriftInputError(f"the data is not numeric ({exc})", file=name,
-                                      fix="pass a 2-D numeric array or a numeric DataFrame") from exc
-            if arr.ndim == 1:
-                arr = arr[:, None]
-            labels = np.arange(len(arr))
-        if arr.ndim != 2:
-            raise DriftInputError(f"expected a 2-D array, got {arr.ndim} dimensions", file=name,
-                                  fix="pass one row per point")
-        if np.isinf(arr).any():
-            raise InfiniteValuesError("infinite values", file=name, fix="drop or clip infinite values")
-        out.append((arr, labels))
-    (x, lx), (y, ly) = out
-    if x.shape[1] != y.shape[1]:
-        raise DriftInputError(f"the sets have {x.shape[1]} and {y.shape[1]} columns", file="current",
-                              fix="use the same features (embedding size) on both sides")
-    if x.shape[1] == 0:
-        raise DriftInputError("no columns to project", file="reference", fix="pass at least one column")
-    return x, y, lx, ly
 
 
 def _empty(method, kr, kc, subsampled, n_neighbors, start, note) -> Projection:

@@ -21,7 +21,6 @@ Escaping (every column name and value is data, never markup):
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -31,8 +30,10 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from drift import __version__
 from drift.core.errors import DriftParameterError
-from drift.core.jsonsafe import jsonable  # noqa: F401  (re-exported: reports use it)
+from drift.core.formatting import format_pvalue
+from drift.core.jsonsafe import dumps, jsonable
 from drift.model.impact import INPUT_LABELS, INPUT_NAMES, BusinessImpact, why_not_priced
 from drift.report import palette
 
@@ -290,7 +291,7 @@ class Report:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Strict JSON (no ``NaN``): :meth:`to_dict` serialised."""
-        return json.dumps(jsonable(self.to_dict()), indent=indent, ensure_ascii=False, allow_nan=False)
+        return dumps(self.to_dict(), indent=indent)
 
     def to_markdown(self) -> str:
         """A copyable summary: verdict, the four sentences, the steps and the drifted features."""
@@ -339,7 +340,6 @@ def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift r
         raise DriftParameterError.invalid("diagnoses", "build_batch_report", "a non-empty mapping", diagnoses)
     if not isinstance(title, str):
         raise DriftParameterError.invalid("title", "build_batch_report", "a string", title)
-    from drift import __version__
 
     impacts, not_priced = impacts or {}, not_priced or {}
     sections = tuple(ReportSection(str(name), d, impacts.get(name),
@@ -362,16 +362,10 @@ def _fmt(x, spec: str = ".3g") -> str:
     return str(x)
 
 
-def _fmt_p(p) -> str:
-    if p is None or not _finite(p):
-        return "—"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
 def _cell(column: str, value) -> str:
     """A feature-table value as display text."""
     if column in ("pvalue", "pvalue_adjusted"):
-        return _fmt_p(value)
+        return format_pvalue(value)
     if column in ("missing_ref", "missing_cur"):
         return _pct(value) if _finite(value) else "—"
     if column in ("psi", "wasserstein_norm", "js", "statistic"):
@@ -446,7 +440,7 @@ def _markdown(report: Report) -> str:
             lines += _md_table(
                 ["Feature", "Kind", "Severity", "PSI", "Adjusted p", "Missing (ref → cur)"],
                 [[e(r["feature"]), e(r["kind"]), e(r["severity"]), _cell("psi", r["psi"]),
-                  _fmt_p(r["pvalue_adjusted"]),
+                  format_pvalue(r["pvalue_adjusted"]),
                   f"{_cell('missing_ref', r['missing_ref'])} → {_cell('missing_cur', r['missing_cur'])}"]
                  for r in shown.to_dict("records")]) + [""]
         else:
@@ -541,7 +535,7 @@ def _esc(x) -> str:
 
 
 def _plotly_js() -> str:
-    import plotly.offline
+    import plotly.offline  # deferred: plotly, for the HTML report only
 
     js = plotly.offline.get_plotlyjs()
     return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)  # a no-op today; a guard for later
@@ -549,7 +543,7 @@ def _plotly_js() -> str:
 
 def _figure_html(fig) -> str:
     """One figure as a ``<div>`` + ``<script>`` fragment (no plotly.js), checked not to break out."""
-    import plotly.io as pio
+    import plotly.io as pio  # deferred: plotly, for the HTML report only
 
     height = fig.layout.height or 360
     frag = pio.to_html(fig, include_plotlyjs=False, full_html=False, config=_PLOTLY_CONFIG,
@@ -617,7 +611,7 @@ def _html_impact(s: ReportSection) -> str:
 
 
 def _html_step(step, with_charts: bool) -> str:
-    from drift.report.charts import step_figures
+    from drift.report.charts import step_figures  # deferred: loads plotly
 
     charts = ""
     if with_charts:

@@ -1,8 +1,7 @@
 """One palette for the app and the exported report: the two sides, the severities, the levels, the verdicts.
 
 ``ui.charts`` (the app) and ``drift.report.charts`` / ``drift.report.build`` (the HTML report) read these,
-so a
-"major" feature or a production batch has the same colour on screen and in a shared report.  Colours of
+so a "major" feature or a production batch has the same colour on screen and in a shared report.  Colours of
 marks (bars, points) are the Tableau-10 hues the app always used; ``*_TEXT`` are darker shades of the same
 hues for text on white (WCAG AA contrast), ``*_TINT`` light shades for table rows.
 """

@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftParameterError
+from drift.core.errors import check_int
 from drift.stats.samples import SortedSample, sorted_quantiles, weighted_sorted_quantiles
 
 MISSING_LABEL = "(missing)"
@@ -84,8 +84,7 @@ class BinCounts:
 
 def check_bins(bins: int, func: str) -> None:
     """Reject a bin count below 2."""
-    if not isinstance(bins, int | np.integer) or isinstance(bins, bool) or bins < 2:
-        raise DriftParameterError.invalid("bins", func, "an integer >= 2", bins)
+    check_int(bins, "bins", func, 2)
 
 
 def quantile_edges(reference: SortedSample, bins: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftParameterError
+from drift.core.errors import check_fraction, check_int
 
 #: Default number of bootstrap replicates (the 2.5 % and 97.5 % quantiles rest on ~25 replicates each).
 N_BOOT = 1000
@@ -27,11 +27,8 @@ CONFIDENCE = 0.95
 
 def check_bootstrap(n_boot: int, confidence: float, func: str) -> None:
     """Reject a replicate count below 1 or a confidence outside (0, 1), in scikit-learn's words."""
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 1:
-        raise DriftParameterError.invalid("n_boot", func, "an int >= 1", n_boot)
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float | np.number) \
-            or not 0 < confidence < 1:
-        raise DriftParameterError.invalid("confidence", func, "a number in (0, 1)", confidence)
+    check_int(n_boot, "n_boot", func, 1)
+    check_fraction(confidence, "confidence", func)
 
 
 def bootstrap_change(metrics: Callable[..., np.ndarray], reference: Sequence[np.ndarray],

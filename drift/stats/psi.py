@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import rel_entr
 
+from drift.core.decisions import PSI_BANDS
 from drift.core.errors import DriftParameterError
 from drift.stats.binning import (
     BinCounts,
@@ -28,8 +29,6 @@ from drift.stats.samples import sort_sample
 
 #: Stand-in for an empty bin's proportion in PSI (a proportion, not a count).
 PSI_EPSILON = 1e-4
-#: PSI cut-offs between small / moderate and moderate / major shift.
-PSI_BANDS = (0.1, 0.25)
 
 
 @dataclass(frozen=True, slots=True)

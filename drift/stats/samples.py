@@ -231,6 +231,12 @@ def compare_sorted(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
       (as ``searchsorted(..., side="right")`` counts them in :func:`scipy.stats.ks_2samp`);
     * ``W1 = Σ |F_a - F_b| · Δx`` between consecutive distinct values, as
       :func:`scipy.stats.wasserstein_distance` integrates it.
+
+    The merge takes one value per step (the smaller head, ``a`` first on a tie) and reads the CDF gap
+    ``|i/n - j/m|`` only when the value differs from the previous one, that is once every copy of the
+    previous value has been counted on both sides: the same gaps, summed in the same order, as a merge
+    that walks the distinct values, without its inner loops over ties (which put a load and a compare
+    in every step's critical path: 2.4 × slower on continuous data).
     """
     return _merge_cdfs(np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64))
 
@@ -243,18 +249,34 @@ def _merge_cdfs(a, b):  # pragma: no cover - compiled
     d = 0.0
     w = 0.0
     prev = min(a[0], b[0])
-    while i < n or j < m:
-        if j >= m or (i < n and a[i] <= b[j]):
-            x = a[i]
-        else:
-            x = b[j]
-        w += abs(i / n - j / m) * (x - prev)
-        while i < n and a[i] == x:
-            i += 1
-        while j < m and b[j] == x:
-            j += 1
-        gap = abs(i / n - j / m)
-        if gap > d:
-            d = gap
-        prev = x
+    while i < n and j < m:
+        ai = a[i]
+        bj = b[j]
+        take_a = ai <= bj
+        x = ai if take_a else bj
+        if x != prev:  # every copy of prev is counted: F_a, F_b at prev are i/n, j/m
+            gap = abs(i / n - j / m)
+            d = max(d, gap)
+            w += gap * (x - prev)
+            prev = x
+        i += take_a
+        j += 1 - take_a
+    if i < n:  # b is used up (F_b = 1): the rest of a
+        return _merge_tail(a, i, d, w, prev)
+    return _merge_tail(b, j, d, w, prev)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _merge_tail(c, k, d, w, prev):  # pragma: no cover - compiled
+    """The steps of :func:`_merge_cdfs` over ``c[k:]`` once the other sample is used up (its CDF is 1:
+    ``|k/n - 1|`` has the bits of ``|1 - k/n|``)."""
+    n = c.shape[0]
+    while k < n:
+        x = c[k]
+        if x != prev:
+            gap = abs(k / n - 1.0)
+            d = max(d, gap)
+            w += gap * (x - prev)
+            prev = x
+        k += 1
     return d, w

@@ -47,11 +47,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from drift.core import decisions
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError, check_fraction, check_int
 from drift.core.inputs import check_cells
 from drift.core.jsonsafe import json_float
+from drift.data.schema import Schema
+from drift.multivariate.embeddings import text_embeddings
+from drift.multivariate.mmd import mmd_test
+from drift.stats.metrics import roc_auc
 
 if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time
     from drift.multivariate.domain import DomainClassifierResult
@@ -538,61 +543,25 @@ def text_drift(
     >>> res.drifted, res.terms_current[0][0] in {"again", "down", "outage", "refund"}
     (True, True)
     """
-    func = "text_drift"
-    if embeddings not in TEXT_EMBEDDINGS:
-        raise DriftParameterError.invalid("embeddings", func, f"one of {TEXT_EMBEDDINGS}", embeddings)
-    if embedding_fit not in EMBEDDING_FITS:
-        raise DriftParameterError.invalid("embedding_fit", func, f"one of {EMBEDDING_FITS}", embedding_fit)
-    for name, value, low in (("n_components", n_components, 1), ("n_terms", n_terms, 1),
-                             ("n_examples", n_examples, 0), ("max_samples", max_samples, MIN_TEXTS),
-                             ("n_permutations", n_permutations, 1)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise DriftParameterError.invalid(name, func, f"an int >= {low}", value)
-    if not (isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and 0 < alpha < 1):
-        raise DriftParameterError.invalid("alpha", func, "a float in (0, 1)", alpha)
-
-    ref_all, _ = _as_texts(reference_texts, "reference")
-    cur_all, _ = _as_texts(current_texts, "current")
-    for name, values in (("reference", ref_all), ("current", cur_all)):
-        if len(values) < MIN_TEXTS:
-            raise TooFewRowsError(f"{len(values)} texts, text drift needs at least {MIN_TEXTS}", file=name,
-                                  fix=f"compare periods with at least {MIN_TEXTS} texts each")
-    gen = np.random.default_rng(rng)
-    pos_ref = _sample_positions(len(ref_all), int(max_samples), gen)
-    pos_cur = _sample_positions(len(cur_all), int(max_samples), gen)
-    ref = [ref_all[i] for i in pos_ref]
-    cur = [cur_all[i] for i in pos_cur]
-    seeds = gen.integers(0, 2**31 - 1, size=4)
-    notes = []
-    if len(pos_ref) < len(ref_all) or len(pos_cur) < len(cur_all):
-        notes.append(f"seeded sample of {len(pos_ref):,} reference and {len(pos_cur):,} current texts "
-                     f"(of {len(ref_all):,} and {len(cur_all):,})")
-
+    _check_options(embeddings, embedding_fit, alpha, n_components=n_components, n_terms=n_terms,
+                   n_examples=n_examples, max_samples=max_samples, n_permutations=n_permutations)
+    sample = _TextSample.draw(reference_texts, current_texts, int(max_samples), rng)
+    ref, cur, seeds, notes = sample.ref, sample.cur, sample.seeds, list(sample.notes)
     scans_ref = [_scan(t) for t in ref]
     scans_cur = [_scan(t) for t in cur]
 
     # 1. descriptors
-    descriptor_table, descriptor_values = _descriptor_drift(ref, cur, scans_ref, scans_cur, pos_ref, pos_cur,
-                                                            alpha)
-
+    descriptor_table, descriptor_values = _descriptor_drift(ref, cur, scans_ref, scans_cur, sample.pos_ref,
+                                                            sample.pos_cur, alpha)
     # 2. embeddings: MMD (the verdict) and the domain classifier
-    from drift.multivariate.domain import domain_classifier_test
-    from drift.multivariate.mmd import mmd_test
-
-    emb_ref, emb_cur = _embed(ref, cur, embeddings, embedding_fit, int(n_components), int(seeds[0]))
-    mmd = mmd_test(emb_ref, emb_cur, n_permutations=int(n_permutations), max_samples=MMD_MAX_SAMPLES,
-                   rng=int(seeds[1]))
-    columns = [f"emb_{j}" for j in range(emb_ref.shape[1])]
-    domain = domain_classifier_test(pd.DataFrame(emb_ref, columns=columns, index=pos_ref),
-                                    pd.DataFrame(emb_cur, columns=columns, index=pos_cur),
-                                    max_samples=int(max_samples), alpha=alpha, rng=int(seeds[2]))
-
+    mmd, domain = _embedding_tests(sample, embeddings, embedding_fit, int(n_components), int(n_permutations),
+                                   int(max_samples), alpha)
     # 3. the words that separate the sides
     token_lists = [tokens for tokens, _ in scans_ref + scans_cur]
     terms, linear_auc, p_current = _linear_terms(token_lists, len(ref), int(n_terms), int(seeds[3]))
     k = int(n_examples)
-    examples_reference = _examples(ref, scans_ref, pos_ref, p_current[:len(ref)], k, lowest=True)
-    examples_current = _examples(cur, scans_cur, pos_cur, p_current[len(ref):], k, lowest=False)
+    examples_reference = _examples(ref, scans_ref, sample.pos_ref, p_current[:len(ref)], k, lowest=True)
+    examples_current = _examples(cur, scans_cur, sample.pos_cur, p_current[len(ref):], k, lowest=False)
     if mmd.note and not mmd.note.startswith("median heuristic"):
         notes.append(f"MMD: {mmd.note}")
     if domain.note and math.isnan(domain.auc):
@@ -605,10 +574,73 @@ def text_drift(
         terms_reference=by_side.get("reference", ()), terms_current=by_side.get("current", ()),
         terms=terms, examples_reference=examples_reference, examples_current=examples_current,
         linear_auc=linear_auc, embeddings=embeddings, embedding_fit=embedding_fit,
-        n_reference=len(ref), n_current=len(cur), n_reference_total=len(ref_all),
-        n_current_total=len(cur_all), alpha=float(alpha),
+        n_reference=len(ref), n_current=len(cur), n_reference_total=sample.n_reference_total,
+        n_current_total=sample.n_current_total, alpha=float(alpha),
         drifted=decisions.mmd_level(mmd.pvalue, alpha) != "ok",
         note="; ".join(notes))
+
+
+def _check_options(embeddings: str, embedding_fit: str, alpha: float, **counts) -> None:
+    """The options of :func:`text_drift` are allowed values (``counts``: the integer options)."""
+    func = "text_drift"
+    if embeddings not in TEXT_EMBEDDINGS:
+        raise DriftParameterError.invalid("embeddings", func, f"one of {TEXT_EMBEDDINGS}", embeddings)
+    if embedding_fit not in EMBEDDING_FITS:
+        raise DriftParameterError.invalid("embedding_fit", func, f"one of {EMBEDDING_FITS}", embedding_fit)
+    lows = {"n_components": 1, "n_terms": 1, "n_examples": 0, "max_samples": MIN_TEXTS, "n_permutations": 1}
+    for name, value in counts.items():
+        check_int(value, name, func, lows[name])
+    check_fraction(alpha, "alpha", func)
+
+
+@dataclass(frozen=True)
+class _TextSample:
+    """The texts :func:`text_drift` analyses: a seeded sample of at most ``max_samples`` per side, their
+    positions in the input, the seeds of the later steps, and a note when a side was subsampled."""
+
+    ref: list[str]
+    cur: list[str]
+    pos_ref: np.ndarray
+    pos_cur: np.ndarray
+    seeds: np.ndarray          # SVD, MMD permutations, domain classifier, term classifier
+    n_reference_total: int
+    n_current_total: int
+    notes: tuple[str, ...]
+
+    @classmethod
+    def draw(cls, reference_texts, current_texts, max_samples: int, rng) -> _TextSample:
+        ref_all, _ = _as_texts(reference_texts, "reference")
+        cur_all, _ = _as_texts(current_texts, "current")
+        for name, values in (("reference", ref_all), ("current", cur_all)):
+            if len(values) < MIN_TEXTS:
+                raise TooFewRowsError(f"{len(values)} texts, text drift needs at least {MIN_TEXTS}",
+                                      file=name, fix=f"compare periods with at least {MIN_TEXTS} texts each")
+        gen = np.random.default_rng(rng)
+        pos_ref = _sample_positions(len(ref_all), max_samples, gen)
+        pos_cur = _sample_positions(len(cur_all), max_samples, gen)
+        seeds = gen.integers(0, 2**31 - 1, size=4)
+        notes = ()
+        if len(pos_ref) < len(ref_all) or len(pos_cur) < len(cur_all):
+            notes = (f"seeded sample of {len(pos_ref):,} reference and {len(pos_cur):,} current texts "
+                     f"(of {len(ref_all):,} and {len(cur_all):,})",)
+        return cls([ref_all[i] for i in pos_ref], [cur_all[i] for i in pos_cur], pos_ref, pos_cur, seeds,
+                   len(ref_all), len(cur_all), notes)
+
+
+def _embedding_tests(sample: _TextSample, embeddings: str, embedding_fit: str, n_components: int,
+                     n_permutations: int, max_samples: int, alpha: float):
+    """The MMD test (the verdict) and the domain classifier on the two sides' embeddings."""
+    from drift.multivariate.domain import domain_classifier_test  # deferred: scipy.stats
+
+    emb_ref, emb_cur = _embed(sample.ref, sample.cur, embeddings, embedding_fit, n_components,
+                              int(sample.seeds[0]))
+    mmd = mmd_test(emb_ref, emb_cur, n_permutations=n_permutations, max_samples=MMD_MAX_SAMPLES,
+                   rng=int(sample.seeds[1]))
+    columns = [f"emb_{j}" for j in range(emb_ref.shape[1])]
+    domain = domain_classifier_test(pd.DataFrame(emb_ref, columns=columns, index=sample.pos_ref),
+                                    pd.DataFrame(emb_cur, columns=columns, index=sample.pos_cur),
+                                    max_samples=max_samples, alpha=alpha, rng=int(sample.seeds[2]))
+    return mmd, domain
 
 
 # --- internals ---------------------------------------------------------------------------------------
@@ -618,8 +650,7 @@ def _sample_positions(n: int, k: int, gen: np.random.Generator) -> np.ndarray:
 
 def _descriptor_drift(ref: list[str], cur: list[str], scans_ref: list, scans_cur: list, pos_ref: np.ndarray,
                       pos_cur: np.ndarray, alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from drift.data.schema import Schema
-    from drift.diagnosis.features import feature_drift
+    from drift.diagnosis.features import feature_drift  # deferred: scipy.stats
 
     counts = _document_frequencies(tokens for tokens, _ in scans_ref)
     d_ref = _descriptor_frame(ref, scans_ref, pd.RangeIndex(len(ref)), counts=counts, leave_one_out=True)
@@ -636,10 +667,6 @@ def _descriptor_drift(ref: list[str], cur: list[str], scans_ref: list, scans_cur
 
 def _embed(ref: list[str], cur: list[str], method: str, fit: str, n_components: int,
            seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from threadpoolctl import threadpool_limits
-
-    from drift.multivariate.embeddings import text_embeddings
-
     if method == "minilm":
         return text_embeddings(ref, cur, method=method, rng=seed)
     # One BLAS thread: the randomised SVD's many small LU steps run 3-5x slower with two threads on a
@@ -666,9 +693,8 @@ def _linear_terms(tokens: list[list[str]], n_ref: int, n_terms: int, seed: int
 
     ``tokens`` holds the token lists of the reference texts, then those of the current texts.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # deferred: scikit-learn
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
     y = np.r_[np.zeros(n_ref, np.int8), np.ones(len(tokens) - n_ref, np.int8)]
@@ -688,7 +714,7 @@ def _linear_terms(tokens: list[list[str]], n_ref: int, n_terms: int, seed: int
     folds = StratifiedKFold(n_splits=TERM_FOLDS, shuffle=True, random_state=seed)
     for train, test in folds.split(x, y):
         p_current[test] = model().fit(x[train], y[train]).predict_proba(x[test])[:, 1]
-    auc = float(roc_auc_score(y, p_current))
+    auc = roc_auc(y, p_current)
     coef = model().fit(x, y).coef_[0]
 
     names = vectorizer.get_feature_names_out()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -98,7 +99,7 @@ def test_check_in_process_codes(capsys, tmp_path):
                               "--cost-false-negative", "-5")
     assert code == 2 and "--cost-false-negative" in err
     code, _, err = in_process(capsys, "check", "--reference", REF, "--current", PROD, "--alpha", "2")
-    assert code == 2 and "must be in (0, 1)" in err
+    assert code == 2 and "must be a number in (0, 1), got '2'" in err
 
 
 # ------------------------------------------------------------------------------------------ report
@@ -285,3 +286,23 @@ def test_input_errors_name_the_file_not_the_side(capsys, tmp_path):
     assert code == 2, err
     assert "error: prod.csv: column 'score': holds text, not numbers (e.g. '0.3%', 'high'" in err
     assert "Fix: give the model's scores as numbers" in err and "Traceback" not in err
+
+
+def test_argument_types():
+    from drift.cli.args import choice_list, name_list, non_negative, positive_int, probability
+
+    assert probability("0.01") == 0.01 and non_negative("0") == 0.0 and positive_int("7") == 7
+    assert name_list(" a, b,a,, ") == ("a", "b")
+    assert choice_list("x,y", ("x", "y", "z"), "detector") == ("x", "y")
+    for parse, text, message in [(probability, "1", "must be a number in (0, 1), got '1'"),
+                                 (probability, "nan", "must be a number in (0, 1), got 'nan'"),
+                                 (probability, "five", "must be a number in (0, 1), got 'five'"),
+                                 (non_negative, "-1", "must be a finite number >= 0, got '-1'"),
+                                 (non_negative, "inf", "must be a finite number >= 0, got 'inf'"),
+                                 (positive_int, "0", "must be a whole number >= 1, got '0'"),
+                                 (positive_int, "2.5", "must be a whole number >= 1, got '2.5'"),
+                                 (name_list, " , ", "expected one or more column names"),
+                                 (lambda t: choice_list(t, ("x",), "detector"), "x,q",
+                                  "unknown detector(s) q; choose among x")]:
+        with pytest.raises(argparse.ArgumentTypeError, match=re.escape(message)):
+            parse(text)

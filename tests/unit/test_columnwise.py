@@ -58,6 +58,29 @@ def test_numeric_facts_match_pandas_column_by_column(monkeypatch, max_cells):
     assert facts["zero"].n_unique == 1 and facts["empty"].n_values == 0
 
 
+def test_numeric_facts_see_a_fraction_or_an_infinity_past_the_first_rows():
+    # Whole-number and infinity checks look at the first rows of a column first: what only appears
+    # further down must still count (a whole-number column with one fraction at the end is not integral).
+    n = 5 * columnwise._INTEGRAL_HEAD
+    whole = np.arange(n, dtype=float)
+    df = pd.DataFrame({
+        "late_fraction": np.r_[whole[:-1], 0.5],
+        "late_inf": np.r_[whole[:-1], np.inf],
+        "late_minus_inf_fraction": np.r_[np.linspace(0.5, 1.5, n - 1), -np.inf],
+        "late_nan": np.r_[whole[:-1], np.nan],
+        "whole": whole,
+        "fraction_first": np.r_[0.5, whole[1:]],
+        "nan_then_inf": np.r_[np.nan, whole[1:-1], np.inf],
+    })
+    facts = numeric_facts(df)
+    for col, got in facts.items():
+        want = expected(df[col])
+        assert (got.n_values, got.integral, got.n_inf) == (want.n_values, want.integral, want.n_inf), col
+    assert [facts[c].integral for c in df.columns] == [False, False, False, True, True, False, False]
+    assert [facts[c].n_inf for c in df.columns] == [0, 1, 1, 0, 0, 0, 1]
+    assert facts["nan_then_inf"].n_values == n - 1 and facts["nan_then_inf"].maximum == np.inf
+
+
 def test_numeric_facts_on_a_subset_without_unique_and_on_no_rows():
     df = mixed_frame()
     facts = numeric_facts(df, ["i", "s", "inf"])

@@ -11,13 +11,15 @@ import pandas as pd
 import pytest
 from scipy.special import expit
 
-import drift.monitoring.monitor as monitor_module
+import drift.monitoring.reference as reference_module
 from drift import DriftInputError, DriftParameterError, feature_drift, profile_reference
 from drift.core.errors import MixedTypeError
 from drift.data.batching import describe_split, split_batches
 from drift.data.quality import QualityBaseline, quality_issues
 from drift.data.scenarios import load_scenario
 from drift.model.performance import classification_metrics
+from drift.monitoring.calibration import draw_weights, size_buckets
+from drift.monitoring.metrics import PREDICTION_BINS, measure, score_nulls
 from drift.monitoring.monitor import (
     DETECTORS,
     METRIC_COLUMNS,
@@ -27,6 +29,7 @@ from drift.monitoring.monitor import (
     joint_thresholds,
     monitor,
 )
+from drift.monitoring.reference import Reference
 
 ROWS = ("features", "prediction", "performance", "estimated_performance")
 
@@ -184,8 +187,8 @@ def test_pseudo_reference_matches_profiling_the_rest():
     ref.loc[ref.index[:40], "x2"] = np.nan                       # missing values too
     chunk = make_frame(300, rng)
     schema = drift_schema(ref)
-    context = monitor_module._Reference(ref, schema, target="label", prediction="score", bins=10,
-                                        threshold=0.5, embeddings=None, detectors=set(DETECTORS))
+    context = Reference(ref, schema, target="label", prediction="score", bins=10,
+                        threshold=0.5, embeddings=None, detectors=set(DETECTORS))
     keep = np.ones(len(ref), dtype=np.int64)
     keep[rng.choice(len(ref), 500, replace=False)] = 0
     pseudo = context.pseudo(keep)
@@ -206,28 +209,27 @@ def test_score_nulls_equal_measuring_the_chunk_against_the_other_rows(size):
     ref = make_frame(4000, rng)
     ref.loc[ref.index[:50], "label"] = np.nan                      # some rows without a label
     ref.loc[ref.index[50:80], "score"] = np.nan                    # and some without a score
-    context = monitor_module._Reference(ref, drift_schema(ref), target="label", prediction="score", bins=10,
-                                        threshold=0.5, embeddings=None, detectors=set(DETECTORS))
+    context = Reference(ref, drift_schema(ref), target="label", prediction="score", bins=10,
+                        threshold=0.5, embeddings=None, detectors=set(DETECTORS))
     gen = np.random.default_rng(2)
-    draws = [monitor_module._draw_weights(gen, len(ref), size) for _ in range(3)]
+    draws = [draw_weights(gen, len(ref), size) for _ in range(3)]
     block = [(chunk, weights) for chunk, weights, _ in draws]
     split = draws[0][2] == "split"
     assert split == (size == 300)
-    got = monitor_module._score_nulls(context, block, {"prediction", "performance", "estimated_performance"},
-                                      split)
+    got = score_nulls(context, block, {"prediction", "performance", "estimated_performance"}, split)
     for j, (chunk, weights) in enumerate(block):
         rows = ref.iloc[chunk]
         other = ref.loc[ref.index.repeat(weights)]
         a, b = rows.dropna(subset=["score"]), other.dropna(subset=["score"])
-        psi = prediction_drift(b["score"], a["score"], bins=monitor_module.PREDICTION_BINS).statistic
+        psi = prediction_drift(b["score"], a["score"], bins=PREDICTION_BINS).statistic
         assert got["prediction_psi"][j] == pytest.approx(psi, rel=1e-12)
         la, lb = a.dropna(subset=["label"]), b.dropna(subset=["label"])
         ma = classification_metrics(la["label"].to_numpy(), la["score"].to_numpy())
         mb = classification_metrics(lb["label"].to_numpy(), lb["score"].to_numpy())
         assert got["roc_auc"][j] == pytest.approx(ma["roc_auc"] - mb["roc_auc"], abs=1e-12)
         assert got["accuracy"][j] == pytest.approx(ma["accuracy"] - mb["accuracy"], abs=1e-12)
-        ea = expected_metrics(context.iso.predict(a["score"].to_numpy()), a["score"].to_numpy())
-        eb = expected_metrics(context.iso.predict(b["score"].to_numpy()), b["score"].to_numpy())
+        ea = expected_metrics(context.cbpe.iso.predict(a["score"].to_numpy()), a["score"].to_numpy())
+        eb = expected_metrics(context.cbpe.iso.predict(b["score"].to_numpy()), b["score"].to_numpy())
         assert got["estimated_roc_auc"][j] == pytest.approx(ea["roc_auc"] - eb["roc_auc"], abs=1e-12)
         assert got["estimated_accuracy"][j] == pytest.approx(ea["accuracy"] - eb["accuracy"], abs=1e-12)
 
@@ -237,17 +239,17 @@ def test_chunks_cut_as_categoricals_give_the_same_numbers():
     rng = np.random.default_rng(0)
     ref = make_frame(3000, rng)
     ref.loc[ref.index[:30], "c1"] = None
-    context = monitor_module._Reference(ref, drift_schema(ref), target="label", prediction="score", bins=10,
-                                        threshold=0.5, embeddings=None, detectors=set(DETECTORS))
+    context = Reference(ref, drift_schema(ref), target="label", prediction="score", bins=10,
+                        threshold=0.5, embeddings=None, detectors=set(DETECTORS))
     assert isinstance(context.chunk_source["c1"].dtype, pd.CategoricalDtype)
     gen = np.random.default_rng(1)
     for size in (300, 2000):                                   # split and bootstrap draws
-        chunk, weights, _ = monitor_module._draw_weights(gen, len(ref), size)
+        chunk, weights, _ = draw_weights(gen, len(ref), size)
         base = context.pseudo(weights)
         dets = {"features", "quality"}                          # the detectors that read the chunk's rows
         options = dict(alpha=0.05, correction="bh")
-        a = monitor_module._measure(context, base, ref.iloc[chunk], dets, **options)
-        b = monitor_module._measure(context, base, context.chunk_source.iloc[chunk], dets, **options)
+        a = measure(context, base, ref.iloc[chunk], dets, **options)
+        b = measure(context, base, context.chunk_source.iloc[chunk], dets, **options)
         pd.testing.assert_frame_equal(a.table, b.table)
         assert a.values == b.values and a.issues == b.issues
 
@@ -307,19 +309,19 @@ def test_thresholds_scale_with_batch_size_and_shifts_are_caught():
 
 
 def test_size_buckets_share_calibrations():
-    assert monitor_module._buckets([1000, 1050, 1190, 1300, 5000]) == {1000: 1050, 1050: 1050, 1190: 1050,
-                                                                       1300: 1300, 5000: 5000}
+    assert size_buckets([1000, 1050, 1190, 1300, 5000]) == {1000: 1050, 1050: 1050, 1190: 1050,
+                                                            1300: 1300, 5000: 5000}
 
 
 def test_reference_is_profiled_once_and_results_are_reproducible(monkeypatch):
     calls = []
-    original = monitor_module.profile_reference
+    original = reference_module.profile_reference
 
     def counting(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(monitor_module, "profile_reference", counting)
+    monkeypatch.setattr(reference_module, "profile_reference", counting)
     rng = np.random.default_rng(11)
     ref = make_frame(3000, rng)
     batches = [(f"b{k}", make_frame(400, rng)) for k in range(3)]
@@ -521,7 +523,7 @@ def test_feature_thresholds_follow_the_documented_rule():
     gen = np.random.default_rng([3, 0, 300])
     psi, share = [], []
     for _ in range(20):
-        chunk, weights, _ = monitor_module._draw_weights(gen, len(ref), 300)
+        chunk, weights, _ = draw_weights(gen, len(ref), 300)
         table = feature_drift(profile_reference(ref[weights.astype(bool)], schema=schema), ref.iloc[chunk])
         psi.append(table.set_index("feature")["psi"])
         share.append(float(table["drifted"].mean()))

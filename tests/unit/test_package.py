@@ -1,12 +1,13 @@
-"""`pip install .` gives a working library and command: the wheel holds every subpackage and the verdict
-benchmark table, carries the library's version, the MIT licence and the `drift-explorer` console command, and the
-installed copy runs a drift check outside this checkout."""
+"""`pip install .` gives a working library and command: the wheel holds every subpackage and the
+verdict benchmark table, carries the library's version, the MIT licence and the `drift-explorer` console
+command, and the installed copy runs a drift check outside this checkout."""
 
 from __future__ import annotations
 
 import email
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,7 +26,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+    src = tmp_path_factory.mktemp("src")  # a copy: building in place would leave build/ in the checkout
+    shutil.copytree(ROOT / "drift", src / "drift", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, src / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation",
                     "--quiet", "-w", str(out)], check=True, cwd=out, timeout=300)
     (found,) = out.glob("drift_explorer-*.whl")
     return found
@@ -58,12 +63,13 @@ def test_installed_copy_runs_a_check_outside_the_checkout(wheel, tmp_path):
     ref.to_csv(tmp_path / "ref.csv", index=False)
     cur.to_csv(tmp_path / "cur.csv", index=False)
     env = {**os.environ, "PYTHONPATH": str(target)}
-    where = subprocess.run([sys.executable, "-c", "import drift; print(drift.__file__)"], env=env, cwd=tmp_path,
-                           capture_output=True, text=True, check=True).stdout
+    where = subprocess.run([sys.executable, "-c", "import drift; print(drift.__file__)"], env=env,
+                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert Path(where.strip()).is_relative_to(target)  # the installed copy, not this checkout
     command = target / "bin" / "drift-explorer"
-    run = subprocess.run([sys.executable, str(command), "check", "--reference", "ref.csv", "--current", "cur.csv",
-                          "--json", "out.json"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    args = ["check", "--reference", "ref.csv", "--current", "cur.csv", "--json", "out.json"]
+    run = subprocess.run([sys.executable, str(command), *args], env=env, cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300)
     assert run.returncode == 1, run.stderr  # 1: drift found (income moved by one sd)
     assert json.loads((tmp_path / "out.json").read_text())["version"] == drift.__version__
     version = subprocess.run([sys.executable, str(command), "--version"], env=env, cwd=tmp_path,

@@ -20,9 +20,10 @@ import pytest
 
 import drift
 from drift.core.decisions import BenchmarkRecord
+from drift.core.jsonsafe import jsonable
 from drift.diagnosis.diagnose import VERDICTS, Finding, Verdict, diagnose
 from drift.model.impact import INPUT_NAMES, business_impact, impact_inputs
-from drift.report.build import build_batch_report, build_report, jsonable, md_escape, stakeholder_summary
+from drift.report.build import build_batch_report, build_report, md_escape, stakeholder_summary
 from drift.report.charts import feature_psi_chart, label, step_figures
 
 ROOT = Path(__file__).resolve().parents[2]

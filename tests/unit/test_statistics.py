@@ -153,7 +153,7 @@ def test_jensen_shannon_on_psi_bins_without_epsilon():
 
 @pytest.mark.parametrize("bins", [1, 0, -3, 2.5, True])
 def test_bad_bins_parameter(bins):
-    with pytest.raises(DriftParameterError, match="'bins' parameter of psi_score must be an integer >= 2"):
+    with pytest.raises(DriftParameterError, match="'bins' parameter of psi_score must be an int >= 2"):
         psi_score([1, 2, 3], [1, 2, 3], bins=bins)
 
 

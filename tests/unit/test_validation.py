@@ -23,7 +23,7 @@ from drift.core.errors import (
     TypeChangeError,
 )
 from drift.data.io import load_table
-from drift.data.schema import infer_schema, role_candidates
+from drift.data.schema import Schema, infer_schema, role_candidates
 from drift.data.validation import ColumnProblem, Validation, validate_pair
 from drift.diagnosis.features import feature_drift
 
@@ -198,6 +198,22 @@ def test_too_many_categories_in_one_file_or_across_both():
     p = only(check(ref, cur, max_categories=100), "code")
     assert isinstance(p.error, TooManyCategoriesError)
     assert_message(p.error, REF, "code", CUR, "160 distinct")
+
+
+def test_missing_values_are_not_counted_as_categories():
+    # 50 categories per side plus missing values of every spelling: 50 distinct values, not 51-53.
+    n = 300
+    codes = [f"c{i % 50}" for i in range(n)]
+    holes = [None, np.nan, pd.NA]
+    with_holes = [holes[i % 3] if i % 7 == 0 else c for i, c in enumerate(codes)]
+    for values in (pd.Series(with_holes, dtype=object), pd.Series(with_holes, dtype="str"),
+                   pd.Series(with_holes, dtype="category")):
+        ref = pd.DataFrame({"code": values, "x": np.arange(n, dtype=float)})
+        cur = pd.DataFrame({"code": values, "x": np.arange(n, dtype=float)})
+        schema = Schema({"code": "categorical", "x": "numeric"})
+        assert not check(ref, cur, schema, max_categories=50).excluded, values.dtype
+        p = only(check(ref, cur, schema, max_categories=49), "code")
+        assert_message(p.error, REF, "code", "50 distinct", "max_categories=49")
 
 
 def test_columns_already_excluded_by_the_schema_are_not_checked():

@@ -21,10 +21,10 @@ from importlib import import_module
 from typing import Any, NamedTuple
 
 from drift.core.errors import DriftParameterError
-from drift.data.scenarios.base import MANIFEST_COLUMNS, MANIFEST_KINDS, Scenario
+from drift.data.scenarios.base import MANIFEST_COLUMNS, MANIFEST_KINDS, SCENARIO_TASKS, Scenario, ScenarioTask
 
-__all__ = ["MANIFEST_COLUMNS", "MANIFEST_KINDS", "SCENARIOS", "Scenario", "ScenarioEntry", "load_scenario",
-           "register_scenario"]
+__all__ = ["MANIFEST_COLUMNS", "MANIFEST_KINDS", "SCENARIOS", "SCENARIO_TASKS", "Scenario", "ScenarioEntry",
+           "ScenarioTask", "load_scenario", "register_scenario"]
 
 
 class ScenarioEntry(NamedTuple):

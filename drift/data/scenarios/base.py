@@ -21,6 +21,54 @@ MANIFEST_KINDS = ("no_drift", "covariate_shift", "prediction_drift", "prior_shif
                   "data_quality")
 #: Columns of a manifest, in order.
 MANIFEST_COLUMNS = ("batch", "kind", "description", "features")
+#: Tasks a scenario's model can have (:data:`drift.data.task.TASKS`); a scenario's own model is binary.
+SCENARIO_TASKS = ("binary", "multiclass", "regression")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ScenarioTask:
+    """A second model on the same rows as a scenario's binary one: its columns, model and ground truth.
+
+    :meth:`Scenario.with_task` swaps it in.  Its columns live here, not in the scenario's frames, so that
+    nothing that reads the frames (feature drift, the domain classifier, the autopilot, the verdict
+    benchmark) ever sees another model's target as a feature.
+
+    Attributes
+    ----------
+    task : {"multiclass", "regression"}
+    target : str
+        The task's target column.
+    prediction : str
+        The model's forecast (regression) or predicted class (multiclass).
+    probabilities : tuple of str
+        Per-class probability columns ``proba_<class>`` in :attr:`classes` order (multiclass), else ``()``.
+    classes : tuple
+        Class labels in the library's order (:func:`drift.data.task.sorted_labels`), ``()`` for regression.
+    reference, current : pandas.DataFrame
+        The task's columns (target, prediction, probabilities), row-aligned with the scenario's frames.
+    manifest : pandas.DataFrame
+        Ground truth of the task's target, one row per batch, columns :data:`MANIFEST_COLUMNS`.
+    model : object
+        The fitted model that produced :attr:`prediction` from the scenario's feature columns.
+    description : str
+        A sentence on the target and the model, appended to the scenario's description.
+    """
+
+    task: str
+    target: str
+    prediction: str
+    probabilities: tuple[str, ...]
+    classes: tuple
+    reference: pd.DataFrame
+    current: pd.DataFrame
+    manifest: pd.DataFrame
+    model: object
+    description: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The task's columns in frame order: target, prediction, probabilities."""
+        return (self.target, self.prediction, *self.probabilities)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -56,6 +104,11 @@ class Scenario:
     excluded : tuple of str
         Columns that are neither features nor roles (row ids, a rating the label is computed from): left
         out of every test.
+    task : str
+        The task of :attr:`model` (one of :data:`SCENARIO_TASKS`); ``"binary"`` unless the scenario is a
+        :meth:`with_task` view.
+    tasks : tuple of ScenarioTask
+        Other models on the same rows, reachable with :meth:`with_task`.
     model_loader : callable or None
         ``() -> model`` for a scenario whose :attr:`model` was not kept (:mod:`.cache`): called by
         :meth:`fitted_model` on first use.
@@ -74,6 +127,8 @@ class Scenario:
     model: object | None
     source: str
     excluded: tuple[str, ...] = ()
+    task: str = "binary"
+    tasks: tuple[ScenarioTask, ...] = ()
     model_loader: Callable[[], object] | None = field(default=None, repr=False)
 
     def fitted_model(self) -> object | None:
@@ -95,6 +150,55 @@ class Scenario:
         excluded = tuple(dict.fromkeys((*schema.excluded, *self.excluded)))
         return schema.with_roles(target=self.target, prediction=self.prediction, batch=self.batch,
                                  time=self.time, excluded=excluded)
+
+    def available_tasks(self) -> tuple[str, ...]:
+        """This scenario's task, then those :meth:`with_task` can switch to."""
+        return (self.task, *(t.task for t in self.tasks))
+
+    def with_task(self, task: str) -> Scenario:
+        """The scenario seen through its ``task`` model: that model's target and prediction columns replace
+        the binary ones (which are dropped: the binary label is a coarser copy of the other target), its
+        probability columns follow (and are :attr:`excluded`, as model outputs, not features), and the
+        manifest, model and description are the task's.
+
+        Parameters
+        ----------
+        task : str
+            One of :meth:`available_tasks`; this scenario's own task returns it unchanged.
+
+        Raises
+        ------
+        DriftParameterError
+            If the scenario has no model of that task.
+
+        Examples
+        --------
+        >>> from drift.data.scenarios import load_scenario
+        >>> sc = load_scenario("pricing", n_weeks=2, rows_per_week=200).with_task("regression")
+        >>> sc.task, sc.target, sc.prediction
+        ('regression', 'units_sold', 'units_forecast')
+        """
+        if task == self.task:
+            return self
+        view = next((t for t in self.tasks if t.task == task), None)
+        if view is None:
+            raise DriftParameterError.invalid("task", "Scenario.with_task",
+                                              f"one of {self.available_tasks()}", task)
+        frames = []
+        for own, extra in ((self.reference, view.reference), (self.current, view.current)):
+            parts = []
+            for column in own.columns:
+                if column == self.target:
+                    parts.append(extra[list(view.columns)])
+                elif column != self.prediction:
+                    parts.append(own[[column]])
+            frame = pd.concat(parts, axis=1)
+            frame.attrs = dict(own.attrs)
+            frames.append(frame)
+        return replace(self, description=f"{self.description} {view.description}", reference=frames[0],
+                       current=frames[1], target=view.target, prediction=view.prediction,
+                       manifest=view.manifest, model=view.model, model_loader=None, task=view.task, tasks=(),
+                       excluded=tuple(dict.fromkeys((*self.excluded, *view.probabilities))))
 
     def batches(self) -> list[str]:
         """Batch labels in the order they appear in :attr:`current` (``[]`` without a batch column)."""
@@ -153,9 +257,10 @@ class Scenario:
         from threadpoolctl import threadpool_limits
 
         fitted = self.fitted_model()
-        if fitted is None or self.target is None or self.prediction is None:
+        if fitted is None or self.target is None or self.prediction is None or self.task != "binary":
             raise DriftParameterError.invalid("self", "Scenario.with_holdout_reference",
-                                              "a scenario with a model, a target and a prediction", self.name)
+                                              "a binary scenario with a model, a target and a prediction",
+                                              f"{self.name} ({self.task})")
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share < 1:
             raise DriftParameterError.invalid("share", "Scenario.with_holdout_reference", "in (0, 1)", share)
         # An int seed starts its own stream: the generators draw their data from default_rng(seed), and a

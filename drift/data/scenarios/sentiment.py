@@ -75,6 +75,36 @@ W14    covariate_shift   slang is the norm: 60 % -- the model reads these posts 
 Stable weeks are drawn exactly as the reference.  The injected terms of each week are in
 :data:`INJECTED_TERMS` (what the distinguishing-terms view should find).
 
+
+Three classes (the multiclass view)
+-----------------------------------
+*The label.*  Annotators read every post again and give it one of three classes (``sentiment``):
+
+* a post written from a neutral template ("the camera is ok i guess", questions) is called ``neutral``
+  with probability :data:`NEUTRAL_AGREEMENT` (0.85), otherwise by the polarity of its binary ``label``;
+* any other post is called ``neutral`` with probability :data:`HEDGE_SHARE` (0.05, annotators hedging),
+  otherwise ``positive`` when ``label = 1`` and ``negative`` when ``label = 0``.
+
+So ``positive`` always has ``label = 1`` and ``negative`` ``label = 0``.  Only everyday (``base``)
+posts in the standard style use neutral templates: the topics of the changed weeks (launch, outage,
+crisis, competitor) and the new slang are written with a polarity, so the neutral share falls in those
+weeks -- by the mix of posts, not by what a post means: ``P(sentiment | text)`` is unchanged.  The expected
+shares of every week follow from the plan (:func:`expected_shares`): ~17 % neutral in the reference,
+~11 % in the outage and crisis weeks, ~10 % at 60 % slang.
+
+*The model.*  TF-IDF (as the binary model) + multinomial logistic regression (:data:`MULTICLASS_C` = 4),
+fitted on the same training posts as the binary model: ``predicted_sentiment`` is its most probable class
+and ``proba_negative``, ``proba_neutral``, ``proba_positive`` its probabilities
+(:data:`PROBABILITY_COLUMNS`: :data:`drift.data.task.PROBA_PREFIX` + class).  The reference is its
+validation set, scored by the deployed model, as production is.
+:meth:`Scenario.with_task("multiclass") <drift.data.scenarios.base.Scenario.with_task>` swaps these
+columns in for ``label`` and ``prediction``.
+
+Ground truth: the kinds of the binary manifest (the weeks change in the same way), each description
+followed by the week's expected class shares.  The labels are drawn from a random stream of their own,
+seeded from the scenario's generator after all of its other draws: every column of the binary scenario is
+bit-identical with or without this model.
+
 Examples
 --------
 >>> from drift.data.scenarios.sentiment import generate
@@ -94,10 +124,13 @@ import numpy as np
 import pandas as pd
 
 from drift.core.errors import DriftParameterError
-from drift.data.scenarios.base import MANIFEST_COLUMNS, Scenario
+from drift.data.scenarios.base import MANIFEST_COLUMNS, Scenario, ScenarioTask
+from drift.data.task import PROBA_PREFIX
 
 #: Text, label, score, batch and time columns.
 TEXT, TARGET, PREDICTION, BATCH, TIME = "text", "label", "prediction", "batch", "date"
+#: Internal column (dropped from the frames): the post was written from a neutral template.
+NEUTRAL_TEMPLATE = "neutral_template"
 #: Categorical context columns.
 CHANNEL, AUTHOR = "channel", "author_type"
 #: Monday of week W01.
@@ -377,6 +410,8 @@ class _Writer:
 
     def __init__(self, seed: int) -> None:
         self.r = random.Random(seed)
+        #: Whether the last standard post came from a neutral template (read by the three-class label).
+        self.neutral = False
 
     def pick(self, pool):
         return pool[self.r.randrange(len(pool))]
@@ -420,9 +455,11 @@ class _Writer:
         """A standard-style post of one topic, with its decorations."""
         r = self.r
         s = self.slots(label)
+        self.neutral = False
         if topic == "base":
             if r.random() < NEUTRAL_SHARE:
                 pool = _BASE_NEUTRAL
+                self.neutral = True
             else:
                 pool = _BASE_POS if label else _BASE_NEG
         elif topic == "launch":
@@ -487,24 +524,31 @@ def _week(label: str, n: int, gen: np.random.Generator, writer: _Writer) -> pd.D
                                                                           p=_AUTHOR_SHARE[key])]
     seconds = np.sort(gen.integers(0, 7 * 24 * 3600, n))
     week_start = START + pd.Timedelta(days=7 * (int(label[1:]) - 1))
-    texts = [writer.slang(int(yt)) if s else writer.standard(t, int(yt))
-             for t, s, yt in zip(topic, slang, y_text, strict=True)]
+    texts, neutral = [], np.zeros(n, dtype=bool)
+    for i, (t, s, yt) in enumerate(zip(topic, slang, y_text, strict=True)):
+        texts.append(writer.slang(int(yt)) if s else writer.standard(t, int(yt)))
+        neutral[i] = not s and writer.neutral
     return pd.DataFrame({
         TEXT: texts, BATCH: label, TIME: week_start + pd.to_timedelta(seconds, unit="s"),
-        CHANNEL: channel, AUTHOR: author, TARGET: y,
+        CHANNEL: channel, AUTHOR: author, TARGET: y, NEUTRAL_TEMPLATE: neutral,
     })
 
 
 def make_model(seed: int):
     """TF-IDF (word 1-2 grams) + logistic regression, reading the ``text`` column of a frame."""
+    from sklearn.linear_model import LogisticRegression
+
+    return text_pipeline(LogisticRegression(C=4.0, max_iter=2000, solver="liblinear", random_state=seed))
+
+
+def text_pipeline(classifier):
+    """TF-IDF of the ``text`` column (word 1-2 grams, sublinear tf, ``min_df=2``), then ``classifier``."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
     words = ColumnTransformer([("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
                                 TEXT)], remainder="drop")
-    classifier = LogisticRegression(C=4.0, max_iter=2000, solver="liblinear", random_state=seed)
     return Pipeline([("words", words), ("model", classifier)])
 
 
@@ -564,10 +608,12 @@ def generate(*, n_weeks: int = N_WEEKS, posts_per_week: int = 1500,
     model = make_model(model_seed).fit(training[features], training[TARGET])
     reference[PREDICTION] = model.predict_proba(reference[features])[:, 1]
     current[PREDICTION] = model.predict_proba(current[features])[:, 1]
+    labels = WEEKS[N_REFERENCE_WEEKS:n_weeks]
+    # Drawn after everything above, so the three-class stream leaves the binary scenario as it was.
+    classes = sentiment_task(training, reference, current, labels, int(gen.integers(2**63 - 1)))
     columns = [TEXT, BATCH, TIME, CHANNEL, AUTHOR, TARGET, PREDICTION]
     reference, current = reference[columns], current[columns]
 
-    labels = WEEKS[N_REFERENCE_WEEKS:n_weeks]
     truth = manifest()
     truth = truth[truth["batch"].isin(labels)].reset_index(drop=True)
     description = (
@@ -582,7 +628,95 @@ def generate(*, n_weeks: int = N_WEEKS, posts_per_week: int = 1500,
     return Scenario(
         name="sentiment", title="Brand sentiment on social media (synthetic)", description=description,
         reference=reference, current=current, target=TARGET, prediction=PREDICTION, batch=BATCH, time=TIME,
-        manifest=truth, model=model,
+        manifest=truth, model=model, tasks=(classes,),
         source=f"synthetic: drift.data.scenarios.sentiment.generate(n_weeks={n_weeks}, "
                f"posts_per_week={posts_per_week}, {seed_text}); no external data",
     )
+
+
+# --- three classes (multiclass view) --------------------------------------------------------------------
+#: The three-class target and the model's predicted class.
+SENTIMENT, PREDICTED_SENTIMENT = "sentiment", "predicted_sentiment"
+#: Classes in the library's order (sorted text).
+SENTIMENT_CLASSES = ("negative", "neutral", "positive")
+#: The model's per-class probability columns, in :data:`SENTIMENT_CLASSES` order.
+PROBABILITY_COLUMNS = tuple(f"{PROBA_PREFIX}{c}" for c in SENTIMENT_CLASSES)
+#: P(a post from a neutral template is called neutral).
+NEUTRAL_AGREEMENT = 0.85
+#: P(a polar post is called neutral).
+HEDGE_SHARE = 0.05
+#: Inverse regularisation of the multinomial logistic regression.
+MULTICLASS_C = 4.0
+
+
+def three_classes(frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """The ``sentiment`` of each post of a frame with ``label`` and the internal neutral-template flag
+    (module docstring), as an object array of :data:`SENTIMENT_CLASSES`."""
+    template = frame[NEUTRAL_TEMPLATE].to_numpy(bool)
+    called_neutral = rng.random(len(frame)) < np.where(template, NEUTRAL_AGREEMENT, HEDGE_SHARE)
+    polar = np.where(frame[TARGET].to_numpy() == 1, "positive", "negative")
+    return np.where(called_neutral, "neutral", polar).astype(object)
+
+
+def expected_shares(week: str) -> dict[str, float]:
+    """Expected share of each class among a week's posts, from its plan (module docstring)."""
+    plan = PLAN[week]
+    topics = dict(plan.topics)
+    topics = {"base": 1.0 - sum(topics.values()), **topics}
+    out = dict.fromkeys(SENTIMENT_CLASSES, 0.0)
+    for topic, share in topics.items():
+        positive = P_POSITIVE[topic] * (1 - LABEL_NOISE) + (1 - P_POSITIVE[topic]) * LABEL_NOISE
+        for slang, weight in ((True, plan.slang), (False, 1 - plan.slang)):
+            template = NEUTRAL_SHARE if topic == "base" and not slang else 0.0
+            neutral = template * NEUTRAL_AGREEMENT + (1 - template) * HEDGE_SHARE
+            w = share * weight
+            out["neutral"] += w * neutral
+            out["positive"] += w * positive * (1 - neutral)
+            out["negative"] += w * (1 - positive) * (1 - neutral)
+    return out
+
+
+def _shares_text(week: str) -> str:
+    shares = expected_shares(week)
+    return ", ".join(f"{c} {shares[c]:.0%}" for c in SENTIMENT_CLASSES)
+
+
+def sentiment_manifest(weeks) -> pd.DataFrame:
+    """Ground truth of the three-class target in production ``weeks``: the binary manifest's kinds, each
+    description followed by the week's expected class shares (against the reference's)."""
+    truth = manifest()
+    truth = truth[truth["batch"].isin(list(weeks))].reset_index(drop=True)
+    reference = _shares_text("W01")
+    truth["description"] = [f"{d} Three classes: {_shares_text(w)} (reference: {reference})."
+                            for d, w in zip(truth["description"], truth["batch"], strict=True)]
+    return truth
+
+
+def make_multiclass_model():
+    """TF-IDF of the text, then multinomial logistic regression (lbfgs: deterministic)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return text_pipeline(LogisticRegression(C=MULTICLASS_C, max_iter=2000))
+
+
+def sentiment_task(training: pd.DataFrame, reference: pd.DataFrame, current: pd.DataFrame, weeks,
+                   seed: int) -> ScenarioTask:
+    """Label every post with three classes, fit the model on the training posts and score the reference and
+    production posts (one random stream, seeded by ``seed``)."""
+    gen = np.random.default_rng(seed)
+    train_labels = three_classes(training, gen)
+    frames = [pd.DataFrame({SENTIMENT: three_classes(frame, gen)}) for frame in (reference, current)]
+    features = [TEXT, CHANNEL, AUTHOR]
+    model = make_multiclass_model().fit(training[features], train_labels)
+    order = [list(model.classes_).index(c) for c in SENTIMENT_CLASSES]
+    for frame, rows in zip(frames, (reference, current), strict=True):
+        proba = model.predict_proba(rows[features])[:, order]
+        frame[PREDICTED_SENTIMENT] = np.asarray(SENTIMENT_CLASSES, dtype=object)[proba.argmax(axis=1)]
+        for j, column in enumerate(PROBABILITY_COLUMNS):
+            frame[column] = proba[:, j]
+    description = (f"Multiclass view: 'sentiment' is the post's class ({', '.join(SENTIMENT_CLASSES)}; "
+                   f"weeks W01-W{N_REFERENCE_WEEKS:02d} ~17% neutral) and 'predicted_sentiment' with "
+                   f"{', '.join(repr(c) for c in PROBABILITY_COLUMNS)} a TF-IDF + multinomial "
+                   "logistic-regression model's class and probabilities, trained on the reference weeks.")
+    return ScenarioTask("multiclass", SENTIMENT, PREDICTED_SENTIMENT, PROBABILITY_COLUMNS, SENTIMENT_CLASSES,
+                        frames[0], frames[1], sentiment_manifest(weeks), model, description)
