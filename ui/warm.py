@@ -22,14 +22,14 @@ from drift.core.diskcache import cache_dir
 from drift.data.scenarios.cache import NAMESPACE as SCENARIO_NAMESPACE
 from drift.data.scenarios.cache import scenario_cache
 
-from . import disk, state
+from . import disk, pages, state
 
 #: Pages visited, in order: the default page, then those whose first visit is slow.
-PAGES = ("pages/overview.py", "pages/feature_drift.py", "pages/embeddings.py", "pages/multivariate.py",
-         "pages/timeline.py", "pages/autopilot.py", "pages/text.py")
+PAGES = (pages.OVERVIEW, pages.FEATURE_DRIFT, pages.EMBEDDINGS, pages.DOMAIN_CLASSIFIER, pages.TIMELINE,
+         pages.AUTOPILOT, pages.TEXT)
 #: Session state set before a page's visit: the Embeddings page of a fresh server shows its PCA map
 #: while UMAP compiles, so that is the projection to prepare (UMAP may be ready in this process already).
-PRESETS = {"pages/embeddings.py": {state.EMB_METHOD: "pca"}}
+PRESETS = {pages.EMBEDDINGS: {state.EMB_METHOD: "pca"}}
 #: Seconds one page may take here before it is given up.
 PAGE_TIMEOUT = 900
 NAMESPACE = "warm"
@@ -45,12 +45,13 @@ def visit_pages() -> dict[str, float]:
 
     seconds: dict[str, float] = {}
     at = AppTest.from_file(str(disk.ROOT / "app.py"), default_timeout=PAGE_TIMEOUT)
-    for page in PAGES:
+    for entry in PAGES:
+        page = f"{pages.PAGES_DIR.name}/{entry.file}"
         t0 = time.perf_counter()
         try:
-            for key, value in PRESETS.get(page, {}).items():
+            for key, value in PRESETS.get(entry, {}).items():
                 at.session_state[key] = value
-            (at.run() if page == PAGES[0] else at.switch_page(page).run())
+            (at.run() if entry == PAGES[0] else at.switch_page(page).run())
             failed = [e.value for e in at.exception]
         except Exception:  # noqa: BLE001 - any failure: report it, let the server compute the page
             failed = [traceback.format_exc(limit=3)]
@@ -84,7 +85,7 @@ def main() -> int:
         return seconds
 
     try:
-        app.get_or_compute(disk.NAMESPACE_PREFIX + NAMESPACE, {"pages": list(PAGES)}, warm)
+        app.get_or_compute(disk.NAMESPACE_PREFIX + NAMESPACE, {"pages": [p.file for p in PAGES]}, warm)
     except _Incomplete:
         pass
     what = "prepared" if computed else "already prepared"

@@ -270,21 +270,42 @@ def test_generators_and_real_data_are_not_cached(tmp_path) -> None:
 # --- the app's wrapper ------------------------------------------------------------------------------------
 def test_on_disk_keeps_scenarios_and_never_uploads(monkeypatch, tmp_path) -> None:
     from ui import disk
+    from ui.context import Context, Source
 
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
     calls = []
 
     @disk.on_disk("probe")
-    def result(data_key: str, seed: int, _frame: pd.DataFrame) -> pd.DataFrame:
-        calls.append(data_key)
+    def result(ctx: Context, seed: int, _frame: pd.DataFrame) -> pd.DataFrame:
+        calls.append(ctx.key[0])
         return _frame.assign(seed=seed)
+
+    def context(key: str, roles_key: str = "{}") -> Context:
+        return Context(source=Source(key=key, kind=key.split(":")[0], title="t", reference_name="r",
+                                     current_name="c"), roles_key=roles_key)
 
     frame = pd.DataFrame({"a": [1.0, 2.0]})
     for key in ("scenario:credit", "scenario:credit", "upload:abc", "upload:abc"):
-        pd.testing.assert_frame_equal(result(key, 3, frame), frame.assign(seed=3))
+        pd.testing.assert_frame_equal(result(context(key), 3, frame), frame.assign(seed=3))
     assert calls == ["scenario:credit", "upload:abc", "upload:abc"]
     assert len(list((tmp_path / "app-probe").iterdir())) == 1
-    result("scenario:credit", 4, frame)                 # another hashed argument: another entry
-    assert len(list((tmp_path / "app-probe").iterdir())) == 2
-    result("scenario:credit", 4, frame.assign(a=0.0))   # "_" arguments are not part of the key
-    assert calls.count("scenario:credit") == 2
+    result(context("scenario:credit"), 4, frame)                 # another hashed argument: another entry
+    result(context("scenario:credit", '{"kinds": {"a": "numeric"}}'), 3, frame)   # other roles: another
+    assert len(list((tmp_path / "app-probe").iterdir())) == 3
+    result(context("scenario:credit"), 4, frame.assign(a=0.0))   # "_" arguments are not part of the key
+    assert calls.count("scenario:credit") == 3
+
+
+def test_on_disk_with_a_scenario_name(monkeypatch, tmp_path) -> None:
+    from ui import disk
+
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    compute = Counter(pd.DataFrame({"cost": [1.0]}))
+
+    @disk.on_disk("probe-name", scenario_arg="name")
+    def comparison(name: str, seed: int):
+        return compute()
+
+    for _ in range(2):
+        pd.testing.assert_frame_equal(comparison("pricing", 0), compute.value)
+    assert compute.calls == 1
