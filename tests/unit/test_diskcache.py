@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from drift.core.diskcache import CACHE_DIR_ENV, META_FILE, DiskCache, cache_dir, fingerprint
+from drift.core.errors import DriftParameterError
 from drift.data.scenarios import load_scenario
 from drift.data.scenarios.cache import NAMESPACE, cached_scenario, scenario_cache
 from drift.multivariate.mmd import MMDResult
@@ -259,6 +260,19 @@ def test_a_corrupted_scenario_is_regenerated(tmp_path) -> None:
     assert again.model is not None                     # regenerated, not read
     pd.testing.assert_frame_equal(again.current, load_scenario("credit", **SMALL_CREDIT).current,
                                   check_exact=True)
+
+
+def test_a_cached_scenario_keeps_no_second_models(tmp_path) -> None:
+    """Pricing's regression model (``tasks``) is not stored: a hit offers only the binary task."""
+    small = {"n_weeks": 12, "rows_per_week": 200}
+    assert cached_scenario("pricing", cache_root=tmp_path, **small).available_tasks() != ("binary",)
+    hit = cached_scenario("pricing", cache_root=tmp_path, **small)
+    assert hit.tasks == () and hit.available_tasks() == ("binary",)
+    with pytest.raises(DriftParameterError, match="regression"):
+        hit.with_task("regression")
+    fresh = load_scenario("pricing", **small)
+    x = fresh.reference[list(fresh.feature_names)]
+    np.testing.assert_array_equal(hit.fitted_model().predict_proba(x), fresh.model.predict_proba(x))
 
 
 def test_generators_and_real_data_are_not_cached(tmp_path) -> None:
