@@ -10,7 +10,10 @@ cover.
 
 The fitted model is not stored (it would need pickle): a cached scenario has ``model=None`` and a
 ``model_loader`` that regenerates the scenario once, on first use of :meth:`Scenario.fitted_model`, and
-takes its model.  The app's pages that need the model (the Autopilot) call it; the others never do.
+takes its model.  The app's pages that need the model (the Autopilot) call it; the others never do.  The
+second models of :attr:`Scenario.tasks` are not kept either (a cached scenario has ``tasks=()``, so
+:meth:`Scenario.with_task` offers only its binary task): the app never uses them; for another task use
+:func:`~drift.data.scenarios.load_scenario`.
 """
 
 from __future__ import annotations
@@ -62,8 +65,8 @@ def cached_scenario(name: str, *, cache_root=None, **kwargs: Any) -> Scenario:
     Returns
     -------
     Scenario
-        Equal to a fresh generation; its ``model`` is ``None`` and :meth:`Scenario.fitted_model` regenerates
-        it when the scenario came from the cache.
+        Equal to a fresh generation (frames, roles, manifest, texts); when it came from the cache, its
+        ``model`` is ``None`` (:meth:`Scenario.fitted_model` regenerates it) and its ``tasks`` are empty.
     """
     plain = all(isinstance(v, bool | int | float | str) for v in kwargs.values())
     if name not in CACHED or not plain:
@@ -73,7 +76,7 @@ def cached_scenario(name: str, *, cache_root=None, **kwargs: Any) -> Scenario:
 
     def generate() -> Scenario:
         fresh.append(load_scenario(name, **kwargs))
-        return replace(fresh[0], model=None)      # the model is never stored
+        return replace(fresh[0], model=None, tasks=())      # models are never stored
 
     stored = scenario_cache(cache_root).get_or_compute(NAMESPACE, params, generate)
     if fresh:                                     # generated in this call: keep the real model
