@@ -18,6 +18,8 @@ import sys
 import time
 import traceback
 
+import streamlit.logger as streamlit_logger
+
 from drift.core.diskcache import cache_dir
 from drift.data.scenarios.cache import NAMESPACE as SCENARIO_NAMESPACE
 from drift.data.scenarios.cache import scenario_cache
@@ -61,12 +63,19 @@ def visit_pages() -> dict[str, float]:
     return seconds
 
 
+#: Streamlit's loggers whose warnings are noise when pages run headless here.
+QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context",
+                 "streamlit.runtime.caching.cache_data_api", "streamlit.runtime.caching.cache_resource_api")
+
+
 def main() -> int:
     root = cache_dir()
     if root is None:
         print("Disk cache off (DRIFT_CACHE_DIR=off): the pages compute on their first visit.")
         return 0
-    logging.getLogger("streamlit").setLevel(logging.ERROR)   # "No runtime found" warnings of AppTest
+    streamlit_logger.set_log_level("error")   # AppTest warns "No runtime found", "missing ScriptRunContext"
+    for name in QUIET_LOGGERS:                  # ... and resets the level when a page runs: silence them
+        logging.getLogger(name).disabled = True
     app = disk.app_cache()
     app_namespaces = [p.name for p in root.iterdir() if p.name.startswith(disk.NAMESPACE_PREFIX)] \
         if root.is_dir() else []
