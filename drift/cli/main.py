@@ -486,12 +486,19 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame) -> dict:
-    """The gate of one production batch: computed, printed, and returned as its JSON record."""
-
+    """The gate of one production batch: computed, printed, and returned as its JSON record.  A batch in
+    which no feature could be compared is an input error, never "no drift"."""
     pred = schema.prediction
     try:
         table = feature_drift(data.reference, frame, schema=schema, alpha=args.alpha,
                               correction=args.correction)
+        if table.empty:
+            problems = table.attrs.get("problems", ())
+            raise DriftInputError(
+                "no feature could be compared" + (f" (first of {len(problems)} problems: "
+                                                  f"{problems[0].error})" if problems else ""),
+                file="reference and current",
+                fix="check that both files hold the same columns, read with the same delimiter")
         issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha,
                                 problems=table.attrs.get("problems", ()))
         pd_res = None

@@ -306,3 +306,15 @@ def test_argument_types():
                                   "unknown detector(s) q; choose among x")]:
         with pytest.raises(argparse.ArgumentTypeError, match=re.escape(message)):
             parse(text)
+
+
+def test_check_with_no_column_in_common_is_an_input_error_not_no_drift(capsys, tmp_path):
+    """A reference that shares no column with the production file (wrong file, or one read with another
+    delimiter) used to pass as "ok — 0 of 0 features, no drift", exit 0."""
+    ref = tmp_path / "other.csv"
+    ref.write_text("a;b\n1;2\n3;4\n5;6\n")
+    production = ROOT / "data" / "credit_production_sample.csv"
+    code, out, err = in_process(capsys, "check", "--reference", str(ref), "--current", str(production))
+    assert code == 2, out
+    assert "no feature could be compared" in err and "other.csv" in err and "same columns" in err
+    assert "no drift" not in out
