@@ -1,0 +1,571 @@
+"""Business impact of a multiclass classifier: what its decisions cost under a cost matrix, reference vs
+current, split into a changed class mix and model error.
+
+The cost model: a cost matrix indexed (true class, predicted class)
+-------------------------------------------------------------------
+``M[j, k]`` is what one case of true class ``j`` decided as class ``k`` costs.  By default every error
+costs 1 (of the currency) and a right decision 0 (``M = 1 − I``: the expected cost per decision is the
+error rate); a user gives their own matrix, e.g. a negative post read as positive (a crisis missed) costing
+more than a neutral one read as negative.  The matrix must be square over the classes, finite and
+non-negative; a non-zero diagonal (a right decision that still costs, e.g. handling) is allowed and said.
+
+With the class mix ``π_j`` (share of cases of true class ``j``) and the expected cost of a case of class
+``j``, ``r_j = Σ_k P(predicted k | true j) · M[j, k]``, the expected cost per decision is::
+
+    C = Σ_j π_j · r_j
+
+Its change splits **exactly** (midpoint decomposition, as the binary cost of :mod:`drift.model.impact`;
+a bar is the mean of reference and current, ``Δ`` current minus reference) into
+
+* **changed class mix** ``Σ_j Δπ_j · r̄_j``: more cases of a class that is costly to get wrong (or fewer),
+  handled as the model usually handles that class — a change in the business, not a model failure;
+* **model error** ``Σ_j π̄_j · Δr_j``: at equal class mix, the model's decisions on each class cost more
+  (or less);
+
+with ``class mix + model error = ΔC``.  A class absent from one side's true labels has no ``r_j`` there:
+it is taken as on the other side (no measured change for that class; the change of its share is priced in
+the class mix, which keeps the split exact) and a note says so.
+
+Money over the period is ``decisions_per_month × months × ΔC``.  Intervals: percentile bootstrap, both sides
+resampled independently (rows drawn with replacement as multinomial counts over the cells of the confusion
+matrix, reference first, ``n_boot`` times, seeded).  The current rows need labels (the true class).
+
+Examples
+--------
+>>> import pandas as pd
+>>> ref = pd.DataFrame({"y": list("aabbc"), "p": list("aabbb")})
+>>> cur = pd.DataFrame({"y": list("aaabc"), "p": list("abbbb")})
+>>> mi = multiclass_impact(ref, cur, target="y", prediction="p", decisions_per_month=1000, n_boot=50)
+>>> mi.reference.cost_per_decision, mi.current.cost_per_decision
+(0.2, 0.6)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.inputs import check_cells
+from drift.core.jsonsafe import python_scalar
+from drift.data.task import sorted_labels
+from drift.model.impact import (
+    MONTHS_PER_QUARTER,
+    AssumedInputs,
+    CostPart,
+    PricedChange,
+    check_figures,
+    format_money,
+    format_points,
+    format_share,
+    percentile_interval,
+    priced_part,
+    supplied_names,
+)
+from drift.model.multiclass_performance import MIN_ROWS, probability_matrix
+from drift.stats.bootstrap import CONFIDENCE, N_BOOT, check_bootstrap
+
+#: The inputs of a multiclass model's impact, in display order, and their plain names.
+MULTICLASS_INPUT_NAMES = ("decisions_per_month", "cost_matrix")
+MULTICLASS_INPUT_LABELS = {"decisions_per_month": "decisions per month", "cost_matrix": "cost matrix"}
+#: Default volume (as the binary default) and the cost of one error under the default matrix ``1 − I``.
+DEFAULT_DECISIONS_PER_MONTH = 10_000.0
+DEFAULT_ERROR_COST = 1.0
+#: Classes named in a sentence before "and N more".
+CLASSES_SHOWN = 4
+#: The parts of the change, in display order, with their plain names and what they mean.
+MULTICLASS_PART_LABELS = {"model_error": "Model error", "class_mix": "Changed class mix",
+                          "total": "Total change"}
+MULTICLASS_PART_EXPLANATIONS = {
+    "model_error": "At equal class mix: the change in what the model's decisions on each class cost, "
+                   "priced by the cost matrix.",
+    "class_mix": "More (or fewer) cases of each class, handled with the model's usual errors on that class: "
+                 "a change in the business, not a model failure.",
+    "total": "The change in the expected cost per decision: model error + changed class mix.",
+}
+
+
+# ------------------------------------------------------------------------------------------ inputs
+@dataclass(frozen=True, slots=True)
+class MulticlassInputs(AssumedInputs):
+    """The business figures of a multiclass model's impact, and which of them the user supplied.
+
+    Build it with :func:`multiclass_inputs` (defaults and checks).
+
+    Attributes
+    ----------
+    decisions_per_month : float
+    cost_matrix : tuple of tuple of float, or None
+        Rows the true class, columns the predicted class; None: every error costs
+        :data:`DEFAULT_ERROR_COST`, a right decision 0.
+    labels : tuple or None
+        The classes of the matrix's rows and columns (in that order); None: the model's classes in the
+        library's order (:func:`drift.data.task.sorted_labels`).
+    supplied : frozenset of str
+    currency : str
+    """
+
+    NAMES: ClassVar[tuple[str, ...]] = MULTICLASS_INPUT_NAMES
+    LABELS: ClassVar[dict[str, str]] = MULTICLASS_INPUT_LABELS
+    TASK: ClassVar[str] = "multiclass"
+
+    decisions_per_month: float
+    cost_matrix: tuple[tuple[float, ...], ...] | None
+    labels: tuple | None
+    supplied: frozenset[str]
+    currency: str = "$"
+
+    def value(self, name: str):
+        """The value of input ``name`` (the matrix as nested lists, None for the default)."""
+        if name == "cost_matrix":
+            return None if self.cost_matrix is None else [list(row) for row in self.cost_matrix]
+        return float(getattr(self, name))
+
+    def display(self, name: str) -> str:
+        """``10,000``; ``default (every error costs $1.00, …)`` or ``3×3 matrix ($1.00 to $20.00 …)``."""
+        if name == "decisions_per_month":
+            return f"{self.decisions_per_month:,.0f}"
+        if self.cost_matrix is None:
+            return (f"default (every error costs {format_money(DEFAULT_ERROR_COST, self.currency)}, a right "
+                    f"decision {format_money(0, self.currency)})")
+        m = np.asarray(self.cost_matrix)
+        off = m[~np.eye(len(m), dtype=bool)]
+        k = len(m)
+        return (f"{k}×{k} matrix ({format_money(off.min(), self.currency)} to "
+                f"{format_money(off.max(), self.currency)} per error)")
+
+    def to_dict(self) -> dict:
+        out = AssumedInputs.to_dict(self)
+        out["cost_matrix"]["classes"] = (None if self.labels is None
+                                         else [python_scalar(c) for c in self.labels])
+        return out
+
+
+def _matrix_error(found: str, fix: str) -> DriftParameterError:
+    return DriftParameterError(f"The 'cost_matrix' parameter {found}. Fix: {fix}.")
+
+
+def _checked_matrix(cost_matrix) -> tuple[tuple[tuple[float, ...], ...], tuple | None]:
+    """The matrix as nested tuples and its labels (a DataFrame's), checked square, finite, non-negative."""
+    labels = None
+    if isinstance(cost_matrix, pd.DataFrame):
+        rows, cols = list(cost_matrix.index), list(cost_matrix.columns)
+        if len(set(map(str, rows))) != len(rows) or set(map(str, rows)) != set(map(str, cols)):
+            raise _matrix_error(f"has rows {rows!r} and columns {cols!r}",
+                                "label the rows (true class) and the columns (predicted class) with the same "
+                                "classes, once each")
+        position = {str(c): j for j, c in enumerate(cols)}
+        cost_matrix = cost_matrix.iloc[:, [position[str(r)] for r in rows]]
+        labels = tuple(python_scalar(r) for r in rows)
+    try:
+        m = np.asarray(cost_matrix, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise _matrix_error("holds values that are not numbers", "give a cost (a number >= 0) in every "
+                            "cell") from None
+    if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] < 2:
+        raise _matrix_error(f"must be square with at least 2 classes; got shape {m.shape}",
+                            "give one row (true class) and one column (predicted class) per class")
+    if not np.isfinite(m).all():
+        raise _matrix_error("holds a missing or infinite cost", "give a finite cost in every cell")
+    if (m < 0).any():
+        j, k = np.argwhere(m < 0)[0]
+        raise _matrix_error(f"holds a negative cost ({m[j, k]:g} in row {int(j)}, column {int(k)})",
+                            "give costs >= 0 (a saving is a smaller cost, not a negative one)")
+    return tuple(tuple(float(v) for v in row) for row in m), labels
+
+
+def multiclass_inputs(*, decisions_per_month: float | None = None, cost_matrix=None,
+                      supplied: Iterable[str] | None = None, currency: str = "$") -> MulticlassInputs:
+    """The inputs of :func:`multiclass_impact`, with defaults for those not given.
+
+    Parameters
+    ----------
+    decisions_per_month : float, optional
+        Default :data:`DEFAULT_DECISIONS_PER_MONTH`.
+    cost_matrix : DataFrame or 2-D array-like, optional
+        Rows the true class, columns the predicted class.  A DataFrame is matched to the classes by its
+        labels (as text); an array is in the classes' order (:func:`drift.data.task.sorted_labels`).  Default:
+        every error costs :data:`DEFAULT_ERROR_COST`, a right decision 0.
+    supplied : iterable of str, optional
+        The names the user supplied; default those given a value here.
+    currency : str, default "$"
+
+    Raises
+    ------
+    DriftParameterError
+        A negative or non-finite volume; a matrix that is not square, has fewer than 2 classes, other labels
+        on its rows than on its columns, or a missing, infinite, negative or non-numeric cost.
+    """
+    func = "multiclass_inputs"
+    given = {"decisions_per_month": decisions_per_month, "cost_matrix": cost_matrix}
+    check_figures({"decisions_per_month": decisions_per_month}, func)
+    names = supplied_names(given, supplied, func, currency)
+    matrix, labels = (None, None) if cost_matrix is None else _checked_matrix(cost_matrix)
+    volume = DEFAULT_DECISIONS_PER_MONTH if decisions_per_month is None else float(decisions_per_month)
+    return MulticlassInputs(volume, matrix, labels, names, currency)
+
+
+def resolved_cost_matrix(inputs: MulticlassInputs, classes: Sequence) -> tuple[np.ndarray, list[str]]:
+    """The cost matrix over ``classes`` (in that order) and notes; the default is ``1 − I`` times
+    :data:`DEFAULT_ERROR_COST`.
+
+    Raises DriftParameterError when the matrix has another size than the classes (an unlabelled matrix) or
+    lacks a class (a labelled one).  Labels of the matrix that are not classes are left out, with a note.
+    """
+    classes = tuple(classes)
+    k = len(classes)
+    if inputs.cost_matrix is None:
+        return DEFAULT_ERROR_COST * (1 - np.eye(k)), []
+    m = np.asarray(inputs.cost_matrix)
+    shown = ", ".join(repr(python_scalar(c)) for c in classes)
+    notes = []
+    if inputs.labels is None:
+        if len(m) != k:
+            raise _matrix_error(f"is {len(m)}×{len(m)} but the model has {k} classes ({shown})",
+                                f"give a {k}×{k} matrix in that order, or a DataFrame labelled by class")
+    else:
+        position = {str(c): j for j, c in enumerate(inputs.labels)}
+        missing = [c for c in classes if str(c) not in position]
+        if missing:
+            raise _matrix_error(f"has no row and column for class {python_scalar(missing[0])!r} (classes: "
+                                f"{shown})", "add a row and a column for every class")
+        extra = [c for c in inputs.labels if str(c) not in {str(x) for x in classes}]
+        if extra:
+            notes.append("cost matrix labels that are not classes of the data left out: "
+                         + ", ".join(repr(c) for c in extra))
+        order = [position[str(c)] for c in classes]
+        m = m[np.ix_(order, order)]
+    if np.diag(m).any():
+        notes.append("the cost matrix charges some right decisions (its diagonal is not zero): those costs "
+                     "count in every figure")
+    return m, notes
+
+
+# ------------------------------------------------------------------------------------------ result
+@dataclass(frozen=True, slots=True)
+class ClassDecisions:
+    """The model's decisions on one side, per true class.
+
+    Attributes
+    ----------
+    n : int
+        Rows with both a true and a predicted class.
+    classes : tuple
+    shares : tuple of float
+        ``π_j``, share of rows of each true class.
+    cost_per_case : tuple of float
+        ``r_j``, expected cost of a case of each true class (nan for a class absent from this side).
+    error_rate : float
+        Share of rows decided wrong.
+    cost_per_decision : float
+        ``Σ_j π_j · r_j``.
+    """
+
+    n: int
+    classes: tuple
+    shares: tuple[float, ...]
+    cost_per_case: tuple[float, ...]
+    error_rate: float
+    cost_per_decision: float
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "classes": [python_scalar(c) for c in self.classes], "shares": list(self.shares),
+                "cost_per_case": list(self.cost_per_case), "error_rate": self.error_rate,
+                "cost_per_decision": self.cost_per_decision}
+
+
+@dataclass(frozen=True, slots=True)
+class MulticlassImpact(PricedChange):
+    """What a multiclass model's decisions cost over a quarter, split into model error and class mix.
+
+    Attributes
+    ----------
+    inputs : MulticlassInputs
+    source : {"measured"}
+    cost_matrix : tuple of tuple of float
+        The matrix used, over :attr:`classes` (rows true, columns predicted).
+    classes : tuple
+    reference, current : ClassDecisions
+    model_error, class_mix, total : CostPart
+        The parts (module docstring); ``total = model_error + class_mix``.
+    months, confidence, n_boot : as in :class:`~drift.model.impact.BusinessImpact`
+    note : str
+        Classes absent from a side, a charged diagonal, matrix labels left out.
+    """
+
+    TASK: ClassVar[str] = "multiclass"
+
+    inputs: MulticlassInputs
+    source: str
+    cost_matrix: tuple[tuple[float, ...], ...]
+    classes: tuple
+    reference: ClassDecisions
+    current: ClassDecisions
+    model_error: CostPart
+    class_mix: CostPart
+    total: CostPart
+    months: int
+    confidence: float
+    n_boot: int
+    note: str = ""
+
+    @property
+    def task(self) -> str:
+        return self.TASK
+
+    @property
+    def parts(self) -> tuple[CostPart, CostPart, CostPart]:
+        return (self.model_error, self.class_mix, self.total)
+
+    @property
+    def matrix_text(self) -> str:
+        """``"the default (every error costs $1.00, …) cost matrix"`` or ``"a 3×3 matrix (…) as …"``."""
+        if self.inputs.cost_matrix is None:
+            return f"the {self.inputs.display('cost_matrix')} cost matrix"
+        return f"a {self.inputs.display('cost_matrix')} as cost matrix"
+
+    @property
+    def method_text(self) -> str:
+        """How the figures were computed, in one paragraph (the report's business-impact section)."""
+        return (f"Expected cost per decision under {self.matrix_text}, indexed (true class, predicted "
+                f"class), reference vs current, {self.how}; model error at equal class mix and the changed "
+                f"class mix by midpoint decomposition; {self.confidence:.0%} bootstrap ranges "
+                f"({self.n_boot:,} resamples); a quarter is {self.months} months. The figures scale with the "
+                "decisions per month, never with the number of rows compared.")
+
+    def mix_text(self) -> str:
+        """The class mix, reference → current: ``"negative 33.8% → 40.1%, neutral …"``."""
+        pairs = [f"{python_scalar(c)} {format_share(r)} → {format_share(k)}"
+                 for c, r, k in zip(self.classes, self.reference.shares, self.current.shares, strict=True)]
+        more = len(pairs) - CLASSES_SHOWN
+        return ", ".join(pairs[:CLASSES_SHOWN]) + (f" and {more} more" if more > 0 else "")
+
+    @property
+    def sentence(self) -> str:
+        """The finding in plain language: model error, then the class mix."""
+        text = (f"Model error ({self.how}, priced by {self.matrix_text}, at equal class mix; error rate "
+                f"{format_share(self.reference.error_rate)} → {format_share(self.current.error_rate)}): "
+                f"{self.describe(self.model_error)}. Changed class mix ({self.mix_text()}), a change in the "
+                f"business, not a model failure: {self.describe(self.class_mix)}.")
+        if self.note:
+            text += f" Note: {self.note}."
+        assumed = self.inputs.assumed_text()
+        return text + (" " + assumed if assumed else "")
+
+    def to_dict(self) -> dict:
+        """JSON-safe: the inputs, the matrix used, both sides, the parts with formulas, the sentence."""
+        return {"task": self.task, "inputs": self.inputs.to_dict(), "source": self.source,
+                "months": self.months, "classes": [python_scalar(c) for c in self.classes],
+                "cost_matrix": [list(r) for r in self.cost_matrix],
+                "method": "expected cost per decision under a cost matrix (true class, predicted class), "
+                          "reference vs current; class mix and model error by midpoint decomposition; "
+                          "percentile bootstrap intervals",
+                "reference": self.reference.to_dict(), "current": self.current.to_dict(),
+                **{p.key: p.to_dict() for p in self.parts},
+                "confidence": self.confidence, "n_boot": self.n_boot, "note": self.note,
+                "sentence": self.sentence}
+
+
+# ------------------------------------------------------------------------------------- computation
+def _labels(frame: pd.DataFrame, column: str, side: str) -> pd.Series:
+    if column not in frame.columns:
+        raise DriftInputError("the column is missing", file=side, column=column,
+                              fix="use data with the same columns as the reference")
+    series = frame[column]
+    check_cells(series, side=side, column=column, allow_bytes=True)
+    return series.reset_index(drop=True)
+
+
+def _decided(frame: pd.DataFrame, prediction: str | None, probabilities: Sequence[str] | None,
+             classes: tuple | None, side: str) -> pd.Series:
+    """The predicted class per row: the prediction column, or the most probable class of the columns."""
+    if prediction is not None:
+        return _labels(frame, prediction, side)
+    for column in probabilities:
+        _labels(frame, column, side)
+    proba = probability_matrix(frame[list(probabilities)], classes, len(frame), side, "multiclass_impact")
+    best = np.argmax(np.where(np.isnan(proba), -np.inf, proba), axis=1)
+    decided = pd.Series(np.asarray(classes, dtype=object)[best])
+    decided[np.isnan(proba).all(axis=1)] = None
+    return decided
+
+
+def _cells(y: pd.Series, pred: pd.Series, index: dict, side: str, target: str) -> np.ndarray:
+    """The confusion counts ``(k, k)`` of the rows with both a true and a predicted class."""
+    ok = (y.notna() & pred.notna()).to_numpy()
+    if ok.sum() < MIN_ROWS:
+        fix = ("label the production rows (the true class) to price the model's decisions"
+               if side == "current" else "label and score the reference rows")
+        raise TooFewRowsError(f"{int(ok.sum())} row(s) with both a true and a predicted class: too few to "
+                              "price the decisions", file=side, column=target, fix=fix)
+    k = len(index)
+    yi = np.fromiter((index[v] for v in y[ok]), dtype=np.int64, count=int(ok.sum()))
+    pi = np.fromiter((index[v] for v in pred[ok]), dtype=np.int64, count=int(ok.sum()))
+    return np.bincount(yi * k + pi, minlength=k * k).reshape(k, k).astype(np.float64)
+
+
+def _per_class(cells: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(π, r)`` of confusion counts ``[..., k, k]``: class shares and cost per case (nan without cases)."""
+    support = cells.sum(axis=-1)
+    n = support.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return support / n, np.where(support > 0, (cells * m).sum(axis=-1) / support, np.nan)
+
+
+def _parts(ref_cells: np.ndarray, cur_cells: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
+    """Class mix and model error of the change (module docstring), vectorised over leading axes."""
+    p0, r0 = _per_class(ref_cells, m)
+    p1, r1 = _per_class(cur_cells, m)
+    r0, r1 = np.where(np.isnan(r0), r1, r0), np.where(np.isnan(r1), r0, r1)  # absent: as on the other side
+    r0, r1 = np.nan_to_num(r0), np.nan_to_num(r1)                            # absent on both: no share
+    mix = ((p1 - p0) * (r0 + r1) / 2).sum(axis=-1)
+    model = ((p0 + p1) / 2 * (r1 - r0)).sum(axis=-1)
+    return {"model_error": model, "class_mix": mix, "total": mix + model}
+
+
+def _side(cells: np.ndarray, m: np.ndarray, classes: tuple) -> ClassDecisions:
+    shares, per_case = _per_class(cells, m)
+    n = cells.sum()
+    return ClassDecisions(int(n), classes, tuple(map(float, shares)), tuple(map(float, per_case)),
+                          float(1 - np.trace(cells) / n), float((cells * m).sum() / n))
+
+
+def _formulas(inputs: MulticlassInputs, ref: ClassDecisions, cur: ClassDecisions, point: dict,
+              scale: float) -> dict[str, str]:
+    """The arithmetic of each part, class by class (the first :data:`CLASSES_SHOWN`)."""
+    money = inputs.currency
+    volume = f"{inputs.decisions_per_month:,.0f} decisions/month × {MONTHS_PER_QUARTER} months"
+    before, now = np.array(ref.cost_per_case), np.array(cur.cost_per_case)
+    r0 = np.nan_to_num(np.where(np.isnan(before), now, before))  # as in _parts
+    r1 = np.nan_to_num(np.where(np.isnan(now), before, now))
+    rows = list(zip(ref.classes, ref.shares, cur.shares, r0, r1, strict=True))
+    more = f" + {len(rows) - CLASSES_SHOWN} more classes" if len(rows) > CLASSES_SHOWN else ""
+
+    def result(key: str) -> str:
+        return format_money(scale * point[key], money)
+
+    model = " + ".join(f"{python_scalar(c)} {format_share((a + b) / 2)} × "
+                       f"{format_money(y - x, money)} per case" for c, a, b, x, y in rows[:CLASSES_SHOWN])
+    mix = " + ".join(f"{python_scalar(c)} {format_points(b - a)} × {format_money((x + y) / 2, money)} "
+                     "per case" for c, a, b, x, y in rows[:CLASSES_SHOWN])
+    return {"model_error": f"{volume} × ({model}{more}; share at midpoint × change in cost per case) = "
+                           f"{result('model_error')}",
+            "class_mix": f"{volume} × ({mix}{more}; change in share × mean cost per case) = "
+                         f"{result('class_mix')}",
+            "total": (f"{volume} × ({format_money(cur.cost_per_decision, money)} now − "
+                      f"{format_money(ref.cost_per_decision, money)} at reference, expected cost per "
+                      f"decision) = {result('total')}")}
+
+
+def _classes(sides: list[tuple[pd.Series, pd.Series]], classes, inputs: MulticlassInputs) -> tuple:
+    """The class order: given, else the matrix's labels, else the labels seen; labels seen outside a given
+    order are appended for the default matrix and refused for a user's matrix."""
+    seen = set()
+    for y, pred in sides:
+        seen.update(y.dropna().tolist(), pred.dropna().tolist())
+    base = tuple(classes) if classes is not None else inputs.labels
+    if base is None:
+        return sorted_labels(seen)
+    known = {str(c) for c in base}
+    extra = sorted_labels(v for v in seen if str(v) not in known)
+    if extra and inputs.cost_matrix is not None:
+        raise _matrix_error(f"has no row and column for class {python_scalar(extra[0])!r}, found in the data",
+                            "add a row and a column for every class the model predicts or the target holds")
+    return base + extra
+
+
+def multiclass_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target: str,
+                      prediction: str | None = None, probabilities: Sequence[str] | None = None,
+                      classes: Sequence | None = None, cost_matrix=None,
+                      decisions_per_month: float | None = None,
+                      inputs: MulticlassInputs | None = None, n_boot: int = N_BOOT,
+                      confidence: float = CONFIDENCE, rng=0) -> MulticlassImpact:
+    """What a multiclass model's decisions cost over a quarter, split into model error and class mix.
+
+    Parameters
+    ----------
+    reference, current : DataFrame
+        Rows with the true class and the model's decision (rows missing either are left out).
+    target : str
+        The true class column.
+    prediction : str, optional
+        The predicted class column; or, instead,
+    probabilities : sequence of str, optional
+        One probability column per class, in the order of ``classes`` (the decision is the most probable).
+    classes : sequence, optional
+        The class labels (required with ``probabilities``); default the cost matrix's labels, else the labels
+        seen, sorted (:func:`drift.data.task.sorted_labels`).
+    cost_matrix : DataFrame or 2-D array-like, optional
+        Rows the true class, columns the predicted class (:func:`multiclass_inputs`); default every error
+        costs 1.
+    decisions_per_month : float, optional
+    inputs : MulticlassInputs, optional
+        The figures built by :func:`multiclass_inputs`, instead of ``cost_matrix`` and
+        ``decisions_per_month``.
+    n_boot : int, default 1000
+    confidence : float, default 0.95
+    rng : int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    MulticlassImpact
+
+    Raises
+    ------
+    DriftInputError
+        A missing column, unusable cells, or fewer than 2 rows with a true and a predicted class on a side.
+    DriftParameterError
+        A bad figure or cost matrix (:func:`multiclass_inputs`, :func:`resolved_cost_matrix`), neither
+        ``prediction`` nor ``probabilities`` (with ``classes``), figures given twice, bad ``n_boot`` or
+        ``confidence``.
+    """
+    func = "multiclass_impact"
+    check_bootstrap(n_boot, confidence, func)
+    inputs = _inputs(inputs, cost_matrix, decisions_per_month, func)
+    if prediction is None and (probabilities is None or classes is None):
+        raise DriftParameterError.invalid("prediction", func, "a column name, or None with probabilities "
+                                          "and classes", prediction)
+    sides = [(_labels(frame, target, side), _decided(frame, prediction, probabilities,
+                                                     None if classes is None else tuple(classes), side))
+             for frame, side in ((reference, "reference"), (current, "current"))]
+    order = _classes(sides, classes, inputs)
+    m, notes = resolved_cost_matrix(inputs, order)
+    index = {c: j for j, c in enumerate(order)}
+    ref_cells, cur_cells = (_cells(y, pred, index, side, target)
+                            for (y, pred), side in zip(sides, ("reference", "current"), strict=True))
+    gen = np.random.default_rng(rng)
+    boot = [gen.multinomial(int(c.sum()), (c / c.sum()).ravel(), size=n_boot).reshape(n_boot, *c.shape)
+            for c in (ref_cells, cur_cells)]
+    point = {k: float(v) for k, v in _parts(ref_cells, cur_cells, m).items()}
+    replicates = _parts(boot[0].astype(np.float64), boot[1].astype(np.float64), m)
+    ref, cur = _side(ref_cells, m, order), _side(cur_cells, m, order)
+    for side, decisions in (("reference", ref), ("current", cur)):
+        absent = [python_scalar(c) for c, s in zip(order, decisions.shares, strict=True) if s == 0]
+        if absent:
+            notes.append(f"class {', '.join(map(repr, absent))} absent from the {side} labels: its cost per "
+                         "case there is taken as on the other side (its share change is priced in the class "
+                         "mix)")
+    scale = inputs.decisions_per_month * MONTHS_PER_QUARTER
+    formulas = _formulas(inputs, ref, cur, point, scale)
+    parts = {key: priced_part(key, point[key], percentile_interval(replicates[key], point[key], confidence),
+                              scale, formulas[key], label, MULTICLASS_PART_EXPLANATIONS[key])
+             for key, label in MULTICLASS_PART_LABELS.items()}
+    return MulticlassImpact(inputs, "measured", tuple(tuple(map(float, r)) for r in m), order, ref, cur,
+                            parts["model_error"], parts["class_mix"], parts["total"], MONTHS_PER_QUARTER,
+                            float(confidence), int(n_boot), "; ".join(notes))
+
+
+def _inputs(inputs, cost_matrix, decisions_per_month, func: str) -> MulticlassInputs:
+    if inputs is None:
+        return multiclass_inputs(decisions_per_month=decisions_per_month, cost_matrix=cost_matrix)
+    if not isinstance(inputs, MulticlassInputs):
+        raise DriftParameterError.invalid("inputs", func, "a MulticlassInputs (see multiclass_inputs)",
+                                          type(inputs).__name__)
+    if cost_matrix is not None or decisions_per_month is not None:
+        raise DriftParameterError.invalid("inputs", func, "None when the figures are given as keywords",
+                                          type(inputs).__name__)
+    return inputs
