@@ -1,0 +1,117 @@
+"""One entry point for the business impact of any model: binary, multiclass or regression.
+
+:func:`task_business_impact` reads the task and the prediction columns from a
+:class:`~drift.data.task.TaskInfo` and calls
+
+* :func:`drift.model.impact.business_impact` for a binary classifier (a 2×2 cost matrix at the decision
+  threshold: model error and a changed outcome rate);
+* :func:`drift.model.multiclass_impact.multiclass_impact` for a multiclass classifier (a cost matrix indexed
+  (true class, predicted class): model error and a changed class mix);
+* :func:`drift.model.regression_impact.regression_impact` for a regression model (a cost per unit of error,
+  by its side: over- and under-forecasts).
+
+Every result answers the same questions, so the report quotes any of them in one "What it costs" sentence
+and one section: ``task``, ``sentence``, ``parts`` (each a :class:`~drift.model.impact.CostPart` with its
+formula), ``describe(part)``, ``figure(part)``, ``range_text(part)``, ``how``, ``method_text``,
+``to_dict()``, and ``inputs`` (which figures are assumed: ``names``, ``label(name)``, ``display(name)``,
+``assumed(name)``, ``any_assumed``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from drift.core.errors import DriftInputError, DriftParameterError
+from drift.data.task import TASKS, TaskInfo
+from drift.model.impact import BusinessImpact, ImpactInputs, business_impact, impact_inputs, why_not_priced
+from drift.model.multiclass_impact import (
+    MulticlassImpact,
+    MulticlassInputs,
+    multiclass_impact,
+    multiclass_inputs,
+)
+from drift.model.regression_impact import (
+    RegressionImpact,
+    RegressionInputs,
+    regression_impact,
+    regression_inputs,
+)
+from drift.stats.bootstrap import CONFIDENCE, N_BOOT
+
+#: The result of :func:`task_business_impact`, per task.
+TaskImpact = BusinessImpact | MulticlassImpact | RegressionImpact
+#: The inputs of each task, and the function that builds them with every figure assumed.
+INPUT_TYPES = {"binary": ImpactInputs, "multiclass": MulticlassInputs, "regression": RegressionInputs}
+_DEFAULTS = {"binary": impact_inputs, "multiclass": multiclass_inputs, "regression": regression_inputs}
+
+
+def default_inputs(task: str) -> ImpactInputs | MulticlassInputs | RegressionInputs:
+    """The inputs of ``task`` with every figure assumed (its defaults)."""
+    if task not in TASKS:
+        raise DriftParameterError.invalid("task", "default_inputs", f"one of {TASKS}", task)
+    return _DEFAULTS[task]()
+
+
+def task_why_not_priced(task_info: TaskInfo) -> str | None:
+    """What pricing needs that the task lacks: a prediction (or per-class probabilities) and a target."""
+    has_output = task_info.prediction is not None or bool(task_info.probability_columns)
+    return why_not_priced(task_info.target, "output" if has_output else None, task=task_info.task)
+
+
+def task_business_impact(reference: pd.DataFrame, current: pd.DataFrame, task_info: TaskInfo,
+                         inputs: ImpactInputs | MulticlassInputs | RegressionInputs | None = None, *,
+                         use_labels: bool = True, n_boot: int = N_BOOT, confidence: float = CONFIDENCE,
+                         rng=0) -> TaskImpact:
+    """The business impact of the change, priced the way the model's task needs (module docstring).
+
+    Parameters
+    ----------
+    reference, current : DataFrame
+    task_info : TaskInfo
+        From :func:`drift.infer_task`: the task, the target, and the prediction column or the per-class
+        probability columns.
+    inputs : ImpactInputs, MulticlassInputs or RegressionInputs, optional
+        The figures, of the task's kind (:data:`INPUT_TYPES`); default every figure assumed.
+    use_labels : bool, default True
+        Binary only: False estimates without labels.  Multiclass and regression are priced on the current
+        rows' labels.
+    n_boot, confidence, rng
+        The bootstrap (see each function).
+
+    Returns
+    -------
+    BusinessImpact, MulticlassImpact or RegressionImpact
+
+    Raises
+    ------
+    DriftInputError
+        No target or no model output (:func:`task_why_not_priced`), and every data error of the task's
+        function.
+    DriftParameterError
+        Inputs of another task, or a bad figure.
+    """
+    func = "task_business_impact"
+    if not isinstance(task_info, TaskInfo):
+        raise DriftParameterError.invalid("task_info", func, "a TaskInfo (see drift.infer_task)",
+                                          type(task_info).__name__)
+    task = task_info.task
+    inputs = default_inputs(task) if inputs is None else inputs
+    if not isinstance(inputs, INPUT_TYPES[task]):
+        wanted = f"a {INPUT_TYPES[task].__name__} for a {task} model (see {_DEFAULTS[task].__name__})"
+        raise DriftParameterError.invalid("inputs", func, wanted, type(inputs).__name__)
+    reason = task_why_not_priced(task_info)
+    if reason is not None:
+        raise DriftInputError(reason, fix="set the roles, or call without pricing")
+    boot = {"n_boot": n_boot, "confidence": confidence, "rng": rng}
+    target = task_info.target
+    if task == "regression":
+        return regression_impact(reference, current, target=target, prediction=task_info.prediction,
+                                 inputs=inputs, **boot)
+    if task == "multiclass":
+        columns = ([task_info.probability_columns[c] for c in task_info.classes]
+                   if task_info.prediction is None else None)
+        return multiclass_impact(reference, current, target=target, prediction=task_info.prediction,
+                                 probabilities=columns, classes=task_info.classes, inputs=inputs, **boot)
+    prediction = task_info.probability_columns.get(task_info.positive_class, task_info.prediction)
+    return business_impact(reference, current, target=target, prediction=prediction, inputs=inputs,
+                           use_labels=use_labels, **boot)
