@@ -462,14 +462,14 @@ def _formulas(inputs: MulticlassInputs, ref: ClassDecisions, cur: ClassDecisions
 
 
 def _classes(sides: list[tuple[pd.Series, pd.Series]], classes, inputs: MulticlassInputs) -> tuple:
-    """The class order: given, else the matrix's labels, else the labels seen; labels seen outside a given
-    order are appended for the default matrix and refused for a user's matrix."""
+    """The class order: given, else the labels seen in the library's order; labels seen outside the given
+    classes are appended for the default matrix and refused for a user's matrix."""
     seen = set()
     for y, pred in sides:
         seen.update(y.dropna().tolist(), pred.dropna().tolist())
-    base = tuple(classes) if classes is not None else inputs.labels
-    if base is None:
+    if classes is None:
         return sorted_labels(seen)
+    base = tuple(classes)
     known = {str(c) for c in base}
     extra = sorted_labels(v for v in seen if str(v) not in known)
     if extra and inputs.cost_matrix is not None:
@@ -497,8 +497,8 @@ def multiclass_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target:
     probabilities : sequence of str, optional
         One probability column per class, in the order of ``classes`` (the decision is the most probable).
     classes : sequence, optional
-        The class labels (required with ``probabilities``); default the cost matrix's labels, else the labels
-        seen, sorted (:func:`drift.data.task.sorted_labels`).
+        The class labels (required with ``probabilities``); default the labels seen on either side, in the
+        library's order (:func:`drift.data.task.sorted_labels`).
     cost_matrix : DataFrame or 2-D array-like, optional
         Rows the true class, columns the predicted class (:func:`multiclass_inputs`); default every error
         costs 1.
