@@ -91,6 +91,10 @@ _TASK_RECOMMENDATIONS = {
         "decision rule; the model still tells the classes apart, so a full retrain is not needed. Revisit "
         "when the mix settles.",
 }
+_TASK_RECOMMENDATIONS.update({(task, "input_drift"): _RECOMMENDATIONS["input_drift"].replace("a score column",
+                                                                                            output)
+                              for task, output in (("regression", "a forecast column"),
+                                                   ("multiclass", "a predicted-class column"))})
 #: Per task, the realised-performance metric quoted for concept drift: (metric key, its name, format).
 _HEADLINE_METRIC = {"binary": ("roc_auc", "ROC AUC", ".3f"), "multiclass": ("macro_f1", "macro-F1", ".3f"),
                     "regression": ("mae", "mean absolute error", ".4g")}
