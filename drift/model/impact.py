@@ -425,9 +425,15 @@ class PricedChange:
     """
 
     __slots__ = ()
+    TASK: ClassVar[str] = ""
     inputs: AssumedInputs
     note: str
     source: str
+
+    @property
+    def task(self) -> str:
+        """The model's task: ``"binary"``, ``"multiclass"`` or ``"regression"``."""
+        return self.TASK
 
     @property
     def how(self) -> str:
@@ -505,11 +511,6 @@ class BusinessImpact(PricedChange):
         return (self.model_error, self.outcome_rate, self.total)
 
     TASK: ClassVar[str] = "binary"
-
-    @property
-    def task(self) -> str:
-        """``"binary"``."""
-        return self.TASK
 
     @property
     def method_text(self) -> str:
@@ -662,14 +663,33 @@ def priced_part(key: str, per_decision: float, interval: tuple[float, float], sc
                     formula + noise, label, explanation)
 
 
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], side: str) -> None:
+    """Raise DriftInputError naming ``side`` and the first of ``columns`` missing from ``frame``."""
+    for column in columns:
+        if column not in frame.columns:
+            raise DriftInputError("the column is missing", file=side, column=column,
+                                  fix="use data with the same columns as the reference")
+
+
+def resolve_inputs(inputs, figures: dict, build, kind: type, func: str):
+    """The inputs of ``func``: ``build(**figures)`` when ``inputs`` is None, else ``inputs`` checked to be a
+    ``kind`` given without any of ``figures`` (the keywords that would build one)."""
+    if inputs is None:
+        return build(**figures)
+    if not isinstance(inputs, kind):
+        raise DriftParameterError.invalid("inputs", func, f"a {kind.__name__} (see {build.__name__})",
+                                          type(inputs).__name__)
+    if any(v is not None for v in figures.values()):
+        raise DriftParameterError.invalid("inputs", func, "None when the figures are given as keywords",
+                                          type(inputs).__name__)
+    return inputs
+
+
 def _scored(frame: pd.DataFrame, target: str, prediction: str, side: str, *,
             labels: bool) -> tuple[np.ndarray | None, np.ndarray]:
     """Labels (0/1) and scores of the rows that have both (or scores of the scored rows, ``labels=False``)."""
     needed = (target, prediction) if labels else (prediction,)
-    for column in needed:
-        if column not in frame.columns:
-            raise DriftInputError("the column is missing", file=side, column=column,
-                                  fix="use data with the same columns as the reference")
+    require_columns(frame, needed, side)
     rows = frame[list(needed)].dropna()
     p = pd.to_numeric(rows[prediction], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isnan(p).any() or (p.size and (p.min() < 0 or p.max() > 1)):

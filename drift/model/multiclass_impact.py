@@ -49,7 +49,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import DriftParameterError, TooFewRowsError
 from drift.core.inputs import check_cells
 from drift.core.jsonsafe import python_scalar
 from drift.data.task import sorted_labels
@@ -64,6 +64,8 @@ from drift.model.impact import (
     format_share,
     percentile_interval,
     priced_part,
+    require_columns,
+    resolve_inputs,
     supplied_names,
 )
 from drift.model.multiclass_performance import MIN_ROWS, probability_matrix
@@ -314,10 +316,6 @@ class MulticlassImpact(PricedChange):
     note: str = ""
 
     @property
-    def task(self) -> str:
-        return self.TASK
-
-    @property
     def parts(self) -> tuple[CostPart, CostPart, CostPart]:
         return (self.model_error, self.class_mix, self.total)
 
@@ -372,9 +370,7 @@ class MulticlassImpact(PricedChange):
 
 # ------------------------------------------------------------------------------------- computation
 def _labels(frame: pd.DataFrame, column: str, side: str) -> pd.Series:
-    if column not in frame.columns:
-        raise DriftInputError("the column is missing", file=side, column=column,
-                              fix="use data with the same columns as the reference")
+    require_columns(frame, (column,), side)
     series = frame[column]
     check_cells(series, side=side, column=column, allow_bytes=True)
     return series.reset_index(drop=True)
@@ -525,7 +521,8 @@ def multiclass_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target:
     """
     func = "multiclass_impact"
     check_bootstrap(n_boot, confidence, func)
-    inputs = _inputs(inputs, cost_matrix, decisions_per_month, func)
+    inputs = resolve_inputs(inputs, {"decisions_per_month": decisions_per_month, "cost_matrix": cost_matrix},
+                            multiclass_inputs, MulticlassInputs, func)
     if prediction is None and (probabilities is None or classes is None):
         raise DriftParameterError.invalid("prediction", func, "a column name, or None with probabilities "
                                           "and classes", prediction)
@@ -557,15 +554,3 @@ def multiclass_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target:
     return MulticlassImpact(inputs, "measured", tuple(tuple(map(float, r)) for r in m), order, ref, cur,
                             parts["model_error"], parts["class_mix"], parts["total"], MONTHS_PER_QUARTER,
                             float(confidence), int(n_boot), "; ".join(notes))
-
-
-def _inputs(inputs, cost_matrix, decisions_per_month, func: str) -> MulticlassInputs:
-    if inputs is None:
-        return multiclass_inputs(decisions_per_month=decisions_per_month, cost_matrix=cost_matrix)
-    if not isinstance(inputs, MulticlassInputs):
-        raise DriftParameterError.invalid("inputs", func, "a MulticlassInputs (see multiclass_inputs)",
-                                          type(inputs).__name__)
-    if cost_matrix is not None or decisions_per_month is not None:
-        raise DriftParameterError.invalid("inputs", func, "None when the figures are given as keywords",
-                                          type(inputs).__name__)
-    return inputs

@@ -53,7 +53,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
+from drift.core.errors import DriftParameterError, TooFewRowsError
 from drift.model.impact import (
     MONTHS_PER_QUARTER,
     AssumedInputs,
@@ -62,6 +62,8 @@ from drift.model.impact import (
     check_figures,
     format_money,
     priced_part,
+    require_columns,
+    resolve_inputs,
     supplied_names,
 )
 from drift.model.regression_performance import MIN_ROWS, target_and_forecast
@@ -211,10 +213,6 @@ class RegressionImpact(PricedChange):
     note: str = ""
 
     @property
-    def task(self) -> str:
-        return self.TASK
-
-    @property
     def parts(self) -> tuple[CostPart, CostPart, CostPart]:
         return (self.over_forecast, self.under_forecast, self.total)
 
@@ -263,10 +261,7 @@ def _errors_and_costs(c_over: float, c_under: float):
 
 def _labelled(frame: pd.DataFrame, target: str, prediction: str, side: str) -> tuple[np.ndarray, np.ndarray]:
     """Targets and forecasts of the rows that have both; errors for missing columns or too few rows."""
-    for column in (target, prediction):
-        if column not in frame.columns:
-            raise DriftInputError("the column is missing", file=side, column=column,
-                                  fix="use data with the same columns as the reference")
+    require_columns(frame, (target, prediction), side)
     y, p = target_and_forecast(frame[target], frame[prediction], side)
     ok = ~(np.isnan(y) | np.isnan(p))
     if ok.sum() < MIN_ROWS:
@@ -343,14 +338,7 @@ def regression_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target:
     check_bootstrap(n_boot, confidence, func)
     figures = {"volume_per_month": volume_per_month, "cost_per_unit_over": cost_per_unit_over,
                "cost_per_unit_under": cost_per_unit_under}
-    if inputs is None:
-        inputs = regression_inputs(**figures)
-    elif not isinstance(inputs, RegressionInputs):
-        raise DriftParameterError.invalid("inputs", func, "a RegressionInputs (see regression_inputs)",
-                                          type(inputs).__name__)
-    elif any(v is not None for v in figures.values()):
-        raise DriftParameterError.invalid("inputs", func, "None when the figures are given as keywords",
-                                          type(inputs).__name__)
+    inputs = resolve_inputs(inputs, figures, regression_inputs, RegressionInputs, func)
     ry, rp = _labelled(reference, target, prediction, "reference")
     cy, cp = _labelled(current, target, prediction, "current")
     metrics = _errors_and_costs(inputs.cost_per_unit_over, inputs.cost_per_unit_under)
