@@ -96,8 +96,10 @@ _TASK_RECOMMENDATIONS.update({(task, "input_drift"): _RECOMMENDATIONS["input_dri
                               for task, output in (("regression", "a forecast column"),
                                                    ("multiclass", "a predicted-class column"))})
 #: Per task, the realised-performance metric quoted for concept drift: (metric key, its name, format).
-_HEADLINE_METRIC = {"binary": ("roc_auc", "ROC AUC", ".3f"), "multiclass": ("macro_f1", "macro-F1", ".3f"),
+_HEADLINE_METRIC = {"binary": ("roc_auc", "ROC AUC", ".3f"), "multiclass": ("accuracy", "accuracy", ".3f"),
                     "regression": ("mae", "mean absolute error", ".4g")}
+#: Classes whose shares a sentence quotes (the largest changes first).
+CLASSES_QUOTED = 3
 #: Per task, what "What it costs" says when pricing was not asked for.
 _NOT_PRICED = {
     "binary": "Not priced in this report: price it with drift.business_impact (decisions per month, the cost "
@@ -203,8 +205,9 @@ def _predictions_moved(e: Mapping, task: str) -> str:
             text += f": the average forecast went from {before:.4g} to {after:.4g}"
         return text
     if task == "multiclass":
+        moved = _shares_moved(e.get("shares"))
         return (" and the model's predictions moved with it: it assigns a different share of cases to each "
-                "class")
+                "class" + (f" (predicted {moved})" if moved else ""))
     text = (f" and the model's predictions moved with it: the average score went from "
             f"{e.get('mean_reference', float('nan')):.3f} to {e.get('mean_current', float('nan')):.3f}")
     if _finite(e.get("positive_rate_reference")) and _finite(e.get("positive_rate_current")):
@@ -213,14 +216,29 @@ def _predictions_moved(e: Mapping, task: str) -> str:
     return text
 
 
+def _shares_moved(records) -> str:
+    """``"negative 33.8% → 40.1%, neutral 16.9% → 9.7%"``: the classes whose share moved most (records with
+    ``class``, ``reference_share``, ``current_share``); ``""`` without them."""
+    rows = [r for r in records or () if _finite(r.get("reference_share")) and _finite(r.get("current_share"))]
+    rows.sort(key=lambda r: -abs(r["current_share"] - r["reference_share"]))
+    return ", ".join(f"{r['class']} {_pct(r['reference_share'])} → {_pct(r['current_share'])}"
+                     for r in rows[:CLASSES_QUOTED])
+
+
 def _prior_shift(d, task: str) -> str:
+    concept = d.step("concept").evidence
     if task == "regression":
-        return ("The level of the outcome changed while the inputs and the model's forecasts did not: the "
-                "model still follows the inputs, but its forecasts are now off in one direction (a bias).")
+        level = concept.get("target_mean") or {}
+        mean = (f" (mean {level['reference']:.4g} → {level['current']:.4g})"
+                if _finite(level.get("reference")) and _finite(level.get("current")) else "")
+        return (f"The level of the outcome changed{mean} while the inputs and the model's forecasts did "
+                "not: the model still follows the inputs, but its forecasts are now off in one direction (a "
+                "bias).")
     if task == "multiclass":
-        return ("The mix of classes changed while the inputs and the model's predictions did not: the model "
-                "still tells the classes apart, but its probabilities no longer match how often each class "
-                "occurs.")
+        moved = _shares_moved(concept.get("label_shares"))
+        return (f"The mix of classes changed{f' ({moved})' if moved else ''} while the inputs and the "
+                "model's predictions did not: the model still tells the classes apart, but its probabilities "
+                "no longer match how often each class occurs.")
     base = _performance_row(d, "base_rate")
     rate = (f" from {_pct(base['reference'])} to {_pct(base['current'])}" if base else "")
     return (f"The outcome rate changed{rate} while the inputs and the model's scores did not: the "

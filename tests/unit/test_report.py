@@ -364,23 +364,35 @@ def test_summary_speaks_the_task_never_a_binary_metric(diagnosis, info, kind):
 
 
 def test_summary_quotes_the_task_metric_and_the_forecasts(diagnosis):
+    shares = [{"class": "neutral", "reference_share": 0.169, "current_share": 0.097},
+              {"class": IMG, "reference_share": 0.338, "current_share": 0.367}]
     concept = replace(diagnosis.step("concept"), evidence={"performance": [
         {"metric": "mae", "reference": 0.709, "current": 0.8123},
-        {"metric": "roc_auc", "reference": 0.8, "current": 0.7}]})
+        {"metric": "accuracy", "reference": 0.87, "current": 0.68},
+        {"metric": "roc_auc", "reference": 0.8, "current": 0.7}],
+        "target_mean": {"reference": 0.5509, "current": 0.6}, "label_shares": shares})
     d = replace(diagnosis, steps=tuple(concept if st.key == "concept" else st for st in diagnosis.steps))
     changed = stakeholder_summary(_as_task(d, REGRESSION, "concept_drift"))["what_changed"]
     assert "forecasts no longer mean" in changed and "(mean absolute error 0.709 → 0.8123)" in changed
     assert "(ROC AUC 0.800 → 0.700)" in stakeholder_summary(_with_verdict(d, "concept_drift"))["what_changed"]
+    assert "(accuracy 0.870 → 0.680)" in stakeholder_summary(_as_task(d, MULTICLASS, "concept_drift"))[
+        "what_changed"]
+    level = stakeholder_summary(_as_task(d, REGRESSION, "prior_shift"))
+    assert "level of the outcome changed (mean 0.5509 → 0.6)" in level["what_changed"]
+    assert "bias correction" in level["recommendation"]
+    mix = stakeholder_summary(_as_task(d, MULTICLASS, "prior_shift"))["what_changed"]
+    assert f"mix of classes changed (neutral 16.9% → 9.7%, {IMG} 33.8% → 36.7%)" in mix  # largest first
     prediction = replace(diagnosis.step("prediction"), evidence={
         "mean_reference": 0.5509, "mean_current": 0.71, "positive_rate_reference": 0.2,
-        "positive_rate_current": 0.3})
+        "positive_rate_current": 0.3, "shares": shares[:1]})
     d = replace(diagnosis, steps=tuple(prediction if st.key == "prediction" else st
                                        for st in diagnosis.steps))
     s = stakeholder_summary(_as_task(d, REGRESSION, "prediction_drift"))
     assert "the average forecast went from 0.5509 to 0.71" in s["what_changed"]
     assert "(average forecast 0.5509 → 0.71)" in s["recommendation"] and "20.0%" not in str(s)
     s = stakeholder_summary(_as_task(d, MULTICLASS, "prediction_drift"))
-    assert "a different share of cases to each class" in s["what_changed"] and "20.0%" not in str(s)
+    assert "a different share of cases to each class (predicted neutral 16.9% → 9.7%)" in s["what_changed"]
+    assert "20.0%" not in str(s)
     prior = stakeholder_summary(_as_task(d, MULTICLASS, "prior_shift"))
     assert "mix of classes changed" in prior["what_changed"] and "prior correction" in prior["recommendation"]
     no_model = replace(diagnosis, schema=diagnosis.schema.with_roles(prediction=None))
