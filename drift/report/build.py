@@ -82,6 +82,9 @@ _TASK_RECOMMENDATIONS = {
         "Retrain on recent labelled data: the patterns the model learned no longer hold. Until the new model "
         "ships, widen the safety margins built on its forecasts (e.g. stock buffers) or review the largest "
         "ones by hand.",
+    ("multiclass", "concept_drift"):
+        "Retrain on recent labelled data: the patterns the model learned no longer hold. Until the new model "
+        "ships, send the cases it is least sure of (the lowest top-class probability) to human review.",
     ("multiclass", "prediction_drift"):
         "Review the volumes per class with the business: the model now assigns a different share of cases to "
         "each class. If the new population is here to stay, plan a retrain that includes it, and confirm "
@@ -95,6 +98,10 @@ _TASK_RECOMMENDATIONS.update({(task, "input_drift"): _RECOMMENDATIONS["input_dri
                                                                                             output)
                               for task, output in (("regression", "a forecast column"),
                                                    ("multiclass", "a predicted-class column"))})
+#: Per task, what the model does with a case, in a sentence.
+_TREATS = {"binary": "scoring", "multiclass": "classifying", "regression": "forecasting"}
+#: Per task, what the model outputs, in a sentence.
+_OUTPUTS = {"binary": "scores", "multiclass": "class probabilities", "regression": "forecasts"}
 #: Per task, the realised-performance metric quoted for concept drift: (metric key, its name, format).
 _HEADLINE_METRIC = {"binary": ("roc_auc", "ROC AUC", ".3f"), "multiclass": ("accuracy", "accuracy", ".3f"),
                     "regression": ("mae", "mean absolute error", ".4g")}
@@ -171,7 +178,7 @@ def _what_changed(d, task: str = "binary") -> str:
             return (f"The incoming data changed — {moved}. The data holds no model predictions, so whether "
                     "the model's outputs moved with it is unknown.")
         return (f"The mix of incoming cases changed — {moved} — but the model's predictions did not: it is "
-                "seeing different cases and scoring them as before.")
+                f"seeing different cases and {_TREATS[task]} them as before.")
     if kind == "prediction_drift":
         text = "The incoming population changed"
         text += f" ({_listing(drifted)} moved)" if drifted else ""
@@ -182,8 +189,7 @@ def _what_changed(d, task: str = "binary") -> str:
         metric, name, spec = _HEADLINE_METRIC[task]
         row = _performance_row(d, metric)
         text = ("The relationship between the inputs and the outcome changed: similar cases now turn out "
-                "differently, so the model's " + ("forecasts" if task == "regression" else "scores")
-                + " no longer mean what they meant at training")
+                f"differently, so the model's {_OUTPUTS[task]} no longer mean what they meant at training")
         if row and _finite(row.get("reference")) and _finite(row.get("current")):
             text += f" ({name} {row['reference']:{spec}} → {row['current']:{spec}})"
         return text + "."
@@ -277,12 +283,13 @@ def _what_it_costs(d, impact: TaskImpact | None, not_priced: str | None, task: s
 
 
 def _model_output(d) -> str | None:
-    """The prediction column, or (a multiclass model) its per-class probability columns, named once."""
+    """The prediction column, or the per-class probability columns of a model given by them alone."""
     if d.schema.prediction is not None:
         return d.schema.prediction
     info = getattr(d, "task", None)
-    columns = getattr(info, "probability_columns", None)
-    return ", ".join(columns.values()) if columns else None
+    if info is None or info.prediction is not None or not info.probability_columns:
+        return None
+    return ", ".join(info.probability_columns.values())
 
 
 def _recommendation(d, task: str = "binary") -> str:

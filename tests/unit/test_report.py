@@ -311,11 +311,12 @@ def test_one_severity_palette_for_the_app_and_the_report():
 
 
 # ------------------------------------------------------------------------------- per task (issue 12)
-@dataclass(frozen=True, slots=True)
-class _TaskDiagnosis(Diagnosis):
-    """A diagnosis that carries its task, as ``Diagnosis.task`` does once diagnose is task-aware."""
+if "task" not in Diagnosis.__dataclass_fields__:  # until diagnose is task-aware on this branch
+    @dataclass(frozen=True, slots=True)
+    class _TaskDiagnosis(Diagnosis):
+        """A diagnosis that carries its task, as ``Diagnosis.task`` does once diagnose is task-aware."""
 
-    task: TaskInfo | None = None
+        task: TaskInfo | None = None
 
 
 REGRESSION = TaskInfo("regression", "forecast", "units", "forecast")
@@ -327,6 +328,8 @@ BINARY_ONLY = ("ROC AUC", "flagged", "outcome rate", "false positive", "false ne
 
 def _as_task(diagnosis, info: TaskInfo | None, kind: str | None = None):
     d = _with_verdict(diagnosis, kind) if kind else diagnosis
+    if "task" in Diagnosis.__dataclass_fields__:
+        return replace(d, task=info)
     return _TaskDiagnosis(**{f: getattr(d, f) for f in Diagnosis.__dataclass_fields__}, task=info)
 
 
@@ -375,7 +378,11 @@ def test_summary_quotes_the_task_metric_and_the_forecasts(diagnosis):
     changed = stakeholder_summary(_as_task(d, REGRESSION, "concept_drift"))["what_changed"]
     assert "forecasts no longer mean" in changed and "(mean absolute error 0.709 → 0.8123)" in changed
     assert "(ROC AUC 0.800 → 0.700)" in stakeholder_summary(_with_verdict(d, "concept_drift"))["what_changed"]
-    assert "(accuracy 0.870 → 0.680)" in stakeholder_summary(_as_task(d, MULTICLASS, "concept_drift"))[
+    concept_mc = stakeholder_summary(_as_task(d, MULTICLASS, "concept_drift"))
+    assert "class probabilities no longer mean" in concept_mc["what_changed"]
+    assert "(accuracy 0.870 → 0.680)" in concept_mc["what_changed"]
+    assert "lowest top-class probability" in concept_mc["recommendation"]
+    assert "forecasting them as before" in stakeholder_summary(_as_task(d, REGRESSION, "covariate_shift"))[
         "what_changed"]
     level = stakeholder_summary(_as_task(d, REGRESSION, "prior_shift"))
     assert "level of the outcome changed (mean 0.5509 → 0.6)" in level["what_changed"]
@@ -399,15 +406,20 @@ def test_summary_quotes_the_task_metric_and_the_forecasts(diagnosis):
     no_output = TaskInfo("regression", None, "units", None)
     cost = stakeholder_summary(_as_task(no_model, no_output))["what_it_costs"]
     assert cost.startswith("Not priced") and "the forecast, in the target's units" in cost
+    by_columns = TaskInfo("multiclass", "class_probabilities", "y", None, ("a", "b"),
+                          {"a": "proba_a", "b": "proba_b"})
+    cost = stakeholder_summary(_as_task(no_model, by_columns))["what_it_costs"]
+    assert "drift.multiclass_impact" in cost     # per-class probabilities are a model output: priceable
 
 
 def test_report_task_reads_the_diagnosis_then_the_impact(diagnosis, impact, regression_impact_result):
     from drift.report.build import report_task
 
-    assert report_task(diagnosis) == "binary" and report_task(diagnosis, impact) == "binary"
-    assert report_task(diagnosis, regression_impact_result) == "regression"
+    untold = _as_task(diagnosis, None)                # a diagnosis that does not know its task
+    assert report_task(untold) == "binary" and report_task(untold, impact) == "binary"
+    assert report_task(untold, regression_impact_result) == "regression"
     assert report_task(_as_task(diagnosis, MULTICLASS), regression_impact_result) == "multiclass"
-    assert report_task(_as_task(diagnosis, None)) == "binary"
+    assert report_task(diagnosis) == "binary"
 
 
 def test_regression_report_quotes_its_impact(diagnosis, regression_impact_result):
