@@ -722,10 +722,22 @@ def _cells_and_bootstrap(event: np.ndarray, flagged: np.ndarray, n_boot: int,
     code = np.rint(e / PROBABILITY_STEP).astype(np.int64) * 2 + f.astype(np.int64)
     codes, counts = np.unique(code, return_counts=True)
     groups = _contributions((codes // 2) * PROBABILITY_STEP, (codes % 2).astype(np.float64))
+    return point, resampled_sums(groups, n_boot, gen, counts)
+
+
+def resampled_sums(rows: np.ndarray, n_boot: int, gen: np.random.Generator,
+                   counts: np.ndarray | None = None) -> np.ndarray:
+    """Column sums of ``rows`` (shape ``(g, m)``) over ``n_boot`` resamples with replacement: shape
+    ``(n_boot, m)``.
+
+    The sample has ``counts[j]`` copies of row ``j`` (default one each); each resample draws as many rows,
+    as multinomial counts over the ``g`` rows (``gen.multinomial``, :data:`BOOT_BLOCK` resamples at a time).
+    """
+    counts = np.ones(len(rows)) if counts is None else np.asarray(counts)
     n = int(counts.sum())
-    blocks = [gen.multinomial(n, counts / n, size=min(BOOT_BLOCK, n_boot - start)) @ groups
+    blocks = [gen.multinomial(n, counts / n, size=min(BOOT_BLOCK, n_boot - start)) @ rows
               for start in range(0, n_boot, BOOT_BLOCK)]
-    return point, np.vstack(blocks)
+    return np.vstack(blocks)
 
 
 def _contributions(e: np.ndarray, f: np.ndarray) -> np.ndarray:

@@ -28,7 +28,16 @@ the class mix, which keeps the split exact) and a note says so.
 
 Money over the period is ``decisions_per_month × months × ΔC``.  Intervals: percentile bootstrap, both sides
 resampled independently (rows drawn with replacement as multinomial counts over the cells of the confusion
-matrix, reference first, ``n_boot`` times, seeded).  The current rows need labels (the true class).
+matrix, reference first, ``n_boot`` times, seeded).
+
+Without labels
+--------------
+When the current rows carry no label (or ``use_labels=False``), the parts are **estimated** as in the
+estimated multiclass performance (:mod:`drift.model.class_estimation`): each class's probability is
+calibrated one-vs-rest on the labelled reference, and each row counts in true class ``j`` with its
+calibrated probability ``q_j`` (in the cell (``j``, its decision)), on both sides.  This needs the per-class
+probability columns, is blind to concept drift (it assumes P(class | probabilities) did not change) and is
+labelled "estimated without labels"; the bootstrap resamples the rows (multinomial counts over the rows).
 
 Examples
 --------
@@ -49,7 +58,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from drift.core.errors import DriftParameterError, TooFewRowsError
+from drift.core.errors import DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.inputs import check_cells
 from drift.core.jsonsafe import python_scalar
 from drift.data.task import sorted_labels
@@ -65,6 +74,7 @@ from drift.model.impact import (
     percentile_interval,
     priced_part,
     require_columns,
+    resampled_sums,
     resolve_inputs,
     supplied_names,
 )
@@ -287,7 +297,8 @@ class MulticlassImpact(PricedChange):
     Attributes
     ----------
     inputs : MulticlassInputs
-    source : {"measured"}
+    source : {"measured", "estimated"}
+        Measured on labelled current rows, or estimated without labels (calibrated probabilities).
     cost_matrix : tuple of tuple of float
         The matrix used, over :attr:`classes` (rows true, columns predicted).
     classes : tuple
@@ -349,6 +360,9 @@ class MulticlassImpact(PricedChange):
                 f"{format_share(self.reference.error_rate)} → {format_share(self.current.error_rate)}): "
                 f"{self.describe(self.model_error)}. Changed class mix ({self.mix_text()}), a change in the "
                 f"business, not a model failure: {self.describe(self.class_mix)}.")
+        if self.source == "estimated":
+            text += (" Estimated without labels (the true classes from the model's calibrated "
+                     "probabilities): blind to a change in how the classes follow the inputs.")
         if self.note:
             text += f" Note: {self.note}."
         assumed = self.inputs.assumed_text()
@@ -478,8 +492,8 @@ def multiclass_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target:
                       prediction: str | None = None, probabilities: Sequence[str] | None = None,
                       classes: Sequence | None = None, cost_matrix=None,
                       decisions_per_month: float | None = None,
-                      inputs: MulticlassInputs | None = None, n_boot: int = N_BOOT,
-                      confidence: float = CONFIDENCE, rng=0) -> MulticlassImpact:
+                      inputs: MulticlassInputs | None = None, use_labels: bool = True,
+                      n_boot: int = N_BOOT, confidence: float = CONFIDENCE, rng=0) -> MulticlassImpact:
     """What a multiclass model's decisions cost over a quarter, split into model error and class mix.
 
     Parameters
@@ -502,6 +516,9 @@ def multiclass_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target:
     inputs : MulticlassInputs, optional
         The figures built by :func:`multiclass_inputs`, instead of ``cost_matrix`` and
         ``decisions_per_month``.
+    use_labels : bool, default True
+        Measure on the current rows' labels when there are any; False (or no label) estimates without
+        labels from the per-class probabilities (module docstring; needs ``probabilities`` and ``classes``).
     n_boot : int, default 1000
     confidence : float, default 0.95
     rng : int or numpy.random.Generator, default 0
@@ -526,20 +543,19 @@ def multiclass_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target:
     if prediction is None and (probabilities is None or classes is None):
         raise DriftParameterError.invalid("prediction", func, "a column name, or None with probabilities "
                                           "and classes", prediction)
-    sides = [(_labels(frame, target, side), _decided(frame, prediction, probabilities,
-                                                     None if classes is None else tuple(classes), side))
-             for frame, side in ((reference, "reference"), (current, "current"))]
-    order = _classes(sides, classes, inputs)
-    m, notes = resolved_cost_matrix(inputs, order)
-    index = {c: j for j, c in enumerate(order)}
-    ref_cells, cur_cells = (_cells(y, pred, index, side, target)
-                            for (y, pred), side in zip(sides, ("reference", "current"), strict=True))
+    classes = None if classes is None else tuple(classes)
     gen = np.random.default_rng(rng)
-    boot = [gen.multinomial(int(c.sum()), (c / c.sum()).ravel(), size=n_boot).reshape(n_boot, *c.shape)
-            for c in (ref_cells, cur_cells)]
-    point = {k: float(v) for k, v in _parts(ref_cells, cur_cells, m).items()}
-    replicates = _parts(boot[0].astype(np.float64), boot[1].astype(np.float64), m)
-    ref, cur = _side(ref_cells, m, order), _side(cur_cells, m, order)
+    labelled = use_labels and target in current.columns and current[target].notna().any()
+    frames = (reference, current)
+    if labelled:
+        order, m, notes, cells, boot = _measured(frames, target, prediction, probabilities, classes, inputs,
+                                                 n_boot, gen)
+    else:
+        order, m, notes, cells, boot = _estimated(frames, target, prediction, probabilities, classes, inputs,
+                                                  n_boot, gen)
+    point = {k: float(v) for k, v in _parts(cells[0], cells[1], m).items()}
+    replicates = _parts(boot[0], boot[1], m)
+    ref, cur = _side(cells[0], m, order), _side(cells[1], m, order)
     for side, decisions in (("reference", ref), ("current", cur)):
         absent = [python_scalar(c) for c, s in zip(order, decisions.shares, strict=True) if s == 0]
         if absent:
@@ -551,6 +567,63 @@ def multiclass_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target:
     parts = {key: priced_part(key, point[key], percentile_interval(replicates[key], point[key], confidence),
                               scale, formulas[key], label, MULTICLASS_PART_EXPLANATIONS[key])
              for key, label in MULTICLASS_PART_LABELS.items()}
-    return MulticlassImpact(inputs, "measured", tuple(tuple(map(float, r)) for r in m), order, ref, cur,
-                            parts["model_error"], parts["class_mix"], parts["total"], MONTHS_PER_QUARTER,
-                            float(confidence), int(n_boot), "; ".join(notes))
+    return MulticlassImpact(inputs, "measured" if labelled else "estimated",
+                            tuple(tuple(map(float, r)) for r in m), order, ref, cur, parts["model_error"],
+                            parts["class_mix"], parts["total"], MONTHS_PER_QUARTER, float(confidence),
+                            int(n_boot), "; ".join(notes))
+
+
+def _measured(frames, target: str, prediction, probabilities, classes, inputs: MulticlassInputs, n_boot: int,
+              gen: np.random.Generator):
+    """Class order, cost matrix, notes, confusion counts of each side and their resampled counts
+    ``(n_boot, k, k)``: rows drawn with replacement as multinomial counts over the cells, reference first."""
+    sides = [(_labels(frame, target, side), _decided(frame, prediction, probabilities, classes, side))
+             for frame, side in zip(frames, ("reference", "current"), strict=True)]
+    order = _classes(sides, classes, inputs)
+    m, notes = resolved_cost_matrix(inputs, order)
+    index = {c: j for j, c in enumerate(order)}
+    cells = [_cells(y, pred, index, side, target)
+             for (y, pred), side in zip(sides, ("reference", "current"), strict=True)]
+    boot = [gen.multinomial(int(c.sum()), (c / c.sum()).ravel(), size=n_boot).reshape(n_boot, *c.shape)
+            .astype(np.float64) for c in cells]
+    return order, m, notes, cells, boot
+
+
+def _estimated(frames, target: str, prediction, probabilities, classes, inputs: MulticlassInputs, n_boot: int,
+               gen: np.random.Generator):
+    """As :func:`_measured`, without current labels: each row counts in every true class with its calibrated
+    probability, on both sides (module docstring); rows resampled as multinomial counts over the rows."""
+    from drift.model.class_estimation import fit_class_calibration  # deferred: loads scikit-learn
+
+    if probabilities is None or classes is None:
+        raise DriftInputError("no labelled row to price the model's decisions on, and no per-class "
+                              "probabilities to estimate the true classes from", file="current",
+                              column=target, fix="label the production rows, or give the model's "
+                                                 "proba_<class> columns and classes")
+    reference = frames[0]
+    require_columns(reference, (target, *probabilities), "reference")
+    calibration = fit_class_calibration(reference[target], reference[list(probabilities)], classes=classes,
+                                        rng=gen)
+    m, notes = resolved_cost_matrix(inputs, classes)
+    index = {c: j for j, c in enumerate(classes)}
+    contributions = []
+    for frame, side in zip(frames, ("reference", "current"), strict=True):
+        pred = _decided(frame, prediction, probabilities, classes, side)
+        proba = probability_matrix(frame[list(probabilities)], classes, len(frame), side, "multiclass_impact")
+        ok = (pred.notna() & ~np.isnan(proba).any(axis=1)).to_numpy()
+        if ok.sum() < MIN_ROWS:
+            raise TooFewRowsError(f"{int(ok.sum())} row(s) with a decision and its probabilities: too few "
+                                  "to price", file=side, column=probabilities[0],
+                                  fix="score the rows with the model")
+        unknown = sorted({str(v) for v in pred[ok] if v not in index})
+        if unknown:
+            raise DriftInputError(f"predicted labels outside the classes {list(classes)}: {unknown[:5]}",
+                                  file=side, column=prediction, fix="give one probability column per class")
+        k, rows = len(classes), int(ok.sum())
+        contribution = np.zeros((rows, k, k))
+        decided = np.fromiter((index[v] for v in pred[ok]), dtype=np.int64, count=rows)
+        contribution[np.arange(rows), :, decided] = calibration.calibrate(proba[ok])
+        contributions.append(contribution.reshape(rows, k * k))
+    cells = [c.sum(axis=0).reshape(len(classes), len(classes)) for c in contributions]
+    boot = [resampled_sums(c, n_boot, gen).reshape(n_boot, len(classes), len(classes)) for c in contributions]
+    return classes, m, notes, cells, boot

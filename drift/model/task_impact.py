@@ -73,8 +73,9 @@ def task_business_impact(reference: pd.DataFrame, current: pd.DataFrame, task_in
     inputs : ImpactInputs, MulticlassInputs or RegressionInputs, optional
         The figures, of the task's kind (:data:`INPUT_TYPES`); default every figure assumed.
     use_labels : bool, default True
-        Binary only: False estimates without labels.  Multiclass and regression are priced on the current
-        rows' labels.
+        False (or current rows without labels) estimates without labels: a binary model from its calibrated
+        score, a multiclass model from its calibrated per-class probabilities.  A regression model is priced
+        on the current rows' labels only.
     n_boot, confidence, rng
         The bootstrap (see each function).
 
@@ -109,9 +110,10 @@ def task_business_impact(reference: pd.DataFrame, current: pd.DataFrame, task_in
                                  inputs=inputs, **boot)
     if task == "multiclass":
         columns = ([task_info.probability_columns[c] for c in task_info.classes]
-                   if task_info.prediction is None else None)
+                   if task_info.probability_columns else None)
         return multiclass_impact(reference, current, target=target, prediction=task_info.prediction,
-                                 probabilities=columns, classes=task_info.classes, inputs=inputs, **boot)
+                                 probabilities=columns, classes=task_info.classes, inputs=inputs,
+                                 use_labels=use_labels, **boot)
     prediction = task_info.probability_columns.get(task_info.positive_class, task_info.prediction)
     return business_impact(reference, current, target=target, prediction=prediction, inputs=inputs,
                            use_labels=use_labels, **boot)

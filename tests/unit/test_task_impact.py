@@ -281,8 +281,11 @@ def test_cost_matrix_against_the_classes():
 
 
 def test_multiclass_without_current_labels_says_what_is_needed():
-    with pytest.raises(TooFewRowsError, match="current: column 'y': 0 row.*label the production rows"):
+    with pytest.raises(DriftInputError, match="current: column 'y': no labelled row .* no per-class "
+                                              "probabilities.*Fix: label the production rows"):
         multiclass_impact(MC_REF, MC_CUR.assign(y=None), target="y", prediction="pred")
+    with pytest.raises(TooFewRowsError, match="current: column 'y': 1 row.*label the production rows"):
+        multiclass_impact(MC_REF, MC_CUR.assign(y=["a"] + [None] * 9), target="y", prediction="pred")
     with pytest.raises(DriftParameterError, match="'prediction' parameter of multiclass_impact"):
         multiclass_impact(MC_REF, MC_CUR, target="y", probabilities=["proba_a"])
 
@@ -365,3 +368,44 @@ def test_entry_point_refuses_the_wrong_inputs_and_missing_roles():
     assert isinstance(default_inputs("multiclass"), type(multiclass_inputs()))
     with pytest.raises(DriftError, match="'task' parameter of default_inputs"):
         default_inputs("ranking")
+
+
+# -------------------------------------------------------------------------- multiclass without labels
+PROBA = ["proba_a", "proba_b", "proba_c"]
+
+
+def _calibrated_sample(n: int, seed: int, prior=(1.0, 1.0, 1.0)) -> pd.DataFrame:
+    """Rows whose true class is drawn from the model's own probabilities (a calibrated model)."""
+    rng = np.random.default_rng(seed)
+    proba = rng.dirichlet(prior, n)
+    y = np.array([rng.choice(3, p=p) for p in proba])
+    return pd.DataFrame({"y": np.array(list("abc"))[y], **{c: proba[:, j] for j, c in enumerate(PROBA)}})
+
+
+def test_multiclass_estimated_without_labels_by_an_independent_computation():
+    ref, cur = _calibrated_sample(600, 1), _calibrated_sample(400, 2, prior=(3.0, 1.0, 1.0))
+    est = multiclass_impact(ref, cur.assign(y=None), target="y", probabilities=PROBA, classes=("a", "b", "c"),
+                            cost_matrix=COSTS, n_boot=200, rng=0)
+    assert est.source == "estimated" and est.how == "estimated without labels"
+    assert "Estimated without labels" in est.sentence
+    calibration = drift.fit_class_calibration(ref["y"], ref[PROBA], classes=("a", "b", "c"),
+                                              rng=np.random.default_rng(0))
+    m = np.array(COSTS, dtype=float)
+    for side, frame in ((est.reference, ref), (est.current, cur)):
+        p = frame[PROBA].to_numpy()
+        q, decided = calibration.calibrate(p), p.argmax(axis=1)
+        expected = np.mean([q[i] @ m[:, decided[i]] for i in range(len(p))])  # Σ_j q_ij · M[j, ŷ_i]
+        assert side.cost_per_decision == pytest.approx(expected)
+        assert side.shares == pytest.approx(tuple(q.mean(axis=0)))
+    # the same rows with their labels: the estimate is close to the measured cost when calibration holds
+    measured = multiclass_impact(ref, cur, target="y", probabilities=PROBA, classes=("a", "b", "c"),
+                                 cost_matrix=COSTS, n_boot=200, rng=0)
+    assert measured.source == "measured"
+    assert measured.total.per_decision == pytest.approx(est.total.per_decision, abs=0.15)   # 0.37 vs 0.27
+    assert est.reference.cost_per_decision == pytest.approx(measured.reference.cost_per_decision, abs=0.05)
+    assert est.total.per_decision == pytest.approx(
+        est.model_error.per_decision + est.class_mix.per_decision)
+    unlabelled_by_choice = multiclass_impact(ref, cur, target="y", probabilities=PROBA,
+                                             classes=("a", "b", "c"), cost_matrix=COSTS, use_labels=False,
+                                             n_boot=200, rng=0)
+    assert unlabelled_by_choice.to_dict() == est.to_dict()
