@@ -426,12 +426,18 @@ def _per_class(cells: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray
         return support / n, np.where(support > 0, (cells * m).sum(axis=-1) / support, np.nan)
 
 
+def _filled(r0: np.ndarray, r1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Costs per case of each side, a class absent from one side taken as on the other (0 when absent from
+    both: it has no share either)."""
+    filled0, filled1 = np.where(np.isnan(r0), r1, r0), np.where(np.isnan(r1), r0, r1)
+    return np.nan_to_num(filled0), np.nan_to_num(filled1)
+
+
 def _parts(ref_cells: np.ndarray, cur_cells: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
     """Class mix and model error of the change (module docstring), vectorised over leading axes."""
     p0, r0 = _per_class(ref_cells, m)
     p1, r1 = _per_class(cur_cells, m)
-    r0, r1 = np.where(np.isnan(r0), r1, r0), np.where(np.isnan(r1), r0, r1)  # absent: as on the other side
-    r0, r1 = np.nan_to_num(r0), np.nan_to_num(r1)                            # absent on both: no share
+    r0, r1 = _filled(r0, r1)
     mix = ((p1 - p0) * (r0 + r1) / 2).sum(axis=-1)
     model = ((p0 + p1) / 2 * (r1 - r0)).sum(axis=-1)
     return {"model_error": model, "class_mix": mix, "total": mix + model}
@@ -449,9 +455,7 @@ def _formulas(inputs: MulticlassInputs, ref: ClassDecisions, cur: ClassDecisions
     """The arithmetic of each part, class by class (the first :data:`CLASSES_SHOWN`)."""
     money = inputs.currency
     volume = f"{inputs.decisions_per_month:,.0f} decisions/month × {MONTHS_PER_QUARTER} months"
-    before, now = np.array(ref.cost_per_case), np.array(cur.cost_per_case)
-    r0 = np.nan_to_num(np.where(np.isnan(before), now, before))  # as in _parts
-    r1 = np.nan_to_num(np.where(np.isnan(now), before, now))
+    r0, r1 = _filled(np.array(ref.cost_per_case), np.array(cur.cost_per_case))
     rows = list(zip(ref.classes, ref.shares, cur.shares, r0, r1, strict=True))
     more = f" + {len(rows) - CLASSES_SHOWN} more classes" if len(rows) > CLASSES_SHOWN else ""
 
