@@ -64,7 +64,7 @@ _EXPORTS = {
     # reporting
     "business_impact": "model.impact", "impact_inputs": "model.impact", "ImpactInputs": "model.impact",
     "regression_impact": "model.regression_impact", "regression_inputs": "model.regression_impact",
-    "multiclass_impact": "model.multiclass_impact", "multiclass_inputs": "model.multiclass_impact",
+    "multiclass_impact": "model.multiclass_impact", "multiclass_inputs": "model.cost_matrix",
     "task_business_impact": "model.task_impact",
     "stakeholder_summary": "report.build",
     "build_report": "report.build", "build_batch_report": "report.build",

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 import drift
+from drift.model.cost_matrix import DEFAULT_DECISIONS_PER_MONTH, DEFAULT_ERROR_COST, MulticlassInputs
 from drift.model.impact import (
     DEFAULT_INPUTS,
     INPUT_NAMES,
@@ -29,12 +30,7 @@ from drift.model.impact import (
     cost_threshold,
     format_money,
 )
-from drift.model.multiclass_impact import (
-    DEFAULT_DECISIONS_PER_MONTH,
-    DEFAULT_ERROR_COST,
-    MulticlassImpact,
-    MulticlassInputs,
-)
+from drift.model.multiclass_impact import MulticlassImpact
 from drift.model.regression_impact import DEFAULT_REGRESSION_INPUTS, RegressionImpact, RegressionInputs
 
 from . import state

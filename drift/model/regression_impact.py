@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from drift.core.errors import DriftParameterError, TooFewRowsError
-from drift.model.impact import (
+from drift.model.pricing import (
     MONTHS_PER_QUARTER,
     AssumedInputs,
     CostPart,

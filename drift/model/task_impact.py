@@ -23,13 +23,9 @@ import pandas as pd
 
 from drift.core.errors import DriftInputError, DriftParameterError
 from drift.data.task import TASKS, TaskInfo
+from drift.model.cost_matrix import MulticlassInputs, multiclass_inputs
 from drift.model.impact import BusinessImpact, ImpactInputs, business_impact, impact_inputs, why_not_priced
-from drift.model.multiclass_impact import (
-    MulticlassImpact,
-    MulticlassInputs,
-    multiclass_impact,
-    multiclass_inputs,
-)
+from drift.model.multiclass_impact import MulticlassImpact, multiclass_impact
 from drift.model.regression_impact import (
     RegressionImpact,
     RegressionInputs,

@@ -35,7 +35,8 @@ from drift.core.errors import DriftParameterError
 from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import dumps, jsonable
 from drift.data.task import TASKS
-from drift.model.impact import format_money, why_not_priced
+from drift.model.impact import why_not_priced
+from drift.model.pricing import format_money
 from drift.model.task_impact import TaskImpact
 from drift.report import palette
 

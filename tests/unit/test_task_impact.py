@@ -16,8 +16,10 @@ import drift
 from drift.core.errors import DriftError, DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.jsonsafe import dumps
 from drift.data.task import TaskInfo
-from drift.model.impact import WITHIN_NOISE, business_impact, impact_inputs
-from drift.model.multiclass_impact import multiclass_impact, multiclass_inputs, resolved_cost_matrix
+from drift.model.cost_matrix import multiclass_inputs, resolved_cost_matrix
+from drift.model.impact import business_impact, impact_inputs
+from drift.model.multiclass_impact import multiclass_impact
+from drift.model.pricing import WITHIN_NOISE
 from drift.model.regression_impact import regression_impact, regression_inputs
 from drift.model.task_impact import default_inputs, task_business_impact, task_why_not_priced
 
