@@ -644,6 +644,9 @@ margin-top:10px}
 .impact .part p{margin:2px 0;font-size:13px}
 .impact .formula{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
 .impact td.assumed{color:#A3520B;font-weight:600}
+.impact .tablewrap.costs{margin:6px 0 10px;display:inline-block;max-width:100%}
+.impact table.costs{width:auto}
+.impact table.costs td.num{min-width:90px}
 footer{color:var(--muted);font-size:12px;margin-top:40px;border-top:1px solid var(--line);padding-top:12px}
 @media (max-width:760px){.grid,.charts.two{grid-template-columns:minmax(0,1fr)}}
 @media print{body{background:#fff}.card,.chart{break-inside:avoid}main{max-width:none}}
@@ -728,7 +731,7 @@ def _html_cost_matrix(bi: TaskImpact) -> str:
     cells = ["".join(f'<td class="num">{_esc(v)}</td>' for v in r[1:]) for r in rows]
     body = "".join(f"<tr><td>{_esc(r[0])}</td>{c}</tr>" for r, c in zip(rows, cells, strict=True))
     return ('<p class="muted" style="font-size:13px;margin:10px 0 0">Cost matrix (rows: true class, columns: '
-            f'predicted class)</p><div class="tablewrap" style="margin:6px 0 10px"><table class="costs">'
+            'predicted class)</p><div class="tablewrap costs"><table class="costs">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
