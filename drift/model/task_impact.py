@@ -4,7 +4,8 @@
 :class:`~drift.data.task.TaskInfo` and calls
 
 * :func:`drift.model.impact.business_impact` for a binary classifier (a 2×2 cost matrix at the decision
-  threshold: model error and a changed outcome rate);
+  threshold: model error and a changed outcome rate; a target of two other labels, e.g. ``"no"`` /
+  ``"yes"``, counts its positive class — the second in sorted order — as the event);
 * :func:`drift.model.multiclass_impact.multiclass_impact` for a multiclass classifier (a cost matrix indexed
   (true class, predicted class): model error and a changed class mix);
 * :func:`drift.model.regression_impact.regression_impact` for a regression model (a cost per unit of error,
@@ -111,5 +112,16 @@ def task_business_impact(reference: pd.DataFrame, current: pd.DataFrame, task_in
                                  probabilities=columns, classes=task_info.classes, inputs=inputs,
                                  use_labels=use_labels, **boot)
     prediction = task_info.probability_columns.get(task_info.positive_class, task_info.prediction)
+    reference, current = (_events(frame, task_info) for frame in (reference, current))
     return business_impact(reference, current, target=target, prediction=prediction, inputs=inputs,
                            use_labels=use_labels, **boot)
+
+
+def _events(frame: pd.DataFrame, task_info: TaskInfo) -> pd.DataFrame:
+    """A binary target of two labels other than 0/1 (``"no"``/``"yes"``) as 1 for the positive class
+    (``TaskInfo.positive_class``) and 0 for the other; missing labels stay missing; 0/1 targets unchanged."""
+    target, positive = task_info.target, task_info.positive_class
+    if target not in frame.columns or set(task_info.classes) <= {0, 1}:
+        return frame
+    labels = frame[target]
+    return frame.assign(**{target: (labels == positive).astype(float).where(labels.notna())})

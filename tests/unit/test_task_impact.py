@@ -411,3 +411,27 @@ def test_multiclass_estimated_without_labels_by_an_independent_computation():
                                              classes=("a", "b", "c"), cost_matrix=COSTS, use_labels=False,
                                              n_boot=200, rng=0)
     assert unlabelled_by_choice.to_dict() == est.to_dict()
+
+
+def test_binary_target_of_two_labels_counts_the_positive_class_as_the_event():
+    words = {0: "no", 1: "yes"}
+    info = drift.infer_task(BIN_REF.assign(y=BIN_REF["y"].map(words)), None, "y", "p")
+    assert info.positive_class == "yes"
+    ref, cur = BIN_REF.assign(y=BIN_REF["y"].map(words)), BIN_CUR.assign(y=BIN_CUR["y"].map(words))
+    cur.loc[0, "y"] = None
+    inputs = impact_inputs(**BIN_INPUTS)
+    by_label = task_business_impact(ref, cur, info, inputs, n_boot=50)
+    expected = business_impact(BIN_REF, BIN_CUR.assign(y=[np.nan] + list(BIN_CUR["y"][1:])), target="y",
+                               prediction="p", inputs=inputs, n_boot=50)
+    assert by_label.to_dict() == expected.to_dict()
+    assert ref["y"].iloc[0] == "yes"                           # the caller's frames are left as they were
+
+
+def test_multiclass_integer_classes_and_a_matrix_labelled_as_text():
+    ref = MC_REF.replace({"a": 0, "b": 1, "c": 2}).astype(int)
+    cur = MC_CUR.replace({"a": 0, "b": 1, "c": 2}).astype({"pred": int})
+    cur.loc[0, "y"] = None                                     # the target column becomes float with a NaN
+    costs = pd.DataFrame(COSTS, index=["0", "1", "2"], columns=["0", "1", "2"])
+    mi = multiclass_impact(ref, cur, target="y", prediction="pred", cost_matrix=costs, n_boot=50)
+    assert mi.classes == (0, 1, 2) and mi.current.n == 9
+    assert mi.reference.cost_per_decision == pytest.approx(0.6)
