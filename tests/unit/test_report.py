@@ -169,7 +169,7 @@ def test_json_round_trips_with_everything(report, diagnosis):
     assert all("evidence" in s for s in section["steps"])
     assert len(section["features"]) == len(diagnosis.feature_table)
     assert {f["feature"] for f in section["features"]} >= {IMG, SCRIPT}
-    assert section["impact"]["source"] == "measured"
+    assert section["impact"]["source"] == "measured" and section["task"] == "binary"
     assert section["impact"]["model_error"]["formula"].startswith("10,000 decisions/month × 3 months × (")
     assert set(section["summary"]) >= {"what_changed", "how_sure", "what_it_costs", "recommendation"}
     meta = data["metadata"]
@@ -427,8 +427,10 @@ def test_regression_report_quotes_its_impact(diagnosis, regression_impact_result
     rep = build_report(_as_task(diagnosis, REGRESSION, "concept_drift"), impact=ri, current_name="W52")
     assert rep.sections[0].summary["what_it_costs"] == ri.sentence
     md, html_text = rep.to_markdown(), rep.to_html()
-    data = json.loads(rep.to_json())["sections"][0]["impact"]
-    assert data["task"] == "regression" and data["inputs"]["cost_per_unit_under"]["assumed"] is False
+    section = json.loads(rep.to_json())["sections"][0]
+    data = section["impact"]
+    assert section["task"] == data["task"] == "regression"
+    assert data["inputs"]["cost_per_unit_under"]["assumed"] is False
     assert "| Forecasts per month | 10,000 | yes — edit to your figures |" in md
     assert "| Cost per unit under-forecast | $5.00 per unit | no — your figure |" in md
     assert "Decision threshold" not in md and "Decision threshold" not in html_text
