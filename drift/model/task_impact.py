@@ -49,6 +49,48 @@ def default_inputs(task: str) -> ImpactInputs | MulticlassInputs | RegressionInp
     return _DEFAULTS[task]()
 
 
+#: The figures each task's inputs take, by the names of :func:`task_inputs`.
+TASK_FIGURES = {"binary": ("volume_per_month", "cost_false_positive", "cost_false_negative", "threshold"),
+                "multiclass": ("volume_per_month", "cost_matrix"),
+                "regression": ("volume_per_month", "cost_per_unit_over", "cost_per_unit_under")}
+
+
+def task_inputs(task: str, *, volume_per_month: float | None = None, cost_false_positive: float | None = None,
+                cost_false_negative: float | None = None, threshold: float | None = None,
+                cost_per_unit_over: float | None = None, cost_per_unit_under: float | None = None,
+                cost_matrix=None, currency: str = "$"):
+    """The inputs of ``task`` from one flat set of figures (a command line's options), and the names of the
+    figures given that ``task`` does not use (:data:`TASK_FIGURES`), for the caller to say so.
+
+    ``volume_per_month`` is the decisions (binary, multiclass) or forecasts (regression) a month.  A figure
+    not given is assumed, as in :func:`~drift.model.impact.impact_inputs`,
+    :func:`~drift.model.regression_impact.regression_inputs` and
+    :func:`~drift.model.cost_matrix.multiclass_inputs`, which check them.
+
+    Returns
+    -------
+    (inputs, unused) : inputs of the task's kind, and a tuple of names
+    """
+    if task not in TASKS:
+        raise DriftParameterError.invalid("task", "task_inputs", f"one of {TASKS}", task)
+    given = {"volume_per_month": volume_per_month, "cost_false_positive": cost_false_positive,
+             "cost_false_negative": cost_false_negative, "threshold": threshold,
+             "cost_per_unit_over": cost_per_unit_over, "cost_per_unit_under": cost_per_unit_under,
+             "cost_matrix": cost_matrix}
+    unused = tuple(n for n, v in given.items() if v is not None and n not in TASK_FIGURES[task])
+    if task == "binary":
+        inputs = impact_inputs(decisions_per_month=volume_per_month, cost_false_positive=cost_false_positive,
+                               cost_false_negative=cost_false_negative, threshold=threshold,
+                               currency=currency)
+    elif task == "multiclass":
+        inputs = multiclass_inputs(decisions_per_month=volume_per_month, cost_matrix=cost_matrix,
+                                   currency=currency)
+    else:
+        inputs = regression_inputs(volume_per_month=volume_per_month, cost_per_unit_over=cost_per_unit_over,
+                                   cost_per_unit_under=cost_per_unit_under, currency=currency)
+    return inputs, unused
+
+
 def task_why_not_priced(task_info: TaskInfo) -> str | None:
     """What pricing needs that the task lacks: a prediction (or per-class probabilities) and a target."""
     has_output = task_info.prediction is not None or bool(task_info.probability_columns)

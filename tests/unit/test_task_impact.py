@@ -21,7 +21,7 @@ from drift.model.impact import business_impact, impact_inputs
 from drift.model.multiclass_impact import multiclass_impact
 from drift.model.pricing import WITHIN_NOISE
 from drift.model.regression_impact import regression_impact, regression_inputs
-from drift.model.task_impact import default_inputs, task_business_impact, task_why_not_priced
+from drift.model.task_impact import default_inputs, task_business_impact, task_inputs, task_why_not_priced
 
 QUARTER = 3
 
@@ -478,3 +478,17 @@ def test_intervals_cover_the_true_change():
             covered["regression"].append(lo <= true_reg <= hi)
     assert np.mean(covered["multiclass"]) >= 0.88, np.mean(covered["multiclass"])
     assert np.mean(covered["regression"]) >= 0.85, np.mean(covered["regression"])
+
+
+def test_task_inputs_from_one_set_of_figures():
+    inputs, unused = task_inputs("regression", volume_per_month=500, cost_per_unit_under=4,
+                                 cost_false_positive=100)
+    assert isinstance(inputs, type(regression_inputs())) and unused == ("cost_false_positive",)
+    assert inputs.volume_per_month == 500 and inputs.assumed("cost_per_unit_over")
+    inputs, unused = task_inputs("binary", volume_per_month=500, cost_false_negative=900)
+    assert unused == () and inputs.decisions_per_month == 500 and not inputs.assumed("cost_false_negative")
+    inputs, unused = task_inputs("multiclass", cost_matrix=COSTS, threshold=0.3)
+    assert unused == ("threshold",) and not inputs.assumed("cost_matrix") and inputs.assumed(
+        "decisions_per_month")
+    with pytest.raises(DriftParameterError, match="'cost_per_unit_over' parameter of regression_inputs"):
+        task_inputs("regression", cost_per_unit_over=-1)
