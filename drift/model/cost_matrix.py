@@ -150,6 +150,30 @@ def multiclass_inputs(*, decisions_per_month: float | None = None, cost_matrix=N
     return MulticlassInputs(volume, matrix, labels, names, currency)
 
 
+def load_cost_matrix(path_or_buffer, *, name: str | None = None) -> pd.DataFrame:
+    """A cost matrix from a file (CSV, TSV, Excel…, read by :func:`drift.load_table`): the first column holds
+    the true classes, the header row the predicted classes (its first cell is free: ``true``, or empty).
+
+    Returns the matrix as a DataFrame (index the true class, columns the predicted class) for
+    :func:`multiclass_inputs`, which checks it.  Raises DriftInputError naming the file when it has fewer
+    than 2 classes.
+    """
+    from drift.core.errors import DriftInputError
+    from drift.data.io import load_table  # deferred: the file readers
+
+    table = load_table(path_or_buffer)
+    file = name or str(getattr(path_or_buffer, "name", path_or_buffer))
+    if table.shape[1] < 3 or len(table) < 2:
+        raise DriftInputError(f"a cost matrix needs a column of true classes and one column per predicted "
+                              f"class, at least 2 of each; got {len(table)} row(s) and {table.shape[1]} "
+                              "column(s)", file=file,
+                              fix="write one row per true class: its name, then its cost for each predicted "
+                                  "class, under a header row naming the predicted classes")
+    matrix = table.set_index(table.columns[0])
+    matrix.index = [python_scalar(v) for v in matrix.index]
+    return matrix
+
+
 def resolved_cost_matrix(inputs: MulticlassInputs, classes: Sequence) -> tuple[np.ndarray, list[str]]:
     """The cost matrix over ``classes`` (in that order) and notes; the default is ``1 − I`` times
     :data:`DEFAULT_ERROR_COST`.

@@ -16,7 +16,7 @@ import drift
 from drift.core.errors import DriftError, DriftInputError, DriftParameterError, TooFewRowsError
 from drift.core.jsonsafe import dumps
 from drift.data.task import TaskInfo
-from drift.model.cost_matrix import multiclass_inputs, resolved_cost_matrix
+from drift.model.cost_matrix import load_cost_matrix, multiclass_inputs, resolved_cost_matrix
 from drift.model.impact import business_impact, impact_inputs
 from drift.model.multiclass_impact import multiclass_impact
 from drift.model.pricing import WITHIN_NOISE
@@ -492,3 +492,17 @@ def test_task_inputs_from_one_set_of_figures():
         "decisions_per_month")
     with pytest.raises(DriftParameterError, match="'cost_per_unit_over' parameter of regression_inputs"):
         task_inputs("regression", cost_per_unit_over=-1)
+
+
+def test_cost_matrix_from_a_file(tmp_path):
+    path = tmp_path / "costs.csv"
+    path.write_text(",c,a,b\nb,1,2,0\na,4,0,1\nc,0,8,3\n", encoding="utf-8")   # any order, first cell empty
+    mi = multiclass_impact(MC_REF, MC_CUR, target="y", prediction="pred", cost_matrix=load_cost_matrix(path),
+                           n_boot=50)
+    assert mi.cost_matrix == tuple(tuple(map(float, r)) for r in COSTS)
+    (tmp_path / "one.csv").write_text("true,a\na,0\nb,1\n", encoding="utf-8")
+    with pytest.raises(DriftInputError, match="one.csv: a cost matrix needs a column of true classes"):
+        load_cost_matrix(tmp_path / "one.csv")
+    (tmp_path / "text.csv").write_text("true,a,b\na,0,high\nb,1,0\n", encoding="utf-8")
+    with pytest.raises(DriftParameterError, match="not numbers"):
+        multiclass_inputs(cost_matrix=load_cost_matrix(tmp_path / "text.csv"))
