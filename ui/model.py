@@ -59,10 +59,11 @@ def other_task(ctx: data.Context) -> bool:
     return task_name(ctx) in ("regression", "multiclass")
 
 
-def not_yet(ctx: data.Context, what: str) -> str:
-    """A plain sentence: ``what`` is not available yet for this data's task."""
-    return (f"{what} is not available yet for a {TASK_NAMES[task_name(ctx)]}: it reads a binary classifier's "
-            "probability of the event.")
+def not_yet(ctx: data.Context, what: str, *, plural: bool = False) -> str:
+    """A plain sentence: ``what`` is (``plural``: are) not available yet for this data's task."""
+    verb, reads = ("are", "they read") if plural else ("is", "it reads")
+    return (f"{what} {verb} not available yet for a {TASK_NAMES[task_name(ctx)]}: {reads} a binary "
+            "classifier's probability of the event.")
 
 
 def describe(ctx: data.Context) -> str:
