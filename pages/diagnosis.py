@@ -247,9 +247,11 @@ def verdict_card() -> None:
             if dx.ground_truth_matches(truth, diag):
                 st.success("The verdict matches the injected change.", icon=":material/check_circle:")
             else:
-                st.warning("The verdict differs from the injected change"
-                           + ("; with labels off, a change in P(y | x) is invisible." if not diag.has_labels
-                              else "."), icon=":material/help:")
+                why = ("; the diagnosis does not read this model's labels yet: its performance is in the "
+                       "Model section below." if task_apart
+                       else "; with labels off, a change in P(y | x) is invisible." if not diag.has_labels
+                       else ".")
+                st.warning("The verdict differs from the injected change" + why, icon=":material/help:")
 
 
 @boundary.fragment

@@ -130,9 +130,10 @@ def _fmt(x, spec: str = ".3f") -> str:
 
 
 def performance_frame(table: pd.DataFrame, task: str, columns: dict[str, str]) -> pd.DataFrame:
-    """A performance table (indexed by metric) for display: labelled metrics, the chosen columns renamed."""
+    """A performance table (indexed by metric) for display: labelled metrics, the chosen columns renamed;
+    a metric undefined everywhere (MAPE with a zero target: the notes say why) is left out."""
     labels = METRICS[task]
-    shown = table.loc[[m for m in labels if m in table.index], list(columns)]
+    shown = table.loc[[m for m in labels if m in table.index], list(columns)].dropna(how="all")
     return shown.rename(index=labels, columns=columns).reset_index(names="Metric")
 
 
