@@ -29,7 +29,9 @@ except DriftError as err:
 
 where = ("all batches pooled" if batch == state.ALL_BATCHES and ctx.batches else
          "production" if batch == state.ALL_BATCHES else f"batch {safe.text(batch)}")
-labels_text = ("used" if diag.has_labels else "not used — switch them on the Diagnosis page"
+labels_text = ("used for the model's own figures below (the diagnosis does not read them yet)"
+               if model.other_task(ctx) and labels else
+               "used" if diag.has_labels else "not used — switch them on the Diagnosis page"
                if dx.labels_available(ctx) else "not available")
 st.caption(f"Diagnosis of {where} ({diag.n_current:,} rows) against the reference "
            f"({diag.n_reference:,} rows); production labels {labels_text}.")
@@ -39,10 +41,11 @@ summary_box = st.container()
 
 # --- business impact ---------------------------------------------------------------------------
 st.subheader("What it costs", divider="gray")
-st.markdown("The cost of the change, split in two: **model error** (the model's decisions at its "
-            "own threshold got worse, at equal outcome rate) and a **changed outcome rate** (more or fewer "
-            "events: a change in the business, not in the model). Each figure scales with your decisions per "
-            "month, never with the number of rows compared.")
+if not model.other_task(ctx):
+    st.markdown("The cost of the change, split in two: **model error** (the model's decisions at its own "
+                "threshold got worse, at equal outcome rate) and a **changed outcome rate** (more or fewer "
+                "events: a change in the business, not in the model). Each figure scales with your "
+                "decisions per month, never with the number of rows compared.")
 bi, not_priced = None, None
 if model.other_task(ctx):
     # the calculator's figures (false positives, a threshold) are a binary classifier's: not asked for here
@@ -84,6 +87,10 @@ with summary_box:
             with col.container(border=True, height="stretch"):
                 st.markdown(f"**{SUMMARY_HEADINGS[key]}**")
                 st.markdown(safe.text(summary[key]))
+    if model.other_task(ctx):
+        st.caption(f"The summary reads the diagnosis, which does not read a "
+                   f"{model.TASK_NAMES[model.task_name(ctx)]}'s outputs and labels yet: its performance, in "
+                   "its task's metrics, is under **The model** below.")
 
 # --- exports -----------------------------------------------------------------------------------
 st.subheader("Share it", divider="gray")
