@@ -88,7 +88,9 @@ def texts(at: AppTest) -> str:
 
 @cache
 def view(name: str, task: str):
-    sc = load_scenario(name).with_task(task)
+    """Reference and the tested batch of a scenario's model of ``task``: the tables the app loaded (its
+    cache layer's :func:`ui.cache.scenario_view`, equal to ``load_scenario(name).with_task(task)``)."""
+    sc = ui_cache.scenario_view(name, task)
     return sc.reference, sc.get_batch(PRICING_BATCH if name == "pricing" else SENTIMENT_BATCH)
 
 
@@ -98,7 +100,7 @@ def test_the_models_offered_are_the_scenarios_models() -> None:
     for name, labels in data.SCENARIO_MODELS.items():
         kwargs = {"n_weeks": 2, "rows_per_week": 200} if name == "pricing" else {}
         assert tuple(labels) == load_scenario(name, **kwargs).available_tasks(), name
-    assert data.scenario_models("credit") == {}
+    assert data.scenario_models("credit") == {}        # the sidebar draws no Model choice for it
 
 
 def test_the_sidebar_switches_pricing_to_its_regression_model() -> None:
@@ -110,9 +112,9 @@ def test_the_sidebar_switches_pricing_to_its_regression_model() -> None:
     assert not errors(at)
     assert "**Regression model** · target `units_sold` · forecast `units_forecast`" in texts(at)
     assert "Switch between them with **Model** in the sidebar" in texts(at)
-    # a scenario without a second model shows no Model choice
-    at.selectbox(key=state.SCENARIO).set_value("credit").run()
-    assert not [s for s in at.selectbox if s.key == state.SCENARIO_TASK]
+    # back to the scenario's own model: the Data page follows
+    at.selectbox(key=state.SCENARIO_TASK).set_value("binary").run()
+    assert "**Binary classifier** · target `converted`" in texts(at)
 
 
 # --- pricing: the regression model -----------------------------------------------------------------------
