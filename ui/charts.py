@@ -398,6 +398,6 @@ def class_shares(shares: pd.DataFrame, *, reference_name: str = "reference",
                              text=[f"{v:.0%}" for v in shares[col]], textposition="outside",
                              hovertemplate="%{x}: %{y:.1%} of rows" + _TRACE_NAME))
     fig.update_layout(**LAYOUT, barmode="group", height=340,
-                      title=dict(text="Share of rows per predicted class", font_size=15),
-                      yaxis=dict(tickformat=".0%", title="share of rows", rangemode="tozero"))
+                      yaxis=dict(tickformat=".0%", title="share of rows predicted", rangemode="tozero"),
+                      xaxis=dict(title="predicted class"))
     return fig

@@ -184,10 +184,24 @@ def show_prediction_drift(ctx: data.Context, opts: data.Settings, batch: str) ->
         st.plotly_chart(charts.class_shares(res.shares, current_name=_current_name(batch)),
                         key="model_class_shares")
         if res.probabilities:
-            st.caption("Each class's probability, reference vs current:")
-            st.dataframe(res.probability_frame(), hide_index=True, key="model_class_probabilities")
+            st.caption(f"Each class's probability, reference vs {safe.text(_current_name(batch))} (KS "
+                       "p-values corrected across classes, "
+                       f"{state.CORRECTIONS.get(res.correction, res.correction)}):")
+            numbers = ("PSI", "KS statistic", "Mean (reference)", "Mean (current)")
+            st.dataframe(probability_table(res), hide_index=True, key="model_class_probabilities",
+                         column_config={c: st.column_config.NumberColumn(format="%.3f") for c in numbers})
     if res.note:
         st.caption(safe.text(res.note))
+
+
+def probability_table(res) -> pd.DataFrame:
+    """``ClassPredictionDrift.probability_frame`` for display: labelled columns, p-values as text."""
+    frame = res.probability_frame()
+    return pd.DataFrame({"Probability": frame["output"].astype(str), "PSI": frame["psi"],
+                         "KS statistic": frame["ks_statistic"],
+                         "p (corrected)": [charts.format_pvalue(p) for p in frame["pvalue_adjusted"]],
+                         "Mean (reference)": frame["mean_reference"], "Mean (current)": frame["mean_current"],
+                         "Severity": frame["severity"]})
 
 
 def _current_name(batch: str) -> str:

@@ -25,7 +25,7 @@ from drift.data.scenarios import load_scenario
 from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page, upload
 from ui import cache as ui_cache
-from ui import charts, data, model, state
+from ui import charts, data, model, safe, state
 
 TIMEOUT = 300            # seconds per run: the first run generates the scenario's other model
 DATA, DIAGNOSIS, REPORT = "pages/data.py", "pages/diagnosis.py", "pages/report.py"
@@ -298,3 +298,27 @@ def test_the_model_sample_is_capped_seeded_and_said() -> None:
     assert first.attrs["rows"] == {"reference": len(ctx.reference), "current": len(ctx.rows(PRICING_BATCH))}
     pd.testing.assert_frame_equal(first, again)
     assert not first.equals(other)
+
+
+def test_multiclass_upload_with_labels_from_the_file_shown_as_text(tmp_path: Path) -> None:
+    """Class labels and column names come from the file: the page shows them as text (code spans), and the
+    confusion matrices of an upload are drawn."""
+    hostile = "<img src=x onerror=alert(1)>"
+    classes = ["low", "mid", hostile]
+    paths = (tmp_path / "tier_reference.csv", tmp_path / "tier_production.csv")
+    for path, n, seed in ((paths[0], 900, 5), (paths[1], 600, 6)):
+        gen = np.random.default_rng(seed)
+        x = gen.normal(0, 1, n)
+        truth = np.digitize(x + gen.normal(0, 0.5, n), [-0.5, 0.5])
+        pd.DataFrame({"x": x.round(3), "z": gen.normal(0, 1, n).round(3),
+                      "target": np.array(classes)[truth],
+                      "prediction": np.array(classes)[np.digitize(x, [-0.5, 0.5])]}).to_csv(path, index=False)
+    at = open_page(upload(new_app(), *paths), DATA)
+    assert not errors(at)
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "**Multiclass classifier**" in shown and safe.code(hostile) in shown
+    assert hostile not in shown.replace(safe.code(hostile), ""), "a label reached Markdown unescaped"
+    at = open_page(at, DIAGNOSIS)
+    assert {"Accuracy", "Macro-F1"} <= set(metrics(at))
+    heatmaps = [t for fig in figures(at) for t in fig.data if t.type == "heatmap"]
+    assert len(heatmaps) == 2 and list(heatmaps[0].x) == [safe.plot(hostile), "low", "mid"]  # sorted
