@@ -296,6 +296,10 @@ stepper()
 if model.other_task(ctx):
     st.subheader("Model", divider="gray")
     model.show_model(ctx, opts, batch, labels)
+elif ctx.task_error:
+    st.subheader("Model", divider="gray")
+    st.warning(f"The model's task could not be read: {safe.text(ctx.task_error)}", icon=":material/help:")
+    st.page_link(pages.DATA.page(), label="Set the task on the Data page (The model)")
 
 # --- where to look next ------------------------------------------------------------------------
 st.subheader("Look closer", divider="gray")

@@ -253,6 +253,7 @@ def test_upload_whose_counts_read_as_classes_is_fixed_by_the_override(tmp_path: 
     assert any(refused in e for e in errors(at)), errors(at)
     at = open_page(at, DIAGNOSIS)                     # no task: the binary pages' path, no Model section
     assert "MAE" not in metrics(at)
+    assert any("The model's task could not be read" in w.value.replace("\\", "") for w in at.warning)
     at = open_page(at, DATA)
     task_select(at).set_value("regression").run()
     assert not errors(at)
