@@ -124,6 +124,7 @@ def test_diagnosis_of_the_pricing_regression_model() -> None:
                                                    rows["units_sold"], rows["units_forecast"], rng=0)
     forecasts = drift.forecast_drift(reference["units_forecast"], rows["units_forecast"], alpha=0.05, bins=10)
     at = run_all_steps(open_page(view_app("pricing", "regression", PRICING_BATCH), DIAGNOSIS))
+    assert "model: units sold (regression)" in texts(at), "every page's source line names the model"
     shown = metrics(at)
     for label, metric in (("MAE", "mae"), ("RMSE", "rmse"), ("R²", "r2"),
                           ("Bias (mean error)", "mean_error")):
