@@ -55,9 +55,12 @@ st.caption(f"Reference: {diag.n_reference:,} rows · {where}: {diag.n_current:,}
 
 walk_key = f"{ctx.source.key}|{batch}"
 steps = {s.key: s for s in diag.steps}
-#: A regression or multiclass model whose diagnosis reads it as a binary classifier's score: its own
-#: figures are in the Model section below the steps.
-task_apart = model.other_task(ctx) and getattr(diag, "task", None) != model.task_name(ctx)
+#: A regression or multiclass model: its figures, in its task's metrics, are in the Model section below the
+#: steps (the steps' evidence and charts are drawn for a binary classifier's score).
+task_apart = model.other_task(ctx)
+#: ... and a diagnosis that does not read its task (``Diagnosis.task``, a TaskInfo, once ``drift.diagnose``
+#: is task-aware): the verdict then rests on the inputs and the multivariate tests only.
+task_unread = task_apart and not model.diagnosis_reads_task(ctx, diag)
 
 # The conclusion first, so a shared link shows it; the stepper below shows how the evidence adds up.
 with st.container(border=True):
@@ -65,7 +68,7 @@ with st.container(border=True):
     st.markdown(f"**Verdict: {safe.text(v.label)}** · :blue-badge[{v.strength} evidence] "
                 f"· {safe.text(v.confidence_short)} in the verdict benchmark. Walk the steps below to see "
                 "the evidence, or run them all at once.")
-    if task_apart:
+    if task_unread:
         st.caption(f"This is a {model.TASK_NAMES[model.task_name(ctx)]}: the verdict rests on the inputs and "
                    "the multivariate tests; the model's own outputs and performance, in its task's metrics, "
                    "are in the **Model** section below the steps.")
@@ -248,7 +251,7 @@ def verdict_card() -> None:
                 st.success("The verdict matches the injected change.", icon=":material/check_circle:")
             else:
                 why = ("; the diagnosis does not read this model's labels yet: its performance is in the "
-                       "Model section below." if task_apart
+                       "Model section below." if task_unread
                        else "; with labels off, a change in P(y | x) is invisible." if not diag.has_labels
                        else ".")
                 st.warning("The verdict differs from the injected change" + why, icon=":material/help:")

@@ -29,8 +29,9 @@ except DriftError as err:
 
 where = ("all batches pooled" if batch == state.ALL_BATCHES and ctx.batches else
          "production" if batch == state.ALL_BATCHES else f"batch {safe.text(batch)}")
+task_unread = model.other_task(ctx) and not model.diagnosis_reads_task(ctx, diag)
 labels_text = ("used for the model's own figures below (the diagnosis does not read them yet)"
-               if model.other_task(ctx) and labels else
+               if task_unread and labels else
                "used" if diag.has_labels else "not used — switch them on the Diagnosis page"
                if dx.labels_available(ctx) else "not available")
 st.caption(f"Diagnosis of {where} ({diag.n_current:,} rows) against the reference "
@@ -87,7 +88,7 @@ with summary_box:
             with col.container(border=True, height="stretch"):
                 st.markdown(f"**{SUMMARY_HEADINGS[key]}**")
                 st.markdown(safe.text(summary[key]))
-    if model.other_task(ctx):
+    if task_unread:
         st.caption(f"The summary reads the diagnosis, which does not read a "
                    f"{model.TASK_NAMES[model.task_name(ctx)]}'s outputs and labels yet: its performance, in "
                    "its task's metrics, is under **The model** below.")

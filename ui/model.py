@@ -59,6 +59,12 @@ def other_task(ctx: data.Context) -> bool:
     return task_name(ctx) in ("regression", "multiclass")
 
 
+def diagnosis_reads_task(ctx: data.Context, diag) -> bool:
+    """Whether a diagnosis read this data's task (``Diagnosis.task``, a TaskInfo, once ``drift.diagnose`` is
+    task-aware): its verdict then weighs the model's own outputs and labels."""
+    return getattr(getattr(diag, "task", None), "task", None) == task_name(ctx)
+
+
 def not_yet(ctx: data.Context, what: str, *, plural: bool = False) -> str:
     """A plain sentence: ``what`` is (``plural``: are) not available yet for this data's task."""
     verb, reads = ("are", "they read") if plural else ("is", "it reads")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -324,3 +325,13 @@ def test_multiclass_upload_with_labels_from_the_file_shown_as_text(tmp_path: Pat
     assert {"Accuracy", "Macro-F1"} <= set(metrics(at))
     heatmaps = [t for fig in figures(at) for t in fig.data if t.type == "heatmap"]
     assert len(heatmaps) == 2 and list(heatmaps[0].x) == [safe.plot(hostile), "low", "mid"]  # sorted
+
+
+def test_a_task_aware_diagnosis_is_recognised() -> None:
+    """The pages stop saying "the diagnosis does not read this model yet" once ``Diagnosis.task`` carries the
+    data's task (the task-aware ``drift.diagnose``); a diagnosis without it, or of another task, does not."""
+    ctx = ui_cache.scenario_context("pricing", "{}", {}, "regression")
+    assert model.diagnosis_reads_task(ctx, SimpleNamespace(task=ctx.task))
+    assert not model.diagnosis_reads_task(ctx, SimpleNamespace())
+    binary = drift.TaskInfo("binary", None, "y", None)
+    assert not model.diagnosis_reads_task(ctx, SimpleNamespace(task=binary))
