@@ -335,3 +335,12 @@ def test_a_task_aware_diagnosis_is_recognised() -> None:
     assert not model.diagnosis_reads_task(ctx, SimpleNamespace())
     binary = drift.TaskInfo("binary", None, "y", None)
     assert not model.diagnosis_reads_task(ctx, SimpleNamespace(task=binary))
+
+
+def test_timeline_of_the_sentiment_multiclass_model() -> None:
+    """The score-based detectors read a binary classifier's probability: for the multiclass model they are
+    left out and the page says so, instead of failing on the predicted labels (text)."""
+    at = open_page(view_app("sentiment", "multiclass", SENTIMENT_BATCH), "pages/timeline.py")
+    assert not errors(at)
+    assert "not available yet for a multiclass classifier" in texts(at)
+    assert "Batches monitored" in metrics(at)
