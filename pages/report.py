@@ -49,10 +49,19 @@ if not model.other_task(ctx):
                 "decisions per month, never with the number of rows compared.")
 bi, not_priced = None, None
 if model.other_task(ctx):
-    # the calculator's figures (false positives, a threshold) are a binary classifier's: not asked for here
-    inputs = im.assumed_inputs()
-    not_priced = "Not priced: " + model.not_yet(ctx, "pricing the change")
-    st.info(safe.text(not_priced), icon=":material/info:")
+    st.markdown(im.TASK_INTRO[model.task_name(ctx)])
+    try:
+        inputs = im.task_calculator(im.REPORT_TASK_KEYS, ctx.task)
+    except DriftError as err:                  # a figure the library rejects: fix it in the calculator
+        boundary.show_error(err)
+        st.stop()
+    try:
+        bi = dx.task_impact(ctx, opts, batch, inputs, labels)
+    except DriftError as err:                  # the data cannot be priced: say why, keep the report
+        not_priced = f"Not priced: {err}"
+        st.info(safe.text(not_priced), icon=":material/info:")
+    if bi is not None:
+        im.show_task(bi, key="impact_rates")
 else:
     try:
         inputs = im.calculator(im.REPORT_KEYS)
@@ -106,8 +115,9 @@ d2.download_button("Download JSON", rep.to_json(), file_name=f"{stem}.json", mim
                    icon=":material/data_object:", key="download_json", on_click="ignore",
                    help="Every number of the diagnosis, for scripts and dashboards.")
 if model.other_task(ctx):
-    st.caption(f"The exports carry the diagnosis (inputs, multivariate tests, verdict); the "
-               f"{model.TASK_NAMES[model.task_name(ctx)]}'s own figures shown above are not in them yet.")
+    st.caption(f"The exports carry the diagnosis (inputs, multivariate tests, verdict) and what the change "
+               f"costs; the {model.TASK_NAMES[model.task_name(ctx)]}'s performance figures shown above are "
+               "not in them yet.")
 st.markdown("**Markdown summary** — copy it into a ticket, a chat or a wiki (copy button at the top right).")
 st.code(rep.to_markdown(), language="markdown", wrap_lines=True, height=360)
 

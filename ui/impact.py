@@ -129,11 +129,6 @@ def calculator(keys: CalculatorKeys, *, inherit: CalculatorKeys | None = None) -
     return drift.impact_inputs(**values, supplied=supplied, currency=CURRENCY)
 
 
-def assumed_inputs() -> ImpactInputs:
-    """The calculator's inputs, every one assumed (for a report that is not priced)."""
-    return drift.impact_inputs(currency=CURRENCY)
-
-
 def rates_table(bi: BusinessImpact) -> pd.DataFrame:
     """The rates behind the formulas, reference and current side by side (display text)."""
     cur = bi.inputs.currency
@@ -280,6 +275,28 @@ def multiclass_calculator(keys: TaskCalculatorKeys, classes) -> MulticlassInputs
     return drift.multiclass_inputs(decisions_per_month=value, cost_matrix=matrix if changed else None,
                                    supplied=supplied | ({"cost_matrix"} if changed else set()),
                                    currency=CURRENCY)
+
+
+#: What the Report page says above a regression or multiclass model's calculator.
+TASK_INTRO = {
+    "regression": "What the model's forecast errors cost, split by their side: **over-forecasts** (e.g. "
+                  "stock that does not sell) and **under-forecasts** (e.g. sales lost for want of stock), "
+                  "each priced per unit of the target. Each figure scales with your forecasts per month, "
+                  "never with the number of rows compared.",
+    "multiclass": "What the model's decisions cost under a cost matrix (true class × predicted class; every "
+                  "error costs 1 until you edit it), split in two: **model error** (at equal class mix, the "
+                  "model's decisions on each class cost more) and a **changed class mix** (more cases of a "
+                  "class that is costly to get wrong: a change in the business, not in the model). Each "
+                  "figure scales with your decisions per month, never with the number of rows compared.",
+}
+
+
+def task_calculator(keys: TaskCalculatorKeys, info) -> RegressionInputs | MulticlassInputs:
+    """The calculator of the model's task (``info``, a :class:`drift.TaskInfo` of a regression or multiclass
+    model): :func:`regression_calculator` or :func:`multiclass_calculator` over its classes."""
+    if info.task == "regression":
+        return regression_calculator(keys)
+    return multiclass_calculator(keys, info.classes)
 
 
 def task_rates_table(bi: RegressionImpact | MulticlassImpact) -> pd.DataFrame:

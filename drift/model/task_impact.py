@@ -37,6 +37,8 @@ from drift.stats.bootstrap import CONFIDENCE, N_BOOT
 
 #: The result of :func:`task_business_impact`, per task.
 TaskImpact = BusinessImpact | MulticlassImpact | RegressionImpact
+#: The inputs of :func:`task_business_impact`, per task.
+TaskInputs = ImpactInputs | MulticlassInputs | RegressionInputs
 #: The inputs of each task, and the function that builds them with every figure assumed.
 INPUT_TYPES = {"binary": ImpactInputs, "multiclass": MulticlassInputs, "regression": RegressionInputs}
 _DEFAULTS = {"binary": impact_inputs, "multiclass": multiclass_inputs, "regression": regression_inputs}
