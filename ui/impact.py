@@ -277,8 +277,12 @@ def multiclass_calculator(keys: TaskCalculatorKeys, classes) -> MulticlassInputs
                                    currency=CURRENCY)
 
 
-#: What the Report page says above a regression or multiclass model's calculator.
+#: What the Report page says above the calculator, per task.
 TASK_INTRO = {
+    "binary": "The cost of the change, split in two: **model error** (the model's decisions at its own "
+              "threshold got worse, at equal outcome rate) and a **changed outcome rate** (more or fewer "
+              "events: a change in the business, not in the model). Each figure scales with your decisions "
+              "per month, never with the number of rows compared.",
     "regression": "What the model's forecast errors cost, split by their side: **over-forecasts** (e.g. "
                   "stock that does not sell) and **under-forecasts** (e.g. sales lost for want of stock), "
                   "each priced per unit of the target. Each figure scales with your forecasts per month, "
