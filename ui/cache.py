@@ -337,10 +337,12 @@ def umap_warm_up() -> warmup.UmapWarmUp:
 
 # --- diagnosis and report ----------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=48, hash_funcs=KEYED)
+@disk.on_disk("diagnosis")
 def diagnosis(ctx: Context, batch: str, labels: bool, alpha: float, correction: str,
               seed: int) -> Diagnosis:
     """``drift.diagnose`` of one batch against the reference; progress events go to
-    :func:`ui.progress.emit` (one per step)."""
+    :func:`ui.progress.emit` (one per step).  A built-in scenario's diagnoses are kept on disk (a
+    server restart, another process and the Report page read them back)."""
     return drift.diagnose(ctx.reference, ctx.rows(batch), schema=ctx.schema, use_labels=labels, alpha=alpha,
                           correction=correction, rng=seed, progress=progress.emit)
 
