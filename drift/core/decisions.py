@@ -228,15 +228,17 @@ def task_concept_level(task: str, change, test, alpha: float = 0.05) -> str:
     """Status of the concept step of a regression or multiclass model with labels.
 
     ``alert`` when a signal of concept drift fires -- regression: :func:`regression_concept_signals`;
-    multiclass: a class's recalibration slope changed (:func:`multiclass_concept_signals`) or accuracy or
-    macro-F1 fell (:func:`metric_fell` by :data:`ACCURACY_DROP`); ``warning`` when the joint test is
+    multiclass: a class's recalibration slope changed (:func:`multiclass_concept_signals` at ``alpha /``
+    :data:`CONCEPT_TESTS`: the slopes and the fall of accuracy ask one question, as the binary slope and AUC
+    fall do) or accuracy or macro-F1 fell (:func:`metric_fell` by :data:`ACCURACY_DROP`, its interval
+    computed at ``1 - alpha /`` :data:`CONCEPT_TESTS`); ``warning`` when the joint test is
     significant at ``alpha`` without that (an intercept-only shift, a change too small to matter);
     ``ok`` otherwise.  ``test`` may be None for a multiclass model without per-class probabilities.
     """
     if task == "regression":
         fired = any(regression_concept_signals(test, alpha))
     else:
-        slope = multiclass_concept_signals(test, alpha)[0] if test is not None else ()
+        slope = multiclass_concept_signals(test, alpha / CONCEPT_TESTS)[0] if test is not None else ()
         fired = bool(slope) or any(metric_fell(change.table.loc[m], ACCURACY_DROP)
                                    for m in ("accuracy", "macro_f1"))
     if fired:
@@ -306,17 +308,20 @@ class GateResult:
 
 
 def gate(feature_table, breaks, *, fail_on: str = "moderate", prediction_psi: float | None = None,
-         prediction_pvalue: float | None = None, alpha: float = 0.05) -> GateResult:
+         prediction_pvalue: float | None = None, alpha: float = 0.05,
+         prediction_status: str | None = None) -> GateResult:
     """The check's rule: a batch fails on a pipeline break, on a feature at or above ``fail_on``
     (:data:`FAIL_LEVELS`; split proxies are reported, never failing), or on prediction drift at that level
-    (:func:`prediction_level` ``alert`` for ``major``, any level other than ``ok`` for ``moderate``)."""
+    (:func:`prediction_level` ``alert`` for ``major``, any level other than ``ok`` for ``moderate``).
+    ``prediction_status``, when given, is that level already decided (a multiclass model's
+    :func:`class_prediction_level`)."""
     failing = FAIL_LEVELS[fail_on]
     is_proxy = feature_table["proxy"] != "" if "proxy" in feature_table.columns else False
     bad = feature_table[feature_table["severity"].isin(failing) & ~is_proxy]
     proxies = tuple(feature_table.loc[is_proxy, "feature"]) if "proxy" in feature_table.columns else ()
     pred_failed = False
-    if prediction_psi is not None and prediction_pvalue is not None:
-        level = prediction_level(prediction_psi, prediction_pvalue, alpha)
+    if prediction_status is not None or (prediction_psi is not None and prediction_pvalue is not None):
+        level = prediction_status or prediction_level(prediction_psi, prediction_pvalue, alpha)
         pred_failed = level == "alert" if fail_on == "major" else level != "ok"
     names = tuple(dict.fromkeys(getattr(b, "feature", b) for b in breaks))
     return GateResult(bool(len(bad) or names or pred_failed), tuple(bad["feature"]), proxies, names,
@@ -511,8 +516,9 @@ def verdict(steps: dict, alpha: float = 0.05, task: str = "binary") -> Verdict:
       additive change of the target at equal inputs also moves its residuals, so the prior shift, when it
       applies, is the reading given.
     * ``multiclass`` -- *concept drift* when a class's one-vs-rest recalibration slope changed
-      (:func:`multiclass_concept_signals`), or accuracy or macro-F1 fell (:func:`metric_fell` by
-      :data:`ACCURACY_DROP`) while the inputs did not move; strong when both.  *Prior shift* when the true
+      (:func:`multiclass_concept_signals` at ``alpha / 2``, see :func:`task_concept_level`), or accuracy
+      or macro-F1 fell (:func:`metric_fell` by :data:`ACCURACY_DROP`) while the inputs did not move;
+      strong when both.  *Prior shift* when the true
       class shares changed (χ² p < alpha and a class's share by at least :data:`BASE_RATE_CHANGE`) with
       intercept-only shifts (some class's intercept shifted, no slope changed) while the predictions did not
       move; strong from twice that share change.
@@ -627,7 +633,8 @@ def _regression_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: f
 
 def _multiclass_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float) -> list[Finding]:
     change, test, shares = concept.result
-    slope, intercept = multiclass_concept_signals(test, alpha) if test is not None else ((), ())
+    slope = multiclass_concept_signals(test, alpha / CONCEPT_TESTS)[0] if test is not None else ()
+    intercept = multiclass_concept_signals(test, alpha)[1] if test is not None else ()
     acc = change.table.loc["accuracy"]
     fell = any(metric_fell(change.table.loc[m], ACCURACY_DROP) for m in ("accuracy", "macro_f1"))
     out = []
@@ -635,9 +642,11 @@ def _multiclass_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: f
         ev = [f"accuracy {acc['reference']:.3f} → {acc['current']:.3f} (interval of the change "
               f"{_interval(acc, '.3f')})"]
         if test is not None:
-            named = ", ".join(map(str, slope)) or "no class"
-            ev.append(f"one-vs-rest recalibration slope changed for {named} "
-                      f"({format_pvalue(test.pvalue, prefix=True)}, corrected across classes)")
+            rows = test.per_class[test.per_class["class"].isin(slope)]
+            named = ", ".join(f"{r['class']} (ratio {r['slope_ratio']:.2f}, "
+                              f"{format_pvalue(r['pvalue_slope_adjusted'], prefix=True)})"
+                              for r in rows.to_dict("records")) or "no class"
+            ev.append(f"one-vs-rest recalibration slope changed for {named}, corrected across classes")
         out.append(Finding("concept_drift", "strong" if slope and fell else "weak", tuple(ev)))
     biggest = shares.shares.loc[shares.shares["change"].abs().idxmax()] if len(shares.shares) else None
     size = abs(biggest["change"]) if biggest is not None else float("nan")
