@@ -12,8 +12,9 @@ Cases:
   the reference year, with the current labels and without them.  The calendar feature ``seasonality`` is
   dropped, as in ``bench/verdicts.py`` (the scenario marks it as expected to move).
 * ``sentiment`` -- the brand-sentiment scenario's three-class view (``sentiment``, ``predicted_sentiment``
-  and the ``proba_<class>`` columns), every week, with and without labels.  The posts' text is not
-  embedded (the MMD step compares the model's inputs it can read: channel and author type).
+  and the ``proba_<class>`` columns), every week, with and without labels.  The posts' text is no tabular
+  feature, so the MMD step is given its TF-IDF + SVD embeddings (``drift.embed(..., column="text")``, fitted
+  on both sides): that is how the diagnosis sees the text move.
 * ``halves`` -- random halves of real tables with a regression or multiclass target (truth: no drift).
   The model (scikit-learn's HistGradientBoosting regressor or classifier) is fitted on half of the
   reference half; the other half of it is the reference, scored by that model, as production is.
@@ -72,12 +73,16 @@ def _right(truth: str, verdict: str, labels: bool) -> bool:
     return verdict == truth
 
 
-def scenario_cases(quick: bool) -> list[dict]:
-    """Every batch of both views, with and without labels."""
+def _views(names) -> list:
+    loaders = {"pricing": lambda: load_scenario("pricing", **PRICING).with_task("regression"),
+               "sentiment": lambda: load_scenario("sentiment", **SENTIMENT).with_task("multiclass")}
+    return [(name, loaders[name]()) for name in names]
+
+
+def scenario_cases(quick: bool, names=("pricing", "sentiment")) -> list[dict]:
+    """Every batch of the views ``names``, with and without labels."""
     rows = []
-    views = (("pricing", load_scenario("pricing", **PRICING).with_task("regression")),
-             ("sentiment", load_scenario("sentiment", **SENTIMENT).with_task("multiclass")))
-    for name, sc in views:
+    for name, sc in _views(names):
         drop = [c for c in sc.current.attrs.get("calendar_features", ()) if c in sc.reference.columns]
         reference = sc.reference.drop(columns=drop)
         schema = sc.with_known_roles(drift.infer_schema(reference, sc.current.drop(columns=drop)))
@@ -85,10 +90,12 @@ def scenario_cases(quick: bool) -> list[dict]:
         for batch in batches:
             current = sc.get_batch(batch).drop(columns=drop)
             truth = sc.manifest_row(batch)["kind"]
+            text = (drift.embed(reference, current, column="text", rng=0) if "text" in current.columns
+                    else None)
             for labels in (True, False):
                 t0 = time.perf_counter()
                 cur = current if labels else current.drop(columns=[sc.target])
-                d = drift.diagnose(reference, cur, schema=schema, task=sc.task, rng=0)
+                d = drift.diagnose(reference, cur, schema=schema, task=sc.task, embeddings=text, rng=0)
                 rows.append({"case": name, "batch": batch, "labels": labels, "truth": truth,
                              "verdict": d.verdict.kind, "strength": d.verdict.strength,
                              "right": _right(truth, d.verdict.kind, labels),
@@ -166,10 +173,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few batches and one real table")
     parser.add_argument("--skip-halves", action="store_true", help="scenarios only")
+    parser.add_argument("--views", default="pricing,sentiment",
+                        help="scenario views to run, comma-separated (pricing, sentiment)")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
     started = time.perf_counter()
-    rows = scenario_cases(args.quick) + ([] if args.skip_halves else halves_cases(args.quick))
+    names = tuple(v.strip() for v in args.views.split(",") if v.strip())
+    rows = scenario_cases(args.quick, names) + ([] if args.skip_halves else halves_cases(args.quick))
     table = pd.DataFrame(rows)
     print(f"# drift.diagnose per task — {time.strftime('%Y-%m-%d')}, {machine()}, "
           f"{time.perf_counter() - started:.0f} s\n")

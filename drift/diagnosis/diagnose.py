@@ -10,6 +10,11 @@ verdict is ``input_drift`` at most); without labels nothing is said about concep
 ruled out".  Pipeline breaks (:mod:`drift.data.quality`) are checked first; split proxies
 (:mod:`drift.data.proxies`) and broken columns are left out of the domain classifier and MMD by default, and
 the domain classifier's AUC with the proxies is reported beside it.
+
+The model's task (binary, multiclass or regression) is read by :func:`drift.infer_task` (or given as
+``task=``) and carried in :attr:`Diagnosis.task`; a binary model's steps are defined here, a regression or
+multiclass model's prediction and concept steps in :mod:`drift.diagnosis.task_steps`, in the task's own
+metrics, and the verdict applies the task's rules (:func:`drift.core.decisions.verdict`).
 """
 
 from __future__ import annotations
@@ -364,18 +369,10 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
     verdict rule is :func:`drift.core.decisions.verdict`.
     """
     _check_arguments(reference, current, target, prediction, steps)
-    if schema is None:
-        schema = infer_schema(reference, current)
-    schema = schema.with_roles(target=target or schema.target, prediction=prediction or schema.prediction)
-    if schema.target is not None and schema.target == schema.prediction:
-        schema = schema.with_roles(prediction=None)
-    validation = validate_pair(reference, current, schema)
-    schema = validation.schema
+    schema, validation, info, task_problem = _roles_and_task(reference, current, schema, target, prediction,
+                                                             task)
     target, prediction = schema.target, schema.prediction
-    info, task_problem = resolve_task(reference, current, target, prediction, task)
     binary = info is None or info.task == "binary"
-    if not binary and info.probability_columns:
-        schema = schema.with_roles(excluded=(*schema.excluded, *info.probability_columns.values()))
     role_problems = (role_problem(reference, target, "target", "reference"),
                      role_problem(reference, prediction, "prediction", "reference"),
                      role_problem(current, target, "target", "current"),
@@ -427,6 +424,23 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
     verdict = decisions.verdict(done, alpha, task="binary" if binary else info.task)
     return Diagnosis(tuple(done.values()), verdict, table, schema, len(reference), len(current), has_labels,
                      has_predictions, proxies, info)
+
+
+def _roles_and_task(reference, current, schema, target, prediction, task):
+    """The schema with the given roles, validated; the model's task (:func:`resolve_task`) and why it could
+    not be read in full.  A regression or multiclass model's ``proba_<class>`` columns are excluded from the
+    features (model outputs)."""
+    if schema is None:
+        schema = infer_schema(reference, current)
+    schema = schema.with_roles(target=target or schema.target, prediction=prediction or schema.prediction)
+    if schema.target is not None and schema.target == schema.prediction:
+        schema = schema.with_roles(prediction=None)
+    validation = validate_pair(reference, current, schema)
+    schema = validation.schema
+    info, task_problem = resolve_task(reference, current, schema.target, schema.prediction, task)
+    if info is not None and info.task != "binary" and info.probability_columns:
+        schema = schema.with_roles(excluded=(*schema.excluded, *info.probability_columns.values()))
+    return schema, validation, info, task_problem
 
 
 def _safe_concept(reference, current, target, prediction, problems, threshold, use_labels, rng,
