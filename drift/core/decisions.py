@@ -648,7 +648,8 @@ def _multiclass_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: f
                               for r in rows.to_dict("records")) or "no class"
             ev.append(f"one-vs-rest recalibration slope changed for {named}, corrected across classes")
         out.append(Finding("concept_drift", "strong" if slope and fell else "weak", tuple(ev)))
-    biggest = shares.shares.loc[shares.shares["change"].abs().idxmax()] if len(shares.shares) else None
+    moved_shares = shares.shares.dropna(subset=["change"])
+    biggest = moved_shares.loc[moved_shares["change"].abs().idxmax()] if len(moved_shares) else None
     size = abs(biggest["change"]) if biggest is not None else float("nan")
     moved = bool(shares.pvalue < alpha and size >= BASE_RATE_CHANGE)
     if moved and intercept and not slope and not pred_moved:
