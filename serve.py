@@ -13,6 +13,7 @@ import importlib
 import time
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 #: Modules the pages import on their first run (the heavy ones: pandas, SciPy, numba, scikit-learn,
 #: plotly, PyArrow come with them).
@@ -24,6 +25,11 @@ PRELOAD = ("ui.boundary", "ui.cache", "ui.pages", "ui.data", "ui.sidebar", "ui.l
 
 @contextlib.asynccontextmanager
 async def preload(_app):
+    # app.py registers pages/ with st.navigation; Streamlit only learns that on the first run, and until
+    # then takes a folder named pages/ for its legacy pages directory, so a fresh server's first session
+    # opened on a deep link (/feature-drift) got a "Page not found" dialog (streamlit issues 8860, 9992).
+    # st.navigation sets this same flag on every run; here it is set before the first one.
+    PagesManager.uses_pages_directory = False
     t0 = time.perf_counter()
     for name in PRELOAD:
         importlib.import_module(name)

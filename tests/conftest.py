@@ -44,9 +44,19 @@ def uses_session_server(item) -> bool:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def session_disk_cache(tmp_path_factory) -> Iterator[Path]:
-    """``DRIFT_CACHE_DIR`` for the whole session (app tests and the browser tests' servers inherit it)."""
-    folder = tmp_path_factory.mktemp("drift-cache")
+def session_disk_cache(tmp_path_factory, worker_id) -> Iterator[Path]:
+    """``DRIFT_CACHE_DIR`` for the whole run (app tests and the browser tests' servers inherit it).
+
+    Under pytest-xdist every worker (and every server it starts) shares one folder of the run's base
+    temporary directory, so a scenario's results computed on one worker are read, not recomputed, on the
+    other.  Entries are written atomically (:mod:`drift.core.diskcache`); two workers that compute the same
+    entry at once both store it and the last rename wins.
+    """
+    if worker_id == "master":
+        folder = tmp_path_factory.mktemp("drift-cache")
+    else:
+        folder = tmp_path_factory.getbasetemp().parent / "drift-cache"
+        folder.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DRIFT_CACHE_DIR", str(folder))
         yield folder

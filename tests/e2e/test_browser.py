@@ -275,18 +275,20 @@ def test_diagnosis_and_report_links_show_a_verdict(page, app_url, path: str, nam
 
 def test_make_run_entry_point_serves_the_app(browser, tmp_path) -> None:
     """``make run`` serves ``serve.py`` (app.py behind a server that imports first): the same app, deep
-    links included."""
+    links included -- the very first request of a fresh server may be a deep link (a bookmark, a link in
+    a report) and opens its page, not Streamlit's "Page not found" dialog."""
     with isolated_server(tmp_path, script="serve.py") as url:
         context = browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(RUN_TIMEOUT)
         page = context.new_page()
+        page.goto(f"{url}/feature-drift")                # the server's first session
+        page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first.wait_for()
+        wait_idle(page)
+        assert_no_exception(page, "serve.py: /feature-drift first")
+        assert_no_dialog(page, "serve.py: /feature-drift first")
+        assert page.url.endswith("/feature-drift")
         page.goto(url)
         page.get_by_test_id("stMain").get_by_test_id("stMetric").first.wait_for()   # the verdict
         wait_idle(page)
         assert_no_exception(page, "serve.py: overview")
-        page.goto(f"{url}/feature-drift")
-        page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first.wait_for()
-        wait_idle(page)
-        assert_no_exception(page, "serve.py: /feature-drift")
-        assert_no_dialog(page, "serve.py: /feature-drift")
         context.close()
