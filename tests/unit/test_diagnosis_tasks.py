@@ -119,7 +119,8 @@ def test_regression_evidence_equals_direct_computations(reg_ref):
         assert table[metric]["reference"] == pytest.approx(func(reg_ref["y"], reg_ref["f"]))
         assert table[metric]["current"] == pytest.approx(func(cur["y"], cur["f"]))
     assert table["mean_error"]["current"] == pytest.approx((cur["f"] - cur["y"]).mean())
-    direct = regression_concept_drift_test(reg_ref["y"], reg_ref["f"], cur["y"], cur["f"], rng=_concept_seed())
+    direct = regression_concept_drift_test(reg_ref["y"], reg_ref["f"], cur["y"], cur["f"],
+                                           rng=_concept_seed())
     assert concept["test"]["pvalue"] == pytest.approx(direct.pvalue)
     assert concept["test"]["residual_pvalue"] == pytest.approx(direct.residual_pvalue)
     json.dumps(d.to_dict())
