@@ -346,8 +346,10 @@ def test_check_and_report_carry_the_task(capsys, tmp_path):
     assert data["batches"][0]["prediction"]["failed"] and data["batches"][0]["prediction"]["level"] == "alert"
     code, out, err = in_process(capsys, "report", "--reference", ref, "--current", prod, "--target", "units",
                                 "--prediction", "forecast", "--task", "regression", "--steps",
-                                "prediction,concept", "-q", "--json", str(tmp_path / "r.json"))
+                                "prediction,concept", "-q", "--json", str(tmp_path / "r.json"), "--html",
+                                str(tmp_path / "r.html"))
     assert code == 0, err
+    assert "mean forecast" in (tmp_path / "r.html").read_text()
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["task"]["task"] == "regression" and data["sections"][0]["task"]["task"] == "regression"
     assert "mean forecast" in data["sections"][0]["steps"][1]["summary"]
