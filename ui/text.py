@@ -73,6 +73,8 @@ def timeline(ctx: data.Context, column: str, seed: int,
     """
     schema = ctx.schema
     prediction = schema.prediction if schema.prediction in ctx.current.columns else None
+    if ctx.task is not None and ctx.task.task != "binary":
+        prediction = None        # the share predicted positive and the accuracy read a binary model's score
     rows = []
     for i, batch in enumerate(ctx.batches):
         if on_batch is not None:
