@@ -567,10 +567,12 @@ def week_point(ctx: Context, column: str, batch: str, seed: int, prediction: str
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYED)
 @disk.on_disk("text-accuracy")
-def batch_accuracy(ctx: Context, target: str, prediction: str, batch_column: str | None) -> pd.DataFrame:
-    """:func:`drift.diagnosis.practice.batch_accuracy`: realised accuracy on the reference and each batch."""
-    return practice.batch_accuracy(ctx.reference, ctx.current, target=target, prediction=prediction,
-                                   batch=batch_column)
+def batch_performance(ctx: Context, target: str, prediction: str, batch_column: str | None,
+                      task: str = "binary") -> pd.DataFrame:
+    """:func:`drift.diagnosis.practice.batch_performance`: realised performance in the task's metric on
+    the reference and each batch."""
+    return practice.batch_performance(ctx.reference, ctx.current, target=target, prediction=prediction,
+                                      batch=batch_column, task=task)
 
 
 @st.cache_data(show_spinner="Embedding and projecting the posts…", max_entries=16, hash_funcs=KEYED)
