@@ -51,7 +51,7 @@ except DriftError as err:                      # a figure the library rejects: f
     boundary.show_error(err)
     st.stop()
 try:
-    bi = (dx.task_impact(ctx, opts, batch, inputs, labels) if other
+    bi = (dx.task_impact(ctx, opts, batch, inputs, diag.has_labels) if other
           else dx.impact(ctx, opts, batch, diag, inputs))
 except DriftError as err:                      # the data cannot be priced: say why, keep the report
     not_priced = f"Not priced: {err}"

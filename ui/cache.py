@@ -375,7 +375,7 @@ def report(ctx: Context, batch: str, labels: bool, alpha: float, correction: str
     elif isinstance(inputs, ImpactInputs):
         bi = impact(ctx, batch, diag.schema.target, diag.schema.prediction, inputs, diag.has_labels, seed)
     else:
-        bi = task_impact(ctx, batch, inputs, labels, seed)
+        bi = task_impact(ctx, batch, inputs, diag.has_labels, seed)
     current_name = ctx.source.current_name if batch == state.ALL_BATCHES else f"batch {batch}"
     return drift.build_report(diag, title=f"Drift report — {ctx.source.title}", impact=bi,
                               reference_name=ctx.source.reference_name, current_name=current_name,

@@ -131,8 +131,9 @@ def impact(ctx: data.Context, opts: data.Settings, batch: str, diag: Diagnosis,
 def task_impact(ctx: data.Context, opts: data.Settings, batch: str, inputs: TaskInputs,
                 labels: bool) -> TaskImpact:
     """``drift.task_business_impact`` of a regression or multiclass model on the diagnosed rows (cached),
-    on the production labels when the page uses them (a multiclass model is otherwise estimated from its
-    calibrated class probabilities).  Raises ``DriftError`` for data the pricing cannot use."""
+    on the production labels when ``labels`` (pass the diagnosis's ``has_labels``, so the price and the
+    verdict rest on the same evidence; a multiclass model is otherwise estimated from its calibrated class
+    probabilities).  Raises ``DriftError`` for data the pricing cannot use."""
     return cache.task_impact(ctx, batch, inputs, bool(labels), int(opts.seed))
 
 

@@ -364,7 +364,7 @@ class ReportSection:
         d = self.diagnosis
         return jsonable({
             "current_name": self.name, "n_reference": d.n_reference, "n_current": d.n_current,
-            "task": report_task(d, self.impact),
+            "task": None if getattr(d, "task", None) is None else d.task.to_dict(),
             "has_labels": d.has_labels, "verdict": d.verdict.to_dict(), "summary": self.summary,
             "impact": self.impact.to_dict() if self.impact is not None else None,
             "steps": [s.to_dict() for s in d.steps],

@@ -11,7 +11,7 @@ import html
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ import drift
 from drift.core.decisions import BenchmarkRecord
 from drift.core.jsonsafe import jsonable
 from drift.data.task import TaskInfo
-from drift.diagnosis.diagnose import VERDICTS, Diagnosis, Finding, Verdict, diagnose
+from drift.diagnosis.diagnose import VERDICTS, Finding, Verdict, diagnose
 from drift.model.impact import INPUT_NAMES, business_impact, impact_inputs
 from drift.report.build import build_batch_report, build_report, md_escape, stakeholder_summary
 from drift.report.charts import feature_psi_chart, label, step_figures
@@ -169,7 +169,7 @@ def test_json_round_trips_with_everything(report, diagnosis):
     assert all("evidence" in s for s in section["steps"])
     assert len(section["features"]) == len(diagnosis.feature_table)
     assert {f["feature"] for f in section["features"]} >= {IMG, SCRIPT}
-    assert section["impact"]["source"] == "measured" and section["task"] == "binary"
+    assert section["impact"]["source"] == "measured" and section["task"]["task"] == "binary"
     assert section["impact"]["model_error"]["formula"].startswith("10,000 decisions/month × 3 months × (")
     assert set(section["summary"]) >= {"what_changed", "how_sure", "what_it_costs", "recommendation"}
     meta = data["metadata"]
@@ -311,14 +311,6 @@ def test_one_severity_palette_for_the_app_and_the_report():
 
 
 # ------------------------------------------------------------------------------- per task (issue 12)
-if "task" not in Diagnosis.__dataclass_fields__:  # until diagnose is task-aware on this branch
-    @dataclass(frozen=True, slots=True)
-    class _TaskDiagnosis(Diagnosis):
-        """A diagnosis that carries its task, as ``Diagnosis.task`` does once diagnose is task-aware."""
-
-        task: TaskInfo | None = None
-
-
 REGRESSION = TaskInfo("regression", "forecast", "units", "forecast")
 MULTICLASS = TaskInfo("multiclass", "label", "sentiment", "predicted", (IMG, "neutral", "positive"))
 #: Words of a binary classifier's report that a regression or multiclass report must not print.
@@ -328,9 +320,7 @@ BINARY_ONLY = ("ROC AUC", "flagged", "outcome rate", "false positive", "false ne
 
 def _as_task(diagnosis, info: TaskInfo | None, kind: str | None = None):
     d = _with_verdict(diagnosis, kind) if kind else diagnosis
-    if "task" in Diagnosis.__dataclass_fields__:
-        return replace(d, task=info)
-    return _TaskDiagnosis(**{f: getattr(d, f) for f in Diagnosis.__dataclass_fields__}, task=info)
+    return replace(d, task=info)
 
 
 @pytest.fixture(scope="session")
@@ -429,7 +419,7 @@ def test_regression_report_quotes_its_impact(diagnosis, regression_impact_result
     md, html_text = rep.to_markdown(), rep.to_html()
     section = json.loads(rep.to_json())["sections"][0]
     data = section["impact"]
-    assert section["task"] == data["task"] == "regression"
+    assert section["task"]["task"] == data["task"] == "regression"
     assert data["inputs"]["cost_per_unit_under"]["assumed"] is False
     assert "| Forecasts per month | 10,000 | yes — edit to your figures |" in md
     assert "| Cost per unit under-forecast | $5.00 per unit | no — your figure |" in md
@@ -452,3 +442,30 @@ def test_multiclass_report_shows_the_cost_matrix_escaped(diagnosis, multiclass_i
     assert rep.sections[0].summary["what_it_costs"] == mi.sentence
     data = json.loads(rep.to_json())["sections"][0]["impact"]
     assert data["cost_matrix"] == [[0, 1, 4], [2, 0, 1], [8, 3, 0]] and data["classes"][0] == IMG
+
+
+def test_report_of_a_real_regression_diagnosis():
+    """drift.diagnose on a regression model (the forecasts moved, the errors grew), priced by its task."""
+    gen = np.random.default_rng(0)
+    sides = []
+    for n, shift, noise in ((600, 0.0, 0.0), (400, 0.8, 1.0)):
+        x = gen.normal(shift, 1, n)
+        forecast = np.exp(0.5 + 0.4 * x)
+        sides.append(pd.DataFrame({"x": x, "units": gen.poisson(forecast) + gen.poisson(noise, n),
+                                   "forecast": forecast.round(3)}))
+    ref, cur = sides
+    d = diagnose(ref, cur, target="units", prediction="forecast", task="regression",
+                 steps=("prediction", "concept"), rng=0)
+    assert d.task.task == "regression"
+    bi = drift.task_business_impact(ref, cur, d.task, drift.regression_inputs(cost_per_unit_under=5),
+                                    n_boot=200, rng=0)
+    rep = build_report(d, impact=bi, current_name="week 2")
+    s = rep.sections[0].summary
+    assert s["what_it_costs"] == bi.sentence and bi.under_forecast.amount > 0
+    text = " ".join(v for k, v in s.items() if k not in ("headline", "how_sure"))
+    assert not [w for w in BINARY_ONLY if w in text], text
+    if d.verdict.kind == "concept_drift":
+        assert "mean absolute error" in s["what_changed"]
+    md = rep.to_markdown()
+    assert "**Under-forecast:**" in md and "ROC AUC" not in md
+    assert json.loads(rep.to_json())["sections"][0]["task"]["task"] == "regression"
