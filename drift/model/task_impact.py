@@ -116,7 +116,7 @@ def task_business_impact(reference: pd.DataFrame, current: pd.DataFrame, task_in
     use_labels : bool, default True
         False (or current rows without labels) estimates without labels: a binary model from its calibrated
         score, a multiclass model from its calibrated per-class probabilities.  A regression model is priced
-        on the current rows' labels only.
+        on the current rows' labels only: False raises DriftInputError.
     n_boot, confidence, rng
         The bootstrap (see each function).
 
@@ -147,6 +147,11 @@ def task_business_impact(reference: pd.DataFrame, current: pd.DataFrame, task_in
     boot = {"n_boot": n_boot, "confidence": confidence, "rng": rng}
     target = task_info.target
     if task == "regression":
+        if not use_labels:
+            raise DriftInputError("pricing a regression model's forecast errors needs the observed target, "
+                                  "and this run does not use the production labels", file="current",
+                                  column=target,
+                                  fix="use the production labels (or price it once they arrive)")
         return regression_impact(reference, current, target=target, prediction=task_info.prediction,
                                  inputs=inputs, **boot)
     if task == "multiclass":

@@ -359,6 +359,9 @@ def test_entry_point_refuses_the_wrong_inputs_and_missing_roles():
     with pytest.raises(DriftParameterError, match="must be a RegressionInputs for a regression model "
                                                   r"\(see regression_inputs\)\. Got 'ImpactInputs'"):
         task_business_impact(REG_REF, REG_CUR, reg, impact_inputs())
+    with pytest.raises(DriftInputError, match="current: column 'units': pricing a regression model's "
+                                              "forecast errors needs the observed target"):
+        task_business_impact(REG_REF, REG_CUR, reg, use_labels=False)
     with pytest.raises(DriftParameterError, match="'task_info' parameter"):
         task_business_impact(REG_REF, REG_CUR, "regression")
     no_output = TaskInfo("regression", None, "units", None)
