@@ -103,6 +103,14 @@ examples:
   {PROG} report --reference train.csv --current prod.csv --batch-col batch --html report.html \\
       --decisions-per-month 20000 --cost-false-positive 120 --cost-false-negative 900 --threshold 0.2
 
+  # a demand (regression) model: a unit of unsold stock costs 2, a lost sale 5
+  {PROG} report --reference train.csv --current prod.csv --target units --prediction forecast \\
+      --task regression --cost-per-unit-over 2 --cost-per-unit-under 5 --html report.html
+
+  # a multiclass model priced with a cost matrix (rows: true class; columns: predicted class)
+  {PROG} report --reference train.csv --current prod.csv --target sentiment --prediction predicted \\
+      --cost-matrix costs.csv --decisions-per-month 50000 --markdown report.md
+
   # only the fast steps, one batch, no labels yet
   {PROG} report --reference train.csv --current prod.csv --batch-col batch --batch 2025-05 \\
       --steps prediction,concept --no-labels
