@@ -50,6 +50,7 @@ from drift.data.schema import Schema
 from drift.data.task import TaskInfo
 from drift.diagnosis import practice
 from drift.diagnosis.diagnose import Diagnosis
+from drift.diagnosis.task_steps import resolve_task
 from drift.model.impact import BusinessImpact, ImpactInputs
 from drift.monitoring.autopilot import CostModel, PolicyComparison, compare_policies, default_policies
 from drift.monitoring.monitor import MonitorResult
@@ -169,16 +170,26 @@ def _task(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema,
     if schema.target is None:
         return None, None
     try:
-        return drift.infer_task(reference, current, schema.target, schema.prediction, task=forced), None
+        return _read_task(reference, current, schema, forced), None
     except DriftError as err:
         if forced is None:
             return None, str(err)
         refused = str(err)
     try:
-        inferred = drift.infer_task(reference, current, schema.target, schema.prediction)
+        inferred = _read_task(reference, current, schema, None)
     except DriftError as err:
         return None, f"{refused} Without it: {err}"
     return inferred, f"{refused} The inferred task ({inferred.task}) is used instead."
+
+
+def _read_task(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema, task: str | None) -> TaskInfo:
+    """The task as :func:`drift.diagnose` reads it (:func:`drift.diagnosis.task_steps.resolve_task`: counts
+    with a fractional forecast are a regression); a prediction that does not fit the target raises."""
+    info, problem = resolve_task(reference, current, schema.target, schema.prediction, task)
+    if problem or info is None:
+        raise DriftInputError(problem or "no task can be read", file="reference", column=schema.target,
+                              fix="check the target and prediction columns on the Data page")
+    return info
 
 
 @st.cache_data(max_entries=16, hash_funcs=KEYED)
@@ -342,7 +353,9 @@ def diagnosis(ctx: Context, batch: str, labels: bool, alpha: float, correction: 
     """``drift.diagnose`` of one batch against the reference; progress events go to
     :func:`ui.progress.emit` (one per step).  A built-in scenario's diagnoses are kept on disk (a
     server restart, another process and the Report page read them back)."""
-    return drift.diagnose(ctx.reference, ctx.rows(batch), schema=ctx.schema, use_labels=labels, alpha=alpha,
+    task = ctx.task.task if ctx.task is not None else None      # the scenario's model, or the user's choice
+    return drift.diagnose(ctx.reference, ctx.rows(batch), schema=ctx.schema, task=task, use_labels=labels,
+                          alpha=alpha,
                           correction=correction, rng=seed, progress=progress.emit)
 
 

@@ -37,7 +37,7 @@ HEAVY = frozenset({
     "realised_performance", "estimated_performance", "concept_drift_test", "performance_change",
     "monitor", "scorecard", "compare_policies", "run_autopilot", "batch_accuracy", "batch_performance",
     "text_drift",
-    "warm_up_umap", "infer_task", "task_prediction_drift", "forecast_drift", "class_prediction_drift",
+    "warm_up_umap", "infer_task", "resolve_task", "task_prediction_drift", "forecast_drift", "class_prediction_drift",
     "regression_performance_change", "multiclass_performance_change", "regression_performance",
     "multiclass_performance", "fit_loss_model", "estimated_regression_performance",
     "estimated_multiclass_performance",
