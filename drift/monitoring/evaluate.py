@@ -21,7 +21,7 @@ import pandas as pd
 
 from drift.core.decisions import exceeds
 from drift.monitoring.calibration import Calibration, Plan, Tick
-from drift.monitoring.detectors import METRICS, SPECS, MetricSpec
+from drift.monitoring.detectors import SPECS, MetricSpec, task_metrics
 from drift.monitoring.metrics import (
     Measured,
     domain_auc,
@@ -78,7 +78,7 @@ def evaluate(ref: Reference, pairs: Sequence[tuple[str, pd.DataFrame]], batch_em
     done: dict[str, _Batch] = {}
     batch_rows = []
     for pos, (label, rows) in enumerate(pairs):
-        batch = _measure_batch(ref, pos, rows, batch_emb[pos], plan, calibrations, settings, seed)
+        batch = _measure_batch(ref, pos, label, rows, batch_emb[pos], plan, calibrations, settings, seed)
         _decide(ref, label, pos, batch, plan, calibrations, settings.quantile)
         done[label] = batch
         n_alerts = len(batch.alert_rows)
@@ -108,13 +108,14 @@ def evaluate(ref: Reference, pairs: Sequence[tuple[str, pd.DataFrame]], batch_em
                      columns=labels, dtype=float))
 
 
-def _measure_batch(ref: Reference, pos: int, rows: pd.DataFrame, emb, plan: Plan,
+def _measure_batch(ref: Reference, pos: int, label: str, rows: pd.DataFrame, emb, plan: Plan,
                    calibrations: Mapping[tuple, Calibration], settings: MonitorSettings,
                    seed: int) -> _Batch:
     """The values of every metric of the batch at ``pos`` (its score-based detectors against its own
     reweighted reference, when it has one)."""
     measured = measure(ref, plan.reweighted.get(pos, ref.whole), rows, set(plan.row_detectors),
-                       alpha=settings.alpha, correction=settings.correction) if len(rows) >= 2 else Measured()
+                       alpha=settings.alpha, correction=settings.correction, label=label) \
+        if len(rows) >= 2 else Measured()
     batch = _Batch(dict(measured.values), measured)
     values, cal_sizes = batch.values, plan.cal_sizes[pos]
     if "features" in plan.active and measured.table is not None and "features" in cal_sizes:
@@ -140,7 +141,7 @@ def _decide(ref: Reference, label: str, pos: int, batch: _Batch, plan: Plan,
     """Each metric of the batch against its threshold: its row of the metrics table, and of the alerts
     table when it alerts (in ``batch``)."""
     cal_sizes = plan.cal_sizes[pos]
-    for spec in METRICS:
+    for spec in task_metrics(ref.task):
         if spec.detector is not None and spec.detector not in plan.active:
             continue
         value = float(batch.values.get(spec.name, np.nan))
@@ -164,7 +165,8 @@ def _fmt(value: float, metric: str) -> str:
         return f"{value:.2g}"
     if metric == "share_drifted":
         return f"{value:.0%}"
-    return f"{value:.4g}" if metric in ("max_psi", "prediction_psi", "mmd") else f"{value:.3f}"
+    return f"{value:.4g}" if metric in ("max_psi", "prediction_psi", "mmd", "mae", "rmse", "abs_bias",
+                                        "estimated_mae", "estimated_rmse") else f"{value:.3f}"
 
 
 def _reason(spec: MetricSpec, value: float, thr: float, base: float, size, quantile: float,
