@@ -31,7 +31,9 @@ chosen level (the decision rule is written once, in :func:`joint_thresholds`, an
      draws of its own.
 
    Performance is calibrated as a **change**: the null values are ``chunk - pseudo-reference`` (realised
-   ROC AUC and accuracy on the labels; for the estimated ones, CBPE's estimate on each side), and the
+   ROC AUC and accuracy on the labels -- a regression model's MAE, RMSE and |bias|, a multiclass
+   model's accuracy and macro-F1, :mod:`drift.monitoring.task_outputs`; for the estimated ones, CBPE's
+   or DLE's estimate on each side), and the
    threshold is the reference's own value plus their low quantile, so the reference's sampling error
    is accounted for too.  The domain classifier and MMD subsample both sides to at most
    ``domain_max_samples`` / ``mmd_max_samples`` rows anyway, so their null batches are two disjoint

@@ -204,20 +204,25 @@ def in_sample_notes(metrics: pd.DataFrame, baselines: Mapping[str, float]) -> li
 
     Rule (constants :data:`IN_SAMPLE_MIN_BATCHES`, :data:`IN_SAMPLE_GAP`): at least that many batches
     have a value and a threshold, every one is below the reference's own value, and their median is
-    more than ``IN_SAMPLE_GAP`` calibrated noise bands (reference minus threshold) below it.  A model
-    scored on its own training rows looks better there than anywhere else, which is this pattern; real
+    more than ``IN_SAMPLE_GAP`` calibrated noise bands (reference minus threshold) below it; for a
+    regression model's MAE, where larger is worse, the same mirrored (above, threshold minus
+    reference).  A model scored on its own training rows looks better there than anywhere else, which
+    is this pattern; real
     degradation of every batch looks the same, so the note says "if", and the alerts stand.
     """
-    for metric in ("roc_auc", "accuracy"):
+    for metric in ("roc_auc", "accuracy", "mae"):
         m = metrics[(metrics["metric"] == metric) & metrics["value"].notna() & metrics["threshold"].notna()]
         if len(m) < IN_SAMPLE_MIN_BATCHES or metric not in baselines:
             continue
-        base = float(baselines[metric])
-        band = float((base - m["threshold"]).median())
-        median = float(m["value"].median())
-        if band > 0 and (m["value"] < base).all() and base - median > IN_SAMPLE_GAP * band:
-            return [f"every batch's {SPECS[metric].label} is below the reference's {base:.3f}, and the "
-                    f"median batch ({median:.3f}) is beyond the calibrated noise of {band:.3f}: "
+        sign = -1.0 if SPECS[metric].direction == "up" else 1.0      # a larger error is worse
+        base = sign * float(baselines[metric])
+        values = sign * m["value"]
+        band = float((base - sign * m["threshold"]).median())
+        median = float(values.median())
+        if band > 0 and (values < base).all() and base - median > IN_SAMPLE_GAP * band:
+            side = "below" if sign > 0 else "above"
+            return [f"every batch's {SPECS[metric].label} is {side} the reference's {sign * base:.3f}, and "
+                    f"the median batch ({sign * median:.3f}) is beyond the calibrated noise of {band:.3f}: "
                     "this is what in-sample reference scores look like (the model scored on its own "
                     "training rows is optimistic). The reference's predictions must be out of sample "
                     "(cross-validated, or a held-out validation set); if they are, every batch really "

@@ -9,6 +9,8 @@ How it is built, one concept a module (each layer imports only the ones above it
 
 * :mod:`drift.monitoring.detectors` -- the detectors and metrics, which way each is bad;
 * :mod:`drift.monitoring.settings` -- :class:`~drift.monitoring.settings.MonitorSettings`;
+* :mod:`drift.monitoring.task_outputs` -- a regression or multiclass model's metrics as functions of
+  row weights (the binary classifier keeps its own fast path in the next module);
 * :mod:`drift.monitoring.reference` -- the reference's summaries, computed once per call;
 * :mod:`drift.monitoring.metrics` -- every metric of a batch or a null draw (rule 2: each feature's own
   PSI threshold);
@@ -16,6 +18,13 @@ How it is built, one concept a module (each layer imports only the ones above it
   batch's size, a detector's thresholds set together so that the *detector* false-alarms at the level);
 * :mod:`drift.monitoring.evaluate` -- thresholds applied to the batches, alerts and their reasons (rule 4);
 * this module -- the inputs checked, the pieces run in order, :class:`MonitorResult`.
+
+**The model's task** (``task``: ``binary``, ``multiclass`` or ``regression``, inferred from the
+reference's target and prediction by :func:`drift.data.task.infer_task` unless given) decides the
+model-facing metrics: a binary classifier's prediction PSI, ROC AUC and accuracy, CBPE; a regression
+model's forecast PSI and KS, MAE, RMSE and |bias|, DLE-estimated MAE and RMSE; a multiclass model's
+predicted-class PSI, accuracy and macro-F1, CBPE-estimated accuracy and macro-F1
+(:mod:`drift.monitoring.task_outputs`).  Every one is calibrated by the same null draws.
 
 Each *detector* alerts a clean batch with probability about ``1 - quantile``; a batch alerts when any
 detector does, so with the five default detectors of a labelled batch expect up to ~5 x (1 - quantile)

@@ -12,12 +12,14 @@ from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, root_
 
 from drift.core.errors import DriftParameterError
 from drift.data.scenarios.realdata import load_real, random_halves
+from drift.data.task import infer_task
 from drift.model.class_estimation import expected_class_metrics, fit_class_calibration
 from drift.model.loss_estimation import estimated_regression_performance, fit_loss_model
 from drift.model.prediction_tasks import class_prediction_drift, forecast_drift
 from drift.monitoring.monitor import monitor
 from drift.monitoring.store import HistoryStore
 from drift.monitoring.task_outputs import (
+    TaskOutputs,
     class_scores,
     expected_scores,
     regression_errors,
@@ -135,9 +137,36 @@ def test_weighted_statistics_equal_the_rows_repeated():
     acc, f1 = class_scores(yc, pc, wa.astype(float), 3)
     assert (acc, f1) == pytest.approx((accuracy_score(np.repeat(yc, wa), np.repeat(pc, wa)),
                                        f1_score(np.repeat(yc, wa), np.repeat(pc, wa), average="macro")))
+    # a class absent from both labels and predictions does not count in the macro average (sklearn's labels)
+    assert class_scores(yc, pc, wa.astype(float), 5)[1] == pytest.approx(f1)
     q = gen.dirichlet([1, 1, 1], 300)
     assert expected_scores(q, pc, wa.astype(float)) == pytest.approx(
         tuple(expected_class_metrics(np.repeat(q, wa, axis=0), np.repeat(pc, wa))))
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_a_null_draw_equals_the_direct_computation_on_its_rows(split):
+    """Rule 1: a chunk of reference rows against the pseudo-reference (the other rows when ``split``, a
+    bootstrap otherwise), performance as the change -- the numbers of sklearn / scipy / forecast_drift on
+    the rows repeated by their weights."""
+    gen = np.random.default_rng(11)
+    ref = regression_frame(800, gen)
+    info = infer_task(ref, None, "y", "f")
+    outputs = TaskOutputs(ref, info, features=["x1", "x2"], detectors={"prediction", "performance"}, seed=0)
+    if split:
+        chunk = gen.choice(800, 200, replace=False)
+        pseudo = np.ones(800, dtype=np.int64)
+        pseudo[chunk] = 0
+    else:
+        chunk, pseudo = gen.integers(0, 800, 200), np.bincount(gen.integers(0, 800, 800), minlength=800)
+    values = outputs.null(chunk, pseudo, {"prediction", "performance"}, split)
+    a, b = ref.iloc[chunk], ref.loc[ref.index.repeat(pseudo)]
+    assert values["mae"] == pytest.approx(mean_absolute_error(a["y"], a["f"])
+                                          - mean_absolute_error(b["y"], b["f"]))
+    assert values["rmse"] == pytest.approx(root_mean_squared_error(a["y"], a["f"])
+                                           - root_mean_squared_error(b["y"], b["f"]))
+    assert values["prediction_psi"] == pytest.approx(forecast_drift(b["f"], a["f"]).psi.statistic)
+    assert values["prediction_ks"] == pytest.approx(ks_2samp(b["f"], a["f"]).statistic)
 
 
 def test_calibration_draws_are_reproducible_with_a_seed(regression_run):
@@ -230,3 +259,17 @@ def test_the_history_store_keeps_the_task_metrics(tmp_path, regression_run, mult
         stored = store.wide(run)
         pd.testing.assert_frame_equal(stored, res.wide(), check_names=False, check_dtype=False)
         assert store.runs().set_index("id").loc[run, "params"]["task"] == res.params["task"]
+
+
+def test_in_sample_reference_forecasts_get_a_note():
+    """A reference scored in sample (its forecasts far closer to the target than any batch's): every
+    batch's MAE above the reference's, beyond the calibrated noise -- the note says what that looks like."""
+    gen = np.random.default_rng(7)
+    ref = regression_frame(1000, gen)
+    ref["f"] = ref["y"] + gen.normal(0, 0.3, len(ref))
+    batches = [(f"b{i}", regression_frame(200, gen)) for i in range(3)]
+    res = monitor(ref, batches, target="y", prediction="f", detectors=("performance",), n_calibration=5)
+    assert any("every batch's MAE is above the reference's" in n for n in res.notes), res.notes
+    honest = monitor(regression_frame(1000, gen), batches, target="y", prediction="f",
+                     detectors=("performance",), n_calibration=5)
+    assert not any("every batch's" in n for n in honest.notes)
