@@ -49,22 +49,23 @@ def multiclass_frame(n: int, gen: np.random.Generator, shift: float = 0.0) -> pd
     return frame
 
 
+def clean_and_moved(make, seed: int, prediction: str):
+    """A 1,500-row reference, a clean and a moved 400-row batch of ``make``, and their monitoring."""
+    gen = np.random.default_rng(seed)
+    ref = make(1500, gen)
+    batches = [("clean", make(400, gen)), ("moved", make(400, gen, shift=1.0))]
+    res = monitor(ref, batches, target="y", prediction=prediction, detectors=MODEL, n_calibration=10, rng=3)
+    return ref, batches, res
+
+
 @pytest.fixture(scope="module")
 def regression_run():
-    gen = np.random.default_rng(1)
-    ref = regression_frame(1500, gen)
-    batches = [("clean", regression_frame(400, gen)), ("moved", regression_frame(400, gen, shift=1.0))]
-    res = monitor(ref, batches, target="y", prediction="f", detectors=MODEL, n_calibration=10, rng=3)
-    return ref, batches, res
+    return clean_and_moved(regression_frame, 1, "f")
 
 
 @pytest.fixture(scope="module")
 def multiclass_run():
-    gen = np.random.default_rng(2)
-    ref = multiclass_frame(1500, gen)
-    batches = [("clean", multiclass_frame(400, gen)), ("moved", multiclass_frame(400, gen, shift=1.0))]
-    res = monitor(ref, batches, target="y", prediction="pred", detectors=MODEL, n_calibration=10, rng=3)
-    return ref, batches, res
+    return clean_and_moved(multiclass_frame, 2, "pred")
 
 
 def test_regression_batch_metrics_equal_direct_computations(regression_run):
