@@ -24,6 +24,11 @@ st.markdown(
 st.info("This page always uses the built-in **dynamic-pricing** scenario, whatever data source the sidebar "
         "shows (the replay needs a model to retrain and labels that arrive over time). The sidebar's random "
         "seed applies.", icon=":material/info:")
+if data.scenario_task(SCENARIO) != "binary" and st.session_state.get(state.SCENARIO) == SCENARIO:
+    st.caption(f"The replay retrains the scenario's {safe.text(data.scenario_models(SCENARIO)['binary'])} "
+               "model; retraining its "
+               f"{safe.text(data.scenario_models(SCENARIO)[data.scenario_task(SCENARIO)])} model (chosen in "
+               "the sidebar) is not available here yet.")
 
 try:
     sc = data.load_scenario(SCENARIO)

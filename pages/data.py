@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from drift.data.schema import KINDS, ROLES
-from ui import data, layout, pages, roles, safe
+from ui import data, layout, model, pages, roles, safe
 
 st.title("Data")
 ctx = layout.require_data()
@@ -136,6 +136,10 @@ if ctx.overrides:
 if ctx.schema.notes:
     with st.expander("Why these kinds and roles were guessed"):
         st.text("\n".join(ctx.schema.notes))  # plain text: column names are data, never Markdown
+
+# --- the model's task --------------------------------------------------------------------------
+st.subheader("The model", divider="gray")
+model.show_task(ctx)
 
 st.page_link(pages.FEATURE_DRIFT.page(), label="Next: see which features drifted",
              icon=":material/arrow_forward:")

@@ -10,7 +10,7 @@ import streamlit as st
 from drift.core.errors import DriftError
 from drift.diagnosis.diagnose import STEP_KEYS
 from drift.report.charts import METRIC_LABELS, step_figures
-from ui import boundary, charts, data, layout, pages, safe, state
+from ui import boundary, charts, data, layout, model, pages, safe, state
 from ui import diagnosis as dx
 
 st.title("Diagnosis")
@@ -55,6 +55,12 @@ st.caption(f"Reference: {diag.n_reference:,} rows · {where}: {diag.n_current:,}
 
 walk_key = f"{ctx.source.key}|{batch}"
 steps = {s.key: s for s in diag.steps}
+#: A regression or multiclass model: its figures, in its task's metrics, are in the Model section below the
+#: steps (the steps' evidence and charts are drawn for a binary classifier's score).
+task_apart = model.other_task(ctx)
+#: ... and a diagnosis that does not read its task (``Diagnosis.task``, a TaskInfo, once ``drift.diagnose``
+#: is task-aware): the verdict then rests on the inputs and the multivariate tests only.
+task_unread = task_apart and not model.diagnosis_reads_task(ctx, diag)
 
 # The conclusion first, so a shared link shows it; the stepper below shows how the evidence adds up.
 with st.container(border=True):
@@ -62,6 +68,10 @@ with st.container(border=True):
     st.markdown(f"**Verdict: {safe.text(v.label)}** · :blue-badge[{v.strength} evidence] "
                 f"· {safe.text(v.confidence_short)} in the verdict benchmark. Walk the steps below to see "
                 "the evidence, or run them all at once.")
+    if task_unread:
+        st.caption(f"This is a {model.TASK_NAMES[model.task_name(ctx)]}: the verdict rests on the inputs and "
+                   "the multivariate tests; the model's own outputs and performance, in its task's metrics, "
+                   "are in the **Model** section below the steps.")
 
 
 # --- evidence of each step ---------------------------------------------------------------------
@@ -103,6 +113,9 @@ def show_evidence(step) -> None:
                    "Unit changes, missing-value bursts, new categories.")])
         for issue in ev.get("quality_issues", []):
             st.warning(safe.text(issue["message"]), icon=":material/report:")
+    elif step.key in ("prediction", "concept") and task_apart:
+        st.caption(f"For a {model.TASK_NAMES[model.task_name(ctx)]}, this step's figures in the task's terms "
+                   "are in the **Model** section below the steps.")
     elif step.key == "prediction":
         cells = [("Prediction PSI", f"{_fmt(ev['psi'])} ({ev['band']})",
                   "PSI on the reference's deciles of the score; 0.1 moderate, 0.25 major."),
@@ -164,6 +177,8 @@ def show_evidence(step) -> None:
 
 
 def show_charts(step) -> None:
+    if task_apart and step.key in ("prediction", "concept"):
+        return                                    # drawn as a binary score: the Model section has them
     figures = step_figures(step)
     if not figures:
         return
@@ -181,6 +196,8 @@ def show_step(step, *, full: bool) -> None:
     if step.status == "skipped":
         if step.explanation:
             st.caption(safe.text(step.explanation))
+        if task_apart and step.key in ("prediction", "concept"):
+            show_evidence(step)
         return
     show_evidence(step)
     if full:
@@ -233,9 +250,11 @@ def verdict_card() -> None:
             if dx.ground_truth_matches(truth, diag):
                 st.success("The verdict matches the injected change.", icon=":material/check_circle:")
             else:
-                st.warning("The verdict differs from the injected change"
-                           + ("; with labels off, a change in P(y | x) is invisible." if not diag.has_labels
-                              else "."), icon=":material/help:")
+                why = ("; the diagnosis does not read this model's labels yet: its performance is in the "
+                       "Model section below." if task_unread
+                       else "; with labels off, a change in P(y | x) is invisible." if not diag.has_labels
+                       else ".")
+                st.warning("The verdict differs from the injected change" + why, icon=":material/help:")
 
 
 @boundary.fragment
@@ -276,6 +295,14 @@ def stepper() -> None:
 
 
 stepper()
+
+if model.other_task(ctx):
+    st.subheader("Model", divider="gray")
+    model.show_model(ctx, opts, batch, labels)
+elif ctx.task_error:
+    st.subheader("Model", divider="gray")
+    st.warning(f"The model's task could not be read: {safe.text(ctx.task_error)}", icon=":material/help:")
+    st.page_link(pages.DATA.page(), label="Set the task on the Data page (The model)")
 
 # --- where to look next ------------------------------------------------------------------------
 st.subheader("Look closer", divider="gray")

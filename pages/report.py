@@ -7,7 +7,7 @@ import streamlit as st
 from drift.core.errors import DriftError
 from drift.model.impact import why_not_priced
 from drift.report.build import SUMMARY_HEADINGS, stakeholder_summary
-from ui import boundary, data, layout, pages, safe, state
+from ui import boundary, data, layout, model, pages, safe, state
 from ui import diagnosis as dx
 from ui import impact as im
 
@@ -29,7 +29,10 @@ except DriftError as err:
 
 where = ("all batches pooled" if batch == state.ALL_BATCHES and ctx.batches else
          "production" if batch == state.ALL_BATCHES else f"batch {safe.text(batch)}")
-labels_text = ("used" if diag.has_labels else "not used — switch them on the Diagnosis page"
+task_unread = model.other_task(ctx) and not model.diagnosis_reads_task(ctx, diag)
+labels_text = ("used for the model's own figures below (the diagnosis does not read them yet)"
+               if task_unread and labels else
+               "used" if diag.has_labels else "not used — switch them on the Diagnosis page"
                if dx.labels_available(ctx) else "not available")
 st.caption(f"Diagnosis of {where} ({diag.n_current:,} rows) against the reference "
            f"({diag.n_reference:,} rows); production labels {labels_text}.")
@@ -39,25 +42,36 @@ summary_box = st.container()
 
 # --- business impact ---------------------------------------------------------------------------
 st.subheader("What it costs", divider="gray")
-st.markdown("The cost of the change, split in two: **model error** (the model's decisions at its "
-            "own threshold got worse, at equal outcome rate) and a **changed outcome rate** (more or fewer "
-            "events: a change in the business, not in the model). Each figure scales with your decisions per "
-            "month, never with the number of rows compared.")
+if not model.other_task(ctx):
+    st.markdown("The cost of the change, split in two: **model error** (the model's decisions at its own "
+                "threshold got worse, at equal outcome rate) and a **changed outcome rate** (more or fewer "
+                "events: a change in the business, not in the model). Each figure scales with your "
+                "decisions per month, never with the number of rows compared.")
 bi, not_priced = None, None
-try:
-    inputs = im.calculator(im.REPORT_KEYS)
-except DriftError as err:                      # a figure the library rejects: fix it in the calculator
-    boundary.show_error(err)
-    st.stop()
-try:
-    bi = dx.impact(ctx, opts, batch, diag, inputs)
-except DriftError as err:                      # the data cannot be priced: say why, keep the report
-    not_priced = f"Not priced: {err}"
-if bi is not None:
-    im.show(bi, key="impact_rates")
-else:
-    not_priced = not_priced or why_not_priced(diag.schema.target, diag.schema.prediction)
+if model.other_task(ctx):
+    # the calculator's figures (false positives, a threshold) are a binary classifier's: not asked for here
+    inputs = im.assumed_inputs()
+    not_priced = "Not priced: " + model.not_yet(ctx, "pricing the change")
     st.info(safe.text(not_priced), icon=":material/info:")
+else:
+    try:
+        inputs = im.calculator(im.REPORT_KEYS)
+    except DriftError as err:                  # a figure the library rejects: fix it in the calculator
+        boundary.show_error(err)
+        st.stop()
+    try:
+        bi = dx.impact(ctx, opts, batch, diag, inputs)
+    except DriftError as err:                  # the data cannot be priced: say why, keep the report
+        not_priced = f"Not priced: {err}"
+    if bi is not None:
+        im.show(bi, key="impact_rates")
+    else:
+        not_priced = not_priced or why_not_priced(diag.schema.target, diag.schema.prediction)
+        st.info(safe.text(not_priced), icon=":material/info:")
+
+if model.other_task(ctx):
+    st.subheader("The model", divider="gray")
+    model.show_model(ctx, opts, batch, labels)
 
 # --- the summary (drawn above the calculator) --------------------------------------------------
 summary = stakeholder_summary(diag, bi, not_priced=not_priced)
@@ -74,6 +88,10 @@ with summary_box:
             with col.container(border=True, height="stretch"):
                 st.markdown(f"**{SUMMARY_HEADINGS[key]}**")
                 st.markdown(safe.text(summary[key]))
+    if task_unread:
+        st.caption(f"The summary reads the diagnosis, which does not read a "
+                   f"{model.TASK_NAMES[model.task_name(ctx)]}'s outputs and labels yet: its performance, in "
+                   "its task's metrics, is under **The model** below.")
 
 # --- exports -----------------------------------------------------------------------------------
 st.subheader("Share it", divider="gray")
@@ -87,6 +105,9 @@ d1.download_button("Download the HTML report", dx.html_export(ctx, opts, batch, 
 d2.download_button("Download JSON", rep.to_json(), file_name=f"{stem}.json", mime="application/json",
                    icon=":material/data_object:", key="download_json", on_click="ignore",
                    help="Every number of the diagnosis, for scripts and dashboards.")
+if model.other_task(ctx):
+    st.caption(f"The exports carry the diagnosis (inputs, multivariate tests, verdict); the "
+               f"{model.TASK_NAMES[model.task_name(ctx)]}'s own figures shown above are not in them yet.")
 st.markdown("**Markdown summary** — copy it into a ticket, a chat or a wiki (copy button at the top right).")
 st.code(rep.to_markdown(), language="markdown", wrap_lines=True, height=360)
 

@@ -52,6 +52,10 @@ if ctx.batches:
         f"tells the batch's posts from the reference's; 0.5 = not at all) with bars coloured where the "
         f"**MMD test** on the embeddings is significant at α = {opts.alpha:g}, and below, what the model "
         f"does: its **share of positive predictions** and, where labels exist, its **accuracy**.")
+    if ctx.task is not None and ctx.task.task != "binary":
+        st.caption(f"The model loaded is a {ctx.task.task} model: the panel of the model's share of positive "
+                   "predictions reads the binary model, so it is left out here. Pick the binary model "
+                   "(**Model** in the sidebar) to see it; the Diagnosis page shows this model's own figures.")
 
     @boundary.fragment
     def _timeline() -> None:

@@ -36,14 +36,18 @@ from __future__ import annotations
 
 import copy
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import drift
+from drift.core.errors import DriftError, DriftInputError
+from drift.data.scenarios import load_scenario
 from drift.data.scenarios.cache import cached_scenario
 from drift.data.schema import Schema
+from drift.data.task import TaskInfo
 from drift.diagnosis import practice
 from drift.diagnosis.diagnose import Diagnosis
 from drift.model.impact import BusinessImpact, ImpactInputs
@@ -57,6 +61,7 @@ from drift.report.build import Report
 
 from . import disk, progress, state, warmup
 from .context import (
+    OWN_TASK,
     REFERENCE_PERIOD,
     Context,
     RoleOverrides,
@@ -87,10 +92,24 @@ def upload_table(digest: str, name: str, _content: bytes) -> pd.DataFrame:
     return drift.load_table(buffer, name=name)
 
 
+@st.cache_data(show_spinner="Generating the scenario's other model…", max_entries=4)
+@disk.on_disk("scenario-task", scenario_arg="name")
+def scenario_view(name: str, task: str):
+    """A built-in scenario seen through its model of ``task`` (:meth:`Scenario.with_task`), another than
+    its own (that one is :func:`scenario`).
+
+    The scenario disk cache keeps no second model, so a view is generated afresh once (seconds), then kept
+    on disk by :mod:`ui.disk`, without its fitted model (``model=None``: no page of a view needs it).
+    Raises ``DriftParameterError`` for a task the scenario has no model of.
+    """
+    return replace(load_scenario(name).with_task(task), model=None)
+
+
 @st.cache_resource(show_spinner="Generating the scenario…", max_entries=8)
-def scenario_tables(name: str):
-    """A built-in scenario, shared, and its base schema: the inferred roles plus the ones it declares."""
-    sc = scenario(name)
+def scenario_tables(name: str, task: str = OWN_TASK):
+    """A built-in scenario (through its model of ``task``), shared, and its base schema: the inferred roles
+    plus the ones it declares."""
+    sc = scenario(name) if task == OWN_TASK else scenario_view(name, task)
     return sc, sc.with_known_roles(drift.infer_schema(sc.reference, sc.current))
 
 
@@ -106,16 +125,16 @@ def upload_tables(source: Source, _reference: UploadedBytes,
 
 
 @st.cache_resource(show_spinner="Generating the scenario…", max_entries=16)
-def scenario_context(name: str, roles_key: str, _overrides: RoleOverrides) -> Context:
-    """A built-in scenario resolved into a :class:`Context` under the overrides ``roles_key`` stands for
-    (every roles key shares the scenario's tables).
+def scenario_context(name: str, roles_key: str, _overrides: RoleOverrides, task: str = OWN_TASK) -> Context:
+    """A built-in scenario, seen through its model of ``task``, resolved into a :class:`Context` under the
+    overrides ``roles_key`` stands for (every roles key shares the scenario's tables).
 
     Raises ``DriftError`` when the overrides make the data unusable (the caller shows the message).
     """
-    sc, base = scenario_tables(name)
-    source = Source(key=scenario_key(name), kind="scenario", title=sc.title,
+    sc, base = scenario_tables(name, task)
+    source = Source(key=scenario_key(name, task), kind="scenario", title=sc.title,
                     reference_name=f"reference ({name})", current_name=f"production ({name})",
-                    description=sc.description, scenario=name)
+                    description=sc.description, scenario=name, task=sc.task)
     return _resolve(source, sc.reference, sc.current, sc, base, roles_key, _overrides)
 
 
@@ -134,9 +153,32 @@ def _resolve(source: Source, reference: pd.DataFrame, current: pd.DataFrame, sc,
     requested = apply_overrides(base, overrides)
     validation = drift.validate_pair(reference, current, requested, reference_name=source.reference_name,
                                      current_name=source.current_name)
+    # a scenario knows its model's task; an upload's is inferred, unless the user forced one
+    forced = sc.task if sc is not None else overrides.get("task")
+    task, task_error = _task(reference, current, validation.schema, forced)
     return Context(source=source, reference=reference, current=current, scenario=sc, inferred=base,
                    schema_requested=requested, validation=validation, overrides=overrides,
-                   roles_key=roles_key)
+                   roles_key=roles_key, task=task, task_error=task_error)
+
+
+def _task(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema,
+          forced: str | None) -> tuple[TaskInfo | None, str | None]:
+    """``drift.infer_task`` of the schema's target and prediction: (task, None), or — when the data
+    contradicts the task forced — the inferred task with the refusal, or (None, why) when no task can be
+    read (no target: ``(None, None)``)."""
+    if schema.target is None:
+        return None, None
+    try:
+        return drift.infer_task(reference, current, schema.target, schema.prediction, task=forced), None
+    except DriftError as err:
+        if forced is None:
+            return None, str(err)
+        refused = str(err)
+    try:
+        inferred = drift.infer_task(reference, current, schema.target, schema.prediction)
+    except DriftError as err:
+        return None, f"{refused} Without it: {err}"
+    return inferred, f"{refused} The inferred task ({inferred.task}) is used instead."
 
 
 @st.cache_data(max_entries=16, hash_funcs=KEYED)
@@ -294,10 +336,12 @@ def umap_warm_up() -> warmup.UmapWarmUp:
 
 # --- diagnosis and report ----------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=48, hash_funcs=KEYED)
+@disk.on_disk("diagnosis")
 def diagnosis(ctx: Context, batch: str, labels: bool, alpha: float, correction: str,
               seed: int) -> Diagnosis:
     """``drift.diagnose`` of one batch against the reference; progress events go to
-    :func:`ui.progress.emit` (one per step)."""
+    :func:`ui.progress.emit` (one per step).  A built-in scenario's diagnoses are kept on disk (a
+    server restart, another process and the Report page read them back)."""
     return drift.diagnose(ctx.reference, ctx.rows(batch), schema=ctx.schema, use_labels=labels, alpha=alpha,
                           correction=correction, rng=seed, progress=progress.emit)
 
@@ -331,6 +375,96 @@ def report_html(ctx: Context, batch: str, labels: bool, alpha: float, correction
     return report(ctx, batch, labels, alpha, correction, seed, inputs, not_priced).to_html()
 
 
+# --- the model's task (regression and multiclass; the binary model is read by the diagnosis) -----------
+def _class_probabilities(info: TaskInfo) -> list[str] | None:
+    """The ``proba_<class>`` columns in class order, or ``None`` when the model gives none."""
+    cols = [info.probability_columns.get(c) for c in info.classes]
+    return cols if cols and all(cols) else None
+
+
+def _task_of(ctx: Context) -> TaskInfo:
+    info = ctx.task
+    if info is None or info.prediction_kind is None:
+        raise DriftInputError("no task or no model output: the model's figures need the target and the "
+                              "prediction column", file=ctx.source.reference_name,
+                              fix="name the target and the prediction column on the Data page")
+    return info
+
+
+@st.cache_data(show_spinner="Testing the model's predictions…", max_entries=64, hash_funcs=KEYED)
+@disk.on_disk("task-prediction")
+def task_prediction_drift(ctx: Context, batch: str, alpha: float, bins: int):
+    """``drift.task_prediction_drift`` of one batch: the forecasts' drift (regression) or the predicted
+    classes' and class probabilities' (multiclass)."""
+    return drift.task_prediction_drift(ctx.reference, ctx.rows(batch), _task_of(ctx), alpha=alpha, bins=bins)
+
+
+@st.cache_data(show_spinner="Measuring the model's performance…", max_entries=64, hash_funcs=KEYED)
+@disk.on_disk("task-performance")
+def task_performance(ctx: Context, batch: str, seed: int):
+    """Realised performance of one batch against the reference, in the task's metrics, with bootstrap
+    intervals of the change: ``drift.regression_performance_change`` or
+    ``drift.multiclass_performance_change``."""
+    info, ref, cur = _task_of(ctx), ctx.reference, ctx.rows(batch)
+    if info.task == "regression":
+        return drift.regression_performance_change(ref[info.target], ref[info.prediction], cur[info.target],
+                                                   cur[info.prediction], rng=seed)
+    cols = _class_probabilities(info)
+    labels = info.prediction if info.prediction_kind == "label" else None
+    return drift.multiclass_performance_change(
+        ref[info.target], ref[labels] if labels else None, cur[info.target], cur[labels] if labels else None,
+        reference_probabilities=ref[cols] if cols else None,
+        current_probabilities=cur[cols] if cols else None, classes=info.classes, rng=seed)
+
+
+@st.cache_resource(show_spinner="Learning the model's errors on the reference…", max_entries=8,
+                   hash_funcs=KEYED)
+def loss_model(ctx: Context, seed: int) -> drift.LossModel:
+    """``drift.fit_loss_model`` of a regression model on the labelled reference (its features)."""
+    info = _task_of(ctx)
+    return drift.fit_loss_model(ctx.reference, target=info.target, prediction=info.prediction,
+                                features=list(ctx.schema.features), rng=seed)
+
+
+@st.cache_data(show_spinner="Estimating the model's performance…", max_entries=64, hash_funcs=KEYED)
+@disk.on_disk("task-estimate")
+def task_estimate(ctx: Context, batch: str, seed: int):
+    """Performance of one batch estimated without its labels: direct loss estimation (regression, the
+    loss model of :func:`loss_model`) or CBPE on the class probabilities (multiclass)."""
+    info, cur = _task_of(ctx), ctx.rows(batch)
+    if info.task == "regression":
+        return drift.estimated_regression_performance(None, cur, target=info.target,
+                                                      prediction=info.prediction,
+                                                      loss_model=loss_model(ctx, seed), rng=seed)
+    cols = _class_probabilities(info)
+    if cols is None:
+        raise DriftInputError("no per-class probability columns: performance without labels is estimated "
+                              "from them", file=ctx.source.current_name,
+                              fix="add one column proba_<class> per class")
+    return drift.estimated_multiclass_performance(ctx.reference[info.target], ctx.reference[cols], cur[cols],
+                                                  classes=info.classes, rng=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=KEYED)
+def model_sample(ctx: Context, batch: str, seed: int, max_points: int) -> pd.DataFrame:
+    """The rows a chart of the model draws: ``side`` (``reference`` / ``current``), ``actual`` and
+    ``predicted`` of up to ``max_points`` rows per side with both (a seeded sample without replacement);
+    ``attrs["rows"]``: {side: rows with both, before sampling}."""
+    info, gen = _task_of(ctx), np.random.default_rng(seed)
+    parts, rows = [], {}
+    for side, frame in (("reference", ctx.reference), ("current", ctx.rows(batch))):
+        if info.target not in frame.columns:          # production labels not arrived: nothing to pair
+            frame = frame.iloc[:0].assign(**{info.target: np.nan})
+        pair = pd.DataFrame({"actual": frame[info.target], "predicted": frame[info.prediction]}).dropna()
+        rows[side] = len(pair)
+        if len(pair) > max_points:
+            pair = pair.iloc[np.sort(gen.choice(len(pair), max_points, replace=False))]
+        parts.append(pair.assign(side=side))
+    out = pd.concat(parts, ignore_index=True)[["side", "actual", "predicted"]]
+    out.attrs["rows"] = rows
+    return out
+
+
 # --- monitoring --------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYED)
 @disk.on_disk("monitor")
@@ -339,10 +473,22 @@ def monitor(ctx: Context, split: tuple, alpha: float, correction: str, bins: int
     """:func:`drift.monitoring.monitor.monitor` of all production, cut into batches as ``split`` (sorted
     ``(argument, value)`` pairs) says; embeddings are monitored when the data has them.  Progress events go
     to :func:`ui.progress.emit`."""
-    return monitor_batches(ctx.reference, ctx.current, schema=ctx.schema, alpha=alpha,
+    return monitor_batches(ctx.reference, ctx.current, schema=_monitored_schema(ctx), alpha=alpha,
                            correction=correction, bins=bins, quantile=quantile, detectors=detectors, rng=seed,
                            progress=progress.emit, embeddings="auto" if _has_embeddings(ctx) else None,
                            mute=mute, **dict(split))
+
+
+def _monitored_schema(ctx: Context) -> Schema:
+    """The schema the monitor reads.  For a regression or multiclass model, its target and outputs are set
+    apart (no role, excluded: never features): the monitor's score-based detectors read a binary
+    classifier's probability and 0/1 labels, which this model does not have."""
+    info, schema = ctx.task, ctx.schema
+    if info is None or info.task == "binary":
+        return schema
+    apart = [c for c in (schema.target, schema.prediction, *info.probability_columns.values()) if c]
+    return schema.with_roles(target=None, prediction=None,
+                             excluded=tuple(dict.fromkeys((*schema.excluded, *apart))))
 
 
 def _has_embeddings(ctx: Context) -> bool:
@@ -407,10 +553,12 @@ def week_point(ctx: Context, column: str, batch: str, seed: int, prediction: str
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYED)
 @disk.on_disk("text-accuracy")
-def batch_accuracy(ctx: Context, target: str, prediction: str, batch_column: str | None) -> pd.DataFrame:
-    """:func:`drift.diagnosis.practice.batch_accuracy`: realised accuracy on the reference and each batch."""
-    return practice.batch_accuracy(ctx.reference, ctx.current, target=target, prediction=prediction,
-                                   batch=batch_column)
+def batch_performance(ctx: Context, target: str, prediction: str, batch_column: str | None,
+                      task: str = "binary") -> pd.DataFrame:
+    """:func:`drift.diagnosis.practice.batch_performance`: realised performance in the task's metric on
+    the reference and each batch."""
+    return practice.batch_performance(ctx.reference, ctx.current, target=target, prediction=prediction,
+                                      batch=batch_column, task=task)
 
 
 @st.cache_data(show_spinner="Embedding and projecting the posts…", max_entries=16, hash_funcs=KEYED)

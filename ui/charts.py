@@ -294,3 +294,110 @@ def batch_overview(summaries: pd.DataFrame) -> go.Figure:
                       yaxis=dict(title="features drifting", rangemode="tozero", tickformat="d"))
     fig.update_xaxes(tickfont_size=11)
     return fig
+
+
+# --- the model: regression and multiclass ------------------------------------------------------------
+#: Marker opacity of the predicted-vs-actual scatter (thousands of points overlap).
+SCATTER_OPACITY = 0.35
+#: Residual histogram bars.
+RESIDUAL_BINS = 40
+
+
+def _sides(sample: pd.DataFrame, reference_name: str, current_name: str):
+    """(rows, escaped name, colour) of each side of a :func:`ui.cache.model_sample` frame."""
+    return ((sample[sample["side"] == "reference"], esc(reference_name), REFERENCE_COLOR),
+            (sample[sample["side"] == "current"], esc(current_name), CURRENT_COLOR))
+
+
+def predicted_vs_actual(sample: pd.DataFrame, *, target: str, reference_name: str = "reference",
+                        current_name: str = "current") -> go.Figure:
+    """Forecast against the observed target, reference and current side by side on the same axes, with the
+    line of perfect forecasts (``sample``: :func:`ui.cache.model_sample`)."""
+    sides = _sides(sample, reference_name, current_name)
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+                        subplot_titles=[name for _, name, _ in sides])
+    values = sample[["actual", "predicted"]].to_numpy(dtype=float)
+    lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
+    for col, (rows, name, color) in enumerate(sides, start=1):
+        fig.add_trace(go.Scattergl(x=rows["actual"], y=rows["predicted"], mode="markers", name=name,
+                                   marker=dict(color=color, size=5, opacity=SCATTER_OPACITY),
+                                   hovertemplate="actual %{x:.4g}, forecast %{y:.4g}" + _TRACE_NAME),
+                      row=1, col=col)
+        fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="forecast = actual",
+                                 showlegend=col == 1, line=dict(color="#57606a", dash="dash", width=1.5),
+                                 hoverinfo="skip"), row=1, col=col)
+        fig.update_xaxes(title_text=f"actual {esc(target)}", range=[lo, hi], row=1, col=col)
+    fig.update_yaxes(title_text="forecast", range=[lo, hi], row=1, col=1)
+    fig.update_layout(**LAYOUT, height=420)
+    return fig
+
+
+def residual_histograms(sample: pd.DataFrame, *, reference_name: str = "reference",
+                        current_name: str = "current") -> go.Figure:
+    """The error ``forecast − actual`` of each row, reference and current side by side on common bins (the
+    central 99 % of both), each side's mean error (the bias) marked."""
+    sides = _sides(sample, reference_name, current_name)
+    err = (sample["predicted"] - sample["actual"]).to_numpy(dtype=float)
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+                        subplot_titles=[name for _, name, _ in sides])
+    if err.size == 0:
+        fig.update_layout(**LAYOUT, height=340)
+        return fig
+    lo, hi = (float(q) for q in np.quantile(err, CENTRAL_RANGE))
+    edges = np.linspace(lo, hi, RESIDUAL_BINS + 1) if hi > lo else np.array([lo - 0.5, lo + 0.5])
+    centers, width = (edges[:-1] + edges[1:]) / 2, edges[1] - edges[0]
+    for col, (rows, name, color) in enumerate(sides, start=1):
+        e = (rows["predicted"] - rows["actual"]).to_numpy(dtype=float)
+        counts, _ = np.histogram(np.clip(e, lo, hi), bins=edges)
+        fig.add_trace(go.Bar(x=centers, y=counts / max(e.size, 1), width=width, name=name,
+                             marker_color=color, opacity=0.8,
+                             hovertemplate="error %{x:.3g}: %{y:.1%} of rows" + _TRACE_NAME), row=1, col=col)
+        if e.size:
+            fig.add_vline(x=float(e.mean()), line=dict(color="#1f2328", width=1.5), row=1, col=col,
+                          annotation_text=f"mean {e.mean():+.3g}", annotation_font_size=11)
+        fig.add_vline(x=0, line=dict(color="#57606a", dash="dot", width=1), row=1, col=col)
+        fig.update_xaxes(title_text="error (forecast − actual)", row=1, col=col)
+    fig.update_yaxes(title_text="share of rows", tickformat=".0%", row=1, col=1)
+    fig.update_layout(**LAYOUT, height=340, bargap=0, showlegend=False)
+    return fig
+
+
+def confusion_matrices(reference: pd.DataFrame, current: pd.DataFrame, *, reference_name: str = "reference",
+                       current_name: str = "current") -> go.Figure:
+    """Confusion matrices of each side (``MulticlassPerformance.confusion``: counts, true class by row),
+    side by side, each row normalised to the share of that true class predicted as each class; the counts
+    are in the hover and the cell text."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=[esc(reference_name), esc(current_name)])
+    for col, (counts, color) in enumerate(((reference, REFERENCE_COLOR), (current, CURRENT_COLOR)), start=1):
+        c = counts.to_numpy(dtype=float)
+        totals = c.sum(axis=1, keepdims=True)
+        share = np.divide(c, totals, out=np.full_like(c, np.nan), where=totals > 0)
+        true = [esc(v) for v in counts.index.astype(str)]
+        pred = [esc(v) for v in counts.columns.astype(str)]
+        text = [[("—" if np.isnan(s) else f"{s:.0%}") + f"<br>({int(n):,})" for s, n in zip(rs, rc)]
+                for rs, rc in zip(share, c)]
+        fig.add_trace(go.Heatmap(z=share, x=pred, y=true, customdata=c, text=text, texttemplate="%{text}",
+                                 zmin=0, zmax=1, colorscale=[[0, "#ffffff"], [1, color]], showscale=False,
+                                 hovertemplate="true %{y}, predicted %{x}: %{z:.1%} of the class "
+                                               "(%{customdata:,} rows)<extra></extra>"), row=1, col=col)
+        fig.update_xaxes(title_text="predicted class", side="bottom", row=1, col=col)
+        fig.update_yaxes(title_text="true class" if col == 1 else None, autorange="reversed", row=1, col=col)
+    fig.update_layout(**LAYOUT, height=380)
+    return fig
+
+
+def class_shares(shares: pd.DataFrame, *, reference_name: str = "reference",
+                 current_name: str = "current") -> go.Figure:
+    """Share of rows predicted as each class, on each side (``ClassPredictionDrift.shares``)."""
+    fig = go.Figure()
+    classes = [esc(c) for c in shares["class"].astype(str)]
+    for col, name, color in (("reference_share", esc(reference_name), REFERENCE_COLOR),
+                             ("current_share", esc(current_name), CURRENT_COLOR)):
+        fig.add_trace(go.Bar(x=classes, y=shares[col], name=name, marker_color=color,
+                             text=[f"{v:.0%}" for v in shares[col]], textposition="outside",
+                             hovertemplate="%{x}: %{y:.1%} of rows" + _TRACE_NAME))
+    fig.update_layout(**LAYOUT, barmode="group", height=340,
+                      yaxis=dict(tickformat=".0%", title="share of rows predicted", rangemode="tozero"),
+                      xaxis=dict(title="predicted class"))
+    return fig

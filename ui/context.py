@@ -17,11 +17,13 @@ import numpy as np
 import pandas as pd
 
 from drift.data.schema import Schema
+from drift.data.task import TaskInfo
 
 from . import state
 
 #: Overrides of the inferred roles for one data source: ``{"roles": {role: column or None},
-#: "kinds": {column: kind}, "excluded": [column, ...]}``; every part optional.
+#: "kinds": {column: kind}, "excluded": [column, ...], "task": task}``; every part optional (``task``: the
+#: model's task forced on an upload, one of :data:`drift.data.task.TASKS`).
 RoleOverrides = dict[str, Any]
 #: An uploaded file: (file name, bytes).
 UploadedBytes = tuple[str, bytes]
@@ -42,6 +44,7 @@ class Source:
     scenario: str | None = None
     reference_digest: str = ""     # uploads: content digests of the two files (shown, so a pair is known)
     current_digest: str = ""
+    task: str | None = None        # built-in scenarios: the task of the model chosen (Scenario.with_task)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Context:
     validation: Any = None                  # drift.Validation
     overrides: RoleOverrides = field(default_factory=dict)
     roles_key: str = "{}"
+    task: TaskInfo | None = None            # the model's task (drift.infer_task); None without a target
+    task_error: str | None = None           # why the task could not be read, or the override was refused
     error: str | None = None
     waiting: str | None = None
 
@@ -127,9 +132,15 @@ class Context:
         return self.rows(period)
 
 
-def scenario_key(name: str) -> str:
-    """Content key of a built-in scenario: its generator is seeded, so the name fixes the content."""
-    return f"scenario:{name}"
+#: The task of a built-in scenario's own model (:attr:`drift.data.scenarios.base.Scenario.task`).
+OWN_TASK = "binary"
+
+
+def scenario_key(name: str, task: str = OWN_TASK) -> str:
+    """Content key of a built-in scenario seen through one of its models: its generator is seeded, so the
+    name (and the model's task, :meth:`~drift.data.scenarios.base.Scenario.with_task`) fix the content.
+    The scenario's own model keeps the bare ``scenario:<name>``."""
+    return f"scenario:{name}" if task == OWN_TASK else f"scenario:{name}:{task}"
 
 
 def roles_key(overrides: RoleOverrides) -> str:

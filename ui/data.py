@@ -36,6 +36,7 @@ from drift.diagnosis.features import DriftSummary, summarize
 
 from . import cache, state
 from .context import (
+    OWN_TASK,
     Context,
     RoleOverrides,
     Settings,
@@ -70,6 +71,27 @@ def page_context() -> Context:
 def scenario_titles() -> dict[str, str]:
     """Built-in scenario name -> title, in registry order."""
     return {name: entry[0] for name, entry in SCENARIOS.items()}
+
+
+#: The models of the built-in scenarios that have more than one (:meth:`Scenario.available_tasks`):
+#: scenario -> {task: what the model predicts}; a scenario not listed has its own (binary) model only.
+SCENARIO_MODELS: dict[str, dict[str, str]] = {
+    "pricing": {"binary": "conversion (binary)", "regression": "units sold (regression)"},
+    "sentiment": {"binary": "positive? (binary)",
+                  "multiclass": "negative · neutral · positive (multiclass)"},
+}
+
+
+def scenario_models(name: str) -> dict[str, str]:
+    """Task -> label of a built-in scenario's models (its own first); empty when it has only its own."""
+    return SCENARIO_MODELS.get(name, {})
+
+
+def scenario_task(name: str) -> str:
+    """The task of the model chosen for a built-in scenario in the sidebar (its own when it has one only,
+    or when the choice is not one of its models)."""
+    task = st.session_state.get(state.SCENARIO_TASK, OWN_TASK)
+    return task if task in scenario_models(name) else OWN_TASK
 
 
 def load_scenario(name: str):
@@ -170,26 +192,28 @@ def _upload_context() -> Context:
     return cache.upload_context(source, roles_key(overrides), overrides, *pair)
 
 
-def scenario_context(name: str) -> Context:
-    """A :class:`Context` for a built-in scenario under the user's overrides of it, whatever the sidebar
-    holds (a page that needs a kind of data the loaded source lacks shows a scenario that has it, and says
-    so); ``DriftError`` becomes ``error``."""
-    overrides = overrides_of(scenario_key(name))
+def scenario_context(name: str, task: str = OWN_TASK) -> Context:
+    """A :class:`Context` for a built-in scenario, through its model of ``task`` (default its own), under the
+    user's overrides of it, whatever the sidebar holds (a page that needs a kind of data the loaded source
+    lacks shows a scenario that has it, and says so); ``DriftError`` becomes ``error``."""
+    overrides = overrides_of(scenario_key(name, task))
     try:
-        return cache.scenario_context(name, roles_key(overrides), overrides)
+        return cache.scenario_context(name, roles_key(overrides), overrides, task)
     except DriftError as err:
         return Context(error=str(err))
 
 
-def plain_scenario_context(name: str) -> Context:
-    """A built-in scenario with its own roles, whatever the user overrode (the Practice page's evidence)."""
-    return cache.scenario_context(name, roles_key({}), {})
+def plain_scenario_context(name: str, task: str = OWN_TASK) -> Context:
+    """A built-in scenario (through its model of ``task``) with its own roles, whatever the user overrode
+    (the Practice page's evidence)."""
+    return cache.scenario_context(name, roles_key({}), {}, task)
 
 
 def build_context() -> Context:
     """Resolve the sidebar's choices into a :class:`Context`; ``DriftError`` becomes ``error``."""
     if st.session_state[state.SOURCE_MODE] != state.SOURCE_UPLOAD:
-        return scenario_context(st.session_state[state.SCENARIO])
+        name = st.session_state[state.SCENARIO]
+        return scenario_context(name, scenario_task(name))
     try:
         return _upload_context()
     except DriftError as err:

@@ -119,6 +119,11 @@ def calculator(keys: CalculatorKeys, *, inherit: CalculatorKeys | None = None) -
     return drift.impact_inputs(**values, supplied=supplied, currency=CURRENCY)
 
 
+def assumed_inputs() -> ImpactInputs:
+    """The calculator's inputs, every one assumed (for a report that is not priced)."""
+    return drift.impact_inputs(currency=CURRENCY)
+
+
 def rates_table(bi: BusinessImpact) -> pd.DataFrame:
     """The rates behind the formulas, reference and current side by side (display text)."""
     cur = bi.inputs.currency

@@ -43,6 +43,9 @@ def source_caption(ctx: data.Context, opts: data.Settings | None = None) -> None
     if src.kind == "scenario":
         parts = [f"**{src.title}**", f"reference {len(ctx.reference):,} rows",
                  f"production {len(ctx.current):,} rows{batches}"]
+        models = data.scenario_models(src.scenario)
+        if src.task in models:
+            parts.insert(1, f"model: {models[src.task]}")
     else:
         parts = [f"reference **{safe.text(src.reference_name)}** ({len(ctx.reference):,} rows, "
                  f"#{src.reference_digest[:DIGEST_SHOWN]})",

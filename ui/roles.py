@@ -146,7 +146,10 @@ def apply(source_key: str, keys: dict[str, str]) -> None:
                 edited.loc[int(row), column] = value
     kinds = dict(zip(edited["column"], edited["kind"]))
     excluded = [c for c, x in zip(edited["column"], edited["exclude"]) if bool(x)]
-    data.set_overrides(ctx.source.key, data.overrides_from_choices(ctx.inferred, chosen, kinds, excluded))
+    overrides = data.overrides_from_choices(ctx.inferred, chosen, kinds, excluded)
+    if "task" in ctx.overrides:                   # the task forced below the form stays forced
+        overrides["task"] = ctx.overrides["task"]
+    data.set_overrides(ctx.source.key, overrides)
 
 
 def reset(source_key: str) -> None:
@@ -163,4 +166,6 @@ def describe(overrides: data.RoleOverrides) -> str:
     if "excluded" in overrides:
         cols = overrides["excluded"]
         parts.append("excluded " + ", ".join(safe.code(c) for c in cols) if cols else "nothing excluded")
+    if "task" in overrides:
+        parts.append(f"task {safe.text(overrides['task'])}")
     return "; ".join(parts) + "."

@@ -28,6 +28,14 @@ def render() -> data.Context:
                 st.session_state[state.SCENARIO] = next(iter(titles))
             st.selectbox("Scenario", list(titles), format_func=titles.get, key=state.SCENARIO,
                          persist_state="session")
+            models = data.scenario_models(st.session_state[state.SCENARIO])
+            if models:
+                if st.session_state.get(state.SCENARIO_TASK) not in models:
+                    st.session_state[state.SCENARIO_TASK] = next(iter(models))
+                st.selectbox("Model", list(models), format_func=models.get, key=state.SCENARIO_TASK,
+                             persist_state="session",
+                             help="This scenario has a second model on the same rows: pick the one to "
+                                  "analyse. Every page follows (the binary model is the scenario's own).")
         else:
             formats = ", ".join(f".{t}" for t in state.UPLOAD_TYPES)
             helps = {state.UPLOAD_REFERENCE: f"The data the model was trained on. Formats: {formats}.",

@@ -13,6 +13,7 @@ import streamlit as st
 # --- sidebar: data source ---------------------------------------------------------------------
 SOURCE_MODE = "source"                  # radio: SOURCE_SCENARIO | SOURCE_UPLOAD
 SCENARIO = "scenario"                   # selectbox: a key of drift.data.scenarios.SCENARIOS
+SCENARIO_TASK = "scenario_task"         # selectbox: the scenario's model, a task (ui.model.SCENARIO_MODELS)
 UPLOAD_REFERENCE = "upload_reference"   # st.file_uploader: the training (reference) file
 UPLOAD_CURRENT = "upload_current"       # st.file_uploader: the production (current) file
 KEPT_UPLOADS = "kept_uploads"           # {uploader key: (file name, bytes)}: the last pair, both or none
@@ -30,13 +31,15 @@ DRIFT_TABLE = "drift_table"             # Feature Drift: row selection of the dr
 ROLE_OVERRIDES = "role_overrides"       # Data: {source key: overrides dict}, see ui.context.RoleOverrides
 ROLES_EDITOR = "roles_editor"           # Data: prefix of the role form's widget keys
 ROLES_VERSION = "roles_version"         # Data: bumped on apply/reset so the form starts from the new roles
+TASK_OVERRIDE = "task_override"         # Data: prefix of the task select's key (per data source and version)
 TEXT_PERIOD_A = "text_period_a"         # Text: the first period compared (default the reference)
 TEXT_PERIOD_B = "text_period_b"         # Text: the second period compared
 TEXT_MAP_METHOD = "text_map_method"     # Text: "pca" | "umap" for the map of post embeddings
 PRACTICE_PROMPT = "practice_prompt"     # Practice: id of the prompt (drift.diagnosis.practice.PROMPTS)
 PRACTICE_SCENARIO = "practice_scenario"  # Practice: built-in scenario the evidence runs on
+PRACTICE_TASK = "practice_task"         # Practice: the scenario's model the evidence runs on (its task)
 PRACTICE_ANSWER = "practice_answer"     # Practice: the user's answer (text area)
-PRACTICE_SUBMITTED = "practice_submitted"  # Practice: (prompt, scenario, answer) last submitted, or None
+PRACTICE_SUBMITTED = "practice_submitted"  # Practice: (prompt, scenario, task, answer) submitted last
 PRACTICE_DECISIONS = "practice_decisions"  # Practice: business impact, decisions per month
 PRACTICE_COST_FP = "practice_cost_fp"   # Practice: business impact, cost of a false positive
 PRACTICE_COST_FN = "practice_cost_fn"   # Practice: business impact, cost of a false negative
@@ -89,6 +92,7 @@ UPLOAD_TYPES = ("csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx", "gz", "
 DEFAULTS: dict[str, object] = {
     SOURCE_MODE: SOURCE_SCENARIO,
     SCENARIO: "credit",
+    SCENARIO_TASK: "binary",
     BATCH: ALL_BATCHES,
     ALPHA: 0.05,
     CORRECTION: "bh",

@@ -22,9 +22,9 @@ user cache folder (:func:`cache_dir`), and trusts nothing it reads:
   package (the JSON names the class; its fields are set from stored data, no code is run).
 
 What can be stored: ``None``, bools, ints, floats (NaN and infinities included), strings, NumPy scalars,
-tuples, lists, dicts with string keys, pandas DataFrames and Series with string column names, numeric or
-boolean NumPy arrays, and dataclasses of the ``drift`` package made of these.  Anything else is computed and
-returned as usual, without being cached.
+tuples, lists, dicts and read-only mappings (``MappingProxyType``) with string keys, pandas DataFrames and
+Series with string column names, numeric or boolean NumPy arrays, and dataclasses of the ``drift`` package
+made of these. Anything else is computed and returned as usual, without being cached.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -137,6 +138,10 @@ def _encode(value: Any, files: dict[str, bytes]) -> Any:
         if not all(isinstance(k, str) for k in value):
             raise _Unstorable("a dict with non-string keys")
         return {"$dict": {k: _encode(v, files) for k, v in value.items()}}
+    if type(value) is MappingProxyType:    # the read-only mappings of frozen results (Schema.kinds)
+        if not all(isinstance(k, str) for k in value):
+            raise _Unstorable("a mapping with non-string keys")
+        return {"$mappingproxy": {k: _encode(v, files) for k, v in value.items()}}
     if isinstance(value, pd.DataFrame) and type(value) is pd.DataFrame:
         return {"$frame": _put(files, _parquet(value)), "objects": _object_columns(value),
                 "attrs": _encode(dict(value.attrs), files)}
@@ -217,6 +222,8 @@ def _decode(node: Any, files: Mapping[str, bytes]) -> Any:
         return [_decode(v, files) for v in node["$list"]]
     if tag == "$dict":
         return {k: _decode(v, files) for k, v in node["$dict"].items()}
+    if tag == "$mappingproxy":
+        return MappingProxyType({k: _decode(v, files) for k, v in node["$mappingproxy"].items()})
     if tag == "$frame":
         frame = _read_frame(files[node["$frame"]], node["objects"])
         frame.attrs = _decode(node["attrs"], files)
@@ -272,7 +279,7 @@ def same(a: Any, b: Any) -> bool:
         return (math.isnan(a) and math.isnan(b)) or a == b
     if isinstance(a, tuple | list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
+    if isinstance(a, dict | MappingProxyType):
         return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
     if dataclasses.is_dataclass(a):
         return all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))

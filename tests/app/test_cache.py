@@ -35,8 +35,12 @@ HEAVY = frozenset({
     "held_out_model_embeddings", "feature_embeddings", "embeddings_from_frame", "project",
     "diagnose", "business_impact", "build_report", "build_batch_report", "prediction_drift",
     "realised_performance", "estimated_performance", "concept_drift_test", "performance_change",
-    "monitor", "scorecard", "compare_policies", "run_autopilot", "batch_accuracy", "text_drift",
-    "warm_up_umap",
+    "monitor", "scorecard", "compare_policies", "run_autopilot", "batch_accuracy", "batch_performance",
+    "text_drift",
+    "warm_up_umap", "infer_task", "task_prediction_drift", "forecast_drift", "class_prediction_drift",
+    "regression_performance_change", "multiclass_performance_change", "regression_performance",
+    "multiclass_performance", "fit_loss_model", "estimated_regression_performance",
+    "estimated_multiclass_performance",
 })
 HEAVY_ALLOWED = {CACHE_LAYER, ROOT / "ui" / "warmup.py"}
 CACHE_DECORATORS = {"cache_data", "cache_resource"}
@@ -88,7 +92,9 @@ def test_every_cached_function_is_in_the_cache_layer() -> None:
     # the listing: what the cache layer holds (a function missing here was cached somewhere else before)
     for name in ("scenario", "upload_context", "scenario_context", "drift_table", "feature_detail",
                  "domain_classifier", "embeddings", "mmd", "projection", "diagnosis", "impact", "report",
-                 "monitor", "scorecard", "policy_comparison", "text_drift", "week_point", "embedding_map"):
+                 "monitor", "scorecard", "policy_comparison", "text_drift", "week_point", "embedding_map",
+                 "scenario_view", "task_prediction_drift", "task_performance", "loss_model", "task_estimate",
+                 "model_sample"):
         assert name in listed, f"{name} is not a cached function of ui/cache.py: {sorted(listed)}"
     assert len(cache_uses(parse(CACHE_LAYER))) == len(listed), "a cache decorator not on a module function"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import drift
@@ -131,6 +132,25 @@ def test_run_all_and_the_no_labels_toggle() -> None:
     assert shown_verdict(at) == without.verdict.label
     assert any("estimated" in t and "concept drift" in t for t in texts(at)), "no-label caveat missing"
     assert any("differs from the injected change" in t for t in texts(at))
+
+
+def test_a_scenario_diagnosis_is_read_back_from_disk(session_disk_cache, monkeypatch) -> None:
+    """A built-in scenario's diagnosis is kept on disk: with the in-memory caches emptied (a restarted
+    server) and ``drift.diagnose`` broken, the page still shows the verdict -- read, not recomputed."""
+    expected = expected_diagnosis(DRIFTED_BATCH)
+    at = open_page(new_app(**{state.BATCH: DRIFTED_BATCH}), DIAGNOSIS)
+    click(at, "diag_all")
+    assert shown_verdict(at) == expected.verdict.label
+    assert any((session_disk_cache / "app-diagnosis").iterdir())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def broken(*args, **kwargs):
+        raise AssertionError("drift.diagnose ran: the diagnosis was not read from disk")
+    monkeypatch.setattr(drift, "diagnose", broken)
+    at = open_page(new_app(**{state.BATCH: DRIFTED_BATCH}), DIAGNOSIS)
+    click(at, "diag_all")
+    assert shown_verdict(at) == expected.verdict.label
 
 
 def test_all_batches_opens_on_the_most_drifted_batch_and_says_so() -> None:

@@ -145,6 +145,37 @@ def test_unstorable_values_are_returned_but_never_written(tmp_path) -> None:
         assert not entry_of(cache, "ns", {"i": i}).exists()
 
 
+def test_read_only_mappings_and_a_whole_diagnosis_round_trip(tmp_path) -> None:
+    """A Schema holds its kinds in a ``MappingProxyType``; a Diagnosis holds a Schema, frames, results and
+    nested tuples: both come back equal and of the same types (the app keeps diagnoses of the built-in
+    scenarios on disk).  A mapping with a non-string key is not stored."""
+    from types import MappingProxyType
+
+    import drift
+
+    gen = np.random.default_rng(0)
+    ref = pd.DataFrame({"a": gen.normal(size=300), "b": gen.choice(["x", "y"], 300),
+                        "y": gen.integers(0, 2, 300), "p": gen.uniform(size=300)})
+    cur = ref.assign(a=ref["a"] + 0.5)
+    diagnosis = drift.diagnose(ref, cur, target="y", prediction="p", steps=("inputs", "prediction",
+                                                                            "concept", "domain"))
+    cache = DiskCache(tmp_path, code="c")
+    for i, value in enumerate([drift.infer_schema(ref), diagnosis]):
+        compute = Counter(value)
+        cache.get_or_compute("ns", {"i": i}, compute)
+        back = DiskCache(tmp_path, code="c").get_or_compute("ns", {"i": i}, compute)
+        assert compute.calls == 1 and back is not value and type(back) is type(value)
+    assert type(back.schema.kinds) is MappingProxyType
+    assert dict(back.schema.kinds) == dict(diagnosis.schema.kinds)
+    assert back.verdict == diagnosis.verdict and back.to_dict() == diagnosis.to_dict()
+    pd.testing.assert_frame_equal(back.feature_table, diagnosis.feature_table, check_exact=True)
+    assert back.step("domain").result.auc == diagnosis.step("domain").result.auc
+    compute = Counter(MappingProxyType({1: "a"}))
+    cache.get_or_compute("ns", {"i": 9}, compute)
+    cache.get_or_compute("ns", {"i": 9}, compute)
+    assert compute.calls == 2 and not entry_of(cache, "ns", {"i": 9}).exists()
+
+
 def test_parameters_that_are_not_json_are_not_cached(tmp_path) -> None:
     cache = DiskCache(tmp_path, code="c")
     compute = Counter(5)

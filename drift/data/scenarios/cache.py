@@ -12,8 +12,9 @@ The fitted model is not stored (it would need pickle): a cached scenario has ``m
 ``model_loader`` that regenerates the scenario once, on first use of :meth:`Scenario.fitted_model`, and
 takes its model.  The app's pages that need the model (the Autopilot) call it; the others never do.  The
 second models of :attr:`Scenario.tasks` are not kept either (a cached scenario has ``tasks=()``, so
-:meth:`Scenario.with_task` offers only its binary task): the app never uses them; for another task use
-:func:`~drift.data.scenarios.load_scenario`.
+:meth:`Scenario.with_task` offers only its binary task); for another task use
+:func:`~drift.data.scenarios.load_scenario` (the app's ``ui.cache.scenario_view`` does, and keeps the view in
+its own disk cache).
 """
 
 from __future__ import annotations
