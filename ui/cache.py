@@ -484,24 +484,14 @@ def model_sample(ctx: Context, batch: str, seed: int, max_points: int) -> pd.Dat
 def monitor(ctx: Context, split: tuple, alpha: float, correction: str, bins: int, quantile: float,
             detectors: tuple[str, ...], seed: int, mute: tuple[str, ...]) -> MonitorResult:
     """:func:`drift.monitoring.monitor.monitor` of all production, cut into batches as ``split`` (sorted
-    ``(argument, value)`` pairs) says; embeddings are monitored when the data has them.  Progress events go
+    ``(argument, value)`` pairs) says, in the metrics of the model's task (a regression model's MAE, a
+    multiclass model's accuracy); embeddings are monitored when the data has them.  Progress events go
     to :func:`ui.progress.emit`."""
-    return monitor_batches(ctx.reference, ctx.current, schema=_monitored_schema(ctx), alpha=alpha,
+    task = ctx.task.task if ctx.task is not None else None      # the scenario's model, or the user's choice
+    return monitor_batches(ctx.reference, ctx.current, schema=ctx.schema, task=task, alpha=alpha,
                            correction=correction, bins=bins, quantile=quantile, detectors=detectors, rng=seed,
                            progress=progress.emit, embeddings="auto" if _has_embeddings(ctx) else None,
                            mute=mute, **dict(split))
-
-
-def _monitored_schema(ctx: Context) -> Schema:
-    """The schema the monitor reads.  For a regression or multiclass model, its target and outputs are set
-    apart (no role, excluded: never features): the monitor's score-based detectors read a binary
-    classifier's probability and 0/1 labels, which this model does not have."""
-    info, schema = ctx.task, ctx.schema
-    if info is None or info.task == "binary":
-        return schema
-    apart = [c for c in (schema.target, schema.prediction, *info.probability_columns.values()) if c]
-    return schema.with_roles(target=None, prediction=None,
-                             excluded=tuple(dict.fromkeys((*schema.excluded, *apart))))
 
 
 def _has_embeddings(ctx: Context) -> bool:

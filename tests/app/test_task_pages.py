@@ -10,6 +10,7 @@ would; the chart builders are checked against hand computations.
 from __future__ import annotations
 
 import base64
+import json
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -331,9 +332,12 @@ def test_a_task_aware_diagnosis_is_recognised() -> None:
 
 
 def test_timeline_of_the_sentiment_multiclass_model() -> None:
-    """The score-based detectors read a binary classifier's probability: for the multiclass model they are
-    left out and the page says so, instead of failing on the predicted labels (text)."""
+    """The Timeline monitors the multiclass model in its own metrics (predicted-class shares, accuracy and
+    macro-F1, the task-aware ``monitor``): the page runs them, instead of failing on the predicted labels
+    (text) or leaving the model's detectors out."""
     at = open_page(view_app("sentiment", "multiclass", SENTIMENT_BATCH), "pages/timeline.py")
     assert not errors(at)
-    assert "not available yet for a multiclass classifier" in texts(at)
+    assert "not available yet" not in texts(at)
     assert "Batches monitored" in metrics(at)
+    charts = " ".join(json.dumps(c.proto.spec) for c in at.get("plotly_chart"))
+    assert "macro-F1" in charts or "accuracy" in charts
