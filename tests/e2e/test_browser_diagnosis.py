@@ -28,9 +28,13 @@ def pick_batch(page, batch: str) -> None:
     """Choose the batch in the Diagnosis page's own picker (shown while the sidebar says all batches)."""
     main = page.get_by_test_id("stMain")
     select = main.get_by_test_id("stSelectbox").filter(has_text="Batch to diagnose")
-    options = open_dropdown(page, select)
-    options.filter(has_text=batch).first.click()
-    wait_idle(page)
+    for _ in range(3):    # a click that lands while the page reruns (a loaded machine) is lost: try again
+        options = open_dropdown(page, select)
+        options.filter(has_text=batch).first.click()
+        wait_idle(page)
+        if batch in select.first.inner_text():
+            break
+        page.keyboard.press("Escape")
     main.get_by_role("button", name=re.compile(r"Next step")).wait_for()
 
 
