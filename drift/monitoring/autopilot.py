@@ -135,6 +135,8 @@ AUTOPILOT_TASKS = ("binary", "regression")
 TASK_ERROR_METRICS = {"binary": ERROR_METRICS, "regression": REGRESSION_ERROR_METRICS}
 #: The cost model's error metric per task unless the caller picks one (:meth:`CostModel.for_task`).
 DEFAULT_ERROR_METRIC = {"binary": "log_loss", "regression": "mae"}
+#: Fewest rows a week needs for its excess log-loss (a recalibration fitted on it); nan below.
+MIN_RECALIBRATION_ROWS = 10
 #: Label delay (weeks) when neither the caller nor ``scenario.current.attrs["label_delay"]`` gives one.
 DEFAULT_LABEL_DELAY = 1
 #: A week is degraded when the scoring champion's excess log-loss on it reaches this (nats per row).
@@ -201,7 +203,7 @@ class Policy:
         any short training window's range by construction.
     performance_threshold : float, default 0.01
         ``performance``: fire when the champion's excess log-loss on the latest labelled week reaches this
-        (nats per row).
+        (nats per row; for a regression model the excess Poisson log-loss, also nats per row).
     settle_weeks : int, default 2
         ``drift`` / ``performance``: labelled weeks since the onset needed before retraining.
     window : int, default 6
@@ -284,15 +286,19 @@ class CostModel:
 
     Parameters
     ----------
-    retrain_cost : float, default 300
+    retrain_cost : float, default 100
         Per retrain attempt (compute, validation, a reviewer's time), promoted or not.
-    cost_per_error_unit : float, default 1
+    cost_per_error_unit : float, default 2
         Per unit of ``error_metric`` per row: with log-loss, the cost of one nat of surprise on one
         session (mispriced sessions cost more the more surprised the demand model is).  With ``mae`` (a
         regression model), the cost of one unit of the target missed: ``cost_per_error_unit * rows * MAE``
         is ``cost_per_error_unit`` times the week's total absolute error ``sum |y - ŷ|`` -- for the pricing
         scenario's demand model, the money lost per unit of demand over- or under-forecast (stock that
-        sits, or sales missed).
+        sits, or sales missed).  The decisions read the Poisson deviance, whatever is billed: MAE is
+        smallest for the *median* forecast, and a demand model forecasts the *mean* of a target that is 0
+        for most sessions, so a better-calibrated challenger (lower deviance) can raise the MAE bill -- on
+        the full pricing scenario the performance-triggered policy saves 3,055 billed by deviance and
+        loses 1,597 billed by MAE (``bench/autopilot_tasks.py``).
     alert_cost : float, default 10
         Per alert (someone reads it).
     rollback_cost : float, default 20
@@ -378,14 +384,8 @@ def excess_log_loss(y_true, scores, *, max_iter: int = 50) -> float:
     float
         ``nan`` when fewer than 10 rows or a single class (nothing to recalibrate on).
     """
-    y = np.asarray(y_true, dtype=np.float64)
-    p = np.asarray(scores, dtype=np.float64)
-    if y.shape != p.shape:
-        raise DriftInputError(f"{y.size} labels but {p.size} scores", fix="align labels and scores")
-    if y.size < 10 or y.min() == y.max():
-        return float("nan")
-    return _recalibration_gain(y, logit(p), lambda z: np.logaddexp(0.0, z), expit, lambda q: q * (1 - q),
-                               max_iter)
+    return _recalibration_gain(y_true, scores, ("labels", "scores"), logit, lambda z: np.logaddexp(0.0, z),
+                               expit, lambda q: q * (1 - q), max_iter)
 
 
 def poisson_deviance(y_true, forecasts) -> float:
@@ -420,22 +420,28 @@ def excess_poisson_log_loss(y_true, forecasts, *, max_iter: int = 50) -> float:
     float
         ``nan`` when fewer than 10 rows or a constant target (nothing to recalibrate on).
     """
-    y = np.asarray(y_true, dtype=np.float64)
-    mu = np.asarray(forecasts, dtype=np.float64)
-    if y.shape != mu.shape:
-        raise DriftInputError(f"{y.size} targets but {mu.size} forecasts", fix="align targets and forecasts")
-    if y.size < 10 or y.min() == y.max():
-        return float("nan")
     with np.errstate(over="ignore"):       # an overshooting Newton step: inf loss, halved
-        return _recalibration_gain(y, np.log(mu), np.exp, np.exp, lambda q: q, max_iter)
+        return _recalibration_gain(y_true, forecasts, ("targets", "forecasts"), np.log, np.exp, np.exp,
+                                   lambda q: q, max_iter)
 
 
-def _recalibration_gain(y: np.ndarray, x: np.ndarray, cumulant: Callable, mean: Callable, variance: Callable,
-                        max_iter: int) -> float:
-    """Mean negative log-likelihood removed by refitting ``z = a + b x`` (from ``a = 0, b = 1``) in the
-    canonical GLM whose per-row loss is ``cumulant(z) - y z``, mean ``mean(z)`` and variance
-    ``variance(mean)``: logistic (binary) or Poisson (counts)."""
-    design = np.c_[np.ones_like(y), x]
+def _recalibration_gain(y_true, predicted, names: tuple[str, str], link: Callable, cumulant: Callable,
+                        mean: Callable, variance: Callable, max_iter: int) -> float:
+    """Mean negative log-likelihood removed by refitting ``z = a + b link(predicted)`` (from ``a = 0,
+    b = 1``) in the canonical GLM whose per-row loss is ``cumulant(z) - y z``, mean ``mean(z)`` and
+    variance ``variance(mean)``: logistic (binary) or Poisson (counts).
+
+    Outcomes and predictions must have one shape (else :class:`DriftInputError`, naming them ``names``);
+    nan when there is nothing to recalibrate on: fewer than :data:`MIN_RECALIBRATION_ROWS` rows or a
+    constant outcome."""
+    y = np.asarray(y_true, dtype=np.float64)
+    p = np.asarray(predicted, dtype=np.float64)
+    if y.shape != p.shape:
+        raise DriftInputError(f"{y.size} {names[0]} but {p.size} {names[1]}",
+                              fix=f"align {names[0]} and {names[1]}")
+    if y.size < MIN_RECALIBRATION_ROWS or y.min() == y.max():
+        return float("nan")
+    design = np.c_[np.ones_like(y), link(p)]
 
     def loss(beta: np.ndarray) -> float:
         z = design @ beta
