@@ -37,23 +37,35 @@ scenario = right.selectbox("Scenario the evidence runs on", list(prompt.scenario
                            format_func=lambda s: titles.get(s, s),
                            help="The scenarios this question fits; the first is the one it was written for.")
 
+models = data.scenario_models(scenario)
+task = data.OWN_TASK
+if models:
+    if st.session_state.get(state.PRACTICE_TASK) not in models:
+        st.session_state[state.PRACTICE_TASK] = next(iter(models))
+    task = right.selectbox("Model", list(models), format_func=models.get, key=state.PRACTICE_TASK,
+                           help="This scenario has a second model on the same rows: the evidence runs on the "
+                                "one picked here.")
+
 st.markdown(f"> **{prompt.question}**")
 st.caption(f"{prompt.kind.capitalize()} question.")
 
 try:
-    accuracy = tx.scenario_accuracy(scenario)
+    accuracy = tx.scenario_performance(scenario, task)
     wanted = prompt.batch_for(scenario)
     batch = practice.worst_batch(accuracy) if wanted == practice.WORST else wanted
 except DriftError as err:
     boundary.show_error(err)
     st.stop()
-how = ("the batch whose accuracy fell most" if wanted == practice.WORST else "the batch this question was "
-       "written for")
+metric = practice.METRIC_LABELS[accuracy.attrs["metric"]]
+worse = "fell" if accuracy.attrs["higher_is_better"] else "rose"
+how = (f"the batch whose {metric} {worse} most" if wanted == practice.WORST
+       else "the batch this question was written for")
 st.markdown(f"Practised on **{batch}** of *{titles.get(scenario, scenario)}* ({how}). What the scenario "
             "injected there stays hidden until you submit.")
 st.plotly_chart(tx.accuracy_figure(accuracy, batch), key="practice_accuracy")
-st.caption(f"Realised accuracy of the scenario's model in each production batch (at a 0.5 threshold), "
-           f"{len(tx.scenario_batch_rows(scenario, batch)):,} rows in {batch}.")
+threshold = " (at a 0.5 threshold)" if task == "binary" else ""
+st.caption(f"Realised {metric} of the scenario's model in each production batch{threshold}, "
+           f"{len(tx.scenario_batch_rows(scenario, batch, task)):,} rows in {safe.text(batch)}.")
 
 # --- the answer --------------------------------------------------------------------------------
 with st.form("practice_form"):
@@ -63,14 +75,14 @@ with st.form("practice_form"):
     submitted = st.form_submit_button("Submit and reveal the strategy", type="primary",
                                       icon=":material/play_arrow:")
 if submitted:
-    st.session_state[state.PRACTICE_SUBMITTED] = (prompt_id, scenario,
+    st.session_state[state.PRACTICE_SUBMITTED] = (prompt_id, scenario, task,
                                                   st.session_state.get(state.PRACTICE_ANSWER) or "")
 done = st.session_state.get(state.PRACTICE_SUBMITTED)
-if not done or done[0] != prompt_id or done[1] != scenario:
+if not done or tuple(done[:3]) != (prompt_id, scenario, task):
     st.caption("The rubric, the strategy and the live evidence appear once you submit (an empty answer is "
                "fine: you will see the model answer).")
     st.stop()
-answer = done[2]
+answer = done[3]
 
 # --- rubric ------------------------------------------------------------------------------------
 st.subheader("Rubric", divider="gray")
@@ -96,7 +108,7 @@ st.subheader("The structured answer, run live", divider="gray")
 st.caption(prompt.tip)
 opts = data.settings()
 try:
-    diag = tx.diagnosis(scenario, batch, opts.seed, opts.alpha)
+    diag = tx.diagnosis(scenario, batch, opts.seed, opts.alpha, task)
 except DriftError as err:
     boundary.show_error(err)
     st.stop()
@@ -105,6 +117,10 @@ st.caption(f"`drift.diagnose` on {diag.n_reference:,} reference rows and {diag.n
 
 
 def impact_panel():
+    if task != "binary":
+        st.info(f"Here the business impact is priced for the scenario's binary model; the Report page prices "
+                f"its {models[task]} model.", icon=":material/info:")
+        return None
     sc = data.load_scenario(scenario)
     reason = why_not_priced(sc.target, sc.prediction)
     if reason is not None:
@@ -129,6 +145,10 @@ def step_panel(key: str) -> None:
 
 
 def policies_panel() -> None:
+    if task != "binary":
+        st.info(f"The policy comparison replays the scenario's binary model; pick it as the model to see "
+                f"it (the {models[task]} model is not replayed here).", icon=":material/info:")
+        return
     try:
         summary = tx.policy_comparison(scenario, opts.seed)
     except DriftError as err:
@@ -167,8 +187,7 @@ for i, step in enumerate(prompt.steps, start=1):
 
 st.subheader("Verdict and ground truth", divider="gray")
 st.markdown(f"**Diagnosis:** {diag.verdict.label} ({diag.verdict.strength} evidence).")
-sc = data.load_scenario(scenario)
-manifest = getattr(sc, "manifest", None)
+manifest = getattr(tx.practice_context(scenario, task).scenario, "manifest", None)
 truth = None
 if manifest is not None:
     match = manifest[manifest["batch"].astype(str) == batch]

@@ -7,9 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from drift.core.errors import DriftError
-from drift.monitoring.detectors import SCORE_DETECTORS
 from drift.monitoring.monitor import DEFAULT_DETECTORS, DETECTORS
-from ui import boundary, data, layout, model, pages, safe, state
+from ui import boundary, data, layout, pages, safe, state
 from ui import timeline as tl
 
 st.title("Timeline")
@@ -80,12 +79,6 @@ with st.expander("Monitoring settings", icon=":material/tune:"):
                                   "periods.")
 
 detectors = [d for d in ss[state.TIMELINE_DETECTORS] if d in DETECTORS]
-if model.other_task(ctx) and (apart := [d for d in detectors if d in SCORE_DETECTORS]):
-    detectors = [d for d in detectors if d not in SCORE_DETECTORS]
-    st.info(model.not_yet(ctx, "The " + ", ".join(DETECTORS[d] for d in apart) + " detector"
-                          + ("s" if len(apart) > 1 else ""), plural=len(apart) > 1)
-            + " The Diagnosis page shows this model's outputs and performance, one batch at a time.",
-            icon=":material/info:")
 quantile = float(ss[state.TIMELINE_QUANTILE])
 mute = [f for f in ss[mute_key] if f in features]
 spec = tl.split_spec(ctx, ss[state.TIMELINE_PERIOD], ss[state.TIMELINE_SIZE], ss[state.TIMELINE_ORDER])

@@ -50,6 +50,7 @@ from drift.data.schema import Schema
 from drift.data.task import TaskInfo
 from drift.diagnosis import practice
 from drift.diagnosis.diagnose import Diagnosis
+from drift.diagnosis.task_steps import resolve_task
 from drift.model.impact import BusinessImpact, ImpactInputs
 from drift.monitoring.autopilot import CostModel, PolicyComparison, compare_policies, default_policies
 from drift.monitoring.monitor import MonitorResult
@@ -169,16 +170,26 @@ def _task(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema,
     if schema.target is None:
         return None, None
     try:
-        return drift.infer_task(reference, current, schema.target, schema.prediction, task=forced), None
+        return _read_task(reference, current, schema, forced), None
     except DriftError as err:
         if forced is None:
             return None, str(err)
         refused = str(err)
     try:
-        inferred = drift.infer_task(reference, current, schema.target, schema.prediction)
+        inferred = _read_task(reference, current, schema, None)
     except DriftError as err:
         return None, f"{refused} Without it: {err}"
     return inferred, f"{refused} The inferred task ({inferred.task}) is used instead."
+
+
+def _read_task(reference: pd.DataFrame, current: pd.DataFrame, schema: Schema, task: str | None) -> TaskInfo:
+    """The task as :func:`drift.diagnose` reads it (:func:`drift.diagnosis.task_steps.resolve_task`: counts
+    with a fractional forecast are a regression); a prediction that does not fit the target raises."""
+    info, problem = resolve_task(reference, current, schema.target, schema.prediction, task)
+    if problem or info is None:
+        raise DriftInputError(problem or "no task can be read", file="reference", column=schema.target,
+                              fix="check the target and prediction columns on the Data page")
+    return info
 
 
 @st.cache_data(max_entries=16, hash_funcs=KEYED)
@@ -342,7 +353,9 @@ def diagnosis(ctx: Context, batch: str, labels: bool, alpha: float, correction: 
     """``drift.diagnose`` of one batch against the reference; progress events go to
     :func:`ui.progress.emit` (one per step).  A built-in scenario's diagnoses are kept on disk (a
     server restart, another process and the Report page read them back)."""
-    return drift.diagnose(ctx.reference, ctx.rows(batch), schema=ctx.schema, use_labels=labels, alpha=alpha,
+    task = ctx.task.task if ctx.task is not None else None      # the scenario's model, or the user's choice
+    return drift.diagnose(ctx.reference, ctx.rows(batch), schema=ctx.schema, task=task, use_labels=labels,
+                          alpha=alpha,
                           correction=correction, rng=seed, progress=progress.emit)
 
 
@@ -471,24 +484,14 @@ def model_sample(ctx: Context, batch: str, seed: int, max_points: int) -> pd.Dat
 def monitor(ctx: Context, split: tuple, alpha: float, correction: str, bins: int, quantile: float,
             detectors: tuple[str, ...], seed: int, mute: tuple[str, ...]) -> MonitorResult:
     """:func:`drift.monitoring.monitor.monitor` of all production, cut into batches as ``split`` (sorted
-    ``(argument, value)`` pairs) says; embeddings are monitored when the data has them.  Progress events go
+    ``(argument, value)`` pairs) says, in the metrics of the model's task (a regression model's MAE, a
+    multiclass model's accuracy); embeddings are monitored when the data has them.  Progress events go
     to :func:`ui.progress.emit`."""
-    return monitor_batches(ctx.reference, ctx.current, schema=_monitored_schema(ctx), alpha=alpha,
+    task = ctx.task.task if ctx.task is not None else None      # the scenario's model, or the user's choice
+    return monitor_batches(ctx.reference, ctx.current, schema=ctx.schema, task=task, alpha=alpha,
                            correction=correction, bins=bins, quantile=quantile, detectors=detectors, rng=seed,
                            progress=progress.emit, embeddings="auto" if _has_embeddings(ctx) else None,
                            mute=mute, **dict(split))
-
-
-def _monitored_schema(ctx: Context) -> Schema:
-    """The schema the monitor reads.  For a regression or multiclass model, its target and outputs are set
-    apart (no role, excluded: never features): the monitor's score-based detectors read a binary
-    classifier's probability and 0/1 labels, which this model does not have."""
-    info, schema = ctx.task, ctx.schema
-    if info is None or info.task == "binary":
-        return schema
-    apart = [c for c in (schema.target, schema.prediction, *info.probability_columns.values()) if c]
-    return schema.with_roles(target=None, prediction=None,
-                             excluded=tuple(dict.fromkeys((*schema.excluded, *apart))))
 
 
 def _has_embeddings(ctx: Context) -> bool:
@@ -555,10 +558,12 @@ def week_point(ctx: Context, column: str, batch: str, seed: int, prediction: str
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=KEYED)
 @disk.on_disk("text-accuracy")
-def batch_accuracy(ctx: Context, target: str, prediction: str, batch_column: str | None) -> pd.DataFrame:
-    """:func:`drift.diagnosis.practice.batch_accuracy`: realised accuracy on the reference and each batch."""
-    return practice.batch_accuracy(ctx.reference, ctx.current, target=target, prediction=prediction,
-                                   batch=batch_column)
+def batch_performance(ctx: Context, target: str, prediction: str, batch_column: str | None,
+                      task: str = "binary") -> pd.DataFrame:
+    """:func:`drift.diagnosis.practice.batch_performance`: realised performance in the task's metric on
+    the reference and each batch."""
+    return practice.batch_performance(ctx.reference, ctx.current, target=target, prediction=prediction,
+                                      batch=batch_column, task=task)
 
 
 @st.cache_data(show_spinner="Embedding and projecting the posts…", max_entries=16, hash_funcs=KEYED)

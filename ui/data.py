@@ -203,9 +203,10 @@ def scenario_context(name: str, task: str = OWN_TASK) -> Context:
         return Context(error=str(err))
 
 
-def plain_scenario_context(name: str) -> Context:
-    """A built-in scenario with its own roles, whatever the user overrode (the Practice page's evidence)."""
-    return cache.scenario_context(name, roles_key({}), {})
+def plain_scenario_context(name: str, task: str = OWN_TASK) -> Context:
+    """A built-in scenario (through its model of ``task``) with its own roles, whatever the user overrode
+    (the Practice page's evidence)."""
+    return cache.scenario_context(name, roles_key({}), {}, task)
 
 
 def build_context() -> Context:

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import drift
+from drift.diagnosis import practice
 from drift.diagnosis.diagnose import STEP_TITLES
 from drift.monitoring.autopilot import POLICY_KINDS, CostModel
 
@@ -85,7 +86,7 @@ def timeline(ctx: data.Context, column: str, seed: int,
     out["accuracy"] = np.nan
     target = schema.target
     if prediction and target and target in ctx.current.columns and target in ctx.reference.columns:
-        acc = cache.batch_accuracy(ctx, target, prediction, ctx.batch_column)
+        acc = cache.batch_performance(ctx, target, prediction, ctx.batch_column)
         out["accuracy"] = out["batch"].map(dict(zip(acc["batch"], acc["accuracy"])))
         out.attrs["reference_accuracy"] = acc.attrs["reference_accuracy"]
     out["truth"] = [(data.ground_truth(ctx, b) or {}).get("kind", "").replace("_", " ") for b in out["batch"]]
@@ -205,9 +206,10 @@ def terms_figure(terms: pd.DataFrame, side: str, name: str) -> go.Figure:
 
 
 # --- practice ----------------------------------------------------------------------------------
-def practice_context(name: str) -> data.Context:
-    """A built-in scenario with its own roles (the Practice page's evidence ignores the user's overrides)."""
-    return data.plain_scenario_context(name)
+def practice_context(name: str, task: str = data.OWN_TASK) -> data.Context:
+    """A built-in scenario, through its model of ``task``, with its own roles (the Practice page's evidence
+    ignores the user's overrides)."""
+    return data.plain_scenario_context(name, task)
 
 
 def practice_batch(batch: str) -> str:
@@ -215,22 +217,24 @@ def practice_batch(batch: str) -> str:
     return state.ALL_BATCHES if batch == "production" else batch
 
 
-def scenario_accuracy(name: str) -> pd.DataFrame:
-    """:func:`drift.diagnosis.practice.batch_accuracy` of a built-in scenario (cached)."""
-    sc = data.load_scenario(name)
-    return cache.batch_accuracy(practice_context(name), sc.target, sc.prediction, sc.batch)
+def scenario_performance(name: str, task: str = data.OWN_TASK) -> pd.DataFrame:
+    """:func:`drift.diagnosis.practice.batch_performance` of a built-in scenario's model of ``task``
+    (cached): accuracy, or the mean absolute error of a regression model."""
+    ctx = practice_context(name, task)
+    return cache.batch_performance(ctx, ctx.schema.target, ctx.schema.prediction, ctx.batch_column, task)
 
 
-def scenario_batch_rows(name: str, batch: str) -> pd.DataFrame:
+def scenario_batch_rows(name: str, batch: str, task: str = data.OWN_TASK) -> pd.DataFrame:
     """Production rows of one batch of a built-in scenario ("production": all of them)."""
-    return practice_context(name).rows(practice_batch(batch))
+    return practice_context(name, task).rows(practice_batch(batch))
 
 
-def diagnosis(name: str, batch: str, seed: int, alpha: float):
+def diagnosis(name: str, batch: str, seed: int, alpha: float, task: str = data.OWN_TASK):
     """``drift.diagnose`` of a built-in scenario's batch against its reference (cached; the entry the
     Diagnosis page uses for the same data and settings, labels on, Benjamini–Hochberg), with a progress bar
     while it computes."""
-    return progress.run(cache.diagnosis, practice_context(name), practice_batch(batch), True, float(alpha),
+    return progress.run(cache.diagnosis, practice_context(name, task), practice_batch(batch), True,
+                        float(alpha),
                         "bh", int(seed), text="Running the diagnosis…",
                         describe=lambda key, i, n: (i / n, f"Running {STEP_TITLES.get(key, key)}…"))
 
@@ -246,17 +250,27 @@ def policy_comparison(name: str, seed: int) -> pd.DataFrame:
 
 
 def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
-    """Accuracy per batch against the reference's, the practised batch highlighted."""
-    ref = table.attrs.get("reference_accuracy", np.nan)
+    """Performance per batch (a :func:`drift.diagnosis.practice.batch_performance` table: accuracy, or a
+    regression model's mean absolute error) against the reference's, the practised batch highlighted."""
+    metric = table.attrs.get("metric", "accuracy")
+    label = practice.METRIC_LABELS.get(metric, metric)
+    share = metric == "accuracy"
+    ref = table.attrs.get(f"reference_{metric}", np.nan)
     colours = [CURRENT_COLOR if b == highlight else "#BBBBBB" for b in table["batch"]]
-    fig = go.Figure(go.Bar(x=[safe.plot(b) for b in table["batch"]], y=table["accuracy"],
-                           marker_color=colours, hovertemplate="%{x}: accuracy %{y:.1%}<extra></extra>"))
+    value = "%{y:.1%}" if share else "%{y:.3g}"
+    fig = go.Figure(go.Bar(x=[safe.plot(b) for b in table["batch"]], y=table[metric], marker_color=colours,
+                           hovertemplate=f"%{{x}}: {label} {value}<extra></extra>"))
     if np.isfinite(ref):
         fig.add_hline(y=ref, line_dash="dash", line_color=REFERENCE_COLOR,
-                      annotation_text=f"reference {ref:.1%}", annotation_position="top left")
-    lo = float(np.nanmin([table["accuracy"].min(), ref])) if len(table) else 0.0
+                      annotation_text=f"reference {ref:.1%}" if share else f"reference {ref:.3g}",
+                      annotation_position="top left")
+    if share:
+        lo = float(np.nanmin([table[metric].min(), ref])) if len(table) else 0.0
+        yaxis = dict(title=label, tickformat=".0%", range=[max(0.0, lo - 0.05), 1.0])
+    else:
+        yaxis = dict(title=label, rangemode="tozero")
     fig.update_layout(**{**LAYOUT, "margin": dict(l=10, r=10, t=30, b=10)}, height=260, showlegend=False,
-                      yaxis=dict(title="accuracy", tickformat=".0%", range=[max(0.0, lo - 0.05), 1.0]))
+                      yaxis=yaxis)
     fig.update_xaxes(type="category")
     return fig
 

@@ -21,7 +21,12 @@
 * ``scenario`` writes a built-in scenario's reference and production CSVs, to try the other commands.
 
 Roles: ``--target`` / ``--prediction`` override what :func:`drift.infer_schema` guesses from the column
-names and values (the roles used are printed on stderr).
+names and values (the roles used are printed on stderr).  ``--task binary|multiclass|regression``
+overrides the model's task, otherwise read from the target and prediction (:func:`drift.infer_task`, with
+the rule of :func:`drift.diagnosis.task_steps.resolve_task`); it is printed with the roles and written into
+every JSON output.  A regression model's prediction drift is that of its forecasts, a multiclass model's
+that of its predicted classes and per-class probabilities (``proba_<class>`` columns, kept out of the
+features); the business impact is priced for binary models only.
 """
 
 from __future__ import annotations
@@ -49,10 +54,13 @@ from drift.data.io import load_table
 from drift.data.quality import quality_issues
 from drift.data.scenarios import SCENARIOS, load_scenario
 from drift.data.schema import infer_schema
+from drift.data.task import TASKS
 from drift.diagnosis.features import feature_drift
 from drift.model.impact import business_impact, impact_inputs, why_not_priced
 from drift.model.prediction import prediction_drift
+from drift.model.prediction_tasks import task_prediction_drift
 from drift.report.build import build_batch_report
+from drift.stats.psi import psi_band
 
 #: Exit codes of :func:`main`.
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -151,6 +159,10 @@ def _data_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--prediction", metavar="COL", default=None,
                    help="model score column, P(positive) for a classifier (default: guessed), "
                         "e.g. --prediction score")
+    g.add_argument("--task", choices=TASKS, default=None,
+                   help="the model's task (default: read from the target and prediction columns: 2 labels "
+                        "binary, a few labels or class codes multiclass, numbers regression), "
+                        "e.g. --task regression")
     g.add_argument("--batch-col", metavar="COL", default=None,
                    help="column of --current that splits it into batches; every batch is analysed "
                         "unless --batch picks some, e.g. --batch-col batch")
@@ -351,14 +363,28 @@ def _in_batch(err: DriftError, name: str, data: _Data) -> None:
     raise err
 
 
-def _roles_line(schema, args: argparse.Namespace) -> str:
+def _roles_line(schema, args: argparse.Namespace, info=None) -> str:
     def one(role: str, given: str | None) -> str:
         col = getattr(schema, role)
         if col is None:
             return f"{role}=none"
         return f"{role}={col!r}" + ("" if given else " (guessed)")
 
-    return "roles: " + ", ".join((one("target", args.target), one("prediction", args.prediction)))
+    task = "none" if info is None else info.task + ("" if args.task else " (inferred)")
+    return "roles: " + ", ".join((one("target", args.target), one("prediction", args.prediction),
+                                  f"task={task}"))
+
+
+def _task(data: _Data, schema, args: argparse.Namespace):
+    """The model's task over both files (``--task`` overrides; a contradiction is an input error)."""
+    from drift.diagnosis.task_steps import resolve_task  # deferred: loads scikit-learn
+
+    try:
+        return resolve_task(data.reference, data.current, schema.target, schema.prediction, args.task)[0]
+    except DriftParameterError as err:
+        raise DriftInputError(str(err).replace("parameter of diagnose", "option --task").replace(
+            "parameter of infer_task", "option --task"), file=data.reference_name, column=schema.target,
+            fix="pass another --task, or leave it out to infer it") from err
 
 
 #: An example path per output option, for the fixes of output errors.
@@ -403,17 +429,22 @@ def _report(args: argparse.Namespace) -> int:
     _check_outputs(args, ("html", "json", "markdown"))
     data = _load(args)
     schema = _schema(data, args)
+    info = _task(data, schema, args)
     if not args.quiet:
         emit(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
              f"{len(data.current):,} rows in {len(data.batches)} set(s)")
-        emit(_roles_line(schema, args))
+        emit(_roles_line(schema, args, info))
     diagnoses, impacts, not_priced = {}, {}, {}
     for b, (name, frame) in enumerate(data.batches, start=1):
         if not args.quiet and len(data.batches) > 1:
             emit(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
-        d = diagnoses[name] = _diagnose_batch(args, data, schema, name, frame)
+        d = diagnoses[name] = _diagnose_batch(args, data, schema, name, frame, info)
         impacts[name] = None
-        if why_not_priced(d.schema.target, d.schema.prediction) is None:
+        if info is not None and info.task != "binary":
+            not_priced[name] = (f"Not priced: the business impact is priced for binary models; this is a "
+                                f"{info.task} model (a cost per unit of error or a cost matrix: not yet "
+                                "available).")
+        elif why_not_priced(d.schema.target, d.schema.prediction) is None:
             try:
                 impacts[name] = business_impact(data.reference, frame, target=d.schema.target,
                                                 prediction=d.schema.prediction, inputs=inputs,
@@ -434,13 +465,21 @@ def _report(args: argparse.Namespace) -> int:
     if args.html:
         _write(args.html, report.to_html(), "the --html report")
     if args.json:
-        _write(args.json, report.to_json(), "the --json report")
+        _write(args.json, _with_task(report.to_dict(), diagnoses, info), "the --json report")
     if args.markdown:
         _write(args.markdown, report.to_markdown(), "the --markdown report")
     return EXIT_OK
 
 
-def _diagnose_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame):
+def _with_task(payload: dict, diagnoses: dict, info) -> str:
+    """The report's JSON with the model's task: for the run and for each section (as diagnosed)."""
+    payload["task"] = None if info is None else info.to_dict()
+    for section, d in zip(payload["sections"], diagnoses.values(), strict=True):
+        section["task"] = None if d.task is None else d.task.to_dict()
+    return dumps(payload, indent=2)
+
+
+def _diagnose_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame, info):
     """:func:`drift.diagnose` of one production batch, its steps announced on stderr unless quiet."""
     from drift.diagnosis.diagnose import STEP_KEYS, diagnose  # deferred: loads scikit-learn
 
@@ -454,7 +493,8 @@ def _diagnose_batch(args: argparse.Namespace, data: _Data, schema, name: str, fr
     try:
         d = diagnose(data.reference, frame, target=schema.target, prediction=schema.prediction,
                      use_labels=not args.no_labels, threshold=_threshold(args), alpha=args.alpha,
-                     correction=args.correction, steps=args.steps, rng=args.seed, progress=progress)
+                     correction=args.correction, steps=args.steps, rng=args.seed, progress=progress,
+                     task=None if info is None else info.task)
     except DriftError as err:
         _in_batch(err, name, data)
     if not args.quiet:
@@ -467,8 +507,11 @@ def _check(args: argparse.Namespace) -> int:
     _check_outputs(args, ("json",))
     data = _load(args)
     schema = _schema(data, args)
-    emit(_roles_line(schema, args))
-    results = [_gate_batch(args, data, schema, name, frame) for name, frame in data.batches]
+    info = _task(data, schema, args)
+    emit(_roles_line(schema, args, info))
+    if info is not None and info.task == "multiclass":     # model outputs, not features
+        schema = schema.with_roles(excluded=(*schema.excluded, *info.probability_columns.values()))
+    results = [_gate_batch(args, data, schema, name, frame, info) for name, frame in data.batches]
     any_failed = any(r["failed"] for r in results)
     code = EXIT_DRIFT if any_failed else EXIT_OK
     n_failed = sum(r["failed"] for r in results)
@@ -478,14 +521,16 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         payload = {"version": __version__, "reference": data.reference_name, "current": data.current_name,
                    "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
-                   "target": schema.target, "prediction": schema.prediction, "exit_code": code,
+                   "target": schema.target, "prediction": schema.prediction,
+                   "task": None if info is None else info.to_dict(), "exit_code": code,
                    "passed": not any_failed, "batches": results}
         _write(args.json, dumps(payload, indent=2),
                "the --json result")
     return code
 
 
-def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame) -> dict:
+def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame,
+                info=None) -> dict:
     """The gate of one production batch: computed, printed, and returned as its JSON record.  A batch in
     which no feature could be compared is an input error, never "no drift"."""
     pred = schema.prediction
@@ -501,8 +546,10 @@ def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame:
                 fix="check that both files hold the same columns, read with the same delimiter")
         issues = quality_issues(data.reference, frame, schema, table, alpha=args.alpha,
                                 problems=table.attrs.get("problems", ()))
-        pd_res = None
-        if pred is not None and pred in data.reference.columns and pred in frame.columns:
+        pd_res, level = None, None
+        if info is not None and info.task != "binary":
+            pd_res, level = _task_prediction(data.reference, frame, info, args.alpha)
+        elif pred is not None and pred in data.reference.columns and pred in frame.columns:
             pd_res = prediction_drift(data.reference[pred], frame[pred], threshold=_threshold(args))
         elif args.prediction is not None:
             raise DriftInputError(f"no column named {pred!r}", file=data.current_name, column=pred,
@@ -511,7 +558,8 @@ def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame:
         _in_batch(err, name, data)
     verdict = decisions.gate(table, issues, fail_on=args.fail_on, alpha=args.alpha,
                              prediction_psi=None if pd_res is None else pd_res.statistic,
-                             prediction_pvalue=None if pd_res is None else pd_res.pvalue)
+                             prediction_pvalue=None if pd_res is None else pd_res.pvalue,
+                             prediction_status=level)
     bad = table[table["feature"].isin(verdict.failing_features)]
     pred_failed, failed = verdict.prediction_failed, verdict.failed
     counts = table["severity"].value_counts()
@@ -520,13 +568,14 @@ def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame:
     print(f"{name} ({len(frame):,} rows): {'FAIL' if failed else 'ok'} — "
           f"{len(bad)} of {len(table)} feature(s) at {args.fail_on} or above"
           + (f" [{tally}]" if tally else "")
-          + (f"; prediction PSI {pd_res.statistic:.3f} ({pd_res.band})" if pd_res is not None else ""))
+          + (f"; prediction PSI {pd_res.statistic:.3f} ({psi_band(pd_res.statistic)})"
+             if pd_res is not None else ""))
     for r in bad.itertuples(index=False):
         print(f"    {r.severity:<8} {r.feature}  PSI {r.psi:.3f}  "
               f"adjusted p {format_pvalue(r.pvalue_adjusted)}")
     if pred_failed:
-        print(f"    prediction {pred}  PSI {pd_res.statistic:.3f} ({pd_res.band})  "
-              f"KS p {format_pvalue(pd_res.pvalue)}")
+        print(f"    prediction {pred or 'proba_<class>'}  PSI {pd_res.statistic:.3f} "
+              f"({psi_band(pd_res.statistic)})  {_test_name(info)} p {format_pvalue(pd_res.pvalue)}")
     for issue in issues:
         print(f"    data quality: {issue.message}")
     for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
@@ -536,8 +585,27 @@ def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame:
             "features": table,
             "quality_issues": [i.to_dict() for i in issues],
             "prediction": None if pd_res is None else
-            {"column": pred, "psi": pd_res.statistic, "band": pd_res.band,
-             "ks_pvalue": pd_res.pvalue, "failed": pred_failed}}
+            {"column": pred, "psi": pd_res.statistic, "band": psi_band(pd_res.statistic),
+             "ks_pvalue" if _test_name(info) == "KS" else "chi2_pvalue": pd_res.pvalue,
+             "failed": pred_failed, "level": level}}
+
+
+def _test_name(info) -> str:
+    """The test of the prediction's distribution: χ² of a multiclass model's classes, KS otherwise."""
+    return "chi2" if info is not None and info.task == "multiclass" else "KS"
+
+
+def _task_prediction(reference: pd.DataFrame, frame: pd.DataFrame, info, alpha: float):
+    """Prediction drift of a regression or multiclass model and its level; (None, None) when the batch has
+    no model output."""
+    from drift.diagnosis.task_steps import outputs_problem  # deferred: loads scikit-learn
+
+    if outputs_problem(reference, frame, info):
+        return None, None
+    res = task_prediction_drift(reference, frame, info, alpha=alpha)
+    level = decisions.prediction_level(res.statistic, res.pvalue, alpha) if info.task == "regression" \
+        else decisions.class_prediction_level(res, alpha)
+    return res, level
 
 
 # ---------------------------------------------------------------------------------------- scenario

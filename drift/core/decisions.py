@@ -23,6 +23,11 @@ Families of tests
     (:func:`regression_concept_signals`).  A multiclass model's one-vs-rest tests are corrected across
     classes (Benjamini–Hochberg) instead (:func:`multiclass_concept_signals`).
     Without this, random halves of real tables were called drifted about one time in six.
+Regression and multiclass models
+    The same levels in the task's metric: a multiclass model's prediction drift is the worst of its
+    predicted-class shares and its per-class probabilities (:func:`class_prediction_level`); its concept
+    step and a regression model's read :func:`task_concept_level`; label-free estimates warn by
+    :func:`estimated_level`.  Their verdict rules are in :func:`verdict`.
 Verdict
     See :func:`verdict`.  The confidence shown with a verdict is never a constant: it is how often the same
     verdict with the same strength of evidence was right in the verdict benchmark (``bench/verdicts.py``),
@@ -184,6 +189,76 @@ def multiclass_concept_signals(test, alpha: float = 0.05) -> tuple[tuple, tuple]
             tuple(c for c, s in zip(classes, shift, strict=True) if s))
 
 
+#: Realised accuracy or macro-F1 fall of a multiclass model that counts as concept drift (with an interval
+#: of the change below 0).
+ACCURACY_DROP = 0.02
+#: Estimated (label-free) MAE rise of a regression model, relative to the reference's estimate, that earns a
+#: warning.
+ESTIMATED_ERROR_RISE = 0.1
+
+
+def class_prediction_level(result, alpha: float = 0.05) -> str:
+    """``ok`` / ``warning`` / ``alert`` of a multiclass model's prediction drift
+    (:func:`drift.model.prediction_tasks.class_prediction_drift`): the worst of
+    :func:`prediction_level` of the predicted-class shares (their PSI and χ² p-value) and of each class's
+    probability (its PSI and KS p-value corrected across classes)."""
+    levels = [prediction_level(result.psi.statistic, result.chi2.pvalue, alpha)]
+    levels += [prediction_level(o.psi.statistic, p, alpha)
+               for o, p in zip(result.probabilities, result.pvalues_adjusted, strict=True)]
+    return max(levels, key=LEVELS.index)
+
+
+def target_mean_moved(change: dict, residual_sd: float) -> tuple[bool, bool]:
+    """``(moved, strongly)`` for the change of a regression target's mean (``change``: ``{"change", "lo",
+    "hi"}`` with ``[lo, hi]`` its interval): moved when the interval excludes 0 and ``|change|`` is at
+    least :data:`CALIBRATION_SHIFT` reference residual standard deviations; strongly from twice that.  A nan
+    never moves."""
+    size = abs(change["change"])
+    moved = bool((change["lo"] > 0 or change["hi"] < 0) and size >= CALIBRATION_SHIFT * residual_sd)
+    return moved, bool(moved and size >= 2 * CALIBRATION_SHIFT * residual_sd)
+
+
+def metric_fell(row, drop: float) -> bool:
+    """A row ``{"change", "hi"}`` of a performance-change table fell: by at least ``drop`` with the interval
+    of the change below 0."""
+    return bool(row["change"] <= -drop and row["hi"] < 0)
+
+
+def task_concept_level(task: str, change, test, alpha: float = 0.05) -> str:
+    """Status of the concept step of a regression or multiclass model with labels.
+
+    ``alert`` when a signal of concept drift fires -- regression: :func:`regression_concept_signals`;
+    multiclass: a class's recalibration slope changed (:func:`multiclass_concept_signals` at ``alpha /``
+    :data:`CONCEPT_TESTS`: the slopes and the fall of accuracy ask one question, as the binary slope and AUC
+    fall do) or accuracy or macro-F1 fell (:func:`metric_fell` by :data:`ACCURACY_DROP`, its interval
+    computed at ``1 - alpha /`` :data:`CONCEPT_TESTS`); ``warning`` when the joint test is
+    significant at ``alpha`` without that (an intercept-only shift, a change too small to matter);
+    ``ok`` otherwise.  ``test`` may be None for a multiclass model without per-class probabilities.
+    """
+    if task == "regression":
+        fired = any(regression_concept_signals(test, alpha))
+    else:
+        slope = multiclass_concept_signals(test, alpha / CONCEPT_TESTS)[0] if test is not None else ()
+        fired = bool(slope) or any(metric_fell(change.table.loc[m], ACCURACY_DROP)
+                                   for m in ("accuracy", "macro_f1"))
+    if fired:
+        return "alert"
+    return "warning" if test is not None and test.pvalue < alpha else "ok"
+
+
+def estimated_level(estimate) -> str:
+    """``warning`` / ``ok`` of a label-free performance estimate
+    (:class:`drift.model.estimation.EstimatedTaskPerformance`): regression when the estimated MAE rose by at
+    least :data:`ESTIMATED_ERROR_RISE` of the reference's estimate; multiclass when the estimated accuracy or
+    macro-F1 fell by at least :data:`ESTIMATED_DROP`."""
+    table = estimate.table
+    if estimate.task == "regression":
+        ref = table.loc["mae", "reference_estimated"]
+        return "warning" if table.loc["mae", "change"] >= ESTIMATED_ERROR_RISE * ref else "ok"
+    fell = min(table.loc["accuracy", "change"], table.loc["macro_f1", "change"]) <= -ESTIMATED_DROP
+    return "warning" if fell else "ok"
+
+
 def exceeds(value: float, threshold: float, direction: str) -> bool:
     """Alert rule over time: ``value`` beyond its calibrated ``threshold`` in ``direction`` (``up``:
     larger is worse, ``down``: smaller is worse, ``none``: never alerts).  A missing value never alerts."""
@@ -233,17 +308,20 @@ class GateResult:
 
 
 def gate(feature_table, breaks, *, fail_on: str = "moderate", prediction_psi: float | None = None,
-         prediction_pvalue: float | None = None, alpha: float = 0.05) -> GateResult:
+         prediction_pvalue: float | None = None, alpha: float = 0.05,
+         prediction_status: str | None = None) -> GateResult:
     """The check's rule: a batch fails on a pipeline break, on a feature at or above ``fail_on``
     (:data:`FAIL_LEVELS`; split proxies are reported, never failing), or on prediction drift at that level
-    (:func:`prediction_level` ``alert`` for ``major``, any level other than ``ok`` for ``moderate``)."""
+    (:func:`prediction_level` ``alert`` for ``major``, any level other than ``ok`` for ``moderate``).
+    ``prediction_status``, when given, is that level already decided (a multiclass model's
+    :func:`class_prediction_level`)."""
     failing = FAIL_LEVELS[fail_on]
     is_proxy = feature_table["proxy"] != "" if "proxy" in feature_table.columns else False
     bad = feature_table[feature_table["severity"].isin(failing) & ~is_proxy]
     proxies = tuple(feature_table.loc[is_proxy, "feature"]) if "proxy" in feature_table.columns else ()
     pred_failed = False
-    if prediction_psi is not None and prediction_pvalue is not None:
-        level = prediction_level(prediction_psi, prediction_pvalue, alpha)
+    if prediction_status is not None or (prediction_psi is not None and prediction_pvalue is not None):
+        level = prediction_status or prediction_level(prediction_psi, prediction_pvalue, alpha)
         pred_failed = level == "alert" if fail_on == "major" else level != "ok"
     names = tuple(dict.fromkeys(getattr(b, "feature", b) for b in breaks))
     return GateResult(bool(len(bad) or names or pred_failed), tuple(bad["feature"]), proxies, names,
@@ -402,7 +480,7 @@ def _moved(step) -> bool:
     return bool(step is not None and step.status in ("warning", "alert"))
 
 
-def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
+def verdict(steps: dict, alpha: float = 0.05, task: str = "binary") -> Verdict:
     """The dominant finding from the steps of :func:`drift.diagnose`.
 
     Rule, first match wins (each earlier cause also produces the later symptoms):
@@ -426,6 +504,24 @@ def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
     6. ``no_drift`` — strong when the domain classifier ran and found nothing, weak otherwise.
 
     Without labels nothing is said about concept drift beyond "cannot be ruled out".
+
+    Rules 2 and 3 read the task's metrics (``task``: ``binary`` above, or the task of the diagnosis):
+
+    * ``regression`` -- *concept drift* when the calibration of the target on the forecast changed or the
+      residuals moved at equal forecast (:func:`regression_concept_signals`), unless a prior shift
+      explains it; strong when the realised MAE rose (its interval above 0).  *Prior shift* when the
+      target's mean moved (:func:`target_mean_moved`) with a calibration change of the intercept only (the
+      slope unchanged: p-value of the slope change at least ``alpha / 2`` or the ratio inside
+      :data:`SLOPE_BAND`) while the forecasts did not move; strong when the mean moved strongly.  An
+      additive change of the target at equal inputs also moves its residuals, so the prior shift, when it
+      applies, is the reading given.
+    * ``multiclass`` -- *concept drift* when a class's one-vs-rest recalibration slope changed
+      (:func:`multiclass_concept_signals` at ``alpha / 2``, see :func:`task_concept_level`), or accuracy
+      or macro-F1 fell (:func:`metric_fell` by :data:`ACCURACY_DROP`) while the inputs did not move;
+      strong when both.  *Prior shift* when the true
+      class shares changed (χ² p < alpha and a class's share by at least :data:`BASE_RATE_CHANGE`) with
+      intercept-only shifts (some class's intercept shifted, no slope changed) while the predictions did not
+      move; strong from twice that share change.
     """
     inputs = steps["inputs"].evidence
     findings: list[Finding] = []
@@ -449,13 +545,12 @@ def verdict(steps: dict, alpha: float = 0.05) -> Verdict:
         findings.append(Finding("data_quality", "strong" if any(b["strong"] for b in breaks) else "weak",
                                 tuple(ev), tuple(dict.fromkeys(b["feature"] for b in breaks))))
     if concept is not None and concept.status != "skipped" and concept.evidence.get("labels"):
-        findings.extend(_label_findings(concept, inputs_moved, pred_moved, alpha))
+        rule = {"regression": _regression_findings, "multiclass": _multiclass_findings}.get(task,
+                                                                                          _label_findings)
+        findings.extend(rule(concept, inputs_moved, pred_moved, alpha))
     if pred_moved:
-        e = pred.evidence
         findings.append(Finding("prediction_drift", "strong" if pred.status == "alert" else "weak",
-                                (f"prediction PSI {e['psi']:.3f} "
-                                 f"({format_pvalue(e['ks_pvalue'], prefix=True)})",
-                                 f"mean score {e['mean_reference']:.3g} → {e['mean_current']:.3g}")))
+                                _prediction_evidence(pred.evidence)))
     if inputs_moved and not pred_moved:
         ev = list(_input_evidence(inputs, dom, mmd, dom_moved, mmd_moved))
         strong = bool(inputs["by_severity"]["major"] or moving_proxies or (dom and dom.status == "alert"))
@@ -494,6 +589,75 @@ def _label_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float)
               f"ROC AUC change {auc['change']:+.3f}")
         out.append(Finding("prior_shift", "strong" if abs(base["change"]) >= 2 * BASE_RATE_CHANGE else "weak",
                            ev))
+    return out
+
+
+def _prediction_evidence(e: dict) -> tuple[str, str]:
+    if "headline" in e:     # a regression or multiclass model: its test and its headline in its terms
+        return f"prediction PSI {e['psi']:.3f} ({e['test']} {format_pvalue(e['pvalue'], prefix=True)})", \
+            e["headline"]
+    return (f"prediction PSI {e['psi']:.3f} ({format_pvalue(e['ks_pvalue'], prefix=True)})",
+            f"mean score {e['mean_reference']:.3g} → {e['mean_current']:.3g}")
+
+
+def _interval(row, digits: str = ".3g") -> str:
+    return f"[{row['lo']:+{digits}}, {row['hi']:+{digits}}]"
+
+
+def _regression_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float) -> list[Finding]:
+    change, test, target = concept.result
+    calibration_changed, residuals_moved = regression_concept_signals(test, alpha)
+    slope_changed = bool(test.pvalue_slope < alpha / CONCEPT_TESTS
+                         and not SLOPE_BAND[0] <= test.slope_ratio <= SLOPE_BAND[1])
+    moved, strongly = target_mean_moved(target, test.residual_sd)
+    prior = moved and calibration_changed and not slope_changed and not pred_moved
+    mae = change.table.loc["mae"]
+    level = f"{change.confidence:.1%}".replace(".0%", "%")
+    out = []
+    if (calibration_changed or residuals_moved) and not prior:
+        ev = (f"MAE {mae['reference']:.3g} → {mae['current']:.3g} ({level} interval of the change "
+              f"{_interval(mae)})",
+              f"target on forecast: slope ratio {test.slope_ratio:.2f}, shift at the mean forecast "
+              f"{test.shift_at_mean:+.3g} ({format_pvalue(test.pvalue, prefix=True)})",
+              f"residuals at equal forecast: {format_pvalue(test.residual_pvalue, prefix=True)}")
+        out.append(Finding("concept_drift", "strong" if mae["lo"] > 0 else "weak", ev))
+    if prior:
+        ev = (f"mean target {target['reference']:.3g} → {target['current']:.3g} (interval of the change "
+              f"{_interval(target)})",
+              f"intercept-only shift of the target on the forecast: {test.shift_at_mean:+.3g} at the mean "
+              f"forecast ({format_pvalue(test.pvalue, prefix=True)}), slope ratio {test.slope_ratio:.2f}",
+              f"MAE change {mae['change']:+.3g}")
+        out.append(Finding("prior_shift", "strong" if strongly else "weak", ev))
+    return out
+
+
+def _multiclass_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float) -> list[Finding]:
+    change, test, shares = concept.result
+    slope = multiclass_concept_signals(test, alpha / CONCEPT_TESTS)[0] if test is not None else ()
+    intercept = multiclass_concept_signals(test, alpha)[1] if test is not None else ()
+    acc = change.table.loc["accuracy"]
+    fell = any(metric_fell(change.table.loc[m], ACCURACY_DROP) for m in ("accuracy", "macro_f1"))
+    out = []
+    if slope or (fell and not inputs_moved):
+        ev = [f"accuracy {acc['reference']:.3f} → {acc['current']:.3f} (interval of the change "
+              f"{_interval(acc, '.3f')})"]
+        if test is not None:
+            rows = test.per_class[test.per_class["class"].isin(slope)]
+            named = ", ".join(f"{r['class']} (ratio {r['slope_ratio']:.2f}, "
+                              f"{format_pvalue(r['pvalue_slope_adjusted'], prefix=True)})"
+                              for r in rows.to_dict("records")) or "no class"
+            ev.append(f"one-vs-rest recalibration slope changed for {named}, corrected across classes")
+        out.append(Finding("concept_drift", "strong" if slope and fell else "weak", tuple(ev)))
+    moved_shares = shares.shares.dropna(subset=["change"])
+    biggest = moved_shares.loc[moved_shares["change"].abs().idxmax()] if len(moved_shares) else None
+    size = abs(biggest["change"]) if biggest is not None else float("nan")
+    moved = bool(shares.pvalue < alpha and size >= BASE_RATE_CHANGE)
+    if moved and intercept and not slope and not pred_moved:
+        ev = (f"share of class {biggest['class']} {biggest['reference_share']:.1%} → "
+              f"{biggest['current_share']:.1%} (χ² {format_pvalue(shares.pvalue, prefix=True)})",
+              f"intercept-only recalibration shift for {', '.join(map(str, intercept))}, no slope changed",
+              f"accuracy change {acc['change']:+.3f}")
+        out.append(Finding("prior_shift", "strong" if size >= 2 * BASE_RATE_CHANGE else "weak", ev))
     return out
 
 

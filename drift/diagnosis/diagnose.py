@@ -10,12 +10,17 @@ verdict is ``input_drift`` at most); without labels nothing is said about concep
 ruled out".  Pipeline breaks (:mod:`drift.data.quality`) are checked first; split proxies
 (:mod:`drift.data.proxies`) and broken columns are left out of the domain classifier and MMD by default, and
 the domain classifier's AUC with the proxies is reported beside it.
+
+The model's task (binary, multiclass or regression) is read by :func:`drift.infer_task` (or given as
+``task=``) and carried in :attr:`Diagnosis.task`; a binary model's steps are defined here, a regression or
+multiclass model's prediction and concept steps in :mod:`drift.diagnosis.task_steps`, in the task's own
+metrics, and the verdict applies the task's rules (:func:`drift.core.decisions.verdict`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -28,47 +33,33 @@ from drift.core.jsonsafe import jsonable
 from drift.data.proxies import TIME_LIKE
 from drift.data.quality import quality_issues
 from drift.data.schema import Schema, infer_schema
+from drift.data.task import TaskInfo
 from drift.data.validation import validate_pair
 from drift.diagnosis.features import feature_drift, set_apart, summarize
+from drift.diagnosis.steps import (  # noqa: F401  (Step and the keys are re-exported)
+    CONCEPT_WHY,
+    MIN_LABELS,
+    PREDICTION_WHY,
+    STATUSES,
+    STEP_KEYS,
+    STEP_TITLES,
+    Step,
+    labelled_rows,
+    role_problem,
+    skipped,
+)
+from drift.diagnosis.task_steps import outputs_problem, resolve_task, task_concept_step, task_prediction_step
 from drift.model.performance import concept_drift_test, estimated_performance, performance_change
 from drift.model.prediction import prediction_drift
 from drift.multivariate.domain import domain_classifier_test
 from drift.multivariate.embeddings import feature_embeddings, held_out_model_embeddings
 from drift.multivariate.mmd import mmd_test
 
-STATUSES = ("ok", "warning", "alert", "skipped")
-STEP_KEYS = ("inputs", "prediction", "concept", "domain", "mmd")
-STEP_TITLES = {"inputs": "0 · Inputs: data quality and per-feature drift",
-               "prediction": "1 · Prediction drift",
-               "concept": "2 · Concept drift", "domain": "3 · Domain classifier",
-               "mmd": "4 · MMD on embeddings"}
 #: Features quoted by name in the inputs step's "largest moves".
 MOVES_SHOWN = 5
-#: Labelled current rows needed to measure performance (fewer: estimated instead).
-MIN_LABELS = 10
 #: Reference rows needed on each side of the split before MLP embeddings are fitted on one half of the
 #: reference and compared on the other (fewer: the features themselves are compared).
 MIN_HELD_OUT = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One step of the diagnosis."""
-
-    key: str
-    title: str
-    status: str
-    summary: str
-    why: str
-    explanation: str
-    next_step: str
-    evidence: dict = field(default_factory=dict)
-    result: object = None
-
-    def to_dict(self) -> dict:
-        return {"key": self.key, "title": self.title, "status": self.status, "summary": self.summary,
-                "why": self.why, "explanation": self.explanation, "next_step": self.next_step,
-                "evidence": self.evidence}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +67,9 @@ class Diagnosis:
     """Result of :func:`diagnose`.
 
     ``split_proxies`` names the features that on their own separate the sides (:mod:`drift.data.proxies`);
-    ``has_predictions`` / ``has_labels`` say which model evidence was available.
+    ``has_predictions`` / ``has_labels`` say which model evidence was available; ``task`` is the model's
+    task and the form of its predictions (:func:`drift.infer_task`; None without a target and a
+    prediction).
     """
 
     steps: tuple[Step, ...]
@@ -88,6 +81,7 @@ class Diagnosis:
     has_labels: bool
     has_predictions: bool = False
     split_proxies: tuple[str, ...] = ()
+    task: TaskInfo | None = None
 
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
@@ -96,37 +90,8 @@ class Diagnosis:
         return {"verdict": self.verdict.to_dict(), "steps": [s.to_dict() for s in self.steps],
                 "n_reference": self.n_reference, "n_current": self.n_current, "has_labels": self.has_labels,
                 "has_predictions": self.has_predictions, "split_proxies": list(self.split_proxies),
-                "features": jsonable(self.feature_table), "schema": self.schema.to_dict()}
-
-
-def _skipped(key: str, summary: str, why: str, explanation: str, next_step: str = "") -> Step:
-    return Step(key, STEP_TITLES[key], "skipped", summary, why, explanation, next_step, {})
-
-
-# --------------------------------------------------------------------------------------------- roles
-def _role_problem(frame: pd.DataFrame, col: str | None, role: str, side: str) -> str:
-    """Why a target / prediction column cannot be used on one side ("" when it can)."""
-    if col is None:
-        return f"no {role} column"
-    if col not in frame.columns:
-        return f"the {role} column {col!r} is not in the {side} data"
-    values = frame[col]
-    if not values.notna().any():
-        return f"the {role} column {col!r} is empty in the {side} data"
-    numeric = pd.to_numeric(values, errors="coerce")
-    bad = values[numeric.isna() & values.notna()]
-    if len(bad):
-        examples = ", ".join(repr(str(v)) for v in bad.astype(str).unique()[:3])
-        return (f"the {role} column {col!r} holds text in the {side} data ({examples}); "
-                + ("map the classes to 0/1" if role == "target" else "give the model's score as numbers"))
-    if role == "target" and not numeric.dropna().isin((0, 1)).all():
-        return f"the target {col!r} is not 0/1 in the {side} data; map the positive class to 1"
-    return ""
-
-
-def _labelled(frame: pd.DataFrame, target: str, prediction: str) -> int:
-    """Rows with both a label and a score."""
-    return int(frame[[target, prediction]].notna().all(axis=1).sum())
+                "features": jsonable(self.feature_table), "schema": self.schema.to_dict(),
+                "task": None if self.task is None else self.task.to_dict()}
 
 
 def _probability_problem(frame: pd.DataFrame, col: str, side: str) -> str:
@@ -194,10 +159,9 @@ def _inputs_step(reference, current, schema, problems, alpha, correction) -> tup
 
 
 def _prediction_step(reference, current, prediction, problem, threshold, alpha) -> Step:
-    why = ("The model's output is the cheapest signal and needs no labels: if the score distribution "
-           "moved, the decisions the business sees moved too.")
+    why = PREDICTION_WHY
     if problem:
-        return _skipped("prediction", "No usable prediction column", why,
+        return skipped("prediction", "No usable prediction column", why,
                         f"{problem[0].upper()}{problem[1:]}. Without the model's predictions nothing can be "
                         "said about its outputs: name the prediction (score) column on the Data page.",
                         "Continue with concept drift.")
@@ -218,28 +182,24 @@ def _prediction_step(reference, current, prediction, problem, threshold, alpha) 
                  "positive_rate_current": res.positive_rate_current}, res)
 
 
-_CONCEPT_WHY = ("Stable inputs do not guarantee stable outcomes: the relationship between inputs and outcome "
-                "(P(y | x)) can change on its own.  Only labels can show it.")
-
-
 def _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng,
                   alpha) -> Step:
-    why = _CONCEPT_WHY
+    why = CONCEPT_WHY
     title = STEP_TITLES["concept"]
     ref_target, ref_pred, cur_target, cur_pred = problems
     if not (ref_target or ref_pred or cur_pred):
         ref_pred = _probability_problem(reference, prediction, "reference")
         cur_pred = _probability_problem(current, prediction, "current")
-    if not (ref_target or ref_pred) and _labelled(reference, target, prediction) < MIN_LABELS:
+    if not (ref_target or ref_pred) and labelled_rows(reference, [target, prediction]) < MIN_LABELS:
         ref_target = f"fewer than {MIN_LABELS} reference rows have both a label and a score"
     if ref_target or ref_pred or cur_pred:
         reason = ref_target or ref_pred or cur_pred
-        return _skipped("concept", "Concept drift cannot be ruled out: not enough to test it", why,
+        return skipped("concept", "Concept drift cannot be ruled out: not enough to test it", why,
                         f"{reason[0].upper()}{reason[1:]}. Testing concept drift needs the model's "
                         "predictions and the outcomes (labels) of the reference; measuring it needs the "
                         "current outcomes too.",
                         "Continue with the domain classifier.")
-    labelled = use_labels and not cur_target and _labelled(current, target, prediction) >= MIN_LABELS
+    labelled = use_labels and not cur_target and labelled_rows(current, [target, prediction]) >= MIN_LABELS
     if not labelled:
         est = estimated_performance(reference[target], reference[prediction], current[prediction],
                                     threshold=threshold)
@@ -286,7 +246,7 @@ def _domain_step(reference, current, feats, proxies, entities, broken, rng, alph
     used = [f for f in feats if not any(f in cols for cols in apart.values())]
     left_out = [f for f in feats if f not in used]
     if not used:
-        return _skipped("domain", "No features to train on", why,
+        return skipped("domain", "No features to train on", why,
                         "Every feature is a split proxy, an entity column or broken" if left_out
                         else "The data has no features.")
     res = domain_classifier_test(reference[used], current[used], rng=rng, alpha=alpha)
@@ -317,7 +277,8 @@ def _domain_step(reference, current, feats, proxies, entities, broken, rng, alph
                 evidence, res)
 
 
-def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, rng, alpha) -> Step:
+def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, rng, alpha,
+              task: str | None = None) -> Step:
     why = ("A model sees its inputs through what it has learned. Comparing embeddings (its penultimate "
            "layer, or text embeddings) with MMD tests the whole distribution at once.")
     title = STEP_TITLES["mmd"]
@@ -326,12 +287,14 @@ def _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out
         ref_emb, cur_emb = embeddings
         source = "provided embeddings"
     elif not used:
-        return _skipped("mmd", "No features to embed", why, "Every feature is a split proxy or broken.")
+        return skipped("mmd", "No features to embed", why, "Every feature is a split proxy or broken.")
     elif target_ok and len(reference) >= 2 * MIN_HELD_OUT:
         ref_all, cur_emb, held = held_out_model_embeddings(reference[used + [target]], current[used],
-                                                           target=target, features=used, rng=rng)
+                                                           target=target, features=used, rng=rng, task=task)
         ref_emb = ref_all[held]
-        source = (f"penultimate layer of a small MLP fitted on half of the reference; the other "
+        mlp = {"regression": f"MLP regressor of {target}", "multiclass": f"MLP classifier of {target}"}
+        source = (f"penultimate layer of a small {mlp.get(task, 'MLP')} fitted on half of the reference; "
+                  "the other "
                   f"{len(ref_emb):,} reference rows, unseen by it, are compared (rows a model was fitted on "
                   "look different to it)")
     else:
@@ -370,7 +333,7 @@ def _check_arguments(reference, current, target, prediction, steps) -> None:
 def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema | None = None,
              target: str | None = None, prediction: str | None = None, embeddings=None,
              use_labels: bool = True, threshold: float = 0.5, alpha: float = 0.05, correction: str = "bh",
-             steps: tuple[str, ...] = STEP_KEYS, rng=0,
+             steps: tuple[str, ...] = STEP_KEYS, rng=0, task: str | None = None,
              progress: Callable[[str, int, int], None] | None = None) -> Diagnosis:
     """Run the diagnostic workflow in order and return every step and the verdict.
 
@@ -382,13 +345,19 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
         Column kinds and roles; inferred when omitted.  ``target`` / ``prediction`` override its roles.
     embeddings : (ndarray, ndarray), optional
         Embeddings of reference and current rows for the MMD step; by default the penultimate layer of a
-        small MLP fitted on the reference (with a usable 0/1 target), else the standardised features.
+        small MLP fitted on the reference (with a usable target: a classifier, or a regressor for a
+        regression model), else the standardised features.
     use_labels : bool, default True
         False simulates "no labels yet": the concept step estimates performance instead.
     threshold : float, default 0.5
         The model's decision threshold on its score.
     steps : tuple of str
         Which of :data:`STEP_KEYS` to run (``inputs`` always runs); the others are ``skipped``.
+    task : {"binary", "multiclass", "regression"}, optional
+        The model's task; inferred by :func:`drift.infer_task` from the target and prediction when omitted
+        (a task the data contradicts raises its DriftParameterError).  A regression or multiclass model
+        gets the prediction and concept steps of :mod:`drift.diagnosis.task_steps`, in its own metrics,
+        and its ``proba_<class>`` columns are model outputs, left out of the features.
     progress : callable(step_key, i, n), optional
         Called before each step (the app's progress bar, the CLI's stderr).
 
@@ -400,18 +369,14 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
     verdict rule is :func:`drift.core.decisions.verdict`.
     """
     _check_arguments(reference, current, target, prediction, steps)
-    if schema is None:
-        schema = infer_schema(reference, current)
-    schema = schema.with_roles(target=target or schema.target, prediction=prediction or schema.prediction)
-    if schema.target is not None and schema.target == schema.prediction:
-        schema = schema.with_roles(prediction=None)
-    validation = validate_pair(reference, current, schema)
-    schema = validation.schema
+    schema, validation, info, task_problem = _roles_and_task(reference, current, schema, target, prediction,
+                                                             task)
     target, prediction = schema.target, schema.prediction
-    role_problems = (_role_problem(reference, target, "target", "reference"),
-                     _role_problem(reference, prediction, "prediction", "reference"),
-                     _role_problem(current, target, "target", "current"),
-                     _role_problem(current, prediction, "prediction", "current"))
+    binary = info is None or info.task == "binary"
+    role_problems = (role_problem(reference, target, "target", "reference"),
+                     role_problem(reference, prediction, "prediction", "reference"),
+                     role_problem(current, target, "target", "current"),
+                     role_problem(current, prediction, "prediction", "current"))
     gen = np.random.default_rng(rng)
     seeds = gen.integers(0, 2**31 - 1, size=4)
     done: dict[str, Step] = {}
@@ -432,42 +397,81 @@ def diagnose(reference: pd.DataFrame, current: pd.DataFrame, *, schema: Schema |
             proxies = tuple(table.attrs.get("split_proxies", ()))
             apart = proxies + tuple(table.attrs.get("entity_columns", ()))
             broken = {i.feature for i in issues}
-        elif key == "prediction":
+        elif key == "prediction" and binary:
             problem = role_problems[1] or role_problems[3]
             done[key] = _prediction_step(reference, current, prediction, problem, threshold, alpha)
-        elif key == "concept":
+        elif key == "prediction":
+            done[key] = _safely(key, task_prediction_step, reference, current, info, alpha, task_problem)
+        elif key == "concept" and binary:
             done[key] = _safe_concept(reference, current, target, prediction, role_problems, threshold,
                                       use_labels, seeds[0], alpha)
+        elif key == "concept":
+            done[key] = _safely(key, task_concept_step, reference, current, info, list(schema.features),
+                                use_labels, int(seeds[0]), alpha, task_problem)
         elif key == "domain":
             entities = tuple(table.attrs.get("entity_columns", ()))
             done[key] = _domain_step(reference, current, list(schema.features), proxies, entities, broken,
                                      int(seeds[1]), alpha_multi)
         else:
             left_out = [f for f in schema.features if f in apart or f in broken]
-            done[key] = _safe_mmd(reference, current, list(schema.features), target, not role_problems[0],
-                                  embeddings, left_out, int(seeds[2]), alpha_multi)
+            target_ok = not (role_problems[0] if binary else
+                             role_problem(reference, target, "target", "reference", binary=False))
+            done[key] = _safe_mmd(reference, current, list(schema.features), target, target_ok, embeddings,
+                                  left_out, int(seeds[2]), alpha_multi, None if binary else info.task)
     has_labels = bool(done["concept"].evidence.get("labels"))
-    has_predictions = not (role_problems[1] or role_problems[3])
-    return Diagnosis(tuple(done.values()), decisions.verdict(done, alpha), table, schema, len(reference),
-                     len(current), has_labels, has_predictions, proxies)
+    has_predictions = not (role_problems[1] or role_problems[3] if binary else
+                           outputs_problem(reference, current, info, task_problem))
+    verdict = decisions.verdict(done, alpha, task="binary" if binary else info.task)
+    return Diagnosis(tuple(done.values()), verdict, table, schema, len(reference), len(current), has_labels,
+                     has_predictions, proxies, info)
+
+
+def _roles_and_task(reference, current, schema, target, prediction, task):
+    """The schema with the given roles, validated; the model's task (:func:`resolve_task`) and why it could
+    not be read in full.  A regression or multiclass model's ``proba_<class>`` columns are excluded from the
+    features (model outputs)."""
+    if schema is None:
+        schema = infer_schema(reference, current)
+    schema = schema.with_roles(target=target or schema.target, prediction=prediction or schema.prediction)
+    if schema.target is not None and schema.target == schema.prediction:
+        schema = schema.with_roles(prediction=None)
+    validation = validate_pair(reference, current, schema)
+    schema = validation.schema
+    info, task_problem = resolve_task(reference, current, schema.target, schema.prediction, task)
+    if info is not None and info.task != "binary" and info.probability_columns:
+        schema = schema.with_roles(excluded=(*schema.excluded, *info.probability_columns.values()))
+    return schema, validation, info, task_problem
 
 
 def _safe_concept(reference, current, target, prediction, problems, threshold, use_labels, rng,
                   alpha) -> Step:
     """The concept step; labels it cannot measure (one class only) skip the step with the reason instead of
     stopping the diagnosis."""
+    return _safely("concept", _concept_step, reference, current, target, prediction, problems, threshold,
+                   use_labels, rng, alpha)
+
+
+_COULD_NOT = {"prediction": ("The model's output cannot be compared", PREDICTION_WHY, "Continue with concept "
+                                                                                      "drift."),
+              "concept": ("Concept drift cannot be ruled out: these labels or scores cannot measure it",
+                          CONCEPT_WHY, "Continue with the domain classifier.")}
+
+
+def _safely(key: str, run: Callable[..., Step], *args) -> Step:
+    """``run(*args)``; an input the computation refuses (a DriftInputError) skips the step with the reason
+    instead of stopping the diagnosis."""
     try:
-        return _concept_step(reference, current, target, prediction, problems, threshold, use_labels, rng,
-                             alpha)
+        return run(*args)
     except DriftInputError as err:
-        return _skipped("concept", "Concept drift cannot be ruled out: these labels or scores cannot "
-                                   "measure it", _CONCEPT_WHY, f"{err}",
-                        "Continue with the domain classifier.")
+        summary, why, next_step = _COULD_NOT[key]
+        return skipped(key, summary, why, f"{err}", next_step)
 
 
-def _safe_mmd(reference, current, feats, target, target_ok, embeddings, left_out, seed, alpha) -> Step:
+def _safe_mmd(reference, current, feats, target, target_ok, embeddings, left_out, seed, alpha,
+              task: str | None = None) -> Step:
     """The MMD step; an input the embedding cannot use skips the step with the reason instead of failing."""
     try:
-        return _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, seed, alpha)
+        return _mmd_step(reference, current, feats, target, target_ok, embeddings, left_out, seed, alpha,
+                         task)
     except DriftError as err:
-        return _skipped("mmd", "Could not embed the data", "", f"{err}", "")
+        return skipped("mmd", "Could not embed the data", "", f"{err}", "")

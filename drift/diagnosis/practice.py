@@ -40,7 +40,8 @@ from drift.core.errors import DriftInputError, DriftParameterError
 
 __all__ = [
     "EVIDENCE_KINDS", "PROMPTS", "PointMatch", "Prompt", "RubricPoint", "RubricResult",
-    "StrategyStep", "batch_accuracy", "phrase_pattern", "score_answer", "star_template", "worst_batch",
+    "StrategyStep", "batch_accuracy", "batch_performance", "phrase_pattern", "score_answer", "star_template",
+    "worst_batch",
 ]
 
 #: Evidence a strategy step can point to (diagnosis steps, then the others).
@@ -497,34 +498,46 @@ def score_answer(prompt_id: str, text: str) -> RubricResult:
 
 
 # --- evidence helpers ---------------------------------------------------------------------------------
-def batch_accuracy(reference: pd.DataFrame, current: pd.DataFrame, *, target: str, prediction: str,
-                   batch: str | None, threshold: float = 0.5) -> pd.DataFrame:
-    """Realised accuracy of the model on the reference and on each production batch.
+#: The metric :func:`batch_performance` reads per batch for each task, and whether higher is better.
+BATCH_METRICS = {"binary": ("accuracy", True), "multiclass": ("accuracy", True), "regression": ("mae", False)}
+#: How each metric is named on screen.
+METRIC_LABELS = {"accuracy": "accuracy", "mae": "mean absolute error"}
+
+
+def batch_performance(reference: pd.DataFrame, current: pd.DataFrame, *, target: str, prediction: str,
+                      batch: str | None, task: str = "binary", threshold: float = 0.5) -> pd.DataFrame:
+    """Realised performance of the model on the reference and on each production batch, in the task's
+    metric (:data:`BATCH_METRICS`).
 
     Parameters
     ----------
     reference, current : DataFrame
-        Both hold the ``target`` (0/1) and ``prediction`` (P(1)) columns; rows with either missing are
-        left out.
+        Both hold the ``target`` and ``prediction`` columns; rows with either missing are left out.
+        ``binary``: a 0/1 target and P(1) scored at ``threshold``; ``multiclass``: the true and the
+        predicted class (accuracy: the share equal); ``regression``: the target and the forecast, as
+        numbers (mean absolute error, in the target's unit).
     target, prediction : str
     batch : str or None
         Batch column of ``current``; ``None`` treats all of it as one batch named ``"production"``.
+    task : {"binary", "multiclass", "regression"}, default "binary"
     threshold : float, default 0.5
-        Scores at or above it predict 1.
+        Binary only: scores at or above it predict 1.
 
     Returns
     -------
     DataFrame
-        One row per batch (in order of appearance): ``batch, n, accuracy, change`` (``change`` = batch
-        minus reference accuracy); ``attrs["reference_accuracy"]`` holds the reference's.
+        One row per batch (in order of appearance): ``batch, n, <metric>, change`` (``change`` = batch
+        minus reference); ``attrs`` holds ``metric``, ``higher_is_better`` and ``reference_<metric>``.
 
     Raises
     ------
     DriftInputError
-        A column is missing.
+        A column is missing, or a regression target or forecast holds text.
+    DriftParameterError
+        An unknown task.
     """
-    from drift.model.performance import classification_metrics  # deferred: loads scikit-learn
-
+    if task not in BATCH_METRICS:
+        raise DriftParameterError.invalid("task", "batch_performance", f"one of {tuple(BATCH_METRICS)}", task)
     for side, frame in (("reference", reference), ("current", current)):
         for col in (target, prediction):
             if col not in frame.columns:
@@ -533,30 +546,56 @@ def batch_accuracy(reference: pd.DataFrame, current: pd.DataFrame, *, target: st
     if batch is not None and batch not in current.columns:
         raise DriftInputError(f"no column named {batch!r}", file="current", column=batch,
                               fix="name the batch column, or pass batch=None")
+    metric, higher = BATCH_METRICS[task]
 
-    def accuracy(frame: pd.DataFrame) -> tuple[int, float]:
+    def score(frame: pd.DataFrame, side: str) -> tuple[int, float]:
         rows = frame[[target, prediction]].dropna()
         if rows.empty:
             return 0, float("nan")
-        y = rows[target].to_numpy(dtype=float)
-        p = rows[prediction].to_numpy(dtype=float)
-        return len(rows), classification_metrics(y, p, threshold)["accuracy"]
+        return len(rows), _batch_metric(rows[target], rows[prediction], task, threshold, side)
 
-    _, ref_acc = accuracy(reference)
+    _, ref_value = score(reference, "reference")
     groups = [("production", current)] if batch is None else [
         (str(b), part) for b, part in current.groupby(current[batch].astype(str), sort=False)]
-    rows = [(label, *accuracy(part)) for label, part in groups]
-    out = pd.DataFrame(rows, columns=["batch", "n", "accuracy"])
-    out["change"] = out["accuracy"] - ref_acc
-    out.attrs["reference_accuracy"] = ref_acc
+    rows = [(label, *score(part, f"current (batch {label})")) for label, part in groups]
+    out = pd.DataFrame(rows, columns=["batch", "n", metric])
+    out["change"] = out[metric] - ref_value
+    out.attrs.update({"metric": metric, "higher_is_better": higher, f"reference_{metric}": ref_value})
     return out
 
 
+def _batch_metric(y: pd.Series, p: pd.Series, task: str, threshold: float, side: str) -> float:
+    """The task's :data:`BATCH_METRICS` value of one side's labelled rows."""
+    if task == "multiclass":
+        return float((y.to_numpy() == p.to_numpy()).mean())
+    yy, pp = (pd.to_numeric(v, errors="coerce") for v in (y, p))
+    for values, raw in ((yy, y), (pp, p)):
+        if values.isna().any():
+            bad = raw[values.isna()].astype(str).iloc[0]
+            raise DriftInputError(f"the {task} model's column holds text ({bad!r})", file=side,
+                                  column=str(raw.name), fix="give the target and the predictions as numbers")
+    if task == "regression":
+        return float(np.abs(yy.to_numpy(float) - pp.to_numpy(float)).mean())
+    from drift.model.performance import classification_metrics  # deferred: loads scikit-learn
+    return classification_metrics(yy.to_numpy(float), pp.to_numpy(float), threshold)["accuracy"]
+
+
+def batch_accuracy(reference: pd.DataFrame, current: pd.DataFrame, *, target: str, prediction: str,
+                   batch: str | None, threshold: float = 0.5) -> pd.DataFrame:
+    """:func:`batch_performance` of a binary classifier: columns ``batch, n, accuracy, change``, the
+    reference's accuracy in ``attrs["reference_accuracy"]``."""
+    return batch_performance(reference, current, target=target, prediction=prediction, batch=batch,
+                             task="binary", threshold=threshold)
+
+
 def worst_batch(table: pd.DataFrame) -> str:
-    """The batch of a :func:`batch_accuracy` table whose accuracy fell most (the first on ties)."""
+    """The batch of a :func:`batch_performance` table whose performance got worst (accuracy fell most, or
+    the error rose most; the first on ties)."""
     if table.empty or table["change"].isna().all():
         raise DriftInputError("no batch has labelled rows", file="current", fix="check the target column")
-    return str(table.loc[int(np.nanargmin(table["change"].to_numpy(dtype=float))), "batch"])
+    change = table["change"].to_numpy(dtype=float)
+    pick = np.nanargmin(change) if table.attrs.get("higher_is_better", True) else np.nanargmax(change)
+    return str(table.loc[int(pick), "batch"])
 
 
 # --- the STAR story -----------------------------------------------------------------------------------

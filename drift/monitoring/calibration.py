@@ -31,7 +31,9 @@ chosen level (the decision rule is written once, in :func:`joint_thresholds`, an
      draws of its own.
 
    Performance is calibrated as a **change**: the null values are ``chunk - pseudo-reference`` (realised
-   ROC AUC and accuracy on the labels; for the estimated ones, CBPE's estimate on each side), and the
+   ROC AUC and accuracy on the labels -- a regression model's MAE, RMSE and |bias|, a multiclass
+   model's accuracy and macro-F1, :mod:`drift.monitoring.task_outputs`; for the estimated ones, CBPE's
+   or DLE's estimate on each side), and the
    threshold is the reference's own value plus their low quantile, so the reference's sampling error
    is accounted for too.  The domain classifier and MMD subsample both sides to at most
    ``domain_max_samples`` / ``mmd_max_samples`` rows anyway, so their null batches are two disjoint
@@ -70,13 +72,13 @@ import pandas as pd
 
 from drift.monitoring.detectors import (
     DOMAIN_MIN_ROWS,
-    METRICS,
     PERFORMANCE_DETECTORS,
     ROW_DETECTORS,
     SCORE_DETECTORS,
     SPECS,
     metric_names,
     min_size,
+    task_metrics,
 )
 from drift.monitoring.metrics import (
     domain_auc,
@@ -338,7 +340,7 @@ def _calibrate_rows(ref: Reference, cal_size: int, dets: set[str], settings: Mon
     """The row-based detectors ``dets`` at one size: the first ``n_calibration`` draws serve every
     detector, the rest (:data:`SCORE_DRAWS_FACTOR`) only the score-based ones."""
     gen = np.random.default_rng([seed, 0, cal_size])
-    names = metric_names(dets, exclude=("psi_tail",))
+    names = metric_names(dets, exclude=("psi_tail",), task=ref.task)
     draws: dict[str, list[float]] = {m: [] for m in names}
     null_psi: dict[str, list[float]] = {f: [] for f in ref.features} if "features" in dets else {}
     heavy, light = dets - SCORE_DETECTORS, dets & SCORE_DETECTORS
@@ -356,7 +358,8 @@ def _calibrate_rows(ref: Reference, cal_size: int, dets: set[str], settings: Mon
     if null_psi:   # the features detector's statistic needs the levels of the other draws: afterwards
         draws["psi_tail"] = null_tails(null_psi, ref.psi_dofs, ref.muted)
     return {(d, cal_size): Calibration(
-        {m.name: np.asarray(draws.get(m.name, []), dtype=float) for m in METRICS if m.detector == d},
+        {m.name: np.asarray(draws.get(m.name, []), dtype=float) for m in task_metrics(ref.task)
+         if m.detector == d},
         cal_size, mode, n_draws({d}, settings.n_calibration), levels if d == "features" else {})
         for d in dets}
 
@@ -383,14 +386,14 @@ def _calibrate_reweighted(ref: Reference, pos: int, cal_size: int, dets: set[str
     reweighted to it (``"reweighted"`` mode)."""
     gen = np.random.default_rng([seed, 6, pos, cal_size])
     total = n_draws(dets, settings.n_calibration)
-    draws: dict[str, list[float]] = {m: [] for m in metric_names(dets)}
+    draws: dict[str, list[float]] = {m: [] for m in metric_names(dets, task=ref.task)}
     for i in range(total):
         chunk, pseudo, _ = draw_weights(gen, ref.n, cal_size, weights)
         for metric, values in score_nulls(ref, [(chunk, pseudo)], dets, split=False).items():
             draws[metric].extend(values)
         tick(f"calibrating the reweighted reference of batch {pos + 1} ({i + 1}/{total})")
     return {(d, cal_size, pos): Calibration(
-        {m.name: np.asarray(draws[m.name], dtype=float) for m in METRICS if m.detector == d},
+        {m.name: np.asarray(draws[m.name], dtype=float) for m in task_metrics(ref.task) if m.detector == d},
         cal_size, "reweighted", total) for d in dets}
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from drift.core.decisions import exceeds
 from drift.monitoring.calibration import Calibration, Plan, Tick
-from drift.monitoring.detectors import METRICS, SPECS, MetricSpec
+from drift.monitoring.detectors import SPECS, MetricSpec, task_metrics
 from drift.monitoring.metrics import (
     Measured,
     domain_auc,
@@ -78,7 +78,7 @@ def evaluate(ref: Reference, pairs: Sequence[tuple[str, pd.DataFrame]], batch_em
     done: dict[str, _Batch] = {}
     batch_rows = []
     for pos, (label, rows) in enumerate(pairs):
-        batch = _measure_batch(ref, pos, rows, batch_emb[pos], plan, calibrations, settings, seed)
+        batch = _measure_batch(ref, pos, label, rows, batch_emb[pos], plan, calibrations, settings, seed)
         _decide(ref, label, pos, batch, plan, calibrations, settings.quantile)
         done[label] = batch
         n_alerts = len(batch.alert_rows)
@@ -108,13 +108,14 @@ def evaluate(ref: Reference, pairs: Sequence[tuple[str, pd.DataFrame]], batch_em
                      columns=labels, dtype=float))
 
 
-def _measure_batch(ref: Reference, pos: int, rows: pd.DataFrame, emb, plan: Plan,
+def _measure_batch(ref: Reference, pos: int, label: str, rows: pd.DataFrame, emb, plan: Plan,
                    calibrations: Mapping[tuple, Calibration], settings: MonitorSettings,
                    seed: int) -> _Batch:
     """The values of every metric of the batch at ``pos`` (its score-based detectors against its own
     reweighted reference, when it has one)."""
     measured = measure(ref, plan.reweighted.get(pos, ref.whole), rows, set(plan.row_detectors),
-                       alpha=settings.alpha, correction=settings.correction) if len(rows) >= 2 else Measured()
+                       alpha=settings.alpha, correction=settings.correction, label=label) \
+        if len(rows) >= 2 else Measured()
     batch = _Batch(dict(measured.values), measured)
     values, cal_sizes = batch.values, plan.cal_sizes[pos]
     if "features" in plan.active and measured.table is not None and "features" in cal_sizes:
@@ -140,7 +141,7 @@ def _decide(ref: Reference, label: str, pos: int, batch: _Batch, plan: Plan,
     """Each metric of the batch against its threshold: its row of the metrics table, and of the alerts
     table when it alerts (in ``batch``)."""
     cal_sizes = plan.cal_sizes[pos]
-    for spec in METRICS:
+    for spec in task_metrics(ref.task):
         if spec.detector is not None and spec.detector not in plan.active:
             continue
         value = float(batch.values.get(spec.name, np.nan))
@@ -164,7 +165,8 @@ def _fmt(value: float, metric: str) -> str:
         return f"{value:.2g}"
     if metric == "share_drifted":
         return f"{value:.0%}"
-    return f"{value:.4g}" if metric in ("max_psi", "prediction_psi", "mmd") else f"{value:.3f}"
+    return f"{value:.4g}" if metric in ("max_psi", "prediction_psi", "mmd", "mae", "rmse", "abs_bias",
+                                        "estimated_mae", "estimated_rmse") else f"{value:.3f}"
 
 
 def _reason(spec: MetricSpec, value: float, thr: float, base: float, size, quantile: float,
@@ -202,20 +204,25 @@ def in_sample_notes(metrics: pd.DataFrame, baselines: Mapping[str, float]) -> li
 
     Rule (constants :data:`IN_SAMPLE_MIN_BATCHES`, :data:`IN_SAMPLE_GAP`): at least that many batches
     have a value and a threshold, every one is below the reference's own value, and their median is
-    more than ``IN_SAMPLE_GAP`` calibrated noise bands (reference minus threshold) below it.  A model
-    scored on its own training rows looks better there than anywhere else, which is this pattern; real
+    more than ``IN_SAMPLE_GAP`` calibrated noise bands (reference minus threshold) below it; for a
+    regression model's MAE, where larger is worse, the same mirrored (above, threshold minus
+    reference).  A model scored on its own training rows looks better there than anywhere else, which
+    is this pattern; real
     degradation of every batch looks the same, so the note says "if", and the alerts stand.
     """
-    for metric in ("roc_auc", "accuracy"):
+    for metric in ("roc_auc", "accuracy", "mae"):
         m = metrics[(metrics["metric"] == metric) & metrics["value"].notna() & metrics["threshold"].notna()]
         if len(m) < IN_SAMPLE_MIN_BATCHES or metric not in baselines:
             continue
-        base = float(baselines[metric])
-        band = float((base - m["threshold"]).median())
-        median = float(m["value"].median())
-        if band > 0 and (m["value"] < base).all() and base - median > IN_SAMPLE_GAP * band:
-            return [f"every batch's {SPECS[metric].label} is below the reference's {base:.3f}, and the "
-                    f"median batch ({median:.3f}) is beyond the calibrated noise of {band:.3f}: "
+        sign = -1.0 if SPECS[metric].direction == "up" else 1.0      # a larger error is worse
+        base = sign * float(baselines[metric])
+        values = sign * m["value"]
+        band = float((base - sign * m["threshold"]).median())
+        median = float(values.median())
+        if band > 0 and (values < base).all() and base - median > IN_SAMPLE_GAP * band:
+            side = "below" if sign > 0 else "above"
+            return [f"every batch's {SPECS[metric].label} is {side} the reference's {sign * base:.3f}, and "
+                    f"the median batch ({sign * median:.3f}) is beyond the calibrated noise of {band:.3f}: "
                     "this is what in-sample reference scores look like (the model scored on its own "
                     "training rows is optimistic). The reference's predictions must be out of sample "
                     "(cross-validated, or a held-out validation set); if they are, every batch really "

@@ -41,18 +41,21 @@ from drift.data.quality import quality_issues
 from drift.diagnosis.features import N_JOBS, ReferenceProfile, feature_drift
 from drift.model.performance import classification_metrics, labelled_scores
 from drift.model.prediction import prediction_drift
-from drift.monitoring.detectors import DOMAIN_MIN_ROWS, MIN_LABELS, SCORE_DETECTORS, metric_names
+from drift.monitoring.detectors import (
+    DOMAIN_MIN_ROWS,
+    MIN_LABELS,
+    PREDICTION_BINS,
+    SCORE_DETECTORS,
+    metric_names,
+)
 from drift.monitoring.reference import Baseline, Reference
+from drift.monitoring.task_outputs import weighted_psi
 from drift.multivariate.domain import domain_classifier_test
 from drift.multivariate.mmd import mmd_test
-from drift.stats.binning import BinCounts, weighted_quantile_edges
-from drift.stats.psi import psi_from_counts
 from drift.stats.samples import as_float_array
 
 #: Batches from this many rows compare their features on two threads (below, thread start-up costs more).
 PARALLEL_FROM = 20_000
-#: Decile bins of the prediction PSI (:func:`drift.prediction_drift`'s default), for batches and null draws.
-PREDICTION_BINS = 10
 #: A feature's null PSI level (mean over the calibration draws) is at least this, so a feature that is
 #: constant in the reference gets a finite (tiny) level and alerts as soon as it moves.
 PSI_LEVEL_FLOOR = 1e-9
@@ -75,7 +78,9 @@ def effective_sizes(ref: Reference, rows: pd.DataFrame, active: set[str], domain
     the subsample of the domain classifier and MMD."""
     n = len(rows)
     sizes = {d: n for d in ("features", "quality") if d in active}
-    if ref.prediction is not None and ref.prediction in rows.columns:
+    if ref.outputs is not None:
+        sizes.update(ref.outputs.sizes(rows, "batch", active))
+    elif ref.prediction is not None and ref.prediction in rows.columns:
         p = as_float_array(rows[ref.prediction])
         for d in ("prediction", "estimated_performance"):
             if d in active:
@@ -91,11 +96,16 @@ def effective_sizes(ref: Reference, rows: pd.DataFrame, active: set[str], domain
 
 
 def measure(ref: Reference, base: Baseline, rows: pd.DataFrame, detectors: set[str], *, alpha: float,
-            correction: str) -> Measured:
-    """Every row-based metric of ``rows`` against ``base`` (a real batch, or a null chunk)."""
+            correction: str, label: str = "batch") -> Measured:
+    """Every row-based metric of ``rows`` against ``base`` (a real batch, or a null chunk); ``label``
+    names the batch in messages."""
     out = Measured()
     if detectors & {"features", "quality"} and ref.features:
         _measure_features(ref, base, rows, detectors, alpha, correction, out)
+    if ref.outputs is not None:       # a regression or multiclass model (:mod:`.task_outputs`)
+        if detectors & SCORE_DETECTORS:
+            out.values.update(ref.outputs.measure(rows, label, base.row_weights, detectors))
+        return out
     scores = None
     if ref.prediction is not None and ref.prediction in rows.columns:
         scores = as_float_array(rows[ref.prediction])
@@ -171,10 +181,11 @@ def score_nulls(ref: Reference, draws: Sequence[tuple[np.ndarray, np.ndarray]], 
     :func:`drift.model.performance.expected_metrics` on the chunk's rows and on the pseudo-reference's
     rows repeated by their weights (tested), without sorting either again.
     """
-    names = metric_names(detectors & SCORE_DETECTORS)
+    names = metric_names(detectors & SCORE_DETECTORS, task=ref.task)
     out: dict[str, list[float]] = {m: [] for m in names}
     for chunk, pseudo in draws:
-        values = _score_null(ref, chunk, pseudo, detectors, split)
+        values = ref.outputs.null(chunk, pseudo, detectors, split) if ref.outputs is not None \
+            else _score_null(ref, chunk, pseudo, detectors, split)
         for metric in names:
             out[metric].append(values.get(metric, float("nan")))
     return out
@@ -216,16 +227,7 @@ def prediction_psi(values: np.ndarray, weights: np.ndarray, current: np.ndarray,
     reference's scores for both sides (chunk and pseudo-reference weights); a batch its own scores, each
     weighing 1, against the reweighted reference
     (:meth:`~drift.monitoring.reference.Reference.reweighted`)."""
-    if current_weights.sum() < 2 or weights.sum() < 2:
-        return float("nan")
-    edges = weighted_quantile_edges(values, weights, PREDICTION_BINS)
-
-    def counts(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-        below = np.concatenate(([0.0], np.cumsum(w)))[np.searchsorted(x, edges, side="left")]
-        return np.diff(np.concatenate(([0.0], below, [w.sum()]))).round().astype(np.int64)
-
-    bins = BinCounts(counts(values, weights), counts(current, current_weights), edges)
-    return float(psi_from_counts(bins).statistic)
+    return weighted_psi(values, weights, current, current_weights, PREDICTION_BINS)
 
 
 def domain_auc(ref: Reference, a: pd.DataFrame, b: pd.DataFrame, k: int, n_folds: int, seed) -> tuple:

@@ -9,6 +9,8 @@ How it is built, one concept a module (each layer imports only the ones above it
 
 * :mod:`drift.monitoring.detectors` -- the detectors and metrics, which way each is bad;
 * :mod:`drift.monitoring.settings` -- :class:`~drift.monitoring.settings.MonitorSettings`;
+* :mod:`drift.monitoring.task_outputs` -- a regression or multiclass model's metrics as functions of
+  row weights (the binary classifier keeps its own fast path in the next module);
 * :mod:`drift.monitoring.reference` -- the reference's summaries, computed once per call;
 * :mod:`drift.monitoring.metrics` -- every metric of a batch or a null draw (rule 2: each feature's own
   PSI threshold);
@@ -16,6 +18,13 @@ How it is built, one concept a module (each layer imports only the ones above it
   batch's size, a detector's thresholds set together so that the *detector* false-alarms at the level);
 * :mod:`drift.monitoring.evaluate` -- thresholds applied to the batches, alerts and their reasons (rule 4);
 * this module -- the inputs checked, the pieces run in order, :class:`MonitorResult`.
+
+**The model's task** (``task``: ``binary``, ``multiclass`` or ``regression``, inferred from the
+reference's target and prediction by :func:`drift.data.task.infer_task` unless given) decides the
+model-facing metrics: a binary classifier's prediction PSI, ROC AUC and accuracy, CBPE; a regression
+model's forecast PSI and KS, MAE, RMSE and |bias|, DLE-estimated MAE and RMSE; a multiclass model's
+predicted-class PSI, accuracy and macro-F1, CBPE-estimated accuracy and macro-F1
+(:mod:`drift.monitoring.task_outputs`).  Every one is calibrated by the same null draws.
 
 Each *detector* alerts a clean batch with probability about ``1 - quantile``; a batch alerts when any
 detector does, so with the five default detectors of a labelled batch expect up to ~5 x (1 - quantile)
@@ -57,11 +66,12 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from drift.core.decisions import exceeds
-from drift.core.errors import DriftInputError, DriftParameterError, MixedTypeError
+from drift.core.errors import DriftError, DriftInputError, DriftParameterError, MixedTypeError
 from drift.core.inputs import numeric_values
-from drift.core.jsonsafe import jsonable
+from drift.core.jsonsafe import jsonable, python_scalar
 from drift.data.batching import describe_split, split_batches
 from drift.data.schema import Schema, infer_schema
+from drift.data.task import TaskInfo, infer_task, sorted_labels
 from drift.diagnosis.diagnose import diagnose
 from drift.monitoring.calibration import (
     BOOTSTRAP_ABOVE,
@@ -310,17 +320,30 @@ def monitor(reference: pd.DataFrame, batches, *, schema=None, target: str | None
         else int(np.random.default_rng(rng).integers(2**32))
     pairs, chunking = _as_batches(batches, st, seed)
     schema, notes = _monitored_schema(reference, schema, target, prediction, st)
+    info = _task(reference, schema, st, notes)
+    if info is not None:          # per-class probability columns are model outputs, not features
+        schema = schema.with_roles(excluded=tuple(dict.fromkeys(
+            (*schema.excluded, *(c for c in info.probability_columns.values() if c in schema.kinds)))))
     mute = _muted(st.mute, schema)
     ref_emb, batch_emb = _resolve_embeddings(embeddings, reference, pairs)
-    active = _active_detectors(st.detectors, schema, mute, ref_emb, notes)
-    _check_outputs(reference, "reference", (schema.prediction,))
+    active = _active_detectors(st.detectors, schema, mute, ref_emb, notes, info)
+    if info is None:
+        _check_outputs(reference, "reference", (schema.prediction,))
     ref = Reference(reference, schema, target=schema.target, prediction=schema.prediction, bins=st.bins,
-                    threshold=st.threshold, embeddings=ref_emb, detectors=active, muted=mute)
-    if {"performance", "estimated_performance"} & active and not ref.whole.performance:
+                    threshold=st.threshold, embeddings=ref_emb, detectors=active, muted=mute, task=info,
+                    seed=seed)
+    if ref.outputs is not None:
+        for d, reason in ref.outputs.unavailable.items():
+            if d in active:
+                active.discard(d)
+                notes.append(f"{DETECTORS[d]} skipped: {reason}")
+    elif {"performance", "estimated_performance"} & active and not ref.whole.performance:
         active -= {"performance", "estimated_performance"}
         notes.append(ref.note)
     for label, rows in pairs:
         _check_batch(ref, label, rows)
+        if ref.outputs is not None:
+            notes.extend(ref.outputs.batch_notes(rows, label, active))
     if "domain" in active and ref.n // 2 < st.domain_max_samples:
         notes.append(f"domain classifier calibrated on {ref.n // 2:,} rows per side (half the reference)")
     reweightings = _reweightings(reference, ref, pairs, mute, active, notes)
@@ -413,12 +436,14 @@ def _muted(mute: tuple[str, ...], schema: Schema) -> tuple[str, ...]:
 
 
 def _active_detectors(detectors: tuple[str, ...], schema: Schema, mute: tuple[str, ...],
-                      ref_emb: np.ndarray | None, notes: list[str]) -> set[str]:
-    """The detectors asked for whose inputs are present; a note for each one skipped."""
+                      ref_emb: np.ndarray | None, notes: list[str], info: TaskInfo | None = None) -> set[str]:
+    """The detectors asked for whose inputs are present; a note for each one skipped.  A regression or
+    multiclass model (``info``) may give its predictions as ``proba_<class>`` columns only."""
     live = [f for f in schema.features if f not in mute]
     no_features = "no feature columns" if not schema.features else "every feature is muted"
-    no_model = schema.prediction is None or schema.target is None
-    skips = {"prediction": schema.prediction is None, "estimated_performance": no_model,
+    no_prediction = schema.prediction is None if info is None else info.prediction_kind is None
+    no_model = no_prediction or schema.target is None
+    skips = {"prediction": no_prediction, "estimated_performance": no_model,
              "performance": no_model, "mmd": ref_emb is None,
              "features": not live, "domain": not live, "quality": not live}
     reasons = {"prediction": "no prediction column",
@@ -486,8 +511,9 @@ def _check_batch(ref: Reference, label: str, rows: pd.DataFrame) -> None:
                 raise MixedTypeError("numbers in the reference, text in this batch", file=label, column=col,
                                      fix="fix the pipeline so the column holds numbers (or mark it "
                                          "categorical in the schema)")
-    numeric_target = ref.target is not None and pd.api.types.is_numeric_dtype(ref.frame[ref.target])
-    _check_outputs(rows, label, (ref.prediction, ref.target if numeric_target else None))
+    if ref.task == "binary":            # the other tasks' outputs are checked as they are read
+        numeric_target = ref.target is not None and pd.api.types.is_numeric_dtype(ref.frame[ref.target])
+        _check_outputs(rows, label, (ref.prediction, ref.target if numeric_target else None))
 
 
 def _reweightings(reference: pd.DataFrame, ref: Reference, pairs, mute: tuple[str, ...], active: set[str],
@@ -541,4 +567,34 @@ def _params(st: MonitorSettings, active: set[str], seed: int, ref: Reference, mu
             "bins": st.bins, "threshold": st.threshold, "target": ref.target, "prediction": ref.prediction,
             "domain_max_samples": st.domain_max_samples, "domain_n_folds": st.domain_n_folds,
             "domain_calibration": st.domain_calibration, "mmd_max_samples": st.mmd_max_samples,
-            "features": list(ref.features), "mute": list(mute), "chunking": chunking}
+            "features": list(ref.features), "mute": list(mute), "chunking": chunking, "task": ref.task}
+
+
+def _task(reference: pd.DataFrame, schema: Schema, st: MonitorSettings, notes: list[str]) -> TaskInfo | None:
+    """The model's task (``st.task``, else :func:`drift.data.task.infer_task` on the reference's target
+    and prediction); ``None`` for a binary classifier, which keeps its own path
+    (:mod:`drift.monitoring.reference`).  When the task is not given and cannot be inferred, the binary
+    path runs and says what it cannot measure, as before tasks existed."""
+    if schema.target is None:
+        if st.task in (None, "binary") or schema.prediction is None:
+            return None
+        kind = "forecast" if st.task == "regression" else "label"
+        classes = () if st.task == "regression" else sorted_labels(
+            map(python_scalar, reference[schema.prediction].dropna().unique()))
+        notes.append(f"task {st.task} (given); no target: prediction drift only")
+        return TaskInfo(st.task, kind, None, schema.prediction, classes)
+    try:
+        info = infer_task(reference, None, schema.target, schema.prediction, task=st.task)
+    except DriftError as err:
+        if st.task is not None:
+            raise
+        notes.append(f"task not inferred ({err}); monitored as a binary classifier: pass task='regression' "
+                     "or task='multiclass' if it is one")
+        return None
+    if info.task == "binary":
+        return None
+    how = "given" if st.task is not None else f"inferred from {schema.target!r}"
+    notes.append(f"task {info.task} ({how}): the model-facing detectors measure "
+                 + ("forecast PSI and KS, MAE, RMSE and |bias|" if info.task == "regression"
+                    else "predicted-class shares, accuracy and macro-F1"))
+    return info

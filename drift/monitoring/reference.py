@@ -22,9 +22,11 @@ from sklearn.isotonic import IsotonicRegression
 
 from drift.core.errors import DriftInputError
 from drift.data.quality import QualityBaseline
+from drift.data.task import TaskInfo
 from drift.diagnosis.features import FeatureProfile, ReferenceProfile, profile_reference
 from drift.model.performance import classification_metrics, expected_metrics, labelled_scores
 from drift.monitoring.detectors import MIN_LABELS
+from drift.monitoring.task_outputs import TaskOutputs
 from drift.stats.binning import count_sorted, quantile_edges
 from drift.stats.samples import SortedSample, as_float_array
 
@@ -38,6 +40,7 @@ class Baseline:
     performance: dict[str, float]      # roc_auc, accuracy of its labelled rows
     estimated: dict[str, float]        # estimated_roc_auc, estimated_accuracy of its scores
     score_weights: np.ndarray | None = None   # reweighted reference: weights of the sorted valid scores
+    row_weights: np.ndarray | None = None     # reweighted reference of a regression / multiclass model
 
     @property
     def baselines(self) -> dict[str, float]:
@@ -93,12 +96,14 @@ class Reference:
 
     Every attribute is set on every path; those a missing input makes meaningless are ``None`` (the
     score indexes without a prediction; the label and CBPE indexes when performance cannot be
-    measured, with :attr:`note` saying why).
+    measured, with :attr:`note` saying why).  A regression or multiclass model (``task``) has its
+    outputs in :attr:`outputs` (:class:`~drift.monitoring.task_outputs.TaskOutputs`) instead of the
+    binary score and label indexes, which are then ``None``.
     """
 
     def __init__(self, frame: pd.DataFrame, schema, *, target: str | None, prediction: str | None,
                  bins: int, threshold: float, embeddings: np.ndarray | None, detectors: Iterable[str],
-                 muted: Sequence[str] = ()) -> None:
+                 muted: Sequence[str] = (), task: TaskInfo | None = None, seed: int = 0) -> None:
         self.frame = frame
         self.n = len(frame)
         self.schema = schema
@@ -113,10 +118,20 @@ class Reference:
         self.columns = _row_columns(frame, self.profile)
         self.chunk_source = _chunk_source(frame, self.columns, [*self.features, target, prediction])
         self.quality = QualityBaseline.of(frame, schema) if "quality" in detectors else None
-        self.scores = None if prediction is None else ScoreIndex.of(as_float_array(frame[prediction]))
+        self.task = "binary" if task is None else task.task
+        self.outputs = None if task is None or task.task == "binary" else \
+            TaskOutputs(frame, task, features=self.features, detectors=set(detectors), seed=seed)
         self.labels: LabelIndex | None = None
         self.cbpe: CbpeIndex | None = None
         self.note = ""
+        if self.outputs is not None:
+            self.scores = None
+            ones = np.ones(self.n)
+            self.estimated = self.outputs.estimated(ones)
+            self.whole = Baseline(self.profile, None, self.outputs.performance(ones), self.estimated)
+            self.baselines = self.whole.baselines
+            return
+        self.scores = None if prediction is None else ScoreIndex.of(as_float_array(frame[prediction]))
         if self.scores is not None and target is not None:
             self.labels, self.note = _label_index(frame[target], self.scores.values, threshold)
         performance: dict[str, float] = {}
@@ -157,6 +172,10 @@ class Reference:
         otherwise: row ``i`` counted ``weights[i]`` times (:mod:`drift.monitoring.reweighting`).  Its ROC
         AUC, accuracy and CBPE estimates are those of the weighted rows (the same functions as the null
         draws)."""
+        if self.outputs is not None:
+            w = np.asarray(weights, dtype=np.float64)
+            return Baseline(self.profile, None, self.outputs.performance(w), self.outputs.estimated(w),
+                            row_weights=w)
         score_w = weights[self.scores.order[:self.scores.n_valid]].astype(np.float64)
         performance: dict[str, float] = {}
         estimated: dict[str, float] = {}

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from drift.core.errors import DriftParameterError, check_int, check_parameter, is_number
+from drift.data.task import TASKS
 from drift.diagnosis.diagnose import STEP_KEYS
 from drift.monitoring.detectors import DEFAULT_DETECTORS, DETECTORS, DOMAIN_MIN_ROWS
 from drift.stats.binning import check_bins
@@ -72,6 +73,10 @@ class MonitorSettings:
     chunking : str, optional
         How the caller cut the batches (when it passes them already split), for
         :attr:`~drift.monitoring.monitor.MonitorResult.chunking`; default: said from the split options.
+    task : {"binary", "multiclass", "regression"}, optional
+        The model's task; default: inferred from the reference's target and prediction
+        (:func:`drift.data.task.infer_task`).  It decides the model-facing metrics
+        (:mod:`drift.monitoring.task_outputs` for regression and multiclass).
 
     Examples
     --------
@@ -107,6 +112,7 @@ class MonitorSettings:
     shuffle: bool = False
     min_rows: int = 50
     chunking: str | None = None
+    task: str | None = None
 
     def __post_init__(self) -> None:
         _check("alpha", is_number(self.alpha) and 0 < self.alpha < 1, "in (0, 1)", self.alpha)
@@ -129,6 +135,7 @@ class MonitorSettings:
         steps = _names(self.diagnose_steps)
         _check("diagnose_steps", set(steps) <= set(STEP_KEYS), f"a subset of {STEP_KEYS}", steps)
         object.__setattr__(self, "diagnose_steps", steps)
+        _check("task", self.task is None or self.task in TASKS, f"one of {TASKS} or None", self.task)
 
 
 #: The options :func:`drift.monitor` takes as keyword arguments.

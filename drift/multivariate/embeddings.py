@@ -287,6 +287,7 @@ def model_embeddings(
     features: Sequence[str] | None = None,
     hidden: tuple[int, ...] = (64, 16),
     rng: int | np.random.Generator | None = 0,
+    task: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Last-hidden-layer activations of a small MLP fitted on the reference.
 
@@ -307,6 +308,9 @@ def model_embeddings(
         Hidden layer sizes; the embedding has ``hidden[-1]`` dimensions.
     rng : int or numpy.random.Generator, default 0
         Seed or generator for the fitting subsample and the MLP.
+    task : {"binary", "multiclass", "regression"}, optional
+        The model's task (:func:`drift.infer_task`): ``regression`` fits an ``MLPRegressor``, the others an
+        ``MLPClassifier``; by default guessed from the target as described under ``target``.
 
     Returns
     -------
@@ -328,6 +332,8 @@ def model_embeddings(
     if not isinstance(hidden, (tuple, list)) or not hidden \
             or not all(isinstance(h, (int, np.integer)) and h >= 1 for h in hidden):
         raise DriftParameterError.invalid("hidden", func, "a non-empty tuple of ints >= 1", hidden)
+    if task not in (None, "binary", "multiclass", "regression"):
+        raise DriftParameterError.invalid("task", func, "'binary', 'multiclass', 'regression' or None", task)
     if target not in reference.columns:
         raise ColumnMismatchError("the target column is missing", file="reference", column=str(target),
                                   fix="choose a target column of the reference data")
@@ -337,7 +343,7 @@ def model_embeddings(
 
     labelled = _fit_rows(reference, target, gen)
     y = labelled[target]
-    is_classification = _is_classification(y)
+    is_classification = _is_classification(y) if task is None else task != "regression"
     if y.nunique() < 2:
         raise ConstantColumnError("the target has a single value", file="reference", column=str(target),
                                   fix="choose a target with at least two values")
@@ -404,14 +410,15 @@ def _fit_mlp(x_fit: np.ndarray, y: pd.Series, is_classification: bool, hidden: t
 
 def held_out_model_embeddings(reference: pd.DataFrame, current: pd.DataFrame, *, target: str,
                               features: Sequence[str] | None = None, hidden: tuple[int, ...] = (64, 16),
-                              rng: int | np.random.Generator | None = 0
+                              rng: int | np.random.Generator | None = 0, task: str | None = None
                               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`model_embeddings` with the MLP fitted on a seeded random half of the reference only.
 
     Rows a model was fitted on look different to it from rows it never saw (it has learned them), so
     comparing training rows with production rows through the model's own layer finds a difference even
     when nothing changed: on clean credit months MMD rejected about twice as often as its level.  A
-    two-sample test (MMD) must compare the *held-out* half with production.
+    two-sample test (MMD) must compare the *held-out* half with production.  ``task`` as in
+    :func:`model_embeddings`.
 
     Returns
     -------
@@ -426,7 +433,7 @@ def held_out_model_embeddings(reference: pd.DataFrame, current: pd.DataFrame, *,
     cols = [c for c in (features if features is not None else current.columns) if c != target]
     unseen = pd.concat([reference[cols].iloc[held], current[cols]], ignore_index=True)
     fit_emb, rest = model_embeddings(reference.iloc[~held], unseen, target=target, features=features,
-                                     hidden=hidden, rng=gen)
+                                     hidden=hidden, rng=gen, task=task)
     ref_emb = np.empty((len(reference), fit_emb.shape[1]))
     ref_emb[~held], ref_emb[held] = fit_emb, rest[: int(held.sum())]
     return ref_emb, rest[int(held.sum()):], held

@@ -262,8 +262,9 @@ def step_figures(step) -> list[go.Figure]:
     if step.key == "prediction" and hasattr(result, "table"):
         return [prediction_bins_chart(result)]
     if step.key == "concept":
-        if isinstance(result, tuple):
-            return [performance_change_chart(result[0]), calibration_chart(result[0])]
+        if isinstance(result, tuple):   # a regression or multiclass model's performance has no reliability
+            return [performance_change_chart(result[0])] + (     # diagram: the binary one only
+                [calibration_chart(result[0])] if hasattr(result[0].reference, "calibration") else [])
         return [estimated_performance_chart(result)]
     if step.key == "domain" and getattr(result, "importances", None) is not None and len(result.importances):
         return [domain_importance_chart(result)]

@@ -10,6 +10,7 @@ would; the chart builders are checked against hand computations.
 from __future__ import annotations
 
 import base64
+import json
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -244,23 +245,16 @@ def test_upload_with_a_numeric_target(regression_files: tuple[Path, Path]) -> No
     assert "Not priced: pricing the change is not available yet for a regression model" in texts(at)
 
 
-def test_upload_whose_counts_read_as_classes_is_fixed_by_the_override(tmp_path: Path) -> None:
-    """A few integer values read as class codes, with a fractional forecast: the task cannot be read (the
-    library says why and names the fix), and forcing regression on the Data page fixes it."""
+def test_upload_of_counts_with_a_fractional_forecast_is_a_regression(tmp_path: Path) -> None:
+    """A few integer values (counts) with a fractional forecast: read as a regression, the way
+    ``drift.diagnose`` reads it (one rule, :func:`drift.diagnosis.task_steps.resolve_task`); the Diagnosis
+    shows the regression metrics."""
     paths = (tmp_path / "units_reference.csv", tmp_path / "units_production.csv")
     regression_side(1500, 0.0, 3, counts=True).to_csv(paths[0], index=False)
     regression_side(800, 0.0, 4, counts=True).to_csv(paths[1], index=False)
     at = open_page(upload(new_app(), *paths), DATA)
-    refused = "holds fractional numbers, but the target's classes are integer codes"
-    assert any(refused in e for e in errors(at)), errors(at)
-    at = open_page(at, DIAGNOSIS)                     # no task: the binary pages' path, no Model section
-    assert "MAE" not in metrics(at)
-    assert any("The model's task could not be read" in w.value.replace("\\", "") for w in at.warning)
-    at = open_page(at, DATA)
-    task_select(at).set_value("regression").run()
     assert not errors(at)
     assert "**Regression model**" in texts(at)
-    assert "task regression" in texts(at), "the override is listed with the roles changed"
     at = open_page(at, DIAGNOSIS)
     assert "MAE" in metrics(at)
 
@@ -338,9 +332,12 @@ def test_a_task_aware_diagnosis_is_recognised() -> None:
 
 
 def test_timeline_of_the_sentiment_multiclass_model() -> None:
-    """The score-based detectors read a binary classifier's probability: for the multiclass model they are
-    left out and the page says so, instead of failing on the predicted labels (text)."""
+    """The Timeline monitors the multiclass model in its own metrics (predicted-class shares, accuracy and
+    macro-F1, the task-aware ``monitor``): the page runs them, instead of failing on the predicted labels
+    (text) or leaving the model's detectors out."""
     at = open_page(view_app("sentiment", "multiclass", SENTIMENT_BATCH), "pages/timeline.py")
     assert not errors(at)
-    assert "not available yet for a multiclass classifier" in texts(at)
+    assert "not available yet" not in texts(at)
     assert "Batches monitored" in metrics(at)
+    charts = " ".join(json.dumps(c.proto.spec) for c in at.get("plotly_chart"))
+    assert "macro-F1" in charts or "accuracy" in charts

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from drift.data.scenarios import SCENARIOS
+from drift.data.scenarios import SCENARIOS, load_scenario
 from drift.data.scenarios.sentiment import INJECTED_TERMS
 from drift.diagnosis import practice
 from tests.app.test_pages import new_app as shared_new_app
@@ -135,3 +135,27 @@ def test_practice_submits_again_and_in_a_second_session(prompt: str) -> None:
     if prompt == "pricing_autopilot":   # the policy table, replayed from the cache, is the same
         tables = [next(d.value for d in t.dataframe if "total_cost" in d.value.columns) for t in (at, other)]
         assert tables[0].equals(tables[1])
+
+
+def test_practice_on_the_pricing_demand_model() -> None:
+    """Practice runs on a scenario's second model: the pricing demand (regression) model is practised on
+    the week whose mean absolute error rose most, its evidence is that model's diagnosis and the ground
+    truth is that model's manifest."""
+    sc = load_scenario("pricing").with_task("regression")
+    expected = practice.batch_performance(sc.reference, sc.current, target=sc.target,
+                                          prediction=sc.prediction, batch=sc.batch, task="regression")
+    worst = practice.worst_batch(expected)
+    at = open_page(new_app(**{state.PRACTICE_PROMPT: "debug_accuracy", state.PRACTICE_SCENARIO: "pricing",
+                              state.PRACTICE_TASK: "regression"}), PRACTICE)
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    assert at.selectbox(key=state.PRACTICE_TASK).value == "regression"
+    assert f"Practised on **{worst}**" in markdown(at) and "mean absolute error rose most" in markdown(at)
+    bars = at.get("plotly_chart")[0].proto.spec
+    assert "mean absolute error" in bars
+    at.text_area(key=state.PRACTICE_ANSWER).input("Check the forecasts, then the residuals.")
+    at.button[0].click().run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    truth = sc.manifest_row(worst)
+    shown = [s.value for s in [*at.success, *at.warning] if s.value.startswith("**Ground truth of ")]
+    assert shown and str(truth["kind"]).replace("_", " ") in shown[0]
+    assert any("the Report page prices" in i.value for i in at.info)

@@ -318,3 +318,48 @@ def test_check_with_no_column_in_common_is_an_input_error_not_no_drift(capsys, t
     assert code == 2, out
     assert "no feature could be compared" in err and "other.csv" in err and "same columns" in err
     assert "no drift" not in out
+
+
+# -------------------------------------------------------------------------------------------- task
+def _task_files(tmp_path: Path) -> tuple[str, str]:
+    """A regression model's reference and production files: counts and a forecast, the forecasts moved."""
+    import numpy as np
+
+    gen = np.random.default_rng(0)
+    paths = []
+    for name, n, shift in (("ref.csv", 600, 0.0), ("prod.csv", 400, 0.8)):
+        x = gen.normal(shift, 1, n)
+        forecast = np.exp(0.5 + 0.4 * x)
+        frame = pd.DataFrame({"x": x, "units": gen.poisson(forecast), "forecast": forecast.round(3)})
+        frame.to_csv(tmp_path / name, index=False)
+        paths.append(str(tmp_path / name))
+    return paths[0], paths[1]
+
+
+def test_check_and_report_carry_the_task(capsys, tmp_path):
+    ref, prod = _task_files(tmp_path)
+    code, out, err = in_process(capsys, "check", "--reference", ref, "--current", prod, "--target", "units",
+                                "--prediction", "forecast", "--json", str(tmp_path / "c.json"))
+    assert code == 1 and "task=regression (inferred)" in err
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert data["task"]["task"] == "regression" and data["task"]["prediction_kind"] == "forecast"
+    assert data["batches"][0]["prediction"]["failed"] and data["batches"][0]["prediction"]["level"] == "alert"
+    code, out, err = in_process(capsys, "report", "--reference", ref, "--current", prod, "--target", "units",
+                                "--prediction", "forecast", "--task", "regression", "--steps",
+                                "prediction,concept", "-q", "--json", str(tmp_path / "r.json"), "--html",
+                                str(tmp_path / "r.html"))
+    assert code == 0, err
+    assert "mean forecast" in (tmp_path / "r.html").read_text()
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["task"]["task"] == "regression" and data["sections"][0]["task"]["task"] == "regression"
+    assert "mean forecast" in data["sections"][0]["steps"][1]["summary"]
+    assert "Not priced: the business impact is priced for binary models" in out
+
+
+def test_a_task_the_data_contradicts_is_an_input_error(capsys, tmp_path):
+    ref, prod = _task_files(tmp_path)
+    code, out, err = in_process(capsys, "check", "--reference", ref, "--current", prod, "--target", "units",
+                                "--prediction", "forecast", "--task", "binary")
+    assert code == 2 and "option --task is 'binary'" in err and "ref.csv" in err and "units" in err
+    code, out, err = in_process(capsys, "check", "--reference", ref, "--current", prod, "--task", "tree")
+    assert code == 2 and "invalid choice: 'tree'" in err

@@ -14,6 +14,7 @@ from drift.diagnosis.practice import (
     EVIDENCE_KINDS,
     PROMPTS,
     batch_accuracy,
+    batch_performance,
     phrase_pattern,
     score_answer,
     star_template,
@@ -150,6 +151,37 @@ def test_batch_accuracy_by_hand() -> None:
     assert list(pooled["batch"]) == ["production"] and pooled["n"].iloc[0] == 5
     with pytest.raises(DriftError, match="no column named 'z'"):
         batch_accuracy(ref, cur, target="z", prediction="p", batch="b")
+
+
+def test_batch_performance_per_task_equals_sklearn() -> None:
+    from sklearn.metrics import accuracy_score, mean_absolute_error
+
+    gen = np.random.default_rng(4)
+    y = gen.poisson(3.0, 90).astype(float)
+    ref = pd.DataFrame({"y": y[:30], "f": y[:30] + gen.normal(0, 1, 30)})
+    cur = pd.DataFrame({"y": y[30:], "f": y[30:] + gen.normal(0, 1, 60) * np.repeat([1, 3], 30),
+                        "b": np.repeat(["w1", "w2"], 30)})
+    cur.loc[3, "f"] = np.nan                                             # left out, as for binary
+    table = batch_performance(ref, cur, target="y", prediction="f", batch="b", task="regression")
+    assert list(table.columns) == ["batch", "n", "mae", "change"] and table["n"].tolist() == [29, 30]
+    first = cur.iloc[:30].dropna()
+    assert table["mae"].iloc[0] == pytest.approx(mean_absolute_error(first["y"], first["f"]), abs=1e-12)
+    assert table.attrs["reference_mae"] == pytest.approx(mean_absolute_error(ref["y"], ref["f"]), abs=1e-12)
+    assert table.attrs["higher_is_better"] is False and worst_batch(table) == "w2"   # the error rose most
+
+    labels = np.array(["neg", "neu", "pos"])
+    ref = pd.DataFrame({"y": labels[gen.integers(0, 3, 40)]}).assign(p=lambda f: f["y"])
+    cur = pd.DataFrame({"y": labels[gen.integers(0, 3, 40)], "p": labels[gen.integers(0, 3, 40)],
+                        "b": np.repeat(["w1", "w2"], 20)})
+    cur.loc[:19, "p"] = cur.loc[:19, "y"]
+    table = batch_performance(ref, cur, target="y", prediction="p", batch="b", task="multiclass")
+    assert table["accuracy"].tolist() == pytest.approx(
+        [1.0, accuracy_score(cur["y"].iloc[20:], cur["p"].iloc[20:])])
+    assert worst_batch(table) == "w2"
+    with pytest.raises(DriftError, match=r"holds text.*numbers"):
+        batch_performance(ref, cur, target="y", prediction="p", batch="b", task="regression")
+    with pytest.raises(DriftParameterError, match="'task'"):
+        batch_performance(ref, cur, target="y", prediction="p", batch="b", task="ranking")
 
 
 def test_worst_batch_of_the_credit_scenario_is_a_drifted_month() -> None:
