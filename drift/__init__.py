@@ -63,6 +63,10 @@ _EXPORTS = {
     "quality_issues": "data.quality", "diagnose": "diagnosis.diagnose",
     # reporting
     "business_impact": "model.impact", "impact_inputs": "model.impact", "ImpactInputs": "model.impact",
+    "regression_impact": "model.regression_impact", "regression_inputs": "model.regression_impact",
+    "multiclass_impact": "model.multiclass_impact", "multiclass_inputs": "model.cost_matrix",
+    "task_business_impact": "model.task_impact", "task_inputs": "model.task_impact",
+    "load_cost_matrix": "model.cost_matrix",
     "stakeholder_summary": "report.build",
     "build_report": "report.build", "build_batch_report": "report.build",
     # text

@@ -42,32 +42,24 @@ summary_box = st.container()
 
 # --- business impact ---------------------------------------------------------------------------
 st.subheader("What it costs", divider="gray")
-if not model.other_task(ctx):
-    st.markdown("The cost of the change, split in two: **model error** (the model's decisions at its own "
-                "threshold got worse, at equal outcome rate) and a **changed outcome rate** (more or fewer "
-                "events: a change in the business, not in the model). Each figure scales with your "
-                "decisions per month, never with the number of rows compared.")
+other = model.other_task(ctx)                  # a regression or multiclass model: its own cost model
+st.markdown(im.TASK_INTRO[model.task_name(ctx) if other else "binary"])
 bi, not_priced = None, None
-if model.other_task(ctx):
-    # the calculator's figures (false positives, a threshold) are a binary classifier's: not asked for here
-    inputs = im.assumed_inputs()
-    not_priced = "Not priced: " + model.not_yet(ctx, "pricing the change")
-    st.info(safe.text(not_priced), icon=":material/info:")
+try:
+    inputs = im.task_calculator(im.REPORT_TASK_KEYS, ctx.task) if other else im.calculator(im.REPORT_KEYS)
+except DriftError as err:                      # a figure the library rejects: fix it in the calculator
+    boundary.show_error(err)
+    st.stop()
+try:
+    bi = (dx.task_impact(ctx, opts, batch, inputs, diag.has_labels) if other
+          else dx.impact(ctx, opts, batch, diag, inputs))
+except DriftError as err:                      # the data cannot be priced: say why, keep the report
+    not_priced = f"Not priced: {err}"
+if bi is not None:
+    (im.show_task if other else im.show)(bi, key="impact_rates")
 else:
-    try:
-        inputs = im.calculator(im.REPORT_KEYS)
-    except DriftError as err:                  # a figure the library rejects: fix it in the calculator
-        boundary.show_error(err)
-        st.stop()
-    try:
-        bi = dx.impact(ctx, opts, batch, diag, inputs)
-    except DriftError as err:                  # the data cannot be priced: say why, keep the report
-        not_priced = f"Not priced: {err}"
-    if bi is not None:
-        im.show(bi, key="impact_rates")
-    else:
-        not_priced = not_priced or why_not_priced(diag.schema.target, diag.schema.prediction)
-        st.info(safe.text(not_priced), icon=":material/info:")
+    not_priced = not_priced or why_not_priced(diag.schema.target, diag.schema.prediction)
+    st.info(safe.text(not_priced), icon=":material/info:")
 
 if model.other_task(ctx):
     st.subheader("The model", divider="gray")
@@ -106,8 +98,9 @@ d2.download_button("Download JSON", rep.to_json(), file_name=f"{stem}.json", mim
                    icon=":material/data_object:", key="download_json", on_click="ignore",
                    help="Every number of the diagnosis, for scripts and dashboards.")
 if model.other_task(ctx):
-    st.caption(f"The exports carry the diagnosis (inputs, multivariate tests, verdict); the "
-               f"{model.TASK_NAMES[model.task_name(ctx)]}'s own figures shown above are not in them yet.")
+    st.caption(f"The exports carry the diagnosis (inputs, multivariate tests, verdict) and what the change "
+               f"costs; the {model.TASK_NAMES[model.task_name(ctx)]}'s performance figures shown above are "
+               "not in them yet.")
 st.markdown("**Markdown summary** — copy it into a ticket, a chat or a wiki (copy button at the top right).")
 st.code(rep.to_markdown(), language="markdown", wrap_lines=True, height=360)
 

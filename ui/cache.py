@@ -52,6 +52,7 @@ from drift.diagnosis import practice
 from drift.diagnosis.diagnose import Diagnosis
 from drift.diagnosis.task_steps import resolve_task
 from drift.model.impact import BusinessImpact, ImpactInputs
+from drift.model.task_impact import TaskImpact, TaskInputs
 from drift.monitoring.autopilot import CostModel, PolicyComparison, compare_policies, default_policies
 from drift.monitoring.monitor import MonitorResult
 from drift.monitoring.monitor import monitor as monitor_batches
@@ -367,14 +368,27 @@ def impact(ctx: Context, batch: str, target: str, prediction: str, inputs: Impac
                                  inputs=inputs, use_labels=use_labels, rng=seed)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=KEYED)
+def task_impact(ctx: Context, batch: str, inputs: TaskInputs, use_labels: bool, seed: int) -> TaskImpact:
+    """``drift.task_business_impact`` of one batch of the data's model (a regression or multiclass model's
+    inputs: :mod:`drift.model.task_impact`)."""
+    return drift.task_business_impact(ctx.reference, ctx.rows(batch), _task_of(ctx), inputs,
+                                      use_labels=use_labels, rng=seed)
+
+
 @st.cache_resource(show_spinner=False, max_entries=48, hash_funcs=KEYED)
 def report(ctx: Context, batch: str, labels: bool, alpha: float, correction: str, seed: int,
-           inputs: ImpactInputs, not_priced: str | None) -> Report:
-    """``drift.build_report`` of :func:`diagnosis`, priced by :func:`impact` unless ``not_priced`` says why
-    it is not, named after the data and the batch."""
+           inputs: TaskInputs, not_priced: str | None) -> Report:
+    """``drift.build_report`` of :func:`diagnosis`, priced by :func:`impact` (a binary classifier's inputs) or
+    :func:`task_impact` (a regression or multiclass model's) unless ``not_priced`` says why it is not, named
+    after the data and the batch."""
     diag = diagnosis(ctx, batch, labels, alpha, correction, seed)
-    bi = None if not_priced else impact(ctx, batch, diag.schema.target, diag.schema.prediction, inputs,
-                                        diag.has_labels, seed)
+    if not_priced:
+        bi = None
+    elif isinstance(inputs, ImpactInputs):
+        bi = impact(ctx, batch, diag.schema.target, diag.schema.prediction, inputs, diag.has_labels, seed)
+    else:
+        bi = task_impact(ctx, batch, inputs, diag.has_labels, seed)
     current_name = ctx.source.current_name if batch == state.ALL_BATCHES else f"batch {batch}"
     return drift.build_report(diag, title=f"Drift report — {ctx.source.title}", impact=bi,
                               reference_name=ctx.source.reference_name, current_name=current_name,
@@ -383,7 +397,7 @@ def report(ctx: Context, batch: str, labels: bool, alpha: float, correction: str
 
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=KEYED)
 def report_html(ctx: Context, batch: str, labels: bool, alpha: float, correction: str, seed: int,
-                inputs: ImpactInputs, not_priced: str | None) -> str:
+                inputs: TaskInputs, not_priced: str | None) -> str:
     """The self-contained HTML of :func:`report` (it embeds plotly.js: several MB, built on demand)."""
     return report(ctx, batch, labels, alpha, correction, seed, inputs, not_priced).to_html()
 

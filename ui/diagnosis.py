@@ -14,6 +14,7 @@ import streamlit as st
 
 from drift.diagnosis.diagnose import STEP_KEYS, Diagnosis
 from drift.model.impact import BusinessImpact, ImpactInputs, why_not_priced
+from drift.model.task_impact import TaskImpact, TaskInputs
 from drift.report.build import Report
 
 from . import cache, data, progress, safe, state
@@ -127,20 +128,29 @@ def impact(ctx: data.Context, opts: data.Settings, batch: str, diag: Diagnosis,
     return cache.impact(ctx, batch, target, prediction, inputs, diag.has_labels, int(opts.seed))
 
 
-def _report_args(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: ImpactInputs,
+def task_impact(ctx: data.Context, opts: data.Settings, batch: str, inputs: TaskInputs,
+                labels: bool) -> TaskImpact:
+    """``drift.task_business_impact`` of a regression or multiclass model on the diagnosed rows (cached),
+    on the production labels when ``labels`` (pass the diagnosis's ``has_labels``, so the price and the
+    verdict rest on the same evidence; a multiclass model is otherwise estimated from its calibrated class
+    probabilities).  Raises ``DriftError`` for data the pricing cannot use."""
+    return cache.task_impact(ctx, batch, inputs, bool(labels), int(opts.seed))
+
+
+def _report_args(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: TaskInputs,
                  not_priced: str | None) -> tuple:
     return (ctx, batch, bool(labels), float(opts.alpha), str(opts.correction), int(opts.seed), inputs,
             not_priced)
 
 
-def report(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: ImpactInputs,
+def report(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: TaskInputs,
            not_priced: str | None = None) -> Report:
     """``drift.build_report`` of the diagnosis (cached), priced with ``inputs`` unless ``not_priced`` says
     why it is not, named after the data and the batch."""
     return cache.report(*_report_args(ctx, opts, batch, labels, inputs, not_priced))
 
 
-def html_export(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: ImpactInputs,
+def html_export(ctx: data.Context, opts: data.Settings, batch: str, labels: bool, inputs: TaskInputs,
                 not_priced: str | None = None) -> Callable[[], str]:
     """A no-argument callable for ``st.download_button``: the report's HTML, built on first click (cached).
 

@@ -26,7 +26,9 @@ overrides the model's task, otherwise read from the target and prediction (:func
 the rule of :func:`drift.diagnosis.task_steps.resolve_task`); it is printed with the roles and written into
 every JSON output.  A regression model's prediction drift is that of its forecasts, a multiclass model's
 that of its predicted classes and per-class probabilities (``proba_<class>`` columns, kept out of the
-features); the business impact is priced for binary models only.
+features); the business impact is priced in the task's terms
+(:func:`drift.model.task_impact.task_business_impact`: a binary classifier's false positives and negatives,
+a regression model's cost per unit over- and under-forecast, a multiclass model's cost matrix).
 """
 
 from __future__ import annotations
@@ -56,9 +58,11 @@ from drift.data.scenarios import SCENARIOS, load_scenario
 from drift.data.schema import infer_schema
 from drift.data.task import TASKS
 from drift.diagnosis.features import feature_drift
-from drift.model.impact import business_impact, impact_inputs, why_not_priced
+from drift.model.cost_matrix import load_cost_matrix
+from drift.model.impact import business_impact, why_not_priced
 from drift.model.prediction import prediction_drift
 from drift.model.prediction_tasks import task_prediction_drift
+from drift.model.task_impact import task_business_impact, task_inputs, task_why_not_priced
 from drift.report.build import build_batch_report
 from drift.stats.psi import psi_band
 
@@ -98,6 +102,14 @@ examples:
   # every monthly batch of one file, the business impact priced with your figures
   {PROG} report --reference train.csv --current prod.csv --batch-col batch --html report.html \\
       --decisions-per-month 20000 --cost-false-positive 120 --cost-false-negative 900 --threshold 0.2
+
+  # a demand (regression) model: a unit of unsold stock costs 2, a lost sale 5
+  {PROG} report --reference train.csv --current prod.csv --target units --prediction forecast \\
+      --task regression --cost-per-unit-over 2 --cost-per-unit-under 5 --html report.html
+
+  # a multiclass model priced with a cost matrix (rows: true class; columns: predicted class)
+  {PROG} report --reference train.csv --current prod.csv --target sentiment --prediction predicted \\
+      --cost-matrix costs.csv --decisions-per-month 50000 --markdown report.md
 
   # only the fast steps, one batch, no labels yet
   {PROG} report --reference train.csv --current prod.csv --batch-col batch --batch 2025-05 \\
@@ -232,14 +244,24 @@ def _add_report_parser(sub) -> None:
     m = rep.add_argument_group("business impact (priced with a target and a prediction column; a figure "
                                "not given is assumed, and the report says so)")
     m.add_argument("--decisions-per-month", type=non_negative, metavar="N",
-                   help="decisions the model takes a month (default 10,000, assumed), "
-                        "e.g. --decisions-per-month 20000")
+                   help="decisions (a regression model: forecasts) the model makes a month (default 10,000, "
+                        "assumed), e.g. --decisions-per-month 20000")
     m.add_argument("--cost-false-positive", type=non_negative, metavar="C",
                    help="cost of one case flagged that turns out fine, e.g. a good applicant refused "
                         "(default 100, assumed), e.g. --cost-false-positive 120")
     m.add_argument("--cost-false-negative", type=non_negative, metavar="C",
                    help="cost of one case not flagged that turns out to be an event, e.g. a loan that "
                         "defaults (default 500, assumed), e.g. --cost-false-negative 900")
+    m.add_argument("--cost-per-unit-over", type=non_negative, metavar="C",
+                   help="regression model: cost of one unit forecast too high, e.g. stock that does not sell "
+                        "(default 1, assumed), e.g. --cost-per-unit-over 2")
+    m.add_argument("--cost-per-unit-under", type=non_negative, metavar="C",
+                   help="regression model: cost of one unit forecast too low, e.g. a sale lost for want of "
+                        "stock (default 1, assumed), e.g. --cost-per-unit-under 5")
+    m.add_argument("--cost-matrix", metavar="PATH", type=Path,
+                   help="multiclass model: a CSV whose first column names the true class and whose header "
+                        "names the predicted classes, one cost per cell (default every error costs 1, "
+                        "assumed), e.g. --cost-matrix costs.csv")
     m.add_argument("--currency", default="$", help="currency symbol in the sentences, e.g. --currency €")
     rep.set_defaults(func=_report)
 
@@ -422,14 +444,12 @@ def _write(path: Path, text: str, what: str) -> None:
 # ------------------------------------------------------------------------------------------ report
 def _report(args: argparse.Namespace) -> int:
 
-    inputs = impact_inputs(decisions_per_month=args.decisions_per_month,
-                           cost_false_positive=args.cost_false_positive,
-                           cost_false_negative=args.cost_false_negative, threshold=args.threshold,
-                           currency=args.currency)
     _check_outputs(args, ("html", "json", "markdown"))
+    costs = load_cost_matrix(args.cost_matrix) if args.cost_matrix is not None else None
     data = _load(args)
     schema = _schema(data, args)
     info = _task(data, schema, args)
+    inputs = _impact_inputs(args, "binary" if info is None else info.task, costs)
     if not args.quiet:
         emit(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
              f"{len(data.current):,} rows in {len(data.batches)} set(s)")
@@ -439,19 +459,12 @@ def _report(args: argparse.Namespace) -> int:
         if not args.quiet and len(data.batches) > 1:
             emit(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
         d = diagnoses[name] = _diagnose_batch(args, data, schema, name, frame, info)
-        impacts[name] = None
-        if info is not None and info.task != "binary":
-            not_priced[name] = (f"Not priced: the business impact is priced for binary models; this is a "
-                                f"{info.task} model (a cost per unit of error or a cost matrix: not yet "
-                                "available).")
-        elif why_not_priced(d.schema.target, d.schema.prediction) is None:
-            try:
-                impacts[name] = business_impact(data.reference, frame, target=d.schema.target,
-                                                prediction=d.schema.prediction, inputs=inputs,
-                                                use_labels=d.has_labels, rng=args.seed)
-            except DriftError as err:   # the data cannot be priced: the report says why, and goes on
-                not_priced[name] = f"Not priced: {err}"
-                emit(f"business impact not priced: {err}")
+        try:
+            impacts[name] = _priced(args, data, frame, d, inputs)
+        except DriftError as err:   # the data cannot be priced: the report says why, and goes on
+            impacts[name] = None
+            not_priced[name] = f"Not priced: {err}"
+            emit(f"business impact not priced: {err}")
     title = args.title or f"Drift report: {data.current_name} vs {data.reference_name}"
     report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name,
                                 not_priced=not_priced)
@@ -469,6 +482,45 @@ def _report(args: argparse.Namespace) -> int:
     if args.markdown:
         _write(args.markdown, report.to_markdown(), "the --markdown report")
     return EXIT_OK
+
+
+#: The report's figure options, by the names of :func:`drift.model.task_impact.task_inputs`.
+_FIGURE_OPTIONS = {name: "--" + name.replace("_", "-")
+                   for name in ("cost_false_positive", "cost_false_negative", "cost_per_unit_over",
+                                "cost_per_unit_under", "cost_matrix")}
+
+
+def _impact_inputs(args: argparse.Namespace, task: str, costs):
+    """The business-impact inputs of the model's task from the options; an option of another task's figures
+    is said on stderr and left out."""
+    inputs, unused = task_inputs(task, volume_per_month=args.decisions_per_month,
+                                 cost_false_positive=args.cost_false_positive,
+                                 cost_false_negative=args.cost_false_negative,
+                                 threshold=args.threshold if task == "binary" else None,
+                                 cost_per_unit_over=args.cost_per_unit_over,
+                                 cost_per_unit_under=args.cost_per_unit_under, cost_matrix=costs,
+                                 currency=args.currency)
+    if unused:
+        options = ", ".join(_FIGURE_OPTIONS[n] for n in unused)
+        emit(f"not used for a {task} model's business impact: {options}")
+    return inputs
+
+
+def _priced(args: argparse.Namespace, data: _Data, frame: pd.DataFrame, d, inputs):
+    """The business impact of one batch in its task's terms, or None when the roles cannot be priced.
+
+    Without a model output read from the data (no task, or a binary score the task could not read: a score
+    in percent) the roles are priced as a binary classifier's, so the report says what is wrong with them.
+    """
+    if d.task is None or d.task.prediction_kind is None and d.task.task == "binary":
+        if why_not_priced(d.schema.target, d.schema.prediction) is not None:
+            return None
+        return business_impact(data.reference, frame, target=d.schema.target, prediction=d.schema.prediction,
+                               inputs=inputs, use_labels=d.has_labels, rng=args.seed)
+    if task_why_not_priced(d.task) is not None:
+        return None
+    return task_business_impact(data.reference, frame, d.task, inputs, use_labels=d.has_labels,
+                                rng=args.seed)
 
 
 def _with_task(payload: dict, diagnoses: dict, info) -> str:

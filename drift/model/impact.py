@@ -87,11 +87,28 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from drift.core.errors import DriftInputError, DriftParameterError
+from drift.model.pricing import (
+    MONTHS_PER_QUARTER,
+    AssumedInputs,
+    CostPart,
+    PricedChange,
+    check_figures,
+    format_money,
+    format_points,
+    format_share,
+    is_finite,
+    percentile_interval,
+    priced_part,
+    require_columns,
+    resampled_sums,
+    supplied_names,
+)
 from drift.stats.bootstrap import check_bootstrap
 
 #: The inputs a user can supply, in display order.
@@ -105,15 +122,11 @@ INPUT_LABELS = {"decisions_per_month": "decisions per month",
 #: applicant loses a $100 margin; lending to an applicant who defaults loses $500).  The threshold's
 #: default follows the costs (:func:`cost_threshold`).
 DEFAULT_INPUTS = {"decisions_per_month": 10_000.0, "cost_false_positive": 100.0, "cost_false_negative": 500.0}
-#: Months in a quarter, the period the figures are given for.
-MONTHS_PER_QUARTER = 3
 #: Where the rates come from.
 SOURCES = ("measured", "estimated")
 #: Bootstrap resamples and the interval's coverage.
 N_BOOT = 1000
 CONFIDENCE = 0.95
-#: Bootstrap resamples drawn per block (bounds memory: block × distinct rows counts).
-BOOT_BLOCK = 100
 #: Calibrated probabilities are rounded to this step for the label-free bootstrap only (at most
 #: 2 / step distinct rows to resample; each rate moves by less than step / 2).
 PROBABILITY_STEP = 1e-4
@@ -127,10 +140,12 @@ PART_EXPLANATIONS = {
     "total": "The change in the expected cost per decision: model error + changed outcome rate.",
 }
 
-#: Appended to the formula of a part whose range includes 0: the arithmetic holds, the number is noise.
-WITHIN_NOISE = "point estimate; its range includes 0"
 
-_SOURCE_TEXT = {"measured": "measured on labels", "estimated": "estimated without labels"}
+#: What :func:`why_not_priced` asks for, per task: the model's output, and what the prediction column holds.
+_PREDICTION_WANTED = {"binary": ("scores", "a probability of the event"),
+                      "multiclass": ("decisions",
+                                     "the predicted class, or one proba_<class> column per class"),
+                      "regression": ("forecasts", "the forecast, in the target's units")}
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -141,8 +156,8 @@ def cost_threshold(cost_false_positive: float, cost_false_negative: float) -> fl
 
 
 @dataclass(frozen=True, slots=True)
-class ImpactInputs:
-    """The business figures of the impact, and which of them the user supplied.
+class ImpactInputs(AssumedInputs):
+    """The business figures of the impact of a binary classifier, and which of them the user supplied.
 
     Build it with :func:`impact_inputs` (defaults and checks).
 
@@ -160,27 +175,16 @@ class ImpactInputs:
         Symbol used in the sentences.
     """
 
+    NAMES: ClassVar[tuple[str, ...]] = INPUT_NAMES
+    LABELS: ClassVar[dict[str, str]] = INPUT_LABELS
+    TASK: ClassVar[str] = "binary"
+
     decisions_per_month: float
     cost_false_positive: float
     cost_false_negative: float
     threshold: float
     supplied: frozenset[str]
     currency: str = "$"
-
-    def assumed(self, name: str) -> bool:
-        """Whether input ``name`` took its default instead of a figure the user gave."""
-        if name not in INPUT_NAMES:
-            raise DriftParameterError.invalid("name", "ImpactInputs.assumed", f"one of {INPUT_NAMES}", name)
-        return name not in self.supplied
-
-    @property
-    def any_assumed(self) -> bool:
-        """True while at least one input is assumed."""
-        return any(self.assumed(n) for n in INPUT_NAMES)
-
-    def value(self, name: str) -> float:
-        """The value of input ``name``."""
-        return float(getattr(self, name))
 
     def display(self, name: str) -> str:
         """Input ``name`` as text: ``10,000``, ``$500``, ``0.167``."""
@@ -190,22 +194,6 @@ class ImpactInputs:
         if name == "threshold":
             return f"{v:.3g}"
         return format_money(v, self.currency)
-
-    def assumed_text(self) -> str:
-        """``"With assumed figures (…): replace them with your own."`` or ``""`` when none is assumed."""
-        names = [n for n in INPUT_NAMES if self.assumed(n)]
-        if not names:
-            return ""
-        listed = ", ".join(f"{INPUT_LABELS[n]} {self.display(n)}" for n in names)
-        return f"With assumed figures ({listed}): replace them with your own."
-
-    def to_dict(self) -> dict:
-        """``{name: {"value", "label", "assumed"}}`` for each input, plus ``any_assumed`` and ``currency``."""
-        out: dict = {n: {"value": self.value(n), "label": INPUT_LABELS[n], "assumed": self.assumed(n)}
-                     for n in INPUT_NAMES}
-        out["any_assumed"] = self.any_assumed
-        out["currency"] = self.currency
-        return out
 
 
 def impact_inputs(*, decisions_per_month: float | None = None, cost_false_positive: float | None = None,
@@ -234,25 +222,10 @@ def impact_inputs(*, decisions_per_month: float | None = None, cost_false_positi
     func = "impact_inputs"
     given = {"decisions_per_month": decisions_per_month, "cost_false_positive": cost_false_positive,
              "cost_false_negative": cost_false_negative, "threshold": threshold}
-    for name, value in given.items():
-        if value is None:
-            continue
-        if not _finite(value) or value < 0:
-            raise DriftParameterError.invalid(name, func, "a finite number >= 0", value)
-        if name == "threshold" and value > 1:
-            raise DriftParameterError.invalid(name, func, "a number in [0, 1]", value)
-    if supplied is None:
-        names = frozenset(n for n, v in given.items() if v is not None)
-    else:
-        names = frozenset(supplied) if not isinstance(supplied, str) else frozenset((supplied,))
-        unknown = sorted(names - set(INPUT_NAMES))
-        if unknown:
-            raise DriftParameterError.invalid("supplied", func, f"names among {INPUT_NAMES}", unknown)
-        missing = sorted(n for n in names if given[n] is None)
-        if missing:
-            raise DriftParameterError.invalid("supplied", func, "names of inputs given a value", missing)
-    if not isinstance(currency, str):
-        raise DriftParameterError.invalid("currency", func, "a string", currency)
+    check_figures(given, func)
+    if threshold is not None and threshold > 1:
+        raise DriftParameterError.invalid("threshold", func, "a number in [0, 1]", threshold)
+    names = supplied_names(given, supplied, func, currency)
     values = {n: float(DEFAULT_INPUTS[n] if given[n] is None else given[n]) for n in DEFAULT_INPUTS}
     t = float(threshold) if threshold is not None else cost_threshold(values["cost_false_positive"],
                                                                       values["cost_false_negative"])
@@ -318,54 +291,7 @@ def _parts(ref_cells: np.ndarray, cur_cells: np.ndarray, c_fp: float, c_fn: floa
 
 # ------------------------------------------------------------------------------------------ result
 @dataclass(frozen=True, slots=True)
-class CostPart:
-    """One part of the change: per decision, over the period, its interval and its formula.
-
-    Attributes
-    ----------
-    key : {"model_error", "outcome_rate", "total"}
-    per_decision : float
-        Change in the expected cost per decision (positive: costs more).
-    per_decision_interval : (float, float)
-        Bootstrap interval of ``per_decision``.
-    amount : float
-        ``decisions_per_month × months × per_decision``.
-    interval : (float, float)
-        The interval of ``amount``.
-    formula : str
-        The arithmetic behind ``amount`` in words and numbers.
-    """
-
-    key: str
-    per_decision: float
-    per_decision_interval: tuple[float, float]
-    amount: float
-    interval: tuple[float, float]
-    formula: str
-
-    @property
-    def label(self) -> str:
-        return PART_LABELS[self.key]
-
-    @property
-    def explanation(self) -> str:
-        return PART_EXPLANATIONS[self.key]
-
-    @property
-    def measurable(self) -> bool:
-        """True when the interval excludes 0 (a cost, or a saving, the data support)."""
-        lo, hi = self.interval
-        return _finite(lo) and _finite(hi) and (lo > 0 or hi < 0)
-
-    def to_dict(self) -> dict:
-        return {"key": self.key, "label": self.label, "explanation": self.explanation,
-                "per_decision": self.per_decision,
-                "per_decision_interval": list(self.per_decision_interval), "amount": self.amount,
-                "interval": list(self.interval), "measurable": self.measurable, "formula": self.formula}
-
-
-@dataclass(frozen=True, slots=True)
-class BusinessImpact:
+class BusinessImpact(PricedChange):
     """What the change costs over a quarter, split into model error and a changed outcome rate.
 
     Attributes
@@ -409,34 +335,15 @@ class BusinessImpact:
     def parts(self) -> tuple[CostPart, CostPart, CostPart]:
         return (self.model_error, self.outcome_rate, self.total)
 
+    TASK: ClassVar[str] = "binary"
+
     @property
-    def how(self) -> str:
-        """``"measured on labels"`` or ``"estimated without labels"``."""
-        return _SOURCE_TEXT[self.source]
-
-    def describe(self, part: CostPart) -> str:
-        """One part in words: ``"costs about $96,000 per quarter (range $61,000 to $131,000)"``."""
-        cur = self.inputs.currency
-        lo, hi = part.interval
-        if not _finite(part.amount):
-            return "cannot be computed" + (f" ({self.note})" if self.note else "")
-        span = f"{format_money(lo, cur)} to {format_money(hi, cur)}"
-        if not part.measurable:
-            return f"no measurable cost (range {span} per quarter)"
-        more = "more" if part.amount > 0 else "less"
-        return f"costs about {format_money(abs(part.amount), cur)} {more} per quarter (range {span})"
-
-    def figure(self, part: CostPart) -> str:
-        """The headline of a part: ``"$297,000"``, ``"-$101,000"`` or ``"no measurable cost"``."""
-        if not _finite(part.amount):
-            return "n/a"
-        return format_money(part.amount, self.inputs.currency) if part.measurable else "no measurable cost"
-
-    def range_text(self, part: CostPart) -> str:
-        """``"$236,000 to $355,000 per quarter"`` (the part's interval)."""
-        lo, hi = part.interval
-        cur = self.inputs.currency
-        return f"{format_money(lo, cur)} to {format_money(hi, cur)} per quarter"
+    def method_text(self) -> str:
+        """How the figures were computed, in one paragraph (the report's business-impact section)."""
+        return (f"Expected cost per decision under a 2×2 cost matrix at the model's decision threshold "
+                f"{self.inputs.threshold:.3g}, reference vs current, {self.how}; {self.confidence:.0%} "
+                f"bootstrap ranges ({self.n_boot:,} resamples); a quarter is {self.months} months. The "
+                "figures scale with the decisions per month, never with the number of rows compared.")
 
     @property
     def sentence(self) -> str:
@@ -446,8 +353,8 @@ class BusinessImpact:
         text = (f"Model error ({self.how}, at the model's decision threshold {t:.3g} and equal outcome "
                 f"rate): "
                 f"{self.describe(self.model_error)}. "
-                f"Changed outcome rate ({_pct(ref)} → {_pct(cur)}), a change in the business, not a model "
-                f"failure: {self.describe(self.outcome_rate)}.")
+                f"Changed outcome rate ({format_share(ref)} → {format_share(cur)}), a change in the "
+                f"business, not a model failure: {self.describe(self.outcome_rate)}.")
         if self.source == "estimated":
             text += " Estimated without labels: blind to a change in how outcomes follow the inputs."
         assumed = self.inputs.assumed_text()
@@ -468,12 +375,15 @@ class BusinessImpact:
 
 
 # ------------------------------------------------------------------------------------- computation
-def why_not_priced(target: str | None, prediction: str | None) -> str | None:
-    """What pricing needs that the roles lack (``None`` when both roles are set)."""
+def why_not_priced(target: str | None, prediction: str | None, *, task: str = "binary") -> str | None:
+    """What pricing needs that the roles lack (``None`` when both roles are set).
+
+    ``task`` (``"binary"``, ``"multiclass"`` or ``"regression"``) names the model output pricing needs.
+    """
     if prediction is None:
+        output = _PREDICTION_WANTED.get(task, _PREDICTION_WANTED["binary"])
         return ("Not priced: what a change costs follows from the model's decisions, so it needs the model's "
-                "scores. Name the prediction column (a probability of the event) and the target on the "
-                "Data page.")
+                f"{output[0]}. Name the prediction column ({output[1]}) and the target on the Data page.")
     if target is None:
         return ("Not priced: it needs the target (the outcome) in the reference, to know how often the "
                 "model's decisions were right. Name the target column on the Data page.")
@@ -542,27 +452,18 @@ def business_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target: s
     cur_cells, cur_boot = _cells_and_bootstrap(cur_e, cur_p >= t, n_boot, gen)
     point = {k: float(v) for k, v in _parts(ref_cells, cur_cells, c_fp, c_fn).items()}
     boot = _parts(ref_boot, cur_boot, c_fp, c_fn)
-    half = (1 - confidence) / 2
-
-    def interval(key: str) -> tuple[float, float]:
-        values = boot[key][np.isfinite(boot[key])]
-        if not values.size or not _finite(point[key]):
-            return (math.nan, math.nan)
-        return (float(np.quantile(values, half)), float(np.quantile(values, 1 - half)))
-
     sides = [_side(cells, p.size, c_fp, c_fn) for cells, p in ((ref_cells, ref_p), (cur_cells, cur_p))]
     scale = inputs.decisions_per_month * MONTHS_PER_QUARTER
     formulas = _formulas(inputs, sides[0], sides[1], point, scale)
-    parts = {}
-    for key in PART_LABELS:
-        lo, hi = interval(key)
-        noise = "" if lo > 0 or hi < 0 or not _finite(point[key]) else f" ({WITHIN_NOISE})"
-        parts[key] = CostPart(key, point[key], (lo, hi), scale * point[key], (scale * lo, scale * hi),
-                              formulas[key] + noise)
+    parts = {key: priced_part(key, point[key], percentile_interval(boot[key], point[key], confidence), scale,
+                              formulas[key], label, PART_EXPLANATIONS[key])
+             for key, label in PART_LABELS.items()}
+    extra = "extra_errors_per_1000"
+    extra_interval = percentile_interval(boot[extra], point[extra], confidence)
     return BusinessImpact(inputs=inputs, source=source, reference=sides[0], current=sides[1],
                           model_error=parts["model_error"], outcome_rate=parts["outcome_rate"],
                           total=parts["total"], extra_errors_per_1000=point["extra_errors_per_1000"],
-                          extra_errors_interval=interval("extra_errors_per_1000"), months=MONTHS_PER_QUARTER,
+                          extra_errors_interval=extra_interval, months=MONTHS_PER_QUARTER,
                           confidence=float(confidence), n_boot=int(n_boot), note=_note(sides))
 
 
@@ -570,10 +471,7 @@ def _scored(frame: pd.DataFrame, target: str, prediction: str, side: str, *,
             labels: bool) -> tuple[np.ndarray | None, np.ndarray]:
     """Labels (0/1) and scores of the rows that have both (or scores of the scored rows, ``labels=False``)."""
     needed = (target, prediction) if labels else (prediction,)
-    for column in needed:
-        if column not in frame.columns:
-            raise DriftInputError("the column is missing", file=side, column=column,
-                                  fix="use data with the same columns as the reference")
+    require_columns(frame, needed, side)
     rows = frame[list(needed)].dropna()
     p = pd.to_numeric(rows[prediction], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isnan(p).any() or (p.size and (p.min() < 0 or p.max() > 1)):
@@ -606,10 +504,7 @@ def _cells_and_bootstrap(event: np.ndarray, flagged: np.ndarray, n_boot: int,
     code = np.rint(e / PROBABILITY_STEP).astype(np.int64) * 2 + f.astype(np.int64)
     codes, counts = np.unique(code, return_counts=True)
     groups = _contributions((codes // 2) * PROBABILITY_STEP, (codes % 2).astype(np.float64))
-    n = int(counts.sum())
-    blocks = [gen.multinomial(n, counts / n, size=min(BOOT_BLOCK, n_boot - start)) @ groups
-              for start in range(0, n_boot, BOOT_BLOCK)]
-    return point, np.vstack(blocks)
+    return point, resampled_sums(groups, n_boot, gen, counts)
 
 
 def _contributions(e: np.ndarray, f: np.ndarray) -> np.ndarray:
@@ -626,9 +521,9 @@ def _side(cells: np.ndarray, n: int, c_fp: float, c_fn: float) -> DecisionRates:
 
 def _note(sides: list[DecisionRates]) -> str:
     for name, side in zip(("reference", "current"), sides, strict=True):
-        if not _finite(side.miss_rate):
+        if not is_finite(side.miss_rate):
             return f"the {name} rows have no event, so the miss rate is undefined"
-        if not _finite(side.false_alarm_rate):
+        if not is_finite(side.false_alarm_rate):
             return f"the {name} rows have no non-event, so the false-alarm rate is undefined"
     return ""
 
@@ -645,50 +540,14 @@ def _formulas(inputs: ImpactInputs, ref: DecisionRates, cur: DecisionRates, poin
         return format_money(scale * point[key], cur_sym)
 
     mbar, abar = (ref.miss_rate + cur.miss_rate) / 2, (ref.false_alarm_rate + cur.false_alarm_rate) / 2
-    outcome = (f"{volume} × {_pp(cur.base_rate - ref.base_rate)} outcome rate × ({c_fn} × {_pct(mbar)} "
-               f"missed − {c_fp} × {_pct(abar)} of non-events flagged) = {result('outcome_rate')}")
+    outcome = (f"{volume} × {format_points(cur.base_rate - ref.base_rate)} outcome rate × ({c_fn} × "
+               f"{format_share(mbar)} missed − {c_fp} × {format_share(abar)} of non-events flagged) = "
+               f"{result('outcome_rate')}")
     fn_pp, fp_pp = point["more_false_negatives"], point["more_false_positives"]
     second = "−" if fp_pp < 0 else "+"
-    model = (f"{volume} × ({_pp(fn_pp)} false negatives × {c_fn} {second} {_pp(abs(fp_pp), signed=False)} "
-             f"false positives × {c_fp}) = {result('model_error')}")
+    model = (f"{volume} × ({format_points(fn_pp)} false negatives × {c_fn} {second} "
+             f"{format_points(abs(fp_pp), signed=False)} false positives × {c_fp}) = {result('model_error')}")
     total = (f"{volume} × ({format_money(cur.cost_per_decision, cur_sym)} now − "
              f"{format_money(ref.cost_per_decision, cur_sym)} at reference, expected cost per decision) "
              f"= {result('total')}")
     return {"model_error": model, "outcome_rate": outcome, "total": total}
-
-
-# -------------------------------------------------------------------------------------- formatting
-def format_money(amount: float, currency: str = "$") -> str:
-    """``$150,000``, ``$1.25M``, ``$34.50``, ``-$2,000``: three significant figures above 1,000."""
-    if not _finite(amount):
-        return "n/a"
-    sign = "-" if amount < 0 else ""
-    a = abs(float(amount))
-    if a >= 1e9:
-        return f"{sign}{currency}{a / 1e9:.3g}B"
-    if a >= 1e6:
-        return f"{sign}{currency}{a / 1e6:.3g}M"
-    if a >= 1000:
-        digits = int(math.floor(math.log10(a))) - 2
-        return f"{sign}{currency}{round(a, -digits):,.0f}"
-    if a == 0:
-        return f"{currency}0"
-    return f"{sign}{currency}{a:,.2f}" if a < 100 else f"{sign}{currency}{a:,.0f}"
-
-
-def _pp(fraction: float, *, signed: bool = True) -> str:
-    """A change of a share in percentage points: ``+0.80 pp``."""
-    if not _finite(fraction):
-        return "n/a pp"
-    return f"{fraction * 100:+.2f} pp" if signed else f"{fraction * 100:.2f} pp"
-
-
-def _pct(x: float) -> str:
-    return f"{x:.1%}" if _finite(x) else "n/a"
-
-
-def _finite(value) -> bool:
-    try:
-        return not isinstance(value, bool) and math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False

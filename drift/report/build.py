@@ -34,7 +34,10 @@ from drift import __version__
 from drift.core.errors import DriftParameterError
 from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import dumps, jsonable
-from drift.model.impact import INPUT_LABELS, INPUT_NAMES, BusinessImpact, why_not_priced
+from drift.data.task import TASKS
+from drift.model.impact import why_not_priced
+from drift.model.pricing import format_money
+from drift.model.task_impact import TaskImpact
 from drift.report import palette
 
 #: Keys of :func:`stakeholder_summary`, in reading order, with their headings.
@@ -67,6 +70,54 @@ _RECOMMENDATIONS = {
     "no_drift": "Keep monitoring on the usual schedule; no action is needed{subject}.",
 }
 
+#: Per task, the recommendations that differ from the binary classifier's (:data:`_RECOMMENDATIONS`).
+_TASK_RECOMMENDATIONS = {
+    ("regression", "prediction_drift"):
+        "Review the plans built on the forecasts with the business: the model now forecasts "
+        "differently{subject}. If the new population is here to stay, plan a retrain that includes it, and "
+        "confirm with labels that the forecast errors did not grow.",
+    ("regression", "prior_shift"):
+        "Correct the forecasts' level (a bias correction fitted on recent labelled data); the model still "
+        "follows the inputs, so a full retrain is not needed. Revisit when the level settles.",
+    ("regression", "concept_drift"):
+        "Retrain on recent labelled data: the patterns the model learned no longer hold. Until the new model "
+        "ships, widen the safety margins built on its forecasts (e.g. stock buffers) or review the largest "
+        "ones by hand.",
+    ("multiclass", "concept_drift"):
+        "Retrain on recent labelled data: the patterns the model learned no longer hold. Until the new model "
+        "ships, send the cases it is least sure of (the lowest top-class probability) to human review.",
+    ("multiclass", "prediction_drift"):
+        "Review the volumes per class with the business: the model now assigns a different share of cases to "
+        "each class. If the new population is here to stay, plan a retrain that includes it, and confirm "
+        "with labels that the model still tells the classes apart.",
+    ("multiclass", "prior_shift"):
+        "Re-weight the model's class probabilities to the new class mix (a prior correction), or adjust its "
+        "decision rule; the model still tells the classes apart, so a full retrain is not needed. Revisit "
+        "when the mix settles.",
+}
+_TASK_RECOMMENDATIONS.update({(task, "input_drift"): _RECOMMENDATIONS["input_drift"].replace("a score column",
+                                                                                            output)
+                              for task, output in (("regression", "a forecast column"),
+                                                   ("multiclass", "a predicted-class column"))})
+#: Per task, what the model does with a case, in a sentence.
+_TREATS = {"binary": "scoring", "multiclass": "classifying", "regression": "forecasting"}
+#: Per task, what the model outputs, in a sentence.
+_OUTPUTS = {"binary": "scores", "multiclass": "class probabilities", "regression": "forecasts"}
+#: Per task, the realised-performance metric quoted for concept drift: (metric key, its name, format).
+_HEADLINE_METRIC = {"binary": ("roc_auc", "ROC AUC", ".3f"), "multiclass": ("accuracy", "accuracy", ".3f"),
+                    "regression": ("mae", "mean absolute error", ".4g")}
+#: Classes whose shares a sentence quotes (the largest changes first).
+CLASSES_QUOTED = 3
+#: Per task, what "What it costs" says when pricing was not asked for.
+_NOT_PRICED = {
+    "binary": "Not priced in this report: price it with drift.business_impact (decisions per month, the cost "
+              "of a false positive and of a false negative, the model's decision threshold).",
+    "multiclass": "Not priced in this report: price it with drift.multiclass_impact (decisions per month, "
+                  "a cost matrix indexed by true and predicted class).",
+    "regression": "Not priced in this report: price it with drift.regression_impact (forecasts per month, "
+                  "the cost of a unit over-forecast and of a unit under-forecast).",
+}
+
 _VERDICT_COLORS = palette.VERDICT_TEXT
 _STATUS_COLORS = palette.LEVEL_TEXT
 _SEVERITY_TEXT_COLORS = palette.SEVERITY_TEXT
@@ -92,12 +143,23 @@ def _listing(names, limit: int = 4) -> str:
     return head + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
+def report_task(diagnosis, impact: TaskImpact | None = None) -> str:
+    """The model's task for the report's sentences: the diagnosis's (``Diagnosis.task``, a
+    :class:`~drift.data.task.TaskInfo` or its name), else the priced impact's, else ``"binary"``."""
+    info = getattr(diagnosis, "task", None)
+    task = getattr(info, "task", info)
+    if task in TASKS:
+        return task
+    task = getattr(impact, "task", None)
+    return task if task in TASKS else "binary"
+
+
 def _performance_row(diagnosis, metric: str) -> dict | None:
     ev = diagnosis.step("concept").evidence
     return next((r for r in ev.get("performance", ()) if r.get("metric") == metric), None)
 
 
-def _what_changed(d) -> str:
+def _what_changed(d, task: str = "binary") -> str:
     kind = d.verdict.kind
     inputs = d.step("inputs").evidence
     pred = d.step("prediction")
@@ -117,29 +179,20 @@ def _what_changed(d) -> str:
             return (f"The incoming data changed — {moved}. The data holds no model predictions, so whether "
                     "the model's outputs moved with it is unknown.")
         return (f"The mix of incoming cases changed — {moved} — but the model's predictions did not: it is "
-                "seeing different cases and scoring them as before.")
+                f"seeing different cases and {_TREATS[task]} them as before.")
     if kind == "prediction_drift":
-        e = pred.evidence
         text = "The incoming population changed"
         text += f" ({_listing(drifted)} moved)" if drifted else ""
-        text += (f" and the model's predictions moved with it: the average score went from "
-                 f"{e.get('mean_reference', float('nan')):.3f} to {e.get('mean_current', float('nan')):.3f}")
-        if _finite(e.get("positive_rate_reference")) and _finite(e.get("positive_rate_current")):
-            text += (f", and the share of cases flagged went from {_pct(e['positive_rate_reference'])} to "
-                     f"{_pct(e['positive_rate_current'])}")
-        return text + "."
+        return text + _predictions_moved(pred.evidence, task) + "."
     if kind == "prior_shift":
-        base = _performance_row(d, "base_rate")
-        rate = (f" from {_pct(base['reference'])} to {_pct(base['current'])}" if base else "")
-        return (f"The outcome rate changed{rate} while the inputs and the model's scores did not: the "
-                "model still ranks cases well, but its probabilities no longer match how often the outcome "
-                "happens.")
+        return _prior_shift(d, task)
     if kind == "concept_drift":
-        auc = _performance_row(d, "roc_auc")
+        metric, name, spec = _HEADLINE_METRIC[task]
+        row = _performance_row(d, metric)
         text = ("The relationship between the inputs and the outcome changed: similar cases now turn out "
-                "differently, so the model's scores no longer mean what they meant at training")
-        if auc:
-            text += f" (ROC AUC {auc['reference']:.3f} → {auc['current']:.3f})"
+                f"differently, so the model's {_OUTPUTS[task]} no longer mean what they meant at training")
+        if row and _finite(row.get("reference")) and _finite(row.get("current")):
+            text += f" ({name} {row['reference']:{spec}} → {row['current']:{spec}})"
         return text + "."
     text = f"Nothing meaningful changed: none of the {n_feat} features drifted"
     if pred.status != "skipped":
@@ -148,6 +201,56 @@ def _what_changed(d) -> str:
     if proxies:
         text += (f" (set apart: {_listing(proxies)}, which only say when or where a row was taken)")
     return text + "."
+
+
+def _predictions_moved(e: Mapping, task: str) -> str:
+    """``" and the model's predictions moved with it: …"`` in the task's terms (a 0/1 rate: binary only)."""
+    before, after = e.get("mean_reference"), e.get("mean_current")
+    if task == "regression":
+        text = " and the model's forecasts moved with it"
+        if _finite(before) and _finite(after):
+            text += f": the average forecast went from {before:.4g} to {after:.4g}"
+        return text
+    if task == "multiclass":
+        moved = _shares_moved(e.get("shares"))
+        return (" and the model's predictions moved with it: it assigns a different share of cases to each "
+                "class" + (f" (predicted {moved})" if moved else ""))
+    text = (f" and the model's predictions moved with it: the average score went from "
+            f"{e.get('mean_reference', float('nan')):.3f} to {e.get('mean_current', float('nan')):.3f}")
+    if _finite(e.get("positive_rate_reference")) and _finite(e.get("positive_rate_current")):
+        text += (f", and the share of cases flagged went from {_pct(e['positive_rate_reference'])} to "
+                 f"{_pct(e['positive_rate_current'])}")
+    return text
+
+
+def _shares_moved(records) -> str:
+    """``"negative 33.8% → 40.1%, neutral 16.9% → 9.7%"``: the classes whose share moved most (records with
+    ``class``, ``reference_share``, ``current_share``); ``""`` without them."""
+    rows = [r for r in records or () if _finite(r.get("reference_share")) and _finite(r.get("current_share"))]
+    rows.sort(key=lambda r: -abs(r["current_share"] - r["reference_share"]))
+    return ", ".join(f"{r['class']} {_pct(r['reference_share'])} → {_pct(r['current_share'])}"
+                     for r in rows[:CLASSES_QUOTED])
+
+
+def _prior_shift(d, task: str) -> str:
+    concept = d.step("concept").evidence
+    if task == "regression":
+        level = concept.get("target_mean") or {}
+        mean = (f" (mean {level['reference']:.4g} → {level['current']:.4g})"
+                if _finite(level.get("reference")) and _finite(level.get("current")) else "")
+        return (f"The level of the outcome changed{mean} while the inputs and the model's forecasts did "
+                "not: the model still follows the inputs, but its forecasts are now off in one direction (a "
+                "bias).")
+    if task == "multiclass":
+        moved = _shares_moved(concept.get("label_shares"))
+        return (f"The mix of classes changed{f' ({moved})' if moved else ''} while the inputs and the "
+                "model's predictions did not: the model still tells the classes apart, but its probabilities "
+                "no longer match how often each class occurs.")
+    base = _performance_row(d, "base_rate")
+    rate = (f" from {_pct(base['reference'])} to {_pct(base['current'])}" if base else "")
+    return (f"The outcome rate changed{rate} while the inputs and the model's scores did not: the "
+            "model still ranks cases well, but its probabilities no longer match how often the outcome "
+            "happens.")
 
 
 def _how_sure(d) -> str:
@@ -173,17 +276,24 @@ def _how_sure(d) -> str:
     return text
 
 
-def _what_it_costs(d, impact: BusinessImpact | None, not_priced: str | None) -> str:
+def _what_it_costs(d, impact: TaskImpact | None, not_priced: str | None, task: str = "binary") -> str:
     if impact is not None:
         return impact.sentence
-    reason = not_priced or why_not_priced(d.schema.target, d.schema.prediction)
-    if reason is not None:
-        return reason
-    return ("Not priced in this report: price it with drift.business_impact (decisions per month, the cost "
-            "of a false positive and of a false negative, the model's decision threshold).")
+    reason = not_priced or why_not_priced(d.schema.target, _model_output(d), task=task)
+    return reason if reason is not None else _NOT_PRICED[task]
 
 
-def _recommendation(d) -> str:
+def _model_output(d) -> str | None:
+    """The prediction column, or the per-class probability columns of a model given by them alone."""
+    if d.schema.prediction is not None:
+        return d.schema.prediction
+    info = getattr(d, "task", None)
+    if info is None or info.prediction is not None or not info.probability_columns:
+        return None
+    return ", ".join(info.probability_columns.values())
+
+
+def _recommendation(d, task: str = "binary") -> str:
     kind = d.verdict.kind
     inputs = d.step("inputs").evidence
     subject = ""
@@ -196,12 +306,17 @@ def _recommendation(d) -> str:
         subject = " on the data; add the model's predictions and outcomes to watch the model itself"
     elif kind == "prediction_drift":
         e = d.step("prediction").evidence
-        if _finite(e.get("positive_rate_reference")) and _finite(e.get("positive_rate_current")):
+        if task == "regression":
+            before, after = e.get("mean_reference"), e.get("mean_current")
+            if _finite(before) and _finite(after):
+                subject = f" (average forecast {before:.4g} → {after:.4g})"
+        elif _finite(e.get("positive_rate_reference")) and _finite(e.get("positive_rate_current")):
             subject = f" ({_pct(e['positive_rate_reference'])} → {_pct(e['positive_rate_current'])})"
-    return _RECOMMENDATIONS[kind].format(subject=subject)
+    text = _TASK_RECOMMENDATIONS.get((task, kind), _RECOMMENDATIONS[kind])
+    return text.format(subject=subject)
 
 
-def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None, *,
+def stakeholder_summary(diagnosis, impact: TaskImpact | None = None, *,
                         not_priced: str | None = None) -> dict[str, str]:
     """The diagnosis in four plain-language sentences, for people who do not read p-values.
 
@@ -209,9 +324,10 @@ def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None, *,
     ----------
     diagnosis : drift.diagnosis.diagnose.Diagnosis
         Result of :func:`drift.diagnose`.
-    impact : BusinessImpact, optional
-        From :func:`drift.model.impact.business_impact` on the same rows; without it "What it costs" says what
-        pricing needs (a prediction column, a target) or that it was not asked for.
+    impact : BusinessImpact, MulticlassImpact or RegressionImpact, optional
+        From :func:`drift.model.task_impact.task_business_impact` (or the task's own function) on the same
+        rows; without it "What it costs" says what pricing needs (a prediction column, a target) or that it
+        was not asked for.
     not_priced : str, optional
         Why there is no impact when pricing failed on the data (e.g. a target that is not 0/1), said in
         "What it costs" instead.
@@ -223,11 +339,15 @@ def stakeholder_summary(diagnosis, impact: BusinessImpact | None = None, *,
         ``recommendation``.  The recommendation follows the verdict kind: data quality → fix the
         pipeline (no retrain); covariate shift → monitor and check segment performance; prediction
         drift → review thresholds and volumes, plan a retrain; prior shift → recalibrate or move the
-        threshold; concept drift → retrain on recent labelled data; no drift → keep monitoring.
+        threshold; concept drift → retrain on recent labelled data; no drift → keep monitoring.  Every
+        sentence is in the terms of the model's task (:func:`report_task`): a regression model's forecasts
+        and errors, a multiclass model's classes — never a ROC AUC or a 0/1 rate but for a binary model.
     """
-    return {"headline": diagnosis.verdict.label, "what_changed": _what_changed(diagnosis),
-            "how_sure": _how_sure(diagnosis), "what_it_costs": _what_it_costs(diagnosis, impact, not_priced),
-            "recommendation": _recommendation(diagnosis)}
+    task = report_task(diagnosis, impact)
+    return {"headline": diagnosis.verdict.label, "what_changed": _what_changed(diagnosis, task),
+            "how_sure": _how_sure(diagnosis),
+            "what_it_costs": _what_it_costs(diagnosis, impact, not_priced, task),
+            "recommendation": _recommendation(diagnosis, task)}
 
 
 # ---------------------------------------------------------------------------------------- report
@@ -237,13 +357,14 @@ class ReportSection:
 
     name: str
     diagnosis: object
-    impact: BusinessImpact | None
+    impact: TaskImpact | None
     summary: dict
 
     def to_dict(self) -> dict:
         d = self.diagnosis
         return jsonable({
             "current_name": self.name, "n_reference": d.n_reference, "n_current": d.n_current,
+            "task": None if getattr(d, "task", None) is None else d.task.to_dict(),
             "has_labels": d.has_labels, "verdict": d.verdict.to_dict(), "summary": self.summary,
             "impact": self.impact.to_dict() if self.impact is not None else None,
             "steps": [s.to_dict() for s in d.steps],
@@ -302,7 +423,7 @@ class Report:
         return _html(self)
 
 
-def build_report(diagnosis, *, title: str = "Drift report", impact: BusinessImpact | None = None,
+def build_report(diagnosis, *, title: str = "Drift report", impact: TaskImpact | None = None,
                  reference_name: str = "reference", current_name: str = "current",
                  not_priced: str | None = None) -> Report:
     """A :class:`Report` of one diagnosis.
@@ -312,8 +433,9 @@ def build_report(diagnosis, *, title: str = "Drift report", impact: BusinessImpa
     diagnosis : drift.diagnosis.diagnose.Diagnosis
         Result of :func:`drift.diagnose`.
     title : str, default "Drift report"
-    impact : BusinessImpact, optional
-        Priced impact (:func:`drift.model.impact.business_impact`), shown in the summary and its section.
+    impact : BusinessImpact, MulticlassImpact or RegressionImpact, optional
+        Priced impact (:func:`drift.model.task_impact.task_business_impact`), shown in the summary and its
+        section.
     reference_name, current_name : str
         Names of the two data sets (file names, batch labels) shown in the report.
     """
@@ -323,7 +445,7 @@ def build_report(diagnosis, *, title: str = "Drift report", impact: BusinessImpa
 
 
 def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift report",
-                       impacts: Mapping[str, BusinessImpact | None] | None = None,
+                       impacts: Mapping[str, TaskImpact | None] | None = None,
                        reference_name: str = "reference",
                        not_priced: Mapping[str, str] | None = None) -> Report:
     """A :class:`Report` with one section per diagnosed production set (e.g. per batch), in order.
@@ -332,7 +454,7 @@ def build_batch_report(diagnoses: Mapping[str, object], *, title: str = "Drift r
     ----------
     diagnoses : mapping of name -> Diagnosis
         Non-empty; keys name the sections (batch labels or file names).
-    impacts : mapping of name -> BusinessImpact or None, optional
+    impacts : mapping of name -> priced impact (any task) or None, optional
     not_priced : mapping of name -> str, optional
         Why a section has no impact (pricing failed on its data); see :func:`stakeholder_summary`.
     """
@@ -393,16 +515,33 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-def _md_impact(bi: BusinessImpact) -> list[str]:
-    """The business-impact section: the inputs (each marked assumed or not), each part with its formula."""
+def _cost_matrix_rows(bi: TaskImpact) -> tuple[list[str], list[list[str]]]:
+    """A multiclass impact's cost matrix as text: the header and one row per true class (empty otherwise)."""
+    matrix = getattr(bi, "cost_matrix", None)
+    if matrix is None:
+        return [], []
+    money = bi.inputs.currency
+    header = ["true \\ predicted"] + [str(c) for c in bi.classes]
+    rows = [[str(c)] + [format_money(v, money) for v in row]
+            for c, row in zip(bi.classes, matrix, strict=True)]
+    return header, rows
+
+
+def _md_impact(bi: TaskImpact) -> list[str]:
+    """The business-impact section: the inputs (each marked assumed or not), the cost matrix of a multiclass
+    model, each part with its formula."""
     e = md_escape
     inputs = bi.inputs
     flag = " — with assumed figures" if inputs.any_assumed else ""
     lines = [f"**Business impact**{flag} ({e(bi.how)}, per quarter, {bi.confidence:.0%} ranges)", ""]
     lines += _md_table(["Input", "Value", "Assumed"],
-                       [[e(INPUT_LABELS[n].capitalize()), e(inputs.display(n)),
+                       [[e(inputs.label(n).capitalize()), e(inputs.display(n)),
                          "yes — edit to your figures" if inputs.assumed(n) else "no — your figure"]
-                        for n in INPUT_NAMES]) + [""]
+                        for n in inputs.names]) + [""]
+    header, rows = _cost_matrix_rows(bi)
+    if rows:
+        lines += ["Cost matrix (rows: true class, columns: predicted class):", ""]
+        lines += _md_table([e(h) for h in header], [[e(c) for c in r] for r in rows]) + [""]
     for part in bi.parts:
         lines.append(f"- **{e(part.label)}:** {e(bi.figure(part))} (range {e(bi.range_text(part))}). "
                      f"{e(part.explanation)} Formula: {e(part.formula)}")
@@ -506,6 +645,9 @@ margin-top:10px}
 .impact .part p{margin:2px 0;font-size:13px}
 .impact .formula{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
 .impact td.assumed{color:#A3520B;font-weight:600}
+.impact .tablewrap.costs{margin:6px 0 10px;display:inline-block;max-width:100%}
+.impact table.costs{width:auto}
+.impact table.costs td.num{min-width:90px}
 footer{color:var(--muted);font-size:12px;margin-top:40px;border-top:1px solid var(--line);padding-top:12px}
 @media (max-width:760px){.grid,.charts.two{grid-template-columns:minmax(0,1fr)}}
 @media print{body{background:#fff}.card,.chart{break-inside:avoid}main{max-width:none}}
@@ -582,6 +724,18 @@ def _html_summary(s: ReportSection) -> str:
     return f'<div class="grid">{cards}</div>'
 
 
+def _html_cost_matrix(bi: TaskImpact) -> str:
+    header, rows = _cost_matrix_rows(bi)
+    if not rows:
+        return ""
+    head = "".join(f"<th>{_esc(h)}</th>" for h in header)
+    cells = ["".join(f'<td class="num">{_esc(v)}</td>' for v in r[1:]) for r in rows]
+    body = "".join(f"<tr><td>{_esc(r[0])}</td>{c}</tr>" for r, c in zip(rows, cells, strict=True))
+    return ('<p class="muted" style="font-size:13px;margin:10px 0 0">Cost matrix (rows: true class, columns: '
+            'predicted class)</p><div class="tablewrap costs"><table class="costs">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
 def _html_impact(s: ReportSection) -> str:
     bi = s.impact
     if bi is None:  # "What it costs" above already says why there is no price
@@ -590,10 +744,10 @@ def _html_impact(s: ReportSection) -> str:
     chip = ('<span class="chip" style="color:#A3520B;margin-left:8px">with assumed figures</span>'
             if inputs.any_assumed else "")
     rows = "".join(
-        f'<tr><td>{_esc(INPUT_LABELS[n].capitalize())}</td><td class="num">{_esc(inputs.display(n))}</td>'
+        f'<tr><td>{_esc(inputs.label(n).capitalize())}</td><td class="num">{_esc(inputs.display(n))}</td>'
         + ('<td class="assumed">assumed — edit to your figures</td>' if inputs.assumed(n)
            else '<td class="muted">your figure</td>') + "</tr>"
-        for n in INPUT_NAMES)
+        for n in inputs.names)
     table = (f'<div class="tablewrap" style="margin:10px 0"><table class="inputs"><thead><tr><th>Input</th>'
              f"<th>Value</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table></div>")
     parts = "".join(
@@ -601,13 +755,9 @@ def _html_impact(s: ReportSection) -> str:
         f'<div class="k">{_esc(p.label)} · range {_esc(bi.range_text(p))}</div></div>'
         f'<div><p class="formula">{_esc(p.formula)}</p><p class="muted">{_esc(p.explanation)}</p></div></div>'
         for p in bi.parts)
-    method = (f"Expected cost per decision under a 2×2 cost matrix at the model's decision threshold "
-              f"{inputs.threshold:.3g}, reference vs current, {bi.how}; {bi.confidence:.0%} bootstrap ranges "
-              f"({bi.n_boot:,} resamples); a quarter is {bi.months} months. The figures scale with the "
-              "decisions per month, never with the number of rows compared.")
     return (f'<div class="card impact"><h3>Business impact{chip}</h3>'
-            f'<p class="muted" style="font-size:13px;margin:0">{_esc(method)}</p>{table}'
-            f'<div class="parts">{parts}</div></div>')
+            f'<p class="muted" style="font-size:13px;margin:0">{_esc(bi.method_text)}</p>{table}'
+            f'{_html_cost_matrix(bi)}<div class="parts">{parts}</div></div>')
 
 
 def _html_step(step, with_charts: bool) -> str:

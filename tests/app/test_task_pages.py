@@ -152,12 +152,26 @@ def test_diagnosis_of_the_pricing_regression_model() -> None:
 def test_report_of_the_pricing_regression_model() -> None:
     at = open_page(view_app("pricing", "regression", PRICING_BATCH), REPORT)
     assert not errors(at)
-    assert "Not priced: pricing the change is not available yet for a regression model" in texts(at)
     assert not [n for n in at.number_input if n.key and n.key.startswith(state.IMPACT_DECISIONS)], \
         "the calculator asks for a binary classifier's figures"
+    assert [n.label for n in at.number_input if n.key in (state.IMPACT_VOLUME, state.IMPACT_COST_OVER,
+                                                          state.IMPACT_COST_UNDER)] == [
+        "Forecasts per month", "Cost per unit over-forecast ($)", "Cost per unit under-forecast ($)"]
+    reference, rows = view("pricing", "regression")
+    info = drift.infer_task(reference, rows, "units_sold", "units_forecast", task="regression")
+    expected = drift.task_business_impact(reference, rows, info, rng=0)
+    shown = metrics(at)
+    assert shown["Total change / quarter"] == expected.figure(expected.total)
+    assert shown["Under-forecast / quarter"] == expected.figure(expected.under_forecast)
+    assert expected.sentence.replace("\\", "") in texts(at)          # "What it costs" in the summary
     assert "MAE" in metrics(at)
     assert "are not in them yet" in texts(at)
     assert len(at.get("download_button")) == 2
+    at.number_input(key=state.IMPACT_COST_UNDER).set_value(8.0).run()   # a figure of the user's
+    assert not errors(at)
+    priced = drift.task_business_impact(reference, rows, info, drift.regression_inputs(cost_per_unit_under=8),
+                                        rng=0)
+    assert metrics(at)["Total change / quarter"] == priced.figure(priced.total)
 
 
 # --- sentiment: the multiclass model ---------------------------------------------------------------------
@@ -190,8 +204,15 @@ def test_data_and_report_of_the_sentiment_multiclass_model() -> None:
             in texts(at))
     at = open_page(at, REPORT)
     assert not errors(at)
-    assert "not available yet for a multiclass classifier" in texts(at)
     assert {"Accuracy", "Macro-F1", "Class-share PSI"} <= set(metrics(at))
+    reference, rows = view("sentiment", "multiclass")
+    expected = drift.task_business_impact(reference, rows, drift.infer_task(reference, rows, "sentiment",
+                                                                            "predicted_sentiment"), rng=0)
+    assert metrics(at)["Model error / quarter"] == expected.figure(expected.model_error)
+    assert "Changed class mix / quarter" in metrics(at)
+    editors = [d for d in at.dataframe if str(getattr(d, "key", "")).startswith(state.IMPACT_COST_MATRIX)]
+    assert len(editors) == 1, "the editable cost matrix"
+    assert editors[0].value.loc["negative", "positive"] == 1.0       # every error costs 1 until edited
 
 
 # --- an upload with a numeric target ---------------------------------------------------------------------
@@ -242,7 +263,8 @@ def test_upload_with_a_numeric_target(regression_files: tuple[Path, Path]) -> No
     assert "scattergl" in trace_types(at)
     at = open_page(at, REPORT)
     assert not errors(at)
-    assert "Not priced: pricing the change is not available yet for a regression model" in texts(at)
+    assert {"Over-forecast / quarter", "Under-forecast / quarter",
+            "Total change / quarter"} <= set(metrics(at))
 
 
 def test_upload_of_counts_with_a_fractional_forecast_is_a_regression(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import drift
 from drift.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -353,7 +354,52 @@ def test_check_and_report_carry_the_task(capsys, tmp_path):
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["task"]["task"] == "regression" and data["sections"][0]["task"]["task"] == "regression"
     assert "mean forecast" in data["sections"][0]["steps"][1]["summary"]
-    assert "Not priced: the business impact is priced for binary models" in out
+    impact = data["sections"][0]["impact"]                     # priced in the task's terms
+    assert impact["task"] == "regression" and impact["inputs"]["cost_per_unit_under"]["assumed"] is True
+    assert "What it costs: Forecast errors (measured on labels" in out
+
+
+def test_report_prices_each_task_with_its_own_figures(capsys, tmp_path):
+    """Regression: costs per unit over/under-forecast; multiclass: a cost matrix file; the figures of another
+    task are said to be unused, never silently applied."""
+    import numpy as np
+
+    ref, prod = _task_files(tmp_path)
+    code, out, err = in_process(capsys, "report", "--reference", ref, "--current", prod, "--target", "units",
+                                "--prediction", "forecast", "--task", "regression", "--steps",
+                                "prediction,concept", "--cost-per-unit-under", "5", "--decisions-per-month",
+                                "2000", "--cost-false-positive", "100", "--json", str(tmp_path / "r.json"))
+    assert code == 0, err
+    assert "not used for a regression model's business impact: --cost-false-positive" in err
+    impact = json.loads((tmp_path / "r.json").read_text())["sections"][0]["impact"]
+    expected = drift.regression_impact(pd.read_csv(ref), pd.read_csv(prod), target="units",
+                                       prediction="forecast", cost_per_unit_under=5, volume_per_month=2000)
+    assert impact["total"]["amount"] == pytest.approx(expected.total.amount)
+    assert impact["inputs"]["volume_per_month"] == {"value": 2000.0, "label": "forecasts per month",
+                                                    "assumed": False}
+
+    gen = np.random.default_rng(1)
+    classes = np.array(["neg", "neu", "pos"])
+    for name, n in (("mref.csv", 300), ("mprod.csv", 200)):
+        y = gen.integers(0, 3, n)
+        right = gen.random(n) < (0.8 if name == "mref.csv" else 0.6)
+        pred = np.where(right, y, gen.integers(0, 3, n))
+        pd.DataFrame({"x": gen.normal(size=n), "label": classes[y], "pred": classes[pred]}).to_csv(
+            tmp_path / name, index=False)
+    (tmp_path / "costs.csv").write_text("true,neg,neu,pos\nneg,0,1,10\nneu,1,0,1\npos,3,1,0\n")
+    code, out, err = in_process(capsys, "report", "--reference", str(tmp_path / "mref.csv"), "--current",
+                                str(tmp_path / "mprod.csv"), "--target", "label", "--prediction", "pred",
+                                "--steps", "concept", "--cost-matrix", str(tmp_path / "costs.csv"), "-q",
+                                "--markdown", str(tmp_path / "m.md"))
+    assert code == 0, err
+    md = (tmp_path / "m.md").read_text()
+    assert "| neg | $0 | $1.00 | $10.00 |" in md and "**Changed class mix:**" in md
+    assert "Model error (measured on labels, priced by a 3×3 matrix ($1.00 to $10.00 per error)" in out
+    (tmp_path / "bad.csv").write_text("true,neg,neu\nneg,0,1\nneu,-1,0\n")
+    code, out, err = in_process(capsys, "report", "--reference", str(tmp_path / "mref.csv"), "--current",
+                                str(tmp_path / "mprod.csv"), "--target", "label", "--prediction", "pred",
+                                "--steps", "prediction", "--cost-matrix", str(tmp_path / "bad.csv"), "-q")
+    assert code == 2 and "'cost_matrix' parameter holds a negative cost" in err
 
 
 def test_a_task_the_data_contradicts_is_an_input_error(capsys, tmp_path):
@@ -363,3 +409,13 @@ def test_a_task_the_data_contradicts_is_an_input_error(capsys, tmp_path):
     assert code == 2 and "option --task is 'binary'" in err and "ref.csv" in err and "units" in err
     code, out, err = in_process(capsys, "check", "--reference", ref, "--current", prod, "--task", "tree")
     assert code == 2 and "invalid choice: 'tree'" in err
+
+
+def test_report_without_labels_does_not_price_a_regression_model(capsys, tmp_path):
+    ref, prod = _task_files(tmp_path)
+    code, out, err = in_process(capsys, "report", "--reference", ref, "--current", prod, "--target", "units",
+                                "--prediction", "forecast", "--steps", "prediction,concept", "--no-labels",
+                                "-q")
+    assert code == 0, err
+    assert ("What it costs: Not priced: current: column 'units': pricing a regression model's forecast "
+            "errors needs the observed target") in out

@@ -21,6 +21,7 @@ import pytest
 import drift
 from drift.core.decisions import BenchmarkRecord
 from drift.core.jsonsafe import jsonable
+from drift.data.task import TaskInfo
 from drift.diagnosis.diagnose import VERDICTS, Finding, Verdict, diagnose
 from drift.model.impact import INPUT_NAMES, business_impact, impact_inputs
 from drift.report.build import build_batch_report, build_report, md_escape, stakeholder_summary
@@ -168,7 +169,7 @@ def test_json_round_trips_with_everything(report, diagnosis):
     assert all("evidence" in s for s in section["steps"])
     assert len(section["features"]) == len(diagnosis.feature_table)
     assert {f["feature"] for f in section["features"]} >= {IMG, SCRIPT}
-    assert section["impact"]["source"] == "measured"
+    assert section["impact"]["source"] == "measured" and section["task"]["task"] == "binary"
     assert section["impact"]["model_error"]["formula"].startswith("10,000 decisions/month × 3 months × (")
     assert set(section["summary"]) >= {"what_changed", "how_sure", "what_it_costs", "recommendation"}
     meta = data["metadata"]
@@ -307,3 +308,164 @@ def test_one_severity_palette_for_the_app_and_the_report():
     assert (charts.REFERENCE_COLOR, charts.CURRENT_COLOR) == (report_charts.REFERENCE_COLOR,
                                                               report_charts.CURRENT_COLOR)
     assert report._SEVERITY_TEXT_COLORS == palette.SEVERITY_TEXT
+
+
+# ------------------------------------------------------------------------------- per task (issue 12)
+REGRESSION = TaskInfo("regression", "forecast", "units", "forecast")
+MULTICLASS = TaskInfo("multiclass", "label", "sentiment", "predicted", (IMG, "neutral", "positive"))
+#: Words of a binary classifier's report that a regression or multiclass report must not print.
+BINARY_ONLY = ("ROC AUC", "flagged", "outcome rate", "false positive", "false negative", "decision threshold",
+               "a score column")
+
+
+def _as_task(diagnosis, info: TaskInfo | None, kind: str | None = None):
+    d = _with_verdict(diagnosis, kind) if kind else diagnosis
+    return replace(d, task=info)
+
+
+@pytest.fixture(scope="session")
+def regression_impact_result():
+    ref = pd.DataFrame({"units": [10, 10, 10, 10, 20, 20, 20, 20],
+                        "forecast": [12, 9, 10, 11, 18, 20, 23, 20]})
+    cur = ref.assign(units=[10, 12, 14, 10, 20, 25, 22, 20])
+    return drift.regression_impact(ref, cur, target="units", prediction="forecast", cost_per_unit_under=5,
+                                   n_boot=100)
+
+
+@pytest.fixture(scope="session")
+def multiclass_impact_result():
+    labels = [IMG, "neutral", "positive"]
+    ref = pd.DataFrame({"sentiment": [labels[i] for i in (0, 0, 0, 0, 1, 1, 1, 2, 2, 2)],
+                        "predicted": [labels[i] for i in (0, 0, 1, 0, 0, 1, 1, 2, 1, 2)]})
+    cur = pd.DataFrame({"sentiment": [labels[i] for i in (0, 0, 1, 1, 1, 2, 2, 2, 2, 2)],
+                        "predicted": [labels[i] for i in (0, 2, 1, 1, 2, 0, 2, 1, 2, 2)]})
+    costs = pd.DataFrame([[0, 1, 4], [2, 0, 1], [8, 3, 0]], index=labels, columns=labels)
+    return drift.multiclass_impact(ref, cur, target="sentiment", prediction="predicted", cost_matrix=costs,
+                                   n_boot=100)
+
+
+@pytest.mark.parametrize("info", [REGRESSION, MULTICLASS], ids=["regression", "multiclass"])
+@pytest.mark.parametrize("kind", VERDICTS)
+def test_summary_speaks_the_task_never_a_binary_metric(diagnosis, info, kind):
+    s = stakeholder_summary(_as_task(diagnosis, info, kind))
+    # the headline (the verdict's label) and how_sure (its evidence) come from the diagnosis, not the report
+    text = " ".join(v for k, v in s.items() if k not in ("headline", "how_sure"))
+    for word in BINARY_ONLY:
+        assert word not in text, (kind, word)
+    drift_name = "regression_impact" if info.task == "regression" else "multiclass_impact"
+    assert f"drift.{drift_name}" in s["what_it_costs"]
+
+
+def test_summary_quotes_the_task_metric_and_the_forecasts(diagnosis):
+    shares = [{"class": "neutral", "reference_share": 0.169, "current_share": 0.097},
+              {"class": IMG, "reference_share": 0.338, "current_share": 0.367}]
+    concept = replace(diagnosis.step("concept"), evidence={"performance": [
+        {"metric": "mae", "reference": 0.709, "current": 0.8123},
+        {"metric": "accuracy", "reference": 0.87, "current": 0.68},
+        {"metric": "roc_auc", "reference": 0.8, "current": 0.7}],
+        "target_mean": {"reference": 0.5509, "current": 0.6}, "label_shares": shares})
+    d = replace(diagnosis, steps=tuple(concept if st.key == "concept" else st for st in diagnosis.steps))
+    changed = stakeholder_summary(_as_task(d, REGRESSION, "concept_drift"))["what_changed"]
+    assert "forecasts no longer mean" in changed and "(mean absolute error 0.709 → 0.8123)" in changed
+    assert "(ROC AUC 0.800 → 0.700)" in stakeholder_summary(_with_verdict(d, "concept_drift"))["what_changed"]
+    concept_mc = stakeholder_summary(_as_task(d, MULTICLASS, "concept_drift"))
+    assert "class probabilities no longer mean" in concept_mc["what_changed"]
+    assert "(accuracy 0.870 → 0.680)" in concept_mc["what_changed"]
+    assert "lowest top-class probability" in concept_mc["recommendation"]
+    assert "forecasting them as before" in stakeholder_summary(_as_task(d, REGRESSION, "covariate_shift"))[
+        "what_changed"]
+    level = stakeholder_summary(_as_task(d, REGRESSION, "prior_shift"))
+    assert "level of the outcome changed (mean 0.5509 → 0.6)" in level["what_changed"]
+    assert "bias correction" in level["recommendation"]
+    mix = stakeholder_summary(_as_task(d, MULTICLASS, "prior_shift"))["what_changed"]
+    assert f"mix of classes changed (neutral 16.9% → 9.7%, {IMG} 33.8% → 36.7%)" in mix  # largest first
+    prediction = replace(diagnosis.step("prediction"), evidence={
+        "mean_reference": 0.5509, "mean_current": 0.71, "positive_rate_reference": 0.2,
+        "positive_rate_current": 0.3, "shares": shares[:1]})
+    d = replace(diagnosis, steps=tuple(prediction if st.key == "prediction" else st
+                                       for st in diagnosis.steps))
+    s = stakeholder_summary(_as_task(d, REGRESSION, "prediction_drift"))
+    assert "the average forecast went from 0.5509 to 0.71" in s["what_changed"]
+    assert "(average forecast 0.5509 → 0.71)" in s["recommendation"] and "20.0%" not in str(s)
+    s = stakeholder_summary(_as_task(d, MULTICLASS, "prediction_drift"))
+    assert "a different share of cases to each class (predicted neutral 16.9% → 9.7%)" in s["what_changed"]
+    assert "20.0%" not in str(s)
+    prior = stakeholder_summary(_as_task(d, MULTICLASS, "prior_shift"))
+    assert "mix of classes changed" in prior["what_changed"] and "prior correction" in prior["recommendation"]
+    no_model = replace(diagnosis, schema=diagnosis.schema.with_roles(prediction=None))
+    no_output = TaskInfo("regression", None, "units", None)
+    cost = stakeholder_summary(_as_task(no_model, no_output))["what_it_costs"]
+    assert cost.startswith("Not priced") and "the forecast, in the target's units" in cost
+    by_columns = TaskInfo("multiclass", "class_probabilities", "y", None, ("a", "b"),
+                          {"a": "proba_a", "b": "proba_b"})
+    cost = stakeholder_summary(_as_task(no_model, by_columns))["what_it_costs"]
+    assert "drift.multiclass_impact" in cost     # per-class probabilities are a model output: priceable
+
+
+def test_report_task_reads_the_diagnosis_then_the_impact(diagnosis, impact, regression_impact_result):
+    from drift.report.build import report_task
+
+    untold = _as_task(diagnosis, None)                # a diagnosis that does not know its task
+    assert report_task(untold) == "binary" and report_task(untold, impact) == "binary"
+    assert report_task(untold, regression_impact_result) == "regression"
+    assert report_task(_as_task(diagnosis, MULTICLASS), regression_impact_result) == "multiclass"
+    assert report_task(diagnosis) == "binary"
+
+
+def test_regression_report_quotes_its_impact(diagnosis, regression_impact_result):
+    ri = regression_impact_result
+    rep = build_report(_as_task(diagnosis, REGRESSION, "concept_drift"), impact=ri, current_name="W52")
+    assert rep.sections[0].summary["what_it_costs"] == ri.sentence
+    md, html_text = rep.to_markdown(), rep.to_html()
+    section = json.loads(rep.to_json())["sections"][0]
+    data = section["impact"]
+    assert section["task"]["task"] == data["task"] == "regression"
+    assert data["inputs"]["cost_per_unit_under"]["assumed"] is False
+    assert "| Forecasts per month | 10,000 | yes — edit to your figures |" in md
+    assert "| Cost per unit under-forecast | $5.00 per unit | no — your figure |" in md
+    assert "Decision threshold" not in md and "Decision threshold" not in html_text
+    for part in ri.parts:
+        assert f"**{part.label}:** {md_escape(ri.figure(part))}" in md
+        assert html.escape(part.formula) in html_text and html.escape(part.label) in html_text
+    assert html.escape(ri.method_text) in html_text and "Cost matrix" not in html_text
+
+
+def test_multiclass_report_shows_the_cost_matrix_escaped(diagnosis, multiclass_impact_result):
+    mi = multiclass_impact_result
+    rep = build_report(_as_task(diagnosis, MULTICLASS), impact=mi, current_name="week 9")
+    md, html_text = rep.to_markdown(), rep.to_html()
+    assert "Cost matrix (rows: true class, columns: predicted class):" in md
+    assert f"| {md_escape(IMG)} | $0 | $1.00 | $4.00 |" in md
+    assert "| Cost matrix | 3×3 matrix ($1.00 to $8.00 per error) | no — your figure |" in md
+    assert "<img src=x" not in html_text and f"<td>{html.escape(IMG)}</td>" in html_text
+    assert '<table class="costs">' in html_text and "Changed class mix" in html_text
+    assert rep.sections[0].summary["what_it_costs"] == mi.sentence
+    data = json.loads(rep.to_json())["sections"][0]["impact"]
+    assert data["cost_matrix"] == [[0, 1, 4], [2, 0, 1], [8, 3, 0]] and data["classes"][0] == IMG
+
+
+def test_report_of_a_real_regression_diagnosis():
+    """drift.diagnose on a regression model (the forecasts moved, the errors grew), priced by its task."""
+    gen = np.random.default_rng(0)
+    sides = []
+    for n, shift, noise in ((600, 0.0, 0.0), (400, 0.8, 1.0)):
+        x = gen.normal(shift, 1, n)
+        forecast = np.exp(0.5 + 0.4 * x)
+        sides.append(pd.DataFrame({"x": x, "units": gen.poisson(forecast) + gen.poisson(noise, n),
+                                   "forecast": forecast.round(3)}))
+    ref, cur = sides
+    d = diagnose(ref, cur, target="units", prediction="forecast", task="regression",
+                 steps=("prediction", "concept"), rng=0)
+    assert d.task.task == "regression"
+    bi = drift.task_business_impact(ref, cur, d.task, drift.regression_inputs(cost_per_unit_under=5),
+                                    n_boot=200, rng=0)
+    rep = build_report(d, impact=bi, current_name="week 2")
+    s = rep.sections[0].summary
+    assert s["what_it_costs"] == bi.sentence and bi.under_forecast.amount > 0
+    text = " ".join(v for k, v in s.items() if k not in ("headline", "how_sure"))
+    assert not [w for w in BINARY_ONLY if w in text], text
+    if d.verdict.kind == "concept_drift":
+        assert "mean absolute error" in s["what_changed"]
+    md = rep.to_markdown()
+    assert "**Under-forecast:**" in md and "ROC AUC" not in md
+    assert json.loads(rep.to_json())["sections"][0]["task"]["task"] == "regression"
