@@ -10,6 +10,18 @@ from ui import boundary, data, safe, state
 from ui import timeline as tl
 
 SCENARIO = "pricing"
+#: Per task of the replayed model: the error the charts draw (and the cost model bills), its label, the
+#: excess (recalibration) reading's label, and what a cost per error unit means.
+TASK_WORDS = {
+    "binary": {"error": "log-loss", "axis": "log-loss per session", "excess": "excess log-loss",
+               "mean": "Mean log-loss", "mean_format": "%.4f",
+               "cost_help": "Per session and per unit of log-loss: what a surprised demand model costs in "
+                            "mispriced sessions."},
+    "regression": {"error": "MAE", "axis": "MAE per session (units)", "excess": "excess Poisson log-loss",
+                   "mean": "Mean MAE (units)", "mean_format": "%.4f",
+                   "cost_help": "Per unit of demand mis-forecast: a week costs this × its sessions × its MAE "
+                                "(the units over- or under-forecast: stock that sits, or sales missed)."},
+}
 #: Policy kind -> label in the picker (the scheduled one's name depends on its period).
 KIND_LABELS = {"never": "Never retrain", "scheduled": "Retrain on a fixed schedule",
                "drift": "Drift-triggered", "performance": "Performance-triggered"}
@@ -24,17 +36,29 @@ st.markdown(
 st.info("This page always uses the built-in **dynamic-pricing** scenario, whatever data source the sidebar "
         "shows (the replay needs a model to retrain and labels that arrive over time). The sidebar's random "
         "seed applies.", icon=":material/info:")
-if data.scenario_task(SCENARIO) != "binary" and st.session_state.get(state.SCENARIO) == SCENARIO:
+# The model the sidebar picked for this scenario (its own binary one when another source is shown).
+task = data.scenario_task(SCENARIO) if st.session_state.get(state.SCENARIO) == SCENARIO else "binary"
+if task not in TASK_WORDS:
     st.caption(f"The replay retrains the scenario's {safe.text(data.scenario_models(SCENARIO)['binary'])} "
-               "model; retraining its "
-               f"{safe.text(data.scenario_models(SCENARIO)[data.scenario_task(SCENARIO)])} model (chosen in "
-               "the sidebar) is not available here yet.")
+               f"model; retraining its {safe.text(data.scenario_models(SCENARIO)[task])} model is not "
+               "available here.")
+    task = "binary"
+words = TASK_WORDS[task]
+st.caption(f"Model replayed: the {safe.text(data.scenario_models(SCENARIO).get(task, task))} model"
+           + (" (chosen in the sidebar): errors in units sold per session (MAE), decisions on the Poisson "
+              "deviance." if task == "regression" else "."))
 
 try:
     sc = data.load_scenario(SCENARIO)
 except DriftError as err:
     boundary.show_error(err)
     st.stop()
+if task != "binary":        # the view's description and ground truth (for its target)
+    view = data.scenario_context(SCENARIO, task)
+    if view.error:
+        st.error(safe.text(view.error), icon=":material/error:")
+        st.stop()
+    sc = view.scenario
 opts = data.settings()
 delay = sc.current.attrs.get("label_delay", 1)
 manifest = getattr(sc, "manifest", None)
@@ -67,9 +91,7 @@ with st.form("autopilot_settings", border=True):
                      persist_state="session",
                      help="Compute, validation and a reviewer's time, per retrain attempt (promoted or not).")
     right.number_input("Cost per error unit", min_value=0.0, step=0.5, key=state.AUTOPILOT_ERROR_COST,
-                       persist_state="session",
-                       help="Per session and per unit of log-loss: what a surprised demand model costs in "
-                            "mispriced sessions.")
+                       persist_state="session", help=words["cost_help"])
     st.caption(f"Also counted: {defaults.alert_cost:g} per alert, {defaults.rollback_cost:g} per rollback. "
                "The decisions do not depend on the costs; only the bill does.")
     st.form_submit_button("Compare policies", icon=":material/play_arrow:", type="primary")
@@ -81,7 +103,8 @@ if not kinds:
 try:
     comparison = tl.autopilot_comparison(SCENARIO, kinds, every_k=ss[state.AUTOPILOT_EVERY_K],
                                          retrain_cost=ss[state.AUTOPILOT_RETRAIN_COST],
-                                         cost_per_error_unit=ss[state.AUTOPILOT_ERROR_COST], seed=opts.seed)
+                                         cost_per_error_unit=ss[state.AUTOPILOT_ERROR_COST], seed=opts.seed,
+                                         task=task)
 except DriftError as err:
     boundary.show_error(err)
     st.stop()
@@ -102,17 +125,18 @@ for col, row in zip(cols, summary.itertuples(index=False)):
 
 # --- over time ----------------------------------------------------------------------------------------
 st.subheader("Error over time, with every action", divider="gray")
-st.markdown("Each week's log-loss per session for the model in place that week (measured once its labels "
+st.markdown(f"Each week's {words['axis']} for the model in place that week (measured once its labels "
             "arrive). Markers: ▲ retrain, ▼ rollback, ◇ alert. Shaded: the regimes the scenario injected. "
             "Click a policy in the legend to hide it.")
-tab_loss, tab_excess = st.tabs(["Log-loss", "Excess log-loss (miscalibration)"])
+tab_loss, tab_excess = st.tabs([words["error"][0].upper() + words["error"][1:],
+                                f"{words['excess'][0].upper() + words['excess'][1:]} (miscalibration)"])
 with tab_loss:
-    st.plotly_chart(tl.error_chart(weekly, manifest), key="error_chart")
-    st.caption("Most of the log-loss is the demand's own randomness and moves with the regime for every "
-               "policy alike; the gaps between the lines are what the policies change.")
+    st.plotly_chart(tl.error_chart(weekly, manifest, label=words["axis"]), key="error_chart")
+    st.caption(f"Most of the {words['error']} is the demand's own randomness and moves with the regime for "
+               "every policy alike; the gaps between the lines are what the policies change.")
 with tab_excess:
     st.plotly_chart(tl.error_chart(weekly, manifest, metric="excess_log_loss",
-                                   label="excess log-loss per session"), key="excess_chart")
+                                   label=f"{words['excess']} per session"), key="excess_chart")
     st.caption("What a recalibration fitted on the week itself would save per session: near 0 for a model "
                "that still fits, large when the world moved away from it. A week counts as *degraded* from "
                "0.01.")
@@ -132,7 +156,7 @@ st.dataframe(summary.drop(columns=["kind"]), hide_index=True, key="autopilot_sum
     "error_cost": st.column_config.NumberColumn("Error cost", format="%,.0f"),
     "action_cost": st.column_config.NumberColumn("Action cost", format="%,.0f"),
     "retrains": "Retrains", "promotions": "Promoted", "rollbacks": "Rollbacks", "alerts": "Alerts",
-    "mean_error": st.column_config.NumberColumn("Mean log-loss", format="%.4f"),
+    "mean_error": st.column_config.NumberColumn(words["mean"], format=words["mean_format"]),
     "weeks_degraded": st.column_config.NumberColumn(
         "Weeks degraded", help="Weeks whose model was measurably miscalibrated (excess log-loss ≥ 0.01)."),
     "saving_vs_first": st.column_config.NumberColumn(f"Saving vs {policies[0]}", format="%,.0f"),
@@ -167,9 +191,10 @@ def action_log() -> None:
                      "max_feature_psi": st.column_config.NumberColumn("Max feature PSI", format="%.3f"),
                      "top_feature": "Top feature",
                      "prediction_psi": st.column_config.NumberColumn("Prediction PSI", format="%.3f"),
-                     "excess_log_loss": st.column_config.NumberColumn("Excess log-loss", format="%.4f")})
-    st.caption("Hover a reason to read it whole. Readings are against the model in place that week; excess "
-               f"log-loss is measured on the latest labelled week ({delay} week(s) behind).")
+                     "excess_log_loss": st.column_config.NumberColumn(
+                         words["excess"][0].upper() + words["excess"][1:], format="%.4f")})
+    st.caption("Hover a reason to read it whole. Readings are against the model in place that week; "
+               f"{words['excess']} is measured on the latest labelled week ({delay} week(s) behind).")
 
 
 action_log()

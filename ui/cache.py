@@ -529,12 +529,14 @@ def scorecard(ctx: Context, split: tuple, alpha: float, correction: str, bins: i
 @st.cache_data(show_spinner=False, max_entries=16)
 @disk.on_disk("autopilot", scenario_arg="name")
 def policy_comparison(name: str, kinds: tuple[str, ...], every_k: int, retrain_cost: float,
-                      cost_per_error_unit: float, seed: int) -> PolicyComparison:
+                      cost_per_error_unit: float, seed: int, task: str = OWN_TASK) -> PolicyComparison:
     """:func:`drift.monitoring.autopilot.compare_policies` of the default policies of ``kinds`` on a built-in
-    scenario; progress events (the fraction done) go to :func:`ui.progress.emit`."""
-    sc = scenario(name)
+    scenario, through its model of ``task`` (a view is generated afresh: the autopilot retrains its model,
+    which no cached view keeps), billing the task's default error metric; progress events (the fraction
+    done) go to :func:`ui.progress.emit`."""
+    sc = scenario(name) if task == OWN_TASK else load_scenario(name).with_task(task)
     policies = [p for p in default_policies(sc, every_k=every_k) if p.kind in kinds]
-    cost = CostModel(retrain_cost=retrain_cost, cost_per_error_unit=cost_per_error_unit)
+    cost = CostModel.for_task(sc.task, retrain_cost=retrain_cost, cost_per_error_unit=cost_per_error_unit)
     return compare_policies(sc, policies, cost=cost, rng=seed, progress=progress.emit)
 
 

@@ -229,12 +229,12 @@ DEFAULT_EVERY_K: int = inspect.signature(default_policies).parameters["every_k"]
 
 
 def autopilot_comparison(scenario: str, kinds: Sequence[str], *, every_k: int, retrain_cost: float,
-                         cost_per_error_unit: float, seed: int,
+                         cost_per_error_unit: float, seed: int, task: str = "binary",
                          text: str = "Replaying the stream under each policy…"):
     """:func:`drift.monitoring.autopilot.compare_policies` of the default policies of ``kinds`` on a built-in
-    scenario (cached), with a progress bar while it computes."""
+    scenario through its model of ``task`` (cached), with a progress bar while it computes."""
     return progress.run(cache.policy_comparison, scenario, tuple(kinds), int(every_k), float(retrain_cost),
-                        float(cost_per_error_unit), int(seed), text=text,
+                        float(cost_per_error_unit), int(seed), str(task), text=text,
                         describe=lambda fraction: (fraction, f"{text} {fraction:.0%}"))
 
 

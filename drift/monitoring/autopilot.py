@@ -61,6 +61,25 @@ was in place when the week began):
    log-losses on the hold-out weeks.  The attempt counts as a retrain (and costs one) either way.
    A promoted champion scores from week ``t + 1``.
 
+A regression model
+------------------
+A scenario seen through a regression model (``scenario.task == "regression"``, e.g.
+``load_scenario("pricing").with_task("regression")``: the demand model, target ``units_sold``) is replayed
+by the same rules with the regression analogues, for a target ``y >= 0`` and forecasts ``ŷ > 0`` (the
+Poisson family; anything else is refused with a :class:`~drift.core.errors.DriftInputError`):
+
+* the decision loss -- challenger vs champion, rollback -- is the mean Poisson deviance
+  (:func:`poisson_deviance`), the proper score of a count forecast as log-loss is of a probability;
+* ``excess_log_loss`` is :func:`excess_poisson_log_loss`: the Poisson log-loss per row (nats, half the
+  deviance) a log-linear recalibration ``ln ŷ' = a + b ln ŷ`` fitted on the week would save, so the
+  ``performance`` trigger and ``degraded_threshold`` keep their meaning; ``prediction_psi`` is the PSI of
+  the forecasts; ``calibration_gap`` the mean forecast minus the mean target (units);
+* the weekly table has ``poisson_deviance``, ``mae`` and ``rmse`` in place of the binary metrics
+  (:func:`weekly_columns`) and the log ``labelled_deviance`` in place of ``labelled_log_loss``
+  (:func:`log_columns`); the cost model bills ``mae`` by default (:meth:`CostModel.for_task`), so the
+  weekly error cost is ``cost_per_error_unit`` per unit of the target missed (``rows * MAE`` = the
+  week's total absolute error).
+
 Costs (:class:`CostModel`)
 --------------------------
 Per week: ``error_cost = cost_per_error_unit * rows * error`` (``error`` is the week's log-loss by
@@ -87,7 +106,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
+from scipy.special import expit, xlogy
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
@@ -97,15 +116,27 @@ from drift.data.scenarios.base import Scenario
 from drift.data.schema import Schema
 from drift.diagnosis.features import feature_drift, profile_reference
 from drift.model.prediction import prediction_drift
+from drift.model.regression_performance import REGRESSION_METRICS, regression_metrics
 from drift.stats.metrics import brier_score, error_rate, log_loss, logit, roc_auc
 
-__all__ = ["ACTIONS", "DEFAULT_LABEL_DELAY", "DEGRADED_THRESHOLD", "ERROR_METRICS", "POLICY_KINDS",
-           "AutopilotRun", "CostModel", "Policy", "PolicyComparison", "compare_policies", "default_policies",
-           "excess_log_loss", "run_autopilot"]
+__all__ = ["ACTIONS", "AUTOPILOT_TASKS", "DEFAULT_ERROR_METRIC", "DEFAULT_LABEL_DELAY", "DEGRADED_THRESHOLD",
+           "ERROR_METRICS", "POLICY_KINDS", "REGRESSION_ERROR_METRICS", "TASK_ERROR_METRICS", "AutopilotRun",
+           "CostModel", "Policy", "PolicyComparison", "compare_policies", "default_policies",
+           "excess_log_loss", "excess_poisson_log_loss", "log_columns", "poisson_deviance", "run_autopilot",
+           "weekly_columns"]
 
 POLICY_KINDS = ("never", "scheduled", "drift", "performance")
 ACTIONS = ("none", "alert", "retrain", "rollback")
 ERROR_METRICS = ("log_loss", "brier", "error_rate")
+#: Error metrics of a regression model the cost model can bill (in the target's units, or its deviance).
+REGRESSION_ERROR_METRICS = ("mae", "rmse", "poisson_deviance")
+#: Model tasks the autopilot replays, and the error metrics the cost model can bill for each.
+AUTOPILOT_TASKS = ("binary", "regression")
+TASK_ERROR_METRICS = {"binary": ERROR_METRICS, "regression": REGRESSION_ERROR_METRICS}
+#: The cost model's error metric per task unless the caller picks one (:meth:`CostModel.for_task`).
+DEFAULT_ERROR_METRIC = {"binary": "log_loss", "regression": "mae"}
+#: Fewest rows a week needs for its excess log-loss (a recalibration fitted on it); nan below.
+MIN_RECALIBRATION_ROWS = 10
 #: Label delay (weeks) when neither the caller nor ``scenario.current.attrs["label_delay"]`` gives one.
 DEFAULT_LABEL_DELAY = 1
 #: A week is degraded when the scoring champion's excess log-loss on it reaches this (nats per row).
@@ -118,6 +149,33 @@ LOG_COLUMNS = ("week", "batch", "truth", "action", "reason", "promoted", "scored
 WEEKLY_COLUMNS = ("week", "batch", "truth", "scored_by", "rows", "error", "log_loss", "brier", "error_rate",
                   "roc_auc", "excess_log_loss", "degraded", "action", "error_cost", "action_cost", "cost",
                   "cumulative_cost", "n_retrains")
+#: The weekly metric columns of each task (those of a binary model in :data:`WEEKLY_COLUMNS`).
+TASK_METRICS = {"binary": ("log_loss", "brier", "error_rate", "roc_auc"),
+                "regression": ("poisson_deviance", "mae", "rmse")}
+#: The decision loss of each task (challenger vs champion, rollback) and how reasons name it.
+TASK_LOSS = {"binary": ("log_loss", "log-loss"), "regression": ("poisson_deviance", "Poisson deviance")}
+#: What the excess (recalibration) reading is called in a reason, per task.
+EXCESS_NAME = {"binary": "excess log-loss", "regression": "excess Poisson log-loss"}
+
+
+def log_columns(task: str = "binary") -> tuple[str, ...]:
+    """The columns of :attr:`AutopilotRun.log` for a model of ``task`` (:data:`LOG_COLUMNS` for binary;
+    a regression log has ``labelled_deviance`` -- the champion's Poisson deviance on the latest labelled
+    week -- in place of ``labelled_log_loss``)."""
+    if task == "binary":
+        return LOG_COLUMNS
+    return tuple("labelled_deviance" if c == "labelled_log_loss" else c for c in LOG_COLUMNS)
+
+
+def weekly_columns(task: str = "binary") -> tuple[str, ...]:
+    """The columns of :attr:`AutopilotRun.weekly` for a model of ``task`` (:data:`WEEKLY_COLUMNS` for
+    binary; a regression table has :data:`TASK_METRICS` ``["regression"]`` in place of the binary metrics)."""
+    if task == "binary":
+        return WEEKLY_COLUMNS
+    binary = TASK_METRICS["binary"]
+    start = WEEKLY_COLUMNS.index(binary[0])
+    rest = WEEKLY_COLUMNS[start + len(binary):]
+    return (*WEEKLY_COLUMNS[:start], *TASK_METRICS[task], *rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +203,7 @@ class Policy:
         any short training window's range by construction.
     performance_threshold : float, default 0.01
         ``performance``: fire when the champion's excess log-loss on the latest labelled week reaches this
-        (nats per row).
+        (nats per row; for a regression model the excess Poisson log-loss, also nats per row).
     settle_weeks : int, default 2
         ``drift`` / ``performance``: labelled weeks since the onset needed before retraining.
     window : int, default 6
@@ -228,17 +286,28 @@ class CostModel:
 
     Parameters
     ----------
-    retrain_cost : float, default 300
+    retrain_cost : float, default 100
         Per retrain attempt (compute, validation, a reviewer's time), promoted or not.
-    cost_per_error_unit : float, default 1
+    cost_per_error_unit : float, default 2
         Per unit of ``error_metric`` per row: with log-loss, the cost of one nat of surprise on one
-        session (mispriced sessions cost more the more surprised the demand model is).
+        session (mispriced sessions cost more the more surprised the demand model is).  With ``mae`` (a
+        regression model), the cost of one unit of the target missed: ``cost_per_error_unit * rows * MAE``
+        is ``cost_per_error_unit`` times the week's total absolute error ``sum |y - ŷ|`` -- for the pricing
+        scenario's demand model, the money lost per unit of demand over- or under-forecast (stock that
+        sits, or sales missed).  The decisions read the Poisson deviance, whatever is billed: MAE is
+        smallest for the *median* forecast, and a demand model forecasts the *mean* of a target that is 0
+        for most sessions, so a better-calibrated challenger (lower deviance) can raise the MAE bill -- on
+        the full pricing scenario the performance-triggered policy saves 3,055 billed by deviance and
+        loses 1,597 billed by MAE (``bench/autopilot_tasks.py``).
     alert_cost : float, default 10
         Per alert (someone reads it).
     rollback_cost : float, default 20
         Per rollback (a deployment, no training).
-    error_metric : {"log_loss", "brier", "error_rate"}, default "log_loss"
-        Per-row error the weekly error cost is proportional to (``error_rate`` at threshold 0.5).
+    error_metric : str, default "log_loss"
+        Per-row error the weekly error cost is proportional to.  Binary model: one of
+        :data:`ERROR_METRICS` (``error_rate`` at threshold 0.5); regression model: one of
+        :data:`REGRESSION_ERROR_METRICS` (``mae`` and ``rmse`` in the target's units, ``poisson_deviance``
+        per row).  :meth:`for_task` picks the task's default (:data:`DEFAULT_ERROR_METRIC`).
     """
 
     retrain_cost: float = 100.0
@@ -252,8 +321,25 @@ class CostModel:
             value = getattr(self, name)
             check_parameter(np.isfinite(value) and value >= 0, name, "CostModel", "a finite number >= 0",
                             value)
-        check_parameter(self.error_metric in ERROR_METRICS, "error_metric", "CostModel",
-                        f"one of {ERROR_METRICS}", self.error_metric)
+        known = tuple(dict.fromkeys(m for metrics in TASK_ERROR_METRICS.values() for m in metrics))
+        check_parameter(self.error_metric in known, "error_metric", "CostModel", f"one of {known}",
+                        self.error_metric)
+
+    @classmethod
+    def for_task(cls, task: str, **kwargs) -> CostModel:
+        """A cost model billing ``task``'s default error metric (:data:`DEFAULT_ERROR_METRIC`: log-loss for
+        a binary model, MAE for a regression one); ``kwargs`` set the other fields."""
+        check_parameter(task in AUTOPILOT_TASKS, "task", "CostModel.for_task",
+                        f"one of {AUTOPILOT_TASKS}", task)
+        return cls(**{"error_metric": DEFAULT_ERROR_METRIC[task], **kwargs})
+
+    def check_task(self, task: str, func: str) -> None:
+        """Raise :class:`DriftParameterError` when :attr:`error_metric` does not measure a ``task`` model."""
+        allowed = TASK_ERROR_METRICS[task]
+        check_parameter(self.error_metric in allowed, "cost", func,
+                        f"a CostModel whose error_metric is one of {allowed} for a {task} model "
+                        f"(CostModel.for_task({task!r}) picks {DEFAULT_ERROR_METRIC[task]!r})",
+                        self.error_metric)
 
     def action_cost(self, action: str) -> float:
         """Cost of one action (``none`` is free)."""
@@ -298,24 +384,75 @@ def excess_log_loss(y_true, scores, *, max_iter: int = 50) -> float:
     float
         ``nan`` when fewer than 10 rows or a single class (nothing to recalibrate on).
     """
+    return _recalibration_gain(y_true, scores, ("labels", "scores"), logit, lambda z: np.logaddexp(0.0, z),
+                               expit, lambda q: q * (1 - q), max_iter)
+
+
+def poisson_deviance(y_true, forecasts) -> float:
+    """Mean Poisson deviance ``2 mean(y ln(y / ŷ) - (y - ŷ))`` (``y ln y = 0`` at ``y = 0``).
+
+    The regression autopilot's proper score: equals ``sklearn.metrics.mean_poisson_deviance``; needs
+    ``y >= 0`` and ``ŷ > 0`` (the caller checks).  Half of it is the Poisson log-loss per row minus that
+    of a perfect forecast, so differences of half-deviances are differences of log-loss in nats.
+    """
     y = np.asarray(y_true, dtype=np.float64)
-    p = np.asarray(scores, dtype=np.float64)
+    mu = np.asarray(forecasts, dtype=np.float64)
+    return float(np.mean(2 * (xlogy(y, y) - xlogy(y, mu) - y + mu)))
+
+
+def excess_poisson_log_loss(y_true, forecasts, *, max_iter: int = 50) -> float:
+    """Poisson log-loss per row that a log-linear recalibration of ``forecasts`` on the same rows would
+    remove: the regression analogue of :func:`excess_log_loss`.
+
+    Fits ``ln E[y] = a + b · ln(ŷ)`` (a Poisson GLM on the log forecast) by Newton's method (with step
+    halving) and returns half the mean Poisson deviance it removes (>= 0, nats per row, so the
+    :class:`Policy` thresholds read the same as for a binary model).  About ``φ/n`` for a calibrated
+    forecast (``φ`` the target's dispersion); a level shift (demand up at the same inputs) or a slope
+    error raises it.
+
+    Parameters
+    ----------
+    y_true : array-like of numbers >= 0, shape (n,)
+    forecasts : array-like of numbers > 0, shape (n,)
+
+    Returns
+    -------
+    float
+        ``nan`` when fewer than 10 rows or a constant target (nothing to recalibrate on).
+    """
+    with np.errstate(over="ignore"):       # an overshooting Newton step: inf loss, halved
+        return _recalibration_gain(y_true, forecasts, ("targets", "forecasts"), np.log, np.exp, np.exp,
+                                   lambda q: q, max_iter)
+
+
+def _recalibration_gain(y_true, predicted, names: tuple[str, str], link: Callable, cumulant: Callable,
+                        mean: Callable, variance: Callable, max_iter: int) -> float:
+    """Mean negative log-likelihood removed by refitting ``z = a + b link(predicted)`` (from ``a = 0,
+    b = 1``) in the canonical GLM whose per-row loss is ``cumulant(z) - y z``, mean ``mean(z)`` and
+    variance ``variance(mean)``: logistic (binary) or Poisson (counts).
+
+    Outcomes and predictions must have one shape (else :class:`DriftInputError`, naming them ``names``);
+    nan when there is nothing to recalibrate on: fewer than :data:`MIN_RECALIBRATION_ROWS` rows or a
+    constant outcome."""
+    y = np.asarray(y_true, dtype=np.float64)
+    p = np.asarray(predicted, dtype=np.float64)
     if y.shape != p.shape:
-        raise DriftInputError(f"{y.size} labels but {p.size} scores", fix="align labels and scores")
-    if y.size < 10 or y.min() == y.max():
+        raise DriftInputError(f"{y.size} {names[0]} but {p.size} {names[1]}",
+                              fix=f"align {names[0]} and {names[1]}")
+    if y.size < MIN_RECALIBRATION_ROWS or y.min() == y.max():
         return float("nan")
-    design = np.c_[np.ones_like(y), logit(p)]
+    design = np.c_[np.ones_like(y), link(p)]
 
     def loss(beta: np.ndarray) -> float:
         z = design @ beta
-        return float(np.mean(np.logaddexp(0.0, z) - y * z))
+        return float(np.mean(cumulant(z) - y * z))
 
     beta = np.array([0.0, 1.0])
     current = before = loss(beta)
     for _ in range(max_iter):
-        q = expit(design @ beta)
+        q = mean(design @ beta)
         grad = design.T @ (q - y)
-        hess = design.T @ (design * (q * (1 - q))[:, None]) + 1e-9 * np.eye(2)
+        hess = design.T @ (design * variance(q)[:, None]) + 1e-9 * np.eye(2)
         step = np.linalg.solve(hess, grad)
         t = 1.0
         while t > 1e-6 and loss(beta - t * step) > current:
@@ -351,9 +488,18 @@ class _Stream:
             if getattr(scenario, role) is None:
                 raise DriftInputError(f"the scenario has no {role} column", file=scenario.name,
                                       fix=f"the autopilot needs production batches and labels; set {role}")
+        task = getattr(scenario, "task", "binary")
+        if task not in AUTOPILOT_TASKS:
+            raise DriftInputError(f"the scenario's model is a {task} model", file=scenario.name,
+                                  fix=f"the autopilot replays {' and '.join(AUTOPILOT_TASKS)} models; pick "
+                                      "one with Scenario.with_task")
+        self.task = task
+        self.loss_metric, self.loss_label = TASK_LOSS[task]
         model = scenario.fitted_model()
-        if model is None or not hasattr(model, "predict_proba") or not hasattr(model, "fit"):
-            raise DriftInputError("the scenario carries no fitted scikit-learn classifier",
+        method = "predict_proba" if task == "binary" else "predict"
+        if model is None or not hasattr(model, method) or not hasattr(model, "fit"):
+            kind = "classifier" if task == "binary" else "regressor"
+            raise DriftInputError(f"the scenario carries no fitted scikit-learn {kind}",
                                   file=scenario.name,
                                   fix="the autopilot clones the scenario's model for every challenger")
         self.scenario = scenario
@@ -380,10 +526,7 @@ class _Stream:
         self.x = [f[self.features] for f in self.frames]
         self.y = [f[scenario.target].to_numpy(dtype=np.float64, na_value=np.nan) for f in self.frames]
         for label, y in zip(self.labels, self.y, strict=True):
-            if np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
-                raise DriftInputError(f"batch {label!r} has missing or non-0/1 labels", file=scenario.name,
-                                      column=scenario.target,
-                                      fix="the autopilot replays history: give every row its eventual label")
+            _check_labels(y, task, label, scenario)
         self.times = [f[scenario.time].iloc[0] if scenario.time in f.columns and len(f) else pd.NaT
                       for f in self.frames[self.n_ref:]]
         truth = {}
@@ -409,27 +552,42 @@ class _Stream:
 
     # models
     def predict(self, key: object, g: int) -> np.ndarray:
+        """Model ``key``'s scores (binary: P(class 1); regression: forecasts, checked > 0) of week ``g``."""
         if (key, g) not in self._pred:
-            self._pred[key, g] = self.models[key].predict_proba(self.x[g])[:, 1]
+            if self.task == "binary":
+                self._pred[key, g] = self.models[key].predict_proba(self.x[g])[:, 1]
+            else:
+                forecasts = np.asarray(self.models[key].predict(self.x[g]), dtype=np.float64)
+                _check_forecasts(forecasts, self.labels[g], self.scenario)
+                self._pred[key, g] = forecasts
         return self._pred[key, g]
 
     def loss(self, key: object, weeks: Sequence[int]) -> float:
+        """The task's decision loss (log-loss; Poisson deviance) of model ``key`` on ``weeks`` pooled."""
         y = np.concatenate([self.y[g] for g in weeks])
         p = np.concatenate([self.predict(key, g) for g in weeks])
-        return log_loss(y, p)
+        return log_loss(y, p) if self.task == "binary" else poisson_deviance(y, p)
 
     def metrics(self, key: object, g: int) -> dict[str, float]:
-        """Error metrics of model ``key`` on week ``g``'s labels (computed once)."""
+        """Error metrics of model ``key`` on week ``g``'s labels (computed once): :data:`TASK_METRICS` of
+        the task and ``excess_log_loss``."""
         if (key, g) not in self._metrics:
             y, p = self.y[g], self.predict(key, g)
-            self._metrics[key, g] = {"log_loss": log_loss(y, p), "brier": brier_score(y, p),
-                                     "error_rate": error_rate(y, p), "roc_auc": roc_auc(y, p),
-                                     "excess_log_loss": self.excess(key, g)}
+            if self.task == "binary":
+                found = {"log_loss": log_loss(y, p), "brier": brier_score(y, p),
+                         "error_rate": error_rate(y, p), "roc_auc": roc_auc(y, p)}
+            else:
+                values = regression_metrics(y, p)
+                found = {"poisson_deviance": poisson_deviance(y, p),
+                         **{m: float(values[REGRESSION_METRICS.index(m)]) for m in ("mae", "rmse")}}
+            self._metrics[key, g] = {**found, "excess_log_loss": self.excess(key, g)}
         return self._metrics[key, g]
 
     def excess(self, key: object, g: int) -> float:
+        """Excess log-loss (binary) or excess Poisson log-loss (regression) of model ``key`` on week ``g``."""
         if (key, g) not in self._excess:
-            self._excess[key, g] = excess_log_loss(self.y[g], self.predict(key, g))
+            excess = excess_log_loss if self.task == "binary" else excess_poisson_log_loss
+            self._excess[key, g] = excess(self.y[g], self.predict(key, g))
         return self._excess[key, g]
 
     def fit(self, train: tuple[int, ...], holdout: Sequence[int], seed: int) -> object:
@@ -442,8 +600,8 @@ class _Stream:
             if params:
                 model.set_params(**params)
             x = pd.concat([self.x[g] for g in train], ignore_index=True)
-            y = np.concatenate([self.y[g] for g in train]).astype(np.int64)
-            model.fit(x, y)
+            y = np.concatenate([self.y[g] for g in train])
+            model.fit(x, y.astype(np.int64) if self.task == "binary" else y)
             self.models[key] = model
             self.windows[key] = (*train, *holdout)
         return key
@@ -473,9 +631,34 @@ class _Stream:
             else:
                 max_psi, top_feature = 0.0, ""
             share = float(table["drifted"].mean()) if len(table) else 0.0
-            pred_psi = float(prediction_drift(base, self.predict(key, g)).statistic)
+            kind = "auto" if self.task == "binary" else "regression"
+            pred_psi = float(prediction_drift(base, self.predict(key, g), kind=kind).statistic)
             self._drift[cache] = (share, max_psi, top_feature, pred_psi)
         return self._drift[cache]
+
+
+def _check_labels(y: np.ndarray, task: str, label: str, scenario: Scenario) -> None:
+    """Every row of a week needs its eventual label: 0/1 (binary), a count-like number >= 0 (regression,
+    scored by Poisson deviance)."""
+    if task == "binary":
+        if np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
+            raise DriftInputError(f"batch {label!r} has missing or non-0/1 labels", file=scenario.name,
+                                  column=scenario.target,
+                                  fix="the autopilot replays history: give every row its eventual label")
+    elif not np.isfinite(y).all() or (y < 0).any():
+        raise DriftInputError(f"batch {label!r} has missing, infinite or negative targets",
+                              file=scenario.name, column=scenario.target,
+                              fix="the regression autopilot scores by Poisson deviance: give every row its "
+                                  "eventual target, a number >= 0 (a count, units, an amount)")
+
+
+def _check_forecasts(forecasts: np.ndarray, label: str, scenario: Scenario) -> None:
+    if not (np.isfinite(forecasts).all() and (forecasts > 0).all()):
+        raise DriftInputError(f"the model forecasts a value <= 0 or not finite on batch {label!r}",
+                              file=scenario.name, column=scenario.prediction,
+                              fix="the regression autopilot scores by Poisson deviance, which needs "
+                                  "forecasts > 0: use a model with a log link, e.g. "
+                                  "HistGradientBoostingRegressor(loss='poisson')")
 
 
 # --- results ----------------------------------------------------------------------------------------------
@@ -502,6 +685,9 @@ class AutopilotRun:
         Mean weekly ``error`` (the cost model's metric).
     weeks_degraded : int
         Weeks whose scoring champion had ``excess_log_loss >= degraded_threshold``.
+    task : {"binary", "regression"}
+        The task of the replayed model: it names the columns of :attr:`log` (:func:`log_columns`) and
+        :attr:`weekly` (:func:`weekly_columns`).
     """
 
     policy: Policy
@@ -518,6 +704,7 @@ class AutopilotRun:
     n_alerts: int
     mean_error: float
     weeks_degraded: int
+    task: str = "binary"
 
     def summary(self) -> dict:
         """The headline numbers (one row of :attr:`PolicyComparison.summary`)."""
@@ -528,7 +715,8 @@ class AutopilotRun:
 
     def to_dict(self) -> dict:
         return {**self.summary(), "policy": self.policy.to_dict(), "cost": self.cost.to_dict(),
-                "label_delay": self.label_delay, "log": jsonable(self.log), "weekly": jsonable(self.weekly)}
+                "label_delay": self.label_delay, "task": self.task, "log": jsonable(self.log),
+                "weekly": jsonable(self.weekly)}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -554,6 +742,11 @@ class PolicyComparison:
     log: pd.DataFrame
     runs: tuple[AutopilotRun, ...]
 
+    @property
+    def task(self) -> str:
+        """The task of the replayed model (every run's)."""
+        return self.runs[0].task
+
     def to_frame(self) -> pd.DataFrame:
         return self.summary.copy()
 
@@ -567,6 +760,16 @@ def _seed(rng: int | np.random.Generator) -> int:
         return int(rng.integers(2**31 - 1))
     check_parameter(is_int(rng), "rng", "run_autopilot", "an int or a numpy.random.Generator", rng)
     return int(np.random.default_rng(int(rng)).integers(2**31 - 1))
+
+
+def _task_cost(cost: CostModel | None, task: str, func: str) -> CostModel:
+    """``cost``, checked against the model's task; ``None``: :meth:`CostModel.for_task`."""
+    if cost is None:
+        return CostModel.for_task(task)
+    if not isinstance(cost, CostModel):
+        raise DriftParameterError.invalid("cost", func, "a CostModel", cost)
+    cost.check_task(task, func)
+    return cost
 
 
 def _label_delay(scenario: Scenario, label_delay: int | None) -> int:
@@ -616,7 +819,7 @@ class _Pilot:
         restored = self.previous.pop()
         span = ", ".join(stream.labels[w] for w in weeks)
         reason = (f"previous champion v{restored.version} beats v{champion.version} on {span}: "
-                  f"log-loss {theirs:.4f} < {mine:.4f} x (1 - {policy.rollback_margin:g})")
+                  f"{stream.loss_label} {theirs:.4f} < {mine:.4f} x (1 - {policy.rollback_margin:g})")
         self.champion = restored
         self._clear_onset()
         return reason, {"champion_score": mine, "previous_score": theirs}
@@ -638,7 +841,7 @@ class _Pilot:
         else:
             value = readings["excess_log_loss"]
             fired = lab >= 0 and np.isfinite(value) and value >= policy.performance_threshold
-            reasons = [f"excess log-loss {value:.4f} on {readings['labelled_through']} "
+            reasons = [f"{EXCESS_NAME[stream.task]} {value:.4f} on {readings['labelled_through']} "
                        f"(>= {policy.performance_threshold:g})"] if fired else []
             fired_week = lab
         if not reasons:
@@ -676,8 +879,8 @@ class _Pilot:
         challenger_score, champion_score = stream.loss(key, holdout), stream.loss(champion.key, holdout)
         promoted = bool(challenger_score < champion_score * (1 - policy.min_improvement))
         verdict = f"challenger v{self.next_version} promoted" if promoted else "challenger rejected"
-        reason = (f"{verdict}: hold-out log-loss {challenger_score:.4f} vs champion v{champion.version} "
-                  f"{champion_score:.4f}")
+        reason = (f"{verdict}: hold-out {stream.loss_label} {challenger_score:.4f} vs champion "
+                  f"v{champion.version} {champion_score:.4f}")
         if promoted:
             self.previous.append(champion)
             self.champion = _Champion(key, self.next_version, holdout[-1])
@@ -727,22 +930,23 @@ def _run(stream: _Stream, policy: Policy, cost: CostModel, seed: int, degraded_t
             "cost": error_cost + action_cost, "cumulative_cost": cumulative, "n_retrains": n_retrains})
         if progress is not None:
             progress(1)
-    return _summary(policy, cost, delay, log_rows, weekly_rows, cumulative)
+    return _summary(policy, cost, delay, log_rows, weekly_rows, cumulative, stream.task)
 
 
 def _readings(stream: _Stream, policy: Policy, key, g: int, lab: int) -> dict:
     """Step 1: the detectors' readings of week ``g`` against the model ``key``, and of the latest
     labelled production week ``lab`` (``< 0``: none yet)."""
     share, max_psi, top, pred_psi = stream.drift(key, g, policy.ignore_features, policy.alpha)
+    labelled = "labelled_log_loss" if stream.task == "binary" else "labelled_deviance"
     readings = {"share_drifted": share, "max_feature_psi": max_psi, "top_feature": top,
-                "prediction_psi": pred_psi, "labelled_through": "", "labelled_log_loss": np.nan,
+                "prediction_psi": pred_psi, "labelled_through": "", labelled: np.nan,
                 "excess_log_loss": np.nan, "calibration_gap": np.nan}
     if lab >= 0:
         gl = stream.n_ref + lab
         pl, yl = stream.predict(key, gl), stream.y[gl]
-        readings.update(labelled_through=stream.labels[gl], labelled_log_loss=log_loss(yl, pl),
-                        excess_log_loss=stream.excess(key, gl),
-                        calibration_gap=float(np.mean(pl) - np.mean(yl)))
+        readings.update({"labelled_through": stream.labels[gl], labelled: stream.loss(key, [gl]),
+                         "excess_log_loss": stream.excess(key, gl),
+                         "calibration_gap": float(np.mean(pl) - np.mean(yl))})
     return readings
 
 
@@ -766,11 +970,11 @@ def _act(pilot: _Pilot, t: int, lab: int, readings: dict) -> tuple[str, str, boo
 
 
 def _summary(policy: Policy, cost: CostModel, delay: int, log_rows: list[dict], weekly_rows: list[dict],
-             cumulative: float) -> AutopilotRun:
+             cumulative: float, task: str) -> AutopilotRun:
     """The run's tables and totals."""
-    log = pd.DataFrame(log_rows, columns=list(LOG_COLUMNS))
+    log = pd.DataFrame(log_rows, columns=list(log_columns(task)))
     log["promoted"] = log["promoted"].astype("boolean")
-    weekly = pd.DataFrame(weekly_rows, columns=list(WEEKLY_COLUMNS))
+    weekly = pd.DataFrame(weekly_rows, columns=list(weekly_columns(task)))
     actions = weekly["action"]
     return AutopilotRun(
         policy=policy, cost=cost, label_delay=delay, log=log, weekly=weekly,
@@ -778,7 +982,7 @@ def _summary(policy: Policy, cost: CostModel, delay: int, log_rows: list[dict], 
         action_cost=float(weekly["action_cost"].sum()), n_retrains=int((actions == "retrain").sum()),
         n_promotions=int(log["promoted"].fillna(False).sum()), n_rollbacks=int((actions == "rollback").sum()),
         n_alerts=int((actions == "alert").sum()), mean_error=float(weekly["error"].mean()),
-        weeks_degraded=int(weekly["degraded"].sum()))
+        weeks_degraded=int(weekly["degraded"].sum()), task=task)
 
 
 def run_autopilot(scenario: Scenario, policy: Policy, *, cost: CostModel | None = None,
@@ -791,11 +995,13 @@ def run_autopilot(scenario: Scenario, policy: Policy, *, cost: CostModel | None 
     ----------
     scenario : Scenario
         Needs a batch column, a target, and ``model`` (a fitted scikit-learn classifier on
-        ``scenario.feature_names``; challengers are its clones).  Reference rows with a batch column form
+        ``scenario.feature_names`` -- or a regressor when ``scenario.task`` is ``"regression"``, see the
+        module docstring; challengers are its clones).  Reference rows with a batch column form
         labelled weeks of history; without one, the reference is a single labelled block.
     policy : Policy
     cost : CostModel, optional
-        Default ``CostModel()``.
+        Default ``CostModel.for_task(scenario.task)`` (log-loss for a binary model, MAE for a regression
+        one); its ``error_metric`` must measure the scenario's task.
     label_delay : int, optional
         Weeks until a week's labels arrive; default ``scenario.current.attrs["label_delay"]`` or
         :data:`DEFAULT_LABEL_DELAY`.
@@ -813,9 +1019,10 @@ def run_autopilot(scenario: Scenario, policy: Policy, *, cost: CostModel | None 
     Raises
     ------
     DriftInputError
-        If the scenario lacks batches, labels or a model.
+        If the scenario lacks batches, labels or a model, or its model is neither binary nor regression.
     DriftParameterError
-        For a bad ``label_delay``, ``degraded_threshold`` or ``rng``.
+        For a bad ``label_delay``, ``degraded_threshold``, ``rng``, or a ``cost`` whose error metric does
+        not fit the task.
 
     Examples
     --------
@@ -827,10 +1034,10 @@ def run_autopilot(scenario: Scenario, policy: Policy, *, cost: CostModel | None 
     """
     if not isinstance(policy, Policy):
         raise DriftParameterError.invalid("policy", "run_autopilot", "a Policy", policy)
-    cost = CostModel() if cost is None else cost
     check_parameter(degraded_threshold > 0, "degraded_threshold", "run_autopilot", "> 0", degraded_threshold)
     seed = _seed(rng)
     stream = _Stream(scenario, _label_delay(scenario, label_delay))
+    cost = _task_cost(cost, stream.task, "run_autopilot")
     n = len(stream.production)
     done = [0]
 
@@ -873,11 +1080,11 @@ def compare_policies(scenario: Scenario, policies: Sequence[Policy] | None = Non
     names = [p.name for p in policies]
     check_parameter(len(set(names)) == len(names), "policies", "compare_policies",
                     "policies with unique names", names)
-    cost = CostModel() if cost is None else cost
     check_parameter(degraded_threshold > 0, "degraded_threshold", "compare_policies", "> 0",
                     degraded_threshold)
     seed = _seed(rng)
     stream = _Stream(scenario, _label_delay(scenario, label_delay))
+    cost = _task_cost(cost, stream.task, "compare_policies")
     total = len(stream.production) * len(policies)
     done = [0]
 
@@ -896,6 +1103,6 @@ def compare_policies(scenario: Scenario, policies: Sequence[Policy] | None = Non
     summary["break_even_retrain_cost"] = slack / summary["retrains"].where(summary["retrains"] > 0)
     weekly = pd.concat([r.weekly.assign(policy=r.policy.name) for r in runs], ignore_index=True)
     log = pd.concat([r.log.assign(policy=r.policy.name) for r in runs], ignore_index=True)
-    weekly = weekly[["policy", *WEEKLY_COLUMNS]]
-    log = log[["policy", *LOG_COLUMNS]]
+    weekly = weekly[["policy", *weekly_columns(stream.task)]]
+    log = log[["policy", *log_columns(stream.task)]]
     return PolicyComparison(summary, weekly, log, runs)

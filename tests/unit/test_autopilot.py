@@ -295,8 +295,10 @@ def test_bad_costs_and_calls_raise() -> None:
     with pytest.raises(DriftParameterError, match="'retrain_cost'"):
         CostModel(retrain_cost=-1)
     with pytest.raises(DriftParameterError, match="'error_metric'"):
-        CostModel(error_metric="mae")
+        CostModel(error_metric="mse")
     sc = _scripted("AB")
+    with pytest.raises(DriftParameterError, match="'cost'.*for a binary model"):   # MAE bills a regression
+        run_autopilot(sc, Policy("p"), cost=CostModel(error_metric="mae"))
     with pytest.raises(DriftParameterError, match="'label_delay'"):
         run_autopilot(sc, Policy("p"), label_delay=-1)
     with pytest.raises(DriftParameterError, match="'policy'"):
