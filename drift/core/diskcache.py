@@ -22,9 +22,10 @@ user cache folder (:func:`cache_dir`), and trusts nothing it reads:
   package (the JSON names the class; its fields are set from stored data, no code is run).
 
 What can be stored: ``None``, bools, ints, floats (NaN and infinities included), strings, NumPy scalars,
-tuples, lists, dicts and read-only mappings (``MappingProxyType``) with string keys, pandas DataFrames and
-Series with string column names, numeric or boolean NumPy arrays, and dataclasses of the ``drift`` package
-made of these. Anything else is computed and returned as usual, without being cached.
+tuples, lists, dicts with string keys, read-only mappings (``MappingProxyType``) whose keys are any of
+these scalars, pandas DataFrames and Series with string column names, numeric or boolean NumPy arrays, and
+dataclasses of the ``drift`` package made of these.  Anything else is computed and returned as usual,
+without being cached.
 """
 
 from __future__ import annotations
@@ -138,10 +139,9 @@ def _encode(value: Any, files: dict[str, bytes]) -> Any:
         if not all(isinstance(k, str) for k in value):
             raise _Unstorable("a dict with non-string keys")
         return {"$dict": {k: _encode(v, files) for k, v in value.items()}}
-    if type(value) is MappingProxyType:    # the read-only mappings of frozen results (Schema.kinds)
-        if not all(isinstance(k, str) for k in value):
-            raise _Unstorable("a mapping with non-string keys")
-        return {"$mappingproxy": {k: _encode(v, files) for k, v in value.items()}}
+    if type(value) is MappingProxyType:    # the read-only mappings of frozen results (Schema.kinds, the
+        # TaskInfo's class -> column): (key, value) pairs, so a class label may be a number
+        return {"$mappingproxy": [[_encode(k, files), _encode(v, files)] for k, v in value.items()]}
     if isinstance(value, pd.DataFrame) and type(value) is pd.DataFrame:
         return {"$frame": _put(files, _parquet(value)), "objects": _object_columns(value),
                 "attrs": _encode(dict(value.attrs), files)}
@@ -223,7 +223,10 @@ def _decode(node: Any, files: Mapping[str, bytes]) -> Any:
     if tag == "$dict":
         return {k: _decode(v, files) for k, v in node["$dict"].items()}
     if tag == "$mappingproxy":
-        return MappingProxyType({k: _decode(v, files) for k, v in node["$mappingproxy"].items()})
+        try:
+            return MappingProxyType({_decode(k, files): _decode(v, files) for k, v in node["$mappingproxy"]})
+        except TypeError as err:             # a key that decodes to something unhashable
+            raise _Corrupt(f"a mapping key cannot be rebuilt: {err}") from err
     if tag == "$frame":
         frame = _read_frame(files[node["$frame"]], node["objects"])
         frame.attrs = _decode(node["attrs"], files)

@@ -148,7 +148,7 @@ def test_unstorable_values_are_returned_but_never_written(tmp_path) -> None:
 def test_read_only_mappings_and_a_whole_diagnosis_round_trip(tmp_path) -> None:
     """A Schema holds its kinds in a ``MappingProxyType``; a Diagnosis holds a Schema, frames, results and
     nested tuples: both come back equal and of the same types (the app keeps diagnoses of the built-in
-    scenarios on disk).  A mapping with a non-string key is not stored."""
+    scenarios on disk); a mapping's keys may be numbers (a TaskInfo's classes)."""
     from types import MappingProxyType
 
     import drift
@@ -170,10 +170,11 @@ def test_read_only_mappings_and_a_whole_diagnosis_round_trip(tmp_path) -> None:
     assert back.verdict == diagnosis.verdict and back.to_dict() == diagnosis.to_dict()
     pd.testing.assert_frame_equal(back.feature_table, diagnosis.feature_table, check_exact=True)
     assert back.step("domain").result.auc == diagnosis.step("domain").result.auc
-    compute = Counter(MappingProxyType({1: "a"}))
+    assert back.task == diagnosis.task and dict(back.task.probability_columns) == {1: "p"}   # int class key
+    compute = Counter(MappingProxyType({(1, 2): "a"}))        # a tuple key comes back a tuple
     cache.get_or_compute("ns", {"i": 9}, compute)
-    cache.get_or_compute("ns", {"i": 9}, compute)
-    assert compute.calls == 2 and not entry_of(cache, "ns", {"i": 9}).exists()
+    assert DiskCache(tmp_path, code="c").get_or_compute("ns", {"i": 9}, compute) == {(1, 2): "a"}
+    assert compute.calls == 1
 
 
 def test_parameters_that_are_not_json_are_not_cached(tmp_path) -> None:
