@@ -476,6 +476,27 @@ class _Champion:
     trained_through: int  # global index of the last week the model was fitted or validated on
 
 
+def _replayable(scenario: Scenario) -> tuple[str, object]:
+    """The task and the fitted model of a scenario the autopilot can replay; a DriftInputError naming the
+    scenario and the fix otherwise (no batches or labels, a multiclass model, no fitted model)."""
+    for role in ("batch", "target"):
+        if getattr(scenario, role) is None:
+            raise DriftInputError(f"the scenario has no {role} column", file=scenario.name,
+                                  fix=f"the autopilot needs production batches and labels; set {role}")
+    task = getattr(scenario, "task", "binary")
+    if task not in AUTOPILOT_TASKS:
+        raise DriftInputError(f"the scenario's model is a {task} model", file=scenario.name,
+                              fix=f"the autopilot replays {' and '.join(AUTOPILOT_TASKS)} models; pick "
+                                  "one with Scenario.with_task")
+    model = scenario.fitted_model()
+    method = "predict_proba" if task == "binary" else "predict"
+    if model is None or not hasattr(model, method) or not hasattr(model, "fit"):
+        kind = "classifier" if task == "binary" else "regressor"
+        raise DriftInputError(f"the scenario carries no fitted scikit-learn {kind}", file=scenario.name,
+                              fix="the autopilot clones the scenario's model for every challenger")
+    return task, model
+
+
 class _Stream:
     """A scenario cut into labelled weeks, with the models fitted on them and cached readings.
 
@@ -484,24 +505,9 @@ class _Stream:
     """
 
     def __init__(self, scenario: Scenario, label_delay: int) -> None:
-        for role in ("batch", "target"):
-            if getattr(scenario, role) is None:
-                raise DriftInputError(f"the scenario has no {role} column", file=scenario.name,
-                                      fix=f"the autopilot needs production batches and labels; set {role}")
-        task = getattr(scenario, "task", "binary")
-        if task not in AUTOPILOT_TASKS:
-            raise DriftInputError(f"the scenario's model is a {task} model", file=scenario.name,
-                                  fix=f"the autopilot replays {' and '.join(AUTOPILOT_TASKS)} models; pick "
-                                      "one with Scenario.with_task")
+        task, model = _replayable(scenario)
         self.task = task
         self.loss_metric, self.loss_label = TASK_LOSS[task]
-        model = scenario.fitted_model()
-        method = "predict_proba" if task == "binary" else "predict"
-        if model is None or not hasattr(model, method) or not hasattr(model, "fit"):
-            kind = "classifier" if task == "binary" else "regressor"
-            raise DriftInputError(f"the scenario carries no fitted scikit-learn {kind}",
-                                  file=scenario.name,
-                                  fix="the autopilot clones the scenario's model for every challenger")
         self.scenario = scenario
         self.label_delay = label_delay
         self.features = list(scenario.feature_names)
