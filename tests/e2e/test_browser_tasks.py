@@ -103,6 +103,7 @@ def test_sentiment_multiclass_model_on_the_diagnosis_page(page, app_url) -> None
     confusion.first.wait_for()
     confusion.first.scroll_into_view_if_needed()
     screenshot(page, "diagnosis_sentiment_multiclass")
+    report_and_timeline(page, "multiclass", "sentiment_multiclass")
 
 
 def test_upload_with_a_regression_target_on_the_diagnosis_page(page, app_url, tmp_path) -> None:
@@ -125,3 +126,19 @@ def test_upload_with_a_regression_target_on_the_diagnosis_page(page, app_url, tm
     assert_clean(page, "diagnosis of an uploaded regression model")
     main.get_by_test_id("stMetric").filter(has=page.get_by_text("MAE", exact=True)).first.wait_for()
     screenshot(page, "diagnosis_upload_regression")
+    report_and_timeline(page, "regression", "upload_regression")
+
+
+def report_and_timeline(page, task: str, name: str) -> None:
+    """The Report (its exports) and the Timeline (monitored in the task's metrics) of the model shown."""
+    main = page.get_by_test_id("stMain")
+    go_to(page, "Report", "stakeholder-report")
+    main.get_by_test_id("stDownloadButton").first.wait_for()
+    assert_clean(page, f"report of the {task} model")
+    screenshot(page, f"report_{name}")
+    go_to(page, "Timeline", "batch-timeline")
+    main.get_by_text("Batches monitored").wait_for()
+    wait_idle(page)
+    assert_clean(page, f"timeline of the {task} model")
+    assert main.get_by_text(re.compile(f"task {task}")).count() >= 1
+    screenshot(page, f"timeline_{name}")
