@@ -65,13 +65,6 @@ def diagnosis_reads_task(ctx: data.Context, diag) -> bool:
     return getattr(getattr(diag, "task", None), "task", None) == task_name(ctx)
 
 
-def not_yet(ctx: data.Context, what: str, *, plural: bool = False) -> str:
-    """A plain sentence: ``what`` is (``plural``: are) not available yet for this data's task."""
-    verb, reads = ("are", "they read") if plural else ("is", "it reads")
-    return (f"{what} {verb} not available yet for a {TASK_NAMES[task_name(ctx)]}: {reads} a binary "
-            "classifier's probability of the event.")
-
-
 def describe(ctx: data.Context) -> str:
     """One line of Markdown: the task, the target and the model's output (names as code spans)."""
     info = ctx.task

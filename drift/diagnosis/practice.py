@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from drift.core.errors import DriftInputError, DriftParameterError
+from drift.core.inputs import numeric_values
 
 __all__ = [
     "EVIDENCE_KINDS", "PROMPTS", "PointMatch", "Prompt", "RubricPoint", "RubricResult",
@@ -568,16 +569,12 @@ def _batch_metric(y: pd.Series, p: pd.Series, task: str, threshold: float, side:
     """The task's :data:`BATCH_METRICS` value of one side's labelled rows."""
     if task == "multiclass":
         return float((y.to_numpy() == p.to_numpy()).mean())
-    yy, pp = (pd.to_numeric(v, errors="coerce") for v in (y, p))
-    for values, raw in ((yy, y), (pp, p)):
-        if values.isna().any():
-            bad = raw[values.isna()].astype(str).iloc[0]
-            raise DriftInputError(f"the {task} model's column holds text ({bad!r})", file=side,
-                                  column=str(raw.name), fix="give the target and the predictions as numbers")
+    fix = "give the target and the predictions as numbers"
+    yy, pp = (numeric_values(v, side=side, column=v.name, fix=fix) for v in (y, p))
     if task == "regression":
-        return float(np.abs(yy.to_numpy(float) - pp.to_numpy(float)).mean())
+        return float(np.abs(yy - pp).mean())
     from drift.model.performance import classification_metrics  # deferred: loads scikit-learn
-    return classification_metrics(yy.to_numpy(float), pp.to_numpy(float), threshold)["accuracy"]
+    return classification_metrics(yy, pp, threshold)["accuracy"]
 
 
 def batch_accuracy(reference: pd.DataFrame, current: pd.DataFrame, *, target: str, prediction: str,
