@@ -233,6 +233,7 @@ def test_shared_link_opens_each_page_with_results(page, app_url, path: str, name
     assert_no_dialog(page, f"/{path}")
     if name == "feature_drift":
         main.get_by_test_id("stDataFrame").first.wait_for()
+        main.get_by_test_id("stPlotlyChart").nth(2).wait_for()   # the charts are drawn after the table
         assert main.get_by_test_id("stPlotlyChart").count() >= 3
     screenshot(page, f"{name}_credit")
     if name != "feature_drift":
