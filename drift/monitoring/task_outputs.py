@@ -91,10 +91,18 @@ def weighted_psi(values: np.ndarray, weights: np.ndarray, current: np.ndarray,
 def weighted_ks(values: np.ndarray, weights: np.ndarray, current: np.ndarray,
                 current_weights: np.ndarray) -> float:
     """Two-sample KS statistic ``D = max |F_ref - F_cur|`` of two weighted sorted samples (the
-    statistic of ``scipy.stats.ks_2samp`` for unit weights); ``nan`` when a side weighs less than 2."""
+    statistic of ``scipy.stats.ks_2samp`` for unit weights); ``nan`` when a side weighs less than 2.
+
+    A null draw weighs the reference's own sorted values on both sides (``current is values``): both
+    CDFs then step at the same values and are read at the last position of each run of equal values --
+    the same sums as the general path's lookups, in linear time (hundreds of draws per batch)."""
     total_r, total_c = float(weights.sum()), float(current_weights.sum())
     if total_r < 2 or total_c < 2:
         return float("nan")
+    if current is values:
+        ends = np.append(np.flatnonzero(values[1:] != values[:-1]), values.size - 1)
+        cum_r = np.cumsum(weights)[ends] / total_r
+        return float(np.max(np.abs(cum_r - np.cumsum(current_weights)[ends] / total_c)))
     at = np.concatenate([values, current])
     cum_r = np.concatenate(([0.0], np.cumsum(weights)))[np.searchsorted(values, at, side="right")] / total_r
     cum_c = np.concatenate(([0.0], np.cumsum(current_weights)))[np.searchsorted(current, at, side="right")]
