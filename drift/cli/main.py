@@ -47,7 +47,13 @@ from drift import __version__
 from drift.cli.args import emit, non_negative, probability, renamed, with_file_names
 from drift.cli.monitor import add_monitor_parser
 from drift.core import decisions
-from drift.core.errors import DriftError, DriftInputError, DriftParameterError, OutputPathError
+from drift.core.errors import (
+    DriftError,
+    DriftInputError,
+    DriftParameterError,
+    OutputPathError,
+    TaskContradictionError,
+)
 from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import dumps
 from drift.core.limits import LoadLimits
@@ -403,10 +409,16 @@ def _task(data: _Data, schema, args: argparse.Namespace):
 
     try:
         return resolve_task(data.reference, data.current, schema.target, schema.prediction, args.task)[0]
-    except DriftParameterError as err:
-        raise DriftInputError(str(err).replace("parameter of diagnose", "option --task").replace(
-            "parameter of infer_task", "option --task"), file=data.reference_name, column=schema.target,
-            fix="pass another --task, or leave it out to infer it") from err
+    except TaskContradictionError as err:
+        raise _task_contradiction(err, f"{data.reference_name}, {data.current_name}") from err
+
+
+def _task_contradiction(err: TaskContradictionError, files: str) -> DriftInputError:
+    """The library's :class:`TaskContradictionError` said once in the terms of the command line: the files
+    and the column, what the column holds, and the ``--task`` values that fit it."""
+    fits = " or ".join(f"--task {t}" for t in err.tasks)
+    return DriftInputError(f"--task {err.task} does not fit this column: it {err.found}", file=files,
+                           column=err.column, fix=f"pass {fits}, or leave --task out to infer the task")
 
 
 #: An example path per output option, for the fixes of output errors.

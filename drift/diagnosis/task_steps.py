@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from drift.core import decisions
-from drift.core.errors import DriftInputError, DriftParameterError, TaskMismatchError
+from drift.core.errors import DriftInputError, DriftParameterError, TaskContradictionError, TaskMismatchError
 from drift.core.formatting import format_pvalue
 from drift.core.inputs import numeric_values
 from drift.core.jsonsafe import python_scalar
@@ -126,9 +126,10 @@ def _task_from_prediction(reference: pd.DataFrame, current: pd.DataFrame, predic
     if task is None:
         task = ("binary" if numbers.between(0, 1).all() else "regression") if numeric else "multiclass"
     if task == "regression" and not numeric:
-        raise DriftParameterError(f"The 'task' parameter of diagnose is 'regression', but prediction column "
-                                  f"{prediction!r} holds text. Fix: pass task='multiclass', or choose the "
-                                  "forecast column.")
+        raise TaskContradictionError(f"The 'task' parameter of diagnose is 'regression', but prediction "
+                                     f"column {prediction!r} holds text. Fix: pass task='multiclass', or "
+                                     "choose the forecast column.", task=task, column=prediction,
+                                     found="holds text", tasks=("multiclass",))
     kind = {"binary": "probability" if numeric else "label", "regression": "forecast",
             "multiclass": "label"}[task]
     classes = () if task != "multiclass" else sorted_labels(python_scalar(v) for v in values.unique())

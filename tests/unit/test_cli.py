@@ -406,9 +406,45 @@ def test_a_task_the_data_contradicts_is_an_input_error(capsys, tmp_path):
     ref, prod = _task_files(tmp_path)
     code, out, err = in_process(capsys, "check", "--reference", ref, "--current", prod, "--target", "units",
                                 "--prediction", "forecast", "--task", "binary")
-    assert code == 2 and "option --task is 'binary'" in err and "ref.csv" in err and "units" in err
+    assert code == 2 and "--task binary does not fit" in err and "ref.csv" in err and "units" in err
     code, out, err = in_process(capsys, "check", "--reference", ref, "--current", prod, "--task", "tree")
     assert code == 2 and "invalid choice: 'tree'" in err
+
+
+def test_a_contradicted_task_is_one_message_with_the_column_what_it_holds_and_the_fix(tmp_path):
+    """The library's TaskContradictionError, said once in the command line's terms (it printed "Fix:" twice,
+    in the terms of a Python parameter, with floats as 0.6599999999999999)."""
+    for name, offset in (("ref.csv", 0.0), ("prod.csv", 0.33)):
+        pd.DataFrame({"x": range(12), "units": [i * 1.1 + offset for i in range(12)],
+                      "forecast": [i * 1.1 for i in range(12)]}).to_csv(tmp_path / name, index=False)
+    proc = run("check", "--reference", str(tmp_path / "ref.csv"), "--current", str(tmp_path / "prod.csv"),
+               "--target", "units", "--prediction", "forecast", "--task", "binary")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "python -m drift check: error: ref.csv, prod.csv: column 'units': --task binary does not fit this "
+        "column: it has 24 distinct values (0, 0.33, 1.1, 1.43, 2.2, ...). Fix: pass --task regression, or "
+        "leave --task out to infer the task\n")
+    assert proc.stderr.count("Fix:") == 1
+
+
+def test_the_fits_of_a_contradicted_task_follow_the_values(capsys, tmp_path):
+    from drift.core.errors import TaskContradictionError
+
+    ref, prod = _task_files(tmp_path)              # integer counts: class codes or counts
+    code, out, err = in_process(capsys, "report", "--reference", ref, "--current", prod, "--target", "units",
+                                "--prediction", "forecast", "--task", "binary", "-q")
+    assert code == 2 and err.count("Fix:") == 1
+    assert "--task binary does not fit this column: it has " in err
+    assert "Fix: pass --task multiclass or --task regression, or leave --task out to infer the task" in err
+    text = pd.DataFrame({"y": ["a", "b", "c"] * 5, "p": ["a", "b", "c"] * 5})
+    with pytest.raises(TaskContradictionError) as exc:
+        drift.infer_task(text, text, "y", "p", task="regression")
+    assert (exc.value.task, exc.value.column, exc.value.tasks) == ("regression", "y", ("multiclass",))
+    assert str(exc.value).startswith("The 'task' parameter of infer_task is 'regression', but target column "
+                                     "'y' holds text or booleans ('a', 'b', 'c')")
+    import pickle
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert (str(again), again.tasks, again.found) == (str(exc.value), exc.value.tasks, exc.value.found)
 
 
 def test_report_without_labels_does_not_price_a_regression_model(capsys, tmp_path):
