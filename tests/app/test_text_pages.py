@@ -167,6 +167,23 @@ def test_practice_on_the_pricing_demand_model() -> None:
     _speaks_its_task(at, "regression")
 
 
+def test_practice_replays_the_pricing_demand_model_and_stars_the_three_class_one() -> None:
+    """The design prompt's policy replay runs the demand (regression) model it is asked about (it said it was
+    not replayed); the STAR story of the three-class sentiment model is filled with its own cost."""
+    at = _submit(open_page(new_app(**{state.PRACTICE_PROMPT: "pricing_autopilot",
+                                      state.PRACTICE_SCENARIO: "pricing", state.PRACTICE_TASK: "regression"}),
+                           PRACTICE), "Champion and challenger.")
+    table = next(d.value for d in at.dataframe if "total_cost" in d.value.columns)
+    assert list(table["policy"])[0] == "never retrain" and len(table) == 4
+    assert not any("not replayed" in i.value for i in at.info)
+    assert "Cheapest policy over the year" in markdown(at)
+    star = {state.PRACTICE_SCENARIO: "sentiment", state.PRACTICE_TASK: "multiclass"}
+    at = _submit(open_page(new_app(**{state.PRACTICE_PROMPT: "behavioural_star", **star}), PRACTICE), "")
+    result = markdown(at).split("**Result.**")[1]
+    assert "per quarter" in result and "threshold" not in result
+    assert "checked whether the model's predicted classes had moved" in markdown(at)
+
+
 #: A binary classifier's words that a regression or multiclass model's Practice page must not show.
 BINARY_WORDS = ("false positive", "false negative", "decision threshold", "outcome rate", "P(y | score)",
                 "score distribution", "Report page prices")
