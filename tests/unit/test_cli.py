@@ -21,6 +21,7 @@ import pytest
 
 import drift
 from drift.cli import main as cli
+from drift.core.decisions import verdict_label
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = "data/credit_reference_sample.csv"
@@ -178,7 +179,7 @@ def test_help_documents_every_option_with_an_example(capsys):
     assert proc.returncode == 0 and "report" in proc.stdout and "check" in proc.stdout
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(subparsers.choices) == {"report", "check", "scenario", "monitor"}
+    assert set(subparsers.choices) == {"report", "diagnose", "check", "scenario", "monitor"}
     for name, sub in subparsers.choices.items():
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
@@ -445,6 +446,50 @@ def test_the_fits_of_a_contradicted_task_follow_the_values(capsys, tmp_path):
     import pickle
     again = pickle.loads(pickle.dumps(exc.value))
     assert (str(again), again.tasks, again.found) == (str(exc.value), exc.value.tasks, exc.value.found)
+
+
+def test_diagnose_prints_the_verdict_and_every_step(capsys, tmp_path):
+    """``diagnose``: the verdict line of ``report``, its evidence and each step, equal to drift.diagnose."""
+    ref, prod = _task_files(tmp_path)
+    pair = ("diagnose", "--reference", ref, "--current", prod)
+    code, out, err = in_process(capsys, *pair, "--target", "units",
+                                "--prediction", "forecast", "--task", "regression", "--steps",
+                                "prediction,concept")
+    assert code == 0, err
+    d = drift.diagnose(pd.read_csv(ref), pd.read_csv(prod), target="units", prediction="forecast",
+                       task="regression", steps=("prediction", "concept"), threshold=0.5, rng=0)
+    v = d.verdict
+    expected = [f"prod.csv: {v.kind} — {v.label} ({v.strength} evidence; {v.confidence_text})",
+                *(f"    evidence: {e}" for e in v.evidence),
+                *(f"    {s.title} [{s.status}]: {s.summary}" for s in d.steps)]
+    assert out.splitlines() == expected
+    assert v.task == "regression" and "forecasts" in v.label + " ".join(out.splitlines()[1:3])
+    assert "[1/3] data quality and per-feature drift" in err and "task=regression" in err
+    code, out, err = in_process(capsys, *pair, "--target", "units",
+                                "--prediction", "forecast", "--steps", "prediction", "--json", "-", "-q")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["task"]["task"] == "regression" and len(data["sections"]) == 1
+    section = data["sections"][0]
+    assert section["current_name"] == "prod.csv"
+    assert section["verdict"]["label"] == verdict_label(section["verdict"]["kind"], "regression")
+    assert [s["key"] for s in section["steps"]] == ["inputs", "prediction", "concept", "domain", "mmd"]
+    assert section["steps"][1]["evidence"]["task"] == "regression"
+    code, out, err = in_process(capsys, *pair, "--steps",
+                                "prediction", "--json", str(tmp_path / "d.json"), "-q")
+    assert code == 0 and out == "" and json.loads((tmp_path / "d.json").read_text())["sections"]
+    code, out, err = in_process(capsys, *pair, "--json", ref)
+    assert code == 2 and "--json would overwrite an input file" in err
+    code, out, err = in_process(capsys, *pair, "--target", "units",
+                                "--task", "binary")
+    assert code == 2 and err.count("Fix:") == 1 and "--task binary does not fit" in err
+
+
+def test_diagnose_is_listed_and_documented(capsys):
+    code, out, _ = in_process(capsys, "--help")
+    assert code == 0 and "diagnose  guided diagnosis -> the verdict" in out
+    code, out, _ = in_process(capsys, "diagnose", "--help")
+    assert code == 0 and "--json PATH" in out and "--steps LIST" in out and "--no-labels" in out
 
 
 def test_report_without_labels_does_not_price_a_regression_model(capsys, tmp_path):
