@@ -117,38 +117,30 @@ st.caption(f"`drift.diagnose` on {diag.n_reference:,} reference rows and {diag.n
            f"(seed {opts.seed}, α = {opts.alpha:g}).")
 
 
-def task_impact_panel():
-    """A regression or multiclass model's impact: its calculator (cost per unit over / under; cost matrix)
-    and its priced parts, on the rows the diagnosis used."""
-    info = tx.practice_context(scenario, task).task
-    st.markdown(im.TASK_INTRO[task])
-    try:
-        inputs = im.task_calculator(im.PRACTICE_TASK_KEYS, info)
-        impact = tx.task_impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed,
-                                task=task)
-    except DriftError as err:
-        boundary.show_error(err)
-        return None
-    im.show_task(impact, key="practice_impact_rates")
-    st.markdown(safe.text(impact.sentence))
-    return impact
-
-
 def impact_panel():
-    if task != "binary":
-        return task_impact_panel()
-    sc = data.load_scenario(scenario)
-    reason = why_not_priced(sc.target, sc.prediction)
-    if reason is not None:
-        st.info(reason, icon=":material/info:")
-        return None
+    """The business impact of the practised batch in the model's terms: a binary classifier's four figures,
+    a regression model's cost per unit over / under, a multiclass model's cost matrix."""
+    other = task != "binary"
+    if other:
+        st.markdown(im.TASK_INTRO[task])
+    else:
+        sc = data.load_scenario(scenario)
+        reason = why_not_priced(sc.target, sc.prediction)
+        if reason is not None:
+            st.info(reason, icon=":material/info:")
+            return None
     try:
-        inputs = im.calculator(im.PRACTICE_KEYS, inherit=im.REPORT_KEYS)
-        impact = tx.impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed)
+        if other:
+            inputs = im.task_calculator(im.PRACTICE_TASK_KEYS, tx.practice_context(scenario, task).task)
+            impact = tx.task_impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed,
+                                    task=task)
+        else:
+            inputs = im.calculator(im.PRACTICE_KEYS, inherit=im.REPORT_KEYS)
+            impact = tx.impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed)
     except DriftError as err:
         boundary.show_error(err)
         return None
-    im.show(impact, key="practice_impact_rates")
+    (im.show_task if other else im.show)(impact, key="practice_impact_rates")
     st.markdown(safe.text(impact.sentence))
     return impact
 

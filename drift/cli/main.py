@@ -236,14 +236,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _diagnosis_parser(sub, name: str, epilog: str, help_text: str, then: str) -> argparse.ArgumentParser:
+    """A command that runs the guided diagnosis (``report``, ``diagnose``): its data and diagnosis options;
+    ``then`` says what it does with the diagnoses."""
+    p = sub.add_parser(name, formatter_class=_Formatter, epilog=epilog, help=help_text,
+                       description="Run the guided diagnosis (inputs -> prediction drift -> concept drift -> "
+                                   f"domain classifier -> MMD) and {then}.")
+    _data_options(p)
+    _diagnosis_options(p)
+    return p
+
+
 def _add_report_parser(sub) -> None:
     """``python -m drift report``: guided diagnosis and stakeholder report."""
-    rep = sub.add_parser("report", formatter_class=_Formatter, epilog=_REPORT_EPILOG,
-                         help="guided diagnosis and stakeholder report",
-                         description="Run the guided diagnosis (inputs -> prediction drift -> concept drift "
-                                     "-> domain classifier -> MMD) and write the stakeholder report.")
-    _data_options(rep)
-    _diagnosis_options(rep)
+    rep = _diagnosis_parser(sub, "report", _REPORT_EPILOG, "guided diagnosis and stakeholder report",
+                            "write the stakeholder report")
     o = rep.add_argument_group("outputs (none given: only the verdicts are printed)")
     o.add_argument("--html", metavar="PATH", type=Path,
                    help="self-contained HTML report (opens offline), e.g. --html report.html")
@@ -295,12 +302,9 @@ def _diagnosis_options(p: argparse.ArgumentParser) -> None:
 
 def _add_diagnose_parser(sub) -> None:
     """``python -m drift diagnose``: the verdict and the steps, as text or JSON."""
-    dia = sub.add_parser("diagnose", formatter_class=_Formatter, epilog=_DIAGNOSE_EPILOG,
-                         help="guided diagnosis: the verdict and every step, as text or JSON",
-                         description="Run the guided diagnosis (inputs -> prediction drift -> concept drift "
-                                     "-> domain classifier -> MMD) and print the verdict and every step.")
-    _data_options(dia)
-    _diagnosis_options(dia)
+    dia = _diagnosis_parser(sub, "diagnose", _DIAGNOSE_EPILOG,
+                            "guided diagnosis: the verdict and every step, as text or JSON",
+                            "print the verdict and every step")
     dia.add_argument_group("output").add_argument(
         "--json", metavar="PATH", type=Path,
         help="the diagnoses (verdict, steps, evidence, features) as JSON instead of text; '-' prints them "
