@@ -122,9 +122,18 @@ def warm_up(browser, server: str) -> str:
     return server
 
 
+#: ms an action may take to start the script run it triggers (an action that triggers none waits this long).
+RUN_START = 400
+
+
 def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current script run (``stApp``'s script state)."""
-    page.wait_for_timeout(400)
+    """Wait until Streamlit has finished the current script run (``stApp``'s script state): until the
+    run an action triggered has started (at most :data:`RUN_START` ms: it had a fixed 400 ms before),
+    until it is not running, then 300 ms for the last elements to draw."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(timeout=RUN_START)
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
     page.wait_for_timeout(300)
 
