@@ -24,10 +24,12 @@ import pandas as pd
 from drift.core.decisions import DRIFTED_FROM, SEVERITIES, is_drifted, severity
 from drift.core.errors import DriftInputError, DriftParameterError
 from drift.data import proxies, quality
+from drift.data.quality import Break
 from drift.data.schema import Schema, infer_schema
 from drift.data.validation import validate_pair
 from drift.diagnosis.readings import FeatureDetail, categorical_movement, numeric_movement
 from drift.stats.binning import (
+    BinCounts,
     categorical_bin_counts,
     check_bins,
     numeric_bin_counts,
@@ -37,7 +39,7 @@ from drift.stats.binning import (
 from drift.stats.correction import CORRECTIONS, adjust_pvalues
 from drift.stats.psi import PSI_BANDS, DistanceResult, js_from_counts, psi_from_counts
 from drift.stats.samples import SORT_BLOCK_CELLS, SortedColumns, SortedSample, sort_columns, sort_sample
-from drift.stats.univariate import chi2_counts, ks_sorted, missing_rate_test, wasserstein_from
+from drift.stats.univariate import TestResult, chi2_bins, ks_sorted, missing_rate_test, wasserstein_from
 
 __all__ = ["COLUMNS", "DRIFTED_FROM", "SEVERITIES", "FeatureDetail", "ReferenceProfile", "feature_detail",
            "feature_drift", "profile_reference", "severity", "summarize"]
@@ -127,7 +129,7 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
     """All statistics of one feature from the reference profile and the current column (``sample``: its
     sorted sample, when sorted already), with its break signature (:mod:`drift.data.quality`) or split-proxy
     reason (:mod:`drift.data.proxies`) when it has one."""
-    issue, proxy, unseen, entity = None, "", float("nan"), False
+    unseen, entity = float("nan"), False
     if profile.kind == "numeric":
         cur = sort_sample(values) if sample is None else sample
         test, raw_w = ks_sorted(profile.sample, cur)
@@ -137,37 +139,69 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
         miss_c, n_c = cur.n_missing, cur.n_total
         ref_v, cur_v = profile.sample.values, cur.values
         change = numeric_movement(ref_v, cur_v)
-        if test.statistic >= BREAK_CHECK_D:
-            issue = quality.numeric_break(ref_v, cur_v)
-            if issue is None:
-                proxy = proxies.numeric_proxy(profile.name, ref_v, cur_v, test.statistic,
-                                              reference_increasing=profile.increasing,
-                                              current_increasing=_increasing(values)) or ""
-        finding = quality.unit_hint(ref_v, cur_v) if issue is None and not proxy \
-            and test.statistic >= BREAK_CHECK_D else ""
+        issue, proxy, finding = numeric_findings(profile.name, ref_v, cur_v, test.statistic,
+                                                 reference_increasing=profile.increasing, current_rows=values)
     else:
         cur_counts = value_counts(values)
         counts = categorical_bin_counts(profile.categories, cur_counts)
-        keep = np.array([label != "(missing)" for label in counts.labels])
-        test = chi2_counts(counts.reference[keep], counts.current[keep])
+        test = chi2_bins(counts)
         wass = DistanceResult(float("nan"), "numeric features only")
         miss_r, n_r = profile.categories[1], profile.n_total
         miss_c, n_c = cur_counts[1], int(cur_counts[0].sum()) + cur_counts[1]
         ref_c, cur_c = profile.categories[0], cur_counts[0]
         change = categorical_movement(ref_c, cur_c)
-        n_valid = int(cur_c.sum())
-        unseen = float(quality.unseen_levels(ref_c, cur_c).sum() / n_valid) if n_valid else float("nan")
-        entity = quality.is_entity(ref_c)
-        issue = None if entity else quality.categorical_break(ref_c, cur_c)
-        if issue is None and not entity:
-            proxy = proxies.categorical_proxy(profile.name, ref_c, cur_c) or ""
-        finding = quality.new_values_finding(ref_c, cur_c) if issue is None and not proxy else ""
+        unseen, entity, issue, proxy, finding = categorical_findings(profile.name, ref_c, cur_c)
+    return assemble_detail(profile.name, profile.kind, test=test, counts=counts, wasserstein=wass,
+                           missing=(miss_r, n_r, miss_c, n_c), alpha=alpha, change=change, unseen=unseen,
+                           issue=issue, proxy=proxy, finding=finding, entity=entity)
+
+
+def numeric_findings(name: str, reference: np.ndarray, current: np.ndarray, d: float, *,
+                     reference_increasing: bool, current_rows=None) -> tuple[Break | None, str, str]:
+    """Break signature, split-proxy reason and unit hint of a numeric feature (``issue, proxy, finding``)
+    from both sides' sorted values and their KS ``d``; ``current_rows`` are the current values in row order
+    (read only to tell an index; None: not known, not increasing)."""
+    issue, proxy = None, ""
+    if d >= BREAK_CHECK_D:
+        issue = quality.numeric_break(reference, current)
+        if issue is None:
+            increasing = current_rows is not None and _increasing(current_rows)
+            proxy = proxies.numeric_proxy(name, reference, current, d, current_increasing=increasing,
+                                          reference_increasing=reference_increasing) or ""
+    finding = quality.unit_hint(reference, current) if issue is None and not proxy \
+        and d >= BREAK_CHECK_D else ""
+    return issue, proxy, finding
+
+
+def categorical_findings(name: str, reference: pd.Series,
+                         current: pd.Series) -> tuple[float, bool, Break | None, str, str]:
+    """Share of current rows on unseen levels, entity flag, break signature, split-proxy reason and new-values
+    finding of a categorical feature (``unseen, entity, issue, proxy, finding``) from both sides' category
+    counts (:func:`~drift.stats.binning.value_counts`, missing excluded)."""
+    proxy = ""
+    n_valid = int(current.sum())
+    unseen = float(quality.unseen_levels(reference, current).sum() / n_valid) if n_valid else float("nan")
+    entity = quality.is_entity(reference)
+    issue = None if entity else quality.categorical_break(reference, current)
+    if issue is None and not entity:
+        proxy = proxies.categorical_proxy(name, reference, current) or ""
+    finding = quality.new_values_finding(reference, current) if issue is None and not proxy else ""
+    return unseen, entity, issue, proxy, finding
+
+
+def assemble_detail(name: str, kind: str, *, test: TestResult, counts: BinCounts, wasserstein: DistanceResult,
+                    missing: tuple[int, int, int, int], alpha: float, change: str, unseen: float,
+                    issue: Break | None, proxy: str, finding: str, entity: bool) -> FeatureDetail:
+    """One feature's :class:`FeatureDetail` from its test, bin counts and readings (``missing``: missing
+    values and rows of the reference, then of the current side); the finding says the break or the proxy
+    when there is one."""
     if issue is not None:
         finding = issue.message
     elif proxy:
         finding = proxies.proxy_message(proxy, change)
+    miss_r, n_r, miss_c, n_c = missing
     return FeatureDetail(
-        feature=profile.name, kind=profile.kind, test=test, psi=psi_from_counts(counts), wasserstein=wass,
+        feature=name, kind=kind, test=test, psi=psi_from_counts(counts), wasserstein=wasserstein,
         js=js_from_counts(counts), missing_ref=miss_r / n_r if n_r else float("nan"),
         missing_cur=miss_c / n_c if n_c else float("nan"),
         missing_pvalue=missing_rate_test(miss_r, n_r, miss_c, n_c), alpha=alpha, change=change,
@@ -254,11 +288,10 @@ def _compare(profile: FeatureProfile, current: pd.DataFrame, cur_sorted: SortedC
 
 def _compare_short(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, names: list,
                    kinds: dict, *, bins: int, alpha: float) -> list[tuple]:
-    """The table rows (:func:`_row`) of every feature of short (often wide) frames, one block of columns at
-    a time: numeric columns are read and sorted block by block (:func:`~drift.stats.samples.sort_columns`),
-    then
-    compared one by one on this thread (the per-feature work holds the GIL: threads would only add
-    overhead)."""
+    """The table rows (:func:`detail_row`) of every feature of short (often wide) frames, one block of
+    columns at a time: numeric columns are read and sorted block by block
+    (:func:`~drift.stats.samples.sort_columns`), then compared one by one on this thread (the per-feature
+    work holds the GIL: threads would only add overhead)."""
     profiles = {p.name: p for p in reference.features} if isinstance(reference, ReferenceProfile) else None
     n_rows = len(current) if profiles is not None else max(len(reference), len(current))
     rows = []
@@ -268,7 +301,7 @@ def _compare_short(reference: pd.DataFrame | ReferenceProfile, current: pd.DataF
         ref_sorted = sort_columns(reference, numeric) if profiles is None else None
         for c in chunk:  # one feature's objects at a time: they die before the next is made
             p = profiles[c] if profiles is not None else _profile(c, kinds[c], reference, ref_sorted, bins)
-            rows.append(_row(_compare(p, current, cur_sorted, alpha)))
+            rows.append(detail_row(_compare(p, current, cur_sorted, alpha)))
     return rows
 
 
@@ -343,8 +376,8 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
     if n_rows < PARALLEL_MIN_ROWS:
         rows = _compare_short(reference, current, names, kinds, bins=bins, alpha=alpha)
     else:
-        rows = [_row(d) for d in _map(work, items, n_jobs=n_jobs)]
-    table = _table(rows, alpha=alpha, correction=correction, psi_bands=psi_bands)
+        rows = [detail_row(d) for d in _map(work, items, n_jobs=n_jobs)]
+    table = drift_table(rows, alpha=alpha, correction=correction, psi_bands=psi_bands)
     table.attrs.update(alpha=alpha, correction=correction, bins=bins, problems=problems,
                        split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]),
                        entity_columns=tuple(table.loc[table["entity"].astype(bool), "feature"]))
@@ -363,12 +396,13 @@ def _check_params(alpha, correction, psi_bands, on_invalid) -> None:
         raise DriftParameterError.invalid("on_invalid", "feature_drift", "'raise' or 'exclude'", on_invalid)
 
 
-#: The table's columns that depend on their feature alone (:func:`_row`); :func:`_table` adds the others.
+#: The table's columns that depend on their feature alone (:func:`detail_row`); :func:`drift_table` adds
+#: the others.
 _OWN_COLUMNS = tuple(c for c in COLUMNS
                      if c not in ("pvalue_adjusted", "missing_pvalue_adjusted", "severity", "drifted"))
 
 
-def _row(d: FeatureDetail) -> tuple:
+def detail_row(d: FeatureDetail) -> tuple:
     """One feature's cells of :data:`_OWN_COLUMNS` (a plain tuple: 20,000 of them cost the garbage
     collector nothing, unlike 20,000 detail objects kept until the table is built)."""
     notes = [n for n in (d.test.note, d.psi.note, d.wasserstein.note if d.kind == "numeric" else "") if n]
@@ -379,9 +413,9 @@ def _row(d: FeatureDetail) -> tuple:
             d.finding)
 
 
-def _table(rows: list[tuple], *, alpha: float, correction: str,
+def drift_table(rows: list[tuple], *, alpha: float, correction: str,
            psi_bands: tuple[float, float]) -> pd.DataFrame:
-    """The feature table from :func:`_row` tuples: corrected p-values, severity, most severe first."""
+    """The feature table from :func:`detail_row` tuples: corrected p-values, severity, most severe first."""
     if not rows:
         return pd.DataFrame([], columns=list(COLUMNS))
     table = pd.DataFrame(rows, columns=list(_OWN_COLUMNS))
