@@ -18,11 +18,11 @@ from drift.data import proxies, quality
 from drift.data.quality import Break
 from drift.data.schema import Schema, infer_schema
 from drift.data.validation import validate_pair
-from drift.diagnosis.readings import FeatureDetail
-from drift.stats.binning import BinCounts
+from drift.diagnosis.readings import FeatureDetail, categorical_movement
+from drift.stats.binning import BinCounts, categorical_bin_counts
 from drift.stats.correction import CORRECTIONS, adjust_pvalues
 from drift.stats.psi import DistanceResult, js_from_counts, psi_from_counts
-from drift.stats.univariate import TestResult, missing_rate_test
+from drift.stats.univariate import TestResult, chi2_bins, missing_rate_test
 
 #: Break signatures are looked for only from this KS D / PSI on (a break moves the distribution at least
 #: this much; the gate keeps the extra passes off stable features).
@@ -89,9 +89,25 @@ def categorical_findings(name: str, reference: pd.Series,
     return unseen, entity, issue, proxy, finding
 
 
+def categorical_detail(name: str, reference: tuple[pd.Series, int], current: tuple[pd.Series, int], *,
+                       alpha: float) -> FeatureDetail:
+    """Every statistic and reading of a categorical feature from both sides' category counts and missing
+    counts (:func:`~drift.stats.binning.value_counts`), whichever engine counted them."""
+    counts = categorical_bin_counts(reference, current)
+    ref_c, cur_c = reference[0], current[0]
+    unseen, entity, issue, proxy, finding = categorical_findings(name, ref_c, cur_c)
+    return assemble_detail(name, "categorical", test=chi2_bins(counts), counts=counts,
+                           wasserstein=DistanceResult(float("nan"), "numeric features only"),
+                           missing=(reference[1], int(ref_c.sum()) + reference[1], current[1],
+                                    int(cur_c.sum()) + current[1]),
+                           alpha=alpha, change=categorical_movement(ref_c, cur_c), unseen=unseen, issue=issue,
+                           proxy=proxy, finding=finding, entity=entity)
+
+
 def assemble_detail(name: str, kind: str, *, test: TestResult, counts: BinCounts, wasserstein: DistanceResult,
-                    missing: tuple[int, int, int, int], alpha: float, change: str, unseen: float,
-                    issue: Break | None, proxy: str, finding: str, entity: bool) -> FeatureDetail:
+                    missing: tuple[int, int, int, int], alpha: float, change: str, issue: Break | None,
+                    proxy: str, finding: str, unseen: float = float("nan"),
+                    entity: bool = False) -> FeatureDetail:
     """One feature's :class:`FeatureDetail` from its test, bin counts and readings (``missing``: missing
     values and rows of the reference, then of the current side); the finding says the break or the proxy
     when there is one."""

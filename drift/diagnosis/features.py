@@ -27,7 +27,7 @@ from drift.data.schema import Schema
 from drift.diagnosis.feature_rows import (
     COLUMNS,
     assemble_detail,
-    categorical_findings,
+    categorical_detail,
     check_drift_params,
     detail_row,
     drift_table,
@@ -35,17 +35,16 @@ from drift.diagnosis.feature_rows import (
     numeric_findings,
 )
 from drift.diagnosis.feature_rows import increasing as _increasing
-from drift.diagnosis.readings import FeatureDetail, categorical_movement, numeric_movement
+from drift.diagnosis.readings import FeatureDetail, numeric_movement
 from drift.stats.binning import (
-    categorical_bin_counts,
     check_bins,
     numeric_bin_counts,
     quantile_edges,
     value_counts,
 )
-from drift.stats.psi import PSI_BANDS, DistanceResult
+from drift.stats.psi import PSI_BANDS
 from drift.stats.samples import SORT_BLOCK_CELLS, SortedColumns, SortedSample, sort_columns, sort_sample
-from drift.stats.univariate import chi2_bins, ks_sorted, wasserstein_from
+from drift.stats.univariate import ks_sorted, wasserstein_from
 
 __all__ = ["COLUMNS", "DRIFTED_FROM", "SEVERITIES", "FeatureDetail", "ReferenceProfile", "feature_detail",
            "feature_drift", "profile_reference", "severity", "summarize"]
@@ -103,31 +102,20 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
     """All statistics of one feature from the reference profile and the current column (``sample``: its
     sorted sample, when sorted already), with its break signature (:mod:`drift.data.quality`) or split-proxy
     reason (:mod:`drift.data.proxies`) when it has one."""
-    unseen, entity = float("nan"), False
-    if profile.kind == "numeric":
-        cur = sort_sample(values) if sample is None else sample
-        test, raw_w = ks_sorted(profile.sample, cur)
-        counts = numeric_bin_counts(profile.sample, cur, edges=profile.edges)
-        wass = wasserstein_from(raw_w, profile.sample)
-        miss_r, n_r = profile.sample.n_missing, profile.sample.n_total
-        miss_c, n_c = cur.n_missing, cur.n_total
-        ref_v, cur_v = profile.sample.values, cur.values
-        change = numeric_movement(ref_v, cur_v)
-        issue, proxy, finding = numeric_findings(profile.name, ref_v, cur_v, test.statistic,
-                                                 reference_increasing=profile.increasing, current_rows=values)
-    else:
-        cur_counts = value_counts(values)
-        counts = categorical_bin_counts(profile.categories, cur_counts)
-        test = chi2_bins(counts)
-        wass = DistanceResult(float("nan"), "numeric features only")
-        miss_r, n_r = profile.categories[1], profile.n_total
-        miss_c, n_c = cur_counts[1], int(cur_counts[0].sum()) + cur_counts[1]
-        ref_c, cur_c = profile.categories[0], cur_counts[0]
-        change = categorical_movement(ref_c, cur_c)
-        unseen, entity, issue, proxy, finding = categorical_findings(profile.name, ref_c, cur_c)
-    return assemble_detail(profile.name, profile.kind, test=test, counts=counts, wasserstein=wass,
-                           missing=(miss_r, n_r, miss_c, n_c), alpha=alpha, change=change, unseen=unseen,
-                           issue=issue, proxy=proxy, finding=finding, entity=entity)
+    if profile.kind != "numeric":
+        return categorical_detail(profile.name, profile.categories, value_counts(values), alpha=alpha)
+    cur = sort_sample(values) if sample is None else sample
+    test, raw_w = ks_sorted(profile.sample, cur)
+    ref_v, cur_v = profile.sample.values, cur.values
+    change = numeric_movement(ref_v, cur_v)
+    issue, proxy, finding = numeric_findings(profile.name, ref_v, cur_v, test.statistic,
+                                             reference_increasing=profile.increasing, current_rows=values)
+    return assemble_detail(profile.name, profile.kind, test=test,
+                           counts=numeric_bin_counts(profile.sample, cur, edges=profile.edges),
+                           wasserstein=wasserstein_from(raw_w, profile.sample),
+                           missing=(profile.sample.n_missing, profile.sample.n_total, cur.n_missing,
+                                    cur.n_total),
+                           alpha=alpha, change=change, issue=issue, proxy=proxy, finding=finding)
 
 
 def feature_detail(reference_col, current_col, *, kind: str, bins: int = 10, alpha: float = 0.05,

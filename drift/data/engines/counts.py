@@ -1,0 +1,242 @@
+"""Exact counting in DuckDB: the small results every drift statistic is scored from.
+
+Nothing here collects a column to Python.  Per numeric column, both sides' **counts per distinct value**
+are merged in value order inside DuckDB into one table (``v, a, b`` and the running sums ``ca, cb`` of a
+window ordered by ``v``, and the next value ``nv``); from it, small aggregates read
+
+* the KS statistic ``D = max |ca/n − cb/m|`` and the raw Wasserstein-1 distance ``Σ |ca/n − cb/m|·(nv − v)``
+  (the two empirical CDFs merged in value order, as :func:`drift.stats.samples.compare_sorted` merges the
+  sorted arrays: the same CDF gaps);
+* order statistics by position: the value at sorted position ``k`` is the smallest ``v`` with ``ca > k``.
+  The positions are those :func:`drift.stats.samples.sorted_quantiles` (the PSI edges) and
+  :func:`drift.diagnosis.readings.numeric_movement` (median, quartiles) read, so the edges come out with the
+  bits of ``numpy.quantile`` on the sorted sample (:class:`OrderStatistics` stands in for the array);
+* the reference's mean and population standard deviation (two passes, as NumPy);
+* bin counts on the edges: ``count(v < e)`` per edge, so a value equal to an edge falls in the bin above
+  it (left-closed bins, ``searchsorted(side="right")``).
+
+Categorical columns are counted by one ``GROUP BY GROUPING SETS`` pass per side (:func:`category_counts`).
+Row-level readings (break signatures, split proxies, unit hints) need rows: :func:`row_sample` draws a
+seeded uniform sample (reservoir sampling, ``REPEATABLE(seed)``; DuckDB repeats it exactly when it runs on
+one thread), or every row, in file order, when the side has at most the sample's size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from drift.data.engines.sources import Source, quote
+from drift.stats.samples import SortedSample
+
+#: Rows per side that row-level readings look at (all of them up to this size).
+SAMPLE_ROWS = 100_000
+#: Seed of the reservoir sample.
+SAMPLE_SEED = 0
+_tables = itertools.count()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderStatistics:
+    """The values at some positions of ``n`` sorted values, indexed like the sorted array itself (``x[k]``,
+    ``x[-1]``, ``x[array]``, ``len(x)``, ``x.shape``): code written for a sorted NumPy array reads them
+    unchanged.  Reading a position that was not fetched is a bug (``KeyError``)."""
+
+    n: int
+    at: dict
+
+    @property
+    def shape(self) -> tuple[int]:
+        return (self.n,)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, key):
+        if isinstance(key, np.ndarray | list | tuple):
+            return np.array([self[int(k)] for k in key], dtype=np.float64)
+        k = int(key)
+        return self.at[k + self.n if k < 0 else k]
+
+
+@dataclass(frozen=True, slots=True)
+class CountedSample:
+    """A numeric column counted by the engine: the parts of a
+    :class:`~drift.stats.samples.SortedSample` that the scoring functions read (``n``, ``n_missing``,
+    ``n_total``, ``std``, and ``values`` at the positions fetched)."""
+
+    values: OrderStatistics
+    n_missing: int
+    std: float = float("nan")
+
+    @property
+    def n(self) -> int:
+        return self.values.n
+
+    @property
+    def n_total(self) -> int:
+        return self.n + self.n_missing
+
+
+@dataclass(frozen=True, slots=True)
+class NumericFacts:
+    """One numeric column of one side: rows, non-missing values, ±inf values."""
+
+    n_rows: int
+    n_valid: int
+    n_inf: int
+
+    @property
+    def n_missing(self) -> int:
+        return self.n_rows - self.n_valid
+
+
+def as_double(column: str) -> str:
+    return f"CAST({quote(column)} AS DOUBLE)"
+
+
+def valid(expr: str) -> str:
+    """SQL: the value is not missing (neither NULL nor NaN)."""
+    return f"({expr} IS NOT NULL AND NOT isnan({expr}))"
+
+
+def numeric_facts(con, source: Source, columns: list) -> tuple[int, dict[str, NumericFacts]]:
+    """Rows of ``source`` and, in the same pass, the :class:`NumericFacts` of each numeric column."""
+    parts = ["count(*)"]
+    for c in columns:
+        x = as_double(c)
+        parts += [f"count(*) FILTER (WHERE {valid(x)})", f"count(*) FILTER (WHERE isinf({x}))"]
+    row = con.sql(f"SELECT {', '.join(parts)} FROM {source.view}").fetchone()
+    n = int(row[0])
+    return n, {c: NumericFacts(n, int(row[1 + 2 * i]), int(row[2 + 2 * i])) for i, c in enumerate(columns)}
+
+
+def value_counts_sql(source: Source, column: str) -> str:
+    """SQL of the counts per distinct non-missing value (``v, c``) of one numeric column."""
+    x = as_double(column)
+    return f"SELECT {x} AS v, count(*) AS c FROM {source.view} WHERE {valid(x)} GROUP BY 1"
+
+
+@dataclass(frozen=True, slots=True)
+class NumericPair:
+    """Both sides of one numeric column, counted (see the module docstring)."""
+
+    reference: CountedSample
+    current: CountedSample
+    d: float                      # KS statistic (nan when a side is empty)
+    wasserstein: float            # raw Wasserstein-1 distance
+    edges: np.ndarray
+    bins: tuple[np.ndarray, np.ndarray]   # counts per bin of each side (missing values excluded)
+    small: tuple[SortedSample, SortedSample] | None = None  # both sorted samples, when both are small
+
+
+class MergedCounts:
+    """Both sides' value counts merged in value order, materialised once in a temporary table and read by
+    every later aggregate (dropped by :meth:`close`)."""
+
+    def __init__(self, con, reference_sql: str, current_sql: str) -> None:
+        self.con = con
+        self.table = f"drift_cdf_{next(_tables)}"
+        con.sql(f"""
+            CREATE TEMP TABLE {self.table} AS
+            SELECT v, a, b, sum(a) OVER w AS ca, sum(b) OVER w AS cb, lead(v) OVER w AS nv
+            FROM (SELECT v, sum(a) AS a, sum(b) AS b
+                  FROM (SELECT v, c AS a, 0 AS b FROM ({reference_sql})
+                        UNION ALL SELECT v, 0 AS a, c AS b FROM ({current_sql}))
+                  GROUP BY v)
+            WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)""")
+
+    def close(self) -> None:
+        self.con.sql(f"DROP TABLE IF EXISTS {self.table}")
+
+    def summary(self, ref_positions, cur_positions) -> tuple[int, int, float, float, float, dict, dict]:
+        """``n, m, D, raw W, sum of the reference values`` and the order statistics at the positions."""
+        gap = "abs(ca::DOUBLE / $n - cb::DOUBLE / $m)"
+        parts = [f"max({gap})", f"sum({gap} * (nv - v))", "sum(a * v)"]
+        parts += [f"min(v) FILTER (WHERE ca > {int(k)})" for k in ref_positions]
+        parts += [f"min(v) FILTER (WHERE cb > {int(k)})" for k in cur_positions]
+        n, m = self.con.sql(f"SELECT coalesce(sum(a), 0), coalesce(sum(b), 0) FROM {self.table}").fetchone()
+        n, m = int(n), int(m)
+        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {self.table}",
+                               {"n": float(max(n, 1)), "m": float(max(m, 1))}).fetchone()
+        k = len(ref_positions)
+        ref_at = dict(zip((int(p) for p in ref_positions), row[3:3 + k]))
+        cur_at = dict(zip((int(p) for p in cur_positions), row[3 + k:]))
+        d = float(row[0]) if n and m else float("nan")
+        w = float(row[1] or 0.0) if n and m else float("nan")
+        return n, m, d, w, float(row[2] or 0.0), ref_at, cur_at
+
+    def spread_and_bins(self, mean: float, edges: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """``Σ a·(v − mean)²`` and both sides' counts below each edge (``v < e``)."""
+        parts = ["sum(a * ((v - $mean) * (v - $mean)))"]
+        params: dict = {"mean": mean}
+        for i, e in enumerate(edges):
+            params[f"e{i}"] = float(e)
+            parts += [f"sum(a) FILTER (WHERE v < $e{i})", f"sum(b) FILTER (WHERE v < $e{i})"]
+        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {self.table}", params).fetchone()
+        below = np.array([int(x or 0) for x in row[1:]], dtype=np.int64)
+        return float(row[0] or 0.0), below[0::2], below[1::2]
+
+    def sorted_samples(self) -> tuple[SortedSample, SortedSample]:
+        """Both sides' sorted values (for small sides only: it collects them)."""
+        v, a, b = self.con.sql(f"SELECT v, a, b FROM {self.table} ORDER BY v").fetchnumpy().values()
+        v = np.asarray(v, dtype=np.float64)
+        return (SortedSample(np.repeat(v, np.asarray(a, dtype=np.int64)), 0),
+                SortedSample(np.repeat(v, np.asarray(b, dtype=np.int64)), 0))
+
+
+def bin_counts(below: np.ndarray, n: int) -> np.ndarray:
+    """Counts per left-closed bin from the counts below each edge (the bins of
+    :func:`drift.stats.binning.count_sorted`)."""
+    cuts = np.concatenate([[0], below, [n]]).astype(np.int64)
+    return np.diff(cuts)
+
+
+def with_std(sample: CountedSample, squares: float) -> CountedSample:
+    """``sample`` with its population standard deviation from ``Σ (v − mean)²``."""
+    std = float(np.sqrt(squares / sample.n)) if sample.n else float("nan")
+    return dataclasses.replace(sample, std=std)
+
+
+def category_counts(con, source: Source, columns: list) -> dict[str, tuple[pd.Series, int]]:
+    """Counts per category (missing excluded; most frequent first, ties by label) and missing count of
+    each column, in one ``GROUPING SETS`` pass over ``source``."""
+    if not columns:
+        return {}
+    cols = [quote(c) for c in columns]
+    flags = ", ".join(f"grouping({c})" for c in cols)
+    sets = ", ".join(f"({c})" for c in cols)
+    rows = con.sql(f"SELECT {flags}, {', '.join(cols)}, count(*) FROM {source.view} "
+                   f"GROUP BY GROUPING SETS ({sets})").fetchall()
+    k = len(columns)
+    found: dict[str, dict] = {c: {} for c in columns}
+    missing = dict.fromkeys(columns, 0)
+    for row in rows:
+        i = row[:k].index(0)
+        value, count = row[k + i], int(row[-1])
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            missing[columns[i]] += count
+        else:
+            found[columns[i]][value] = found[columns[i]].get(value, 0) + count
+    out = {}
+    for c in columns:
+        items = sorted(found[c].items(), key=lambda kv: (-kv[1], str(kv[0])))
+        series = pd.Series([n for _, n in items], index=pd.Index([v for v, _ in items], dtype=object),
+                           dtype=np.int64, name="count")
+        out[c] = (series, missing[c])
+    return out
+
+
+def row_sample(con, source: Source, columns: list, n_rows: int, *, size: int = SAMPLE_ROWS,
+               seed: int = SAMPLE_SEED) -> tuple[pd.DataFrame, bool]:
+    """``columns`` of every row in file order when the side has at most ``size`` rows (``False``: not
+    sampled), else of a seeded reservoir sample of ``size`` rows (``True``)."""
+    select = ", ".join(f"{as_double(c)} AS {quote(c)}" for c in columns)
+    if n_rows <= size:
+        return con.sql(f"SELECT {select} FROM {source.view}").df(), False
+    return con.sql(f"SELECT {select} FROM {source.view} USING SAMPLE reservoir({int(size)} ROWS) "
+                   f"REPEATABLE ({int(seed)})").df(), True
