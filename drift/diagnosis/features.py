@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from drift.core.decisions import DRIFTED_FROM, SEVERITIES, severity
 from drift.core.errors import DriftInputError, DriftParameterError
+from drift.data.engines.profile import EngineProfile
+from drift.data.engines.settings import EngineSettings, resolve_engine
 from drift.data.schema import Schema
 from drift.diagnosis.feature_rows import (
     COLUMNS,
@@ -135,10 +138,23 @@ def feature_detail(reference_col, current_col, *, kind: str, bins: int = 10, alp
     return compare_feature(profile_feature(name, kind, reference_col, bins), current_col, alpha=alpha)
 
 
-def profile_reference(reference: pd.DataFrame, *, schema: Schema | None = None, bins: int = 10,
-                      n_jobs: int = N_JOBS) -> ReferenceProfile:
-    """Profile every feature of the reference once, to compare many batches against it."""
+def profile_reference(reference, *, schema: Schema | None = None, bins: int = 10, n_jobs: int = N_JOBS,
+                      engine: str | None = None, engine_settings: EngineSettings | None = None,
+                      connection=None, path: str | None = None) -> ReferenceProfile | EngineProfile:
+    """Profile every feature of the reference once, to compare many batches against it.
+
+    ``engine`` (``"pandas"``, ``"duckdb"``; None: pandas for a DataFrame, DuckDB for a path, glob, relation
+    or table) picks who counts.  DuckDB returns an :class:`~drift.data.engines.profile.EngineProfile` whose
+    counts live in the directory ``path`` (a temporary one when None; ``profile.save(path)`` copies it),
+    made with ``engine_settings`` or in ``connection`` (see :func:`feature_drift`).
+    """
     check_bins(bins, "profile_reference")
+    if resolve_engine(engine, reference, None, "profile_reference") == "duckdb":
+        from drift.diagnosis.engine_drift import engine_profile_reference  # deferred: loads duckdb
+
+        return engine_profile_reference(reference, schema=schema, bins=bins, settings=engine_settings,
+                                        connection=connection, path=path)
+    reference = _in_memory(reference)
     schema, _ = feature_kinds(reference, None, schema, "raise")
     kinds, feats = schema.kinds, list(schema.features)
     if len(reference) < PARALLEL_MIN_ROWS:
@@ -149,6 +165,18 @@ def profile_reference(reference: pd.DataFrame, *, schema: Schema | None = None, 
     else:
         profiles = _map(lambda c: profile_feature(c, kinds[c], reference[c], bins), feats, n_jobs=n_jobs)
     return ReferenceProfile(tuple(profiles), bins, len(reference))
+
+
+def _in_memory(data) -> pd.DataFrame:
+    """A DataFrame for the pandas engine: as given, or read from one file (:func:`drift.load_table`)."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, str | Path):
+        from drift.data.io import load_table  # deferred: only a path needs the readers
+
+        return load_table(data)
+    raise DriftParameterError.invalid("engine", "feature_drift", "'duckdb' for this input (pandas reads "
+                                      "DataFrames and single files)", "pandas")
 
 
 def _map(work, items, *, n_jobs: int) -> list:
@@ -202,10 +230,10 @@ def _compare_short(reference: pd.DataFrame | ReferenceProfile, current: pd.DataF
     return rows
 
 
-def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, *,
-                  schema: Schema | None = None, alpha: float = 0.05, correction: str = "bh", bins: int = 10,
-                  psi_bands: tuple[float, float] = PSI_BANDS, on_invalid: str = "exclude",
-                  n_jobs: int = N_JOBS) -> pd.DataFrame:
+def feature_drift(reference, current, *, schema: Schema | None = None, alpha: float = 0.05,
+                  correction: str = "bh", bins: int = 10, psi_bands: tuple[float, float] = PSI_BANDS,
+                  on_invalid: str = "exclude", n_jobs: int = N_JOBS, engine: str | None = None,
+                  engine_settings: EngineSettings | None = None, connection=None) -> pd.DataFrame:
     """Drift of every feature: test, corrected p-value, effect sizes, missing rates and severity.
 
     Parameters
@@ -231,6 +259,17 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
     n_jobs : int, default 2
         Threads comparing features, used from :data:`PARALLEL_MIN_ROWS` rows (both sides together);
         shorter frames are compared a block of columns at a time on one thread.
+    engine : {"pandas", "duckdb"}, optional
+        Who counts.  None: pandas when both sides are DataFrames (or ``reference`` is a
+        :class:`ReferenceProfile`), DuckDB otherwise.  DuckDB reads DataFrames, paths or globs of
+        Parquet/CSV files, DuckDB relations and table names (of ``connection``), and an
+        :class:`~drift.data.engines.profile.EngineProfile` as ``reference``; it counts out of core and
+        gives the same table (:mod:`drift.diagnosis.engine_drift` says where each column comes from).
+    engine_settings : EngineSettings, optional
+        DuckDB's memory limit, spill directory and threads (:class:`~drift.data.engines.settings.
+        EngineSettings`; default 2 GB, DuckDB's spill directory and threads); unused with ``connection``.
+    connection : duckdb.DuckDBPyConnection, optional
+        Run in this connection (needed for a relation or table name of your own connection).
 
     Returns
     -------
@@ -248,6 +287,14 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
     """
     check_drift_params(alpha, correction, psi_bands, on_invalid)
     check_bins(bins, "feature_drift")
+    if resolve_engine(engine, reference, current, "feature_drift") == "duckdb":
+        from drift.diagnosis.engine_drift import engine_feature_drift  # deferred: loads duckdb
+
+        return engine_feature_drift(reference, current, schema=schema, alpha=alpha, correction=correction,
+                                    bins=bins, psi_bands=psi_bands, on_invalid=on_invalid,
+                                    settings=engine_settings, connection=connection)
+    reference = reference if isinstance(reference, ReferenceProfile) else _in_memory(reference)
+    current = _in_memory(current)
     problems: list = []
     if isinstance(reference, ReferenceProfile):
         profiles = reference.features

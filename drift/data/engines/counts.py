@@ -110,7 +110,7 @@ def numeric_facts(con, source: Source, columns: list) -> tuple[int, dict[str, Nu
     for c in columns:
         x = as_double(c)
         parts += [f"count(*) FILTER (WHERE {valid(x)})", f"count(*) FILTER (WHERE isinf({x}))"]
-    row = con.sql(f"SELECT {', '.join(parts)} FROM {source.view}").fetchone()
+    row = con.execute(f"SELECT {', '.join(parts)} FROM {source.view}").fetchone()
     n = int(row[0])
     return n, {c: NumericFacts(n, int(row[1 + 2 * i]), int(row[2 + 2 * i])) for i, c in enumerate(columns)}
 
@@ -141,7 +141,7 @@ class MergedCounts:
     def __init__(self, con, reference_sql: str, current_sql: str) -> None:
         self.con = con
         self.table = f"drift_cdf_{next(_tables)}"
-        con.sql(f"""
+        con.execute(f"""
             CREATE TEMP TABLE {self.table} AS
             SELECT v, a, b, sum(a) OVER w AS ca, sum(b) OVER w AS cb, lead(v) OVER w AS nv
             FROM (SELECT v, sum(a) AS a, sum(b) AS b
@@ -151,16 +151,15 @@ class MergedCounts:
             WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)""")
 
     def close(self) -> None:
-        self.con.sql(f"DROP TABLE IF EXISTS {self.table}")
+        self.con.execute(f"DROP TABLE IF EXISTS {self.table}")
 
-    def summary(self, ref_positions, cur_positions) -> tuple[int, int, float, float, float, dict, dict]:
-        """``n, m, D, raw W, sum of the reference values`` and the order statistics at the positions."""
+    def summary(self, n: int, m: int, ref_positions, cur_positions) -> tuple[float, float, float, dict, dict]:
+        """``D, raw W, sum of the reference values`` and the order statistics at the positions, for ``n``
+        reference and ``m`` current values."""
         gap = "abs(ca::DOUBLE / $n - cb::DOUBLE / $m)"
         parts = [f"max({gap})", f"sum({gap} * (nv - v))", "sum(a * v)"]
         parts += [f"min(v) FILTER (WHERE ca > {int(k)})" for k in ref_positions]
         parts += [f"min(v) FILTER (WHERE cb > {int(k)})" for k in cur_positions]
-        n, m = self.con.sql(f"SELECT coalesce(sum(a), 0), coalesce(sum(b), 0) FROM {self.table}").fetchone()
-        n, m = int(n), int(m)
         row = self.con.execute(f"SELECT {', '.join(parts)} FROM {self.table}",
                                {"n": float(max(n, 1)), "m": float(max(m, 1))}).fetchone()
         k = len(ref_positions)
@@ -168,7 +167,7 @@ class MergedCounts:
         cur_at = dict(zip((int(p) for p in cur_positions), row[3 + k:]))
         d = float(row[0]) if n and m else float("nan")
         w = float(row[1] or 0.0) if n and m else float("nan")
-        return n, m, d, w, float(row[2] or 0.0), ref_at, cur_at
+        return d, w, float(row[2] or 0.0), ref_at, cur_at
 
     def spread_and_bins(self, mean: float, edges: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """``Σ a·(v − mean)²`` and both sides' counts below each edge (``v < e``)."""
@@ -183,7 +182,7 @@ class MergedCounts:
 
     def sorted_samples(self) -> tuple[SortedSample, SortedSample]:
         """Both sides' sorted values (for small sides only: it collects them)."""
-        v, a, b = self.con.sql(f"SELECT v, a, b FROM {self.table} ORDER BY v").fetchnumpy().values()
+        v, a, b = self.con.execute(f"SELECT v, a, b FROM {self.table} ORDER BY v").fetchnumpy().values()
         v = np.asarray(v, dtype=np.float64)
         return (SortedSample(np.repeat(v, np.asarray(a, dtype=np.int64)), 0),
                 SortedSample(np.repeat(v, np.asarray(b, dtype=np.int64)), 0))
@@ -210,7 +209,7 @@ def category_counts(con, source: Source, columns: list) -> dict[str, tuple[pd.Se
     cols = [quote(c) for c in columns]
     flags = ", ".join(f"grouping({c})" for c in cols)
     sets = ", ".join(f"({c})" for c in cols)
-    rows = con.sql(f"SELECT {flags}, {', '.join(cols)}, count(*) FROM {source.view} "
+    rows = con.execute(f"SELECT {flags}, {', '.join(cols)}, count(*) FROM {source.view} "
                    f"GROUP BY GROUPING SETS ({sets})").fetchall()
     k = len(columns)
     found: dict[str, dict] = {c: {} for c in columns}
@@ -237,6 +236,6 @@ def row_sample(con, source: Source, columns: list, n_rows: int, *, size: int = S
     sampled), else of a seeded reservoir sample of ``size`` rows (``True``)."""
     select = ", ".join(f"{as_double(c)} AS {quote(c)}" for c in columns)
     if n_rows <= size:
-        return con.sql(f"SELECT {select} FROM {source.view}").df(), False
-    return con.sql(f"SELECT {select} FROM {source.view} USING SAMPLE reservoir({int(size)} ROWS) "
+        return con.execute(f"SELECT {select} FROM {source.view}").df(), False
+    return con.execute(f"SELECT {select} FROM {source.view} USING SAMPLE reservoir({int(size)} ROWS) "
                    f"REPEATABLE ({int(seed)})").df(), True

@@ -63,7 +63,7 @@ class NumericProfile:
     counts_sql: str
     n_total: int
     n_missing: int
-    sample: np.ndarray
+    sample: np.ndarray | None
     sampled: bool
     increasing: bool
     family: str = "numbers"

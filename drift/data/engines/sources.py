@@ -87,12 +87,12 @@ class Source:
             relation.create_view(view.strip('"'), replace=True)
             return cls._of(connection, str(data), view, files=tuple(files))
         if isinstance(data, str):  # a table or view of the connection
-            connection.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {quote(data)}")
+            connection.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {quote(data)}")
             return cls._of(connection, data, view)
         if hasattr(data, "create_view") and hasattr(data, "types"):  # a DuckDB relation
             data.create_view(view.strip('"'), replace=True)
             try:
-                connection.sql(f"SELECT * FROM {view} LIMIT 0")
+                connection.execute(f"SELECT * FROM {view} LIMIT 0")
             except Exception as err:  # the relation lives in another connection
                 raise DriftParameterError.invalid(
                     "connection", "the duckdb engine", "the connection the relation belongs to",
@@ -111,7 +111,7 @@ class Source:
         """The first ``n`` rows as a DataFrame (to infer kinds and roles)."""
         if self.frame is not None:
             return self.frame.iloc[:n]
-        return connection.sql(f"SELECT * FROM {self.view} LIMIT {int(n)}").df()
+        return connection.execute(f"SELECT * FROM {self.view} LIMIT {int(n)}").df()
 
     def type_of(self, column: str) -> str:
         return self.types[self.columns.index(column)]
