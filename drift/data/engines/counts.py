@@ -230,10 +230,12 @@ def category_counts(con, source: Source, columns: list) -> dict[str, tuple[pd.Se
     return out
 
 
-def row_sample(con, source: Source, columns: list, n_rows: int, *, size: int = SAMPLE_ROWS,
+def row_sample(con, source: Source, columns: list, n_rows: int, *, size: int | None = None,
                seed: int = SAMPLE_SEED) -> tuple[pd.DataFrame, bool]:
-    """``columns`` of every row in file order when the side has at most ``size`` rows (``False``: not
-    sampled), else of a seeded reservoir sample of ``size`` rows (``True``)."""
+    """``columns`` of every row in file order when the side has at most ``size`` rows (default
+    :data:`SAMPLE_ROWS`; ``False``: not sampled), else of a seeded reservoir sample of ``size`` rows
+    (``True``)."""
+    size = SAMPLE_ROWS if size is None else size
     select = ", ".join(f"{as_double(c)} AS {quote(c)}" for c in columns)
     if n_rows <= size:
         return con.execute(f"SELECT {select} FROM {source.view}").df(), False
