@@ -399,5 +399,5 @@ def engine_feature_drift(reference, current, *, schema: Schema | None, alpha: fl
     table.attrs.update(alpha=alpha, correction=correction, bins=profile.bins, problems=problems,
                        split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]),
                        entity_columns=tuple(table.loc[table["entity"].astype(bool), "feature"]),
-                       engine="duckdb")
+                       engine="duckdb", n_current_rows=cur.n_rows)
     return table
