@@ -160,9 +160,10 @@ def _profile(con, ref: _Side, kinds: dict, names: list, bins: int, directory: st
         family = type_family(ref.source.type_of(name))
         if kinds[name] == "numeric":
             facts, file = ref.numeric[name], f"numeric_{i}.parquet"
-            sql = cnt.value_counts_sql(ref.source, name)
+            sql = cnt.rows_sql(ref.source, name)
             values = None
             if directory is not None:
+                sql = cnt.value_counts_sql(ref.source, name)
                 path = f"{directory}/{file}"
                 con.execute(f"COPY ({sql} ORDER BY v) TO {sql_string(path)} (FORMAT parquet)")
                 sql = f"SELECT v, c FROM read_parquet({sql_string(path)})"
@@ -289,7 +290,7 @@ def _samples(con, profile: EngineProfile, ref: _Side | None, cur: _Side,
 
 def _compare(con, profile: EngineProfile, ref: _Side | None, cur: _Side, alpha: float) -> tuple[list, dict]:
     """The table rows of every feature, and the sample note of those whose row readings used a sample."""
-    counted = {f.name: _counted(con, f, cnt.value_counts_sql(cur.source, f.name), cur.numeric[f.name],
+    counted = {f.name: _counted(con, f, cnt.rows_sql(cur.source, f.name), cur.numeric[f.name],
                                 profile.bins)
                for f in profile.features if isinstance(f, NumericProfile)}
     need = [c for c, k in counted.items() if k.test.statistic >= BREAK_CHECK_D]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from drift.data.engines.sources import Source, quote
+from drift.data.engines.sources import Source, insertion_order, quote
 from drift.stats.samples import SortedSample
 
 #: Rows per side that row-level readings look at (all of them up to this size).
@@ -115,40 +115,33 @@ def numeric_facts(con, source: Source, columns: list) -> tuple[int, dict[str, Nu
     return n, {c: NumericFacts(n, int(row[1 + 2 * i]), int(row[2 + 2 * i])) for i, c in enumerate(columns)}
 
 
+def rows_sql(source: Source, column: str) -> str:
+    """SQL of one numeric column's non-missing values as counts of one (``v, c = 1``): what
+    :class:`MergedCounts` groups, one pass for both sides."""
+    x = as_double(column)
+    return f"SELECT {x} AS v, 1 AS c FROM {source.view} WHERE {valid(x)}"
+
+
 def value_counts_sql(source: Source, column: str) -> str:
     """SQL of the counts per distinct non-missing value (``v, c``) of one numeric column."""
-    x = as_double(column)
-    return f"SELECT {x} AS v, count(*) AS c FROM {source.view} WHERE {valid(x)} GROUP BY 1"
-
-
-@dataclass(frozen=True, slots=True)
-class NumericPair:
-    """Both sides of one numeric column, counted (see the module docstring)."""
-
-    reference: CountedSample
-    current: CountedSample
-    d: float                      # KS statistic (nan when a side is empty)
-    wasserstein: float            # raw Wasserstein-1 distance
-    edges: np.ndarray
-    bins: tuple[np.ndarray, np.ndarray]   # counts per bin of each side (missing values excluded)
-    small: tuple[SortedSample, SortedSample] | None = None  # both sorted samples, when both are small
+    return f"SELECT v, count(*) AS c FROM ({rows_sql(source, column)}) GROUP BY v"
 
 
 class MergedCounts:
-    """Both sides' value counts merged in value order, materialised once in a temporary table and read by
-    every later aggregate (dropped by :meth:`close`)."""
+    """Both sides' counts per distinct value (``v, a, b``), grouped once into a temporary table that every
+    later aggregate reads (dropped by :meth:`close`).  The running sums are a window in the one query that
+    needs them (:meth:`summary`): streaming a window into an aggregate costs a third of writing it out."""
 
     def __init__(self, con, reference_sql: str, current_sql: str) -> None:
         self.con = con
-        self.table = f"drift_cdf_{next(_tables)}"
-        con.execute(f"""
-            CREATE TEMP TABLE {self.table} AS
-            SELECT v, a, b, sum(a) OVER w AS ca, sum(b) OVER w AS cb, lead(v) OVER w AS nv
-            FROM (SELECT v, sum(a) AS a, sum(b) AS b
-                  FROM (SELECT v, c AS a, 0 AS b FROM ({reference_sql})
-                        UNION ALL SELECT v, 0 AS a, c AS b FROM ({current_sql}))
-                  GROUP BY v)
-            WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)""")
+        self.table = f"drift_counts_{next(_tables)}"
+        with insertion_order(con, False):
+            con.execute(f"""
+                CREATE TEMP TABLE {self.table} AS
+                SELECT v, sum(a) AS a, sum(b) AS b
+                FROM (SELECT v, c AS a, 0 AS b FROM ({reference_sql})
+                      UNION ALL SELECT v, 0 AS a, c AS b FROM ({current_sql}))
+                GROUP BY v""")
 
     def close(self) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {self.table}")
@@ -160,8 +153,11 @@ class MergedCounts:
         parts = [f"max({gap})", f"sum({gap} * (nv - v))", "sum(a * v)"]
         parts += [f"min(v) FILTER (WHERE ca > {int(k)})" for k in ref_positions]
         parts += [f"min(v) FILTER (WHERE cb > {int(k)})" for k in cur_positions]
-        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {self.table}",
-                               {"n": float(max(n, 1)), "m": float(max(m, 1))}).fetchone()
+        row = self.con.execute(
+            f"SELECT {', '.join(parts)} FROM (SELECT v, a, sum(a) OVER w AS ca, sum(b) OVER w AS cb, "
+            f"lead(v) OVER w AS nv FROM {self.table} "
+            "WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))",
+            {"n": float(max(n, 1)), "m": float(max(m, 1))}).fetchone()
         k = len(ref_positions)
         ref_at = dict(zip((int(p) for p in ref_positions), row[3:3 + k]))
         cur_at = dict(zip((int(p) for p in cur_positions), row[3 + k:]))
@@ -238,6 +234,7 @@ def row_sample(con, source: Source, columns: list, n_rows: int, *, size: int | N
     size = SAMPLE_ROWS if size is None else size
     select = ", ".join(f"{as_double(c)} AS {quote(c)}" for c in columns)
     if n_rows <= size:
-        return con.execute(f"SELECT {select} FROM {source.view}").df(), False
+        with insertion_order(con, True):
+            return con.execute(f"SELECT {select} FROM {source.view}").df(), False
     return con.execute(f"SELECT {select} FROM {source.view} USING SAMPLE reservoir({int(size)} ROWS) "
                    f"REPEATABLE ({int(seed)})").df(), True

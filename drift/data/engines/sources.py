@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import glob as globbing
 import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,10 +112,26 @@ class Source:
         """The first ``n`` rows as a DataFrame (to infer kinds and roles)."""
         if self.frame is not None:
             return self.frame.iloc[:n]
-        return connection.execute(f"SELECT * FROM {self.view} LIMIT {int(n)}").df()
+        with insertion_order(connection, True):
+            return connection.execute(f"SELECT * FROM {self.view} LIMIT {int(n)}").df()
 
     def type_of(self, column: str) -> str:
         return self.types[self.columns.index(column)]
+
+
+@contextmanager
+def insertion_order(con, keep: bool):
+    """DuckDB's ``preserve_insertion_order`` set to ``keep`` for a block, then restored: counting needs no
+    order (and is faster without it); a head or a full-side "sample" must come in file order."""
+    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    if bool(before) == keep:
+        yield
+        return
+    con.execute(f"SET preserve_insertion_order = {str(keep).lower()}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {str(bool(before)).lower()}")
 
 
 def quote(name: str) -> str:
