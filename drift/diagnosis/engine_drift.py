@@ -80,11 +80,11 @@ from drift.stats.univariate import (
 
 @dataclass(frozen=True, slots=True)
 class _Side:
-    """One side opened and counted: rows, numeric facts, category counts."""
+    """One side opened and counted: its rows and category counts (numeric columns are counted with the
+    other side, one feature at a time: :func:`_numeric`)."""
 
     source: Source
     n_rows: int
-    numeric: dict            # name -> NumericFacts
     categories: dict         # name -> (counts, missing)
 
     def sample(self, con, columns: list) -> tuple[pd.DataFrame, bool]:
@@ -94,13 +94,8 @@ class _Side:
         return cnt.row_sample(con, self.source, columns, self.n_rows)
 
 
-def _count_side(con, source: Source, numeric: list, categorical: list) -> _Side:
-    n_rows, facts = cnt.numeric_facts(con, source, numeric)
-    return _Side(source, n_rows, facts, cnt.category_counts(con, source, categorical))
-
-
-def _open(con, data, side: str) -> Source:
-    return Source.open(data, con, side=side)
+def _count_side(con, source: Source, categorical: list) -> _Side:
+    return _Side(source, cnt.count_rows(con, source), cnt.category_counts(con, source, categorical))
 
 
 # ----------------------------------------------------------------------------------- schema and checks
@@ -110,84 +105,140 @@ def _schema(con, ref: Source, cur: Source, schema: Schema | None) -> tuple[Schem
     head_r, head_c = ref.head(con, SAMPLE_ROWS), cur.head(con, SAMPLE_ROWS)
     schema = infer_schema(head_r, head_c) if schema is None else schema
     validation = validate_pair(head_r, head_c, schema, reference_name=ref.name, current_name=cur.name)
-    typed = [p for p in validation.problems if isinstance(p.error, MixedTypeError) or p.problem ==
-             "ColumnMismatchError"]
+    typed = [p for p in validation.problems
+             if isinstance(p.error, MixedTypeError) or p.problem == "ColumnMismatchError"]
     return schema, typed
 
 
-def _value_problems(schema: Schema, ref: _Side, cur: _Side) -> list[ColumnProblem]:
-    """Problems decided by the values, from exact counts: a side without values, ±inf, too many
+def _category_problems(names: list, ref: _Side, cur: _Side) -> list[ColumnProblem]:
+    """Problems of categorical columns from their exact counts: a side without values, too many
     categories."""
     out: list[ColumnProblem] = []
     rn, cn = ref.source.name, cur.source.name
-    for col in schema.features:
-        if col in ref.numeric:
-            r, c = ref.numeric[col], cur.numeric[col]
-            out += missing_side_problems(col, rn, cn, r.n_valid > 0, c.n_valid > 0)
-            if r.n_valid:
-                problem = infinite_values_problem(col, {rn: r.n_inf, cn: c.n_inf})
-                out += [problem] if problem is not None else []
-        elif col in ref.categories:
-            (rc, _), (cc, _) = ref.categories[col], cur.categories[col]
-            out += missing_side_problems(col, rn, cn, len(rc) > 0, len(cc) > 0)
-            levels = len(set(rc.index) | set(cc.index))
-            if len(rc) and levels > MAX_CATEGORIES and not ref.source.type_of(col) == "BOOLEAN":
-                out.append(ColumnProblem(col, TooManyCategoriesError(
-                    f"{levels:,} distinct values across both files, more than "
-                    f"max_categories={MAX_CATEGORIES}",
-                    file=f"{rn} and {cn}", column=col,
-                    fix="set its kind to id or text if it identifies rows or holds free text, bucket rare "
-                        "values into 'other'"), "excluded"))
+    for col in names:
+        (rc, _), (cc, _) = ref.categories[col], cur.categories[col]
+        out += missing_side_problems(col, rn, cn, len(rc) > 0, len(cc) > 0)
+        levels = len(set(rc.index) | set(cc.index))
+        if len(rc) and levels > MAX_CATEGORIES and ref.source.type_of(col) != "BOOLEAN":
+            out.append(ColumnProblem(col, TooManyCategoriesError(
+                f"{levels:,} distinct values across both files, more than max_categories={MAX_CATEGORIES}",
+                file=f"{rn} and {cn}", column=col,
+                fix="set its kind to id or text if it identifies rows or holds free text, bucket rare values "
+                    "into 'other'"), "excluded"))
     return out
 
 
-def _excluding(schema: Schema, problems: list[ColumnProblem], on_invalid: str) -> Schema:
+def _numeric_problems(name: str, totals: tuple[int, int, int, int], files: tuple[str, str]) -> list:
+    """Problems of a numeric column from its merged counts' totals (values and ±inf per side), in the
+    pandas path's order and words: a side without values, then ±inf."""
+    n, m, inf_r, inf_c = totals
+    out = missing_side_problems(name, *files, n > 0, m > 0)
+    if n:
+        inf = infinite_values_problem(name, {files[0]: inf_r, files[1]: inf_c})
+        out += [inf] if inf is not None else []
+    return out
+
+
+def _raise_or_keep(problems: list[ColumnProblem], on_invalid: str) -> list[ColumnProblem]:
+    if on_invalid == "raise":
+        for p in problems:
+            if p.action == "excluded":
+                raise p.error
+    return problems
+
+
+def _excluding(schema: Schema, problems: list[ColumnProblem]) -> Schema:
     excluded = [p.column for p in problems if p.action == "excluded"]
-    if on_invalid == "raise" and excluded:
-        raise next(p.error for p in problems if p.action == "excluded")
     return schema.with_roles(excluded=tuple(dict.fromkeys((*schema.excluded, *excluded))))
 
 
+# ------------------------------------------------------------------------------------ numeric counts
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """One numeric feature's counts: both sides, the test, the raw Wasserstein distance and the bins."""
+
+    reference: cnt.CountedSample
+    current: cnt.CountedSample
+    test: TestResult
+    wasserstein: float
+    counts: BinCounts
+
+
+def _counted(merged: cnt.MergedCounts, n: int, n_ref_missing: int, m: int, n_cur_missing: int,
+             bins: int) -> _Counted:
+    """Both sides of one numeric feature from their merged counts (``n`` / ``m`` values, missing apart);
+    the KS p-value by SciPy's exact test on the sorted samples when both are small."""
+    ref_pos = sorted(set(quantile_positions(n, quantile_levels(bins)).tolist())
+                     | set(movement_positions(n))) if n else []
+    d, w, total, ref_at, cur_at = merged.summary(n, m, ref_pos, movement_positions(m))
+    ref = cnt.CountedSample(cnt.OrderStatistics(n, ref_at), n_ref_missing)
+    cur = cnt.CountedSample(cnt.OrderStatistics(m, cur_at), n_cur_missing)
+    edges = quantile_edges(ref, bins)
+    squares, per_bin = merged.spread_and_bins(total / n if n else 0.0, edges)
+    ref = cnt.with_std(ref, squares)
+    counts = bins_from_counts(per_bin[0], per_bin[1], edges, bins=bins, n_reference=n,
+                              missing=(n_ref_missing, n_cur_missing))
+    note = too_few_note(n, m)
+    if note:
+        test, w = TestResult(float("nan"), float("nan"), n, m, note), float("nan")
+    elif max(n, m) <= KS_EXACT_MAX_N:  # small sides: SciPy's exact p-value needs the values
+        test = ks_sorted(*merged.sorted_samples())[0]
+    else:
+        test = TestResult(d, ks_asymptotic_pvalue(d, n, m), n, m)
+    return _Counted(ref, cur, test, w, counts)
+
+
+def _numeric(con, f: NumericProfile, cur_sql: str, n_cur_rows: int, bins: int,
+             files: tuple[str, str] | None) -> tuple[_Counted | None, list[ColumnProblem]]:
+    """One numeric feature merged and counted, with the problems its totals show (``files``: the names in
+    messages; None: validated already).  None instead of the counts when a problem excludes it."""
+    merged = cnt.MergedCounts(con, f.counts_sql, cur_sql)
+    try:
+        totals = merged.totals()
+        problems = _numeric_problems(f.name, totals, files) if files is not None else []
+        if any(p.action == "excluded" for p in problems):
+            return None, problems
+        n, m = totals[0], totals[1]
+        return _counted(merged, n, f.n_total - n, m, n_cur_rows - m, bins), problems
+    finally:
+        merged.close()
+
+
 # ------------------------------------------------------------------------------------------ profiles
-def _profile(con, ref: _Side, kinds: dict, names: list, bins: int, directory: str | None) -> EngineProfile:
-    """The reference's :class:`EngineProfile`.  With a ``directory``, its numeric counts are written there
-    (Parquet) and its row sample is drawn; without, each comparison reads the counts from the reference
-    itself and the sample is drawn when a feature needs it (:func:`_samples`)."""
-    numeric = [c for c in names if kinds[c] == "numeric"]
-    sample, sampled = ref.sample(con, numeric) if directory is not None else (None, False)
+def _one_off_profile(ref: _Side, kinds: dict, names: list, bins: int) -> EngineProfile:
+    """The reference as a comparison reads it once: numeric counts straight from its source, no sample
+    until a feature needs one (:func:`_samples`)."""
     features = []
-    for i, name in enumerate(names):
+    for name in names:
         family = type_family(ref.source.type_of(name))
         if kinds[name] == "numeric":
-            facts, file = ref.numeric[name], f"numeric_{i}.parquet"
-            sql = cnt.rows_sql(ref.source, name)
-            values = None
-            if directory is not None:
-                sql = cnt.value_counts_sql(ref.source, name)
-                path = f"{directory}/{file}"
-                con.execute(f"COPY ({sql} ORDER BY v) TO {sql_string(path)} (FORMAT parquet)")
-                sql = f"SELECT v, c FROM read_parquet({sql_string(path)})"
-                values = sample[name].to_numpy(dtype=np.float64)
-            features.append(NumericProfile(name, sql, facts.n_rows, facts.n_missing, values, sampled,
-                                           values is not None and not sampled and increasing(values), family,
-                                           file))
+            features.append(NumericProfile(name, cnt.rows_sql(ref.source, name), ref.n_rows, 0, None, False,
+                                           False, family))
         else:
             counts, missing = ref.categories[name]
             features.append(CategoricalProfile(name, counts, missing, family))
-    rows = len(sample) if sample is not None else min(ref.n_rows, cnt.SAMPLE_ROWS)
-    return EngineProfile(tuple(features), bins, ref.n_rows, rows, directory)
+    return EngineProfile(tuple(features), bins, ref.n_rows, min(ref.n_rows, cnt.SAMPLE_ROWS), None)
 
 
-def _with_edges(con, profile: EngineProfile) -> EngineProfile:
-    """``profile`` with each numeric feature's edges and standard deviation filled in (for the manifest)."""
-    empty = "SELECT 0.0::DOUBLE AS v, 0::BIGINT AS c WHERE false"
-    out = []
-    for f in profile.features:
-        if isinstance(f, NumericProfile):
-            c = _counted(con, f, empty, cnt.NumericFacts(0, 0, 0), profile.bins)
-            f = dataclasses.replace(f, edges=tuple(c.counts.edges.tolist()), std=c.reference.std)
-        out.append(f)
-    return dataclasses.replace(profile, features=tuple(out))
+_NO_ROWS = "SELECT 0.0::DOUBLE AS v, 0::BIGINT AS c WHERE false"
+
+
+def _saved_numeric(con, side: _Side, name: str, i: int, bins: int, directory: Path,
+                   sample: pd.DataFrame, sampled: bool) -> NumericProfile:
+    """One numeric feature of a saved profile: its counts written to Parquet, its edges and spread."""
+    file = f"numeric_{i}.parquet"
+    path = str(directory / file)
+    con.execute(f"COPY ({cnt.value_counts_sql(side.source, name)} ORDER BY v) TO {sql_string(path)} "
+                "(FORMAT parquet)")
+    values = sample[name].to_numpy(dtype=np.float64)
+    f = NumericProfile(name, f"SELECT v, c FROM read_parquet({sql_string(path)})", side.n_rows, 0, values,
+                       sampled, not sampled and increasing(values), type_family(side.source.type_of(name)),
+                       file)
+    counted, problems = _numeric(con, f, _NO_ROWS, 0, bins, (side.source.name, side.source.name))
+    _raise_or_keep([p for p in problems if p.action == "excluded"], "raise")
+    ref = counted.reference
+    return dataclasses.replace(f, n_missing=ref.n_missing, edges=tuple(counted.counts.edges.tolist()),
+                               std=ref.std)
 
 
 def engine_profile_reference(reference, *, schema: Schema | None = None, bins: int = 10,
@@ -202,18 +253,23 @@ def engine_profile_reference(reference, *, schema: Schema | None = None, bins: i
         if schema is None:
             schema = infer_schema(src.frame if src.frame is not None else src.head(con, SAMPLE_ROWS))
         names, kinds = list(schema.features), schema.kinds
-        side = _count_side(con, src, [c for c in names if kinds[c] == "numeric"],
-                           [c for c in names if kinds[c] == "categorical"])
-        bad = [p for p in _value_problems(schema, side, side) if p.action == "excluded"]
-        if bad:
-            raise bad[0].error
+        categorical = [c for c in names if kinds[c] == "categorical"]
+        side = _count_side(con, src, categorical)
+        _raise_or_keep(_category_problems(categorical, side, side), "raise")
         directory = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix="drift-profile-"))
         directory.mkdir(parents=True, exist_ok=True)
-        profile = _with_edges(con, _profile(con, side, kinds, names, bins, str(directory)))
-        for i, f in enumerate(profile.features):
-            if isinstance(f, CategoricalProfile):
-                write_categories(f.counts, directory / f"categorical_{i}.parquet")
-        write_sample({i: f.sample for i, f in enumerate(profile.features) if isinstance(f, NumericProfile)},
+        sample, sampled = side.sample(con, [c for c in names if kinds[c] == "numeric"])
+        features = []
+        for i, name in enumerate(names):
+            if kinds[name] == "numeric":
+                features.append(_saved_numeric(con, side, name, i, bins, directory, sample, sampled))
+            else:
+                counts, missing = side.categories[name]
+                features.append(CategoricalProfile(name, counts, missing, type_family(src.type_of(name))))
+                write_categories(counts, directory / f"categorical_{i}.parquet")
+        profile = EngineProfile(tuple(features), bins, side.n_rows, len(sample) if len(sample) else 0,
+                                str(directory))
+        write_sample({i: f.sample for i, f in enumerate(features) if isinstance(f, NumericProfile)},
                      directory / "sample.parquet")
         write_manifest(profile, directory)
         return profile
@@ -223,46 +279,6 @@ def engine_profile_reference(reference, *, schema: Schema | None = None, bins: i
 
 
 # ---------------------------------------------------------------------------------------- comparison
-@dataclass(frozen=True, slots=True)
-class _Counted:
-    """One numeric feature's counts: both sides, the test, the raw Wasserstein distance and the bins."""
-
-    reference: cnt.CountedSample
-    current: cnt.CountedSample
-    test: TestResult
-    wasserstein: float
-    counts: BinCounts
-
-
-def _counted(con, f: NumericProfile, current_sql: str, current: cnt.NumericFacts, bins: int) -> _Counted:
-    """Both sides of one numeric feature counted in one merged table (:class:`~drift.data.engines.counts.
-    MergedCounts`); the KS p-value by SciPy's exact test on the sorted samples when both are small."""
-    n_ref = f.n_total - f.n_missing
-    merged = cnt.MergedCounts(con, f.counts_sql, current_sql)
-    try:
-        ref_pos = sorted(set(quantile_positions(n_ref, quantile_levels(bins)).tolist())
-                         | set(movement_positions(n_ref))) if n_ref else []
-        n, m = n_ref, current.n_valid
-        d, w, total, ref_at, cur_at = merged.summary(n, m, ref_pos, movement_positions(m))
-        ref = cnt.CountedSample(cnt.OrderStatistics(n, ref_at), f.n_missing)
-        cur = cnt.CountedSample(cnt.OrderStatistics(m, cur_at), current.n_missing)
-        edges = quantile_edges(ref, bins)
-        squares, below_r, below_c = merged.spread_and_bins(total / n if n else 0.0, edges)
-        ref = cnt.with_std(ref, squares)
-        counts = bins_from_counts(cnt.bin_counts(below_r, n), cnt.bin_counts(below_c, m), edges, bins=bins,
-                                  n_reference=n, missing=(ref.n_missing, cur.n_missing))
-        note = too_few_note(n, m)
-        if note:
-            test, w = TestResult(float("nan"), float("nan"), n, m, note), float("nan")
-        elif max(n, m) <= KS_EXACT_MAX_N:  # small sides: SciPy's exact p-value needs the values
-            test = ks_sorted(*merged.sorted_samples())[0]
-        else:
-            test = TestResult(d, ks_asymptotic_pvalue(d, n, m), n, m)
-        return _Counted(ref, cur, test, w, counts)
-    finally:
-        merged.close()
-
-
 def _samples(con, profile: EngineProfile, ref: _Side | None, cur: _Side,
              names: list) -> tuple[dict, dict, str]:
     """Sorted row samples of ``names`` on both sides (reference: the profile's, else drawn now), the
@@ -288,11 +304,21 @@ def _samples(con, profile: EngineProfile, ref: _Side | None, cur: _Side,
     return {c: (sorted_ref[c], increasing_ref[c]) for c in names}, sorted_cur, note
 
 
-def _compare(con, profile: EngineProfile, ref: _Side | None, cur: _Side, alpha: float) -> tuple[list, dict]:
+def _count_numeric(con, profile: EngineProfile, cur: _Side, files, on_invalid: str) -> tuple[dict, list]:
+    """Every numeric feature counted (:func:`_numeric`), and the problems found on the way."""
+    counted, problems = {}, []
+    for f in profile.features:
+        if isinstance(f, NumericProfile):
+            c, found = _numeric(con, f, cnt.rows_sql(cur.source, f.name), cur.n_rows, profile.bins, files)
+            problems += _raise_or_keep(found, on_invalid)
+            if c is not None:
+                counted[f.name] = c
+    return counted, problems
+
+
+def _compare(con, profile: EngineProfile, ref: _Side | None, cur: _Side, alpha: float,
+             counted: dict) -> tuple[list, dict]:
     """The table rows of every feature, and the sample note of those whose row readings used a sample."""
-    counted = {f.name: _counted(con, f, cnt.rows_sql(cur.source, f.name), cur.numeric[f.name],
-                                profile.bins)
-               for f in profile.features if isinstance(f, NumericProfile)}
     need = [c for c, k in counted.items() if k.test.statistic >= BREAK_CHECK_D]
     ref_samples, cur_samples, note = _samples(con, profile, ref, cur, need)
     rows, notes = [], {}
@@ -300,6 +326,8 @@ def _compare(con, profile: EngineProfile, ref: _Side | None, cur: _Side, alpha: 
         if not isinstance(f, NumericProfile):
             rows.append(detail_row(categorical_detail(f.name, (f.counts, f.n_missing), cur.categories[f.name],
                                                       alpha=alpha)))
+            continue
+        if f.name not in counted:
             continue
         k = counted[f.name]
         issue, proxy, finding = None, "", ""
@@ -330,27 +358,12 @@ def _profile_problems(profile: EngineProfile, cur: Source) -> None:
                                  column=f.name, fix="write the column with the reference's type")
 
 
-def _current_problems(profile: EngineProfile, cur: _Side, on_invalid: str) -> list[ColumnProblem]:
-    """±inf in the current side of a profile's numeric feature (excluded, or raised)."""
-    infinite = {f.name: cur.numeric[f.name].n_inf for f in profile.features if isinstance(f, NumericProfile)}
-    out = [infinite_values_problem(name, {"reference profile": 0, cur.source.name: n})
-           for name, n in infinite.items() if n]
-    if on_invalid == "raise" and out:
-        raise out[0].error
-    return out
-
-
 def _against_profile(con, profile: EngineProfile, cur_src: Source, on_invalid: str):
-    """The profile (minus the features the current side cannot give), the counted current side and the
-    problems."""
+    """The counted current side, the numeric counts and the problems of a comparison with a profile."""
     _profile_problems(profile, cur_src)
-    kinds = {f.name: f.kind for f in profile.features}
-    cur = _count_side(con, cur_src, [c for c in kinds if kinds[c] == "numeric"],
-                      [c for c in kinds if kinds[c] == "categorical"])
-    problems = _current_problems(profile, cur, on_invalid)
-    bad = {p.column for p in problems}
-    profile = dataclasses.replace(profile, features=tuple(f for f in profile.features if f.name not in bad))
-    return profile, cur, problems
+    cur = _count_side(con, cur_src, [f.name for f in profile.features if f.kind == "categorical"])
+    counted, problems = _count_numeric(con, profile, cur, ("reference profile", cur_src.name), on_invalid)
+    return cur, counted, problems
 
 
 def _against_reference(con, ref_src: Source, cur_src: Source, schema, bins: int, on_invalid: str):
@@ -362,17 +375,19 @@ def _against_reference(con, ref_src: Source, cur_src: Source, schema, bins: int,
         schema, problems = feature_kinds(ref_src.frame, cur_src.frame, schema, on_invalid)
     else:
         schema, problems = _schema(con, ref_src, cur_src, schema)
-        schema = _excluding(schema, problems, on_invalid)
+        schema = _excluding(schema, _raise_or_keep(problems, on_invalid))
     names, kinds = list(schema.features), schema.kinds
-    numeric = [c for c in names if kinds[c] == "numeric"]
     categorical = [c for c in names if kinds[c] == "categorical"]
-    ref = _count_side(con, ref_src, numeric, categorical)
-    cur = _count_side(con, cur_src, numeric, categorical)
+    ref, cur = _count_side(con, ref_src, categorical), _count_side(con, cur_src, categorical)
     if not frames:
-        values = _value_problems(schema, ref, cur)
-        schema = _excluding(schema, values, on_invalid)
-        problems = problems + values
-    return _profile(con, ref, kinds, list(schema.features), bins, None), ref, cur, problems
+        found = _raise_or_keep(_category_problems(categorical, ref, cur), on_invalid)
+        schema, problems = _excluding(schema, found), problems + found
+    profile = _one_off_profile(ref, kinds, list(schema.features), bins)
+    files = None if frames else (ref_src.name, cur_src.name)
+    counted, found = _count_numeric(con, profile, cur, files, on_invalid)
+    order = {c: i for i, c in enumerate(ref_src.columns)}
+    problems = sorted(problems + found, key=lambda p: order.get(p.column, len(order)))
+    return profile, ref, cur, counted, problems
 
 
 def engine_feature_drift(reference, current, *, schema: Schema | None, alpha: float, correction: str,
@@ -384,12 +399,12 @@ def engine_feature_drift(reference, current, *, schema: Schema | None, alpha: fl
     try:
         cur_src = _open(con, current, "current")
         if isinstance(reference, EngineProfile):
-            ref = None
-            profile, cur, problems = _against_profile(con, reference, cur_src, on_invalid)
+            profile, ref = reference, None
+            cur, counted, problems = _against_profile(con, reference, cur_src, on_invalid)
         else:
-            profile, ref, cur, problems = _against_reference(con, _open(con, reference, "reference"), cur_src,
-                                                             schema, bins, on_invalid)
-        rows, notes = _compare(con, profile, ref, cur, alpha)
+            profile, ref, cur, counted, problems = _against_reference(
+                con, _open(con, reference, "reference"), cur_src, schema, bins, on_invalid)
+        rows, notes = _compare(con, profile, ref, cur, alpha, counted)
     finally:
         if connection is None:
             con.close()
@@ -402,3 +417,7 @@ def engine_feature_drift(reference, current, *, schema: Schema | None, alpha: fl
                        entity_columns=tuple(table.loc[table["entity"].astype(bool), "feature"]),
                        engine="duckdb", n_current_rows=cur.n_rows)
     return table
+
+
+def _open(con, data, side: str) -> Source:
+    return Source.open(data, con, side=side)
