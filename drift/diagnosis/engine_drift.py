@@ -80,12 +80,13 @@ from drift.stats.univariate import (
 
 @dataclass(frozen=True, slots=True)
 class _Side:
-    """One side opened and counted: its rows and category counts (numeric columns are counted with the
-    other side, one feature at a time: :func:`_numeric`)."""
+    """One side opened and counted: its rows, category counts and numeric facts (values, ±inf, sum; the
+    values themselves are counted with the other side, one feature at a time: :func:`_counted`)."""
 
     source: Source
     n_rows: int
     categories: dict         # name -> (counts, missing)
+    numeric: dict            # name -> NumericFacts
 
     def sample(self, con, columns: list) -> tuple[pd.DataFrame, bool]:
         """The row sample of ``columns`` (:func:`~drift.data.engines.counts.row_sample`)."""
@@ -94,8 +95,9 @@ class _Side:
         return cnt.row_sample(con, self.source, columns, self.n_rows)
 
 
-def _count_side(con, source: Source, categorical: list) -> _Side:
-    return _Side(source, cnt.count_rows(con, source), cnt.category_counts(con, source, categorical))
+def _count_side(con, source: Source, categorical: list, numeric: list) -> _Side:
+    n_rows, facts = cnt.numeric_facts(con, source, numeric)
+    return _Side(source, n_rows, cnt.category_counts(con, source, categorical), facts)
 
 
 # ----------------------------------------------------------------------------------- schema and checks
@@ -128,14 +130,17 @@ def _category_problems(names: list, ref: _Side, cur: _Side) -> list[ColumnProble
     return out
 
 
-def _numeric_problems(name: str, totals: tuple[int, int, int, int], files: tuple[str, str]) -> list:
-    """Problems of a numeric column from its merged counts' totals (values and ±inf per side), in the
-    pandas path's order and words: a side without values, then ±inf."""
-    n, m, inf_r, inf_c = totals
-    out = missing_side_problems(name, *files, n > 0, m > 0)
-    if n:
-        inf = infinite_values_problem(name, {files[0]: inf_r, files[1]: inf_c})
-        out += [inf] if inf is not None else []
+def _numeric_problems(names: list, ref: _Side, cur: _Side) -> list[ColumnProblem]:
+    """Problems of numeric columns from their exact facts, in the pandas path's order and words: a side
+    without values, then ±inf."""
+    out: list[ColumnProblem] = []
+    files = (ref.source.name, cur.source.name)
+    for name in names:
+        r, c = ref.numeric[name], cur.numeric[name]
+        out += missing_side_problems(name, *files, r.n_valid > 0, c.n_valid > 0)
+        if r.n_valid:
+            inf = infinite_values_problem(name, {files[0]: r.n_inf, files[1]: c.n_inf})
+            out += [inf] if inf is not None else []
     return out
 
 
@@ -164,44 +169,32 @@ class _Counted:
     counts: BinCounts
 
 
-def _counted(merged: cnt.MergedCounts, n: int, n_ref_missing: int, m: int, n_cur_missing: int,
-             bins: int) -> _Counted:
-    """Both sides of one numeric feature from their merged counts (``n`` / ``m`` values, missing apart);
-    the KS p-value by SciPy's exact test on the sorted samples when both are small."""
+def _counted(con, f: NumericProfile, cur_sql: str, cur: cnt.NumericFacts, bins: int) -> _Counted:
+    """Both sides of one numeric feature counted (``f.counts_sql`` and ``cur_sql``: their values as
+    ``v, c``): the CDF summary in one pipeline, then each side's bins on the edges; the KS p-value by
+    SciPy's exact test on the sorted samples when both sides are small."""
+    n, m = f.n_total - f.n_missing, cur.n_valid
+    mean = f.total / n if n else 0.0
     ref_pos = sorted(set(quantile_positions(n, quantile_levels(bins)).tolist())
                      | set(movement_positions(n))) if n else []
-    d, w, total, ref_at, cur_at = merged.summary(n, m, ref_pos, movement_positions(m))
-    ref = cnt.CountedSample(cnt.OrderStatistics(n, ref_at), n_ref_missing)
-    cur = cnt.CountedSample(cnt.OrderStatistics(m, cur_at), n_cur_missing)
+    d, w, ref_at, cur_at = cnt.cdf_summary(con, f.counts_sql, cur_sql, n=n, m=m, shift=mean,
+                                           ref_positions=ref_pos, cur_positions=movement_positions(m))
+    ref = cnt.CountedSample(cnt.OrderStatistics(n, ref_at), f.n_missing)
+    current = cnt.CountedSample(cnt.OrderStatistics(m, cur_at), cur.n_missing)
     edges = quantile_edges(ref, bins)
-    squares, per_bin = merged.spread_and_bins(total / n if n else 0.0, edges)
+    ref_bins, squares = cnt.bin_counts(con, f.counts_sql, edges, mean)
+    cur_bins = cnt.bin_counts(con, cur_sql, edges, mean)[0] if m else np.zeros(len(edges) + 1, np.int64)
     ref = cnt.with_std(ref, squares)
-    counts = bins_from_counts(per_bin[0], per_bin[1], edges, bins=bins, n_reference=n,
-                              missing=(n_ref_missing, n_cur_missing))
+    counts = bins_from_counts(ref_bins, cur_bins, edges, bins=bins, n_reference=n,
+                              missing=(f.n_missing, cur.n_missing))
     note = too_few_note(n, m)
     if note:
         test, w = TestResult(float("nan"), float("nan"), n, m, note), float("nan")
     elif max(n, m) <= KS_EXACT_MAX_N:  # small sides: SciPy's exact p-value needs the values
-        test = ks_sorted(*merged.sorted_samples())[0]
+        test = ks_sorted(cnt.sorted_values(con, f.counts_sql), cnt.sorted_values(con, cur_sql))[0]
     else:
         test = TestResult(d, ks_asymptotic_pvalue(d, n, m), n, m)
-    return _Counted(ref, cur, test, w, counts)
-
-
-def _numeric(con, f: NumericProfile, cur_sql: str, n_cur_rows: int, bins: int,
-             files: tuple[str, str] | None) -> tuple[_Counted | None, list[ColumnProblem]]:
-    """One numeric feature merged and counted, with the problems its totals show (``files``: the names in
-    messages; None: validated already).  None instead of the counts when a problem excludes it."""
-    merged = cnt.MergedCounts(con, f.counts_sql, cur_sql)
-    try:
-        totals = merged.totals()
-        problems = _numeric_problems(f.name, totals, files) if files is not None else []
-        if any(p.action == "excluded" for p in problems):
-            return None, problems
-        n, m = totals[0], totals[1]
-        return _counted(merged, n, f.n_total - n, m, n_cur_rows - m, bins), problems
-    finally:
-        merged.close()
+    return _Counted(ref, current, test, w, counts)
 
 
 # ------------------------------------------------------------------------------------------ profiles
@@ -212,8 +205,9 @@ def _one_off_profile(ref: _Side, kinds: dict, names: list, bins: int) -> EngineP
     for name in names:
         family = type_family(ref.source.type_of(name))
         if kinds[name] == "numeric":
-            features.append(NumericProfile(name, cnt.rows_sql(ref.source, name), ref.n_rows, 0, None, False,
-                                           False, family))
+            facts = ref.numeric[name]
+            features.append(NumericProfile(name, cnt.rows_sql(ref.source, name), ref.n_rows, facts.n_missing,
+                                           None, False, False, family, total=facts.total))
         else:
             counts, missing = ref.categories[name]
             features.append(CategoricalProfile(name, counts, missing, family))
@@ -230,15 +224,12 @@ def _saved_numeric(con, side: _Side, name: str, i: int, bins: int, directory: Pa
     path = str(directory / file)
     con.execute(f"COPY ({cnt.value_counts_sql(side.source, name)} ORDER BY v) TO {sql_string(path)} "
                 "(FORMAT parquet)")
-    values = sample[name].to_numpy(dtype=np.float64)
-    f = NumericProfile(name, f"SELECT v, c FROM read_parquet({sql_string(path)})", side.n_rows, 0, values,
-                       sampled, not sampled and increasing(values), type_family(side.source.type_of(name)),
-                       file)
-    counted, problems = _numeric(con, f, _NO_ROWS, 0, bins, (side.source.name, side.source.name))
-    _raise_or_keep([p for p in problems if p.action == "excluded"], "raise")
-    ref = counted.reference
-    return dataclasses.replace(f, n_missing=ref.n_missing, edges=tuple(counted.counts.edges.tolist()),
-                               std=ref.std)
+    values, facts = sample[name].to_numpy(dtype=np.float64), side.numeric[name]
+    f = NumericProfile(name, f"SELECT v, c FROM read_parquet({sql_string(path)})", side.n_rows,
+                       facts.n_missing, values, sampled, not sampled and increasing(values),
+                       type_family(side.source.type_of(name)), file, total=facts.total)
+    counted = _counted(con, f, _NO_ROWS, cnt.NumericFacts(0, 0, 0), bins)
+    return dataclasses.replace(f, edges=tuple(counted.counts.edges.tolist()), std=counted.reference.std)
 
 
 def engine_profile_reference(reference, *, schema: Schema | None = None, bins: int = 10,
@@ -254,11 +245,13 @@ def engine_profile_reference(reference, *, schema: Schema | None = None, bins: i
             schema = infer_schema(src.frame if src.frame is not None else src.head(con, SAMPLE_ROWS))
         names, kinds = list(schema.features), schema.kinds
         categorical = [c for c in names if kinds[c] == "categorical"]
-        side = _count_side(con, src, categorical)
-        _raise_or_keep(_category_problems(categorical, side, side), "raise")
+        numeric = [c for c in names if kinds[c] == "numeric"]
+        side = _count_side(con, src, categorical, numeric)
+        _raise_or_keep(_category_problems(categorical, side, side) + _numeric_problems(numeric, side, side),
+                       "raise")
         directory = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix="drift-profile-"))
         directory.mkdir(parents=True, exist_ok=True)
-        sample, sampled = side.sample(con, [c for c in names if kinds[c] == "numeric"])
+        sample, sampled = side.sample(con, numeric)
         features = []
         for i, name in enumerate(names):
             if kinds[name] == "numeric":
@@ -304,16 +297,10 @@ def _samples(con, profile: EngineProfile, ref: _Side | None, cur: _Side,
     return {c: (sorted_ref[c], increasing_ref[c]) for c in names}, sorted_cur, note
 
 
-def _count_numeric(con, profile: EngineProfile, cur: _Side, files, on_invalid: str) -> tuple[dict, list]:
-    """Every numeric feature counted (:func:`_numeric`), and the problems found on the way."""
-    counted, problems = {}, []
-    for f in profile.features:
-        if isinstance(f, NumericProfile):
-            c, found = _numeric(con, f, cnt.rows_sql(cur.source, f.name), cur.n_rows, profile.bins, files)
-            problems += _raise_or_keep(found, on_invalid)
-            if c is not None:
-                counted[f.name] = c
-    return counted, problems
+def _count_numeric(con, profile: EngineProfile, cur: _Side) -> dict:
+    """Every numeric feature counted (:func:`_counted`)."""
+    return {f.name: _counted(con, f, cnt.rows_sql(cur.source, f.name), cur.numeric[f.name], profile.bins)
+            for f in profile.features if isinstance(f, NumericProfile)}
 
 
 def _compare(con, profile: EngineProfile, ref: _Side | None, cur: _Side, alpha: float,
@@ -326,8 +313,6 @@ def _compare(con, profile: EngineProfile, ref: _Side | None, cur: _Side, alpha: 
         if not isinstance(f, NumericProfile):
             rows.append(detail_row(categorical_detail(f.name, (f.counts, f.n_missing), cur.categories[f.name],
                                                       alpha=alpha)))
-            continue
-        if f.name not in counted:
             continue
         k = counted[f.name]
         issue, proxy, finding = None, "", ""
@@ -359,11 +344,17 @@ def _profile_problems(profile: EngineProfile, cur: Source) -> None:
 
 
 def _against_profile(con, profile: EngineProfile, cur_src: Source, on_invalid: str):
-    """The counted current side, the numeric counts and the problems of a comparison with a profile."""
+    """The profile without the features the current side cannot give (±inf), the counted current side and
+    the problems of a comparison with a profile."""
     _profile_problems(profile, cur_src)
-    cur = _count_side(con, cur_src, [f.name for f in profile.features if f.kind == "categorical"])
-    counted, problems = _count_numeric(con, profile, cur, ("reference profile", cur_src.name), on_invalid)
-    return cur, counted, problems
+    cur = _count_side(con, cur_src, [f.name for f in profile.features if f.kind == "categorical"],
+                      [f.name for f in profile.features if f.kind == "numeric"])
+    infinite = {name: facts.n_inf for name, facts in cur.numeric.items() if facts.n_inf}
+    problems = _raise_or_keep([infinite_values_problem(name, {"reference profile": 0, cur_src.name: n})
+                               for name, n in infinite.items()], on_invalid)
+    kept = tuple(f for f in profile.features if f.name not in infinite)
+    profile = dataclasses.replace(profile, features=kept)
+    return profile, cur, problems
 
 
 def _against_reference(con, ref_src: Source, cur_src: Source, schema, bins: int, on_invalid: str):
@@ -378,16 +369,16 @@ def _against_reference(con, ref_src: Source, cur_src: Source, schema, bins: int,
         schema = _excluding(schema, _raise_or_keep(problems, on_invalid))
     names, kinds = list(schema.features), schema.kinds
     categorical = [c for c in names if kinds[c] == "categorical"]
-    ref, cur = _count_side(con, ref_src, categorical), _count_side(con, cur_src, categorical)
+    numeric = [c for c in names if kinds[c] == "numeric"]
+    ref = _count_side(con, ref_src, categorical, numeric)
+    cur = _count_side(con, cur_src, categorical, numeric)
     if not frames:
-        found = _raise_or_keep(_category_problems(categorical, ref, cur), on_invalid)
-        schema, problems = _excluding(schema, found), problems + found
-    profile = _one_off_profile(ref, kinds, list(schema.features), bins)
-    files = None if frames else (ref_src.name, cur_src.name)
-    counted, found = _count_numeric(con, profile, cur, files, on_invalid)
-    order = {c: i for i, c in enumerate(ref_src.columns)}
-    problems = sorted(problems + found, key=lambda p: order.get(p.column, len(order)))
-    return profile, ref, cur, counted, problems
+        found = _category_problems(categorical, ref, cur) + _numeric_problems(numeric, ref, cur)
+        order = {c: i for i, c in enumerate(ref_src.columns)}
+        problems = sorted(problems + _raise_or_keep(found, on_invalid),
+                          key=lambda p: order.get(p.column, len(order)))
+        schema = _excluding(schema, found)
+    return _one_off_profile(ref, kinds, list(schema.features), bins), ref, cur, problems
 
 
 def engine_feature_drift(reference, current, *, schema: Schema | None, alpha: float, correction: str,
@@ -399,12 +390,12 @@ def engine_feature_drift(reference, current, *, schema: Schema | None, alpha: fl
     try:
         cur_src = _open(con, current, "current")
         if isinstance(reference, EngineProfile):
-            profile, ref = reference, None
-            cur, counted, problems = _against_profile(con, reference, cur_src, on_invalid)
+            ref = None
+            profile, cur, problems = _against_profile(con, reference, cur_src, on_invalid)
         else:
-            profile, ref, cur, counted, problems = _against_reference(
-                con, _open(con, reference, "reference"), cur_src, schema, bins, on_invalid)
-        rows, notes = _compare(con, profile, ref, cur, alpha, counted)
+            profile, ref, cur, problems = _against_reference(con, _open(con, reference, "reference"), cur_src,
+                                                             schema, bins, on_invalid)
+        rows, notes = _compare(con, profile, ref, cur, alpha, _count_numeric(con, profile, cur))
     finally:
         if connection is None:
             con.close()

@@ -59,6 +59,14 @@ def test_golden_frames_equal_the_pandas_path(case):
     assert_same_table(drift.feature_drift(ref, cur), drift.feature_drift(ref, cur, engine="duckdb"))
 
 
+def test_running_counts_unpacked_give_the_same_table(monkeypatch):
+    # above 2**31 values a side the two running counts are two window sums instead of one packed sum
+    ref, cur = mixed_frames(300, 250, 1)
+    packed = drift.feature_drift(ref, cur, engine="duckdb")
+    monkeypatch.setattr(cnt, "_PACKED_MAX", 0)
+    pd.testing.assert_frame_equal(drift.feature_drift(ref, cur, engine="duckdb"), packed)
+
+
 def edge_frames(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     n, m = 400, 350

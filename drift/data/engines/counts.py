@@ -1,21 +1,23 @@
 """Exact counting in DuckDB: the small results every drift statistic is scored from.
 
-Nothing here collects a column to Python.  Per numeric column, both sides' **counts per distinct value**
-are merged in value order inside DuckDB into one table (``v, a, b`` and the running sums ``ca, cb`` of a
-window ordered by ``v``, and the next value ``nv``); from it, small aggregates read
+Nothing here collects a column to Python.  Per side, one pass gives every numeric column's values, ±inf
+values and sum (:func:`numeric_facts`) and one ``GROUP BY GROUPING SETS`` pass every categorical column's
+counts (:func:`category_counts`).  Per numeric column, :func:`cdf_summary` runs one pipeline: both sides'
+**counts per distinct value** (one group-by over the two columns), a window ordered by value giving the
+running counts ``ca, cb``, and one aggregate reading
 
-* the KS statistic ``D = max |ca/n − cb/m|`` and the raw Wasserstein-1 distance ``Σ |ca/n − cb/m|·(nv − v)``
-  (the two empirical CDFs merged in value order, as :func:`drift.stats.samples.compare_sorted` merges the
-  sorted arrays: the same CDF gaps);
+* the KS statistic ``D = max |ca/n − cb/m|`` and the raw Wasserstein-1 distance (the two empirical CDFs
+  merged in value order, as :func:`drift.stats.samples.compare_sorted` merges the sorted arrays: the same
+  CDF gaps);
 * order statistics by position: the value at sorted position ``k`` is the smallest ``v`` with ``ca > k``.
   The positions are those :func:`drift.stats.samples.sorted_quantiles` (the PSI edges) and
   :func:`drift.diagnosis.readings.numeric_movement` (median, quartiles) read, so the edges come out with the
-  bits of ``numpy.quantile`` on the sorted sample (:class:`OrderStatistics` stands in for the array);
-* the reference's mean and population standard deviation (two passes, as NumPy);
-* bin counts on the edges: ``count(v < e)`` per edge, so a value equal to an edge falls in the bin above
-  it (left-closed bins, ``searchsorted(side="right")``).
+  bits of ``numpy.quantile`` on the sorted sample (:class:`OrderStatistics` stands in for the array).
 
-Categorical columns are counted by one ``GROUP BY GROUPING SETS`` pass per side (:func:`category_counts`).
+Then :func:`bin_counts` reads each side's column once more, without sorting, for its counts on the edges
+(``v < e``: a value equal to an edge falls in the bin above it, ``searchsorted(side="right")``) and the
+reference's squared deviations from its mean (its population standard deviation, two passes as NumPy).
+
 Row-level readings (break signatures, split proxies, unit hints) need rows: :func:`row_sample` draws a
 seeded uniform sample (reservoir sampling, ``REPEATABLE(seed)``; DuckDB repeats it exactly when it runs on
 one thread), or every row, in file order, when the side has at most the sample's size.
@@ -38,6 +40,10 @@ SAMPLE_ROWS = 100_000
 #: Seed of the reservoir sample.
 SAMPLE_SEED = 0
 _tables = itertools.count()
+#: Running counts packed in one BIGINT window sum (``a·2³² + b``) below this many values a side.
+_PACKED_MAX = 2**31
+_LOW_BITS = 2**32 - 1
+_WINDOW = "WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,7 @@ class NumericFacts:
     n_rows: int
     n_valid: int
     n_inf: int
+    total: float = 0.0            # sum of the non-missing values
 
     @property
     def n_missing(self) -> int:
@@ -104,25 +111,22 @@ def valid(expr: str) -> str:
     return f"({expr} IS NOT NULL AND NOT isnan({expr}))"
 
 
-def count_rows(con, source: Source) -> int:
-    """Rows of ``source`` (Parquet: from the footers)."""
-    return int(con.execute(f"SELECT count(*) FROM {source.view}").fetchone()[0])
-
-
 def numeric_facts(con, source: Source, columns: list) -> tuple[int, dict[str, NumericFacts]]:
     """Rows of ``source`` and, in the same pass, the :class:`NumericFacts` of each numeric column."""
     parts = ["count(*)"]
     for c in columns:
         x = as_double(c)
-        parts += [f"count(*) FILTER (WHERE {valid(x)})", f"count(*) FILTER (WHERE isinf({x}))"]
+        parts += [f"count(*) FILTER (WHERE {valid(x)})", f"count(*) FILTER (WHERE isinf({x}))",
+                  f"sum({x}) FILTER (WHERE {valid(x)})"]
     row = con.execute(f"SELECT {', '.join(parts)} FROM {source.view}").fetchone()
     n = int(row[0])
-    return n, {c: NumericFacts(n, int(row[1 + 2 * i]), int(row[2 + 2 * i])) for i, c in enumerate(columns)}
+    return n, {c: NumericFacts(n, int(row[1 + 3 * i]), int(row[2 + 3 * i]), float(row[3 + 3 * i] or 0.0))
+               for i, c in enumerate(columns)}
 
 
 def rows_sql(source: Source, column: str) -> str:
     """SQL of one numeric column's non-missing values as counts of one (``v, c = 1``): what
-    :class:`MergedCounts` groups, one pass for both sides."""
+    :func:`cdf_summary` groups, one pass for both sides."""
     x = as_double(column)
     return f"SELECT {x} AS v, 1 AS c FROM {source.view} WHERE {valid(x)}"
 
@@ -132,71 +136,64 @@ def value_counts_sql(source: Source, column: str) -> str:
     return f"SELECT v, count(*) AS c FROM ({rows_sql(source, column)}) GROUP BY v"
 
 
-class MergedCounts:
-    """Both sides' counts per distinct value (``v, a, b``), grouped once into a temporary table that every
-    later aggregate reads (dropped by :meth:`close`).  The running sums are a window in the one query that
-    needs them (:meth:`summary`): streaming a window into an aggregate costs a third of writing it out."""
+def cdf_summary(con, reference_sql: str, current_sql: str, *, n: int, m: int, shift: float, ref_positions,
+                cur_positions) -> tuple[float, float, dict, dict]:
+    """``D``, the raw Wasserstein-1 distance and the order statistics at the positions of both sides'
+    values (``v, c`` counts: :func:`rows_sql` or a profile's counts; ``n`` / ``m`` values), in one
+    pipeline: the counts per distinct value of both sides (one group-by), a window ordered by value, an
+    aggregate.  Nothing is materialised.
 
-    def __init__(self, con, reference_sql: str, current_sql: str) -> None:
-        self.con = con
-        self.table = f"drift_counts_{next(_tables)}"
-        with insertion_order(con, False):
-            con.execute(f"""
-                CREATE TEMP TABLE {self.table} AS
-                SELECT v, coalesce(sum(c) FILTER (WHERE s = 0), 0)::BIGINT AS a,
-                       coalesce(sum(c) FILTER (WHERE s = 1), 0)::BIGINT AS b
-                FROM (SELECT v, c, 0 AS s FROM ({reference_sql})
-                      UNION ALL SELECT v, c, 1 AS s FROM ({current_sql}))
-                GROUP BY v""")
+    The window gives the running counts ``ca, cb``; the CDF gap after a value is ``g = |ca/n − cb/m|``
+    and before it ``gp`` (the same with the value's own counts taken off), so ``W = Σ g_k·(v_{k+1} − v_k)``
+    is summed as ``Σ (v_k − shift)·(gp_k − g_k)`` (summation by parts: no neighbouring row needed; the
+    gaps' differences sum to 0, so any ``shift`` gives the same sum, and the reference's mean keeps its
+    terms small).  Both running counts are one window sum of ``a·2³² + b`` while a side has fewer than
+    2³¹ values.
+    """
+    merged = (f"SELECT v, coalesce(sum(c) FILTER (WHERE s = 0), 0)::BIGINT AS a, "
+              f"coalesce(sum(c) FILTER (WHERE s = 1), 0)::BIGINT AS b "
+              f"FROM (SELECT v, c, 0 AS s FROM ({reference_sql}) "
+              f"UNION ALL SELECT v, c, 1 AS s FROM ({current_sql})) "
+              "GROUP BY v")
+    if max(n, m) < _PACKED_MAX:
+        running = (f"SELECT v, a, b, cab >> 32 AS ca, cab & {_LOW_BITS} AS cb FROM (SELECT v, a, b, "
+                   f"sum(a * {_LOW_BITS + 1} + b) OVER w AS cab FROM ({merged}) {_WINDOW})")
+    else:
+        running = f"SELECT v, a, b, sum(a) OVER w AS ca, sum(b) OVER w AS cb FROM ({merged}) {_WINDOW}"
+    parts = ["max(g)", "sum((v - $shift) * (gp - g))"]
+    parts += [f"min(v) FILTER (WHERE ca > {int(k)})" for k in ref_positions]
+    parts += [f"min(v) FILTER (WHERE cb > {int(k)})" for k in cur_positions]
+    row = con.execute(
+        f"SELECT {', '.join(parts)} FROM (SELECT v, ca, cb, abs(ca::DOUBLE / $n - cb::DOUBLE / $m) AS g, "
+        f"abs((ca - a)::DOUBLE / $n - (cb - b)::DOUBLE / $m) AS gp FROM ({running}))",
+        {"n": float(max(n, 1)), "m": float(max(m, 1)), "shift": shift}).fetchone()
+    k = len(ref_positions)
+    ref_at = dict(zip((int(p) for p in ref_positions), row[2:2 + k]))
+    cur_at = dict(zip((int(p) for p in cur_positions), row[2 + k:]))
+    d = float(row[0]) if n and m else float("nan")
+    w = float(row[1] or 0.0) if n and m else float("nan")
+    return d, w, ref_at, cur_at
 
-    def close(self) -> None:
-        self.con.execute(f"DROP TABLE IF EXISTS {self.table}")
 
-    def totals(self) -> tuple[int, int, int, int]:
-        """Values of each side and ±inf values of each side."""
-        row = self.con.execute(f"SELECT sum(a), sum(b), sum(a) FILTER (WHERE isinf(v)), "
-                               f"sum(b) FILTER (WHERE isinf(v)) FROM {self.table}").fetchone()
-        return tuple(int(x or 0) for x in row)
+def bin_counts(con, sql: str, edges: np.ndarray, mean: float) -> tuple[np.ndarray, float]:
+    """Counts of one side's values (``v, c``) per left-closed bin of ``edges`` (a value equal to an edge
+    in the bin above it, as ``searchsorted(side="right")``) and ``Σ c·(v − mean)²``, in one grouped pass
+    over that side's column."""
+    case = " ".join(f"WHEN v < $e{i} THEN {i}" for i in range(len(edges)))
+    key = f"CASE {case} ELSE {len(edges)} END" if len(edges) else "0"
+    params = {"mean": mean, **{f"e{i}": float(e) for i, e in enumerate(edges)}}
+    rows = con.execute(f"SELECT {key} AS k, sum(c), sum(c * ((v - $mean) * (v - $mean))) FROM ({sql}) "
+                       "GROUP BY k", params).fetchall()
+    out = np.zeros(len(edges) + 1, dtype=np.int64)
+    for k, n, _ in rows:
+        out[k] = int(n or 0)
+    return out, float(sum(r[2] or 0.0 for r in rows))
 
-    def summary(self, n: int, m: int, ref_positions, cur_positions) -> tuple[float, float, float, dict, dict]:
-        """``D, raw W, sum of the reference values`` and the order statistics at the positions, for ``n``
-        reference and ``m`` current values."""
-        parts = ["max(g)", "sum(g * (nv - v))", "sum(a * v)"]
-        parts += [f"min(v) FILTER (WHERE ca > {int(k)})" for k in ref_positions]
-        parts += [f"min(v) FILTER (WHERE cb > {int(k)})" for k in cur_positions]
-        row = self.con.execute(
-            f"SELECT {', '.join(parts)} FROM (SELECT v, a, ca, cb, nv, "
-            "abs(ca::DOUBLE / $n - cb::DOUBLE / $m) AS g "
-            "FROM (SELECT v, a, sum(a) OVER w AS ca, sum(b) OVER w AS cb, lead(v) OVER w AS nv "
-            f"FROM {self.table} "
-            "WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)))",
-            {"n": float(max(n, 1)), "m": float(max(m, 1))}).fetchone()
-        k = len(ref_positions)
-        ref_at = dict(zip((int(p) for p in ref_positions), row[3:3 + k]))
-        cur_at = dict(zip((int(p) for p in cur_positions), row[3 + k:]))
-        d = float(row[0]) if n and m else float("nan")
-        w = float(row[1] or 0.0) if n and m else float("nan")
-        return d, w, float(row[2] or 0.0), ref_at, cur_at
 
-    def spread_and_bins(self, mean: float, edges: np.ndarray) -> tuple[float, tuple[np.ndarray, np.ndarray]]:
-        """``Σ a·(v − mean)²`` and both sides' counts per left-closed bin of ``edges`` (a value equal to an
-        edge in the bin above it), in one grouped pass."""
-        case = " ".join(f"WHEN v < $e{i} THEN {i}" for i in range(len(edges)))
-        key = f"CASE {case} ELSE {len(edges)} END" if len(edges) else "0"
-        params = {"mean": mean, **{f"e{i}": float(e) for i, e in enumerate(edges)}}
-        rows = self.con.execute(f"SELECT {key} AS k, sum(a), sum(b), sum(a * ((v - $mean) * (v - $mean))) "
-                                f"FROM {self.table} GROUP BY k", params).fetchall()
-        ref, cur = np.zeros(len(edges) + 1, dtype=np.int64), np.zeros(len(edges) + 1, dtype=np.int64)
-        for k, a, b, _ in rows:
-            ref[k], cur[k] = int(a or 0), int(b or 0)
-        return float(sum(r[3] or 0.0 for r in rows)), (ref, cur)
-
-    def sorted_samples(self) -> tuple[SortedSample, SortedSample]:
-        """Both sides' sorted values (for small sides only: it collects them)."""
-        v, a, b = self.con.execute(f"SELECT v, a, b FROM {self.table} ORDER BY v").fetchnumpy().values()
-        v = np.asarray(v, dtype=np.float64)
-        return (SortedSample(np.repeat(v, np.asarray(a, dtype=np.int64)), 0),
-                SortedSample(np.repeat(v, np.asarray(b, dtype=np.int64)), 0))
+def sorted_values(con, sql: str) -> SortedSample:
+    """One side's values (``v, c``) sorted (for small sides only: it collects them)."""
+    v, c = con.execute(f"SELECT v, sum(c) FROM ({sql}) GROUP BY v ORDER BY v").fetchnumpy().values()
+    return SortedSample(np.repeat(np.asarray(v, dtype=np.float64), np.asarray(c, dtype=np.int64)), 0)
 
 
 def with_std(sample: CountedSample, squares: float) -> CountedSample:
