@@ -13,9 +13,12 @@ Run: ``.venv/bin/python bench/scale.py [--rows 10000000] [--threads 2] [--memory
 * pandas (up to ``--pandas-max-rows`` rows): ``pd.read_parquet`` of both files + ``drift.feature_drift``.
 
 Prints ``duckdb.__version__``, the cores, the load average at start and end, and a Markdown table: wall
-seconds, peak RSS, and our time ÷ floor.  The data: continuous columns (10M distinct values: the hardest
-case for exact counts), prices with two decimals, integer counts, 1–2 % missing values in some, a shift
-in five of the current side's columns; categorical columns of 3–200 levels.
+seconds, peak RSS, and our time ÷ floor (the floor and ours run ``--repeat`` times, alternated, and the
+fastest run of each is kept: the machine is shared).
+
+The data: continuous columns (10M distinct values: the hardest case for exact counts), prices with two
+decimals, integer counts, 1–2 % missing values in some, a shift in three of the current side's numeric
+columns and two categorical ones; categorical columns of 3–200 levels.
 """
 
 from __future__ import annotations
@@ -120,9 +123,10 @@ def run_floor(ref: str, cur: str, memory: str, threads: int) -> dict:
     for path in (ref, cur):
         src = f"read_parquet('{path}')"
         for c in numeric_names():
-            con.execute(f"""SELECT max(cs) FROM (SELECT sum(n) OVER (ORDER BY v ROWS UNBOUNDED PRECEDING) AS cs
-                            FROM (SELECT {c} AS v, count(*) AS n FROM {src} WHERE {c} IS NOT NULL
-                                  GROUP BY 1))""").fetchall()
+            con.execute(f"""SELECT max(cs) FROM (
+                                SELECT sum(n) OVER (ORDER BY v ROWS UNBOUNDED PRECEDING) AS cs
+                                FROM (SELECT {c} AS v, count(*) AS n FROM {src} WHERE {c} IS NOT NULL
+                                      GROUP BY 1))""").fetchall()
         for c in categorical_names():
             con.execute(f"SELECT {c}, count(*) FROM {src} GROUP BY 1").fetchall()
     return {"seconds": time.perf_counter() - t0}
@@ -153,7 +157,8 @@ def measure_child(what: str, ref: Path, cur: Path, args: argparse.Namespace) -> 
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     if proc.returncode:
-        return {"error": f"exit {proc.returncode}", "process_seconds": wall, "peak_mb": usage.ru_maxrss / 1024}
+        return {"error": f"exit {proc.returncode}", "process_seconds": wall,
+                "peak_mb": usage.ru_maxrss / 1024}
     result = json.loads(out.strip().splitlines()[-1])
     return {**result, "process_seconds": wall, "peak_mb": usage.ru_maxrss / 1024}
 
@@ -166,6 +171,7 @@ def main() -> None:
     p.add_argument("--memory-limit", default="2GB")
     p.add_argument("--pandas-max-rows", type=int, default=10_000_000)
     p.add_argument("--no-pandas", action="store_true")
+    p.add_argument("--repeat", type=int, default=2, help="runs of the floor and of ours (fastest kept)")
     p.add_argument("--child", choices=sorted(RUNS), help=argparse.SUPPRESS)
     p.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -177,7 +183,15 @@ def main() -> None:
     ref, cur = data(args.rows, args.seed)
     load_start = os.getloadavg()
     plan = ["floor", "ours"] + ([] if args.no_pandas or args.rows > args.pandas_max_rows else ["pandas"])
-    results = {what: measure_child(what, ref, cur, args) for what in plan}
+    results: dict = {}
+    for _ in range(args.repeat):  # alternated; the fastest run of each is kept (the machine is shared)
+        for what in plan:
+            r = measure_child(what, ref, cur, args)
+            best = results.get(what, {}).get("seconds", float("inf"))
+            if what not in results or r.get("seconds", float("inf")) < best:
+                results[what] = r
+            if what == "pandas":
+                plan = [w for w in plan if w != "pandas"]  # once: minutes, and its RSS is the point
     load_end = os.getloadavg()
     floor = results["floor"].get("seconds")
     print(f"# bench/scale.py: {args.rows:,} rows x {N_NUMERIC + N_CATEGORICAL} columns "
@@ -187,12 +201,14 @@ def main() -> None:
           f"{args.memory_limit}")
     print(f"load average at start {' '.join(f'{x:.2f}' for x in load_start)}; at end "
           f"{' '.join(f'{x:.2f}' for x in load_end)}")
-    print(f"files: {ref.stat().st_size / 2**20:,.0f} MB + {cur.stat().st_size / 2**20:,.0f} MB Parquet")
+    print(f"files: {ref.stat().st_size / 2**20:,.0f} MB + {cur.stat().st_size / 2**20:,.0f} MB Parquet; "
+          f"fastest of {args.repeat} alternated runs of the floor and of ours, pandas once")
     print()
     print(row("what", "wall s (in process)", "process wall s", "peak RSS MB", "÷ floor"))
     print(row(*["---"] * 5))
     labels = {"floor": "DuckDB floor (ordered value counts + group-bys)",
-              "ours": "drift.feature_drift(engine='duckdb')", "pandas": "pandas: read_parquet + feature_drift"}
+              "ours": "drift.feature_drift(engine='duckdb')",
+              "pandas": "pandas: read_parquet + feature_drift"}
     for what, r in results.items():
         if "error" in r:
             print(row(labels[what], r["error"], f"{r['process_seconds']:.1f}", f"{r['peak_mb']:,.0f}", ""))
@@ -202,7 +218,8 @@ def main() -> None:
                   ratio))
     if "ours" in results and "features" in results["ours"]:
         print(f"\nfeatures {results['ours']['features']}, drifted {results['ours']['drifted']}"
-              + (f" (pandas: {results['pandas']['drifted']})" if "drifted" in results.get("pandas", {}) else ""))
+              + (f" (pandas: {results['pandas']['drifted']})" if "drifted" in results.get("pandas", {})
+                 else ""))
 
 
 if __name__ == "__main__":

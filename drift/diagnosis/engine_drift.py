@@ -177,7 +177,7 @@ def _counted(con, f: NumericProfile, cur_sql: str, cur: cnt.NumericFacts, bins: 
     mean = f.total / n if n else 0.0
     ref_pos = sorted(set(quantile_positions(n, quantile_levels(bins)).tolist())
                      | set(movement_positions(n))) if n else []
-    d, w, ref_at, cur_at = cnt.cdf_summary(con, f.counts_sql, cur_sql, n=n, m=m, shift=mean,
+    d, w, ref_at, cur_at = cnt.cdf_summary(con, f.counts_sql, cur_sql, n=n, m=m, shift=mean, dense=f.dense,
                                            ref_positions=ref_pos, cur_positions=movement_positions(m))
     ref = cnt.CountedSample(cnt.OrderStatistics(n, ref_at), f.n_missing)
     current = cnt.CountedSample(cnt.OrderStatistics(m, cur_at), cur.n_missing)
@@ -198,16 +198,19 @@ def _counted(con, f: NumericProfile, cur_sql: str, cur: cnt.NumericFacts, bins: 
 
 
 # ------------------------------------------------------------------------------------------ profiles
-def _one_off_profile(ref: _Side, kinds: dict, names: list, bins: int) -> EngineProfile:
-    """The reference as a comparison reads it once: numeric counts straight from its source, no sample
+def _one_off_profile(con, ref: _Side, kinds: dict, names: list, bins: int) -> EngineProfile:
+    """The reference as a comparison reads it once: numeric counts straight from its source (grouped
+    unless its first rows are mostly distinct: :func:`~drift.data.engines.counts.is_dense`), no sample
     until a feature needs one (:func:`_samples`)."""
+    head = ref.source.head(con, SAMPLE_ROWS)
     features = []
     for name in names:
         family = type_family(ref.source.type_of(name))
         if kinds[name] == "numeric":
             facts = ref.numeric[name]
             features.append(NumericProfile(name, cnt.rows_sql(ref.source, name), ref.n_rows, facts.n_missing,
-                                           None, False, False, family, total=facts.total))
+                                           None, False, False, family, total=facts.total,
+                                           dense=cnt.is_dense(head[name].to_numpy(dtype=np.float64))))
         else:
             counts, missing = ref.categories[name]
             features.append(CategoricalProfile(name, counts, missing, family))
@@ -225,9 +228,11 @@ def _saved_numeric(con, side: _Side, name: str, i: int, bins: int, directory: Pa
     con.execute(f"COPY ({cnt.value_counts_sql(side.source, name)} ORDER BY v) TO {sql_string(path)} "
                 "(FORMAT parquet)")
     values, facts = sample[name].to_numpy(dtype=np.float64), side.numeric[name]
+    distinct = con.execute(f"SELECT count(*) FROM read_parquet({sql_string(path)})").fetchone()[0]
     f = NumericProfile(name, f"SELECT v, c FROM read_parquet({sql_string(path)})", side.n_rows,
                        facts.n_missing, values, sampled, not sampled and increasing(values),
-                       type_family(side.source.type_of(name)), file, total=facts.total)
+                       type_family(side.source.type_of(name)), file, total=facts.total,
+                       dense=distinct >= cnt.DENSE_SHARE * facts.n_valid)
     counted = _counted(con, f, _NO_ROWS, cnt.NumericFacts(0, 0, 0), bins)
     return dataclasses.replace(f, edges=tuple(counted.counts.edges.tolist()), std=counted.reference.std)
 
@@ -378,7 +383,7 @@ def _against_reference(con, ref_src: Source, cur_src: Source, schema, bins: int,
         problems = sorted(problems + _raise_or_keep(found, on_invalid),
                           key=lambda p: order.get(p.column, len(order)))
         schema = _excluding(schema, found)
-    return _one_off_profile(ref, kinds, list(schema.features), bins), ref, cur, problems
+    return _one_off_profile(con, ref, kinds, list(schema.features), bins), ref, cur, problems
 
 
 def engine_feature_drift(reference, current, *, schema: Schema | None, alpha: float, correction: str,

@@ -43,6 +43,9 @@ _tables = itertools.count()
 #: Running counts packed in one BIGINT window sum (``a·2³² + b``) below this many values a side.
 _PACKED_MAX = 2**31
 _LOW_BITS = 2**32 - 1
+#: A column whose first rows are at least this share distinct values is counted without grouping
+#: (:func:`cdf_summary`'s raw plan: grouping mostly distinct values only copies them).
+DENSE_SHARE = 0.5
 _WINDOW = "WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
 
 
@@ -137,42 +140,64 @@ def value_counts_sql(source: Source, column: str) -> str:
 
 
 def cdf_summary(con, reference_sql: str, current_sql: str, *, n: int, m: int, shift: float, ref_positions,
-                cur_positions) -> tuple[float, float, dict, dict]:
+                cur_positions, dense: bool = False) -> tuple[float, float, dict, dict]:
     """``D``, the raw Wasserstein-1 distance and the order statistics at the positions of both sides'
     values (``v, c`` counts: :func:`rows_sql` or a profile's counts; ``n`` / ``m`` values), in one
-    pipeline: the counts per distinct value of both sides (one group-by), a window ordered by value, an
-    aggregate.  Nothing is materialised.
+    pipeline ending in one aggregate; nothing is materialised.
 
-    The window gives the running counts ``ca, cb``; the CDF gap after a value is ``g = |ca/n − cb/m|``
-    and before it ``gp`` (the same with the value's own counts taken off), so ``W = Σ g_k·(v_{k+1} − v_k)``
-    is summed as ``Σ (v_k − shift)·(gp_k − g_k)`` (summation by parts: no neighbouring row needed; the
-    gaps' differences sum to 0, so any ``shift`` gives the same sum, and the reference's mean keeps its
-    terms small).  Both running counts are one window sum of ``a·2³² + b`` while a side has fewer than
-    2³¹ values.
+    A window ordered by value gives the running counts ``ca, cb`` (both in one window sum of
+    ``a·2³² + b`` while a side has fewer than 2³¹ values).  Two plans, the same numbers:
+
+    * grouped (``dense=False``, few distinct values): both sides' counts per distinct value first (one
+      group-by), then the window; the CDF gap after a value is ``g = |ca/n − cb/m|`` and before it
+      ``gp`` (the value's own counts taken off), so ``W = Σ g_k·(v_{k+1} − v_k)`` is summed as
+      ``Σ (v_k − shift)·(gp_k − g_k)`` (summation by parts: no neighbouring row needed; the gaps'
+      differences sum to 0, so any ``shift`` gives the same sum, and the reference's mean keeps its terms
+      small);
+    * raw (``dense=True``, mostly distinct values, where a group-by would only copy the rows): the window
+      runs over the rows themselves with ``lead(v)``, and only the last row of each run of equal values
+      (``lead(v) ≠ v``) is read, once every copy of the value is counted on both sides.
     """
-    merged = (f"SELECT v, coalesce(sum(c) FILTER (WHERE s = 0), 0)::BIGINT AS a, "
-              f"coalesce(sum(c) FILTER (WHERE s = 1), 0)::BIGINT AS b "
-              f"FROM (SELECT v, c, 0 AS s FROM ({reference_sql}) "
-              f"UNION ALL SELECT v, c, 1 AS s FROM ({current_sql})) "
-              "GROUP BY v")
-    if max(n, m) < _PACKED_MAX:
-        running = (f"SELECT v, a, b, cab >> 32 AS ca, cab & {_LOW_BITS} AS cb FROM (SELECT v, a, b, "
-                   f"sum(a * {_LOW_BITS + 1} + b) OVER w AS cab FROM ({merged}) {_WINDOW})")
+    packed = max(n, m) < _PACKED_MAX
+    if dense:  # a: the reference's counts, packed high when one window sums both
+        rows = (f"SELECT v, c{f' * {_LOW_BITS + 1}' if packed else ''} AS a, 0 AS b FROM ({reference_sql}) "
+                f"UNION ALL SELECT v, 0 AS a, c AS b FROM ({current_sql})")
+        sums, extra = ("a + b", ", lead(v) OVER w AS nv")
+        reads = ["max(g) FILTER (WHERE nv IS DISTINCT FROM v)", "sum(g * (nv - v)) FILTER (WHERE nv > v)"]
+        params = {}
     else:
-        running = f"SELECT v, a, b, sum(a) OVER w AS ca, sum(b) OVER w AS cb FROM ({merged}) {_WINDOW}"
-    parts = ["max(g)", "sum((v - $shift) * (gp - g))"]
-    parts += [f"min(v) FILTER (WHERE ca > {int(k)})" for k in ref_positions]
+        rows = (f"SELECT v, coalesce(sum(c) FILTER (WHERE s = 0), 0)::BIGINT AS a, "
+                f"coalesce(sum(c) FILTER (WHERE s = 1), 0)::BIGINT AS b "
+                f"FROM (SELECT v, c, 0 AS s FROM ({reference_sql}) "
+                f"UNION ALL SELECT v, c, 1 AS s FROM ({current_sql})) GROUP BY v")
+        sums, extra = (f"a * {_LOW_BITS + 1} + b", ", NULL::DOUBLE AS nv")
+        reads = ["max(g)", "sum((v - $shift) * (gp - g))"]
+        params = {"shift": shift}
+    if packed:
+        running = (f"SELECT v, nv, a, b, cab >> 32 AS ca, cab & {_LOW_BITS} AS cb FROM (SELECT v, a, b, "
+                   f"sum({sums}) OVER w AS cab{extra} FROM ({rows}) {_WINDOW})")
+    else:
+        running = f"SELECT v, a, b, sum(a) OVER w AS ca, sum(b) OVER w AS cb{extra} FROM ({rows}) {_WINDOW}"
+    parts = reads + [f"min(v) FILTER (WHERE ca > {int(k)})" for k in ref_positions]
     parts += [f"min(v) FILTER (WHERE cb > {int(k)})" for k in cur_positions]
-    row = con.execute(
-        f"SELECT {', '.join(parts)} FROM (SELECT v, ca, cb, abs(ca::DOUBLE / $n - cb::DOUBLE / $m) AS g, "
-        f"abs((ca - a)::DOUBLE / $n - (cb - b)::DOUBLE / $m) AS gp FROM ({running}))",
-        {"n": float(max(n, 1)), "m": float(max(m, 1)), "shift": shift}).fetchone()
+    gaps = "abs(ca::DOUBLE / $n - cb::DOUBLE / $m) AS g" + (
+        "" if dense else ", abs((ca - a)::DOUBLE / $n - (cb - b)::DOUBLE / $m) AS gp")
+    row = con.execute(f"SELECT {', '.join(parts)} FROM (SELECT v, nv, ca, cb, {gaps} FROM ({running}))",
+                      {"n": float(max(n, 1)), "m": float(max(m, 1)), **params}).fetchone()
     k = len(ref_positions)
     ref_at = dict(zip((int(p) for p in ref_positions), row[2:2 + k]))
     cur_at = dict(zip((int(p) for p in cur_positions), row[2 + k:]))
     d = float(row[0]) if n and m else float("nan")
     w = float(row[1] or 0.0) if n and m else float("nan")
     return d, w, ref_at, cur_at
+
+
+def is_dense(values) -> bool:
+    """True when at least :data:`DENSE_SHARE` of the non-missing ``values`` (a column's first rows) are
+    distinct."""
+    arr = np.asarray(values, dtype=np.float64)
+    arr = arr[~np.isnan(arr)]
+    return bool(len(arr)) and len(np.unique(arr)) >= DENSE_SHARE * len(arr)
 
 
 def bin_counts(con, sql: str, edges: np.ndarray, mean: float) -> tuple[np.ndarray, float]:

@@ -10,9 +10,10 @@ a pickle:
 
 ``manifest.json``
     ``{"format": "drift-reference-profile", "version": 1, "bins", "n_rows", "sample": {...},
-    "features": [{"name", "kind", "family", "n_total", "n_missing", "file", "sum", "edges", "std",
-    "increasing"}, ...]}`` (``sum``: of the values, for the mean; ``edges`` and ``std`` are for readers:
-    comparisons recompute them from the counts, with the same bits).
+    "features": [{"name", "kind", "family", "n_total", "n_missing", "file", "sum", "dense", "edges",
+    "std", "increasing"}, ...]}`` (``sum``: of the values, for the mean; ``dense``: mostly distinct
+    values; ``edges`` and ``std`` are for readers: comparisons recompute them from the counts, with the
+    same bits).
 ``numeric_<i>.parquet``
     ``v`` (DOUBLE, ascending, distinct) and ``c`` (BIGINT): the counts per distinct value of feature ``i``.
 ``categorical_<i>.parquet``
@@ -71,6 +72,7 @@ class NumericProfile:
     edges: tuple[float, ...] = ()
     std: float = float("nan")
     total: float = 0.0            # sum of the non-missing values
+    dense: bool = False           # mostly distinct values (counted without grouping)
 
     kind = "numeric"
 
@@ -132,8 +134,9 @@ def write_manifest(profile: EngineProfile, directory: Path) -> None:
         entry = {"name": f.name, "kind": f.kind, "family": f.family, "n_total": int(f.n_total),
                  "n_missing": int(f.n_missing)}
         if isinstance(f, NumericProfile):
-            entry.update(file=f.file, sum=float(f.total), edges=[float(e) for e in f.edges],
-                         std=None if np.isnan(f.std) else float(f.std), increasing=bool(f.increasing))
+            entry.update(file=f.file, sum=float(f.total), dense=bool(f.dense),
+                         edges=[float(e) for e in f.edges], std=None if np.isnan(f.std) else float(f.std),
+                         increasing=bool(f.increasing))
         features.append(entry)
     manifest = {"format": FORMAT, "version": FORMAT_VERSION, "bins": profile.bins, "n_rows": profile.n_rows,
                 "sample": {"rows": profile.sample_rows, "file": SAMPLE_FILE}, "features": features}
@@ -172,7 +175,7 @@ def load_profile(path: str | Path) -> EngineProfile:
                 f["name"], f"SELECT v, c FROM read_parquet({sql_string(file)})", int(f["n_total"]),
                 int(f["n_missing"]), sample.column(f"x{i}").to_numpy(zero_copy_only=False).astype(np.float64),
                 rows < n_rows, bool(f["increasing"]), f["family"], f["file"], tuple(f["edges"]),
-                float("nan") if f["std"] is None else float(f["std"]), float(f["sum"])))
+                float("nan") if f["std"] is None else float(f["std"]), float(f["sum"]), bool(f["dense"])))
         else:
             table = pq.read_table(directory / f"categorical_{i}.parquet")
             counts = pd.Series(table.column("count").to_numpy(), dtype=np.int64, name="count",
