@@ -110,8 +110,15 @@ def as_double(column: str) -> str:
 
 
 def valid(expr: str) -> str:
-    """SQL: the value is not missing (neither NULL nor NaN)."""
-    return f"({expr} IS NOT NULL AND NOT isnan({expr}))"
+    """SQL: the value is not missing (neither NULL nor NaN; ``isnan(NULL)`` is NULL, which a ``WHERE``
+    drops)."""
+    return f"NOT isnan({expr})"
+
+
+def present(expr: str) -> str:
+    """SQL: the value, NaN turned into NULL (which ``count`` and ``sum`` skip; DuckDB's NaN equals
+    itself)."""
+    return f"nullif({expr}, 'NaN'::DOUBLE)"
 
 
 def numeric_facts(con, source: Source, columns: list) -> tuple[int, dict[str, NumericFacts]]:
@@ -119,11 +126,10 @@ def numeric_facts(con, source: Source, columns: list) -> tuple[int, dict[str, Nu
     parts = ["count(*)"]
     for c in columns:
         x = as_double(c)
-        parts += [f"count(*) FILTER (WHERE {valid(x)})", f"count(*) FILTER (WHERE isinf({x}))",
-                  f"sum({x}) FILTER (WHERE {valid(x)})"]
+        parts += [f"count({present(x)})", f"sum(isinf({x})::INTEGER)", f"sum({present(x)})"]
     row = con.execute(f"SELECT {', '.join(parts)} FROM {source.view}").fetchone()
     n = int(row[0])
-    return n, {c: NumericFacts(n, int(row[1 + 3 * i]), int(row[2 + 3 * i]), float(row[3 + 3 * i] or 0.0))
+    return n, {c: NumericFacts(n, int(row[1 + 3 * i]), int(row[2 + 3 * i] or 0), float(row[3 + 3 * i] or 0.0))
                for i, c in enumerate(columns)}
 
 
