@@ -20,9 +20,18 @@ numeric ``issue`` / ``proxy`` / ``finding``          a seeded row sample of each
                                                     side was sampled, ``note`` says "sample of n from N"
 =================================================  ===========================================================
 
+Validation: two DataFrames are validated by the pandas path's :func:`~drift.data.validation.validate_pair`
+(the same problems, the same words).  Files, globs, relations and tables are validated from their
+first :data:`~drift.data.schema.SAMPLE_ROWS` rows for types (one side only, numbers vs text) and from
+exact counts for values (a side without values, ±inf with the pandas wording, too many categories); a
+column constant on both sides gets NaN statistics with their note but no separate warning.
+
 Two differences remain, both about rows: a sampled side has lost its row order, so a numeric split proxy is
 never named ``index`` from it; and categories with equal counts are listed by label, not by first
 appearance (which only the pandas path sees).
+
+Not in this stage: ``diagnose`` and ``monitor`` on engines, Spark, reservoir samples for the multivariate
+steps.
 """
 
 from __future__ import annotations
