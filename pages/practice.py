@@ -7,6 +7,7 @@ import streamlit as st
 from drift.core.errors import DriftError
 from drift.diagnosis import practice
 from drift.model.impact import format_money, why_not_priced
+from drift.monitoring.autopilot import AUTOPILOT_TASKS
 from ui import boundary, data, pages, safe, state
 from ui import impact as im
 from ui import text as tx
@@ -117,22 +118,29 @@ st.caption(f"`drift.diagnose` on {diag.n_reference:,} reference rows and {diag.n
 
 
 def impact_panel():
-    if task != "binary":
-        st.info(f"Here the business impact is priced for the scenario's binary model; the Report page prices "
-                f"its {models[task]} model.", icon=":material/info:")
-        return None
-    sc = data.load_scenario(scenario)
-    reason = why_not_priced(sc.target, sc.prediction)
-    if reason is not None:
-        st.info(reason, icon=":material/info:")
-        return None
+    """The business impact of the practised batch in the model's terms: a binary classifier's four figures,
+    a regression model's cost per unit over / under, a multiclass model's cost matrix."""
+    other = task != "binary"
+    if other:
+        st.markdown(im.TASK_INTRO[task])
+    else:
+        sc = data.load_scenario(scenario)
+        reason = why_not_priced(sc.target, sc.prediction)
+        if reason is not None:
+            st.info(reason, icon=":material/info:")
+            return None
     try:
-        inputs = im.calculator(im.PRACTICE_KEYS, inherit=im.REPORT_KEYS)
-        impact = tx.impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed)
+        if other:
+            inputs = im.task_calculator(im.PRACTICE_TASK_KEYS, tx.practice_context(scenario, task).task)
+            impact = tx.task_impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed,
+                                    task=task)
+        else:
+            inputs = im.calculator(im.PRACTICE_KEYS, inherit=im.REPORT_KEYS)
+            impact = tx.impact(scenario, batch, inputs, use_labels=diag.has_labels, seed=opts.seed)
     except DriftError as err:
         boundary.show_error(err)
         return None
-    im.show(impact, key="practice_impact_rates")
+    (im.show_task if other else im.show)(impact, key="practice_impact_rates")
     st.markdown(safe.text(impact.sentence))
     return impact
 
@@ -145,12 +153,12 @@ def step_panel(key: str) -> None:
 
 
 def policies_panel() -> None:
-    if task != "binary":
-        st.info(f"The policy comparison replays the scenario's binary model; pick it as the model to see "
-                f"it (the {models[task]} model is not replayed here).", icon=":material/info:")
+    if task not in AUTOPILOT_TASKS:
+        st.info(f"The autopilot retrains binary and regression models only, so the {models[task]} model is "
+                "not replayed here.", icon=":material/info:")
         return
     try:
-        summary = tx.policy_comparison(scenario, opts.seed)
+        summary = tx.policy_comparison(scenario, opts.seed, task)
     except DriftError as err:
         boundary.show_error(err)
         return
@@ -170,7 +178,7 @@ impact = None
 for i, step in enumerate(prompt.steps, start=1):
     with st.container(border=True):
         st.markdown(f"##### {i}. {step.title}")
-        st.markdown(step.say)
+        st.markdown(step.say_for(task))
         st.markdown("**Evidence on the data**")
         if step.evidence in ("inputs", "prediction", "concept", "domain", "mmd"):
             step_panel(step.evidence)

@@ -186,6 +186,9 @@ class TaskCalculatorKeys:
 
 REPORT_TASK_KEYS = TaskCalculatorKeys(state.IMPACT_VOLUME, state.IMPACT_COST_OVER, state.IMPACT_COST_UNDER,
                                       state.IMPACT_COST_MATRIX, state.IMPACT_TASK_SUPPLIED)
+PRACTICE_TASK_KEYS = TaskCalculatorKeys(state.PRACTICE_VOLUME, state.PRACTICE_COST_OVER,
+                                        state.PRACTICE_COST_UNDER, state.PRACTICE_COST_MATRIX,
+                                        state.PRACTICE_TASK_SUPPLIED)
 
 _TASK_WIDGETS = {
     "volume_per_month": dict(label="Forecasts per month", min_value=0, step=1000,

@@ -45,6 +45,11 @@ PRACTICE_COST_FP = "practice_cost_fp"   # Practice: business impact, cost of a f
 PRACTICE_COST_FN = "practice_cost_fn"   # Practice: business impact, cost of a false negative
 PRACTICE_THRESHOLD = "practice_threshold"  # Practice: business impact, the model's decision threshold
 PRACTICE_SUPPLIED = "practice_supplied"  # Practice: impact inputs the user edited (the rest are assumed)
+PRACTICE_VOLUME = "practice_volume"     # Practice, regression or multiclass: forecasts/decisions a month
+PRACTICE_COST_OVER = "practice_cost_over"    # Practice, regression model: cost per unit over-forecast
+PRACTICE_COST_UNDER = "practice_cost_under"  # Practice, regression model: cost per unit under-forecast
+PRACTICE_COST_MATRIX = "practice_cost_matrix"  # Practice, multiclass model: prefix of the cost-matrix editor
+PRACTICE_TASK_SUPPLIED = "practice_task_supplied"  # Practice, regression or multiclass: inputs edited
 TIMELINE_QUANTILE = "timeline_quantile"     # Timeline: threshold quantile (ui.timeline.QUANTILES)
 # Timeline: detectors monitored (keys of drift.monitoring.monitor.DETECTORS)
 TIMELINE_DETECTORS = "timeline_detectors"

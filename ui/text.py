@@ -239,13 +239,14 @@ def diagnosis(name: str, batch: str, seed: int, alpha: float, task: str = data.O
                         describe=lambda key, i, n: (i / n, f"Running {STEP_TITLES.get(key, key)}…"))
 
 
-def policy_comparison(name: str, seed: int) -> pd.DataFrame:
+def policy_comparison(name: str, seed: int, task: str = data.OWN_TASK) -> pd.DataFrame:
     """``drift.compare_policies(...).summary`` of the default policies and costs on a built-in scenario
-    (cached: the Autopilot page's entry for its default settings), with a progress bar while it computes."""
+    through its model of ``task`` (cached: the Autopilot page's entry for its default settings), with a
+    progress bar while it computes."""
     cost = CostModel()
     return tl.autopilot_comparison(name, POLICY_KINDS, every_k=tl.DEFAULT_EVERY_K,
                                    retrain_cost=cost.retrain_cost,
-                                   cost_per_error_unit=cost.cost_per_error_unit, seed=seed,
+                                   cost_per_error_unit=cost.cost_per_error_unit, seed=seed, task=task,
                                    text="Replaying the policies week by week…").summary
 
 
@@ -273,6 +274,13 @@ def accuracy_figure(table: pd.DataFrame, highlight: str | None) -> go.Figure:
                       yaxis=yaxis)
     fig.update_xaxes(type="category")
     return fig
+
+
+def task_impact(name: str, batch: str, inputs, *, use_labels: bool, seed: int, task: str):
+    """``drift.task_business_impact`` of a built-in scenario's regression or multiclass model (``task``) on
+    one batch against its reference (cached: the Report page's entry for the same data)."""
+    return cache.task_impact(practice_context(name, task), practice_batch(batch), inputs, bool(use_labels),
+                             int(seed))
 
 
 def impact(name: str, batch: str, inputs: drift.ImpactInputs, *, use_labels: bool, seed: int):

@@ -1,9 +1,12 @@
-"""The command line: ``python -m drift report | check | scenario``.
+"""The command line: ``python -m drift report | diagnose | check | scenario``.
 
 * ``report`` runs the guided diagnosis (:func:`drift.diagnose`) and writes the stakeholder report as
   self-contained HTML, JSON and/or Markdown.  With ``--batch-col`` and no ``--batch``, **every batch** is
   diagnosed, one section each (a scheduler or CI job sees the whole history in one file); ``--batch``
   picks one or more.  Verdicts go to stdout, progress to stderr.
+* ``diagnose`` runs the same diagnosis as ``report`` and prints each verdict with its evidence and every
+  step (status and finding) on stdout, or all of it as JSON with ``--json PATH`` (``--json -``: stdout);
+  no report, no pricing.
 * ``check`` is the fast gate for CI pipelines and schedulers: per-feature drift, data-quality checks and,
   when a prediction column is known, prediction drift.  Exit codes:
 
@@ -47,7 +50,13 @@ from drift import __version__
 from drift.cli.args import emit, non_negative, probability, renamed, with_file_names
 from drift.cli.monitor import add_monitor_parser
 from drift.core import decisions
-from drift.core.errors import DriftError, DriftInputError, DriftParameterError, OutputPathError
+from drift.core.errors import (
+    DriftError,
+    DriftInputError,
+    DriftParameterError,
+    OutputPathError,
+    TaskContradictionError,
+)
 from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import dumps
 from drift.core.limits import LoadLimits
@@ -83,6 +92,7 @@ PROG = "python -m drift"
 _MAIN_EPILOG = f"""\
 commands:
   report    guided diagnosis -> verdict, HTML / JSON / Markdown report
+  diagnose  guided diagnosis -> the verdict, its evidence and every step (text or JSON)
   check     fast drift gate for CI: exit 0 (no drift), 1 (drift), 2 (bad input)
   scenario  write a built-in scenario's CSV files to try the other commands
 
@@ -119,6 +129,17 @@ examples:
 
 Verdicts go to stdout, progress lines ("[2/5] prediction drift ...") to stderr.
 Exit codes: 0 report written, 2 bad input, 3 internal error.
+"""
+
+_DIAGNOSE_EPILOG = f"""\
+examples:
+  {PROG} diagnose --reference train.csv --current prod.csv
+  {PROG} diagnose --reference train.csv --current prod.csv --target units --prediction forecast \\
+      --task regression --steps prediction,concept --json -
+
+Each batch's verdict, its evidence and the finding of every step go to stdout (with --json -, the
+diagnoses as JSON instead); progress lines to stderr.
+Exit codes: 0 diagnosed, 2 bad input, 3 internal error.
 """
 
 _CHECK_EPILOG = f"""\
@@ -211,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Drift Explorer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_report_parser(sub)
+    _add_diagnose_parser(sub)
     _add_check_parser(sub)
     _add_scenario_parser(sub)
 
@@ -219,23 +241,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _diagnosis_parser(sub, name: str, epilog: str, help_text: str, then: str) -> argparse.ArgumentParser:
+    """A command that runs the guided diagnosis (``report``, ``diagnose``): its data and diagnosis options;
+    ``then`` says what it does with the diagnoses."""
+    p = sub.add_parser(name, formatter_class=_Formatter, epilog=epilog, help=help_text,
+                       description="Run the guided diagnosis (inputs -> prediction drift -> concept drift -> "
+                                   f"domain classifier -> MMD) and {then}.")
+    _data_options(p)
+    _diagnosis_options(p)
+    return p
+
+
 def _add_report_parser(sub) -> None:
     """``python -m drift report``: guided diagnosis and stakeholder report."""
-    rep = sub.add_parser("report", formatter_class=_Formatter, epilog=_REPORT_EPILOG,
-                         help="guided diagnosis and stakeholder report",
-                         description="Run the guided diagnosis (inputs -> prediction drift -> concept drift "
-                                     "-> domain classifier -> MMD) and write the stakeholder report.")
-    _data_options(rep)
-    r = rep.add_argument_group("diagnosis")
-    r.add_argument("--no-labels", action="store_true",
-                   help="ignore production labels: estimate performance from the model's confidence "
-                        "instead (what you get before labels arrive), e.g. --no-labels")
-    r.add_argument("--steps", default="all", metavar="LIST", type=_steps,
-                   help="steps to run besides the input checks: 'all' or a comma list of prediction, "
-                        "concept, domain, mmd (domain and mmd are the slow ones), "
-                        "e.g. --steps prediction,concept")
-    r.add_argument("--seed", type=int, default=0,
-                   help="random seed (bootstrap, domain classifier, MMD), e.g. --seed 7")
+    rep = _diagnosis_parser(sub, "report", _REPORT_EPILOG, "guided diagnosis and stakeholder report",
+                            "write the stakeholder report")
     o = rep.add_argument_group("outputs (none given: only the verdicts are printed)")
     o.add_argument("--html", metavar="PATH", type=Path,
                    help="self-contained HTML report (opens offline), e.g. --html report.html")
@@ -245,7 +265,6 @@ def _add_report_parser(sub) -> None:
                    help="copyable Markdown summary, e.g. --markdown report.md")
     o.add_argument("--title", default=None, help="report title (default: names the two files), "
                                                  "e.g. --title 'Credit model, May'")
-    o.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr, e.g. -q")
     m = rep.add_argument_group("business impact (priced with a target and a prediction column; a figure "
                                "not given is assumed, and the report says so)")
     m.add_argument("--decisions-per-month", type=non_negative, metavar="N",
@@ -269,6 +288,33 @@ def _add_report_parser(sub) -> None:
                         "assumed), e.g. --cost-matrix costs.csv")
     m.add_argument("--currency", default="$", help="currency symbol in the sentences, e.g. --currency €")
     rep.set_defaults(func=_report)
+
+
+def _diagnosis_options(p: argparse.ArgumentParser) -> None:
+    """The diagnosis's options (``report`` and ``diagnose``): labels, steps, seed, quiet."""
+    r = p.add_argument_group("diagnosis")
+    r.add_argument("--no-labels", action="store_true",
+                   help="ignore production labels: estimate performance from the model's confidence "
+                        "instead (what you get before labels arrive), e.g. --no-labels")
+    r.add_argument("--steps", default="all", metavar="LIST", type=_steps,
+                   help="steps to run besides the input checks: 'all' or a comma list of prediction, "
+                        "concept, domain, mmd (domain and mmd are the slow ones), "
+                        "e.g. --steps prediction,concept")
+    r.add_argument("--seed", type=int, default=0,
+                   help="random seed (bootstrap, domain classifier, MMD), e.g. --seed 7")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr, e.g. -q")
+
+
+def _add_diagnose_parser(sub) -> None:
+    """``python -m drift diagnose``: the verdict and the steps, as text or JSON."""
+    dia = _diagnosis_parser(sub, "diagnose", _DIAGNOSE_EPILOG,
+                            "guided diagnosis: the verdict and every step, as text or JSON",
+                            "print the verdict and every step")
+    dia.add_argument_group("output").add_argument(
+        "--json", metavar="PATH", type=Path,
+        help="the diagnoses (verdict, steps, evidence, features) as JSON instead of text; '-' prints them "
+             "on stdout, e.g. --json diagnosis.json")
+    dia.set_defaults(func=_diagnose)
 
 
 def _add_check_parser(sub) -> None:
@@ -423,10 +469,16 @@ def _task(data: _Data, schema, args: argparse.Namespace):
 
     try:
         return resolve_task(data.reference, data.current, schema.target, schema.prediction, args.task)[0]
-    except DriftParameterError as err:
-        raise DriftInputError(str(err).replace("parameter of diagnose", "option --task").replace(
-            "parameter of infer_task", "option --task"), file=data.reference_name, column=schema.target,
-            fix="pass another --task, or leave it out to infer it") from err
+    except TaskContradictionError as err:
+        raise _task_contradiction(err, f"{data.reference_name}, {data.current_name}") from err
+
+
+def _task_contradiction(err: TaskContradictionError, files: str) -> DriftInputError:
+    """The library's :class:`TaskContradictionError` said once in the terms of the command line: the files
+    and the column, what the column holds, and the ``--task`` values that fit it."""
+    fits = " or ".join(f"--task {t}" for t in err.tasks)
+    return DriftInputError(f"--task {err.task} does not fit this column: it {err.found}", file=files,
+                           column=err.column, fix=f"pass {fits}, or leave --task out to infer the task")
 
 
 #: An example path per output option, for the fixes of output errors.
@@ -470,15 +522,9 @@ def _report(args: argparse.Namespace) -> int:
     schema = _schema(data, args)
     info = _task(data, schema, args)
     inputs = _impact_inputs(args, "binary" if info is None else info.task, costs)
-    if not args.quiet:
-        emit(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
-             f"{len(data.current):,} rows in {len(data.batches)} set(s)")
-        emit(_roles_line(schema, args, info))
-    diagnoses, impacts, not_priced = {}, {}, {}
-    for b, (name, frame) in enumerate(data.batches, start=1):
-        if not args.quiet and len(data.batches) > 1:
-            emit(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
-        d = diagnoses[name] = _diagnose_batch(args, data, schema, name, frame, info)
+    diagnoses = _diagnoses(args, data, schema, info)
+    impacts, not_priced = {}, {}
+    for (name, frame), d in zip(data.batches, diagnoses.values(), strict=True):
         try:
             impacts[name] = _priced(args, data, frame, d, inputs)
         except DriftError as err:   # the data cannot be priced: the report says why, and goes on
@@ -489,8 +535,7 @@ def _report(args: argparse.Namespace) -> int:
     report = build_batch_report(diagnoses, title=title, impacts=impacts, reference_name=data.reference_name,
                                 not_priced=not_priced)
     for section in report.sections:
-        v = section.diagnosis.verdict
-        print(f"{section.name}: {v.kind} — {v.label} ({v.strength} evidence; {v.confidence_text})")
+        print(_verdict_line(section.name, section.diagnosis.verdict))
         for key, heading in (("what_changed", "What changed"), ("what_it_costs", "What it costs"),
                              ("recommendation", "Recommendation")):
             print(f"    {heading}: {section.summary[key]}")
@@ -549,6 +594,52 @@ def _with_task(payload: dict, diagnoses: dict, info) -> str:
     for section, d in zip(payload["sections"], diagnoses.values(), strict=True):
         section["task"] = None if d.task is None else d.task.to_dict()
     return dumps(payload, indent=2)
+
+
+def _diagnoses(args: argparse.Namespace, data: _Data, schema, info) -> dict:
+    """Batch name -> :func:`drift.diagnose` of that batch (``report`` and ``diagnose``), the data, the roles
+    and each batch announced on stderr unless quiet."""
+    if not args.quiet:
+        emit(f"reference {data.reference_name}: {len(data.reference):,} rows; current {data.current_name}: "
+             f"{len(data.current):,} rows in {len(data.batches)} set(s)")
+        emit(_roles_line(schema, args, info))
+    diagnoses = {}
+    for b, (name, frame) in enumerate(data.batches, start=1):
+        if not args.quiet and len(data.batches) > 1:
+            emit(f"== {name} ({b} of {len(data.batches)}, {len(frame):,} rows)")
+        diagnoses[name] = _diagnose_batch(args, data, schema, name, frame, info)
+    return diagnoses
+
+
+def _verdict_line(name: str, v) -> str:
+    """``"2025-05: data_quality — Data-quality problem: … (strong evidence; right in 47 of 52 …)"``."""
+    return f"{name}: {v.kind} — {v.label} ({v.strength} evidence; {v.confidence_text})"
+
+
+def _diagnose(args: argparse.Namespace) -> int:
+    """``diagnose``: each batch's verdict, its evidence and every step, as text or JSON (``--json``)."""
+    to_stdout = args.json is not None and str(args.json) == "-"
+    _check_outputs(args, () if to_stdout or args.json is None else ("json",))
+    data = _load(args)
+    schema = _schema(data, args)
+    info = _task(data, schema, args)
+    diagnoses = _diagnoses(args, data, schema, info)
+    if args.json is not None:
+        payload = {"task": None if info is None else info.to_dict(),
+                   "sections": [{"current_name": name, **d.to_dict()} for name, d in diagnoses.items()]}
+        text = dumps(payload, indent=2)
+        if not to_stdout:
+            _write(args.json, text, "the --json diagnosis")
+            return EXIT_OK
+        print(text)
+        return EXIT_OK
+    for name, d in diagnoses.items():
+        print(_verdict_line(name, d.verdict))
+        for line in d.verdict.evidence:
+            print(f"    evidence: {line}")
+        for step in d.steps:
+            print(f"    {step.title} [{step.status}]: {step.summary}")
+    return EXIT_OK
 
 
 def _diagnose_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame: pd.DataFrame, info):

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -352,6 +352,38 @@ VERDICT_LABELS = {
     "concept_drift": "Concept drift: the relationship between inputs and outcome changed",
     "data_quality": "Data-quality problem: the pipeline delivers broken inputs",
 }
+#: Per task, the labels that read differently from a binary classifier's (:data:`VERDICT_LABELS`): a
+#: regression model's prior shift is a move of the target's mean and its outputs are forecasts; a
+#: multiclass model's prior shift is a change of the class shares.
+TASK_VERDICT_LABELS = {
+    "regression": {
+        "input_drift": "Input drift: the inputs moved; how the model responds is unknown without its "
+                       "forecasts",
+        "covariate_shift": "Covariate shift: the inputs moved, the model's forecasts did not",
+        "prediction_drift": "Prediction drift: the inputs moved and the model's forecasts moved with them",
+        "prior_shift": "Prior shift: the target's mean moved while the forecasts still follow the inputs",
+        "concept_drift": "Concept drift: the relationship between the inputs and the target changed",
+    },
+    "multiclass": {
+        "covariate_shift": "Covariate shift: the inputs moved, the model's predicted classes did not",
+        "prediction_drift": "Prediction drift: the inputs moved and the model's predicted class shares "
+                            "moved with them",
+        "prior_shift": "Prior shift: the class shares changed while the model still tells the classes apart",
+        "concept_drift": "Concept drift: the relationship between the inputs and the class changed",
+    },
+}
+
+
+def verdict_label(kind: str, task: str = "binary") -> str:
+    """The label of a verdict ``kind`` (:data:`VERDICTS`) in the words of the model's ``task``: a binary
+    classifier's :data:`VERDICT_LABELS`, or the task's own (:data:`TASK_VERDICT_LABELS`) where they differ.
+
+    >>> verdict_label("prior_shift", "regression")
+    "Prior shift: the target's mean moved while the forecasts still follow the inputs"
+    """
+    return TASK_VERDICT_LABELS.get(task, {}).get(kind, VERDICT_LABELS[kind])
+
+
 #: Order of precedence: each earlier cause also produces the later symptoms.
 _PRECEDENCE = ("data_quality", "concept_drift", "prior_shift", "prediction_drift", "covariate_shift",
                "input_drift", "no_drift")
@@ -422,10 +454,12 @@ class Finding:
     strength: str
     evidence: tuple[str, ...]
     columns: tuple[str, ...] = ()
+    task: str = "binary"
 
     @property
     def label(self) -> str:
-        return VERDICT_LABELS[self.kind]
+        """The kind in the words of the model's task (:func:`verdict_label`)."""
+        return verdict_label(self.kind, self.task)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "label": self.label, "strength": self.strength,
@@ -436,7 +470,8 @@ class Finding:
 class Verdict:
     """The dominant finding (``kind`` in :data:`VERDICTS`) and every finding that applies.
 
-    ``benchmark`` is the measured hit rate of verdicts like this one (None: not measured, no figure shown).
+    ``benchmark`` is the measured hit rate of verdicts like this one (None: not measured, no figure shown);
+    ``task`` the model's task, whose words the labels speak (:func:`verdict_label`).
     """
 
     kind: str
@@ -445,10 +480,12 @@ class Verdict:
     findings: tuple[Finding, ...]
     columns: tuple[str, ...] = ()
     benchmark: BenchmarkRecord | None = None
+    task: str = "binary"
 
     @property
     def label(self) -> str:
-        return VERDICT_LABELS[self.kind]
+        """The kind in the words of the model's task (:func:`verdict_label`)."""
+        return verdict_label(self.kind, self.task)
 
     @property
     def confidence(self) -> float:
@@ -556,17 +593,28 @@ def verdict(steps: dict, alpha: float = 0.05, task: str = "binary") -> Verdict:
         strong = bool(inputs["by_severity"]["major"] or moving_proxies or (dom and dom.status == "alert"))
         kind = "covariate_shift" if has_prediction else "input_drift"
         if has_prediction:
-            ev.append(f"the model's predictions did not move (prediction PSI {pred.evidence['psi']:.3f})")
+            ev.append(f"the model's {_OUTPUTS.get(task, 'predictions')} did not move (prediction PSI "
+                      f"{pred.evidence['psi']:.3f})")
         else:
-            ev.append("no prediction column: how the model responds is unknown — add its scores to find out")
+            ev.append("no prediction column: how the model responds is unknown — add its "
+                      f"{_ADD_OUTPUTS.get(task, 'scores')} to find out")
         findings.append(Finding(kind, "strong" if strong else "weak", tuple(ev),
                                 tuple(inputs["drifted"][:5]) + tuple(p["feature"] for p in moving_proxies)))
     if not findings:
-        findings.append(_no_drift(inputs, pred, dom, concept))
-    findings.sort(key=lambda f: _PRECEDENCE.index(f.kind))
+        findings.append(_no_drift(inputs, pred, dom, concept, task))
+    findings = sorted((replace(f, task=task) for f in findings), key=lambda f: _PRECEDENCE.index(f.kind))
     top = findings[0]
     return Verdict(top.kind, top.strength, top.evidence, tuple(findings), top.columns,
-                   benchmark_record(top.kind, top.strength))
+                   benchmark_record(top.kind, top.strength), task)
+
+
+#: Per task (a binary classifier's words when absent), what the model outputs and what to add without them.
+_OUTPUTS = {"regression": "forecasts", "multiclass": "predicted classes"}
+_ADD_OUTPUTS = {"regression": "forecasts", "multiclass": "predicted classes or class probabilities"}
+#: Per task, what "concept drift ruled out" says when the labelled tests found nothing.
+_UNCHANGED = {"binary": "realised performance and P(y | score) unchanged",
+              "regression": "realised errors and the target's relation to the forecast unchanged",
+              "multiclass": "realised performance and P(class | the model's probabilities) unchanged"}
 
 
 def _label_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: float) -> list[Finding]:
@@ -622,8 +670,9 @@ def _regression_findings(concept, inputs_moved: bool, pred_moved: bool, alpha: f
               f"residuals at equal forecast: {format_pvalue(test.residual_pvalue, prefix=True)}")
         out.append(Finding("concept_drift", "strong" if mae["lo"] > 0 else "weak", ev))
     if prior:
-        ev = (f"mean target {target['reference']:.3g} → {target['current']:.3g} (interval of the change "
-              f"{_interval(target)})",
+        name = concept.evidence.get("target") or "target"
+        ev = (f"mean {name} {target['reference']:.3g} → {target['current']:.3g}, in the target's units "
+              f"(interval of the change {_interval(target)})",
               f"intercept-only shift of the target on the forecast: {test.shift_at_mean:+.3g} at the mean "
               f"forecast ({format_pvalue(test.pvalue, prefix=True)}), slope ratio {test.slope_ratio:.2f}",
               f"MAE change {mae['change']:+.3g}")
@@ -686,14 +735,14 @@ def _ci(ci) -> str:
     return f"[{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
-def _no_drift(inputs: dict, pred, dom, concept) -> Finding:
+def _no_drift(inputs: dict, pred, dom, concept, task: str = "binary") -> Finding:
     ev = [f"{inputs['n_features']} features, none drifted"]
     if pred is not None and pred.status != "skipped":
         ev.append(f"prediction PSI {pred.evidence['psi']:.3f}")
     if dom is not None and dom.status != "skipped":
         ev.append(f"domain classifier AUC {dom.evidence['auc']:.3f} {_ci(dom.evidence['auc_ci'])}")
     if concept is not None and concept.status != "skipped":
-        ev.append("realised performance and P(y | score) unchanged" if concept.evidence.get("labels")
+        ev.append(_UNCHANGED.get(task, _UNCHANGED["binary"]) if concept.evidence.get("labels")
                   else "no labels: concept drift cannot be ruled out")
     elif concept is not None:
         ev.append("no labels or no predictions: concept drift cannot be ruled out")

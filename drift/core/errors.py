@@ -24,6 +24,36 @@ class DriftParameterError(DriftError):
         return cls(f"The {name!r} parameter of {func} must be {allowed}. Got {got!r} instead.")
 
 
+class TaskContradictionError(DriftParameterError):
+    """A model task given by the caller (``task=``) that the data contradicts.
+
+    The message is the parameter template's; the parts are kept so that a command line can say the same in
+    its own terms (its option, not a parameter).
+
+    Attributes
+    ----------
+    task : str
+        The task given.
+    column : str
+        The column whose values contradict it (the target, or the prediction without a target).
+    found : str
+        What the column holds, as a predicate: ``"has 442 distinct values (1.5, 2, ...)"``.
+    tasks : tuple of str
+        The tasks the column fits, best first.
+    """
+
+    def __init__(self, message: str, *, task: str, column: str, found: str, tasks: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.task, self.column, self.found, self.tasks = task, column, found, tuple(tasks)
+
+    def __reduce__(self):  # keyword-only arguments: keep pickling working (st.cache_data)
+        return (_rebuild_task, (str(self), self.task, self.column, self.found, self.tasks))
+
+
+def _rebuild_task(message, task, column, found, tasks):
+    return TaskContradictionError(message, task=task, column=column, found=found, tasks=tasks)
+
+
 # --- argument checks on the template above -----------------------------------------------------
 def is_int(value: object) -> bool:
     """True for a Python or NumPy integer; ``bool`` is not an integer parameter."""

@@ -35,10 +35,10 @@ Prediction kind, given the task
 
 Override
     ``task=`` forces the task; the data is still checked against it and a contradiction raises
-    :class:`~drift.core.errors.DriftParameterError` naming the column and the fix: ``binary`` with more
-    than two
-    target values, ``multiclass`` on fractional numbers or ``regression`` on text.  ``multiclass`` on a
-    two-value target and ``regression`` on a two-value numeric target are accepted, with a note.
+    :class:`~drift.core.errors.TaskContradictionError` (a DriftParameterError) naming the column, what it
+    holds, the tasks it fits and the fix: ``binary`` with more than two target values, ``multiclass`` on
+    fractional numbers or ``regression`` on text.  ``multiclass`` on a two-value target and ``regression``
+    on a two-value numeric target are accepted, with a note.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from drift.core.errors import (
     AllMissingError,
     ConstantColumnError,
     DriftParameterError,
+    TaskContradictionError,
     TaskMismatchError,
     TooManyCategoriesError,
 )
@@ -171,8 +172,15 @@ def _label_text(value) -> str:
     return str(value)
 
 
+def _label_text_shown(value) -> str:
+    """A label as a message quotes it: text in quotes, a number as written (``0.66``, not
+    ``0.6599999999999999``)."""
+    value = python_scalar(value)
+    return format(value, ".6g") if isinstance(value, float) else repr(value)
+
+
 def _shown(labels) -> str:
-    text = ", ".join(repr(python_scalar(v)) for v in list(labels)[:LABELS_SHOWN])
+    text = ", ".join(_label_text_shown(v) for v in list(labels)[:LABELS_SHOWN])
     return text + (", ..." if len(labels) > LABELS_SHOWN else "")
 
 
@@ -218,18 +226,23 @@ def _check_class_count(values: _Values, column: str, file: str) -> None:
 def _check_override(task: str, values: _Values, column: str, notes: list[str]) -> None:
     n = len(values.labels)
 
-    def refuse(found: str, fix: str) -> None:
-        raise DriftParameterError(f"The 'task' parameter of infer_task is {task!r}, but target column "
-                                  f"{column!r} {found}. Fix: {fix}.")
+    def refuse(found: str, fix: str, tasks: tuple[str, ...]) -> None:
+        raise TaskContradictionError(f"The 'task' parameter of infer_task is {task!r}, but target column "
+                                     f"{column!r} {found}. Fix: {fix}.", task=task, column=column,
+                                     found=found, tasks=tasks)
 
     if task == "binary" and n > 2:
+        fits = ("regression",) if values.numeric and not values.integers else \
+            ("multiclass", "regression") if values.numeric else ("multiclass",)
         refuse(f"has {n} distinct values ({_shown(values.labels)})",
-               "pass task='multiclass' (or task='regression' for numbers), or task=None to infer it")
+               "pass task='multiclass' (or task='regression' for numbers), or task=None to infer it", fits)
     if task == "multiclass" and values.numeric and not values.integers:
-        refuse("holds fractional numbers", "pass task='regression', or map the values to class labels")
+        refuse("holds fractional numbers", "pass task='regression', or map the values to class labels",
+               ("regression",))
     if task == "regression" and not values.numeric:
         refuse(f"holds text or booleans ({_shown(values.labels)})",
-               "pass task='multiclass' (or 'binary' for two labels), or choose a numeric target")
+               "pass task='multiclass' (or 'binary' for two labels), or choose a numeric target",
+               ("binary", "multiclass") if n == 2 else ("multiclass",))
     if task == "multiclass" and n == 2:
         notes.append(f"task multiclass (given) on a target with 2 values ({_shown(values.labels)})")
     elif task == "regression" and n == 2:

@@ -171,20 +171,34 @@ def detail_row(d: FeatureDetail) -> tuple:
 
 def drift_table(rows: list[tuple], *, alpha: float, correction: str,
            psi_bands: tuple[float, float]) -> pd.DataFrame:
-    """The feature table from :func:`detail_row` tuples: corrected p-values, severity, most severe first."""
+    """The feature table from :func:`detail_row` tuples: corrected p-values, severity, most severe first
+    (split proxies and entity columns last; then severity, then PSI, descending, missing PSI last; ties
+    keep the features' order).
+
+    The cells are completed and ordered in plain Python and NumPy and the frame is built once: on the
+    short batches a monitor measures hundreds of times, pandas' per-call overhead of assigning, mapping
+    and sorting columns was a third of a table's time.
+    """
     if not rows:
         return pd.DataFrame([], columns=list(COLUMNS))
-    table = pd.DataFrame(rows, columns=list(_OWN_COLUMNS))
-    k = len(table)
-    family = np.concatenate([table["pvalue"].to_numpy(dtype=float),
-                             table["missing_pvalue"].to_numpy(dtype=float)])
+    at = {c: i for i, c in enumerate(_OWN_COLUMNS)}
+    column = {c: [r[at[c]] for r in rows] for c in ("pvalue", "missing_pvalue", "psi", "proxy", "entity")}
+    k = len(rows)
+    family = np.concatenate([np.asarray(column["pvalue"], dtype=float),
+                             np.asarray(column["missing_pvalue"], dtype=float)])
     adjusted = adjust_pvalues(family, correction)
-    p_adj, miss_adj = adjusted[:k], adjusted[k:]
+    p_adj, miss_adj = adjusted[:k].tolist(), adjusted[k:].tolist()
     sev = ["stable" if entity else severity(bool((pa < alpha) or (ma < alpha)), psi, psi_bands)
-           for pa, ma, psi, entity in zip(p_adj, miss_adj, table["psi"].to_numpy(), table["entity"])]
-    table = table.assign(pvalue_adjusted=p_adj, missing_pvalue_adjusted=miss_adj, severity=sev,
-                         drifted=[is_drifted(s) for s in sev])[list(COLUMNS)]
-    rank = table["severity"].map(SEVERITIES.index)
-    return (table.assign(_proxy=(table["proxy"] != "") | table["entity"], _rank=rank)
-            .sort_values(["_proxy", "_rank", "psi"], ascending=[True, False, False], kind="stable")
-            .drop(columns=["_proxy", "_rank"]).reset_index(drop=True))
+           for pa, ma, psi, entity in zip(p_adj, miss_adj, column["psi"], column["entity"], strict=True)]
+    extra = {"pvalue_adjusted": p_adj, "missing_pvalue_adjusted": miss_adj, "severity": sev,
+             "drifted": [is_drifted(s) for s in sev]}
+    psi = np.asarray(column["psi"], dtype=float)
+
+    def key(i: int) -> tuple:
+        apart = column["proxy"][i] != "" or bool(column["entity"][i])
+        missing = bool(np.isnan(psi[i]))
+        return (apart, -SEVERITIES.index(sev[i]), missing, 0.0 if missing else -psi[i])
+
+    order = sorted(range(k), key=key)
+    cells = [tuple(extra[c][i] if c in extra else rows[i][at[c]] for c in COLUMNS) for i in order]
+    return pd.DataFrame(cells, columns=list(COLUMNS))

@@ -85,11 +85,19 @@ class StrategyStep:
         What to say in the interview.
     evidence : str
         One of :data:`EVIDENCE_KINDS`: what the app runs on the data to show this step live.
+    by_task : tuple of (str, str)
+        ``(task, what to say)`` where a regression or multiclass model's answer differs from a binary
+        classifier's (:meth:`say_for`).
     """
 
     title: str
     say: str
     evidence: str
+    by_task: tuple[tuple[str, str], ...] = ()
+
+    def say_for(self, task: str = "binary") -> str:
+        """What to say for a model of ``task``: its own words where the step has them, else :attr:`say`."""
+        return dict(self.by_task).get(task, self.say)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +139,41 @@ class Prompt:
         return self.batch if scenario == self.scenarios[0] else WORST
 
 
+#: What the strategy steps say for a regression or a multiclass model, where a binary classifier's words
+#: (a score, its AUC, an outcome rate, a threshold) do not apply.
+_OUTPUTS_SAY = (
+    ("regression", "PSI, KS and the Wasserstein distance on the forecasts need no labels, and the mean "
+                   "forecast's move is in the target's own units. Stable forecasts with growing errors point "
+                   "away from covariate shift."),
+    ("multiclass", "χ² and PSI on the predicted-class shares, and KS on each class's probability, need no "
+                   "labels. Stable predictions with falling accuracy point away from covariate shift."),
+)
+_CONCEPT_SAY = (
+    ("regression", "Compare the realised MAE, RMSE and bias with the reference, and test whether E[y | "
+                   "forecast] changed: a shift of its level with the slope unchanged is a prior shift (the "
+                   "target's mean moved); a changed slope, or residuals that moved at equal forecast, is "
+                   "concept drift: P(y | x) itself moved."),
+    ("multiclass", "Compare realised accuracy, macro-F1 and the true class shares with the reference, and "
+                   "test each class's one-vs-rest recalibration: an intercept-only shift is a prior (label) "
+                   "shift, the class mix moved; a changed slope or lower accuracy is concept drift: P(y | x) "
+                   "itself moved."),
+)
+_IMPACT_SAY = (
+    ("regression", "Price the forecast errors per unit over- and under-forecast (stock that sits, sales "
+                   "missed), then recommend: retrain on recent labelled data (concept drift), correct the "
+                   "forecasts' level (prior shift) or fix the pipeline, and add the missing monitor."),
+    ("multiclass", "Price it with a cost matrix (what deciding a case of one class as another costs), "
+                   "keeping model error apart from a changed class mix, then recommend: retrain on recent "
+                   "labelled data (concept drift), re-weight the class priors (prior shift) or fix the "
+                   "pipeline, and add the missing monitor."),
+)
+
 _DEBUG = Prompt(
     id="debug_accuracy",
     title="Accuracy dropped, inputs look stable",
     question="Our model's accuracy dropped, but the input features look stable. How do you debug it?",
     kind="diagnostic",
-    scenarios=("credit", "pricing", "german_credit"),
+    scenarios=("credit", "pricing", "german_credit", "sentiment"),
     batch="2025-10",
     tip="Go from the cheapest, label-free checks to the expensive ones, and say what each result would "
         "rule in or out.",
@@ -147,11 +184,12 @@ _DEBUG = Prompt(
                      "with an effect size (PSI) so that 'stable' means 'no material change'.", "inputs"),
         StrategyStep("Look at the model's outputs: prediction drift",
                      "PSI and KS on the score distribution need no labels. Stable scores with falling "
-                     "accuracy point away from covariate shift.", "prediction"),
+                     "accuracy point away from covariate shift.", "prediction", _OUTPUTS_SAY),
         StrategyStep("With labels: separate prior shift from concept drift",
                      "Compare realised AUC, accuracy and base rate with the reference, and test whether "
                      "P(y | score) changed: an intercept-only shift is a prior (label) shift, a changed "
-                     "slope or a lower AUC is concept drift: P(y | x) itself moved.", "concept"),
+                     "slope or a lower AUC is concept drift: P(y | x) itself moved.", "concept",
+                     _CONCEPT_SAY),
         StrategyStep("Catch multivariate shift the per-feature tests miss",
                      "A domain classifier trained to tell reference from production rows (AUC 0.5 = "
                      "indistinguishable) finds changes that live in combinations of features, and says "
@@ -163,7 +201,7 @@ _DEBUG = Prompt(
                      "Price it at the model's own threshold, keeping model error apart from a changed "
                      "outcome rate (more defaults is a business change), then recommend: retrain on "
                      "recent labelled data (concept drift), recalibrate the intercept (prior shift) or fix "
-                     "the pipeline, and add the missing monitor.", "impact"),
+                     "the pipeline, and add the missing monitor.", "impact", _IMPACT_SAY),
     ),
     rubric=(
         RubricPoint("pipeline", "Rule out data-quality / pipeline problems",
@@ -205,7 +243,7 @@ _EXEC = Prompt(
     title="Explain the drift to an executive",
     question="How would you explain this drift to a non-technical executive?",
     kind="communication",
-    scenarios=("credit", "pricing", "german_credit"),
+    scenarios=("credit", "pricing", "german_credit", "sentiment"),
     batch=WORST,
     tip="Lead with the decision and the money, then one sentence of cause, then the plan; keep the "
         "statistics in your pocket for follow-up questions.",
@@ -213,7 +251,13 @@ _EXEC = Prompt(
         StrategyStep("Open with the headline in business terms",
                      "“The model's mistakes cost about $X more per quarter (range …); more defaults, a "
                      "change in our customers and not in the model, add $Y.” Numbers with a range, no "
-                     "jargon.", "impact"),
+                     "jargon.", "impact",
+                     (("regression", "“The forecasts' errors cost about $X more per quarter (range …): "
+                                     "$Y in stock that sits, $Z in sales missed.” Numbers with a range, no "
+                                     "jargon."),
+                      ("multiclass", "“The model's wrong calls cost about $X more per quarter (range …); a "
+                                     "different mix of cases, a change in the world and not in the model, "
+                                     "adds $Y.” Numbers with a range, no jargon."))),
         StrategyStep("Say what changed, in one plain sentence",
                      "Describe the world, not the test: “our applicants/customers changed” or “the same "
                      "customers now behave differently”. The diagnosis verdict is your sentence.",
@@ -266,10 +310,13 @@ _PRICING = Prompt(
                      "Per-feature drift (PSI / KS, thresholds calibrated on the reference) and prediction "
                      "drift need no labels, so they fire first.", "inputs"),
         StrategyStep("Watch the model's outputs",
-                     "The score distribution moves before conversions are known.", "prediction"),
+                     "The score distribution moves before conversions are known.", "prediction",
+                     (("regression", "The demand forecasts move before the week's sales are known."),)),
         StrategyStep("Confirm with delayed labels: realised performance",
                      "Conversions arrive with a delay; when they do, performance (log-loss, AUC) "
-                     "confirms or refutes the alarm.", "concept"),
+                     "confirms or refutes the alarm.", "concept",
+                     (("regression", "Sales arrive with a delay; when they do, the forecast errors (MAE, "
+                                     "bias) confirm or refute the alarm."),)),
         StrategyStep("Decide with a cost model, retrain safely, compare baselines",
                      "Ignore / alert / retrain / roll back by expected cost; train a challenger, promote "
                      "it only if it beats the champion on a recent hold-out, keep the old one to roll "
@@ -316,7 +363,7 @@ _BEHAVIOURAL = Prompt(
     title="A time you caught a model problem (STAR)",
     question="Tell me about a time you caught a model problem in production.",
     kind="behavioural",
-    scenarios=("credit", "pricing"),
+    scenarios=("credit", "pricing", "sentiment"),
     batch=WORST,
     tip="Situation, Task, Action, Result: one or two sentences each, the Action in the first person and "
         "specific, the Result in numbers, then what you changed so it cannot happen again.",
@@ -596,13 +643,26 @@ def worst_batch(table: pd.DataFrame) -> str:
 
 
 # --- the STAR story -----------------------------------------------------------------------------------
+#: What a regression or multiclass model outputs, in a sentence (a binary classifier's: scores).
+_OUTPUTS = {"regression": "forecasts", "multiclass": "predicted classes"}
+#: The STAR story's blank for the money when no impact was priced, per task.
+_UNPRICED = {
+    "binary": "[what it costs: the model's error at its threshold, apart from the change in the outcome "
+              "rate, priced with your decisions a month and the costs of a false positive and a false "
+              "negative]",
+    "regression": "[what it costs: the forecast errors priced per unit over- and under-forecast, times your "
+                  "forecasts a month]",
+    "multiclass": "[what it costs: the model's wrong calls priced by a cost matrix (true class × predicted "
+                  "class), apart from the change in the class mix, times your decisions a month]",
+}
 def star_template(impact, diagnosis, *, model: str = "the model", batch: str | None = None) -> str:
     """A STAR answer (Situation, Task, Action, Result) filled with a diagnosis and its business impact.
 
     Parameters
     ----------
-    impact : drift.model.impact.BusinessImpact or None
-        From :func:`drift.business_impact` on the same batch; ``None`` leaves the money as a blank.
+    impact : BusinessImpact, RegressionImpact, MulticlassImpact or None
+        From :func:`drift.task_business_impact` (or :func:`drift.business_impact`) on the same batch;
+        ``None`` leaves the money as a blank, worded for the diagnosis's task.
     diagnosis : drift.diagnosis.diagnose.Diagnosis
         From :func:`drift.diagnose` on the batch the story is about.
     model : str
@@ -624,9 +684,10 @@ def star_template(impact, diagnosis, *, model: str = "the model", batch: str | N
         return None if step is None or step.status == "skipped" else step.summary
 
     signal = said("concept") or said("prediction") or "the monitoring dashboard"
+    task = getattr(getattr(diagnosis, "task", None), "task", "binary")
     actions = []
     for key, what in (("inputs", "ruled out the data pipeline and checked every input feature"),
-                      ("prediction", "checked whether the model's scores had moved"),
+                      ("prediction", f"checked whether the model's {_OUTPUTS.get(task, 'scores')} had moved"),
                       ("concept", "measured performance on the labelled rows against the training period"),
                       ("domain", "trained a domain classifier to tell training rows from production rows"),
                       ("mmd", "ran an MMD test on the model's embeddings")):
@@ -635,9 +696,7 @@ def star_template(impact, diagnosis, *, model: str = "the model", batch: str | N
             actions.append(f"{what} ({summary})")
     verdict = diagnosis.verdict
     if impact is None:
-        money = ("[what it costs: the model's error at its threshold, apart from the change in the outcome "
-                 "rate, priced with your decisions a month and the costs of a false positive and a false "
-                 "negative]")
+        money = _UNPRICED.get(task, _UNPRICED["binary"])
     else:
         money = impact.sentence
     n = f"{diagnosis.n_current:,}"

@@ -24,6 +24,13 @@ CONCEPT_WHY = ("Stable inputs do not guarantee stable outcomes: the relationship
                "(P(y | x)) can change on its own.  Only labels can show it.")
 PREDICTION_WHY = ("The model's output is the cheapest signal and needs no labels: if the score distribution "
                   "moved, the decisions the business sees moved too.")
+#: :data:`PREDICTION_WHY` in the words of a regression and of a multiclass model.
+TASK_PREDICTION_WHY = {
+    "regression": "The model's output is the cheapest signal and needs no labels: if the forecasts moved, "
+                  "the plans built on them (stock, prices, staffing) moved too.",
+    "multiclass": "The model's output is the cheapest signal and needs no labels: if the predicted class "
+                  "shares moved, the decisions the business sees moved too.",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from drift.core import decisions
-from drift.core.errors import DriftInputError, DriftParameterError, TaskMismatchError
+from drift.core.errors import DriftInputError, DriftParameterError, TaskContradictionError, TaskMismatchError
 from drift.core.formatting import format_pvalue
 from drift.core.inputs import numeric_values
 from drift.core.jsonsafe import python_scalar
@@ -47,6 +47,7 @@ from drift.diagnosis.steps import (
     MIN_LABELS,
     PREDICTION_WHY,
     STEP_TITLES,
+    TASK_PREDICTION_WHY,
     Step,
     labelled_rows,
     role_problem,
@@ -125,9 +126,10 @@ def _task_from_prediction(reference: pd.DataFrame, current: pd.DataFrame, predic
     if task is None:
         task = ("binary" if numbers.between(0, 1).all() else "regression") if numeric else "multiclass"
     if task == "regression" and not numeric:
-        raise DriftParameterError(f"The 'task' parameter of diagnose is 'regression', but prediction column "
-                                  f"{prediction!r} holds text. Fix: pass task='multiclass', or choose the "
-                                  "forecast column.")
+        raise TaskContradictionError(f"The 'task' parameter of diagnose is 'regression', but prediction "
+                                     f"column {prediction!r} holds text. Fix: pass task='multiclass', or "
+                                     "choose the forecast column.", task=task, column=prediction,
+                                     found="holds text", tasks=("multiclass",))
     kind = {"binary": "probability" if numeric else "label", "regression": "forecast",
             "multiclass": "label"}[task]
     classes = () if task != "multiclass" else sorted_labels(python_scalar(v) for v in values.unique())
@@ -171,7 +173,8 @@ def task_prediction_step(reference: pd.DataFrame, current: pd.DataFrame, info: T
     :func:`resolve_task` returned it."""
     problem = outputs_problem(reference, current, info, task_problem)
     if problem:
-        return skipped("prediction", "No usable prediction column", PREDICTION_WHY,
+        return skipped("prediction", "No usable prediction column", TASK_PREDICTION_WHY.get(info.task,
+                                                                                           PREDICTION_WHY),
                        f"{sentence(problem)}. Without the model's predictions nothing can be said about its "
                        "outputs: name the prediction column on the Data page.",
                        "Continue with concept drift.")
@@ -200,9 +203,9 @@ def _forecast_step(res, info: TaskInfo, alpha: float) -> Step:
                 "mean_reference": res.mean_reference, "mean_current": res.mean_current,
                 "mean_shift": res.mean_shift, "wasserstein": res.wasserstein,
                 "wasserstein_norm": res.wasserstein_norm.statistic}
-    return Step("prediction", STEP_TITLES["prediction"], status, summary, PREDICTION_WHY, expl,
-                "Stable forecasts do not prove a stable model: check whether the target still follows the "
-                "forecast (concept drift).", evidence, res)
+    return Step("prediction", STEP_TITLES["prediction"], status, summary, TASK_PREDICTION_WHY["regression"],
+                expl, "Stable forecasts do not prove a stable model: check whether the target still follows "
+                "the forecast (concept drift).", evidence, res)
 
 
 def _largest_change(shares: pd.DataFrame) -> pd.Series | None:
@@ -235,9 +238,9 @@ def _class_step(res, alpha: float) -> Step:
     evidence = {"task": "multiclass", "psi": res.statistic, "pvalue": res.pvalue, "test": "χ²",
                 "chi2_pvalue": res.pvalue, "band": band, "level": status, "headline": headline,
                 "shares": res.shares.to_dict("records"), "probabilities": probs.to_dict("records")}
-    return Step("prediction", STEP_TITLES["prediction"], status, summary, PREDICTION_WHY, expl,
-                "Stable predictions do not prove a stable model: check whether the classes still follow the "
-                "model's probabilities (concept drift).", evidence, res)
+    return Step("prediction", STEP_TITLES["prediction"], status, summary, TASK_PREDICTION_WHY["multiclass"],
+                expl, "Stable predictions do not prove a stable model: check whether the classes still "
+                "follow the model's probabilities (concept drift).", evidence, res)
 
 
 # ------------------------------------------------------------------------------------------ concept
@@ -336,7 +339,7 @@ def _regression_concept(ref: pd.DataFrame, cur: pd.DataFrame, info: TaskInfo, rn
     target = mean_change(ref[t], cur[t], confidence)
     status = decisions.task_concept_level("regression", change, test, alpha)
     table = change.table
-    summary = (f"{_metric_text(table.loc['mae'], 'MAE')}; mean target {target['reference']:.3g} → "
+    summary = (f"{_metric_text(table.loc['mae'], 'MAE')}; mean {t} {target['reference']:.3g} → "
                f"{target['current']:.3g}; calibration {format_pvalue(test.pvalue, prefix=True)}, "
                f"residuals at equal forecast {format_pvalue(test.residual_pvalue, prefix=True)}")
     metrics = "; ".join(_metric_text(table.loc[m], name) for m, name in
@@ -357,7 +360,7 @@ def _regression_concept(ref: pd.DataFrame, cur: pd.DataFrame, info: TaskInfo, rn
             "no longer fit (concept drift).")
     if notes:
         expl += f" Notes: {'; '.join(notes)}."
-    evidence = {"labels": True, "task": "regression",
+    evidence = {"labels": True, "task": "regression", "target": t,
                 "performance": change.to_dict()["table"], "target_mean": target, "test": test.to_dict(),
                 "notes": list(notes)}
     return Step("concept", STEP_TITLES["concept"], status, summary, CONCEPT_WHY, expl, _NEXT_CONCEPT,

@@ -177,17 +177,28 @@ def size_buckets(sizes: Sequence[int]) -> dict[int, int]:
     return out
 
 
-def draw_weights(gen: np.random.Generator, n_ref: int, size: int,
-                 reweight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+def reweight_cdf(reweight: np.ndarray) -> np.ndarray:
+    """The cumulative distribution ``Generator.choice(..., p=reweight / reweight.sum())`` builds on every
+    call, built once: ``cdf.searchsorted(gen.random(size), side="right")`` then draws the same rows from
+    the same stream as ``choice`` does (NumPy's own algorithm; tested), without re-adding ``n_ref``
+    probabilities for each of the hundreds of null draws of a batch."""
+    cdf = (reweight / reweight.sum()).cumsum()
+    cdf /= cdf[-1]
+    return cdf
+
+
+def draw_weights(gen: np.random.Generator, n_ref: int, size: int, reweight: np.ndarray | None = None,
+                 cdf: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str]:
     """Row positions of a null chunk and the pseudo-reference weights (module docstring, rule 1).
 
     ``reweight`` (importance weights of the reference rows, :mod:`drift.monitoring.reweighting`): a null
     draw from the reweighted reference, always bootstrapped -- the chunk drawn with replacement with
     probabilities proportional to ``reweight``, the pseudo-reference an ordinary bootstrap of the rows
     times ``reweight`` (its spread is that of the reweighted reference, whose effective size is below
-    ``n_ref``)."""
+    ``n_ref``); ``cdf``: :func:`reweight_cdf` of ``reweight``, when the caller draws many times."""
     if reweight is not None:
-        chunk = gen.choice(n_ref, size, replace=True, p=reweight / reweight.sum())
+        cdf = reweight_cdf(reweight) if cdf is None else cdf
+        chunk = cdf.searchsorted(gen.random(size), side="right")
         return chunk, np.bincount(gen.integers(0, n_ref, n_ref), minlength=n_ref) * reweight, "reweighted"
     if size <= BOOTSTRAP_ABOVE * n_ref:
         chunk = gen.choice(n_ref, size, replace=False)
@@ -387,8 +398,9 @@ def _calibrate_reweighted(ref: Reference, pos: int, cal_size: int, dets: set[str
     gen = np.random.default_rng([seed, 6, pos, cal_size])
     total = n_draws(dets, settings.n_calibration)
     draws: dict[str, list[float]] = {m: [] for m in metric_names(dets, task=ref.task)}
+    cdf = reweight_cdf(weights)
     for i in range(total):
-        chunk, pseudo, _ = draw_weights(gen, ref.n, cal_size, weights)
+        chunk, pseudo, _ = draw_weights(gen, ref.n, cal_size, weights, cdf)
         for metric, values in score_nulls(ref, [(chunk, pseudo)], dets, split=False).items():
             draws[metric].extend(values)
         tick(f"calibrating the reweighted reference of batch {pos + 1} ({i + 1}/{total})")

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from drift import __version__
+from drift.core.decisions import verdict_label
 from drift.core.errors import DriftParameterError
 from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import dumps, jsonable
@@ -99,8 +100,19 @@ _TASK_RECOMMENDATIONS.update({(task, "input_drift"): _RECOMMENDATIONS["input_dri
                                                                                             output)
                               for task, output in (("regression", "a forecast column"),
                                                    ("multiclass", "a predicted-class column"))})
+_TASK_RECOMMENDATIONS.update({(task, "data_quality"): _RECOMMENDATIONS["data_quality"].replace(
+    "re-score", redo).replace("they are scored", used)
+    for task, redo, used in (("regression", "re-forecast", "they are forecast"),
+                             ("multiclass", "re-classify", "they are classified"))})
 #: Per task, what the model does with a case, in a sentence.
 _TREATS = {"binary": "scoring", "multiclass": "classifying", "regression": "forecasting"}
+#: Per task, what the model does with broken values, in a sentence.
+_BROKEN_USE = {"binary": "scores these values", "multiclass": "classifies rows with these values",
+               "regression": "forecasts from these values"}
+#: Per task, how performance is estimated without labels, in a sentence.
+_ESTIMATED_FROM = {"binary": "the model's own confidence",
+                   "multiclass": "the model's own class probabilities",
+                   "regression": "a model of its errors fitted on the reference (direct loss estimation)"}
 #: Per task, what the model outputs, in a sentence.
 _OUTPUTS = {"binary": "scores", "multiclass": "class probabilities", "regression": "forecasts"}
 #: Per task, the realised-performance metric quoted for concept drift: (metric key, its name, format).
@@ -168,7 +180,7 @@ def _what_changed(d, task: str = "binary") -> str:
     if kind == "data_quality":
         issues = [i["message"] for i in inputs.get("quality_issues", [])] or list(d.verdict.evidence)
         return ("The data pipeline is delivering broken inputs: " + "; ".join(issues[:3])
-                + ("; …" if len(issues) > 3 else "") + ". The model scores these values as if they were "
+                + ("; …" if len(issues) > 3 else "") + f". The model {_BROKEN_USE[task]} as if they were "
                 "real, so its decisions on this data cannot be trusted until the pipeline is fixed.")
     if kind in ("covariate_shift", "input_drift"):
         moves = inputs.get("moves", [])
@@ -236,7 +248,8 @@ def _prior_shift(d, task: str) -> str:
     concept = d.step("concept").evidence
     if task == "regression":
         level = concept.get("target_mean") or {}
-        mean = (f" (mean {level['reference']:.4g} → {level['current']:.4g})"
+        name = f"{concept['target']} " if concept.get("target") else ""
+        mean = (f" (mean {name}{level['reference']:.4g} → {level['current']:.4g}, in the target's units)"
                 if _finite(level.get("reference")) and _finite(level.get("current")) else "")
         return (f"The level of the outcome changed{mean} while the inputs and the model's forecasts did "
                 "not: the model still follows the inputs, but its forecasts are now off in one direction (a "
@@ -253,7 +266,7 @@ def _prior_shift(d, task: str) -> str:
             "happens.")
 
 
-def _how_sure(d) -> str:
+def _how_sure(d, task: str = "binary") -> str:
     v = d.verdict
     text = (f"Verdicts like this one were {v.confidence_text}" if v.benchmark else
             "How often verdicts like this one are right is not measured yet: too few comparable cases in the "
@@ -266,11 +279,11 @@ def _how_sure(d) -> str:
         text += "Model performance was measured on labelled production data."
     elif concept.status != "skipped":
         text += ("No production labels were used, so a change in how outcomes follow the inputs (concept "
-                 "drift) cannot be ruled out; performance was estimated from the model's own confidence.")
+                 f"drift) cannot be ruled out; performance was estimated from {_ESTIMATED_FROM[task]}.")
     else:
         text += ("Model performance and concept drift were not assessed (they need a target and a prediction "
                  "column): concept drift cannot be ruled out.")
-    others = [f.label.split(':')[0].lower() for f in v.findings[1:]]
+    others = [verdict_label(f.kind, task).split(':')[0].lower() for f in v.findings[1:]]
     if others:
         text += " Also consistent with: " + ", ".join(others) + "."
     return text
@@ -344,8 +357,9 @@ def stakeholder_summary(diagnosis, impact: TaskImpact | None = None, *,
         and errors, a multiclass model's classes — never a ROC AUC or a 0/1 rate but for a binary model.
     """
     task = report_task(diagnosis, impact)
-    return {"headline": diagnosis.verdict.label, "what_changed": _what_changed(diagnosis, task),
-            "how_sure": _how_sure(diagnosis),
+    return {"headline": verdict_label(diagnosis.verdict.kind, task),
+            "what_changed": _what_changed(diagnosis, task),
+            "how_sure": _how_sure(diagnosis, task),
             "what_it_costs": _what_it_costs(diagnosis, impact, not_priced, task),
             "recommendation": _recommendation(diagnosis, task)}
 
@@ -404,7 +418,7 @@ class Report:
                          "n_reference": first.n_reference,
                          "rows": {s.name: s.diagnosis.n_current for s in self.sections}},
             "overview": [{"current_name": s.name, "verdict": s.diagnosis.verdict.kind,
-                          "label": s.diagnosis.verdict.label, "confidence": s.diagnosis.verdict.confidence,
+                          "label": s.summary["headline"], "confidence": s.diagnosis.verdict.confidence,
                           "confidence_text": s.diagnosis.verdict.confidence_text}
                          for s in self.sections],
             "sections": [s.to_dict() for s in self.sections],
@@ -556,13 +570,13 @@ def _markdown(report: Report) -> str:
              f"{e(_when(report.generated_at))} · Drift Explorer {e(report.version)}", ""]
     if len(report.sections) > 1:
         lines += _md_table(["Data", "Verdict", "Confidence"],
-                           [[e(s.name), e(s.diagnosis.verdict.label),
+                           [[e(s.name), e(s.summary["headline"]),
                              s.diagnosis.verdict.confidence_short]
                             for s in report.sections]) + [""]
     for s in report.sections:
         d, v = s.diagnosis, s.diagnosis.verdict
-        lines += [f"## {e(s.name)}: {e(v.label)}", "",
-                  f"**Verdict:** {e(v.label)} — {e(v.confidence_text)}; "
+        lines += [f"## {e(s.name)}: {e(s.summary['headline'])}", "",
+                  f"**Verdict:** {e(s.summary['headline'])} — {e(v.confidence_text)}; "
                   f"{d.n_current:,} rows compared with {d.n_reference:,}.", ""]
         lines += [f"- **{SUMMARY_HEADINGS[k]}:** {e(s.summary[k])}" for k in SUMMARY_HEADINGS] + [""]
         if s.impact is not None:
@@ -711,7 +725,7 @@ def _html_banner(s: ReportSection) -> str:
     ev = "".join(f"<li>{_esc(x)}</li>" for x in v.evidence)
     return (f'<div class="card banner" style="--vc:{color};--vbg:{color}14">'
             f'<div class="kicker">Verdict · {_esc(v.kind.replace("_", " "))}</div>'
-            f'<div class="label">{_esc(v.label)}</div>'
+            f'<div class="label">{_esc(s.summary["headline"])}</div>'
             f'<span class="chip" style="color:{color}">{_esc(v.confidence_text)}</span>'
             f'<span class="meta" style="margin-left:10px">{s.diagnosis.n_current:,} rows compared with '
             f'{s.diagnosis.n_reference:,}</span>'
@@ -830,7 +844,7 @@ def _html_overview(report: Report) -> str:
         color = _VERDICT_COLORS.get(v.kind, "#57606a")
         chip = f'<span class="chip" style="color:{color}">{_esc(v.kind.replace("_", " "))}</span>'
         rows.append(f'<tr><td><a href="#section-{i}">{_esc(s.name)}</a></td><td>{chip}</td>'
-                    f"<td>{_esc(v.label)}</td><td class=\"num\">{_esc(v.confidence_short)}</td>"
+                    f"<td>{_esc(s.summary['headline'])}</td><td class=\"num\">{_esc(v.confidence_short)}</td>"
                     f'<td class="num">{s.diagnosis.n_current:,}</td></tr>')
     return ('<div class="tablewrap overview" style="margin-bottom:8px"><table><thead><tr><th>Data</th>'
             "<th>Verdict</th><th>Meaning</th><th>Confidence</th><th>Rows</th></tr></thead><tbody>"

@@ -23,6 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import drift
+from drift.core.decisions import VERDICT_LABELS, VERDICTS, verdict_label
 from drift.data.scenarios import load_scenario
 from tests.app.test_pages import new_app as shared_new_app
 from tests.app.test_pages import open_page, upload
@@ -88,6 +89,19 @@ def texts(at: AppTest) -> str:
     return "\n".join(parts).replace("\\", "")
 
 
+def verdict_shown(at: AppTest, task: str, frame: str = "**Verdict: {}**") -> str:
+    """The verdict kind the page names in ``frame`` (the Diagnosis page's box; the Report's headline is
+    ``"#### {}"``), in the task's words; no binary classifier's label that differs from the task's is shown
+    anywhere (the verdict, the findings also found)."""
+    text = texts(at) + "\n" + "\n".join(h.value for h in at.subheader)
+    kinds = [k for k in VERDICTS if frame.format(verdict_label(k, task)) in text]
+    assert len(kinds) == 1, text
+    for kind in VERDICTS:
+        binary = VERDICT_LABELS[kind]
+        assert binary == verdict_label(kind, task) or binary not in text, binary
+    return kinds[0]
+
+
 @cache
 def view(name: str, task: str):
     """Reference and the tested batch of a scenario's model of ``task``: the tables the app loaded (its
@@ -127,6 +141,8 @@ def test_diagnosis_of_the_pricing_regression_model() -> None:
     forecasts = drift.forecast_drift(reference["units_forecast"], rows["units_forecast"], alpha=0.05, bins=10)
     at = run_all_steps(open_page(view_app("pricing", "regression", PRICING_BATCH), DIAGNOSIS))
     assert "model: units sold (regression)" in texts(at), "every page's source line names the model"
+    kind = verdict_shown(at, "regression")
+    assert any(h.value == verdict_label(kind, "regression") for h in at.subheader), "the verdict card"
     shown = metrics(at)
     for label, metric in (("MAE", "mae"), ("RMSE", "rmse"), ("R²", "r2"),
                           ("Bias (mean error)", "mean_error")):
@@ -152,6 +168,7 @@ def test_diagnosis_of_the_pricing_regression_model() -> None:
 def test_report_of_the_pricing_regression_model() -> None:
     at = open_page(view_app("pricing", "regression", PRICING_BATCH), REPORT)
     assert not errors(at)
+    verdict_shown(at, "regression", "#### {}")                        # the summary's headline
     assert not [n for n in at.number_input if n.key and n.key.startswith(state.IMPACT_DECISIONS)], \
         "the calculator asks for a binary classifier's figures"
     assert [n.label for n in at.number_input if n.key in (state.IMPACT_VOLUME, state.IMPACT_COST_OVER,
@@ -184,6 +201,8 @@ def test_diagnosis_of_the_sentiment_multiclass_model() -> None:
         rows["predicted_sentiment"],
         reference_probabilities=reference[cols], current_probabilities=rows[cols], classes=classes, rng=0)
     at = run_all_steps(open_page(view_app("sentiment", "multiclass", SENTIMENT_BATCH), DIAGNOSIS))
+    kind = verdict_shown(at, "multiclass")
+    assert any(h.value == verdict_label(kind, "multiclass") for h in at.subheader), "the verdict card"
     shown = metrics(at)
     assert shown["Accuracy"] == f"{expected.current.accuracy:.3f}"
     assert shown["Macro-F1"] == f"{expected.current.macro_f1:.3f}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from drift.core.decisions import VERDICTS, verdict_label
 from drift.data.scenarios import SCENARIOS, load_scenario
 from drift.data.scenarios.sentiment import INJECTED_TERMS
 from drift.diagnosis import practice
@@ -158,4 +159,78 @@ def test_practice_on_the_pricing_demand_model() -> None:
     truth = sc.manifest_row(worst)
     shown = [s.value for s in [*at.success, *at.warning] if s.value.startswith("**Ground truth of ")]
     assert shown and str(truth["kind"]).replace("_", " ") in shown[0]
-    assert any("the Report page prices" in i.value for i in at.info)
+    # the impact panel prices the forecasts per unit over and under (it showed the binary model's price)
+    inputs = {n.label for n in at.number_input}
+    assert {"Forecasts per month", "Cost per unit over-forecast ($)", "Cost per unit under-forecast ($)"} <= \
+        inputs and "Decision threshold" not in inputs
+    assert {"Over-forecast / quarter", "Under-forecast / quarter"} <= {m.label for m in at.metric}
+    _speaks_its_task(at, "regression")
+
+
+def test_practice_replays_the_pricing_demand_model_and_stars_the_three_class_one() -> None:
+    """The design prompt's policy replay runs the demand (regression) model it is asked about (it said it was
+    not replayed); the STAR story of the three-class sentiment model is filled with its own cost."""
+    at = _submit(open_page(new_app(**{state.PRACTICE_PROMPT: "pricing_autopilot",
+                                      state.PRACTICE_SCENARIO: "pricing", state.PRACTICE_TASK: "regression"}),
+                           PRACTICE), "Champion and challenger.")
+    table = next(d.value for d in at.dataframe if "total_cost" in d.value.columns)
+    assert list(table["policy"])[0] == "never retrain" and len(table) == 4
+    assert not any("not replayed" in i.value for i in at.info)
+    assert "Cheapest policy over the year" in markdown(at)
+    star = {state.PRACTICE_SCENARIO: "sentiment", state.PRACTICE_TASK: "multiclass"}
+    at = _submit(open_page(new_app(**{state.PRACTICE_PROMPT: "behavioural_star", **star}), PRACTICE), "")
+    result = markdown(at).split("**Result.**")[1]
+    assert "per quarter" in result and "threshold" not in result
+    assert "checked whether the model's predicted classes had moved" in markdown(at)
+
+
+#: A binary classifier's words that a regression or multiclass model's Practice page must not show.
+BINARY_WORDS = ("false positive", "false negative", "decision threshold", "outcome rate", "P(y | score)",
+                "score distribution", "Report page prices")
+
+
+def _speaks_its_task(at: AppTest, task: str) -> None:
+    """The strategy, the impact panel and the verdict in the task's words (the debug prompt's)."""
+    text = "\n".join([markdown(at), *(c.value for c in at.caption), *(i.value for i in at.info)])
+    for word in BINARY_WORDS:
+        assert word not in text, word
+    for step in practice.PROMPTS["debug_accuracy"].steps:
+        assert step.say_for(task) in text
+    assert practice.PROMPTS["debug_accuracy"].steps[1].say_for(task) != practice.PROMPTS[
+        "debug_accuracy"].steps[1].say
+
+
+def test_practice_on_the_sentiment_three_class_model() -> None:
+    """The sentiment scenario's three-class model has a Practice prompt: practised on the week whose accuracy
+    fell most, an answer submitted is graded against the rubric, its evidence is that model's diagnosis,
+    the impact is priced by a cost matrix and the ground truth is that model's manifest."""
+    sc = load_scenario("sentiment").with_task("multiclass")
+    expected = practice.batch_performance(sc.reference, sc.current, target=sc.target,
+                                          prediction=sc.prediction, batch=sc.batch, task="multiclass")
+    worst = practice.worst_batch(expected)
+    at = open_page(new_app(**{state.PRACTICE_PROMPT: "debug_accuracy", state.PRACTICE_SCENARIO: "sentiment"}),
+                   PRACTICE)
+    assert "multiclass" in at.selectbox(key=state.PRACTICE_TASK).options[1]
+    at.selectbox(key=state.PRACTICE_TASK).set_value("multiclass").run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    assert f"Practised on **{worst}**" in markdown(at) and "accuracy fell most" in markdown(at)
+    assert "accuracy" in at.get("plotly_chart")[0].proto.spec
+    answer = "Check prediction drift on the class shares, then concept drift and the class balance."
+    at = _submit(at, answer)
+    graded = practice.score_answer("debug_accuracy", answer)
+    assert {m.label: m.value for m in at.metric}["Points your answer mentions"] == (
+        f"{len(graded.covered)} / {len(graded.matches)}")
+    assert sum(at.dataframe[0].value["covered"].str.startswith("✅")) == len(graded.covered) >= 3
+    diag = next(s for s in at.markdown if s.value.startswith("**Diagnosis:**")).value
+    kinds = [k for k in VERDICTS if verdict_label(k, "multiclass") in diag]
+    assert kinds, diag
+    truth = sc.manifest_row(worst)
+    shown = [s.value for s in [*at.success, *at.warning] if s.value.startswith(f"**Ground truth of {worst}")]
+    assert shown and str(truth["kind"]).replace("_", " ") in shown[0]
+    assert (shown[0] in [s.value for s in at.success]) == (truth["kind"] == kinds[0])
+    # the impact panel: the cost matrix over the three classes, its two parts
+    assert {"Decisions per month"} <= {n.label for n in at.number_input}
+    assert {"Model error / quarter", "Changed class mix / quarter"} <= {m.label for m in at.metric}
+    assert any("Share of class neutral" in set(d.value.iloc[:, 0]) for d in at.dataframe
+               if "figure" in d.value.columns)
+    _speaks_its_task(at, "multiclass")

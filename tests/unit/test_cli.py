@@ -21,6 +21,7 @@ import pytest
 
 import drift
 from drift.cli import main as cli
+from drift.core.decisions import verdict_label
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = "data/credit_reference_sample.csv"
@@ -178,7 +179,7 @@ def test_help_documents_every_option_with_an_example(capsys):
     assert proc.returncode == 0 and "report" in proc.stdout and "check" in proc.stdout
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(subparsers.choices) == {"report", "check", "scenario", "monitor"}
+    assert set(subparsers.choices) == {"report", "diagnose", "check", "scenario", "monitor"}
     for name, sub in subparsers.choices.items():
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
@@ -406,9 +407,89 @@ def test_a_task_the_data_contradicts_is_an_input_error(capsys, tmp_path):
     ref, prod = _task_files(tmp_path)
     code, out, err = in_process(capsys, "check", "--reference", ref, "--current", prod, "--target", "units",
                                 "--prediction", "forecast", "--task", "binary")
-    assert code == 2 and "option --task is 'binary'" in err and "ref.csv" in err and "units" in err
+    assert code == 2 and "--task binary does not fit" in err and "ref.csv" in err and "units" in err
     code, out, err = in_process(capsys, "check", "--reference", ref, "--current", prod, "--task", "tree")
     assert code == 2 and "invalid choice: 'tree'" in err
+
+
+def test_a_contradicted_task_is_one_message_with_the_column_what_it_holds_and_the_fix(tmp_path):
+    """The library's TaskContradictionError, said once in the command line's terms (it printed "Fix:" twice,
+    in the terms of a Python parameter, with floats as 0.6599999999999999)."""
+    for name, offset in (("ref.csv", 0.0), ("prod.csv", 0.33)):
+        pd.DataFrame({"x": range(12), "units": [i * 1.1 + offset for i in range(12)],
+                      "forecast": [i * 1.1 for i in range(12)]}).to_csv(tmp_path / name, index=False)
+    proc = run("check", "--reference", str(tmp_path / "ref.csv"), "--current", str(tmp_path / "prod.csv"),
+               "--target", "units", "--prediction", "forecast", "--task", "binary")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "python -m drift check: error: ref.csv, prod.csv: column 'units': --task binary does not fit this "
+        "column: it has 24 distinct values (0, 0.33, 1.1, 1.43, 2.2, ...). Fix: pass --task regression, or "
+        "leave --task out to infer the task\n")
+    assert proc.stderr.count("Fix:") == 1
+
+
+def test_the_fits_of_a_contradicted_task_follow_the_values(capsys, tmp_path):
+    from drift.core.errors import TaskContradictionError
+
+    ref, prod = _task_files(tmp_path)              # integer counts: class codes or counts
+    code, out, err = in_process(capsys, "report", "--reference", ref, "--current", prod, "--target", "units",
+                                "--prediction", "forecast", "--task", "binary", "-q")
+    assert code == 2 and err.count("Fix:") == 1
+    assert "--task binary does not fit this column: it has " in err
+    assert "Fix: pass --task multiclass or --task regression, or leave --task out to infer the task" in err
+    text = pd.DataFrame({"y": ["a", "b", "c"] * 5, "p": ["a", "b", "c"] * 5})
+    with pytest.raises(TaskContradictionError) as exc:
+        drift.infer_task(text, text, "y", "p", task="regression")
+    assert (exc.value.task, exc.value.column, exc.value.tasks) == ("regression", "y", ("multiclass",))
+    assert str(exc.value).startswith("The 'task' parameter of infer_task is 'regression', but target column "
+                                     "'y' holds text or booleans ('a', 'b', 'c')")
+    import pickle
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert (str(again), again.tasks, again.found) == (str(exc.value), exc.value.tasks, exc.value.found)
+
+
+def test_diagnose_prints_the_verdict_and_every_step(capsys, tmp_path):
+    """``diagnose``: the verdict line of ``report``, its evidence and each step, equal to drift.diagnose."""
+    ref, prod = _task_files(tmp_path)
+    pair = ("diagnose", "--reference", ref, "--current", prod)
+    code, out, err = in_process(capsys, *pair, "--target", "units",
+                                "--prediction", "forecast", "--task", "regression", "--steps",
+                                "prediction,concept")
+    assert code == 0, err
+    d = drift.diagnose(pd.read_csv(ref), pd.read_csv(prod), target="units", prediction="forecast",
+                       task="regression", steps=("prediction", "concept"), threshold=0.5, rng=0)
+    v = d.verdict
+    expected = [f"prod.csv: {v.kind} — {v.label} ({v.strength} evidence; {v.confidence_text})",
+                *(f"    evidence: {e}" for e in v.evidence),
+                *(f"    {s.title} [{s.status}]: {s.summary}" for s in d.steps)]
+    assert out.splitlines() == expected
+    assert v.task == "regression" and "forecasts" in v.label + " ".join(out.splitlines()[1:3])
+    assert "[1/3] data quality and per-feature drift" in err and "task=regression" in err
+    code, out, err = in_process(capsys, *pair, "--target", "units",
+                                "--prediction", "forecast", "--steps", "prediction", "--json", "-", "-q")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["task"]["task"] == "regression" and len(data["sections"]) == 1
+    section = data["sections"][0]
+    assert section["current_name"] == "prod.csv"
+    assert section["verdict"]["label"] == verdict_label(section["verdict"]["kind"], "regression")
+    assert [s["key"] for s in section["steps"]] == ["inputs", "prediction", "concept", "domain", "mmd"]
+    assert section["steps"][1]["evidence"]["task"] == "regression"
+    code, out, err = in_process(capsys, *pair, "--steps",
+                                "prediction", "--json", str(tmp_path / "d.json"), "-q")
+    assert code == 0 and out == "" and json.loads((tmp_path / "d.json").read_text())["sections"]
+    code, out, err = in_process(capsys, *pair, "--json", ref)
+    assert code == 2 and "--json would overwrite an input file" in err
+    code, out, err = in_process(capsys, *pair, "--target", "units",
+                                "--task", "binary")
+    assert code == 2 and err.count("Fix:") == 1 and "--task binary does not fit" in err
+
+
+def test_diagnose_is_listed_and_documented(capsys):
+    code, out, _ = in_process(capsys, "--help")
+    assert code == 0 and "diagnose  guided diagnosis -> the verdict" in out
+    code, out, _ = in_process(capsys, "diagnose", "--help")
+    assert code == 0 and "--json PATH" in out and "--steps LIST" in out and "--no-labels" in out
 
 
 def test_report_without_labels_does_not_price_a_regression_model(capsys, tmp_path):

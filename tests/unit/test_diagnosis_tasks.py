@@ -149,6 +149,43 @@ def test_regression_verdict_follows_the_injected_change(reg_ref, current, kind):
     if kind == "concept_drift":
         assert d.verdict.strength == "strong" and d.step("concept").status == "alert"
         assert any("MAE" in e for e in d.verdict.evidence)
+    _speaks_its_task(d, "regression")
+    if kind == "prior_shift":
+        assert d.verdict.label == ("Prior shift: the target's mean moved while the forecasts still follow "
+                                   "the inputs")
+        assert d.verdict.evidence[0].startswith("mean y 9.9 → 11.3, in the target's units (interval")
+    if kind == "no_drift":
+        assert "realised errors and the target's relation to the forecast unchanged" in d.verdict.evidence
+
+
+#: Words of a binary classifier's verdict that a regression or multiclass verdict must not say.
+BINARY_VERDICT_WORDS = ("outcome rate", "ROC AUC", "P(y | score)", "ranking", "scores", "log-odds")
+
+
+def _speaks_its_task(d, task: str) -> None:
+    """The verdict, each finding and their evidence in the task's words (never a binary classifier's)."""
+    v = d.verdict
+    assert v.task == task and v.label == decisions.verdict_label(v.kind, task)
+    assert all(f.task == task and f.label == decisions.verdict_label(f.kind, task) for f in v.findings)
+    said = " ".join([v.label, *v.evidence, *(f.label for f in v.findings),
+                     *(e for f in v.findings for e in f.evidence)])
+    for word in BINARY_VERDICT_WORDS + (("probabilit", "class") if task == "regression" else ()):
+        assert word not in said, (word, said)
+    assert v.to_dict()["label"] == v.label
+
+
+def test_verdict_labels_per_task_keep_the_binary_words():
+    """A binary classifier's labels are VERDICT_LABELS, byte for byte; every task has one label per kind."""
+    for kind in decisions.VERDICTS:
+        assert decisions.verdict_label(kind) == decisions.verdict_label(kind, "binary") == \
+            decisions.VERDICT_LABELS[kind]
+        for task in ("regression", "multiclass"):
+            label = decisions.verdict_label(kind, task)
+            assert label.split(":")[0] == decisions.VERDICT_LABELS[kind].split(":")[0]   # the kind's name
+    assert decisions.VERDICT_LABELS["prior_shift"] == ("Prior shift: the outcome rate changed while the "
+                                                       "model's ranking still holds")
+    assert "class shares changed" in decisions.verdict_label("prior_shift", "multiclass")
+    assert "forecasts did not" in decisions.verdict_label("covariate_shift", "regression")
 
 
 def test_regression_without_labels_estimates_and_says_it_is_blind(reg_ref):
@@ -219,6 +256,10 @@ def test_multiclass_verdict_follows_the_injected_change(mc_ref, current, kind):
     d = drift.diagnose(mc_ref, multiclass_frame(900, 2, **current), target="sentiment",
                        prediction="predicted", steps=FAST, rng=0)
     assert d.verdict.kind == kind, d.verdict.evidence
+    _speaks_its_task(d, "multiclass")
+    if kind == "prior_shift":
+        assert d.verdict.label == ("Prior shift: the class shares changed while the model still tells the "
+                                   "classes apart")
 
 
 def test_multiclass_without_labels_and_with_a_class_absent(mc_ref):

@@ -674,3 +674,23 @@ def test_cli_monitor_orders_mutes_and_says_how_it_cut(tmp_path, capsys):
     assert "--order and --shuffle say how to cut --size batches" in capsys.readouterr().err
     assert run(*common, "--mute", "nope") == 2
     assert "cannot mute 'nope'" in capsys.readouterr().err
+
+
+def test_reweighted_draws_are_numpys_choice_with_the_cdf_built_once():
+    """A reweighted null draw (:func:`draw_weights` with a :func:`reweight_cdf` built once per batch) takes
+    the rows ``Generator.choice(n, size, p=...)`` would take from the same stream, and leaves the stream
+    where ``choice`` leaves it."""
+    from drift.monitoring.calibration import reweight_cdf
+
+    weights = np.random.default_rng(3).gamma(0.5, size=2_000)
+    weights[::7] = 0.0                                            # rows the batch's season never reaches
+    cdf = reweight_cdf(weights)
+    ours, numpys = np.random.default_rng(11), np.random.default_rng(11)
+    for size in (1, 7, 300, 5_000):
+        chunk, pseudo, mode = draw_weights(ours, weights.size, size, weights, cdf)
+        expected = numpys.choice(weights.size, size, replace=True, p=weights / weights.sum())
+        np.testing.assert_array_equal(chunk, expected)
+        boot = np.bincount(numpys.integers(0, weights.size, weights.size), minlength=weights.size)
+        np.testing.assert_array_equal(pseudo, boot * weights)
+        assert mode == "reweighted" and not np.isin(chunk, np.flatnonzero(weights == 0)).any()
+    assert ours.integers(2**62) == numpys.integers(2**62)

@@ -121,6 +121,20 @@ def test_multiclass_batch_metrics_equal_direct_computations(multiclass_run):
     assert res.detector_alerts().loc["moved", "prediction"]
 
 
+@pytest.mark.parametrize("ties", [False, True])
+def test_weighted_ks_of_a_null_draw_equals_the_general_lookup(ties):
+    """The null-draw path (both sides weigh the same sorted values) gives the general path's D bit for
+    bit, and ks_2samp's on the rows repeated."""
+    gen = np.random.default_rng(8)
+    values = np.sort(gen.integers(0, 12, 2_000).astype(float) if ties else gen.normal(0, 1, 2_000))
+    for _ in range(20):
+        w, c = gen.integers(0, 3, values.size).astype(float), gen.integers(0, 2, values.size).astype(float)
+        fast, general = weighted_ks(values, w, values, c), weighted_ks(values, w, values.copy(), c)
+        assert fast == general
+        assert fast == pytest.approx(ks_2samp(np.repeat(values, w.astype(int)),
+                                              np.repeat(values, c.astype(int))).statistic, rel=1e-12)
+
+
 def test_weighted_statistics_equal_the_rows_repeated():
     gen = np.random.default_rng(5)
     a, b = np.sort(gen.normal(0, 1, 300)), np.sort(gen.normal(0.3, 1, 200))

@@ -3,12 +3,15 @@ the STAR template."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from drift import DriftError, DriftParameterError
 from drift.data.scenarios import SCENARIOS
+from drift.data.task import TaskInfo
 from drift.diagnosis.diagnose import STEP_KEYS, Diagnosis, Step, Verdict
 from drift.diagnosis.practice import (
     EVIDENCE_KINDS,
@@ -222,3 +225,34 @@ def test_star_template_is_filled_with_the_numbers() -> None:
     blank = star_template(None, _diagnosis())
     assert "[what it costs: the model's error at its threshold" in blank
     assert "a recent production batch" in blank
+
+
+# --- every task ----------------------------------------------------------------------------------------
+#: A binary classifier's words the strategy and the STAR story must not say to another model.
+BINARY_WORDS = ("realised AUC", "ROC AUC", "base rate", "P(y | score)", "score distribution", "own threshold",
+                "outcome rate", "false positive", "defaults", "scores")
+
+
+@pytest.mark.parametrize("task", ["regression", "multiclass"])
+def test_the_strategy_and_the_star_story_speak_every_task(task: str) -> None:
+    """The steps say a regression or multiclass model's answer in its terms where a binary classifier's do
+    not apply; the binary words are kept as they were."""
+    debug = PROMPTS["debug_accuracy"]
+    assert "sentiment" in debug.scenarios and "sentiment" in PROMPTS["explain_executive"].scenarios
+    for prompt in PROMPTS.values():
+        for step in prompt.steps:
+            assert step.say_for() == step.say_for("binary") == step.say
+            if {"regression": "pricing", "multiclass": "sentiment"}[task] in prompt.scenarios:
+                for word in BINARY_WORDS:
+                    assert word not in step.say_for(task), (prompt.id, step.title, word)
+    assert "predicted-class shares" in debug.steps[1].say_for("multiclass")
+    assert "E[y | forecast]" in debug.steps[2].say_for("regression")
+    assert "cost matrix" in debug.steps[-1].say_for("multiclass")
+    info = TaskInfo(task, "forecast" if task == "regression" else "label", "y", "p",
+                    () if task == "regression" else ("a", "b", "c"))
+    blank = star_template(None, replace(_diagnosis(), task=info))
+    action, result = blank.split("\n\n")[2:]
+    assert ("forecasts had moved" if task == "regression" else "predicted classes had moved") in action
+    assert ("over- and under-forecast" if task == "regression" else "cost matrix") in result
+    for word in ("threshold", "false positive", "outcome rate"):
+        assert word not in result

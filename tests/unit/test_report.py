@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import drift
-from drift.core.decisions import BenchmarkRecord
+from drift.core.decisions import BenchmarkRecord, verdict_label
 from drift.core.jsonsafe import jsonable
 from drift.data.task import TaskInfo
 from drift.diagnosis.diagnose import VERDICTS, Finding, Verdict, diagnose
@@ -344,14 +344,21 @@ def multiclass_impact_result():
                                    n_boot=100)
 
 
+#: Words of a classifier's report that a regression report must not print either.
+CLASSIFIER_ONLY = ("score", "probabilit", "class")
+
+
 @pytest.mark.parametrize("info", [REGRESSION, MULTICLASS], ids=["regression", "multiclass"])
 @pytest.mark.parametrize("kind", VERDICTS)
 def test_summary_speaks_the_task_never_a_binary_metric(diagnosis, info, kind):
     s = stakeholder_summary(_as_task(diagnosis, info, kind))
-    # the headline (the verdict's label) and how_sure (its evidence) come from the diagnosis, not the report
-    text = " ".join(v for k, v in s.items() if k not in ("headline", "how_sure"))
-    for word in BINARY_ONLY:
+    # every sentence, the headline (the verdict's label in the task's words) included; the verdict's own
+    # evidence ("evidence one" here) is the diagnosis's, tested in test_diagnosis_tasks.py
+    text = " ".join(s.values())
+    for word in BINARY_ONLY + (CLASSIFIER_ONLY if info.task == "regression" else ()):
         assert word not in text, (kind, word)
+    assert s["headline"] == verdict_label(kind, info.task) == replace(
+        diagnosis.verdict, kind=kind, task=info.task).label
     drift_name = "regression_impact" if info.task == "regression" else "multiclass_impact"
     assert f"drift.{drift_name}" in s["what_it_costs"]
 
@@ -363,7 +370,7 @@ def test_summary_quotes_the_task_metric_and_the_forecasts(diagnosis):
         {"metric": "mae", "reference": 0.709, "current": 0.8123},
         {"metric": "accuracy", "reference": 0.87, "current": 0.68},
         {"metric": "roc_auc", "reference": 0.8, "current": 0.7}],
-        "target_mean": {"reference": 0.5509, "current": 0.6}, "label_shares": shares})
+        "target_mean": {"reference": 0.5509, "current": 0.6}, "label_shares": shares, "target": "units"})
     d = replace(diagnosis, steps=tuple(concept if st.key == "concept" else st for st in diagnosis.steps))
     changed = stakeholder_summary(_as_task(d, REGRESSION, "concept_drift"))["what_changed"]
     assert "forecasts no longer mean" in changed and "(mean absolute error 0.709 → 0.8123)" in changed
@@ -375,7 +382,10 @@ def test_summary_quotes_the_task_metric_and_the_forecasts(diagnosis):
     assert "forecasting them as before" in stakeholder_summary(_as_task(d, REGRESSION, "covariate_shift"))[
         "what_changed"]
     level = stakeholder_summary(_as_task(d, REGRESSION, "prior_shift"))
-    assert "level of the outcome changed (mean 0.5509 → 0.6)" in level["what_changed"]
+    assert "level of the outcome changed (mean units 0.5509 → 0.6, in the target's units)" in level[
+        "what_changed"]
+    assert level["headline"] == ("Prior shift: the target's mean moved while the forecasts still follow the "
+                                 "inputs")
     assert "bias correction" in level["recommendation"]
     mix = stakeholder_summary(_as_task(d, MULTICLASS, "prior_shift"))["what_changed"]
     assert f"mix of classes changed (neutral 16.9% → 9.7%, {IMG} 33.8% → 36.7%)" in mix  # largest first

@@ -144,3 +144,18 @@ def test_three_classes_follow_the_binary_label_and_the_expected_shares(posts):
     accuracy = {label: (frame["sentiment"] == frame["predicted_sentiment"]).mean()
                 for label, frame in (("reference", view.reference), ("W14", view.get_batch("W14")))}
     assert accuracy["reference"] > 0.8 and accuracy["W14"] < accuracy["reference"] - 0.08, accuracy
+
+
+def test_the_second_model_is_fitted_on_first_use_only_and_once():
+    """Loading a scenario does not fit its second model (a third of the generation's time); the first
+    ``with_task`` does, once; a pickled scenario (the app's cache) still builds it."""
+    from drift.data.scenarios import DeferredTask, load_scenario
+
+    sc = load_scenario("pricing", n_weeks=2, rows_per_week=200, rng=1)
+    (deferred,) = sc.tasks
+    assert isinstance(deferred, DeferredTask) and deferred.task == "regression" and not deferred._built
+    assert sc.available_tasks() == ("binary", "regression") and not deferred._built
+    first = sc.with_task("regression")
+    assert len(deferred._built) == 1 and sc.with_task("regression").model is first.model
+    again = pickle.loads(pickle.dumps(load_scenario("pricing", n_weeks=2, rows_per_week=200, rng=1)))
+    pd.testing.assert_frame_equal(again.with_task("regression").current, first.current, check_exact=True)

@@ -21,10 +21,17 @@ from importlib import import_module
 from typing import Any, NamedTuple
 
 from drift.core.errors import DriftParameterError
-from drift.data.scenarios.base import MANIFEST_COLUMNS, MANIFEST_KINDS, SCENARIO_TASKS, Scenario, ScenarioTask
+from drift.data.scenarios.base import (
+    MANIFEST_COLUMNS,
+    MANIFEST_KINDS,
+    SCENARIO_TASKS,
+    DeferredTask,
+    Scenario,
+    ScenarioTask,
+)
 
-__all__ = ["MANIFEST_COLUMNS", "MANIFEST_KINDS", "SCENARIOS", "SCENARIO_TASKS", "Scenario", "ScenarioEntry",
-           "ScenarioTask", "load_scenario", "register_scenario"]
+__all__ = ["MANIFEST_COLUMNS", "MANIFEST_KINDS", "SCENARIOS", "SCENARIO_TASKS", "DeferredTask", "Scenario",
+           "ScenarioEntry", "ScenarioTask", "load_scenario", "register_scenario"]
 
 
 class ScenarioEntry(NamedTuple):

@@ -26,6 +26,27 @@ SCENARIO_TASKS = ("binary", "multiclass", "regression")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class DeferredTask:
+    """A :class:`ScenarioTask` built on first use: its model is fitted only when someone asks for it.
+
+    A scenario's second model (the pricing demand model, the three-class sentiment model) costs a third
+    of the scenario's generation, and most uses of a scenario never look at it.  ``build`` must be
+    deterministic (a seeded function of frames of its own): :meth:`Scenario.with_task` then gives exactly
+    what an eager build gave.  Built once, then kept.
+    """
+
+    task: str
+    build: Callable[[], ScenarioTask] = field(repr=False)
+    _built: list = field(default_factory=list, repr=False)
+
+    def get(self) -> ScenarioTask:
+        """The task, built on the first call."""
+        if not self._built:
+            self._built.append(self.build())
+        return self._built[0]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class ScenarioTask:
     """A second model on the same rows as a scenario's binary one: its columns, model and ground truth.
 
@@ -107,8 +128,9 @@ class Scenario:
     task : str
         The task of :attr:`model` (one of :data:`SCENARIO_TASKS`); ``"binary"`` unless the scenario is a
         :meth:`with_task` view.
-    tasks : tuple of ScenarioTask
-        Other models on the same rows, reachable with :meth:`with_task`.
+    tasks : tuple of ScenarioTask or DeferredTask
+        Other models on the same rows, reachable with :meth:`with_task` (the built-in scenarios defer
+        them: fitted on the first :meth:`with_task`).
     model_loader : callable or None
         ``() -> model`` for a scenario whose :attr:`model` was not kept (:mod:`.cache`): called by
         :meth:`fitted_model` on first use.
@@ -128,7 +150,7 @@ class Scenario:
     source: str
     excluded: tuple[str, ...] = ()
     task: str = "binary"
-    tasks: tuple[ScenarioTask, ...] = ()
+    tasks: tuple[ScenarioTask | DeferredTask, ...] = ()
     model_loader: Callable[[], object] | None = field(default=None, repr=False)
 
     def fitted_model(self) -> object | None:
@@ -184,6 +206,8 @@ class Scenario:
         if view is None:
             raise DriftParameterError.invalid("task", "Scenario.with_task",
                                               f"one of {self.available_tasks()}", task)
+        if isinstance(view, DeferredTask):
+            view = view.get()
         frames = []
         for own, extra in ((self.reference, view.reference), (self.current, view.current)):
             parts = []

@@ -149,6 +149,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -160,7 +161,7 @@ from sklearn.preprocessing import OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
 from drift.core.errors import DriftParameterError
-from drift.data.scenarios.base import MANIFEST_COLUMNS, Scenario, ScenarioTask, category_effects
+from drift.data.scenarios.base import MANIFEST_COLUMNS, DeferredTask, Scenario, ScenarioTask, category_effects
 
 #: Label, score, batch and time columns.
 TARGET, PREDICTION, BATCH, TIME = "converted", "conversion_score", "batch", "week"
@@ -527,7 +528,9 @@ def generate(*, n_weeks: int = 52, rows_per_week: int = 2000, label_delay: int =
     reference[BATCH] = reference[BATCH].astype(str)
     current.attrs["label_delay"] = int(label_delay)
     current.attrs["calendar_features"] = CALENDAR_FEATURES
-    demand = units_task(training, reference, current, int(n_weeks), demand_seed)
+    # fitted on first use (Scenario.with_task), on copies of the rows as they are now
+    demand = DeferredTask("regression", partial(units_task, training, reference.copy(), current.copy(),
+                                                int(n_weeks), demand_seed))
 
     description = (
         f"Synthetic e-commerce sessions (12 features: prices, competitor price, promotion, demand, stock, "

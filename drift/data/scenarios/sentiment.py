@@ -119,12 +119,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from drift.core.errors import DriftParameterError
-from drift.data.scenarios.base import MANIFEST_COLUMNS, Scenario, ScenarioTask
+from drift.data.scenarios.base import MANIFEST_COLUMNS, DeferredTask, Scenario, ScenarioTask
 from drift.data.task import PROBA_PREFIX
 
 #: Text, label, score, batch and time columns.
@@ -610,7 +611,9 @@ def generate(*, n_weeks: int = N_WEEKS, posts_per_week: int = 1500,
     current[PREDICTION] = model.predict_proba(current[features])[:, 1]
     labels = WEEKS[N_REFERENCE_WEEKS:n_weeks]
     # Drawn after everything above, so the three-class stream leaves the binary scenario as it was.
-    classes = sentiment_task(training, reference, current, labels, int(gen.integers(2**63 - 1)))
+    # fitted on first use (Scenario.with_task), on copies of the rows as they are now
+    classes = DeferredTask("multiclass", partial(sentiment_task, training, reference.copy(), current.copy(),
+                                                 labels, int(gen.integers(2**63 - 1))))
     columns = [TEXT, BATCH, TIME, CHANNEL, AUTHOR, TARGET, PREDICTION]
     reference, current = reference[columns], current[columns]
 
