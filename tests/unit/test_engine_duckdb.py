@@ -235,6 +235,15 @@ def test_type_differs_between_files(tmp_path):
     assert "text here but numbers in f1.csv" in str(err.value)
 
 
+def test_engine_none_picks_pandas_for_dataframes_and_duckdb_for_the_rest(tmp_path):
+    ref, cur = edge_frames(0)
+    assert isinstance(drift.profile_reference(ref), drift.ReferenceProfile)
+    assert "engine" not in drift.feature_drift(ref, cur).attrs
+    ref.to_parquet(tmp_path / "r.parquet")
+    assert isinstance(drift.profile_reference(str(tmp_path / "r.parquet")), drift.EngineProfile)
+    assert drift.feature_drift(ref, str(tmp_path / "r.parquet")).attrs["engine"] == "duckdb"
+
+
 def test_unknown_engine_name():
     ref, cur = edge_frames(0)
     with pytest.raises(DriftParameterError, match="The 'engine' parameter of feature_drift must be one of"):

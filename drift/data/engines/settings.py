@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from drift.core.errors import DriftParameterError, check_int, check_parameter
+from drift.data.engines.profile import EngineProfile
 
 #: The engines :func:`resolve_engine` accepts.
 ENGINES = ("pandas", "duckdb")
@@ -79,12 +80,9 @@ def resolve_engine(engine: str | None, reference, current, func: str) -> str:
         if engine not in ENGINES:
             raise DriftParameterError.invalid("engine", func, f"one of {ENGINES} or None", engine)
         return engine
-    from drift.data.engines.profile import EngineProfile  # deferred: the profile module loads pyarrow
-
-    in_memory = [isinstance(x, pd.DataFrame)
-                 or (x is not None and not isinstance(x, EngineProfile | str | Path) and not _is_duckdb(x))
-                 for x in (reference, current)]
-    return "pandas" if all(in_memory) else "duckdb"
+    out_of_core = [isinstance(x, EngineProfile | str | Path) or _is_duckdb(x)
+                   for x in (reference, current) if x is not None and not isinstance(x, pd.DataFrame)]
+    return "duckdb" if any(out_of_core) else "pandas"
 
 
 def _is_duckdb(x) -> bool:
