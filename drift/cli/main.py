@@ -146,6 +146,9 @@ _CHECK_EPILOG = f"""\
 examples:
   {PROG} check --reference train.csv --current prod.csv
   {PROG} check --reference train.csv --current prod.csv --batch-col batch --fail-on major --json drift.json
+  # files larger than memory, exact statistics counted by DuckDB; the reference counted once, reused
+  {PROG} check --engine duckdb --reference 'train/*.parquet' --current prod.parquet --save-profile train.prof
+  {PROG} check --reference-profile train.prof --current 'prod/2025-06-*.parquet'
 
 A feature fails when its drift is significant (corrected p-value < --alpha) and its severity reaches
 --fail-on (PSI >= 0.1 moderate, >= 0.25 major).  The prediction fails when its KS test is significant
