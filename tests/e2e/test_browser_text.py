@@ -40,9 +40,9 @@ def test_text_and_practice_pages(page, app_url) -> None:  # noqa: F811 (pytest f
     screenshot(page, "text_without_text_column")
     main.get_by_role("button", name="Switch the whole app to the brand-sentiment scenario").click()
     main.get_by_text("When did the language change?").wait_for()
-    main.get_by_text("Map of the posts").wait_for()
+    main.get_by_text("Map of the posts").first.wait_for()   # the old page's map may linger a moment
     wait_idle(page)
-    main.get_by_text("Overlap score").wait_for()      # the map's fragment has finished
+    main.get_by_text("Overlap score").first.wait_for()      # the map's fragment has finished
     wait_idle(page)
     assert_no_exception(page, "text (sentiment)")
     assert_no_error(page, "text (sentiment)")
