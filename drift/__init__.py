@@ -33,6 +33,9 @@ _EXPORTS = {
     "summarize": "diagnosis.features",
     "profile_reference": "diagnosis.features", "ReferenceProfile": "diagnosis.features",
     "severity": "diagnosis.features",
+    # engines (out of core)
+    "EngineSettings": "data.engines.settings", "EngineProfile": "data.engines.profile",
+    "load_profile": "data.engines.profile",
     # multivariate
     "domain_classifier_test": "multivariate.domain", "mmd_test": "multivariate.mmd",
     "model_embeddings": "multivariate.embeddings", "text_embeddings": "multivariate.embeddings",

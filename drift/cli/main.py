@@ -61,12 +61,14 @@ from drift.core.formatting import format_pvalue
 from drift.core.jsonsafe import dumps
 from drift.core.limits import LoadLimits
 from drift.core.paths import check_writable, write_text
+from drift.data.engines.profile import load_profile
+from drift.data.engines.settings import DEFAULT_MEMORY_LIMIT, ENGINES, EngineSettings
 from drift.data.io import load_table
 from drift.data.quality import quality_issues
 from drift.data.scenarios import SCENARIOS, load_scenario
 from drift.data.schema import infer_schema
 from drift.data.task import TASKS
-from drift.diagnosis.features import feature_drift
+from drift.diagnosis.features import feature_drift, profile_reference
 from drift.model.cost_matrix import load_cost_matrix
 from drift.model.impact import business_impact, why_not_priced
 from drift.model.prediction import prediction_drift
@@ -144,6 +146,9 @@ _CHECK_EPILOG = f"""\
 examples:
   {PROG} check --reference train.csv --current prod.csv
   {PROG} check --reference train.csv --current prod.csv --batch-col batch --fail-on major --json drift.json
+  # files larger than memory, exact statistics counted by DuckDB; the reference counted once, reused
+  {PROG} check --engine duckdb --reference 'train/*.parquet' --current prod.parquet --save-profile train.prof
+  {PROG} check --reference-profile train.prof --current 'prod/2025-06-*.parquet'
 
 A feature fails when its drift is significant (corrected p-value < --alpha) and its severity reaches
 --fail-on (PSI >= 0.1 moderate, >= 0.25 major).  The prediction fails when its KS test is significant
@@ -180,13 +185,16 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 # ------------------------------------------------------------------------------------------ parser
-def _data_options(p: argparse.ArgumentParser) -> None:
+def _data_options(p: argparse.ArgumentParser, *, engines: bool = False) -> None:
     g = p.add_argument_group("data")
-    g.add_argument("--reference", required=True, metavar="PATH",
-                   help="training (reference) data: CSV/TSV, Parquet, JSON lines or Excel, e.g. "
-                        "--reference train.csv")
+    g.add_argument("--reference", required=not engines, metavar="PATH",
+                   help="training (reference) data: CSV/TSV, Parquet, JSON lines or Excel"
+                        + (" (with --engine duckdb: a Parquet/CSV file, directory or glob; not needed with "
+                           "--reference-profile)" if engines else "") + ", e.g. --reference train.csv")
     g.add_argument("--current", required=True, metavar="PATH",
-                   help="production (current) data in any of those formats, e.g. --current prod.parquet")
+                   help="production (current) data in any of those formats"
+                        + (" (with --engine duckdb: a file, directory or glob)" if engines else "")
+                        + ", e.g. --current prod.parquet")
     g.add_argument("--target", metavar="COL", default=None,
                    help="label column (default: guessed from the column names), e.g. --target default")
     g.add_argument("--prediction", metavar="COL", default=None,
@@ -318,7 +326,22 @@ def _add_check_parser(sub) -> None:
                          help="fast drift gate for CI (exit 0 / 1 / 2)",
                          description="Per-feature drift, data-quality checks and prediction drift; the exit "
                                      "code says whether anything reached the --fail-on level.")
-    _data_options(chk)
+    _data_options(chk, engines=True)
+    e = chk.add_argument_group("engine (out of core: files larger than memory)")
+    e.add_argument("--engine", choices=ENGINES, default="pandas",
+                   help="who counts: pandas loads both files into memory; duckdb streams Parquet/CSV files "
+                        "and globs with bounded memory and gives the same statistics (no prediction drift "
+                        "or batches yet), e.g. --engine duckdb")
+    e.add_argument("--reference-profile", metavar="DIR", type=Path, default=None,
+                   help="a reference profile saved by --save-profile: only --current is read "
+                        "(implies --engine duckdb), e.g. --reference-profile train.profile")
+    e.add_argument("--save-profile", metavar="DIR", type=Path, default=None,
+                   help="save the reference's profile (Parquet + JSON) to reuse with --reference-profile "
+                        "(--engine duckdb), e.g. --save-profile train.profile")
+    e.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT, metavar="SIZE",
+                   help="DuckDB's memory limit; past it, it spills to disk, e.g. --memory-limit 1GB")
+    e.add_argument("--threads", type=int, default=None, metavar="N",
+                   help="DuckDB's threads (default: one per core), e.g. --threads 2")
     c = chk.add_argument_group("gate")
     c.add_argument("--fail-on", choices=tuple(decisions.FAIL_LEVELS), default="moderate",
                    help="lowest severity that fails the check (PSI >= 0.1 moderate, >= 0.25 major), "
@@ -647,6 +670,12 @@ def _diagnose_batch(args: argparse.Namespace, data: _Data, schema, name: str, fr
 
 # ------------------------------------------------------------------------------------------- check
 def _check(args: argparse.Namespace) -> int:
+    if args.engine == "duckdb" or args.reference_profile is not None:
+        return _check_engine(args)
+    if args.reference is None or args.save_profile is not None:
+        raise DriftParameterError.invalid("--reference-profile / --save-profile", "check",
+                                          "used with --engine duckdb (and --reference given otherwise)",
+                                          args.engine)
     _check_outputs(args, ("json",))
     data = _load(args)
     schema = _schema(data, args)
@@ -699,6 +728,12 @@ def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame:
                                   fix="score the production rows, or leave out --prediction")
     except DriftError as err:
         _in_batch(err, name, data)
+    return _gate_record(args, name, len(frame), table, issues, pd_res, level, info, pred)
+
+
+def _gate_record(args: argparse.Namespace, name: str, n_rows: int, table: pd.DataFrame, issues, pd_res, level,
+                 info, pred) -> dict:
+    """The gate's verdict on one batch's feature table, printed, and its JSON record."""
     verdict = decisions.gate(table, issues, fail_on=args.fail_on, alpha=args.alpha,
                              prediction_psi=None if pd_res is None else pd_res.statistic,
                              prediction_pvalue=None if pd_res is None else pd_res.pvalue,
@@ -708,7 +743,7 @@ def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame:
     counts = table["severity"].value_counts()
     tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("major", "moderate", "minor")
                       if counts.get(s, 0))
-    print(f"{name} ({len(frame):,} rows): {'FAIL' if failed else 'ok'} — "
+    print(f"{name} ({n_rows:,} rows): {'FAIL' if failed else 'ok'} — "
           f"{len(bad)} of {len(table)} feature(s) at {args.fail_on} or above"
           + (f" [{tally}]" if tally else "")
           + (f"; prediction PSI {pd_res.statistic:.3f} ({psi_band(pd_res.statistic)})"
@@ -723,7 +758,7 @@ def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame:
         print(f"    data quality: {issue.message}")
     for r in table[table["feature"].isin(verdict.proxies)].itertuples(index=False):
         print(f"    not counted  {r.feature}  {r.finding}")
-    return {"name": name, "n_rows": len(frame), "failed": failed,
+    return {"name": name, "n_rows": n_rows, "failed": failed,
             "failing_features": bad["feature"].tolist(), "split_proxies": list(verdict.proxies),
             "features": table,
             "quality_issues": [i.to_dict() for i in issues],
@@ -731,6 +766,51 @@ def _gate_batch(args: argparse.Namespace, data: _Data, schema, name: str, frame:
             {"column": pred, "psi": pd_res.statistic, "band": psi_band(pd_res.statistic),
              "ks_pvalue" if _test_name(info) == "KS" else "chi2_pvalue": pd_res.pvalue,
              "failed": pred_failed, "level": level}}
+
+
+def _check_engine(args: argparse.Namespace) -> int:
+    """``check --engine duckdb``: the feature table counted by DuckDB (files, directories, globs; a saved
+    reference profile), gated as the pandas path gates one batch."""
+    if args.batch_col is not None:
+        raise DriftParameterError.invalid("--batch-col", "check --engine duckdb",
+                                          "left out (split the batches into files or globs)", args.batch_col)
+    if args.reference is None and args.reference_profile is None:
+        raise DriftParameterError.invalid("--reference", "check --engine duckdb",
+                                          "given (or --reference-profile)", None)
+    if args.json is not None:
+        check_writable(args.json, what="the --json output",
+                       fix="give --json a file path in a writable directory")
+    settings = EngineSettings(args.memory_limit, threads=args.threads)
+    if args.reference_profile is not None:
+        reference, ref_name = load_profile(args.reference_profile), str(args.reference_profile)
+    else:
+        reference, ref_name = args.reference, Path(args.reference).name
+    if args.save_profile is not None:
+        if args.reference is None:
+            raise DriftParameterError.invalid("--save-profile", "check", "used with --reference", None)
+        reference = profile_reference(args.reference, engine="duckdb", engine_settings=settings,
+                                      path=str(args.save_profile))
+        emit(f"wrote the reference profile to {args.save_profile}")
+    table = feature_drift(reference, args.current, engine="duckdb", engine_settings=settings,
+                          alpha=args.alpha, correction=args.correction)
+    if table.empty:
+        raise DriftInputError("no feature could be compared", file="reference and current",
+                              fix="check that both sides hold the same columns")
+    issues = quality_issues(None, None, None, table, alpha=args.alpha,
+                            problems=table.attrs.get("problems", ()))
+    emit("engine duckdb: per-feature drift and data quality (prediction drift needs --engine pandas)")
+    cur_name = Path(args.current).name
+    record = _gate_record(args, cur_name, int(table.attrs["n_current_rows"]), table, issues, None, None, None,
+                          None)
+    code = EXIT_DRIFT if record["failed"] else EXIT_OK
+    print(f"result: {'drift' if record['failed'] else 'no drift'} at level '{args.fail_on}' (exit {code})")
+    sys.stdout.flush()
+    if args.json:
+        payload = {"version": __version__, "reference": ref_name, "current": cur_name, "engine": "duckdb",
+                   "fail_on": args.fail_on, "alpha": args.alpha, "correction": args.correction,
+                   "exit_code": code, "passed": not record["failed"], "batches": [record]}
+        _write(args.json, dumps(payload, indent=2), "the --json result")
+    return code
 
 
 def _test_name(info) -> str:

@@ -29,7 +29,8 @@ from drift.core.errors import (
 from drift.data.columnwise import any_values, numeric_facts
 from drift.data.schema import MAX_CATEGORIES, Schema, infer_schema, source_name
 
-__all__ = ["ACTIONS", "MAX_EXAMPLES", "TYPE_CHANGE_MIN_SHARE", "ColumnProblem", "Validation", "validate_pair"]
+__all__ = ["ACTIONS", "MAX_EXAMPLES", "TYPE_CHANGE_MIN_SHARE", "ColumnProblem", "Validation",
+           "infinite_values_problem", "missing_side_problems", "validate_pair"]
 
 #: What validation did with a problem column.
 ACTIONS = ("excluded", "kept")
@@ -276,20 +277,10 @@ class _Checker:
         if not (in_ref and in_cur):
             return self._mismatch(col, in_ref, in_cur)
         kind = self.schema.kinds[col]
-        out: list[ColumnProblem] = []
         r_any, c_any = cols.ref_any[col], cols.cur_any[col]
+        out = missing_side_problems(col, self.ref_name, self.cur_name, r_any, c_any)
         if not r_any:
-            also = f" (and in {self.cur_name})" if not c_any else ""
-            return [_excluded(col, AllMissingError(
-                f"every value is missing in {self.ref_name}{also}: nothing to compare against",
-                file=self.ref_name, column=col,
-                fix="check how this column is produced for the training data, or exclude it"))]
-        if not c_any:
-            out.append(_kept(col, AllMissingError(
-                f"every value is missing in {self.cur_name} but not in {self.ref_name}: a broken pipeline "
-                "or a renamed source field", file=self.cur_name, column=col,
-                fix="check the production pipeline that fills this column (the model now sees only "
-                    "missing values)")))
+            return out
         rf, cf = cols.ref_facts.get(col), cols.cur_facts.get(col)
         if rf is not None and cf is not None and kind == "numeric":  # plain numbers on both sides
             problem = self._infinite_from(col, {self.ref_name: rf.n_inf, self.cur_name: cf.n_inf})
@@ -411,17 +402,7 @@ class _Checker:
         return self._infinite_from(col, {name: _count_inf(s) for name, s in sides})
 
     def _infinite_from(self, col: str, counts: dict[str, int]) -> ColumnProblem | None:
-        bad = [name for name, n in counts.items() if n]
-        if not bad:
-            return None
-        detail = ", ".join(f"{n:,} in {name}" for name, n in counts.items())
-        total = sum(counts.values())
-        return _excluded(col, InfiniteValuesError(
-            f"{total:,} value{'s are' if total > 1 else ' is'} +inf or -inf ({detail}); no statistic can use "
-            "them",
-            file=" and ".join(bad), column=col,
-            fix="replace them with NaN (df[col].replace([np.inf, -np.inf], np.nan)) or cap them at a finite "
-                "value"))
+        return infinite_values_problem(col, counts)
 
     def _too_many_categories(self, col: str, kind: str,
                              sides: list[tuple[str, pd.Series]]) -> ColumnProblem | None:
@@ -450,6 +431,42 @@ class _Checker:
             f"holds the single value {rv!r} in both {self.ref_name} and {self.cur_name}: nothing to compare",
             file=f"{self.ref_name} and {self.cur_name}", column=col,
             fix="nothing to do (its statistics are NaN); exclude the column to hide this note"))]
+
+
+def infinite_values_problem(col: str, counts: dict[str, int]) -> ColumnProblem | None:
+    """The problem of a numeric column holding ``counts[file]`` ±inf values per file (None when none
+    does): excluded, with an :class:`InfiniteValuesError` naming the files, the column and the fix."""
+    bad = [name for name, n in counts.items() if n]
+    if not bad:
+        return None
+    detail = ", ".join(f"{n:,} in {name}" for name, n in counts.items())
+    total = sum(counts.values())
+    return _excluded(col, InfiniteValuesError(
+        f"{total:,} value{'s are' if total > 1 else ' is'} +inf or -inf ({detail}); no statistic can use "
+        "them",
+        file=" and ".join(bad), column=col,
+        fix="replace them with NaN (df[col].replace([np.inf, -np.inf], np.nan)) or cap them at a finite "
+            "value"))
+
+
+def missing_side_problems(col: str, ref_name: str, cur_name: str, ref_any: bool,
+                          cur_any: bool) -> list[ColumnProblem]:
+    """The problems of a column without any value on a side (``ref_any`` / ``cur_any``: it has some):
+    all missing in the reference excludes it; all missing in the current file only is a warning."""
+    out: list[ColumnProblem] = []
+    if not ref_any:
+        also = f" (and in {cur_name})" if not cur_any else ""
+        return [_excluded(col, AllMissingError(
+            f"every value is missing in {ref_name}{also}: nothing to compare against",
+            file=ref_name, column=col,
+            fix="check how this column is produced for the training data, or exclude it"))]
+    if not cur_any:
+        out.append(_kept(col, AllMissingError(
+            f"every value is missing in {cur_name} but not in {ref_name}: a broken pipeline "
+            "or a renamed source field", file=cur_name, column=col,
+            fix="check the production pipeline that fills this column (the model now sees only "
+                "missing values)")))
+    return out
 
 
 _NOT_CONSTANT = object()

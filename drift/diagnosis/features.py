@@ -17,27 +17,37 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from drift.core.decisions import DRIFTED_FROM, SEVERITIES, is_drifted, severity
+from drift.core.decisions import DRIFTED_FROM, SEVERITIES, severity
 from drift.core.errors import DriftInputError, DriftParameterError
-from drift.data import proxies, quality
-from drift.data.schema import Schema, infer_schema
-from drift.data.validation import validate_pair
-from drift.diagnosis.readings import FeatureDetail, categorical_movement, numeric_movement
+from drift.data.engines.profile import EngineProfile
+from drift.data.engines.settings import EngineSettings, resolve_engine
+from drift.data.schema import Schema
+from drift.diagnosis.feature_rows import (
+    COLUMNS,
+    assemble_detail,
+    categorical_detail,
+    check_drift_params,
+    detail_row,
+    drift_table,
+    feature_kinds,
+    numeric_findings,
+)
+from drift.diagnosis.feature_rows import increasing as _increasing
+from drift.diagnosis.readings import FeatureDetail, numeric_movement
 from drift.stats.binning import (
-    categorical_bin_counts,
     check_bins,
     numeric_bin_counts,
     quantile_edges,
     value_counts,
 )
-from drift.stats.correction import CORRECTIONS, adjust_pvalues
-from drift.stats.psi import PSI_BANDS, DistanceResult, js_from_counts, psi_from_counts
+from drift.stats.psi import PSI_BANDS
 from drift.stats.samples import SORT_BLOCK_CELLS, SortedColumns, SortedSample, sort_columns, sort_sample
-from drift.stats.univariate import chi2_counts, ks_sorted, missing_rate_test, wasserstein_from
+from drift.stats.univariate import ks_sorted, wasserstein_from
 
 __all__ = ["COLUMNS", "DRIFTED_FROM", "SEVERITIES", "FeatureDetail", "ReferenceProfile", "feature_detail",
            "feature_drift", "profile_reference", "severity", "summarize"]
@@ -47,16 +57,6 @@ N_JOBS = 2
 #: Features are compared on threads only from this many rows (both sides together): below it a
 #: feature's work is mostly Python holding the GIL, and threads add their overhead to nothing.
 PARALLEL_MIN_ROWS = 20_000
-#: Break signatures are looked for only from this KS D / PSI on (a break moves the distribution at least
-#: this much; the gate keeps the extra passes off stable features).
-BREAK_CHECK_D = 0.02
-
-COLUMNS = ("feature", "kind", "method", "statistic", "pvalue", "pvalue_adjusted", "psi", "wasserstein_norm",
-           "js", "missing_ref", "missing_cur", "missing_pvalue", "missing_pvalue_adjusted", "severity",
-           "drifted", "n_ref", "n_cur", "note", "change", "unseen_cur", "issue", "issue_size", "proxy",
-           "entity", "finding")
-
-
 @dataclass(frozen=True, slots=True)
 class FeatureProfile:
     """What the reference contributes to every comparison of one feature (reusable across batches)."""
@@ -87,28 +87,6 @@ class ReferenceProfile:
         return tuple(f.name for f in self.features)
 
 
-#: Values looked at first by :func:`_increasing` (most columns drop somewhere in them: no full pass).
-_INCREASING_HEAD = 64
-
-
-def _increasing(values) -> bool:
-    """The non-missing values increase (not strictly) with the row order, as pandas'
-    ``dropna().is_monotonic_increasing`` says; plain NumPy numbers are checked without pandas."""
-    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values).ravel()
-    if arr.dtype.kind in "iuf":
-        head = arr[:_INCREASING_HEAD]
-        if (head[1:] < head[:-1]).any():  # a drop between neighbours (neither missing): not increasing
-            return False
-        if arr.dtype.kind == "f":
-            arr = arr[~np.isnan(arr)]
-        return bool((arr[1:] >= arr[:-1]).all())
-    s = values if isinstance(values, pd.Series) else pd.Series(arr)
-    try:
-        return bool(s.dropna().is_monotonic_increasing)
-    except TypeError:
-        return False
-
-
 def profile_feature(name: str, kind: str, values, bins: int, *,
                     sample: SortedSample | None = None) -> FeatureProfile:
     """Profile one reference column (numeric: sort once, unless ``sample`` is its sorted sample already,
@@ -127,51 +105,20 @@ def compare_feature(profile: FeatureProfile, values, *, alpha: float = 0.05,
     """All statistics of one feature from the reference profile and the current column (``sample``: its
     sorted sample, when sorted already), with its break signature (:mod:`drift.data.quality`) or split-proxy
     reason (:mod:`drift.data.proxies`) when it has one."""
-    issue, proxy, unseen, entity = None, "", float("nan"), False
-    if profile.kind == "numeric":
-        cur = sort_sample(values) if sample is None else sample
-        test, raw_w = ks_sorted(profile.sample, cur)
-        counts = numeric_bin_counts(profile.sample, cur, edges=profile.edges)
-        wass = wasserstein_from(raw_w, profile.sample)
-        miss_r, n_r = profile.sample.n_missing, profile.sample.n_total
-        miss_c, n_c = cur.n_missing, cur.n_total
-        ref_v, cur_v = profile.sample.values, cur.values
-        change = numeric_movement(ref_v, cur_v)
-        if test.statistic >= BREAK_CHECK_D:
-            issue = quality.numeric_break(ref_v, cur_v)
-            if issue is None:
-                proxy = proxies.numeric_proxy(profile.name, ref_v, cur_v, test.statistic,
-                                              reference_increasing=profile.increasing,
-                                              current_increasing=_increasing(values)) or ""
-        finding = quality.unit_hint(ref_v, cur_v) if issue is None and not proxy \
-            and test.statistic >= BREAK_CHECK_D else ""
-    else:
-        cur_counts = value_counts(values)
-        counts = categorical_bin_counts(profile.categories, cur_counts)
-        keep = np.array([label != "(missing)" for label in counts.labels])
-        test = chi2_counts(counts.reference[keep], counts.current[keep])
-        wass = DistanceResult(float("nan"), "numeric features only")
-        miss_r, n_r = profile.categories[1], profile.n_total
-        miss_c, n_c = cur_counts[1], int(cur_counts[0].sum()) + cur_counts[1]
-        ref_c, cur_c = profile.categories[0], cur_counts[0]
-        change = categorical_movement(ref_c, cur_c)
-        n_valid = int(cur_c.sum())
-        unseen = float(quality.unseen_levels(ref_c, cur_c).sum() / n_valid) if n_valid else float("nan")
-        entity = quality.is_entity(ref_c)
-        issue = None if entity else quality.categorical_break(ref_c, cur_c)
-        if issue is None and not entity:
-            proxy = proxies.categorical_proxy(profile.name, ref_c, cur_c) or ""
-        finding = quality.new_values_finding(ref_c, cur_c) if issue is None and not proxy else ""
-    if issue is not None:
-        finding = issue.message
-    elif proxy:
-        finding = proxies.proxy_message(proxy, change)
-    return FeatureDetail(
-        feature=profile.name, kind=profile.kind, test=test, psi=psi_from_counts(counts), wasserstein=wass,
-        js=js_from_counts(counts), missing_ref=miss_r / n_r if n_r else float("nan"),
-        missing_cur=miss_c / n_c if n_c else float("nan"),
-        missing_pvalue=missing_rate_test(miss_r, n_r, miss_c, n_c), alpha=alpha, change=change,
-        unseen_cur=unseen, issue=issue, proxy=proxy, finding=finding, entity=entity)
+    if profile.kind != "numeric":
+        return categorical_detail(profile.name, profile.categories, value_counts(values), alpha=alpha)
+    cur = sort_sample(values) if sample is None else sample
+    test, raw_w = ks_sorted(profile.sample, cur)
+    ref_v, cur_v = profile.sample.values, cur.values
+    change = numeric_movement(ref_v, cur_v)
+    issue, proxy, finding = numeric_findings(profile.name, ref_v, cur_v, test.statistic,
+                                             reference_increasing=profile.increasing, current_rows=values)
+    return assemble_detail(profile.name, profile.kind, test=test,
+                           counts=numeric_bin_counts(profile.sample, cur, edges=profile.edges),
+                           wasserstein=wasserstein_from(raw_w, profile.sample),
+                           missing=(profile.sample.n_missing, profile.sample.n_total, cur.n_missing,
+                                    cur.n_total),
+                           alpha=alpha, change=change, issue=issue, proxy=proxy, finding=finding)
 
 
 def feature_detail(reference_col, current_col, *, kind: str, bins: int = 10, alpha: float = 0.05,
@@ -191,24 +138,24 @@ def feature_detail(reference_col, current_col, *, kind: str, bins: int = 10, alp
     return compare_feature(profile_feature(name, kind, reference_col, bins), current_col, alpha=alpha)
 
 
-def _feature_kinds(reference: pd.DataFrame, current: pd.DataFrame | None, schema: Schema | None,
-                   on_invalid: str) -> tuple[Schema, list]:
-    if schema is None:
-        schema = infer_schema(reference, current)
-    problems: list = []
-    if current is not None:
-        validation = validate_pair(reference, current, schema)
-        if on_invalid == "raise":
-            validation.raise_for_excluded()
-        schema, problems = validation.schema, list(validation.problems)
-    return schema, problems
+def profile_reference(reference, *, schema: Schema | None = None, bins: int = 10, n_jobs: int = N_JOBS,
+                      engine: str | None = None, engine_settings: EngineSettings | None = None,
+                      connection=None, path: str | None = None) -> ReferenceProfile | EngineProfile:
+    """Profile every feature of the reference once, to compare many batches against it.
 
-
-def profile_reference(reference: pd.DataFrame, *, schema: Schema | None = None, bins: int = 10,
-                      n_jobs: int = N_JOBS) -> ReferenceProfile:
-    """Profile every feature of the reference once, to compare many batches against it."""
+    ``engine`` (``"pandas"``, ``"duckdb"``; None: pandas for a DataFrame, DuckDB for a path, glob, relation
+    or table) picks who counts.  DuckDB returns an :class:`~drift.data.engines.profile.EngineProfile` whose
+    counts live in the directory ``path`` (a temporary one when None; ``profile.save(path)`` copies it),
+    made with ``engine_settings`` or in ``connection`` (see :func:`feature_drift`).
+    """
     check_bins(bins, "profile_reference")
-    schema, _ = _feature_kinds(reference, None, schema, "raise")
+    if resolve_engine(engine, reference, None, "profile_reference") == "duckdb":
+        from drift.diagnosis.engine_drift import engine_profile_reference  # deferred: loads duckdb
+
+        return engine_profile_reference(reference, schema=schema, bins=bins, settings=engine_settings,
+                                        connection=connection, path=path)
+    reference = _in_memory(reference)
+    schema, _ = feature_kinds(reference, None, schema, "raise")
     kinds, feats = schema.kinds, list(schema.features)
     if len(reference) < PARALLEL_MIN_ROWS:
         profiles = []
@@ -218,6 +165,18 @@ def profile_reference(reference: pd.DataFrame, *, schema: Schema | None = None, 
     else:
         profiles = _map(lambda c: profile_feature(c, kinds[c], reference[c], bins), feats, n_jobs=n_jobs)
     return ReferenceProfile(tuple(profiles), bins, len(reference))
+
+
+def _in_memory(data) -> pd.DataFrame:
+    """A DataFrame for the pandas engine: as given, or read from one file (:func:`drift.load_table`)."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, str | Path):
+        from drift.data.io import load_table  # deferred: only a path needs the readers
+
+        return load_table(data)
+    raise DriftParameterError.invalid("engine", "feature_drift", "'duckdb' for this input (pandas reads "
+                                      "DataFrames and single files)", "pandas")
 
 
 def _map(work, items, *, n_jobs: int) -> list:
@@ -254,11 +213,10 @@ def _compare(profile: FeatureProfile, current: pd.DataFrame, cur_sorted: SortedC
 
 def _compare_short(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, names: list,
                    kinds: dict, *, bins: int, alpha: float) -> list[tuple]:
-    """The table rows (:func:`_row`) of every feature of short (often wide) frames, one block of columns at
-    a time: numeric columns are read and sorted block by block (:func:`~drift.stats.samples.sort_columns`),
-    then
-    compared one by one on this thread (the per-feature work holds the GIL: threads would only add
-    overhead)."""
+    """The table rows (:func:`detail_row`) of every feature of short (often wide) frames, one block of
+    columns at a time: numeric columns are read and sorted block by block
+    (:func:`~drift.stats.samples.sort_columns`), then compared one by one on this thread (the per-feature
+    work holds the GIL: threads would only add overhead)."""
     profiles = {p.name: p for p in reference.features} if isinstance(reference, ReferenceProfile) else None
     n_rows = len(current) if profiles is not None else max(len(reference), len(current))
     rows = []
@@ -268,14 +226,14 @@ def _compare_short(reference: pd.DataFrame | ReferenceProfile, current: pd.DataF
         ref_sorted = sort_columns(reference, numeric) if profiles is None else None
         for c in chunk:  # one feature's objects at a time: they die before the next is made
             p = profiles[c] if profiles is not None else _profile(c, kinds[c], reference, ref_sorted, bins)
-            rows.append(_row(_compare(p, current, cur_sorted, alpha)))
+            rows.append(detail_row(_compare(p, current, cur_sorted, alpha)))
     return rows
 
 
-def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFrame, *,
-                  schema: Schema | None = None, alpha: float = 0.05, correction: str = "bh", bins: int = 10,
-                  psi_bands: tuple[float, float] = PSI_BANDS, on_invalid: str = "exclude",
-                  n_jobs: int = N_JOBS) -> pd.DataFrame:
+def feature_drift(reference, current, *, schema: Schema | None = None, alpha: float = 0.05,
+                  correction: str = "bh", bins: int = 10, psi_bands: tuple[float, float] = PSI_BANDS,
+                  on_invalid: str = "exclude", n_jobs: int = N_JOBS, engine: str | None = None,
+                  engine_settings: EngineSettings | None = None, connection=None) -> pd.DataFrame:
     """Drift of every feature: test, corrected p-value, effect sizes, missing rates and severity.
 
     Parameters
@@ -301,6 +259,17 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
     n_jobs : int, default 2
         Threads comparing features, used from :data:`PARALLEL_MIN_ROWS` rows (both sides together);
         shorter frames are compared a block of columns at a time on one thread.
+    engine : {"pandas", "duckdb"}, optional
+        Who counts.  None: pandas when both sides are DataFrames (or ``reference`` is a
+        :class:`ReferenceProfile`), DuckDB otherwise.  DuckDB reads DataFrames, paths or globs of
+        Parquet/CSV files, DuckDB relations and table names (of ``connection``), and an
+        :class:`~drift.data.engines.profile.EngineProfile` as ``reference``; it counts out of core and
+        gives the same table (:mod:`drift.diagnosis.engine_drift` says where each column comes from).
+    engine_settings : EngineSettings, optional
+        DuckDB's memory limit, spill directory and threads (:class:`~drift.data.engines.settings.
+        EngineSettings`; default 2 GB, DuckDB's spill directory and threads); unused with ``connection``.
+    connection : duckdb.DuckDBPyConnection, optional
+        Run in this connection (needed for a relation or table name of your own connection).
 
     Returns
     -------
@@ -316,8 +285,16 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
         (or lists new values).  ``attrs`` holds ``alpha``, ``correction``, ``bins``, ``problems``,
         ``split_proxies`` and ``entity_columns``.
     """
-    _check_params(alpha, correction, psi_bands, on_invalid)
+    check_drift_params(alpha, correction, psi_bands, on_invalid)
     check_bins(bins, "feature_drift")
+    if resolve_engine(engine, reference, current, "feature_drift") == "duckdb":
+        from drift.diagnosis.engine_drift import engine_feature_drift  # deferred: loads duckdb
+
+        return engine_feature_drift(reference, current, schema=schema, alpha=alpha, correction=correction,
+                                    bins=bins, psi_bands=psi_bands, on_invalid=on_invalid,
+                                    settings=engine_settings, connection=connection)
+    reference = reference if isinstance(reference, ReferenceProfile) else _in_memory(reference)
+    current = _in_memory(current)
     problems: list = []
     if isinstance(reference, ReferenceProfile):
         profiles = reference.features
@@ -332,7 +309,7 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
             return compare_feature(p, current[p.name], alpha=alpha)
         items = profiles
     else:
-        schema, problems = _feature_kinds(reference, current, schema, on_invalid)
+        schema, problems = feature_kinds(reference, current, schema, on_invalid)
         names, kinds = list(schema.features), schema.kinds
         n_rows = len(reference) + len(current)
 
@@ -343,75 +320,12 @@ def feature_drift(reference: pd.DataFrame | ReferenceProfile, current: pd.DataFr
     if n_rows < PARALLEL_MIN_ROWS:
         rows = _compare_short(reference, current, names, kinds, bins=bins, alpha=alpha)
     else:
-        rows = [_row(d) for d in _map(work, items, n_jobs=n_jobs)]
-    table = _table(rows, alpha=alpha, correction=correction, psi_bands=psi_bands)
+        rows = [detail_row(d) for d in _map(work, items, n_jobs=n_jobs)]
+    table = drift_table(rows, alpha=alpha, correction=correction, psi_bands=psi_bands)
     table.attrs.update(alpha=alpha, correction=correction, bins=bins, problems=problems,
                        split_proxies=tuple(table.loc[table["proxy"] != "", "feature"]),
                        entity_columns=tuple(table.loc[table["entity"].astype(bool), "feature"]))
     return table
-
-
-def _check_params(alpha, correction, psi_bands, on_invalid) -> None:
-    if not 0 < alpha < 1:
-        raise DriftParameterError.invalid("alpha", "feature_drift", "in (0, 1)", alpha)
-    if correction not in CORRECTIONS:
-        raise DriftParameterError.invalid("correction", "feature_drift", f"one of {CORRECTIONS}", correction)
-    if len(psi_bands) != 2 or not 0 < psi_bands[0] < psi_bands[1]:
-        raise DriftParameterError.invalid("psi_bands", "feature_drift", "two increasing positive numbers",
-                                          psi_bands)
-    if on_invalid not in ("raise", "exclude"):
-        raise DriftParameterError.invalid("on_invalid", "feature_drift", "'raise' or 'exclude'", on_invalid)
-
-
-#: The table's columns that depend on their feature alone (:func:`_row`); :func:`_table` adds the others.
-_OWN_COLUMNS = tuple(c for c in COLUMNS
-                     if c not in ("pvalue_adjusted", "missing_pvalue_adjusted", "severity", "drifted"))
-
-
-def _row(d: FeatureDetail) -> tuple:
-    """One feature's cells of :data:`_OWN_COLUMNS` (a plain tuple: 20,000 of them cost the garbage
-    collector nothing, unlike 20,000 detail objects kept until the table is built)."""
-    notes = [n for n in (d.test.note, d.psi.note, d.wasserstein.note if d.kind == "numeric" else "") if n]
-    return (d.feature, d.kind, d.method, d.test.statistic, d.test.pvalue, d.psi.statistic,
-            d.wasserstein.statistic, d.js.statistic, d.missing_ref, d.missing_cur, d.missing_pvalue,
-            d.test.n_reference, d.test.n_current, "; ".join(notes), d.change, d.unseen_cur,
-            d.issue.kind if d.issue else "", d.issue.size if d.issue else float("nan"), d.proxy, d.entity,
-            d.finding)
-
-
-def _table(rows: list[tuple], *, alpha: float, correction: str,
-           psi_bands: tuple[float, float]) -> pd.DataFrame:
-    """The feature table from :func:`_row` tuples: corrected p-values, severity, most severe first (split
-    proxies and entity columns last; then severity, then PSI, descending, missing PSI last; ties keep
-    the features' order).
-
-    The cells are completed and ordered in plain Python and NumPy and the frame is built once: on the
-    short batches a monitor measures hundreds of times, pandas' per-call overhead of assigning, mapping
-    and sorting columns was a third of a table's time.
-    """
-    if not rows:
-        return pd.DataFrame([], columns=list(COLUMNS))
-    at = {c: i for i, c in enumerate(_OWN_COLUMNS)}
-    column = {c: [r[at[c]] for r in rows] for c in ("pvalue", "missing_pvalue", "psi", "proxy", "entity")}
-    k = len(rows)
-    family = np.concatenate([np.asarray(column["pvalue"], dtype=float),
-                             np.asarray(column["missing_pvalue"], dtype=float)])
-    adjusted = adjust_pvalues(family, correction)
-    p_adj, miss_adj = adjusted[:k].tolist(), adjusted[k:].tolist()
-    sev = ["stable" if entity else severity(bool((pa < alpha) or (ma < alpha)), psi, psi_bands)
-           for pa, ma, psi, entity in zip(p_adj, miss_adj, column["psi"], column["entity"], strict=True)]
-    extra = {"pvalue_adjusted": p_adj, "missing_pvalue_adjusted": miss_adj, "severity": sev,
-             "drifted": [is_drifted(s) for s in sev]}
-    psi = np.asarray(column["psi"], dtype=float)
-
-    def key(i: int) -> tuple:
-        apart = column["proxy"][i] != "" or bool(column["entity"][i])
-        missing = bool(np.isnan(psi[i]))
-        return (apart, -SEVERITIES.index(sev[i]), missing, 0.0 if missing else -psi[i])
-
-    order = sorted(range(k), key=key)
-    cells = [tuple(extra[c][i] if c in extra else rows[i][at[c]] for c in COLUMNS) for i in order]
-    return pd.DataFrame(cells, columns=list(COLUMNS))
 
 
 @dataclass(frozen=True, slots=True)

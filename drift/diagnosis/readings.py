@@ -101,6 +101,14 @@ def _iqr(values) -> float:
     return float(values[int(0.75 * n)] - values[int(0.25 * n)])
 
 
+def movement_positions(n: int) -> tuple[int, ...]:
+    """The positions in ``n`` sorted values that :func:`numeric_movement` reads (the median's one or two,
+    the quartiles of :func:`_iqr`): an engine that counts values fetches only these order statistics."""
+    if not n:
+        return ()
+    return tuple(sorted({n // 2, max(n // 2 - 1, 0), int(0.75 * (n - 1)), int(0.25 * (n - 1))}))
+
+
 def numeric_movement(reference, current) -> str:
     """How a numeric feature moved, in plain words: ``"median 12.1 → 37.2 (×3.07)"``.
 

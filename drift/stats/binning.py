@@ -92,7 +92,7 @@ def quantile_edges(reference: SortedSample, bins: int) -> np.ndarray:
     ``v`` also gets the edge ``nextafter(v, inf)`` so its point mass has a bin of its own."""
     if reference.n == 0:
         return np.empty(0)
-    return _distinct_edges(sorted_quantiles(reference.values, _levels(bins)))
+    return distinct_edges(sorted_quantiles(reference.values, quantile_levels(bins)))
 
 
 def weighted_quantile_edges(values: np.ndarray, weights: np.ndarray, bins: int) -> np.ndarray:
@@ -100,11 +100,12 @@ def weighted_quantile_edges(values: np.ndarray, weights: np.ndarray, bins: int) 
     (fractional weights allowed: :func:`drift.stats.samples.weighted_sorted_quantiles`)."""
     if values.shape[0] == 0 or not weights.sum() > 0:
         return np.empty(0)
-    return _distinct_edges(weighted_sorted_quantiles(values, weights, _levels(bins)))
+    return distinct_edges(weighted_sorted_quantiles(values, weights, quantile_levels(bins)))
 
 
-def _distinct_edges(quantiles: np.ndarray) -> np.ndarray:
-    """Quantiles as inner edges: duplicates dropped, a tied quantile followed by its ``nextafter``."""
+def distinct_edges(quantiles: np.ndarray) -> np.ndarray:
+    """Quantiles as inner edges: duplicates dropped, a tied quantile followed by its ``nextafter`` (the step
+    of :func:`quantile_edges` after the quantiles are read)."""
     if (quantiles[1:] > quantiles[:-1]).all():  # no tied quantile: np.unique would return them as they are
         return quantiles
     edges, ties = np.unique(quantiles, return_counts=True)
@@ -113,7 +114,7 @@ def _distinct_edges(quantiles: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
-def _levels(bins: int) -> tuple[float, ...]:
+def quantile_levels(bins: int) -> tuple[float, ...]:
     """The quantile levels 1/bins … (bins-1)/bins, as ``np.arange(1, bins) / bins`` computes them."""
     return tuple((np.arange(1, bins) / bins).tolist())
 
@@ -153,17 +154,24 @@ def numeric_bin_counts(reference: SortedSample, current: SortedSample, bins: int
     """Bin both sorted samples on the reference-quantile edges (see module conventions)."""
     if edges is None:
         edges = quantile_edges(reference, bins)
-    ref = count_sorted(reference, edges)
-    cur = count_sorted(current, edges)
-    has_missing = bool(reference.n_missing or current.n_missing)
+    return bins_from_counts(count_sorted(reference, edges), count_sorted(current, edges), edges, bins=bins,
+                            n_reference=reference.n, missing=(reference.n_missing, current.n_missing))
+
+
+def bins_from_counts(reference: np.ndarray, current: np.ndarray, edges: np.ndarray, *, bins: int,
+                     n_reference: int, missing: tuple[int, int]) -> BinCounts:
+    """The :class:`BinCounts` of both sides' counts in the bins of ``edges`` (from :func:`count_sorted`, or
+    from an engine that counted them, :mod:`drift.data.engines.counts`), with the missing-value bin and the
+    note of :func:`numeric_bin_counts`."""
+    has_missing = bool(missing[0] or missing[1])
     if has_missing:
-        ref = np.append(ref, reference.n_missing)
-        cur = np.append(cur, current.n_missing)
+        reference = np.append(reference, missing[0])
+        current = np.append(current, missing[1])
     note = ""
-    if reference.n and len(edges) + 1 < bins:
+    if n_reference and len(edges) + 1 < bins:
         note = (f"{bins} bins requested; the reference has only {len(edges) + 1} distinct quantile bins "
                 "(tied values)")
-    return BinCounts(ref, cur, edges, has_missing=has_missing, note=note)
+    return BinCounts(reference, current, edges, has_missing=has_missing, note=note)
 
 
 def value_counts(values) -> tuple[pd.Series, int]:

@@ -175,6 +175,15 @@ def sorted_quantiles(values: np.ndarray, quantiles) -> np.ndarray:
     return out
 
 
+def quantile_positions(n: int, quantiles) -> np.ndarray:
+    """The positions (``0 … n-1``, ascending, distinct) of the sorted values :func:`sorted_quantiles` reads
+    for ``n`` values: an engine that counts values fetches only these order statistics."""
+    levels = quantiles if isinstance(quantiles, tuple) else tuple(np.asarray(quantiles, np.float64).tolist())
+    prev, nxt = _interpolation(n, levels)[:2]
+    positions = np.concatenate([prev, nxt])
+    return np.unique(np.where(positions < 0, n - 1, positions))
+
+
 def weighted_sorted_quantiles(values: np.ndarray, weights: np.ndarray, quantiles) -> np.ndarray:
     """:func:`sorted_quantiles` of the sample in which ``values[i]`` (sorted, without NaN) appears
     ``weights[i]`` times: with whole-number weights the same bits as ``sorted_quantiles(np.repeat(values,

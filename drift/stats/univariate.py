@@ -44,7 +44,8 @@ class TestResult:
                 "n_current": self.n_current, "note": self.note}
 
 
-def _too_few(n_ref: int, n_cur: int) -> str:
+def too_few_note(n_ref: int, n_cur: int) -> str:
+    """Why a test is not run (fewer than :data:`MIN_VALUES` values on a side), or ``""``."""
     if min(n_ref, n_cur) < MIN_VALUES:
         return f"needs at least {MIN_VALUES} non-missing values per side (reference {n_ref}, current {n_cur})"
     return ""
@@ -58,16 +59,22 @@ def ks_sorted(reference: SortedSample, current: SortedSample) -> tuple[TestResul
     asymptotic distribution ``kstwo.sf(D, round(n·m/(n+m)))``.
     """
     n, m = reference.n, current.n
-    note = _too_few(n, m)
+    note = too_few_note(n, m)
     if note:
         return TestResult(float("nan"), float("nan"), n, m, note), float("nan")
     d, w = compare_sorted(reference.values, current.values)
     if max(n, m) <= KS_EXACT_MAX_N:
         d, p = _ks_exact(reference, current, d)
     else:
-        big, small = max(n, m), min(n, m)
-        p = kstwo_sf(d, int(np.round(big * small / (big + small))))
+        p = ks_asymptotic_pvalue(d, n, m)
     return TestResult(d, p, n, m), w
+
+
+def ks_asymptotic_pvalue(d: float, n: int, m: int) -> float:
+    """The p-value ``ks_2samp(method="auto")`` gives ``D`` above :data:`KS_EXACT_MAX_N` values a side:
+    ``kstwo.sf(D, round(n·m/(n+m)))`` (:func:`kstwo_sf`)."""
+    big, small = max(n, m), min(n, m)
+    return kstwo_sf(d, int(np.round(big * small / (big + small))))
 
 
 def _ks_exact(reference: SortedSample, current: SortedSample, d: float) -> tuple[float, float]:
@@ -153,7 +160,7 @@ def ks_test(reference, current) -> TestResult:
 def wasserstein_from(raw: float, reference: SortedSample) -> DistanceResult:
     """Normalise a raw Wasserstein-1 distance by the reference's population std (ddof=0)."""
     if np.isnan(raw):
-        return DistanceResult(float("nan"), _too_few(reference.n, 0) or "a side has too few values")
+        return DistanceResult(float("nan"), too_few_note(reference.n, 0) or "a side has too few values")
     std = reference.std
     if not std > 0:
         return DistanceResult(float("nan"), "the reference is constant: its standard deviation is 0")
@@ -176,7 +183,7 @@ def chi2_counts(reference: np.ndarray, current: np.ndarray) -> TestResult:
     Exactly ``scipy.stats.chi2_contingency`` with its defaults on the categories seen on either side.
     """
     n, m = int(reference.sum()), int(current.sum())
-    note = _too_few(n, m)
+    note = too_few_note(n, m)
     if note:
         return TestResult(float("nan"), float("nan"), n, m, note)
     seen = (reference + current) > 0
