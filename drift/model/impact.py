@@ -439,14 +439,15 @@ def business_impact(reference: pd.DataFrame, current: pd.DataFrame, *, target: s
         ref_e, cur_e, source = ref_y, cur_y, "measured"
     else:
         _, cur_p = _scored(current, target, prediction, "current", labels=False)
+    if cur_p.size == 0:       # before the calibration: scikit-learn refuses an empty batch with its own error
+        raise DriftInputError("no row with both a label and a score" if labelled else "no scored row",
+                              file="current", column=prediction,
+                              fix="score the production rows with the model")
+    if not labelled:
         from drift.model.performance import fit_calibration  # deferred: loads scikit-learn
 
         calibration = fit_calibration(ref_y, ref_p)
         ref_e, cur_e, source = calibration.predict(ref_p), calibration.predict(cur_p), "estimated"
-    if cur_p.size == 0:
-        raise DriftInputError("no row with both a label and a score" if labelled else "no scored row",
-                              file="current", column=prediction,
-                              fix="score the production rows with the model")
     t, c_fp, c_fn = inputs.threshold, inputs.cost_false_positive, inputs.cost_false_negative
     ref_cells, ref_boot = _cells_and_bootstrap(ref_e, ref_p >= t, n_boot, gen)
     cur_cells, cur_boot = _cells_and_bootstrap(cur_e, cur_p >= t, n_boot, gen)

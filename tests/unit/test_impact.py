@@ -297,3 +297,14 @@ def test_format_money():
     assert format_money(34.5) == "$34.50"
     assert format_money(0) == "$0"
     assert format_money(-8_925) == "-$8,920"
+
+
+@pytest.mark.parametrize("use_labels", [True, False])
+def test_an_empty_batch_is_a_clear_error_with_or_without_labels(credit_sample, use_labels):
+    """An empty current table names the file, the column and the fix (without labels it used to reach
+    scikit-learn's calibration first and fail with its bare "Found array with 0 sample(s)")."""
+    reference, current = credit_sample
+    with pytest.raises(drift.DriftInputError) as err:
+        drift.business_impact(reference, current.iloc[:0], target="y", prediction="p", use_labels=use_labels)
+    assert "current" in str(err.value) and "'p'" in str(err.value) and "Fix: score the production rows" \
+        in str(err.value), str(err.value)
