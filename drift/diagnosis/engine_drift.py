@@ -37,7 +37,9 @@ steps.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -279,6 +281,8 @@ def engine_profile_reference(reference, *, schema: Schema | None = None, bins: i
         write_sample({i: f.sample for i, f in enumerate(features) if isinstance(f, NumericProfile)},
                      directory / "sample.parquet")
         write_manifest(profile, directory)
+        if path is None:    # the temporary directory goes with the profile (save() copies it elsewhere)
+            weakref.finalize(profile, shutil.rmtree, str(directory), ignore_errors=True)
         return profile
     finally:
         if connection is None:

@@ -5,6 +5,7 @@ the fix."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -176,6 +177,22 @@ def test_saved_profile_reloads_to_identical_results(tmp_path):
     for f in loaded.features:
         if f.kind == "numeric":
             np.testing.assert_array_equal(np.asarray(f.edges), edges[f.name])
+
+
+def test_a_temporary_profile_leaves_no_directory_behind(tmp_path):
+    """Made without ``path``, the profile's files live in a temporary directory removed with the object;
+    one made with ``path`` stays."""
+    import gc
+
+    ref, _ = mixed_frames(300, 250, 2)
+    ref.to_parquet(tmp_path / "ref.parquet", index=False)
+    profile = drift.profile_reference(str(tmp_path / "ref.parquet"))
+    temporary = Path(profile.directory)
+    assert (temporary / "manifest.json").is_file()
+    kept = drift.profile_reference(str(tmp_path / "ref.parquet"), path=str(tmp_path / "kept"))
+    del profile, kept
+    gc.collect()
+    assert not temporary.exists() and (tmp_path / "kept" / "manifest.json").is_file()
 
 
 def test_sampled_sides_say_so(monkeypatch):

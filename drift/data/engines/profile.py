@@ -94,10 +94,11 @@ class CategoricalProfile:
         return int(self.counts.sum()) + self.n_missing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class EngineProfile:
     """The reference as an engine counted it (module docstring).  ``sample_rows`` / ``sample_of``: the
-    size of the row sample and the rows it was drawn from."""
+    size of the row sample and the rows it was drawn from.  A profile made without a ``path`` keeps its
+    files in a temporary directory removed with the object (:meth:`save` keeps a copy)."""
 
     features: tuple[NumericProfile | CategoricalProfile, ...]
     bins: int
