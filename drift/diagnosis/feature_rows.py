@@ -170,7 +170,7 @@ def detail_row(d: FeatureDetail) -> tuple:
 
 
 def drift_table(rows: list[tuple], *, alpha: float, correction: str,
-           psi_bands: tuple[float, float]) -> pd.DataFrame:
+               psi_bands: tuple[float, float]) -> pd.DataFrame:
     """The feature table from :func:`detail_row` tuples: corrected p-values, severity, most severe first
     (split proxies and entity columns last; then severity, then PSI, descending, missing PSI last; ties
     keep the features' order).
